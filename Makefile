@@ -1,0 +1,99 @@
+# SRMT developer commands. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL_BASE ?= postgres://postgres@127.0.0.1:5432
+PG_TEST_DB ?= srmt
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## Create .venv and install the locked dependencies
+
+.PHONY: lock
+lock: ## Re-lock dependencies from pyproject.toml (needs network)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+.PHONY: run
+run: $(STAMP) ## Migrate the embedded database, load demo data, serve http://127.0.0.1:8000
+	DEBUG=true $(BIN)/srmt migrate --no-input -v0
+	DEBUG=true $(BIN)/srmt demo
+	DEBUG=true bash scripts/serve-dev.sh
+
+.PHONY: browsers
+browsers: ## Install Debian's chromium for the accessibility tests (where missing)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "chromium is missing: install Debian's 'chromium' package (browser tests will be skipped)"; fi; \
+	fi
+
+.PHONY: test
+test: $(STAMP) browsers ## The whole suite: PostgreSQL when reachable, and SQLite
+	@bash scripts/test.sh
+
+.PHONY: test-sqlite
+test-sqlite: $(STAMP) ## The suite on SQLite only
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -q $(PYTEST_ARGS)
+
+.PHONY: test-postgres
+test-postgres: $(STAMP) ## The suite on PostgreSQL only (127.0.0.1:5432)
+	DATABASE_URL=$(PG_URL_BASE)/$(PG_TEST_DB) $(BIN)/pytest -q --create-db $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: $(STAMP) ## ruff lint + format check, import contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+.PHONY: fmt
+fmt: $(STAMP) ## Format and autofix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+.PHONY: checks
+checks: $(STAMP) ## Django system checks, migrations drift, OpenAPI drift
+	$(BIN)/srmt check --fail-level WARNING
+	$(BIN)/srmt makemigrations --check --dry-run
+	$(BIN)/srmt spectacular --file var/openapi.generated.yaml --validate --fail-on-warn
+	@diff -u openapi.yaml var/openapi.generated.yaml || (echo "openapi.yaml is out of date: run 'make schema'"; exit 1)
+
+.PHONY: schema
+schema: $(STAMP) ## Regenerate openapi.yaml
+	$(BIN)/srmt spectacular --file openapi.yaml --validate --fail-on-warn
+
+.PHONY: messages
+messages: $(STAMP) ## Extract and compile the Spanish translations
+	cd srmt && ../$(BIN)/django-admin makemessages -l es --no-obsolete --no-location
+	cd srmt && ../$(BIN)/django-admin compilemessages
+
+.PHONY: reference
+reference: $(STAMP) ## Rebuild srmt/seed/data from ../shared/data
+	$(BIN)/python scripts/extract_reference.py
+
+.PHONY: ci
+ci: $(STAMP) browsers lint checks ## What CI runs: linters, drift checks, the suite on both databases
+	@bash scripts/test.sh
+
+.PHONY: bench-intake
+bench-intake: $(STAMP) ## Intake benchmark: HTTP API on gunicorn + PostgreSQL vs a psycopg ceiling
+	$(BIN)/python bench/intake.py
+
+.PHONY: clean
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) var

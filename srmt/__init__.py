@@ -1,0 +1,1 @@
+"""SRMT: service request management for an immigration agency's customer service."""

@@ -1,0 +1,12 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TIER1 = "tier1", _("Tier 1 representative")
+    TIER2 = "tier2", _("Tier 2 officer")
+    OFFICE_STAFF = "office_staff", _("Office staff")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    QA_REVIEWER = "qa_reviewer", _("QA reviewer")
+    ANALYST = "analyst", _("Analyst")
+    ADMINISTRATOR = "administrator", _("Administrator")

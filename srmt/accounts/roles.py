@@ -1,0 +1,76 @@
+"""What each role may do, in one table (see docs/adr/0004-roles-and-access.md).
+
+Scope: "national" means every office; "own_offices" means the offices in the user's
+memberships. Protected (8 U.S.C. 1367) cases need `User.is_1367_cleared` on top, whatever
+the role: the statute limits disclosure to staff who need it, so no role implies it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+from srmt.accounts.choices import Role
+
+
+class Capability(StrEnum):
+    VIEW = "view"  # see service requests and case facts (within scope)
+    CREATE = "create"  # record a new service request (intake)
+    NOTE = "note"  # add internal notes
+    RESPOND = "respond"  # send initial, follow-up and final responses
+    TRANSITION = "transition"  # change status, assign, edit
+    AGGREGATES = "aggregates"  # counts without personal data
+    MANAGE_CASES = "manage_cases"  # upsert case records (integration with case systems)
+
+
+NATIONAL: Final = "national"
+OWN_OFFICES: Final = "own_offices"
+NONE: Final = "none"
+
+_ALL = frozenset(Capability)
+
+CAPABILITIES: Final[dict[Role, frozenset[Capability]]] = {
+    Role.TIER1: frozenset({Capability.VIEW, Capability.CREATE, Capability.NOTE}),
+    Role.TIER2: frozenset(
+        {
+            Capability.VIEW,
+            Capability.CREATE,
+            Capability.NOTE,
+            Capability.RESPOND,
+            Capability.TRANSITION,
+        }
+    ),
+    Role.OFFICE_STAFF: frozenset(
+        {
+            Capability.VIEW,
+            Capability.CREATE,
+            Capability.NOTE,
+            Capability.RESPOND,
+            Capability.TRANSITION,
+        }
+    ),
+    Role.SUPERVISOR: _ALL - {Capability.MANAGE_CASES},
+    Role.QA_REVIEWER: frozenset({Capability.VIEW, Capability.AGGREGATES}),
+    Role.ANALYST: frozenset({Capability.AGGREGATES}),
+    Role.ADMINISTRATOR: _ALL,
+}
+
+# Where a role may see requests, and where it may act on them (respond, transition, note).
+VIEW_SCOPE: Final[dict[Role, str]] = {
+    Role.TIER1: NATIONAL,
+    Role.TIER2: NATIONAL,
+    Role.OFFICE_STAFF: OWN_OFFICES,
+    Role.SUPERVISOR: NATIONAL,
+    Role.QA_REVIEWER: NATIONAL,
+    Role.ANALYST: NONE,
+    Role.ADMINISTRATOR: NATIONAL,
+}
+ACT_SCOPE: Final[dict[Role, str]] = {
+    Role.TIER1: NATIONAL,  # notes only (see CAPABILITIES)
+    Role.TIER2: OWN_OFFICES,
+    Role.OFFICE_STAFF: OWN_OFFICES,
+    Role.SUPERVISOR: NATIONAL,
+    Role.QA_REVIEWER: NONE,
+    Role.ANALYST: NONE,
+    Role.ADMINISTRATOR: NATIONAL,
+}

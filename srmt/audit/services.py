@@ -1,0 +1,47 @@
+"""audit.record(): the one way to write to the audit log, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from srmt.audit.models import AuditEvent
+from srmt.core.requestid import current_request_id
+
+
+def record(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. `changes` holds ids and field values, never copies of documents."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_username=user.get_username() if user else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=changes or {},
+        request_id=current_request_id.get(),
+    )
+
+
+def record_views(
+    *, actor: AbstractBaseUser | AnonymousUser, object_type: str, object_ids: Iterable[str]
+) -> None:
+    """Record that `actor` was shown a list of case-specific objects (one row per list)."""
+    ids = list(object_ids)
+    if ids:
+        record(
+            actor=actor,
+            action=f"{object_type}.listed",
+            object_type=object_type,
+            object_id="*",
+            changes={"ids": ids},
+        )

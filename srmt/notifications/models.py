@@ -1,0 +1,45 @@
+"""The notifications outbox: every message to a customer is a row before it is sent."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from srmt.core.models import TimeStampedModel
+from srmt.notifications.choices import DeliveryChannel, DeliveryStatus
+
+
+class Notification(TimeStampedModel):
+    """One message to one recipient. Written in the sender's transaction, delivered after it.
+
+    `related_reference` names what the message is about (a service request reference); the
+    notifications app does not import the apps that use it.
+    """
+
+    channel = models.CharField(max_length=16, choices=DeliveryChannel.choices)
+    to_address = models.CharField(max_length=254, blank=True)
+    language = models.CharField(max_length=2, default="en")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    related_reference = models.CharField(max_length=32, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="notification_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=DeliveryChannel.values), name="notification_channel_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="notification_outbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.to_address or '-'}: {self.subject}"

@@ -1,0 +1,76 @@
+"""The person asking: validation of names, email addresses, phone numbers and language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from srmt.service_requests.errors import InvalidRequester
+
+LANGUAGES = ("en", "es")
+
+
+@dataclass(frozen=True)
+class RequesterData:
+    name: str
+    email: str = ""
+    phone: str = ""
+    language: str = "en"
+    zip_code: str = ""
+    sms_consent: bool = False
+
+
+def clean_requester(data: RequesterData) -> RequesterData:
+    """Return the requester with a trimmed name, checked email and E.164 phone number."""
+    name = (data.name or "").strip()
+    if not name:
+        raise InvalidRequester(_("Enter the name of the person asking."), field="requester.name")
+    if len(name) > 200:
+        raise InvalidRequester(
+            _("Use at most 200 characters for the name."), field="requester.name"
+        )
+    email = (data.email or "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidRequester(
+                _("Enter an email address like name@example.com."), field="requester.email"
+            ) from None
+    language = (data.language or "en").strip().lower()
+    if language not in LANGUAGES:
+        raise InvalidRequester(
+            _("The language must be en (English) or es (Spanish)."), field="requester.language"
+        )
+    return replace(
+        data,
+        name=name,
+        email=email,
+        phone=normalize_phone(data.phone),
+        language=language,
+        zip_code=(data.zip_code or "").strip(),
+    )
+
+
+def normalize_phone(raw: str) -> str:
+    """U.S. numbers may omit +1; others need their country code. Returns E.164 or ''."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "US")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise InvalidRequester(
+            _(
+                "Enter a phone number like 802-555-0123, or with its country code, +52 55 1234 "
+                "5678."
+            ),
+            field="requester.phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,46 @@
+"""Reads of deadline policies and the due dates they give."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from srmt.sla.deadlines import add_target
+from srmt.sla.models import DeadlinePolicy
+
+
+class NoDeadlinePolicy(LookupError):
+    """No policy in force: configuration is incomplete (run `srmt seed`)."""
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    first_response_due_at: dt.datetime
+    due_at: dt.datetime
+    policy_id: int
+
+
+def policy_for(request_type: str, urgency: str, *, on: dt.date) -> DeadlinePolicy:
+    candidates = list(
+        DeadlinePolicy.objects.in_force(on).filter(
+            request_type__in=[request_type, ""], urgency__in=[urgency, ""]
+        )
+    )
+    if not candidates:
+        raise NoDeadlinePolicy(f"No deadline policy in force for {request_type} on {on}.")
+    # Most specific first (type beats urgency beats default), then the newest.
+    candidates.sort(
+        key=lambda p: (p.request_type == "", p.urgency == "", -p.effective_from.toordinal())
+    )
+    return candidates[0]
+
+
+def deadlines_for(
+    request_type: str, urgency: str, *, start: dt.datetime, time_zone: str
+) -> Deadlines:
+    policy = policy_for(request_type, urgency, on=start.date())
+    return Deadlines(
+        first_response_due_at=add_target(start, policy.first_response_target, time_zone=time_zone),
+        due_at=add_target(start, policy.final_response_target, time_zone=time_zone),
+        policy_id=policy.pk,
+    )

@@ -1,0 +1,1 @@
+"""Factories and helpers shared by the test suites (imported by tests only)."""

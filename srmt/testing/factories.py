@@ -1,0 +1,89 @@
+"""Plain factory functions for tests: make_*(**overrides) returning saved objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from srmt.accounts.choices import Role
+from srmt.accounts.models import User
+from srmt.cases.models import Case
+from srmt.offices.models import FormType, Office
+from srmt.service_requests import services
+from srmt.service_requests.models import ServiceRequest
+from srmt.service_requests.requesters import RequesterData
+
+_serial = itertools.count(1)
+
+
+def make_user(
+    username: str | None = None,
+    *,
+    role: str = Role.TIER1,
+    offices: list[str] | tuple[str, ...] = (),
+    is_1367_cleared: bool = False,
+    **extra: Any,
+) -> User:
+    user = User.objects.create_user(
+        username=username or f"user{next(_serial)}",
+        password="correct horse battery staple",
+        role=role,
+        is_1367_cleared=is_1367_cleared,
+        **extra,
+    )
+    if offices:
+        user.offices.set(Office.objects.filter(code__in=offices))
+    return user
+
+
+def make_case(
+    receipt_number: str | None = None,
+    *,
+    form: str = "I-130",
+    office: str = "ESC",
+    is_protected: bool = False,
+    **extra: Any,
+) -> Case:
+    number = receipt_number or f"EAC{2190000000 + next(_serial):010d}"
+    return Case.objects.create(
+        receipt_number=number,
+        form_type=FormType.objects.get(code=form),
+        office=Office.objects.get(code=office),
+        received_on=extra.pop("received_on", dt.date(2026, 3, 2)),
+        is_protected=is_protected,
+        status_text=extra.pop("status_text", "Case Was Received"),
+        **extra,
+    )
+
+
+def make_service_request(
+    *,
+    actor: User | None = None,
+    type: str = "general_case_inquiry",
+    channel: str = "phone_tier1",
+    receipt_number: str = "",
+    description: str = "Caller asks when the interview will be scheduled.",
+    requester: RequesterData | None = None,
+    urgency: str = "normal",
+) -> ServiceRequest:
+    actor = (
+        actor
+        or User.objects.filter(username="factory_tier1").first()
+        or make_user("factory_tier1", role=Role.ADMINISTRATOR)
+    )
+    if not receipt_number and type != "change_of_address":
+        receipt_number = make_case().receipt_number
+    sr, _created = services.submit_request(
+        services.Submission(
+            type=type,
+            channel=channel,
+            description=description,
+            receipt_number=receipt_number,
+            urgency=urgency,
+            requester=requester
+            or RequesterData(name="Ana Pérez", email="ana@example.com", language="es"),
+        ),
+        actor=actor,
+    )
+    return sr
