@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The form renderer (TemplatesSetting) finds Django's own widget templates here;
+    # srmt/templates/django/forms/ overrides the ones USWDS needs.
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",

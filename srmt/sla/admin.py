@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from srmt.audit.admin_mixins import AuditedAdminMixin
 from srmt.sla.models import DeadlinePolicy
 
 
 @admin.register(DeadlinePolicy)
-class DeadlinePolicyAdmin(admin.ModelAdmin):
+class DeadlinePolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "request_type",
         "urgency",

@@ -1,0 +1,117 @@
+"""The realistic workload mix shared by `srmt demo` and `srmt generate`.
+
+Forms per receipt prefix and case statuses per form come from real USCIS counts
+(data/workload_mix.json); request types and channels are weighted by how often staff see them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from srmt.offices.constants import PREFIX_OFFICES
+from srmt.service_requests.choices import Channel
+
+DATA = Path(__file__).resolve().parent / "data"
+T = TypeVar("T")
+
+# Request type code -> relative weight (general inquiries and processing-time questions lead).
+TYPE_WEIGHTS: dict[str, int] = {
+    "outside_normal_processing_time": 30,
+    "general_case_inquiry": 18,
+    "notice_not_received": 14,
+    "typographic_error": 8,
+    "change_of_address": 8,
+    "expedite_request": 6,
+    "tier2_callback": 5,
+    "biometrics_reschedule": 3,
+    "appointment_request": 2,
+    "accommodation_request": 2,
+    "premium_processing_inquiry": 2,
+    "complaint": 1,
+    "military_inquiry": 1,
+}
+CHANNEL_WEIGHTS: dict[str, int] = {
+    Channel.PHONE_TIER1: 45,
+    Channel.ONLINE: 22,
+    Channel.PHONE_TIER2: 12,
+    Channel.VIRTUAL_ASSISTANT: 8,
+    Channel.SECURE_MESSAGE: 5,
+    Channel.EMAIL: 3,
+    Channel.MAIL: 2,
+    Channel.MILITARY_LINE: 1,
+    Channel.PREMIUM_PROCESSING_LINE: 1,
+    Channel.IN_PERSON: 1,
+}
+FIRST_NAMES = (
+    "Ana", "Luis", "María", "José", "Wei", "Priya", "Mohammed", "Olga", "Kwame", "Sofia",
+    "Daniel", "Fatima", "Carlos", "Nguyen", "Aisha", "Ivan", "Grace", "Omar", "Lucía", "Raj",
+)  # fmt: skip
+LAST_NAMES = (
+    "Pérez", "García", "Smith", "Chen", "Patel", "Hassan", "Ivanova", "Mensah", "Rossi",
+    "Nguyen", "Kim", "Okafor", "Silva", "Kowalski", "Haddad", "Müller", "Santos", "Ali",
+)  # fmt: skip
+PROTECTED_FORMS = ("I-360", "I-914", "I-918")
+
+
+@dataclass(frozen=True)
+class WorkloadMix:
+    prefixes: tuple[str, ...]
+    prefix_weights: tuple[int, ...]
+    forms_by_prefix: dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
+    statuses_by_form: dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
+
+    def prefix(self, rng: random.Random) -> str:
+        return rng.choices(self.prefixes, self.prefix_weights)[0]
+
+    def form(self, rng: random.Random, prefix: str) -> str:
+        forms, weights = self.forms_by_prefix[prefix]
+        return rng.choices(forms, weights)[0]
+
+    def status_text(self, rng: random.Random, form: str) -> str:
+        if form not in self.statuses_by_form:
+            return "Case Was Received"
+        texts, weights = self.statuses_by_form[form]
+        return rng.choices(texts, weights)[0][:200]
+
+
+def _split(counts: dict[str, int]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    keys = tuple(sorted(counts))
+    return keys, tuple(counts[k] for k in keys)
+
+
+@functools.cache
+def workload_mix() -> WorkloadMix:
+    raw = json.loads((DATA / "workload_mix.json").read_text(encoding="utf-8"))
+    forms = {p: _split(c) for p, c in raw["forms_by_prefix"].items() if p in PREFIX_OFFICES}
+    prefixes = tuple(sorted(forms))
+    return WorkloadMix(
+        prefixes=prefixes,
+        prefix_weights=tuple(sum(forms[p][1]) for p in prefixes),
+        forms_by_prefix=forms,
+        statuses_by_form={f: _split(c) for f, c in raw["statuses_by_form"].items()},
+    )
+
+
+def weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    keys: Sequence[str] = list(weights)
+    return rng.choices(keys, [weights[k] for k in keys])[0]
+
+
+def person_name(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+
+
+def email_for(name: str, serial: int) -> str:
+    local = "".join(c for c in name.lower() if c.isascii() and c.isalpha() or c == " ")
+    return f"{local.replace(' ', '.')}.{serial}@example.com"
+
+
+def phone_for(rng: random.Random) -> str:
+    # 555-0100 to 555-0199 are reserved for fiction in the North American plan.
+    return f"+1{rng.choice(('802', '202', '305', '512', '415'))}5550{rng.randint(100, 199)}"
