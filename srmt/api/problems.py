@@ -1,39 +1,67 @@
-"""RFC 9457 problem details for every API error, each with a stable `code`."""
+"""RFC 9457 problem details for every API error, each with a stable `code`.
+
+Every refusal is `application/problem+json` with `type`, `title`, `status`, `code` and
+`detail`; validation refusals add `errors: [{"field", "code", "detail"}]`.
+"""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from srmt.core.errors import DomainError
+from srmt.core.requestid import current_request_id
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+# DRF's validation codes renamed to the API's stable ones.
+_VALIDATION_CODES = {"max_length": "too_long"}
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "request_too_large"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("The If-Match header does not match the current version.")
+    default_code = "precondition_failed"
+
+
+class InvalidHeader(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("A request header is not valid.")
+    default_code = "invalid_header"
 
 
 def problem(
     *,
     status_code: int,
     code: str,
-    title: str,
     detail: str = "",
     errors: list[dict[str, str]] | None = None,
-    **extra: Any,
 ) -> Response:
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": title,
+        "title": HTTPStatus(status_code).phrase,
         "status": status_code,
         "code": code,
+        "detail": detail or HTTPStatus(status_code).description,
     }
-    if detail:
-        body["detail"] = detail
     if errors:
         body["errors"] = errors
-    body.update(extra)
+    request_id = current_request_id.get()
+    if request_id:
+        body["request_id"] = request_id
     return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
 
 
@@ -43,14 +71,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             [{"field": exc.field, "code": exc.code, "detail": exc.message}] if exc.field else None
         )
         return problem(
-            status_code=exc.http_status,
-            code=exc.code,
-            title=exc.message,
-            detail=exc.message,
-            errors=errors,
+            status_code=exc.http_status, code=exc.code, detail=exc.message, errors=errors
         )
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
+        exc = exceptions.NotFound(str(exc) or None)
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -73,19 +99,18 @@ _CODES = {
 def _from_drf(exc: Exception, response: Response) -> Response:
     if isinstance(exc, exceptions.ValidationError):
         errors = list(_flatten(exc.detail))
-        first = errors[0]["code"] if len({e["code"] for e in errors}) == 1 else "invalid"
+        codes = {e["code"] for e in errors}
         return problem(
             status_code=status.HTTP_400_BAD_REQUEST,
-            code=first if first != "invalid" else "validation_error",
-            title="The request has invalid fields.",
-            detail="; ".join(f"{e['field']}: {e['detail']}" for e in errors),
+            code=codes.pop() if len(codes) == 1 else "validation_error",
+            detail="; ".join(f"{e['field'] or 'request'}: {e['detail']}" for e in errors),
             errors=errors,
         )
-    code = next((c for klass, c in _CODES.items() if isinstance(exc, klass)), "error")
+    code = next((c for klass, c in _CODES.items() if isinstance(exc, klass)), None)
+    if code is None:
+        code = getattr(exc, "default_code", "error")
     detail = str(getattr(exc, "detail", "")) or response.status_text
-    problem_response = problem(
-        status_code=response.status_code, code=code, title=detail, detail=detail
-    )
+    problem_response = problem(status_code=response.status_code, code=code, detail=detail)
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):
         if header in response:
             problem_response[header] = response[header]
@@ -95,10 +120,16 @@ def _from_drf(exc: Exception, response: Response) -> Response:
 def _flatten(detail: Any, prefix: str = "") -> Any:
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = key if key != "non_field_errors" else ""
+            name = "" if key == "non_field_errors" else str(key)
             yield from _flatten(value, f"{prefix}.{name}" if prefix and name else prefix or name)
     elif isinstance(detail, list):
-        for item in detail:
-            yield from _flatten(item, prefix)
+        for index, item in enumerate(detail):
+            nested = isinstance(item, dict | list)
+            yield from _flatten(item, f"{prefix}.{index}" if nested and prefix else prefix)
     else:
-        yield {"field": prefix, "code": getattr(detail, "code", "invalid"), "detail": str(detail)}
+        code = str(getattr(detail, "code", "invalid"))
+        yield {
+            "field": prefix,
+            "code": _VALIDATION_CODES.get(code, code),
+            "detail": str(detail),
+        }

@@ -1,8 +1,58 @@
+"""/api/: the OpenAPI schema, its docs, and version 1 of the REST API."""
+
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
+
+from srmt.api.views import cases, catalogue, service_requests
 
 app_name = "api"
+
+v1 = [
+    path(
+        "service-requests/",
+        service_requests.ServiceRequestCollectionView.as_view(),
+        name="service-request-list",
+    ),
+    path(
+        "service-requests/<str:reference>/",
+        service_requests.ServiceRequestDetailView.as_view(),
+        name="service-request-detail",
+    ),
+    path(
+        "service-requests/<str:reference>/responses/",
+        service_requests.ResponseCollectionView.as_view(),
+        name="service-request-responses",
+    ),
+    path(
+        "service-requests/<str:reference>/notes/",
+        service_requests.NoteCollectionView.as_view(),
+        name="service-request-notes",
+    ),
+    path(
+        "service-requests/<str:reference>/transitions/",
+        service_requests.TransitionCollectionView.as_view(),
+        name="service-request-transitions",
+    ),
+    path("offices/", catalogue.OfficeListView.as_view(), name="office-list"),
+    path("forms/", catalogue.FormTypeListView.as_view(), name="form-list"),
+    path(
+        "service-request-types/",
+        catalogue.ServiceRequestTypeListView.as_view(),
+        name="service-request-type-list",
+    ),
+    path("cases/<str:receipt_number>/", cases.CaseDetailView.as_view(), name="case-detail"),
+]
+
+# The schema and its docs are for staff and integrations, like the API itself.
+STAFF_ONLY = [IsAuthenticated]
+
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=STAFF_ONLY), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=STAFF_ONLY),
+        name="docs",
+    ),
+    *[path(f"v1/{p.pattern}", p.callback, name=p.name) for p in v1],
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from srmt.service_requests.lifecycle import OPEN_STATUSES
@@ -64,9 +64,21 @@ def for_display(qs: ServiceRequestQuerySet) -> ServiceRequestQuerySet:
     return qs.for_lists()
 
 
-def for_detail(qs: ServiceRequestQuerySet) -> ServiceRequestQuerySet:
-    """A request with its responses, notes and status history, in a fixed number of queries."""
-    return qs.for_lists().prefetch_related(
+def load_detail(sr: ServiceRequest) -> ServiceRequest:
+    """Load what a request's detail shows onto `sr`, in a fixed number of queries.
+
+    Relations already loaded (by for_lists() or by the service that returned `sr`) are not
+    fetched again.
+    """
+    prefetch_related_objects(
+        [sr],
+        "type",
+        "office",
+        "assignee",
+        "requester",
+        "duplicate_of",
+        "case__form_type",
+        "case__office",
         Prefetch(
             "responses",
             queryset=Response.objects.select_related("author", "notification").order_by(
@@ -84,6 +96,7 @@ def for_detail(qs: ServiceRequestQuerySet) -> ServiceRequestQuerySet:
             ).order_by("created_at", "id"),
         ),
     )
+    return sr
 
 
 def request_by_pk(pk: int) -> ServiceRequest:

@@ -1,0 +1,182 @@
+"""Input serializers: the shape of request bodies and query strings.
+
+They check types, lengths and choices only; business rules (known types, routing,
+lifecycle, access) stay in the services, which refuse with stable codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from srmt.accounts.models import User
+from srmt.cases.choices import Language, PartyRole
+from srmt.cases.services import CaseData, PartyData
+from srmt.core.receipts import normalize_receipt_number
+from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
+from srmt.service_requests.requesters import RequesterData
+from srmt.service_requests.services import MAX_TEXT, Submission
+
+
+def _text(**kwargs: Any) -> serializers.CharField:
+    """Free text of at most MAX_TEXT characters; longer is refused with code too_long."""
+    return serializers.CharField(max_length=MAX_TEXT, **kwargs)
+
+
+class RequesterInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    language = serializers.CharField(max_length=8, required=False, default="en")
+    zip_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    sms_consent = serializers.BooleanField(required=False, default=False)
+
+
+class ServiceRequestInput(serializers.Serializer):
+    type = serializers.CharField(
+        max_length=48, help_text="A code from /api/v1/service-request-types/."
+    )
+    channel = serializers.CharField(max_length=32, help_text=f"One of {', '.join(Channel.values)}.")
+    receipt_number = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default=""
+    )
+    description = _text()
+    urgency = serializers.CharField(max_length=16, required=False, default=Urgency.NORMAL)
+    requester = RequesterInput()
+
+    def submission(self) -> Submission:
+        data = self.validated_data
+        return Submission(
+            type=data["type"],
+            channel=data["channel"],
+            description=data["description"],
+            receipt_number=data["receipt_number"],
+            urgency=data["urgency"],
+            requester=RequesterData(**data["requester"]),
+        )
+
+
+class ServiceRequestUpdateInput(serializers.Serializer):
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    description = _text(required=False)
+    assignee = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="Username of the member of staff, or null to return it to the queue.",
+    )
+
+
+class ResponseInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ResponseKind.choices)
+    body = _text()
+
+
+class NoteInput(serializers.Serializer):
+    body = _text()
+
+
+class TransitionInput(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Status.choices)
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    office = serializers.CharField(
+        max_length=16, required=False, allow_blank=True, default="", help_text="For transfers."
+    )
+    duplicate_of = serializers.CharField(
+        max_length=16, required=False, allow_blank=True, default="", help_text="For merges."
+    )
+
+
+class PartyInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    role = serializers.ChoiceField(choices=PartyRole.choices)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(
+        choices=Language.choices, required=False, default=Language.ENGLISH
+    )
+    has_g28_on_file = serializers.BooleanField(required=False, default=False)
+    external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class CaseInput(serializers.Serializer):
+    form_type = serializers.CharField(max_length=16)
+    office = serializers.CharField(max_length=16)
+    received_on = serializers.DateField()
+    status_text = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    status_updated_on = serializers.DateField(required=False, allow_null=True, default=None)
+    is_protected = serializers.BooleanField(required=False, default=False)
+    parties = PartyInput(many=True, required=False, default=list)
+
+    def case_data(self, receipt_number: str) -> CaseData:
+        data = dict(self.validated_data)
+        parties = [PartyData(**party) for party in data.pop("parties")]
+        return CaseData(receipt_number=receipt_number, parties=parties, **data)
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class DateOrDateTimeField(serializers.Field):
+    """An ISO 8601 datetime, or a date meaning its midnight; naive values are local time."""
+
+    default_error_messages = {
+        "invalid": "Use an ISO 8601 date or datetime, like 2026-03-02 or 2026-03-02T14:00Z."
+    }
+
+    def to_internal_value(self, data: Any) -> dt.datetime:
+        text = str(data).strip()
+        try:
+            value = parse_datetime(text)
+            if value is None and (day := parse_date(text)) is not None:
+                value = dt.datetime.combine(day, dt.time.min)
+        except ValueError:
+            value = None
+        if value is None:
+            self.fail("invalid")
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+    def to_representation(self, value: dt.datetime) -> str:
+        return value.isoformat()
+
+
+class ServiceRequestFilter(serializers.Serializer):
+    """Query-string filters of GET /api/v1/service-requests/."""
+
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    type = serializers.CharField(max_length=48, required=False, help_text="Request type code.")
+    office = serializers.CharField(max_length=16, required=False, help_text="Office code.")
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    receipt_number = serializers.CharField(
+        max_length=32, required=False, help_text="Normalised: spaces and dashes are ignored."
+    )
+    overdue = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="true or false."
+    )
+    created_after = DateOrDateTimeField(
+        required=False,
+        help_text="Inclusive. A date means its midnight; dates and naive datetimes are in "
+        "the server's time zone (TIME_ZONE).",
+    )
+    created_before = DateOrDateTimeField(
+        required=False,
+        help_text="Exclusive. A date means its midnight (so that day is not included).",
+    )
+
+    def validate_receipt_number(self, value: str) -> str:
+        return normalize_receipt_number(value)
+
+    def filters(self) -> dict[str, Any]:
+        return {key: value for key, value in self.validated_data.items() if value is not None}
+
+
+class OfficeFilter(serializers.Serializer):
+    kind = serializers.CharField(max_length=32, required=False, help_text="Office kind.")
+    active = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -1,0 +1,83 @@
+"""OpenAPI pieces shared by the views: the problem-details body and its responses."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+from srmt.api.problems import PROBLEM_CONTENT_TYPE
+
+
+class ProblemErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="Dotted path of the field, '' for the whole body.")
+    code = serializers.CharField(help_text="Stable machine-readable code.")
+    detail = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details; `code` is stable and part of the API."""
+
+    type = serializers.CharField(default="about:blank")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    code = serializers.CharField(
+        help_text="Stable code: invalid_receipt_number, unknown_type, malformed_json, "
+        "unsupported_media_type, too_long, request_too_large, invalid_transition, "
+        "precondition_failed, idempotency_key_reused, permission_denied, not_found, "
+        "not_authenticated, ..."
+    )
+    detail = serializers.CharField()
+    errors = ProblemErrorSerializer(many=True, required=False)
+    request_id = serializers.CharField(required=False)
+
+
+_DESCRIPTIONS = {
+    400: "Invalid request: validation errors, malformed JSON, too long, unknown codes.",
+    401: "Not authenticated (code not_authenticated).",
+    403: "The role does not allow this (code permission_denied).",
+    404: "No such object, or not visible to you (code not_found).",
+    409: "Not allowed in the request's current status (code invalid_transition, ...).",
+    412: "If-Match is malformed or stale (code precondition_failed); nothing was changed.",
+    413: "The body is larger than the limit (code request_too_large).",
+    415: "The body is not JSON (code unsupported_media_type).",
+    422: "Idempotency-Key reused with another body (code idempotency_key_reused).",
+}
+
+
+def problems(*statuses: int) -> dict[tuple[int, str], OpenApiResponse]:
+    """Problem-details responses for these status codes (401 is added to every operation)."""
+    return {
+        (status, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            ProblemSerializer, description=_DESCRIPTIONS.get(status, HTTPStatus(status).phrase)
+        )
+        for status in sorted({401, *statuses})
+    }
+
+
+REFERENCE = OpenApiParameter(
+    "reference", str, OpenApiParameter.PATH, description="The request's reference."
+)
+RECEIPT_NUMBER = OpenApiParameter(
+    "receipt_number",
+    str,
+    OpenApiParameter.PATH,
+    description="3 letters and 10 digits; spaces and dashes are ignored.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag from a GET; a stale or malformed value is refused with 412.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Client-chosen key (1-255 visible ASCII characters). The same key and body "
+    "return the first result with Idempotent-Replayed: true; the same key with another body "
+    "is refused with 422.",
+)

@@ -1,0 +1,203 @@
+"""Output serializers: how the API shows objects. Read-only; they never write.
+
+They only read relations the caller loaded (queries.for_display / load_detail, or the
+objects a service returned), so rendering never adds queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from srmt.cases.models import Case, CaseParty
+from srmt.offices.models import FormType, Office
+from srmt.service_requests.models import ServiceRequest, ServiceRequestType
+
+
+def _now(serializer: serializers.Field) -> dt.datetime:
+    """One clock reading per response, shared by every row (context["at"])."""
+    root = serializer.root
+    if "at" not in root.context:
+        root.context["at"] = timezone.now()
+    return root.context["at"]
+
+
+class OfficeRefSerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class LinksSerializer(serializers.Serializer):
+    self = serializers.CharField(read_only=True)
+    responses = serializers.CharField(read_only=True)
+    notes = serializers.CharField(read_only=True)
+    transitions = serializers.CharField(read_only=True)
+
+
+class ServiceRequestSerializer(serializers.Serializer):
+    """A request as lists and writes show it (no description, history or personal data)."""
+
+    reference = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    type = serializers.CharField(source="type.code", read_only=True)
+    channel = serializers.CharField(read_only=True)
+    office = OfficeRefSerializer(read_only=True)
+    receipt_number = serializers.CharField(read_only=True)
+    urgency = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    first_response_due_at = serializers.DateTimeField(read_only=True)
+    due_at = serializers.DateTimeField(read_only=True)
+    first_responded_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    is_overdue = serializers.SerializerMethodField()
+    is_at_risk = serializers.SerializerMethodField()
+    assignee = serializers.CharField(source="assignee.username", read_only=True, allow_null=True)
+    version = serializers.IntegerField(read_only=True)
+    links = serializers.SerializerMethodField()
+
+    def get_is_overdue(self, sr: ServiceRequest) -> bool:
+        return sr.is_overdue(_now(self))
+
+    def get_is_at_risk(self, sr: ServiceRequest) -> bool:
+        return sr.is_at_risk(_now(self))
+
+    @extend_schema_field(LinksSerializer)
+    def get_links(self, sr: ServiceRequest) -> dict[str, str]:
+        args = [sr.reference]
+        return {
+            "self": reverse("api:service-request-detail", args=args),
+            "responses": reverse("api:service-request-responses", args=args),
+            "notes": reverse("api:service-request-notes", args=args),
+            "transitions": reverse("api:service-request-transitions", args=args),
+        }
+
+
+class ResponseSerializer(serializers.Serializer):
+    kind = serializers.CharField(read_only=True)
+    body = serializers.CharField(read_only=True)
+    author = serializers.CharField(source="author.username", read_only=True)
+    delivery_channel = serializers.CharField(read_only=True)
+    delivery_status = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class NoteSerializer(serializers.Serializer):
+    body = serializers.CharField(read_only=True)
+    author = serializers.CharField(source="author.username", read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+# "from" is a Python keyword, so this serializer is built with type().
+StatusChangeSerializer = type(
+    "StatusChangeSerializer",
+    (serializers.Serializer,),
+    {
+        "from": serializers.CharField(source="from_status", read_only=True),
+        "to": serializers.CharField(source="to_status", read_only=True),
+        "actor": serializers.CharField(source="actor.username", read_only=True, allow_null=True),
+        "reason": serializers.CharField(read_only=True),
+        "at": serializers.DateTimeField(source="created_at", read_only=True),
+        "from_office": serializers.CharField(
+            source="from_office.code", read_only=True, allow_null=True
+        ),
+        "to_office": serializers.CharField(
+            source="to_office.code", read_only=True, allow_null=True
+        ),
+    },
+)
+
+
+class CaseSummarySerializer(serializers.Serializer):
+    receipt_number = serializers.CharField(read_only=True)
+    form_type = serializers.CharField(source="form_type.code", read_only=True)
+    office = serializers.CharField(source="office.code", read_only=True)
+    status_text = serializers.CharField(read_only=True)
+    is_protected = serializers.BooleanField(read_only=True)
+
+
+class RequesterSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    email = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    language = serializers.CharField(read_only=True)
+
+
+class ServiceRequestDetailSerializer(ServiceRequestSerializer):
+    """A request with its case, requester, responses, internal notes and status history."""
+
+    description = serializers.CharField(read_only=True)
+    routing_reason = serializers.CharField(read_only=True)
+    duplicate_of = serializers.CharField(
+        source="duplicate_of.reference", read_only=True, allow_null=True
+    )
+    requester = RequesterSerializer(read_only=True)
+    case = CaseSummarySerializer(read_only=True, allow_null=True)
+    responses = ResponseSerializer(many=True, read_only=True)
+    notes = NoteSerializer(many=True, read_only=True)
+    status_history = StatusChangeSerializer(source="status_changes", many=True, read_only=True)
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Office
+        fields = ["code", "name", "kind", "time_zone", "parent", "is_active"]
+
+
+class FormTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FormType
+        fields = ["code", "name_en", "name_es", "is_premium_processing_eligible", "is_active"]
+
+
+class ServiceRequestTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceRequestType
+        fields = [
+            "code",
+            "name_en",
+            "name_es",
+            "requires_receipt_number",
+            "is_priority",
+            "is_self_service",
+            "allows_protected_cases",
+            "is_active",
+        ]
+
+
+class CasePartySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name", read_only=True)
+    email = serializers.CharField(source="person.email", read_only=True)
+    phone = serializers.CharField(source="person.phone", read_only=True)
+    language = serializers.CharField(source="person.language", read_only=True)
+    external_id = serializers.CharField(source="person.external_id", read_only=True)
+
+    class Meta:
+        model = CaseParty
+        fields = ["name", "role", "email", "phone", "language", "has_g28_on_file", "external_id"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    form_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parties = CasePartySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "receipt_number",
+            "form_type",
+            "office",
+            "received_on",
+            "status_text",
+            "status_updated_on",
+            "is_protected",
+            "parties",
+            "created_at",
+            "updated_at",
+        ]

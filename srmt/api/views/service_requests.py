@@ -1,0 +1,202 @@
+"""/api/v1/service-requests/: intake, lists, detail, edits, responses, notes, transitions."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from srmt.accounts.roles import Capability
+from srmt.api.conditional import body_hash, expected_version, idempotency_key
+from srmt.api.inputs import (
+    NoteInput,
+    ResponseInput,
+    ServiceRequestFilter,
+    ServiceRequestInput,
+    ServiceRequestUpdateInput,
+    TransitionInput,
+)
+from srmt.api.pagination import ServiceRequestCursorPagination
+from srmt.api.schema import IDEMPOTENCY_KEY, IF_MATCH, REFERENCE, problems
+from srmt.api.serializers import (
+    NoteSerializer,
+    ResponseSerializer,
+    ServiceRequestDetailSerializer,
+    ServiceRequestSerializer,
+)
+from srmt.api.views.base import ApiMixin, ApiView
+from srmt.audit import services as audit
+from srmt.service_requests import policies, queries, services
+from srmt.service_requests.models import ServiceRequest
+
+TAG = "service requests"
+
+
+def _with_etag(response: Response, sr: ServiceRequest) -> Response:
+    response["ETag"] = sr.etag
+    return response
+
+
+def _detail(sr: ServiceRequest, *, status_code: int = status.HTTP_200_OK) -> Response:
+    data = ServiceRequestDetailSerializer(queries.load_detail(sr)).data
+    return _with_etag(Response(data, status=status_code), sr)
+
+
+class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
+    queryset = ServiceRequest.objects.none()
+    serializer_class = ServiceRequestSerializer
+    pagination_class = ServiceRequestCursorPagination
+    required_capabilities = {"GET": Capability.VIEW, "POST": Capability.CREATE}
+
+    @extend_schema(
+        tags=[TAG],
+        summary="List the service requests you may see",
+        description="Newest first, cursor-paginated (`page_size` up to 200, default 50). "
+        "Each list response is recorded in the audit log with the references shown.",
+        parameters=[ServiceRequestFilter],
+        responses={200: ServiceRequestSerializer(many=True), **problems(400, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = ServiceRequestFilter(data=request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        qs = queries.filter_requests(policies.visible_requests(request.user), **filters.filters())
+        page = self.paginate_queryset(queries.for_display(qs))
+        audit.record_views(
+            actor=request.user,
+            object_type="service_request",
+            object_ids=[sr.reference for sr in page],
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Record a new service request",
+        description="Routes the request and sets its deadlines. Returns 201 with Location and "
+        "ETag headers; a replay of an Idempotency-Key returns the same request with "
+        "`Idempotent-Replayed: true`.",
+        request=ServiceRequestInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: ServiceRequestSerializer, **problems(400, 403, 413, 415, 422)},
+    )
+    def post(self, request: Request) -> Response:
+        key = idempotency_key(request)
+        body = ServiceRequestInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        sr, created = services.submit_request(
+            body.submission(),
+            actor=request.user,
+            idempotency_key=key,
+            body_hash=body_hash(request.data) if key else "",
+        )
+        if not created:
+            sr = queries.request_by_pk(sr.pk)
+        response = _with_etag(
+            Response(ServiceRequestSerializer(sr).data, status=status.HTTP_201_CREATED), sr
+        )
+        response["Location"] = request.build_absolute_uri(
+            reverse("api:service-request-detail", args=[sr.reference])
+        )
+        if not created:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+
+class ServiceRequestDetailView(ApiView):
+    @extend_schema(
+        tags=[TAG],
+        summary="One service request with its history",
+        description="Includes responses, internal notes, status history, the case summary "
+        "and the requester. The ETag header is the request's version; the view is audited.",
+        parameters=[REFERENCE],
+        responses={200: ServiceRequestDetailSerializer, **problems(404)},
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        sr = policies.get_request_for_user(request.user, reference)
+        services.record_view(sr, actor=request.user)
+        return _detail(sr)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Edit urgency, description or assignee",
+        description="Send `If-Match` with the ETag from a GET to refuse a stale write (412).",
+        parameters=[REFERENCE, IF_MATCH],
+        request=ServiceRequestUpdateInput,
+        responses={200: ServiceRequestDetailSerializer, **problems(400, 403, 404, 412, 415)},
+    )
+    def patch(self, request: Request, reference: str) -> Response:
+        sr = policies.get_request_for_user(request.user, reference)
+        version = expected_version(request.headers.get("If-Match"), reference=sr.reference)
+        body = ServiceRequestUpdateInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        sr = services.update_request(
+            sr, actor=request.user, changes=dict(body.validated_data), expected_version=version
+        )
+        return _detail(sr)
+
+
+class ResponseCollectionView(ApiView):
+    @extend_schema(
+        tags=[TAG],
+        summary="Send a response to the requester",
+        description="An initial or follow-up response moves the request to responded; a "
+        "final response closes it.",
+        parameters=[REFERENCE],
+        request=ResponseInput,
+        responses={201: ResponseSerializer, **problems(400, 403, 404, 409, 413, 415)},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        sr = policies.get_request_for_user(request.user, reference)
+        body = ResponseInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        answer = services.add_response(sr, actor=request.user, **body.validated_data)
+        return Response(ResponseSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
+class NoteCollectionView(ApiView):
+    @extend_schema(
+        tags=[TAG],
+        summary="Add an internal note (never sent to the customer)",
+        parameters=[REFERENCE],
+        request=NoteInput,
+        responses={201: NoteSerializer, **problems(400, 403, 404, 413, 415)},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        sr = policies.get_request_for_user(request.user, reference)
+        body = NoteInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        note = services.add_note(sr, actor=request.user, body=body.validated_data["body"])
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class TransitionCollectionView(ApiView):
+    @extend_schema(
+        tags=[TAG],
+        summary="Move the request in its lifecycle",
+        description="Transfers need `office`, merges `duplicate_of`; transfers, redirects, "
+        "withdrawals, merges and reopenings need a `reason`. Answering is done with "
+        "responses, not here.",
+        parameters=[REFERENCE],
+        request=TransitionInput,
+        responses={
+            200: OpenApiResponse(ServiceRequestDetailSerializer, description="The request."),
+            **problems(400, 403, 404, 409, 415),
+        },
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        sr = policies.get_request_for_user(request.user, reference)
+        body = TransitionInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        sr = services.transition_request(
+            sr,
+            actor=request.user,
+            to=data["to"],
+            reason=data["reason"],
+            office_code=data["office"],
+            duplicate_of=data["duplicate_of"],
+        )
+        return _detail(sr)
