@@ -97,6 +97,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the worker and the web server use the embedded database at once;
     # IMMEDIATE transactions take the write lock up front, so writers queue instead of failing.
+    # Tests use a file too (not the in-memory default), so that concurrent writers in
+    # transactional tests wait for the lock exactly as in production.
+    DATABASES["default"]["TEST"] = {"NAME": f"{DATABASES['default']['NAME']}.test"}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
