@@ -113,7 +113,7 @@ def upsert_case(data: CaseData, *, actor: User | None) -> tuple[Case, bool]:
             setattr(case, key, value)
         if changes:
             case.save(update_fields=[*changes.keys(), "updated_at"])
-    if data.parties:
+    if data.parties and _party_signature(data.parties) != _current_signature(case):
         changes["parties"] = _replace_parties(case, data.parties)
     if created or changes:
         audit.record(
@@ -124,6 +124,40 @@ def upsert_case(data: CaseData, *, actor: User | None) -> tuple[Case, bool]:
             changes=changes,
         )
     return case, created
+
+
+PartySignature = frozenset[tuple[str, str, str, str, str, bool, str]]
+
+
+def _party_signature(parties: list[PartyData]) -> PartySignature:
+    return frozenset(
+        (
+            p.name.strip(),
+            p.role,
+            p.email,
+            p.phone,
+            p.language or "en",
+            p.has_g28_on_file,
+            p.external_id,
+        )
+        for p in parties
+    )
+
+
+def _current_signature(case: Case) -> PartySignature:
+    # Re-sending the same parties must neither audit a change nor create new people.
+    return frozenset(
+        (
+            cp.person.name,
+            cp.role,
+            cp.person.email,
+            cp.person.phone,
+            cp.person.language,
+            cp.has_g28_on_file,
+            cp.person.external_id,
+        )
+        for cp in CaseParty.objects.filter(case=case).select_related("person")
+    )
 
 
 def _replace_parties(case: Case, parties: list[PartyData]) -> list[str]:

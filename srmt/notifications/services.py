@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 
@@ -15,6 +16,13 @@ from srmt.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+# Wait before attempt 2, 3, 4 and 5: 1 minute, 5 minutes, 25 minutes, about 2 hours.
+RETRY_DELAYS = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=25),
+    dt.timedelta(minutes=125),
+)
 
 
 def queue_message(
@@ -61,6 +69,28 @@ def deliver(notification_id: int) -> str:
         status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
     )
     return "sent"
+
+
+def schedule_retry(notification_id: int) -> dt.datetime | None:
+    """Enqueue another attempt of a failed notification after a back-off; returns when.
+
+    Only backends that can defer a task retry by themselves (database, RQ); elsewhere a
+    failed notification waits for `deliver` to be called again.
+    """
+    from srmt.notifications.tasks import deliver_notification
+
+    attempts = (
+        Notification.objects.filter(pk=notification_id, status=DeliveryStatus.FAILED)
+        .values_list("attempts", flat=True)
+        .first()
+    )
+    if attempts is None or attempts >= MAX_ATTEMPTS:
+        return None
+    if not deliver_notification.get_backend().supports_defer:
+        return None
+    run_after = timezone.now() + RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+    deliver_notification.using(run_after=run_after).enqueue(notification_id)
+    return run_after
 
 
 def _send(notification: Notification) -> None:

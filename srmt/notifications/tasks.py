@@ -7,4 +7,7 @@ from srmt.notifications import services
 
 @task()
 def deliver_notification(notification_id: int) -> str:
-    return services.deliver(notification_id)
+    result = services.deliver(notification_id)
+    if result == "failed":
+        services.schedule_retry(notification_id)
+    return result

@@ -52,6 +52,9 @@ def get_request_for_user(user: User | AnonymousUser, reference: str) -> ServiceR
 def can_act(user: User, sr: ServiceRequest, capability: Capability) -> bool:
     if not user.can(capability):
         return False
+    # 8 U.S.C. 1367: whoever may not see a protected case may not act on it either.
+    if sr.case_id is not None and sr.case.is_protected and not user.is_1367_cleared:
+        return False
     scope = ACT_SCOPE[Role(user.role)]
     if scope == NATIONAL:
         return True

@@ -37,6 +37,8 @@ def clean_requester(data: RequesterData) -> RequesterData:
     if email:
         try:
             validate_email(email)
+            if len(email) > 254:  # Person.email; the validator allows up to 320
+                raise ValidationError("too long")
         except ValidationError:
             raise InvalidRequester(
                 _("Enter an email address like name@example.com."), field="requester.email"
@@ -46,13 +48,18 @@ def clean_requester(data: RequesterData) -> RequesterData:
         raise InvalidRequester(
             _("The language must be en (English) or es (Spanish)."), field="requester.language"
         )
+    zip_code = (data.zip_code or "").strip()
+    if len(zip_code) > 10:
+        raise InvalidRequester(
+            _("Enter a ZIP code like 05478 or 05478-1234."), field="requester.zip_code"
+        )
     return replace(
         data,
         name=name,
         email=email,
         phone=normalize_phone(data.phone),
         language=language,
-        zip_code=(data.zip_code or "").strip(),
+        zip_code=zip_code,
     )
 
 

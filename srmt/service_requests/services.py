@@ -276,7 +276,7 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
         sr,
         target,
         actor=actor,
-        reason=_("%(kind)s response sent") % {"kind": ResponseKind(kind).label},
+        reason=_("%(kind)s sent") % {"kind": ResponseKind(kind).label},
         at=now,
     )
     audit.record(

@@ -37,7 +37,7 @@ def add_target(start: dt.datetime, target: Target, *, time_zone: str) -> dt.date
     if start.tzinfo is None:
         raise ValueError("start must be an aware datetime")
     if target.unit == TargetUnit.HOURS:
-        return start + dt.timedelta(hours=target.value)
+        return (start + dt.timedelta(hours=target.value)).astimezone(dt.UTC)
     tz = zoneinfo.ZoneInfo(time_zone)
     local = start.astimezone(tz)
     if target.unit == TargetUnit.CALENDAR_DAYS:
@@ -50,7 +50,8 @@ def add_target(start: dt.datetime, target: Target, *, time_zone: str) -> dt.date
             if is_business_day(day):
                 remaining -= 1
     # Same wall-clock time on the target day; fold=0 picks the first of an ambiguous hour.
-    return dt.datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=tz)
+    # Returned in UTC, like every stored datetime (audit rows serialise it as given).
+    return dt.datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=tz).astimezone(dt.UTC)
 
 
 def is_at_risk(

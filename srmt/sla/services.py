@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 
 from srmt.sla.deadlines import add_target
@@ -38,7 +39,9 @@ def policy_for(request_type: str, urgency: str, *, on: dt.date) -> DeadlinePolic
 def deadlines_for(
     request_type: str, urgency: str, *, start: dt.datetime, time_zone: str
 ) -> Deadlines:
-    policy = policy_for(request_type, urgency, on=start.date())
+    # A policy takes effect on a date in the office's own calendar, not in UTC.
+    local_day = start.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
+    policy = policy_for(request_type, urgency, on=local_day)
     return Deadlines(
         first_response_due_at=add_target(start, policy.first_response_target, time_zone=time_zone),
         due_at=add_target(start, policy.final_response_target, time_zone=time_zone),

@@ -1,0 +1,215 @@
+"""The permission matrix: every role x action x scope, at the service and policy level.
+
+The expected outcomes are written out here, not derived from accounts.roles, so that a
+wrong entry in CAPABILITIES, VIEW_SCOPE or ACT_SCOPE fails this test. Every refusal must
+leave the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import transaction
+from django.http import Http404
+
+from srmt.accounts.choices import Role
+from srmt.accounts.models import User
+from srmt.cases.models import Case
+from srmt.service_requests import policies, services
+from srmt.service_requests.models import ServiceRequest
+from srmt.service_requests.requesters import RequesterData
+from srmt.service_requests.tests.conftest import counts, snapshot
+from srmt.testing.factories import make_case, make_service_request, make_user
+
+pytestmark = pytest.mark.usefixtures("clock")
+
+ACTIONS = ("view", "create", "note", "respond", "transition", "assign", "update")
+# own: a request at the user's office (ESC); other: at CSC; protected: a 1367 case at ESC,
+# seen by a user with clearance (protected_cleared) or without (protected_uncleared).
+SCOPES = ("own", "other", "protected_cleared", "protected_uncleared")
+
+Y, N = True, False
+# role -> action -> outcome per scope (own, other, protected_cleared, protected_uncleared)
+EXPECTED: dict[str, dict[str, tuple[bool, bool, bool, bool]]] = {
+    Role.TIER1: {
+        "view": (Y, Y, Y, N),
+        "create": (Y, Y, Y, Y),
+        "note": (Y, Y, Y, N),
+        "respond": (N, N, N, N),
+        "transition": (N, N, N, N),
+        "assign": (N, N, N, N),
+        "update": (N, N, N, N),
+    },
+    Role.TIER2: {
+        "view": (Y, Y, Y, N),
+        "create": (Y, Y, Y, Y),
+        "note": (Y, N, Y, N),
+        "respond": (Y, N, Y, N),
+        "transition": (Y, N, Y, N),
+        "assign": (Y, N, Y, N),
+        "update": (Y, N, Y, N),
+    },
+    Role.OFFICE_STAFF: {
+        "view": (Y, N, Y, N),
+        "create": (Y, Y, Y, Y),
+        "note": (Y, N, Y, N),
+        "respond": (Y, N, Y, N),
+        "transition": (Y, N, Y, N),
+        "assign": (Y, N, Y, N),
+        "update": (Y, N, Y, N),
+    },
+    Role.SUPERVISOR: {
+        "view": (Y, Y, Y, N),
+        "create": (Y, Y, Y, Y),
+        "note": (Y, Y, Y, N),
+        "respond": (Y, Y, Y, N),
+        "transition": (Y, Y, Y, N),
+        "assign": (Y, Y, Y, N),
+        "update": (Y, Y, Y, N),
+    },
+    Role.QA_REVIEWER: {
+        "view": (Y, Y, Y, N),
+        "create": (N, N, N, N),
+        "note": (N, N, N, N),
+        "respond": (N, N, N, N),
+        "transition": (N, N, N, N),
+        "assign": (N, N, N, N),
+        "update": (N, N, N, N),
+    },
+    Role.ANALYST: dict.fromkeys(ACTIONS, (N, N, N, N)),
+    Role.ADMINISTRATOR: {
+        "view": (Y, Y, Y, N),
+        "create": (Y, Y, Y, Y),
+        "note": (Y, Y, Y, N),
+        "respond": (Y, Y, Y, N),
+        "transition": (Y, Y, Y, N),
+        "assign": (Y, Y, Y, N),
+        "update": (Y, Y, Y, N),
+    },
+}
+RECEIPTS = {
+    "own": "EAC2190000001",
+    "other": "WAC2190000002",
+    "protected_cleared": "EAC2190000003",
+    "protected_uncleared": "EAC2190000003",
+}
+
+
+def test_the_matrix_covers_every_role_and_action() -> None:
+    assert set(EXPECTED) == set(Role)
+    assert all(set(row) == set(ACTIONS) for row in EXPECTED.values())
+    assert all(
+        len(outcomes) == len(SCOPES) for row in EXPECTED.values() for outcomes in row.values()
+    )
+
+
+def _cleared_admin(username: str) -> User:
+    return User.objects.filter(username=username).first() or make_user(
+        username, role=Role.ADMINISTRATOR, is_1367_cleared=True
+    )
+
+
+def _request_in(scope: str) -> ServiceRequest:
+    creator = _cleared_admin("creator")
+    if not Case.objects.exists():
+        make_case(RECEIPTS["own"], office="ESC")
+        make_case(RECEIPTS["other"], office="CSC")
+        make_case(RECEIPTS["protected_cleared"], office="ESC", is_protected=True)
+    return make_service_request(
+        actor=creator,
+        receipt_number=RECEIPTS[scope],
+        requester=RequesterData(name="Ana Pérez", phone="802-527-4000"),
+    )
+
+
+def _action(action: str, user: User, sr: ServiceRequest, scope: str) -> Callable[[], object]:
+    assignee = _cleared_admin("assignee")
+    submission = services.Submission(
+        type="general_case_inquiry",
+        channel="phone_tier1",
+        description="A second question.",
+        requester=RequesterData(name="Bo Li"),
+        receipt_number=RECEIPTS[scope],
+    )
+    return {
+        "view": lambda: policies.get_request_for_user(user, sr.reference),
+        "create": lambda: services.submit_request(submission, actor=user),
+        "note": lambda: services.add_note(sr, actor=user, body="A note."),
+        "respond": lambda: services.add_response(sr, actor=user, kind="initial", body="Hi."),
+        "transition": lambda: services.transition_request(sr, actor=user, to="in_progress"),
+        "assign": lambda: services.assign_request(sr, actor=user, assignee=assignee),
+        "update": lambda: services.update_request(sr, actor=user, changes={"description": "E."}),
+    }[action]
+
+
+def _outcome(action: str, user: User, sr: ServiceRequest, scope: str) -> str:
+    """Run one action in a savepoint that is rolled back; say what happened."""
+    before = snapshot(sr)
+    with transaction.atomic():
+        try:
+            result = _action(action, user, sr, scope)()
+        except (Http404, policies.PermissionDenied) as refusal:
+            if snapshot(sr) != before:
+                return "refused but changed something"
+            if isinstance(refusal, Http404) != (action == "view"):
+                return f"refused with the wrong error: {type(refusal).__name__}"
+            return "refused"
+        done = {
+            "view": result == sr,
+            "create": counts()["requests"] == before["requests"] + 1,
+        }.get(action, snapshot(sr)["version"] == before["version"] + 1)
+        transaction.set_rollback(True)
+    return "allowed" if done else "allowed but did nothing"
+
+
+ROLE_SCOPES = [(role, scope) for role in Role for scope in SCOPES]
+
+
+@pytest.mark.parametrize(
+    ("role", "scope"), ROLE_SCOPES, ids=[f"{r.value}-{s}" for r, s in ROLE_SCOPES]
+)
+def test_permission_matrix(reference: None, role: Role, scope: str) -> None:
+    # given
+    sr = _request_in(scope)
+    user = make_user(
+        f"{role.value}_user",
+        role=role,
+        offices=["ESC"],
+        is_1367_cleared=scope == "protected_cleared",
+    )
+    column = SCOPES.index(scope)
+    expected = {
+        action: "allowed" if EXPECTED[role][action][column] else "refused" for action in ACTIONS
+    }
+    # when
+    actual = {action: _outcome(action, user, sr, scope) for action in ACTIONS}
+    # then
+    assert actual == expected
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_visible_requests_follow_the_view_scope(reference: None, role: Role) -> None:
+    # given one request per scope
+    own, other, protected = (_request_in(s) for s in ("own", "other", "protected_cleared"))
+    user = make_user("viewer", role=role, offices=["ESC"])
+    cleared = make_user("cleared_viewer", role=role, offices=["ESC"], is_1367_cleared=True)
+    expected_view = EXPECTED[role]["view"]
+    # when
+    seen = set(policies.visible_requests(user))
+    seen_cleared = set(policies.visible_requests(cleared))
+    # then
+    assert seen == {sr for sr, ok in [(own, expected_view[0]), (other, expected_view[1])] if ok}
+    assert (protected in seen_cleared) is expected_view[2]
+    assert protected not in seen
+
+
+def test_inactive_users_can_do_nothing(reference: None) -> None:
+    sr = _request_in("own")
+    user = make_user("gone", role=Role.ADMINISTRATOR, offices=["ESC"], is_active=False)
+    assert list(policies.visible_requests(user)) == []
+    for action in ACTIONS:
+        before = snapshot(sr)
+        with pytest.raises((Http404, policies.PermissionDenied)):
+            _action(action, user, sr, "own")()
+        assert snapshot(sr) == before
