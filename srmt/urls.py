@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("srmt.api.urls")),
+    path("", include("srmt.staff.auth_urls")),
     path("", include("srmt.staff.urls")),
 ]

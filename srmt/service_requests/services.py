@@ -245,8 +245,7 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
     """Send a response to the customer. A final response closes the request."""
     sr = _lock(sr)
     policies.require_act(actor, sr, Capability.RESPOND)
-    if not sr.is_open:
-        raise RequestClosed(_("This request is closed. Reopen it to respond again."))
+    _require_open(sr)
     text = _clean_text(body, field="body", error=InvalidResponse)
     _check_response_kind(sr, kind)
     target = Status.CLOSED if kind == ResponseKind.FINAL else Status.RESPONDED
@@ -410,6 +409,7 @@ def assign_request(sr: ServiceRequest, *, actor: User, assignee: User | None) ->
     """Give the request to a member of staff of its office (None returns it to the queue)."""
     sr = _lock(sr)
     policies.require_act(actor, sr, Capability.TRANSITION)
+    _require_open(sr)
     if assignee is not None and not policies.can_act(assignee, sr, Capability.RESPOND):
         raise InvalidAssignee(
             _("%(user)s cannot work requests at %(office)s.")
@@ -450,6 +450,7 @@ def update_request(
     policies.require_act(actor, sr, Capability.TRANSITION)
     if expected_version is not None and expected_version != sr.version:
         raise StaleVersion(_("This request changed since you read it. Reload and try again."))
+    _require_open(sr)
     if "assignee" in changes:
         sr = assign_request(sr, actor=actor, assignee=changes["assignee"])
     diff: dict[str, Any] = {}
@@ -505,6 +506,11 @@ def record_view(sr: ServiceRequest, *, actor: User) -> None:
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _require_open(sr: ServiceRequest) -> None:
+    if not sr.is_open:
+        raise RequestClosed(_("This request is closed. Reopen it to change it."))
 
 
 def _lock(sr: ServiceRequest) -> ServiceRequest:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from srmt.accounts.choices import Role
@@ -59,43 +58,11 @@ def valid_submission(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def purge_audit_log() -> None:
-    """Empty the append-only audit table, for transactional tests only.
-
-    A transactional test commits, so its rows must go; Django's flush would be refused by
-    the audit table's triggers (migration audit 0002), so such tests leave srmt.audit out
-    of `available_apps` and call this instead. The triggers stay in force for every other
-    connection and transaction.
-    """
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Skips ordinary triggers for this transaction only (the test role is a superuser).
-            cursor.execute("SET LOCAL session_replication_role = replica")
-            cursor.execute("DELETE FROM audit_auditevent")
-            return
-        cursor.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
-            ["audit_event_no_delete"],
-        )
-        trigger = cursor.fetchone()
-        if trigger:
-            cursor.execute("DROP TRIGGER audit_event_no_delete")
-        cursor.execute("DELETE FROM audit_auditevent")
-        if trigger:
-            cursor.execute(trigger[0])
-
-
 def client_for(user: User | None) -> APIClient:
     client = APIClient()
     if user is not None:
         client.force_authenticate(user)
     return client
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """make_user sets passwords; the production hasher is deliberately slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
@@ -15,7 +14,7 @@ from rest_framework.test import APIClient
 
 from srmt.accounts.choices import Role
 from srmt.api.conditional import body_hash
-from srmt.api.tests.conftest import client_for, purge_audit_log, row_counts, valid_submission
+from srmt.api.tests.conftest import client_for, row_counts, valid_submission
 from srmt.audit.models import AuditEvent
 from srmt.service_requests.models import ServiceRequest, StatusChange, SubmissionKey
 from srmt.testing.factories import make_user
@@ -317,12 +316,8 @@ def test_audit_records_the_submission(tier2):
     assert event.request_id == "req-42"
 
 
-# Transactional: every thread has its own connection and must see committed rows. The audit
-# table is left out of the flush (its triggers refuse it) and emptied by purge_audit_log.
-@pytest.mark.django_db(
-    transaction=True,
-    available_apps=[app for app in settings.INSTALLED_APPS if app != "srmt.audit"],
-)
+# Transactional: every thread has its own connection and must see committed rows.
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicates_create_exactly_one_request(reference):
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         # Django's SQLite test database defaults to a shared-cache in-memory database, which
@@ -358,14 +353,11 @@ def test_concurrent_duplicates_create_exactly_one_request(reference):
 
     # when
     threads = [threading.Thread(target=submit) for _ in range(threads_count)]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        created = AuditEvent.objects.filter(action="service_request.created").count()
-    finally:
-        purge_audit_log()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    created = AuditEvent.objects.filter(action="service_request.created").count()
 
     # then exactly one request exists and every client got it
     assert failures == []

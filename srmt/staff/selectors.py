@@ -1,0 +1,239 @@
+"""Reads for the staff pages. Every read of requests starts from policies.visible_requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet
+from django.db.models.expressions import Expression
+from django.utils.translation import get_language
+
+from srmt.accounts.choices import Role
+from srmt.accounts.models import User
+from srmt.accounts.roles import (
+    ACT_SCOPE,
+    CAPABILITIES,
+    NATIONAL,
+    OWN_OFFICES,
+    VIEW_SCOPE,
+    Capability,
+)
+from srmt.audit.models import AuditEvent
+from srmt.cases.models import Case
+from srmt.offices.models import Office
+from srmt.service_requests import policies
+from srmt.service_requests.choices import Status
+from srmt.service_requests.models import (
+    InternalNote,
+    Response,
+    ServiceRequest,
+    ServiceRequestQuerySet,
+    StatusChange,
+)
+
+OPEN = "open"
+ALL = "all"
+ASSIGNED_TO_ME = "me"
+UNASSIGNED = "unassigned"
+SORT_DUE = "due"
+SORT_CREATED = "created"
+TOP_OFFICES = 20
+
+
+class EpochSeconds(Func):
+    """Seconds since 1970 of a datetime column, as a float, on PostgreSQL and SQLite."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Django stores aware datetimes in UTC as ISO text, which julianday() reads.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
+            **extra,
+        )
+
+
+def at_risk_from() -> Expression:
+    """The moment a request becomes at risk: `share` of the way from creation to due date."""
+    share = float(settings.SRMT_AT_RISK_SHARE)
+    return EpochSeconds(F("created_at")) * (1.0 - share) + EpochSeconds(F("due_at")) * share
+
+
+# --- queues -------------------------------------------------------------------------------
+
+
+def queue_offices(user: User) -> QuerySet[Office]:
+    """Offices whose queue `user` may open: their own offices, or every office if national."""
+    if not user.can(Capability.VIEW):
+        return Office.objects.none()
+    scope = VIEW_SCOPE[Role(user.role)]
+    if scope == NATIONAL:
+        return Office.objects.active()
+    if scope == OWN_OFFICES:
+        return Office.objects.active().filter(pk__in=user.office_ids())
+    return Office.objects.none()
+
+
+def default_queue_office(user: User) -> Office | None:
+    """The user's first own office they may view, else the first office they may view."""
+    offices = queue_offices(user)
+    return offices.filter(pk__in=user.office_ids()).first() or offices.first()
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = OPEN
+    type_code: str = ""
+    channel: str = ""
+    overdue_only: bool = False
+    at_risk_only: bool = False
+    assigned: str = ""
+    sort: str = SORT_DUE
+
+
+def queue_requests(
+    user: User, office: Office, filters: QueueFilters, *, now: dt.datetime
+) -> ServiceRequestQuerySet:
+    """The office's requests that `user` may see, filtered and sorted for the queue page."""
+    qs = policies.visible_requests(user).filter(office=office).for_lists()
+    if filters.status == OPEN:
+        qs = qs.open()
+    elif filters.status != ALL:
+        qs = qs.filter(status=filters.status)
+    if filters.type_code:
+        qs = qs.filter(type__code=filters.type_code)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.overdue_only:
+        qs = qs.overdue(at=now)
+    if filters.at_risk_only:
+        qs = qs.open().alias(risk_from=at_risk_from())
+        qs = qs.filter(due_at__gt=now, risk_from__lte=now.timestamp())
+    if filters.assigned == ASSIGNED_TO_ME:
+        qs = qs.filter(assignee=user)
+    elif filters.assigned == UNASSIGNED:
+        qs = qs.filter(assignee__isnull=True)
+    if filters.sort == SORT_CREATED:
+        return qs.order_by("-created_at", "-id")
+    return qs.order_by("due_at", "id")
+
+
+# --- one request --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    kind: str  # "response", "note" or "status"
+    item: Response | InternalNote | StatusChange
+
+
+def timeline(sr: ServiceRequest) -> list[TimelineEntry]:
+    """Responses, internal notes and status changes of `sr`, oldest first (three queries)."""
+    entries = [
+        TimelineEntry(r.created_at, "response", r)
+        for r in sr.responses.select_related("author", "notification")
+    ]
+    entries += [TimelineEntry(n.created_at, "note", n) for n in sr.notes.select_related("author")]
+    entries += [
+        TimelineEntry(c.created_at, "status", c)
+        for c in sr.status_changes.select_related("actor", "from_office", "to_office")
+    ]
+    order = {"status": 0, "response": 1, "note": 2}
+    return sorted(entries, key=lambda e: (e.at, order[e.kind], e.item.pk))
+
+
+def audit_events(sr: ServiceRequest) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.for_object("service_request", sr.reference).order_by(
+        "occurred_at", "id"
+    )
+
+
+def _act_roles(scope: str) -> list[str]:
+    return [
+        role.value
+        for role, capabilities in CAPABILITIES.items()
+        if Capability.RESPOND in capabilities and ACT_SCOPE[role] == scope
+    ]
+
+
+def assignable_staff(sr: ServiceRequest) -> QuerySet[User]:
+    """Active staff who may work `sr`: national responders, or responders of its office."""
+    staff = User.objects.filter(is_active=True).filter(
+        Q(role__in=_act_roles(NATIONAL)) | Q(role__in=_act_roles(OWN_OFFICES), offices=sr.office_id)
+    )
+    if sr.case_id is not None and sr.case.is_protected:
+        staff = staff.filter(is_1367_cleared=True)  # 8 U.S.C. 1367
+    return staff.distinct().order_by("last_name", "first_name", "username")
+
+
+# --- intake -------------------------------------------------------------------------------
+
+
+def visible_case(user: User, receipt_number: str) -> Case | None:
+    return (
+        Case.objects.visible_to(user)
+        .select_related("form_type", "office")
+        .filter(receipt_number=receipt_number)
+        .first()
+    )
+
+
+def open_requests_on_case(user: User, receipt_number: str) -> ServiceRequestQuerySet:
+    return (
+        policies.visible_requests(user)
+        .open()
+        .filter(receipt_number=receipt_number)
+        .select_related("type", "office")
+        .order_by("created_at", "id")
+    )
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statistics:
+    total: int
+    open_overdue: int
+    by_status: list[tuple[str, int]]
+    by_office: list[tuple[str, str, int]]
+    by_type: list[tuple[str, int]]
+
+
+def statistics(*, now: dt.datetime) -> Statistics:
+    """Counts only: no references, no names, nothing about one person."""
+    rows = ServiceRequest.objects.values("status").annotate(n=Count("id"))
+    counts = {row["status"]: row["n"] for row in rows}
+    by_office = (
+        ServiceRequest.objects.values("office__code", "office__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "office__code")[:TOP_OFFICES]
+    )
+    by_type = (
+        ServiceRequest.objects.values("type__code", "type__name_en", "type__name_es")
+        .annotate(n=Count("id"))
+        .order_by("-n", "type__code")
+    )
+    return Statistics(
+        total=sum(counts.values()),
+        open_overdue=ServiceRequest.objects.overdue(at=now).count(),
+        by_status=[(str(s.label), counts.get(s.value, 0)) for s in Status],
+        by_office=[(r["office__code"], r["office__name"], r["n"]) for r in by_office],
+        by_type=[(_type_name(r), r["n"]) for r in by_type],
+    )
+
+
+def _type_name(row: dict[str, Any]) -> str:
+    spanish = (get_language() or "en").startswith("es")
+    return row["type__name_es"] if spanish else row["type__name_en"]

@@ -1,0 +1,163 @@
+"""axe-core finds no violation on any staff page, in English and in Spanish.
+
+Drives Debian's headless Chromium through Playwright against the live server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from srmt.accounts.choices import Role
+from srmt.staff.tests.demo import build_demo
+from srmt.testing.factories import make_user
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in
+# one unless told it is safe (the test database is only touched between page loads).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing; CI must run the accessibility tests.")
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browsers).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _report(url: str, violations: list[dict[str, Any]]) -> str:
+    lines = [f"{len(violations)} axe-core violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.extend(
+            f"    {node['target']}: {node['failureSummary']}" for node in violation["nodes"]
+        )
+    return "\n".join(lines)
+
+
+class Auditor:
+    """Visits pages and collects every axe-core violation, so one run reports them all."""
+
+    def __init__(self, page: Any, base_url: str) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.page = page
+        self.base_url = base_url
+        self.axe = Axe()
+        self.failures: list[str] = []
+        self.visited: list[str] = []
+
+    def check(self, label: str) -> None:
+        results = self.axe.run(self.page)
+        self.visited.append(label)
+        violations = results.response["violations"]
+        if violations:
+            self.failures.append(_report(f"{label} ({self.page.url})", violations))
+
+    def visit(self, path: str, label: str, *, status: int = 200) -> None:
+        response = self.page.goto(self.base_url + path)
+        assert response is not None
+        assert response.status == status, f"{label}: {path} answered {response.status}"
+        self.check(label)
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+EXPECTED_PAGES = [
+    "login",
+    "login with an error",
+    "queue",
+    "queue with filters",
+    "queue, none",
+    "detail",
+    "respond",
+    "respond with errors",
+    "intake step 1",
+    "intake step 1 with the case",
+    "intake step 1 with an error",
+    "intake step 2",
+    "intake step 2 with errors",
+    "statistics",
+    "not found",
+]
+
+
+def _sign_in(auditor: Auditor, username: str) -> None:
+    page = auditor.page
+    auditor.visit("/login/", "login")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "wrong password")
+    page.click("form.usa-form button[type=submit]")
+    auditor.check("login with an error")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.usa-form button[type=submit]")
+    page.wait_for_url(f"{auditor.base_url}/queues/ESC/")
+    auditor.check("queue")
+
+
+def _visit_request_pages(auditor: Auditor, reference: str, language: str) -> None:
+    auditor.visit(f"/requests/{reference}/", "detail")
+    auditor.screenshot(f"detail-{language}.png")
+    auditor.visit(f"/requests/{reference}/respond/", "respond")
+    auditor.page.click("#respond-heading ~ form button[type=submit]")
+    auditor.check("respond with errors")
+    auditor.screenshot(f"respond-errors-{language}.png")
+
+
+def _visit_intake_pages(auditor: Auditor, receipt_number: str, language: str) -> None:
+    auditor.visit("/intake/", "intake step 1")
+    auditor.visit("/intake/?receipt_number=EAC-219-005-4321", "intake step 1 with the case")
+    auditor.visit("/intake/?receipt_number=12345", "intake step 1 with an error")
+    auditor.visit(f"/intake/new/?receipt_number={receipt_number}", "intake step 2")
+    auditor.page.fill("#id_requester_email", "not an email")
+    auditor.page.click("form.usa-form button[type=submit]")
+    auditor.check("intake step 2 with errors")
+    auditor.screenshot(f"intake-errors-{language}.png")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_page_has_no_axe_violations(live_server, reference, browser, language):
+    # given a supervisor (who may do everything) and demo requests at ESC
+    user = make_user("sofia.sup", role=Role.SUPERVISOR, offices=["ESC"], first_name="Sofía")
+    demo = build_demo(intake=make_user("tomas.t1", role=Role.TIER1), worker=user)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    auditor = Auditor(context.new_page(), live_server.url)
+
+    # when every page is visited, forms with errors included
+    _sign_in(auditor, "sofia.sup")
+    auditor.screenshot(f"queue-{language}.png")
+    auditor.visit("/queues/ESC/?status=all&at_risk=on&sort=created", "queue with filters")
+    auditor.visit("/queues/ESC/?overdue=on&assigned=me&type=general_case_inquiry", "queue, none")
+    _visit_request_pages(auditor, demo.worked.reference, language)
+    _visit_intake_pages(auditor, demo.case.receipt_number, language)
+    auditor.visit("/statistics/", "statistics")
+    auditor.visit("/requests/SR-0000-0000/", "not found", status=404)
+    context.close()
+
+    # then axe-core found nothing anywhere
+    assert auditor.visited == EXPECTED_PAGES
+    assert not auditor.failures, "\n\n".join(auditor.failures)

@@ -1,0 +1,165 @@
+"""Home, work queues and statistics."""
+
+from __future__ import annotations
+
+import pytest
+
+from srmt.accounts.choices import Role
+from srmt.audit.models import AuditEvent
+from srmt.service_requests import services
+from srmt.service_requests.models import ServiceRequest
+from srmt.staff.tests.conftest import client_for
+from srmt.staff.tests.demo import build_demo
+from srmt.testing.factories import make_case, make_service_request, make_user
+
+
+def _references(response) -> list[str]:
+    return [sr.reference for sr, _overdue, _at_risk in response.context["rows"]]
+
+
+@pytest.fixture
+def demo(tier1, esc_staff):
+    return build_demo(intake=tier1, worker=esc_staff)
+
+
+@pytest.mark.parametrize(
+    ("role", "offices", "target"),
+    [
+        (Role.OFFICE_STAFF, ["ESC"], "/queues/ESC/"),
+        (Role.TIER1, ["CC-T1"], "/queues/CC-T1/"),
+        (Role.QA_REVIEWER, [], "/queues/AAO/"),  # no office of their own: the first office
+        (Role.ANALYST, [], "/statistics/"),
+    ],
+)
+def test_home_sends_each_role_to_its_start_page(reference, role, offices, target):
+    user = make_user(role=role, offices=offices)
+    response = client_for(user).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+def test_queue_lists_open_requests_by_due_date_with_overdue_and_at_risk_in_words(esc_staff, demo):
+    response = client_for(esc_staff).get("/queues/ESC/")
+    assert response.status_code == 200
+    assert _references(response) == [
+        demo.overdue.reference,
+        demo.at_risk.reference,
+        *sorted(
+            [demo.worked.reference, demo.fresh.reference],
+            key=lambda r: ServiceRequest.objects.get(reference=r).due_at,
+        ),
+    ]
+    content = response.content.decode()
+    assert content.count('<span class="usa-tag srmt-tag--overdue">Overdue</span>') == 1
+    assert content.count('<span class="usa-tag srmt-tag--at-risk">At risk</span>') == 1
+    assert "4 service requests match." in content
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("overdue=on", ["overdue"]),
+        ("at_risk=on", ["at_risk"]),
+        ("assigned=me", ["worked"]),
+        ("type=expedite_request", ["at_risk"]),
+        ("status=responded", ["worked"]),
+        ("assigned=unassigned&sort=created", ["fresh", "at_risk", "overdue"]),
+        ("channel=email", []),
+    ],
+)
+def test_queue_filters(esc_staff, demo, query, expected):
+    response = client_for(esc_staff).get(f"/queues/ESC/?{query}")
+    assert _references(response) == [getattr(demo, name).reference for name in expected]
+
+
+def test_queue_status_all_includes_closed_requests(esc_staff, demo):
+    services.add_response(demo.fresh, actor=esc_staff, kind="final", body="Done.")
+    client = client_for(esc_staff)
+    assert demo.fresh.reference not in _references(client.get("/queues/ESC/"))
+    assert demo.fresh.reference in _references(client.get("/queues/ESC/?status=all"))
+
+
+def test_queue_records_one_audit_event_per_page_with_the_references_shown(esc_staff, demo):
+    client_for(esc_staff).get("/queues/ESC/?overdue=on")
+    event = AuditEvent.objects.get(action="service_request.listed")
+    assert event.actor == esc_staff
+    assert event.changes == {"ids": [demo.overdue.reference]}
+
+
+def test_queue_is_paginated_by_25(reference, tier1, esc_staff):
+    case = make_case(office="ESC")
+    made = [
+        make_service_request(actor=tier1, receipt_number=case.receipt_number) for _ in range(27)
+    ]
+    client = client_for(esc_staff)
+    first = client.get("/queues/ESC/")
+    second = client.get("/queues/ESC/?page=2")
+    assert len(_references(first)) == 25
+    assert len(_references(second)) == 2
+    assert set(_references(first) + _references(second)) == {sr.reference for sr in made}
+    assert 'href="?page=2"' in first.content.decode()
+    assert 'aria-current="page">2</a>' in second.content.decode()
+
+
+def _queue_queries(client, django_assert_num_queries) -> None:
+    # session, user, the user's offices, offices, types, count, rows, audit insert
+    with django_assert_num_queries(8):
+        assert client.get("/queues/ESC/?status=all&sort=created").status_code == 200
+
+
+def test_queue_query_count_does_not_grow_with_rows(
+    reference, tier1, esc_staff, django_assert_num_queries
+):
+    client = client_for(esc_staff)
+    case = make_case(office="ESC")
+    make_service_request(actor=tier1, receipt_number=case.receipt_number)
+    _queue_queries(client, django_assert_num_queries)
+    for _ in range(10):
+        sr = make_service_request(actor=tier1, receipt_number=case.receipt_number)
+        services.assign_request(sr, actor=esc_staff, assignee=esc_staff)
+    _queue_queries(client, django_assert_num_queries)
+
+
+def test_office_staff_cannot_open_another_office_queue(csc_staff, demo):
+    client = client_for(csc_staff)
+    assert client.get("/queues/ESC/").status_code == 404
+    assert client.get("/queues/?office=ESC").status_code == 404
+    assert not AuditEvent.objects.filter(action="service_request.listed").exists()
+
+
+def test_office_selector_goes_to_the_chosen_queue(supervisor):
+    response = client_for(supervisor).get("/queues/?office=CSC")
+    assert response.status_code == 302
+    assert response["Location"] == "/queues/CSC/"
+
+
+def test_statistics_for_analysts_show_counts_only(analyst, demo):
+    response = client_for(analyst).get("/statistics/")
+    assert response.status_code == 200
+    stats = response.context["stats"]
+    assert stats.total == 4
+    assert stats.open_overdue == 1
+    assert ("Received", 3) in stats.by_status
+    assert ("Responded", 1) in stats.by_status
+    assert stats.by_office == [("ESC", "Vermont Service Center", 4)]
+    assert stats.by_type == [
+        ("General case inquiry", 2),
+        ("Expedite request", 1),
+        ("Case outside normal processing time", 1),
+    ]
+    content = response.content.decode()
+    for sr in (demo.worked, demo.overdue, demo.at_risk, demo.fresh):
+        assert sr.reference not in content
+    assert "Ana Pérez" not in content
+
+
+@pytest.mark.parametrize("fixture", ["esc_staff", "tier1"])
+def test_statistics_refused_to_roles_without_aggregates(request, fixture):
+    user = request.getfixturevalue(fixture)
+    response = client_for(user).get("/statistics/")
+    assert response.status_code == 403
+    assert "You cannot do that" in response.content.decode()
+
+
+def test_analyst_has_no_queue(analyst, demo):
+    assert client_for(analyst).get("/queues/ESC/").status_code == 404

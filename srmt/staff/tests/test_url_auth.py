@@ -1,0 +1,107 @@
+"""Every URL of the project needs a signed-in user, except a short, named allow-list.
+
+Like get.gov's sweep: walk the URL resolver, fill each pattern with sample values and
+request it anonymously. Pages must send the visitor to a login page; the API must answer
+401 or 403. A new URL is covered the moment it is added.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# name -> why it is public
+PUBLIC = {
+    "login": "the sign-in page itself",
+    "logout": "signing out without a session changes nothing (POST only)",
+    "set_language": "the language switch on the sign-in page",
+    "admin:login": "the admin's own sign-in page",
+    "admin:logout": "the admin's sign-out: without a session it changes nothing",
+    "api:schema": "the OpenAPI description holds no data",
+    "api:docs": "the API documentation page holds no data",
+}
+
+SAMPLES = {"int": "1", "str": "SR-0000-0000", "slug": "sample", "uuid": "0" * 32, "path": "x/y"}
+
+
+def _route_sample(match: re.Match[str]) -> str:
+    converter = match.group(1) or "str"
+    return SAMPLES.get(converter, "1")
+
+
+def _regex_sample(match: re.Match[str]) -> str:
+    body = match.group(2)
+    if re.fullmatch(r"\(?[\w|-]+\)?", body) and "|" in body:
+        return body.strip("()").split("|")[0]  # an alternation such as app labels
+    if "format" in match.group(1):
+        return "json"
+    return "1"
+
+
+def sample_path(pattern: str) -> str:
+    path = re.sub(r"<(?:(\w+):)?(\w+)>", _route_sample, pattern)
+    path = re.sub(r"\(\?P<(\w+)>((?:[^()]|\([^()]*\))+)\)", _regex_sample, path)
+    path = path.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\.", ".")
+    return "/" + path.replace("/?", "/").replace("?", "")
+
+
+def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else ""
+            yield name, sample_path(prefix + str(entry.pattern))
+
+
+ALL_URLS = sorted(set(walk(get_resolver().url_patterns)))
+
+
+def test_the_sweep_sees_the_staff_pages():
+    names = {name for name, _path in ALL_URLS}
+    assert {
+        "staff:home",
+        "staff:queue",
+        "staff:request-detail",
+        "staff:request-respond",
+        "staff:request-note",
+        "staff:request-transition",
+        "staff:request-assign",
+        "staff:intake",
+        "staff:intake-new",
+        "staff:statistics",
+    } <= names
+    assert ("staff:queue", "/queues/SR-0000-0000/") in ALL_URLS
+
+
+@pytest.mark.parametrize(
+    ("name", "path"), [(n, p) for n, p in ALL_URLS if n not in PUBLIC], ids=lambda v: v
+)
+@pytest.mark.django_db
+def test_url_requires_authentication(client, name, path):
+    login = "/admin/login/" if path.startswith("/admin/") else "/login/"
+    for method in (client.get, client.post):
+        response = method(path)
+        if not path.startswith(("/api/", "/admin/")):
+            # Staff pages send people to the sign-in page, coming back afterwards.
+            assert response.status_code == 302, (name, path, response.status_code)
+            assert response["Location"] == f"/login/?next={quote(path)}", (name, path)
+        elif response.status_code == 302:
+            assert response["Location"].startswith(login), (name, path, response["Location"])
+        else:
+            # APIs (ours and django-rq's JSON statistics) refuse instead of redirecting.
+            assert response.status_code in {401, 403}, (name, path, response.status_code)
+
+
+@pytest.mark.django_db
+def test_public_pages_answer_without_a_session(client):
+    assert client.get("/login/").status_code == 200
+    assert client.get("/admin/login/").status_code == 200
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/login/"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "es"

@@ -1,0 +1,1 @@
+"""Staff pages: thin views over policies, selectors and services."""

@@ -1,0 +1,76 @@
+"""Tier 1 intake: look up the case first, then record a new service request."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from srmt.accounts.models import User
+from srmt.accounts.roles import Capability
+from srmt.audit import services as audit
+from srmt.service_requests import services
+from srmt.service_requests.models import ServiceRequestType
+from srmt.staff import selectors
+from srmt.staff.forms import IntakeForm, LookupForm
+from srmt.staff.views.common import call_service, refuse, staff_user
+
+
+def _intake_user(request: HttpRequest) -> User:
+    user = staff_user(request)
+    if not user.can(Capability.CREATE):
+        raise refuse(_("Your role does not allow you to record service requests."))
+    return user
+
+
+@login_required
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Step 1: the case and its open requests, so a duplicate is not created by mistake."""
+    user = _intake_user(request)
+    context: dict[str, object] = {"searched": "receipt_number" in request.GET}
+    form = LookupForm(request.GET) if context["searched"] else LookupForm()
+    if form.is_bound and form.is_valid():
+        receipt_number = form.cleaned_data["receipt_number"]
+        case = selectors.visible_case(user, receipt_number)
+        open_requests = list(selectors.open_requests_on_case(user, receipt_number))
+        audit.record(
+            actor=user,
+            action="case.looked_up",
+            object_type="case",
+            object_id=receipt_number,
+            changes={"found": case is not None, "open_requests": len(open_requests)},
+        )
+        context.update(receipt_number=receipt_number, case=case, open_requests=open_requests)
+    context["form"] = form
+    return render(request, "staff/intake_lookup.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_request(request: HttpRequest) -> HttpResponse:
+    """Step 2: the request itself; the service routes it and sets its due dates."""
+    user = _intake_user(request)
+    types = list(ServiceRequestType.objects.filter(is_active=True))
+    if request.method == "GET":
+        initial = {"receipt_number": request.GET.get("receipt_number", "")[:40]}
+        form = IntakeForm(initial=initial, types=types)
+    else:
+        form = IntakeForm(request.POST, types=types)
+        if form.is_valid():
+            result = call_service(form, services.submit_request, form.submission(), actor=user)
+            if result is not None:
+                sr, _created = result
+                messages.success(
+                    request,
+                    _("Service request %(reference)s recorded and sent to %(office)s.")
+                    % {"reference": sr.reference, "office": sr.office.name},
+                )
+                return redirect("staff:request-detail", reference=sr.reference)
+    no_receipt_types = [t for t in types if not t.requires_receipt_number]
+    return render(
+        request, "staff/intake_form.html", {"form": form, "no_receipt_types": no_receipt_types}
+    )
