@@ -7,9 +7,10 @@ Forms per receipt prefix and case statuses per form come from real USCIS counts
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -57,32 +58,42 @@ LAST_NAMES = (
     "Nguyen", "Kim", "Okafor", "Silva", "Kowalski", "Haddad", "Müller", "Santos", "Ali",
 )  # fmt: skip
 PROTECTED_FORMS = ("I-360", "I-914", "I-918")
+DESCRIPTIONS = {
+    "outside_normal_processing_time": "The case{about} is past the posted processing time.",
+    "notice_not_received": "The customer never received the notice or card{about}.",
+    "typographic_error": "The notice{about} misspells the customer's name.",
+    "change_of_address": "The customer moved and gives a new mailing address{about}.",
+    "expedite_request": "The customer asks to expedite{about}: a job offer depends on it.",
+    "tier2_callback": "The customer asked for a call back from Tier 2{about}.",
+    "general_case_inquiry": "The customer asks what the latest status{about} means.",
+}
 
 
 @dataclass(frozen=True)
 class WorkloadMix:
     prefixes: tuple[str, ...]
-    prefix_weights: tuple[int, ...]
+    prefix_weights: tuple[int, ...]  # cumulative, like the weights below
     forms_by_prefix: dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
     statuses_by_form: dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
 
     def prefix(self, rng: random.Random) -> str:
-        return rng.choices(self.prefixes, self.prefix_weights)[0]
+        return rng.choices(self.prefixes, cum_weights=self.prefix_weights)[0]
 
     def form(self, rng: random.Random, prefix: str) -> str:
         forms, weights = self.forms_by_prefix[prefix]
-        return rng.choices(forms, weights)[0]
+        return rng.choices(forms, cum_weights=weights)[0]
 
     def status_text(self, rng: random.Random, form: str) -> str:
         if form not in self.statuses_by_form:
             return "Case Was Received"
         texts, weights = self.statuses_by_form[form]
-        return rng.choices(texts, weights)[0][:200]
+        return rng.choices(texts, cum_weights=weights)[0][:200]
 
 
 def _split(counts: dict[str, int]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Keys and cumulative weights (rng.choices is faster with cum_weights)."""
     keys = tuple(sorted(counts))
-    return keys, tuple(counts[k] for k in keys)
+    return keys, tuple(itertools.accumulate(counts[k] for k in keys))
 
 
 @functools.cache
@@ -92,7 +103,7 @@ def workload_mix() -> WorkloadMix:
     prefixes = tuple(sorted(forms))
     return WorkloadMix(
         prefixes=prefixes,
-        prefix_weights=tuple(sum(forms[p][1]) for p in prefixes),
+        prefix_weights=tuple(itertools.accumulate(forms[p][1][-1] for p in prefixes)),
         forms_by_prefix=forms,
         statuses_by_form={f: _split(c) for f, c in raw["statuses_by_form"].items()},
     )
@@ -103,15 +114,27 @@ def weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(keys, [weights[k] for k in keys])[0]
 
 
+def chooser(weights: dict[str, int]) -> Callable[[random.Random], str]:
+    """A fast weighted choice over fixed weights."""
+    keys = list(weights)
+    cumulative = list(itertools.accumulate(weights.values()))
+    return lambda rng: rng.choices(keys, cum_weights=cumulative)[0]
+
+
 def person_name(rng: random.Random) -> str:
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
 def email_for(name: str, serial: int) -> str:
-    local = "".join(c for c in name.lower() if c.isascii() and c.isalpha() or c == " ")
+    local = "".join(c for c in name.lower() if (c.isascii() and c.isalpha()) or c == " ")
     return f"{local.replace(' ', '.')}.{serial}@example.com"
 
 
 def phone_for(rng: random.Random) -> str:
     # 555-0100 to 555-0199 are reserved for fiction in the North American plan.
     return f"+1{rng.choice(('802', '202', '305', '512', '415'))}5550{rng.randint(100, 199)}"
+
+
+def describe(request_type: str, receipt_number: str) -> str:
+    about = f" about {receipt_number}" if receipt_number else ""
+    return DESCRIPTIONS.get(request_type, "The customer asks for help{about}.").format(about=about)

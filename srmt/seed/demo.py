@@ -1,0 +1,337 @@
+"""Demo data: one user per role, a few hundred cases and service requests (`srmt demo`).
+
+Everything is created through the service layer (upsert_case, submit_request, assign_request,
+add_response, transition_request), so status history, responses, notifications and audit
+events are real. The services stamp their rows with the current time; to spread the data
+over the last months, `_backdate` afterwards moves the timestamps of the rows this module
+just created (request, status changes, responses, case) to their simulated times with
+queryset updates. Only timestamps move, never statuses. Audit events keep the real time at
+which the demo ran: the audit log is append-only and tells the truth about when rows were
+written.
+
+The random generator has a fixed seed, so every installation gets the same demo. Loading is
+idempotent: when the demo users and requests are already there, nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from srmt.accounts.choices import Role
+from srmt.accounts.models import User
+from srmt.cases.choices import PartyRole
+from srmt.cases.models import Case
+from srmt.cases.services import CaseData, PartyData, upsert_case
+from srmt.offices.constants import PREFIX_OFFICES, TIER2_OFFICE
+from srmt.offices.models import Office
+from srmt.seed.mix import (
+    CHANNEL_WEIGHTS,
+    PROTECTED_FORMS,
+    TYPE_WEIGHTS,
+    describe,
+    email_for,
+    person_name,
+    phone_for,
+    weighted,
+    workload_mix,
+)
+from srmt.seed.reference import load_reference
+from srmt.service_requests import services
+from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
+from srmt.service_requests.lifecycle import TERMINAL
+from srmt.service_requests.models import Response, ServiceRequest, StatusChange
+from srmt.service_requests.requesters import RequesterData
+from srmt.sla.services import deadlines_for
+
+SEED = 1367
+DEMO_CASES = 400
+DEMO_PROTECTED_CASES = 8
+DEMO_REQUESTS = 300
+PROTECTED_OFFICE = "ESC-VAWA"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    offices: tuple[str, ...] = ()
+    is_1367_cleared: bool = False
+    is_admin: bool = False
+
+
+DEMO_USERS = (
+    DemoUser("tier1", Role.TIER1, ("CC-T1",)),
+    DemoUser("tier2", Role.TIER2, ("CC-T2",)),
+    DemoUser("vsc_officer", Role.OFFICE_STAFF, ("ESC", PROTECTED_OFFICE), is_1367_cleared=True),
+    DemoUser("nsc_officer", Role.OFFICE_STAFF, ("NSC",)),
+    DemoUser("supervisor", Role.SUPERVISOR),
+    DemoUser("qa", Role.QA_REVIEWER),
+    DemoUser("analyst", Role.ANALYST),
+    DemoUser("admin", Role.ADMINISTRATOR, is_admin=True),
+)
+DEMO_USERNAMES = tuple(u.username for u in DEMO_USERS)
+
+# Who works (and assigns) requests at an office; elsewhere the national supervisor does.
+# Protected (1367) requests sit at the VAWA unit, worked by the only cleared user.
+OFFICE_WORKERS = {"ESC": "vsc_officer", PROTECTED_OFFICE: "vsc_officer", "NSC": "nsc_officer"}
+OFFICE_WORKERS[TIER2_OFFICE] = "tier2"
+
+# outcome -> (weight, steps); steps run in order after intake.
+OUTCOMES: dict[str, tuple[int, tuple[str, ...]]] = {
+    "received": (8, ()),
+    "assigned": (8, ("assign",)),
+    "in_progress": (7, ("assign", "in_progress")),
+    "responded": (8, ("assign", "initial")),
+    "awaiting_customer": (4, ("assign", "initial", "awaiting_customer")),
+    "closed": (45, ("assign", "initial", "final")),
+    "closed_final_only": (8, ("assign", "final")),
+    "transferred": (4, ("transfer",)),
+    "transferred_closed": (5, ("transfer", "assign", "final")),
+    "withdrawn": (3, ("withdrawn",)),
+}
+OPEN_OUTCOMES = frozenset({"received", "assigned", "in_progress", "responded", "transferred"})
+OPEN_OUTCOMES |= {"awaiting_customer"}
+
+
+@dataclass
+class DemoReport:
+    created: bool
+    users: int = 0
+    cases: int = 0
+    requests: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+def demo_present() -> bool:
+    """True once the demo users exist and the demo requests are in the database."""
+    users = User.objects.filter(username__in=DEMO_USERNAMES)
+    if users.count() < len(DEMO_USERNAMES):
+        return False
+    return ServiceRequest.objects.filter(created_by__in=users).count() >= DEMO_REQUESTS
+
+
+def load_demo(*, password: str, now: dt.datetime | None = None) -> DemoReport:
+    """Load reference data and the demo; a second call changes nothing."""
+    load_reference()
+    if demo_present():
+        return DemoReport(created=False)
+    now = now or timezone.now()
+    rng = random.Random(SEED)  # noqa: S311 (demo data, not security)
+    with transaction.atomic():
+        users = _create_users(password)
+        cases = _create_cases(rng, actor=users["admin"], today=now.date())
+        report = DemoReport(created=True, users=len(users), cases=len(cases))
+        _DemoRequests(rng, users, cases, now, report).create(DEMO_REQUESTS)
+    return report
+
+
+def _create_users(password: str) -> dict[str, User]:
+    users = {}
+    for spec in DEMO_USERS:
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username=spec.username,
+                password=password,
+                email=f"{spec.username}@srmt.example",
+                role=spec.role,
+                is_1367_cleared=spec.is_1367_cleared,
+                is_staff=spec.is_admin,
+                is_superuser=spec.is_admin,
+            )
+            user.offices.set(Office.objects.filter(code__in=spec.offices))
+        users[spec.username] = user
+    return users
+
+
+def _create_cases(rng: random.Random, *, actor: User, today: dt.date) -> list[Case]:
+    mix = workload_mix()
+    seen: set[str] = set()
+    cases = []
+    for index in range(DEMO_CASES + DEMO_PROTECTED_CASES):
+        protected = index >= DEMO_CASES
+        prefix = "EAC" if protected else mix.prefix(rng)
+        form = rng.choice(PROTECTED_FORMS) if protected else mix.form(rng, prefix)
+        received_on = today - dt.timedelta(days=rng.randint(30, 540))
+        receipt = _receipt_number(rng, prefix, received_on, seen)
+        updated_on = received_on + dt.timedelta(days=rng.randint(0, (today - received_on).days))
+        name = person_name(rng)
+        case, _created = upsert_case(
+            CaseData(
+                receipt_number=receipt,
+                form_type=form,
+                office=PROTECTED_OFFICE if protected else PREFIX_OFFICES[prefix],
+                received_on=received_on,
+                status_text=mix.status_text(rng, form),
+                status_updated_on=updated_on,
+                is_protected=protected,
+                parties=[_applicant(rng, name, index)],
+            ),
+            actor=actor,
+        )
+        received_at = dt.datetime.combine(received_on, dt.time(14), tzinfo=dt.UTC)
+        Case.objects.filter(pk=case.pk).update(created_at=received_at)
+        cases.append(case)
+    return cases
+
+
+def _receipt_number(rng: random.Random, prefix: str, received_on: dt.date, seen: set[str]) -> str:
+    fiscal_year = (received_on.year + (received_on.month >= 10)) % 100
+    while True:
+        receipt = f"{prefix}{fiscal_year:02d}{rng.randint(900, 999)}{rng.randint(0, 99999):05d}"
+        if receipt not in seen:
+            seen.add(receipt)
+            return receipt
+
+
+def _applicant(rng: random.Random, name: str, serial: int) -> PartyData:
+    return PartyData(
+        name=name,
+        role=PartyRole.APPLICANT,
+        email=email_for(name, serial),
+        phone=phone_for(rng),
+        language="es" if rng.random() < 0.25 else "en",
+    )
+
+
+class _DemoRequests:
+    """Submits the demo requests and walks each through its planned outcome."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        users: dict[str, User],
+        cases: list[Case],
+        now: dt.datetime,
+        report: DemoReport,
+    ) -> None:
+        self.rng = rng
+        self.users = users
+        self.cases = [c for c in cases if not c.is_protected]
+        self.protected = [c for c in cases if c.is_protected]
+        self.now = now
+        self.report = report
+        self.steps: dict[str, Callable[[ServiceRequest], ServiceRequest]] = {
+            "assign": self._assign,
+            "in_progress": lambda sr: self._transition(sr, Status.IN_PROGRESS, ""),
+            "initial": lambda sr: self._respond(sr, ResponseKind.INITIAL),
+            "final": lambda sr: self._respond(sr, ResponseKind.FINAL),
+            "awaiting_customer": lambda sr: self._transition(
+                sr, Status.AWAITING_CUSTOMER, "Asked the customer for a copy of the notice."
+            ),
+            "transfer": self._transfer,
+            "withdrawn": lambda sr: self._transition(
+                sr, Status.WITHDRAWN, "The customer called back: the card arrived."
+            ),
+        }
+
+    def create(self, count: int) -> None:
+        for index in range(count):
+            outcome = weighted(self.rng, {k: w for k, (w, _steps) in OUTCOMES.items()})
+            case = self.protected[index] if index < len(self.protected) else None
+            if case is not None and outcome.startswith("transferred"):
+                outcome = "in_progress"  # 1367 files stay with the cleared VAWA unit
+            sr = self._submit(case)
+            for step in OUTCOMES[outcome][1]:
+                sr = self.steps[step](sr)
+            self._backdate(sr, outcome)
+            self.report.requests += 1
+            self.report.outcomes[outcome] = self.report.outcomes.get(outcome, 0) + 1
+
+    def _submit(self, case: Case | None) -> ServiceRequest:
+        request_type = "general_case_inquiry" if case else weighted(self.rng, TYPE_WEIGHTS)
+        channel = weighted(self.rng, CHANNEL_WEIGHTS)
+        if case is None and (request_type != "change_of_address" or self.rng.random() < 0.3):
+            case = self.rng.choice(self.cases)
+        party = case.parties.select_related("person").first() if case else None
+        name = party.person.name if party else person_name(self.rng)
+        serial = 10_000 + self.rng.randint(0, 99_999)
+        urgent = request_type in {"tier2_callback", "expedite_request"} and self.rng.random() < 0.2
+        sr, _created = services.submit_request(
+            services.Submission(
+                type=request_type,
+                channel=channel,
+                description=describe(request_type, case.receipt_number if case else ""),
+                receipt_number=case.receipt_number if case else "",
+                urgency=Urgency.URGENT if urgent else Urgency.NORMAL,
+                requester=RequesterData(
+                    name=name,
+                    email=party.person.email if party else email_for(name, serial),
+                    phone=party.person.phone if party else phone_for(self.rng),
+                    language=party.person.language if party else "en",
+                ),
+            ),
+            actor=self.users["tier2" if channel == Channel.PHONE_TIER2 else "tier1"],
+        )
+        return sr
+
+    def _worker(self, sr: ServiceRequest) -> User:
+        return self.users[OFFICE_WORKERS.get(sr.office.code, "supervisor")]
+
+    def _assign(self, sr: ServiceRequest) -> ServiceRequest:
+        worker = self._worker(sr)
+        return services.assign_request(sr, actor=worker, assignee=worker)
+
+    def _transition(self, sr: ServiceRequest, to: str, reason: str) -> ServiceRequest:
+        return services.transition_request(sr, actor=self._worker(sr), to=to, reason=reason)
+
+    def _respond(self, sr: ServiceRequest, kind: str) -> ServiceRequest:
+        body = _RESPONSES[kind]
+        services.add_response(sr, actor=self._worker(sr), kind=kind, body=body)
+        return ServiceRequest.objects.select_related("office").get(pk=sr.pk)
+
+    def _transfer(self, sr: ServiceRequest) -> ServiceRequest:
+        target = "NSC" if sr.office.code != "NSC" else "ESC"
+        return services.transition_request(
+            sr,
+            actor=self.users["supervisor"],
+            to=Status.TRANSFERRED,
+            reason=f"The file was moved to {target}.",
+            office_code=target,
+        )
+
+    def _backdate(self, sr: ServiceRequest, outcome: str) -> None:
+        """Move the rows just created to simulated times (see the module docstring)."""
+        open_request = outcome in OPEN_OUTCOMES
+        age = dt.timedelta(days=self.rng.uniform(0.2, 40 if open_request else 180))
+        start = self.now - age
+        changes = list(StatusChange.objects.filter(service_request=sr).order_by("id"))
+        horizon = min(self.now, start + dt.timedelta(days=25))
+        later = sorted(start + (horizon - start) * self.rng.random() for _c in changes[1:])
+        moments = [start, *later]
+        for change, moment in zip(changes, moments, strict=True):
+            StatusChange.objects.filter(pk=change.pk).update(created_at=moment)
+        answers = [m for c, m in zip(changes, moments, strict=True) if _is_answer(c)]
+        for response, moment in zip(
+            Response.objects.filter(service_request=sr), answers, strict=True
+        ):
+            Response.objects.filter(pk=response.pk).update(created_at=moment, updated_at=moment)
+        sr.refresh_from_db()
+        deadlines = deadlines_for(
+            sr.type.code, sr.urgency, start=start, time_zone=sr.office.time_zone
+        )
+        ServiceRequest.objects.filter(pk=sr.pk).update(
+            created_at=start,
+            updated_at=moments[-1],
+            first_response_due_at=deadlines.first_response_due_at,
+            due_at=deadlines.due_at,
+            first_responded_at=answers[0] if answers else None,
+            closed_at=moments[-1] if sr.status in TERMINAL else None,
+        )
+
+
+def _is_answer(change: StatusChange) -> bool:
+    return change.to_status in {Status.RESPONDED, Status.CLOSED}
+
+
+_RESPONSES = {
+    ResponseKind.INITIAL: "We received your request and are reviewing your case.",
+    ResponseKind.FINAL: "We reviewed your case and updated the record. No further action "
+    "is needed from you.",
+}

@@ -1,0 +1,33 @@
+"""`srmt demo`: demo users and data. Idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from srmt.seed.demo import DEMO_USERS, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load reference data, one demo user per role and a few hundred cases and service "
+        "requests spread over the last months. Idempotent: a second run changes nothing. "
+        "Passwords come from SRMT_DEMO_PASSWORD."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password = settings.SRMT_DEMO_PASSWORD
+        report = load_demo(password=password)
+        if report.created:
+            self.stdout.write(
+                f"Demo data: {report.users} users, {report.cases} cases, "
+                f"{report.requests} service requests."
+            )
+        else:
+            self.stdout.write("Demo data already present; nothing changed.")
+        self.stdout.write("\nDemo logins (password from SRMT_DEMO_PASSWORD):")
+        self.stdout.write(f"  {'username':<12} {'role':<14} password")
+        for user in DEMO_USERS:
+            self.stdout.write(f"  {user.username:<12} {user.role:<14} {password}")

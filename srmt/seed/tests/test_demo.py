@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from srmt.accounts.models import User
+from srmt.audit.models import AuditEvent
+from srmt.cases.models import Case
+from srmt.seed.demo import DEMO_CASES, DEMO_PROTECTED_CASES, DEMO_REQUESTS, load_demo
+from srmt.service_requests.lifecycle import TERMINAL
+from srmt.service_requests.models import Response, ServiceRequest, StatusChange
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
+@pytest.fixture
+def demo(settings):
+    settings.SRMT_DEMO_PASSWORD = "demo-password-for-tests"
+    return load_demo(password=settings.SRMT_DEMO_PASSWORD, now=NOW)
+
+
+def test_demo_creates_users_cases_and_requests(demo):
+    assert demo.created is True
+    assert (demo.users, demo.cases, demo.requests) == (8, DEMO_CASES + 8, DEMO_REQUESTS)
+    assert Case.objects.count() == DEMO_CASES + DEMO_PROTECTED_CASES
+    assert ServiceRequest.objects.count() == DEMO_REQUESTS
+    assert sum(demo.outcomes.values()) == DEMO_REQUESTS
+    users = {u.username: u for u in User.objects.prefetch_related("offices")}
+    assert {name: u.role for name, u in users.items()} == {
+        "tier1": "tier1",
+        "tier2": "tier2",
+        "vsc_officer": "office_staff",
+        "nsc_officer": "office_staff",
+        "supervisor": "supervisor",
+        "qa": "qa_reviewer",
+        "analyst": "analyst",
+        "admin": "administrator",
+    }
+    assert sorted(o.code for o in users["vsc_officer"].offices.all()) == ["ESC", "ESC-VAWA"]
+    assert [o.code for o in users["nsc_officer"].offices.all()] == ["NSC"]
+    assert [o.code for o in users["tier1"].offices.all()] == ["CC-T1"]
+    assert [u.username for u in users.values() if u.is_1367_cleared] == ["vsc_officer"]
+    assert [u.username for u in users.values() if u.is_superuser or u.is_staff] == ["admin"]
+    assert all(u.check_password("demo-password-for-tests") for u in users.values())
+    protected = Case.objects.filter(is_protected=True)
+    assert protected.count() == DEMO_PROTECTED_CASES
+    assert set(protected.values_list("office__code", flat=True)) == {"ESC-VAWA"}
+    assert ServiceRequest.objects.filter(case__is_protected=True).count() >= DEMO_PROTECTED_CASES
+
+
+def test_second_run_changes_nothing(demo):
+    before = _row_counts()
+    output = StringIO()
+    call_command("demo", stdout=output)
+    assert _row_counts() == before
+    assert "Demo data already present; nothing changed." in output.getvalue()
+    assert "vsc_officer  office_staff   demo-password-for-tests" in output.getvalue()
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _snapshot() -> tuple[list[tuple], list[tuple]]:
+    cases = list(
+        Case.objects.order_by("receipt_number").values_list(
+            "receipt_number", "form_type__code", "office__code", "status_text", "is_protected"
+        )
+    )
+    requests = list(
+        ServiceRequest.objects.order_by("id").values_list(
+            "type__code", "channel", "status", "receipt_number", "office__code", "created_at"
+        )
+    )
+    return cases, requests
+
+
+def _load_and_snapshot() -> tuple[list[tuple], list[tuple]]:
+    try:
+        with transaction.atomic():
+            load_demo(password="demo-password-for-tests", now=NOW)
+            snapshot = _snapshot()
+            raise _Rollback
+    except _Rollback:
+        pass
+    return snapshot
+
+
+@pytest.mark.django_db
+def test_demo_is_deterministic():
+    first = _load_and_snapshot()
+    assert ServiceRequest.objects.count() == 0
+    second = _load_and_snapshot()
+    assert len(first[0]) == DEMO_CASES + DEMO_PROTECTED_CASES
+    assert len(first[1]) == DEMO_REQUESTS
+    assert first == second
+
+
+def test_mix_of_statuses_history_and_timestamps(demo):
+    statuses = set(ServiceRequest.objects.values_list("status", flat=True))
+    assert {"received", "assigned", "in_progress", "responded", "closed", "transferred"} <= statuses
+    assert ServiceRequest.objects.overdue(at=NOW).count() > 0
+    closed = ServiceRequest.objects.filter(status="closed")
+    assert closed.count() > DEMO_REQUESTS // 3
+    assert not closed.filter(closed_at__isnull=True).exists()
+    assert (
+        not ServiceRequest.objects.exclude(status__in=TERMINAL)
+        .filter(closed_at__isnull=False)
+        .exists()
+    )
+    assert Response.objects.filter(kind="final").count() == closed.count()
+    oldest = ServiceRequest.objects.order_by("created_at").first()
+    assert oldest.created_at < NOW - dt.timedelta(days=90)
+    assert not ServiceRequest.objects.filter(created_at__gt=NOW).exists()
+    assert not StatusChange.objects.filter(created_at__gt=NOW).exists()
+    for sr in ServiceRequest.objects.all()[:50]:
+        moments = list(sr.status_changes.values_list("created_at", flat=True))
+        assert moments == sorted(moments)
+        assert moments[0] == sr.created_at
+
+    # Every row came through the services, so each has its audit event.
+    assert AuditEvent.objects.filter(action="service_request.created").count() == DEMO_REQUESTS
+    assert AuditEvent.objects.filter(action="case.created").count() == Case.objects.count()
+    assert AuditEvent.objects.filter(action="service_request.responded").count() == (
+        Response.objects.count()
+    )
+    assert not AuditEvent.objects.filter(
+        occurred_at__lt=timezone.now() - dt.timedelta(hours=1)
+    ).exists()
