@@ -20,6 +20,16 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_config_snapshots():
+    """Each test's database is rolled back, so no process-wide snapshot may outlive it."""
+    from srmt.core.snapshots import invalidate
+
+    invalidate()
+    yield
+    invalidate()
+
+
 @pytest.fixture
 def reference(db):
     """Offices, forms, request types and deadline policies, as `srmt seed` loads them."""

@@ -192,6 +192,8 @@ SPECTACULAR_SETTINGS = {
 
 # Deadlines: a request is "at risk" once this share of the time to its due date has passed.
 SRMT_AT_RISK_SHARE = env.decimal_fraction("SRMT_AT_RISK_SHARE", 0.8)
+# Seconds a process keeps its snapshot of request types, offices and deadline policies.
+SRMT_CONFIG_SNAPSHOT_SECONDS = env.integer("SRMT_CONFIG_SNAPSHOT_SECONDS", 60)
 SRMT_DEMO_PASSWORD = env.string("SRMT_DEMO_PASSWORD", "srmt-demo-2026")
 
 LOGGING = {

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from srmt.core.snapshots import snapshot
 from srmt.offices.choices import OfficeKind
 
 
@@ -55,6 +56,11 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+def offices_by_code() -> dict[str, Office]:
+    """Every office by code, from this process's snapshot (core.snapshots)."""
+    return snapshot("offices", lambda: {o.code: o for o in Office.objects.all()})
 
 
 class FormType(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 
 from srmt.core.models import TimeStampedModel
 from srmt.core.references import new_reference
+from srmt.core.snapshots import snapshot
 from srmt.notifications.choices import DeliveryChannel
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
 from srmt.service_requests.lifecycle import OPEN_STATUSES
@@ -55,6 +56,14 @@ class ServiceRequestType(models.Model):
     @property
     def name(self) -> str:
         return self.name_es if (get_language() or "en").startswith("es") else self.name_en
+
+
+def active_request_types() -> dict[str, ServiceRequestType]:
+    """Active request types by code, from this process's snapshot (core.snapshots)."""
+    return snapshot(
+        "request_types",
+        lambda: {t.code: t for t in ServiceRequestType.objects.filter(is_active=True)},
+    )
 
 
 class ServiceRequestQuerySet(models.QuerySet["ServiceRequest"]):

@@ -20,9 +20,10 @@ from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
 from srmt.cases.models import Case, Person
 from srmt.core.receipts import normalize_receipt_number
+from srmt.core.references import new_reference
 from srmt.notifications import services as notifications
 from srmt.notifications.choices import DeliveryChannel
-from srmt.offices.models import Office
+from srmt.offices.models import Office, offices_by_code
 from srmt.offices.routing import RoutingFacts, route
 from srmt.service_requests import lifecycle, policies
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
@@ -48,11 +49,14 @@ from srmt.service_requests.models import (
     ServiceRequestType,
     StatusChange,
     SubmissionKey,
+    active_request_types,
 )
 from srmt.service_requests.requesters import RequesterData, clean_requester
 from srmt.sla.services import deadlines_for
 
 MAX_TEXT = 10_000
+# References carry 40 random bits; a collision is rare, three in a row practically impossible.
+REFERENCE_ATTEMPTS = 3
 REASON_REQUIRED = frozenset(
     {Status.TRANSFERRED, Status.REDIRECTED, Status.WITHDRAWN, Status.MERGED, Status.REOPENED}
 )
@@ -80,15 +84,27 @@ def submit_request(
     (created False); the same key with another body is refused.
     """
     policies.require_capability(actor, Capability.CREATE)
-    with transaction.atomic():
-        if idempotency_key:
-            existing = _claim_key(actor, idempotency_key, body_hash)
-            if existing is not None:
-                return existing, False
-        sr = _create_request(data, actor=actor)
-        if idempotency_key:
-            SubmissionKey.objects.filter(user=actor, key=idempotency_key).update(service_request=sr)
-        return sr, True
+    for attempt in range(REFERENCE_ATTEMPTS):
+        # A fresh random reference per attempt; no savepoint around the insert (it costs two
+        # round trips on every request): the whole transaction retries on the rare collision.
+        reference = new_reference()
+        try:
+            with transaction.atomic():
+                if idempotency_key:
+                    existing = _claim_key(actor, idempotency_key, body_hash)
+                    if existing is not None:
+                        return existing, False
+                sr = _create_request(data, actor=actor, reference=reference)
+                if idempotency_key:
+                    SubmissionKey.objects.filter(user=actor, key=idempotency_key).update(
+                        service_request=sr
+                    )
+                return sr, True
+        except IntegrityError:
+            collided = ServiceRequest.objects.filter(reference=reference).exists()
+            if not collided or attempt == REFERENCE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _claim_key(actor: User, key: str, body_hash: str) -> ServiceRequest | None:
@@ -110,7 +126,7 @@ def _claim_key(actor: User, key: str, body_hash: str) -> ServiceRequest | None:
     return None
 
 
-def _create_request(data: Submission, *, actor: User) -> ServiceRequest:
+def _create_request(data: Submission, *, actor: User, reference: str) -> ServiceRequest:
     request_type = _resolve_type(data.type)
     if data.channel not in Channel.values:
         raise UnknownChannel(
@@ -137,12 +153,15 @@ def _create_request(data: Submission, *, actor: User) -> ServiceRequest:
             request_type=request_type.code,
         )
     )
-    office = Office.objects.get(code=decision.office_code)
+    office = offices_by_code().get(decision.office_code) or Office.objects.get(
+        code=decision.office_code
+    )
     now = timezone.now()
     deadlines = deadlines_for(
         request_type.code, data.urgency, start=now, time_zone=office.time_zone
     )
-    sr = _insert_with_fresh_reference(
+    sr = ServiceRequest.objects.create(
+        reference=reference,
         type=request_type,
         channel=data.channel,
         case=case,
@@ -186,7 +205,7 @@ def _create_request(data: Submission, *, actor: User) -> ServiceRequest:
 
 
 def _resolve_type(code: str) -> ServiceRequestType:
-    request_type = ServiceRequestType.objects.filter(code=code, is_active=True).first()
+    request_type = active_request_types().get(code)
     if request_type is None:
         raise UnknownRequestType(
             _("%(code)s is not a type of service request.") % {"code": code}, field="type"
@@ -220,21 +239,6 @@ def _requester_person(data: RequesterData, case: Case | None) -> Person:
         zip_code=data.zip_code,
         sms_consent=data.sms_consent,
     )
-
-
-def _insert_with_fresh_reference(**fields: Any) -> ServiceRequest:
-    # 40 random bits: a collision is rare but possible, so retry with a new reference.
-    for _attempt in range(5):
-        sr = ServiceRequest(**fields)
-        try:
-            with transaction.atomic():
-                sr.save(force_insert=True)
-        except IntegrityError:
-            if not ServiceRequest.objects.filter(reference=sr.reference).exists():
-                raise
-            continue
-        return sr
-    raise RuntimeError("Could not find a free service request reference.")
 
 
 # --- responses and notes ------------------------------------------------------------------

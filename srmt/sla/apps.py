@@ -5,3 +5,9 @@ class SlaConfig(AppConfig):
     name = "srmt.sla"
     label = "sla"
     verbose_name = "Deadlines"
+
+    def ready(self) -> None:
+        from srmt.core.snapshots import invalidate_on_change
+        from srmt.sla.models import DeadlinePolicy
+
+        invalidate_on_change(DeadlinePolicy, "deadline_policies")

@@ -6,6 +6,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 
+from srmt.core.snapshots import snapshot
 from srmt.sla.deadlines import add_target
 from srmt.sla.models import DeadlinePolicy
 
@@ -21,12 +22,20 @@ class Deadlines:
     policy_id: int
 
 
+def all_policies() -> list[DeadlinePolicy]:
+    """Every deadline policy, from this process's snapshot (core.snapshots)."""
+    return snapshot("deadline_policies", lambda: list(DeadlinePolicy.objects.all()))
+
+
 def policy_for(request_type: str, urgency: str, *, on: dt.date) -> DeadlinePolicy:
-    candidates = list(
-        DeadlinePolicy.objects.in_force(on).filter(
-            request_type__in=[request_type, ""], urgency__in=[urgency, ""]
-        )
-    )
+    candidates = [
+        p
+        for p in all_policies()
+        if p.request_type in (request_type, "")
+        and p.urgency in (urgency, "")
+        and p.effective_from <= on
+        and (p.effective_until is None or p.effective_until > on)
+    ]
     if not candidates:
         raise NoDeadlinePolicy(f"No deadline policy in force for {request_type} on {on}.")
     # Most specific first (type beats urgency beats default), then the newest.
