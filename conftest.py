@@ -46,5 +46,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
     if not is_transactional(item):
         return (yield)
-    with item.config.stash[blocking_manager_key].unblock(), unlocked_audit_log():
+    # After the session's last test the test database is gone: nothing to re-lock then.
+    relock = nextitem is not None
+    with item.config.stash[blocking_manager_key].unblock(), unlocked_audit_log(relock=relock):
         return (yield)

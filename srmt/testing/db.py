@@ -12,7 +12,7 @@ _TRIGGERS = importlib.import_module("srmt.audit.migrations.0002_append_only_trig
 
 
 @contextmanager
-def unlocked_audit_log() -> Iterator[None]:
+def unlocked_audit_log(*, relock: bool = True) -> Iterator[None]:
     """Lift the audit table's append-only triggers (migration audit 0002) for a while.
 
     Only for the flush that ends a transactional test: Django empties every table then, and
@@ -23,8 +23,9 @@ def unlocked_audit_log() -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.schema_editor() as editor:
-            _TRIGGERS.forwards(None, editor)
+        if relock:
+            with connection.schema_editor() as editor:
+                _TRIGGERS.forwards(None, editor)
 
 
 def is_transactional(item: object) -> bool:
