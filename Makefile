@@ -94,6 +94,10 @@ ci: $(STAMP) browsers lint checks ## What CI runs: linters, drift checks, the su
 bench-intake: $(STAMP) ## Intake benchmark: HTTP API on gunicorn + PostgreSQL vs a psycopg ceiling
 	$(BIN)/python bench/intake.py
 
+.PHONY: bench-routing
+bench-routing: $(STAMP) ## Routing + deadlines per SR (µs), and one sweep over 1M open SRs on PostgreSQL
+	$(BIN)/python bench/routing.py $(BENCH_ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var

@@ -298,6 +298,23 @@ def field_office_zone(city: str, state: str) -> str:
     return counts.most_common(1)[0][0]
 
 
+def office_location(city: str, state: str) -> list[str]:
+    """Latitude and longitude of the office's city (routing measures distances from it);
+    the centre of the state's ZIP codes when the city is not found; blank abroad."""
+    if not state:
+        return ["", ""]
+    in_state = zipcodes.filter_by(state=state)
+    for name in (city, city.replace("Saint ", "St. "), city.split("-")[0], city.split(" ")[0]):
+        matches = [z for z in in_state if z["city"].lower() == name.lower()]
+        if matches:
+            return [f"{float(matches[0]['lat']):.5f}", f"{float(matches[0]['long']):.5f}"]
+    if not in_state:
+        return ["", ""]
+    lat = sum(float(z["lat"]) for z in in_state) / len(in_state)
+    long = sum(float(z["long"]) for z in in_state) / len(in_state)
+    return [f"{lat:.5f}", f"{long:.5f}"]
+
+
 def offices() -> list[list[str]]:
     seen: dict[str, str] = {}
     for path in sorted((TIMES / "formoffices").glob("*.json")):
@@ -324,7 +341,7 @@ def offices() -> list[list[str]]:
             ]
         )
     rows.extend([list(row) for row in NOT_IN_SHARED])
-    return rows
+    return [[*row, *office_location(row[6], row[5])] for row in rows]
 
 
 def forms() -> list[list[str]]:
@@ -364,7 +381,19 @@ def main() -> int:
     with (OUT / "offices.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(
-            ["code", "name", "kind", "parent", "time_zone", "state", "city", "phone", "email"]
+            [
+                "code",
+                "name",
+                "kind",
+                "parent",
+                "time_zone",
+                "state",
+                "city",
+                "phone",
+                "email",
+                "latitude",
+                "longitude",
+            ]
         )
         writer.writerows(offices())
     with (OUT / "forms.csv").open("w", newline="", encoding="utf-8") as fh:

@@ -128,6 +128,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "srmt" / "static"]
+# Uploaded evidence (attachments); never served directly, only through access-checked views.
+MEDIA_ROOT = Path(env.string("SRMT_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -194,6 +197,13 @@ SPECTACULAR_SETTINGS = {
 SRMT_AT_RISK_SHARE = env.decimal_fraction("SRMT_AT_RISK_SHARE", 0.8)
 # Seconds a process keeps its snapshot of request types, offices and deadline policies.
 SRMT_CONFIG_SNAPSHOT_SECONDS = env.integer("SRMT_CONFIG_SNAPSHOT_SECONDS", 60)
+# A request transferred more than this many times is flagged to supervisors (ping-pong).
+SRMT_TRANSFER_FLAG_AFTER = env.integer("SRMT_TRANSFER_FLAG_AFTER", 3)
+# Residents of countries with no configured international office are referred here.
+SRMT_DEFAULT_INTERNATIONAL_OFFICE = env.string("SRMT_DEFAULT_INTERNATIONAL_OFFICE", "MEX")
+# Closed requests on the same case and of the same type count as possible repeats at intake
+# for this many days after closing (open ones always do).
+SRMT_REPEAT_WINDOW_DAYS = env.integer("SRMT_REPEAT_WINDOW_DAYS", 30)
 SRMT_DEMO_PASSWORD = env.string("SRMT_DEMO_PASSWORD", "srmt-demo-2026")
 
 LOGGING = {

@@ -20,8 +20,11 @@ from srmt.cases.choices import Language, PartyRole
 from srmt.cases.services import CaseData, PartyData
 from srmt.core.receipts import normalize_receipt_number
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
+from srmt.service_requests.expedites import ExpediteData
+from srmt.service_requests.repeats import RepeatCheck, RepeatChoice
 from srmt.service_requests.requesters import RequesterData
 from srmt.service_requests.services import MAX_TEXT, Submission
+from srmt.sla.choices import DeadlineState
 
 
 def _text(**kwargs: Any) -> serializers.CharField:
@@ -36,6 +39,21 @@ class RequesterInput(serializers.Serializer):
     language = serializers.CharField(max_length=8, required=False, default="en")
     zip_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
     sms_consent = serializers.BooleanField(required=False, default=False)
+    country = serializers.CharField(
+        max_length=2,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Country of residence, ISO 3166-1 alpha-2 (blank: U.S.). Outside the U.S. "
+        "the customer is referred to an international office instead.",
+    )
+
+
+class ExpediteInput(serializers.Serializer):
+    criterion = serializers.CharField(
+        max_length=48, help_text="A criterion code from /api/v1/expedite-criteria/."
+    )
+    justification = _text(help_text="Why the case is urgent, in the customer's words.")
 
 
 class ServiceRequestInput(serializers.Serializer):
@@ -49,9 +67,33 @@ class ServiceRequestInput(serializers.Serializer):
     description = _text()
     urgency = serializers.CharField(max_length=16, required=False, default=Urgency.NORMAL)
     requester = RequesterInput()
+    expedite = ExpediteInput(required=False, help_text="Required for type expedite_request.")
+    repeat_of = serializers.CharField(
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Link the new request as a repeat of this open or recent request.",
+    )
+    merge_into = serializers.CharField(
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Record the new request as a duplicate merged into this open request.",
+    )
+    repeat_check = serializers.ChoiceField(
+        choices=[c.value for c in RepeatCheck],
+        required=False,
+        default=RepeatCheck.IGNORE.value,
+        help_text="ask: refuse with 409 possible_repeat (listing `candidates`) when open or "
+        "recent requests of the same type exist on the case; ignore (default, as before "
+        "repeats were tracked): record a new request.",
+    )
 
     def submission(self) -> Submission:
         data = self.validated_data
+        expedite = data.get("expedite")
         return Submission(
             type=data["type"],
             channel=data["channel"],
@@ -59,6 +101,12 @@ class ServiceRequestInput(serializers.Serializer):
             receipt_number=data["receipt_number"],
             urgency=data["urgency"],
             requester=RequesterData(**data["requester"]),
+            expedite=ExpediteData(**expedite) if expedite is not None else None,
+            repeat=RepeatChoice(
+                repeat_of=data["repeat_of"],
+                merge_into=data["merge_into"],
+                check=data["repeat_check"],
+            ),
         )
 
 
@@ -169,6 +217,21 @@ class ServiceRequestFilter(serializers.Serializer):
         required=False,
         help_text="Exclusive. A date means its midnight (so that day is not included).",
     )
+    repeat_count_min = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Only requests whose thread was repeated at least this many times.",
+    )
+    deadline_state = serializers.ChoiceField(
+        choices=DeadlineState.choices,
+        required=False,
+        help_text="As the last sweep marked it: on_track, at_risk or overdue.",
+    )
+    escalation_level_min = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Only requests escalated to at least this rung of the ladder.",
+    )
 
     def validate_receipt_number(self, value: str) -> str:
         return normalize_receipt_number(value)
@@ -180,3 +243,21 @@ class ServiceRequestFilter(serializers.Serializer):
 class OfficeFilter(serializers.Serializer):
     kind = serializers.CharField(max_length=32, required=False, help_text="Office kind.")
     active = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class RoutingExplainFilter(serializers.Serializer):
+    receipt_number = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default=""
+    )
+    type = serializers.CharField(
+        max_length=48, required=False, allow_blank=True, default="", help_text="A type code."
+    )
+    zip = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+    country = serializers.CharField(
+        max_length=8, required=False, allow_blank=True, default="", help_text="ISO 3166-1."
+    )
+
+
+class RedirectInput(serializers.Serializer):
+    topic = serializers.CharField(max_length=48, help_text="A code from /api/v1/redirect-topics/.")
+    reason = serializers.CharField(max_length=1000)

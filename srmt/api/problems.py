@@ -70,9 +70,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         errors = (
             [{"field": exc.field, "code": exc.code, "detail": exc.message}] if exc.field else None
         )
-        return problem(
+        response = problem(
             status_code=exc.http_status, code=exc.code, detail=exc.message, errors=errors
         )
+        # Some refusals carry more members (e.g. possible_repeat lists its candidates).
+        response.data.update(getattr(exc, "extensions", {}))
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
     if isinstance(exc, RequestDataTooBig):

@@ -7,6 +7,7 @@ objects a service returned), so rendering never adds queries.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -55,8 +56,27 @@ class ServiceRequestSerializer(serializers.Serializer):
     closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
     is_at_risk = serializers.SerializerMethodField()
+    deadline_state = serializers.CharField(
+        read_only=True, help_text="on_track, at_risk or overdue, as the last sweep marked it."
+    )
+    deadline_state_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    paused_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Clocks paused since (awaiting the customer)."
+    )
+    escalation_level = serializers.IntegerField(
+        read_only=True, help_text="Highest rung of the escalation ladder reached (0: none)."
+    )
     assignee = serializers.CharField(source="assignee.username", read_only=True, allow_null=True)
     version = serializers.IntegerField(read_only=True)
+    repeat_count = serializers.IntegerField(
+        read_only=True, help_text="How many times the customer asked again (whole thread)."
+    )
+    repeat_of = serializers.CharField(
+        source="repeat_of.reference",
+        read_only=True,
+        allow_null=True,
+        help_text="The first request of the thread, when this one is a repeat.",
+    )
     links = serializers.SerializerMethodField()
 
     def get_is_overdue(self, sr: ServiceRequest) -> bool:
@@ -126,6 +146,13 @@ class RequesterSerializer(serializers.Serializer):
     language = serializers.CharField(read_only=True)
 
 
+class EscalationSerializer(serializers.Serializer):
+    level = serializers.IntegerField(read_only=True)
+    step = serializers.CharField(source="step.name", read_only=True)
+    office = OfficeRefSerializer(read_only=True)
+    escalated_at = serializers.DateTimeField(read_only=True)
+
+
 class ServiceRequestDetailSerializer(ServiceRequestSerializer):
     """A request with its case, requester, responses, internal notes and status history."""
 
@@ -139,6 +166,27 @@ class ServiceRequestDetailSerializer(ServiceRequestSerializer):
     responses = ResponseSerializer(many=True, read_only=True)
     notes = NoteSerializer(many=True, read_only=True)
     status_history = StatusChangeSerializer(source="status_changes", many=True, read_only=True)
+    escalations = EscalationSerializer(many=True, read_only=True)
+    transfer_count = serializers.IntegerField(read_only=True)
+    is_flagged = serializers.BooleanField(
+        read_only=True, help_text="Transferred more often than SRMT_TRANSFER_FLAG_AFTER allows."
+    )
+    flag_reason = serializers.CharField(read_only=True)
+    transfers = serializers.SerializerMethodField(
+        help_text="The chain of transfers between offices, oldest first."
+    )
+    redirect_topic = serializers.SerializerMethodField(
+        help_text="The topic whose agency the request was redirected to, if it was."
+    )
+
+    @extend_schema_field(StatusChangeSerializer(many=True))
+    def get_transfers(self, sr: ServiceRequest) -> list[dict[str, Any]]:
+        moves = [c for c in sr.status_changes.all() if c.to_status == "transferred"]
+        return StatusChangeSerializer(moves, many=True).data  # type: ignore[no-any-return]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_redirect_topic(self, sr: ServiceRequest) -> str | None:
+        return sr.redirect_topic.code if sr.redirect_topic_id else None
 
 
 class OfficeSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 
-from srmt.api.views import cases, catalogue, service_requests
+from srmt.api.views import cases, catalogue, expedites, routing, service_requests
 
 app_name = "api"
 
@@ -34,6 +34,38 @@ v1 = [
         service_requests.TransitionCollectionView.as_view(),
         name="service-request-transitions",
     ),
+    path(
+        "service-requests/<str:reference>/expedite/",
+        expedites.ExpediteDetailView.as_view(),
+        name="service-request-expedite",
+    ),
+    path(
+        "service-requests/<str:reference>/expedite/decision/",
+        expedites.ExpediteDecisionView.as_view(),
+        name="service-request-expedite-decision",
+    ),
+    path(
+        "service-requests/<str:reference>/attachments/",
+        expedites.AttachmentCollectionView.as_view(),
+        name="service-request-attachments",
+    ),
+    path(
+        "service-requests/<str:reference>/attachments/<int:attachment_id>/",
+        expedites.AttachmentDownloadView.as_view(),
+        name="service-request-attachment",
+    ),
+    path(
+        "expedite-criteria/",
+        expedites.ExpediteCriterionListView.as_view(),
+        name="expedite-criterion-list",
+    ),
+    path(
+        "service-requests/<str:reference>/redirect/",
+        routing.RedirectView.as_view(),
+        name="service-request-redirect",
+    ),
+    path("routing/explain", routing.RoutingExplainView.as_view(), name="routing-explain"),
+    path("redirect-topics/", routing.RedirectTopicListView.as_view(), name="redirect-topic-list"),
     path("offices/", catalogue.OfficeListView.as_view(), name="office-list"),
     path("forms/", catalogue.FormTypeListView.as_view(), name="form-list"),
     path(

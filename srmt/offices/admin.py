@@ -1,12 +1,35 @@
 from django.contrib import admin
 
 from srmt.audit.admin_mixins import AuditedAdminMixin
-from srmt.offices.models import FormType, Office
+from srmt.offices.models import (
+    CountryOffice,
+    FormType,
+    Office,
+    OtherAgency,
+    RedirectTopic,
+    RoutingRule,
+    ZipOfficeOverride,
+)
 
 
 @admin.register(Office)
 class OfficeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "kind", "time_zone", "state", "is_active")
+    fields = (
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "time_zone",
+        "state",
+        "city",
+        "phone",
+        "email",
+        "address",
+        "latitude",
+        "longitude",
+        "is_active",
+    )
     list_filter = ("kind", "is_active", "state")
     search_fields = ("code", "name", "city")
 
@@ -15,4 +38,68 @@ class OfficeAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class FormTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name_en", "name_es", "is_premium_processing_eligible", "is_active")
     list_filter = ("is_premium_processing_eligible", "is_active")
+    search_fields = ("code", "name_en", "name_es")
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "position",
+        "code",
+        "name",
+        "action",
+        "office",
+        "effective_from",
+        "effective_until",
+        "is_active",
+    )
+    list_display_links = ("code",)
+    list_filter = ("is_active", "action")
+    search_fields = ("code", "name", "explanation")
+    autocomplete_fields = ("office",)
+    fieldsets = (
+        (None, {"fields": ("code", "name", "position", "is_active")}),
+        ("Effective dates", {"fields": ("effective_from", "effective_until")}),
+        (
+            "Criteria (blank or any matches everything)",
+            {
+                "fields": (
+                    "receipt_prefixes",
+                    "request_types",
+                    "is_protected",
+                    "has_case_record",
+                    "has_receipt_number",
+                    "has_zip_code",
+                    "requester_in_us",
+                )
+            },
+        ),
+        ("Decision", {"fields": ("action", "office", "explanation")}),
+    )
+
+
+@admin.register(ZipOfficeOverride)
+class ZipOfficeOverrideAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("zip_prefix", "office", "note")
+    search_fields = ("zip_prefix", "office__code")
+    autocomplete_fields = ("office",)
+
+
+@admin.register(CountryOffice)
+class CountryOfficeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("country", "office")
+    search_fields = ("country", "office__code")
+    autocomplete_fields = ("office",)
+
+
+@admin.register(OtherAgency)
+class OtherAgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name_en", "phone", "website", "is_active")
+    search_fields = ("code", "name_en", "name_es")
+
+
+@admin.register(RedirectTopic)
+class RedirectTopicAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name_en", "agency", "sort_order", "is_active")
+    list_filter = ("agency", "is_active")
     search_fields = ("code", "name_en", "name_es")

@@ -8,6 +8,10 @@ class OfficesConfig(AppConfig):
 
     def ready(self) -> None:
         from srmt.core.snapshots import invalidate_on_change
-        from srmt.offices.models import Office
+        from srmt.offices.models import CountryOffice, Office, RoutingRule, ZipOfficeOverride
 
         invalidate_on_change(Office, "offices")
+        invalidate_on_change(Office, "field_offices")
+        invalidate_on_change(RoutingRule, "routing_rules")
+        invalidate_on_change(ZipOfficeOverride, "zip_overrides")
+        invalidate_on_change(CountryOffice, "country_offices")

@@ -11,3 +11,16 @@ class OfficeKind(models.TextChoices):
     APPEALS_OFFICE = "appeals_office", _("Administrative Appeals Office")
     INTERNATIONAL_OFFICE = "international_office", _("International office")
     HEADQUARTERS = "headquarters", _("Headquarters unit")
+
+
+class TriState(models.TextChoices):
+    ANY = "any", _("Any")
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+
+
+class RoutingAction(models.TextChoices):
+    FIXED_OFFICE = "fixed_office", _("Route to a fixed office")
+    CASE_OFFICE = "case_office", _("Route to the office holding the case")
+    ZIP_FIELD_OFFICE = "zip_field_office", _("Route to the field office for the ZIP code")
+    INTERNATIONAL_REFERRAL = "international_referral", _("Refer to the international office")

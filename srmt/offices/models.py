@@ -5,13 +5,14 @@ from __future__ import annotations
 import zoneinfo
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from srmt.core.snapshots import snapshot
-from srmt.offices.choices import OfficeKind
+from srmt.offices.choices import OfficeKind, RoutingAction, TriState
 
 
 def validate_time_zone(value: str) -> None:
@@ -42,6 +43,8 @@ class Office(models.Model):
     phone = models.CharField(max_length=32, blank=True)
     email = models.EmailField(blank=True)
     address = models.CharField(max_length=240, blank=True)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     is_active = models.BooleanField(default=True)
 
     objects = OfficeQuerySet.as_manager()
@@ -77,6 +80,167 @@ class FormType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_en}"
+
+    @property
+    def name(self) -> str:
+        return self.name_es if (get_language() or "en").startswith("es") else self.name_en
+
+
+def validate_code_list(value: str) -> None:
+    """A comma-separated list of codes: letters, digits and underscores."""
+    for item in value.split(","):
+        if item.strip() and not item.strip().replace("_", "").isalnum():
+            raise ValidationError(
+                _("%(item)s is not a code; separate codes with commas."), params={"item": item}
+            )
+
+
+class RoutingRule(models.Model):
+    """One ordered routing rule: criteria on the request's facts, and where it goes.
+
+    offices.routing.route() evaluates the active rules in `position` order and the first
+    that matches decides. Blank lists and "any" match everything. `explanation` is the
+    reason stored with the request; it may name facts: {prefix}, {office}, {case_office},
+    {zip_code}, {zip_state}, {country}, {request_type}.
+    """
+
+    code = models.SlugField(max_length=48, unique=True)
+    name = models.CharField(max_length=120)
+    position = models.PositiveIntegerField()
+    effective_from = models.DateField(null=True, blank=True)
+    effective_until = models.DateField(
+        null=True, blank=True, help_text="Last day the rule applies (blank: open-ended)."
+    )
+    is_active = models.BooleanField(default=True)
+    receipt_prefixes = models.CharField(
+        max_length=200, blank=True, validators=[validate_code_list], help_text="e.g. EAC,WAC"
+    )
+    request_types = models.CharField(
+        max_length=400, blank=True, validators=[validate_code_list], help_text="Type codes."
+    )
+    is_protected = models.CharField(
+        max_length=8, choices=TriState.choices, default=TriState.ANY, help_text="1367 case."
+    )
+    has_case_record = models.CharField(max_length=8, choices=TriState.choices, default=TriState.ANY)
+    has_receipt_number = models.CharField(
+        max_length=8, choices=TriState.choices, default=TriState.ANY
+    )
+    has_zip_code = models.CharField(max_length=8, choices=TriState.choices, default=TriState.ANY)
+    requester_in_us = models.CharField(max_length=8, choices=TriState.choices, default=TriState.ANY)
+    action = models.CharField(max_length=32, choices=RoutingAction.choices)
+    office = models.ForeignKey(
+        Office,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For the action route to a fixed office.",
+    )
+    explanation = models.CharField(max_length=240)
+
+    class Meta:
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=RoutingAction.values), name="routing_rule_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(action=RoutingAction.FIXED_OFFICE) | Q(office__isnull=False),
+                name="routing_rule_fixed_office_named",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_until__isnull=True)
+                | Q(effective_from__isnull=True)
+                | Q(effective_until__gte=models.F("effective_from")),
+                name="routing_rule_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position} {self.code}"
+
+    def clean(self) -> None:
+        if self.action == RoutingAction.FIXED_OFFICE and self.office_id is None:
+            raise ValidationError({"office": _("Choose the office this rule routes to.")})
+
+
+class ZipOfficeOverride(models.Model):
+    """A configured ZIP code (5 digits) or ZIP prefix (3 or 4 digits) with its field office.
+
+    It wins over the nearest office; the longest matching prefix wins among overrides.
+    """
+
+    zip_prefix = models.CharField(
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{3,5}$", _("Enter 3 to 5 digits."))],
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["zip_prefix"]
+
+    def __str__(self) -> str:
+        return f"{self.zip_prefix} -> {self.office_id}"
+
+
+class CountryOffice(models.Model):
+    """The international office that serves residents of a country (ISO 3166-1 alpha-2).
+
+    Countries without a row go to the default international office (SRMT_DEFAULT_
+    INTERNATIONAL_OFFICE).
+    """
+
+    country = models.CharField(max_length=2, unique=True)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["country"]
+        verbose_name_plural = "country offices"
+
+    def __str__(self) -> str:
+        return f"{self.country} -> {self.office_id}"
+
+
+class OtherAgency(models.Model):
+    """Another agency that handles what is outside this agency's jurisdiction."""
+
+    code = models.SlugField(max_length=16, unique=True)
+    name_en = models.CharField(max_length=200)
+    name_es = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+    mailing_address = models.CharField(max_length=300, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "other agencies"
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def name(self) -> str:
+        return self.name_es if (get_language() or "en").startswith("es") else self.name_en
+
+
+class RedirectTopic(models.Model):
+    """An inquiry topic another agency handles (visas -> State, I-94 -> CBP, ...)."""
+
+    code = models.SlugField(max_length=48, unique=True)
+    name_en = models.CharField(max_length=200)
+    name_es = models.CharField(max_length=200)
+    agency = models.ForeignKey(OtherAgency, on_delete=models.PROTECT, related_name="topics")
+    sort_order = models.PositiveSmallIntegerField(default=100)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.code
 
     @property
     def name(self) -> str:

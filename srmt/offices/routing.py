@@ -1,22 +1,70 @@
-"""Where a new service request goes, and why. Pure: facts in, decision out.
+"""Where a new service request goes, and why. Pure: facts and rules in, decision out.
 
-This is the first, fixed version of routing (the office holding the case, else the service
-center named by the receipt prefix, else Tier 2 triage). Rule rows replace it later without
-changing callers: they pass RoutingFacts and read RoutingDecision.
+Rules are data (offices.models.RoutingRule, loaded as RuleSpec by offices.rules); the first
+active rule in position order whose criteria all hold decides. Callers that pass no rules get
+the default rule set (offices.defaults.DEFAULT_RULES), so the function stays pure and usable
+without a database. No rule matching at all sends the request to Tier 2 for triage.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from srmt.offices.constants import PREFIX_OFFICES, TIER2_OFFICE
+from srmt.offices.choices import RoutingAction, TriState
+from srmt.offices.constants import TIER2_OFFICE
 
 
 @dataclass(frozen=True)
 class RoutingFacts:
+    """What routing may look at. Derived facts (ZIP office, international office) are
+    computed by the caller from reference data, so that route() stays pure."""
+
     receipt_number: str = ""
     case_office_code: str = ""
     request_type: str = ""
+    is_protected: bool = False
+    zip_code: str = ""
+    zip_state: str = ""
+    zip_office_code: str = ""
+    zip_match: str = ""
+    country: str = "US"
+    is_in_us: bool = True
+    international_office_code: str = ""
+
+    @property
+    def prefix(self) -> str:
+        return self.receipt_number[:3]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A routing rule as plain data. Empty tuples and None criteria match anything."""
+
+    code: str
+    action: str
+    explanation: str
+    position: int = 0
+    name: str = ""
+    office_code: str = ""
+    receipt_prefixes: tuple[str, ...] = ()
+    request_types: tuple[str, ...] = ()
+    is_protected: bool | None = None
+    has_case_record: bool | None = None
+    has_receipt_number: bool | None = None
+    has_zip_code: bool | None = None
+    requester_in_us: bool | None = None
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+    pk: int | None = None
+
+    def applies_on(self, day: dt.date | None) -> bool:
+        if day is None:
+            return True
+        starts = self.effective_from is None or self.effective_from <= day
+        return starts and (self.effective_until is None or day <= self.effective_until)
 
 
 @dataclass(frozen=True)
@@ -24,29 +72,110 @@ class RoutingDecision:
     office_code: str
     rule: str
     reason: str
+    facts_used: dict[str, Any] = field(default_factory=dict)
+    is_referral: bool = False
+    rule_id: int | None = None
 
 
-def route(facts: RoutingFacts) -> RoutingDecision:
-    if facts.case_office_code:
-        return RoutingDecision(
-            facts.case_office_code,
-            "case_office",
-            f"The case record places the file at {facts.case_office_code}.",
-        )
-    prefix = facts.receipt_number[:3]
-    if prefix in PREFIX_OFFICES:
-        office = PREFIX_OFFICES[prefix]
-        return RoutingDecision(
-            office,
-            "receipt_prefix",
-            f"Receipt prefix {prefix} belongs to {office}; no case record.",
-        )
-    if facts.receipt_number:
-        return RoutingDecision(
-            TIER2_OFFICE,
-            "unknown_prefix",
-            f"Receipt prefix {prefix} names no service center; Tier 2 triages it.",
-        )
+NO_RULE = "no_rule_matched"
+
+# criterion name on RuleSpec -> the fact it tests
+_FLAG_FACTS = {
+    "is_protected": lambda f: f.is_protected,
+    "has_case_record": lambda f: bool(f.case_office_code),
+    "has_receipt_number": lambda f: bool(f.receipt_number),
+    "has_zip_code": lambda f: bool(f.zip_code),
+    "requester_in_us": lambda f: f.is_in_us,
+}
+
+
+def tri_state(value: str) -> bool | None:
+    """A RoutingRule criterion field (any/yes/no) as None/True/False."""
+    return None if value == TriState.ANY else value == TriState.YES
+
+
+def route(
+    facts: RoutingFacts, rules: Sequence[RuleSpec] | None = None, *, on: dt.date | None = None
+) -> RoutingDecision:
+    """The decision of the first rule (by position) that applies on `on` and matches."""
+    if rules is None:
+        from srmt.offices.defaults import DEFAULT_RULES
+
+        rules = DEFAULT_RULES
+    for rule in sorted(rules, key=lambda r: (r.position, r.code)):
+        if not rule.applies_on(on) or not _matches(rule, facts):
+            continue
+        office_code = _target(rule, facts)
+        if office_code:
+            return _decision(rule, facts, office_code)
     return RoutingDecision(
-        TIER2_OFFICE, "no_receipt_number", "No receipt number; Tier 2 triages it."
+        TIER2_OFFICE, NO_RULE, "No routing rule matched; Tier 2 triages it.", _used(None, facts)
+    )
+
+
+def _matches(rule: RuleSpec, facts: RoutingFacts) -> bool:
+    if rule.receipt_prefixes and facts.prefix not in rule.receipt_prefixes:
+        return False
+    if rule.request_types and facts.request_type not in rule.request_types:
+        return False
+    for name, fact in _FLAG_FACTS.items():
+        wanted = getattr(rule, name)
+        if wanted is not None and wanted != fact(facts):
+            return False
+    return True
+
+
+def _target(rule: RuleSpec, facts: RoutingFacts) -> str:
+    """The office the rule's action names for these facts ('' when it cannot say)."""
+    if rule.action == RoutingAction.FIXED_OFFICE:
+        return rule.office_code
+    if rule.action == RoutingAction.CASE_OFFICE:
+        return facts.case_office_code
+    if rule.action == RoutingAction.ZIP_FIELD_OFFICE:
+        return facts.zip_office_code
+    if rule.action == RoutingAction.INTERNATIONAL_REFERRAL:
+        return facts.international_office_code
+    return ""
+
+
+def _used(rule: RuleSpec | None, facts: RoutingFacts) -> dict[str, Any]:
+    """The facts the rule looked at (all of them when no rule matched)."""
+    used: dict[str, Any] = {}
+    if rule is None or rule.receipt_prefixes:
+        used["receipt_prefix"] = facts.prefix
+    if rule is None or rule.request_types:
+        used["request_type"] = facts.request_type
+    for name, fact in _FLAG_FACTS.items():
+        if rule is None or getattr(rule, name) is not None:
+            used[name] = fact(facts)
+    if rule is not None and rule.action == RoutingAction.CASE_OFFICE:
+        used["case_office"] = facts.case_office_code
+    if rule is not None and rule.action == RoutingAction.ZIP_FIELD_OFFICE:
+        used.update(zip_code=facts.zip_code, zip_state=facts.zip_state, zip_match=facts.zip_match)
+    if rule is not None and rule.action == RoutingAction.INTERNATIONAL_REFERRAL:
+        used["country"] = facts.country
+    return used
+
+
+def _decision(rule: RuleSpec, facts: RoutingFacts, office_code: str) -> RoutingDecision:
+    values = {
+        "prefix": facts.prefix,
+        "office": office_code,
+        "case_office": facts.case_office_code,
+        "zip_code": facts.zip_code,
+        "zip_state": facts.zip_state,
+        "country": facts.country,
+        "request_type": facts.request_type,
+    }
+    try:
+        reason = rule.explanation.format_map(values)
+    except (KeyError, IndexError, ValueError):  # an administrator's typo in a placeholder
+        reason = rule.explanation
+    return RoutingDecision(
+        office_code=office_code,
+        rule=rule.code,
+        reason=reason[:300],
+        facts_used=_used(rule, facts),
+        is_referral=rule.action == RoutingAction.INTERNATIONAL_REFERRAL,
+        rule_id=rule.pk,
     )

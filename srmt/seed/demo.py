@@ -33,6 +33,7 @@ from srmt.notifications.choices import DeliveryStatus
 from srmt.notifications.models import Notification
 from srmt.offices.constants import PREFIX_OFFICES, TIER2_OFFICE
 from srmt.offices.models import Office
+from srmt.seed.expedite_criteria import demo_expedite
 from srmt.seed.mix import (
     CHANNEL_WEIGHTS,
     PROTECTED_FORMS,
@@ -281,6 +282,7 @@ class _DemoRequests:
                     phone=party.person.phone if party else phone_for(self.rng),
                     language=party.person.language if party else "en",
                 ),
+                expedite=demo_expedite(case) if request_type == "expedite_request" else None,
             ),
             actor=self.users["tier2" if channel == Channel.PHONE_TIER2 else "tier1"],
         )

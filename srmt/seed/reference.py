@@ -14,7 +14,10 @@ from pathlib import Path
 from django.db import transaction
 
 from srmt.audit import services as audit
+from srmt.offices.defaults import load_default_rules
 from srmt.offices.models import FormType, Office
+from srmt.seed.expedite_criteria import load_expedite_criteria
+from srmt.service_requests.escalations import load_default_ladder
 from srmt.service_requests.models import ServiceRequestType
 from srmt.sla.models import DeadlinePolicy
 
@@ -141,9 +144,12 @@ class LoadReport:
     forms: int = 0
     request_types: int = 0
     policies: int = 0
+    routing: int = 0
+    expedite_criteria: int = 0
+    escalation_steps: int = 0
 
     def total(self) -> int:
-        return self.offices + self.forms + self.request_types + self.policies
+        return sum(self.__dict__.values())
 
 
 @transaction.atomic
@@ -154,6 +160,9 @@ def load_reference() -> LoadReport:
         forms=_load_forms(),
         request_types=_load_request_types(),
         policies=_load_policies(),
+        routing=load_default_rules(),
+        expedite_criteria=load_expedite_criteria(),
+        escalation_steps=load_default_ladder(),
     )
     if report.total():
         audit.record(
@@ -185,10 +194,16 @@ def _load_offices() -> int:
                 "city": row["city"],
                 "phone": row["phone"],
                 "email": row["email"],
+                "latitude": row.get("latitude") or None,
+                "longitude": row.get("longitude") or None,
                 "parent": Office.objects.get(code=row["parent"]) if row["parent"] else None,
             },
         )
         created += was_created
+        if _office.latitude is None and row.get("latitude"):  # offices seeded before routing
+            Office.objects.filter(pk=_office.pk).update(
+                latitude=row["latitude"], longitude=row["longitude"]
+            )
     return created
 
 

@@ -2,9 +2,16 @@
 the service layer, so the admin shows them read-only."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from srmt.audit.admin_mixins import AuditedAdminMixin
-from srmt.service_requests.models import ServiceRequest, ServiceRequestType
+from srmt.service_requests.models import (
+    Escalation,
+    EscalationStep,
+    ExpediteCriterion,
+    ServiceRequest,
+    ServiceRequestType,
+)
 from srmt.service_requests.policies import visible_requests
 
 
@@ -46,3 +53,61 @@ class ServiceRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- escalation ladder (service_requests.escalations) -------------------------------------
+
+
+@admin.register(EscalationStep)
+class EscalationStepAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "order",
+        "name",
+        "days_after_previous",
+        "target",
+        "office",
+        "effective_from",
+        "effective_until",
+    )
+    list_filter = ("target",)
+    autocomplete_fields = ("office",)
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    """Escalations are written by the sweep only: read-only here."""
+
+    list_display = ("service_request", "level", "office", "escalated_at")
+    list_filter = ("level", "office")
+    list_select_related = ("service_request", "office")
+    raw_id_fields = ("service_request",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+# --- expedite criteria (service_requests.expedites) ---------------------------------------
+
+
+@admin.register(ExpediteCriterion)
+class ExpediteCriterionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """A new policy version is a new set of rows; end the old ones with effective_until."""
+
+    list_display = (
+        "code",
+        "version",
+        "name_en",
+        "effective_from",
+        "effective_until",
+        "allowed_for_premium_processing",
+    )
+    list_filter = ("version",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # expedite requests keep the criterion they were recorded under

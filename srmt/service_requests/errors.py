@@ -1,5 +1,7 @@
 """Refusals of service request actions, each with a stable code."""
 
+from typing import Any
+
 from srmt.core.errors import DomainError
 
 
@@ -56,3 +58,88 @@ class IdempotencyKeyReused(DomainError):
 class StaleVersion(DomainError):
     code = "precondition_failed"
     http_status = 412
+
+
+# --- expedites (service_requests.expedites) -----------------------------------------------
+
+
+class ExpediteDetailsRequired(DomainError):
+    code = "expedite_details_required"
+
+
+class InvalidExpedite(DomainError):
+    code = "invalid_expedite"
+
+
+class CaseRequired(DomainError):
+    code = "case_required"
+
+
+class ExpediteNotAvailable(DomainError):
+    code = "expedite_not_available"
+
+
+class AlreadyDecided(DomainError):
+    code = "already_decided"
+    http_status = 409
+
+
+class InvalidAttachment(DomainError):
+    code = "invalid_attachment"
+
+
+class TooManyAttachments(DomainError):
+    code = "too_many_attachments"
+    http_status = 409
+
+
+# --- repeats (service_requests.repeats) ---------------------------------------------------
+
+
+class InvalidRepeat(DomainError):
+    code = "invalid_repeat"
+
+
+class PossibleRepeat(DomainError):
+    """Likely repeats exist and the caller did not say what to do; `candidates` lists them."""
+
+    code = "possible_repeat"
+    http_status = 409
+
+    @property
+    def candidates(self) -> list[Any]:
+        return list(self.extra.get("candidates", []))
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """Extra members of the problem details: the candidates, as the API shows them."""
+        return {
+            "case_repeat_count": self.extra.get("case_repeat_count", 0),
+            "candidates": [
+                {
+                    "reference": sr.reference,
+                    "status": sr.status,
+                    "type": sr.type.code,
+                    "office": sr.office.code,
+                    "created_at": sr.created_at.isoformat(),
+                    "closed_at": sr.closed_at.isoformat() if sr.closed_at else None,
+                    "repeat_count": sr.repeat_count,
+                }
+                for sr in self.candidates
+            ],
+        }
+
+
+class RequesterOutsideUnitedStates(DomainError):
+    """Customers outside the U.S. are referred (service_requests.referrals), not given an SR."""
+
+    code = "refer_to_international_office"
+    http_status = 422
+
+
+class UnknownRedirectTopic(DomainError):
+    code = "unknown_redirect_topic"
+
+
+class RedirectTopicRequired(DomainError):
+    code = "redirect_topic_required"

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from srmt.core.models import TimeStampedModel
 from srmt.core.references import new_reference
@@ -17,6 +18,7 @@ from srmt.core.snapshots import snapshot
 from srmt.notifications.choices import DeliveryChannel
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
 from srmt.service_requests.lifecycle import OPEN_STATUSES
+from srmt.sla.choices import DeadlineState
 from srmt.sla.deadlines import is_at_risk
 
 if TYPE_CHECKING:
@@ -43,6 +45,10 @@ class ServiceRequestType(models.Model):
         default=True,
         help_text="False where the type must not touch 1367 cases (change of "
         "address through self-service tools).",
+    )
+    restarts_clock_on_transfer = models.BooleanField(
+        default=False,
+        help_text="A transfer to another office restarts the deadlines from the transfer.",
     )
     sort_order = models.PositiveSmallIntegerField(default=100)
     is_active = models.BooleanField(default=True)
@@ -75,7 +81,7 @@ class ServiceRequestQuerySet(models.QuerySet["ServiceRequest"]):
 
     def for_lists(self) -> ServiceRequestQuerySet:
         return self.select_related(
-            "type", "office", "case", "case__form_type", "requester", "assignee"
+            "type", "office", "case", "case__form_type", "requester", "assignee", "repeat_of"
         )
 
 
@@ -107,6 +113,16 @@ class ServiceRequest(TimeStampedModel):
         "offices.Office", on_delete=models.PROTECT, related_name="service_requests"
     )
     routing_reason = models.CharField(max_length=300, blank=True)
+    # Routing and transfers (offices.routing, service_requests.transfers, .redirects).
+    routing_rule = models.ForeignKey(
+        "offices.RoutingRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    transfer_count = models.PositiveSmallIntegerField(default=0, db_default=0)
+    is_flagged = models.BooleanField(default=False, db_default=False)
+    flag_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
+    redirect_topic = models.ForeignKey(
+        "offices.RedirectTopic", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -127,7 +143,24 @@ class ServiceRequest(TimeStampedModel):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
+    # Repeats (service_requests.repeats): the first request of a thread has repeat_of None;
+    # every request of the thread carries the thread's repeat_count.
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
+    )
+    repeat_count = models.PositiveIntegerField(default=0, db_default=0)
     version = models.PositiveIntegerField(default=1)
+    # Clocks (service_requests.clocks) and the state the sweep marks (service_requests.sweep).
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(default=0, db_default=0)
+    deadline_state = models.CharField(
+        max_length=12,
+        choices=DeadlineState.choices,
+        default=DeadlineState.ON_TRACK,
+        db_default=DeadlineState.ON_TRACK.value,
+    )
+    deadline_state_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     objects = ServiceRequestQuerySet.as_manager()
 
@@ -152,6 +185,8 @@ class ServiceRequest(TimeStampedModel):
             models.Index(fields=["office", "status", "due_at"], name="sr_queue_idx"),
             models.Index(fields=["status", "due_at"], name="sr_status_due_idx"),
             models.Index(fields=["created_at"], name="sr_created_idx"),
+            models.Index(fields=["office", "deadline_state"], name="sr_deadline_state_idx"),
+            models.Index(fields=["office", "escalation_level"], name="sr_escalation_idx"),
         ]
 
     def __str__(self) -> str:
@@ -281,3 +316,105 @@ class SubmissionKey(models.Model):
 
 def user_label(user: User | None) -> str:
     return user.get_username() if user else "system"
+
+
+# Models of this app kept in their own module (expedites and attachments).
+from srmt.service_requests.expedite_models import (  # noqa: E402, F401
+    Attachment,
+    ExpediteCriterion,
+    ExpediteRequest,
+    ExpediteStatus,
+)
+
+# --- escalation ladder (service_requests.escalations, service_requests.sweep) -------------
+
+
+class EscalationTarget(models.TextChoices):
+    CASE_OFFICE = "case_office", _("The office holding the case")
+    HEADQUARTERS = "headquarters", _("The headquarters unit (HQ-SCOPS)")
+    FIXED_OFFICE = "fixed_office", _("A fixed office")
+
+
+class EscalationStep(models.Model):
+    """One rung of the escalation ladder, in force from a date.
+
+    Step `order` N is due `days_after_previous` calendar days after step N-1 was due (step 1:
+    after the request was received) while the request is still open; time spent awaiting
+    the customer does not count.
+    """
+
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=120)
+    days_after_previous = models.PositiveSmallIntegerField()
+    target = models.CharField(max_length=16, choices=EscalationTarget.choices)
+    office = models.ForeignKey(
+        "offices.Office",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Only for a fixed office.",
+    )
+    effective_from = models.DateField()
+    effective_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "effective_from"], name="escalation_step_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(target__in=EscalationTarget.values), name="escalation_target_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(order__gte=1) & Q(days_after_previous__gte=1),
+                name="escalation_step_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(target="fixed_office", office__isnull=False)
+                | (~Q(target="fixed_office") & Q(office__isnull=True)),
+                name="escalation_step_office_iff_fixed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class Escalation(models.Model):
+    """A request that reached a rung of the ladder. One per request and level."""
+
+    service_request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="escalations"
+    )
+    step = models.ForeignKey(EscalationStep, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    escalated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["service_request", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_request", "level"], name="escalation_once_per_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_request_id} escalated to level {self.level}"
+
+
+class SweepSchedule(models.Model):
+    """The one row that chains the periodic sweep task (service_requests.tasks)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} next at {self.next_run_at}"
+
+
+# Referrals of customers outside the U.S. (service_requests.referrals).
+from srmt.service_requests.routing_models import Referral  # noqa: E402, F401

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from srmt.service_requests.lifecycle import OPEN_STATUSES
 from srmt.service_requests.models import (
+    Escalation,
     InternalNote,
     Response,
     ServiceRequest,
@@ -32,6 +33,9 @@ def filter_requests(
     overdue: bool | None = None,
     created_after: dt.datetime | None = None,
     created_before: dt.datetime | None = None,
+    repeat_count_min: int | None = None,
+    deadline_state: str | None = None,
+    escalation_level_min: int | None = None,
     at: dt.datetime | None = None,
 ) -> ServiceRequestQuerySet:
     """Narrow `qs` by the given criteria; None means "any".
@@ -56,6 +60,12 @@ def filter_requests(
         qs = qs.filter(created_at__gte=created_after)
     if created_before is not None:
         qs = qs.filter(created_at__lt=created_before)
+    if repeat_count_min is not None:
+        qs = qs.filter(repeat_count__gte=repeat_count_min)
+    if deadline_state is not None:
+        qs = qs.filter(deadline_state=deadline_state)
+    if escalation_level_min is not None:
+        qs = qs.filter(escalation_level__gte=escalation_level_min)
     return qs
 
 
@@ -94,6 +104,10 @@ def load_detail(sr: ServiceRequest) -> ServiceRequest:
             queryset=StatusChange.objects.select_related(
                 "actor", "from_office", "to_office"
             ).order_by("created_at", "id"),
+        ),
+        Prefetch(
+            "escalations",
+            queryset=Escalation.objects.select_related("step", "office").order_by("level"),
         ),
     )
     return sr

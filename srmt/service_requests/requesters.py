@@ -22,6 +22,7 @@ class RequesterData:
     language: str = "en"
     zip_code: str = ""
     sms_consent: bool = False
+    country: str = ""  # ISO 3166-1 alpha-2; blank means the U.S. (routing validates it)
 
 
 def clean_requester(data: RequesterData) -> RequesterData:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,8 +24,7 @@ from srmt.core.references import new_reference
 from srmt.notifications import services as notifications
 from srmt.notifications.choices import DeliveryChannel
 from srmt.offices.models import Office, offices_by_code
-from srmt.offices.routing import RoutingFacts, route
-from srmt.service_requests import lifecycle, policies
+from srmt.service_requests import clocks, lifecycle, policies, routing_facts
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
 from srmt.service_requests.errors import (
     IdempotencyKeyReused,
@@ -36,7 +35,9 @@ from srmt.service_requests.errors import (
     InvalidTransfer,
     ReasonRequired,
     ReceiptNumberRequired,
+    RedirectTopicRequired,
     RequestClosed,
+    RequesterOutsideUnitedStates,
     StaleVersion,
     UnknownChannel,
     UnknownRequestType,
@@ -54,6 +55,10 @@ from srmt.service_requests.models import (
 from srmt.service_requests.requesters import RequesterData, clean_requester
 from srmt.sla.services import deadlines_for
 
+if TYPE_CHECKING:
+    from srmt.service_requests.expedites import ExpediteData
+    from srmt.service_requests.repeats import RepeatChoice
+
 MAX_TEXT = 10_000
 # References carry 40 random bits; a collision is rare, three in a row practically impossible.
 REFERENCE_ATTEMPTS = 3
@@ -70,6 +75,8 @@ class Submission:
     requester: RequesterData
     receipt_number: str = ""
     urgency: str = Urgency.NORMAL
+    expedite: ExpediteData | None = None  # for expedite requests (service_requests.expedites)
+    repeat: RepeatChoice | None = None  # what to do with likely repeats (.repeats)
 
 
 # --- intake -------------------------------------------------------------------------------
@@ -146,19 +153,34 @@ def _create_request(data: Submission, *, actor: User, reference: str) -> Service
         if receipt_number
         else None
     )
-    decision = route(
-        RoutingFacts(
-            receipt_number=receipt_number,
-            case_office_code=case.office.code if case else "",
-            request_type=request_type.code,
-        )
+    # Imported here: expedites and repeats build on this module's helpers.
+    from srmt.service_requests import intake_extras
+
+    extras = intake_extras.check(
+        data, actor=actor, request_type=request_type, case=case, receipt_number=receipt_number
     )
+    decision = routing_facts.route_submission(
+        receipt_number=receipt_number,
+        request_type=request_type.code,
+        zip_code=requester_data.zip_code,
+        country=requester_data.country,
+        zip_field="requester.zip_code",
+        country_field="requester.country",
+        case=case,
+    ).decision
+    if decision.is_referral:
+        raise RequesterOutsideUnitedStates(
+            _("The customer lives outside the U.S.: refer them to %(office)s.")
+            % {"office": decision.office_code},
+            field="requester.country",
+            office=decision.office_code,
+        )
     office = offices_by_code().get(decision.office_code) or Office.objects.get(
         code=decision.office_code
     )
     now = timezone.now()
     deadlines = deadlines_for(
-        request_type.code, data.urgency, start=now, time_zone=office.time_zone
+        request_type.code, data.urgency, start=now, time_zone=office.time_zone, office_id=office.pk
     )
     sr = ServiceRequest.objects.create(
         reference=reference,
@@ -172,6 +194,7 @@ def _create_request(data: Submission, *, actor: User, reference: str) -> Service
         status=Status.RECEIVED,
         office=office,
         routing_reason=decision.reason[:300],
+        routing_rule_id=decision.rule_id,
         created_by=actor,
         created_at=now,
         first_response_due_at=deadlines.first_response_due_at,
@@ -198,9 +221,11 @@ def _create_request(data: Submission, *, actor: User, reference: str) -> Service
             "receipt_number": receipt_number,
             "office": office.code,
             "routing_rule": decision.rule,
+            "routing_facts": decision.facts_used,
             "due_at": sr.due_at.isoformat(),
         },
     )
+    intake_extras.apply(sr, extras, actor=actor)
     return sr
 
 
@@ -238,6 +263,7 @@ def _requester_person(data: RequesterData, case: Case | None) -> Person:
         language=data.language,
         zip_code=data.zip_code,
         sms_consent=data.sms_consent,
+        country=(data.country or "US").upper(),
     )
 
 
@@ -356,6 +382,10 @@ def transition_request(
     reason = (reason or "").strip()
     if to in REASON_REQUIRED and not reason:
         raise ReasonRequired(_("Give a reason for this change."), field="reason")
+    if to == Status.REDIRECTED:  # only redirects.redirect_request, which names the agency
+        raise RedirectTopicRequired(
+            _("Choose the topic and agency to redirect to (the redirect form)."), field="topic"
+        )
     changes: dict[str, Any] = {}
     from_office = sr.office
     if to == Status.TRANSFERRED:
@@ -368,6 +398,10 @@ def transition_request(
     if to == Status.REOPENED:
         sr.closed_at = None
     _move(sr, to, actor=actor, reason=reason, from_office=from_office)
+    if to == Status.TRANSFERRED:
+        from srmt.service_requests import transfers  # builds on this module's helpers
+
+        changes |= transfers.after_transfer(sr, actor=actor, from_office=from_office)
     audit.record(
         actor=actor,
         action="service_request.transitioned",
@@ -492,7 +526,11 @@ def update_request(
 
 def _recompute_deadlines(sr: ServiceRequest) -> None:
     deadlines = deadlines_for(
-        sr.type.code, sr.urgency, start=sr.created_at, time_zone=sr.office.time_zone
+        sr.type.code,
+        sr.urgency,
+        start=sr.created_at,
+        time_zone=sr.office.time_zone,
+        office_id=sr.office_id,
     )
     sr.first_response_due_at = deadlines.first_response_due_at
     sr.due_at = deadlines.due_at
@@ -551,6 +589,7 @@ def _move(
     sr.status = to
     if to in lifecycle.TERMINAL:
         sr.closed_at = at
+    clock_fields = clocks.on_status_change(sr, old=sr.status_before_move, new=to, at=at)
     _bump(
         sr,
         extra_fields=[
@@ -560,6 +599,7 @@ def _move(
             "closed_at",
             "first_responded_at",
             "duplicate_of",
+            *clock_fields,
         ],
     )
 

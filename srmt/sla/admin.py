@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from srmt.audit.admin_mixins import AuditedAdminMixin
-from srmt.sla.models import DeadlinePolicy
+from srmt.sla.models import DeadlinePolicy, OfficeCalendar, OfficeClosure
 
 
 @admin.register(DeadlinePolicy)
@@ -17,3 +17,17 @@ class DeadlinePolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "final_response_unit",
     )
     list_filter = ("request_type", "urgency")
+
+
+@admin.register(OfficeCalendar)
+class OfficeCalendarAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "work_start", "work_end", "workdays", "observes_federal_holidays")
+    autocomplete_fields = ("office",)
+
+
+@admin.register(OfficeClosure)
+class OfficeClosureAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("office", "start_date", "end_date", "reason")
+    list_filter = ("office",)
+    date_hierarchy = "start_date"
+    autocomplete_fields = ("office",)

@@ -8,6 +8,8 @@ class SlaConfig(AppConfig):
 
     def ready(self) -> None:
         from srmt.core.snapshots import invalidate_on_change
-        from srmt.sla.models import DeadlinePolicy
+        from srmt.sla.models import DeadlinePolicy, OfficeCalendar, OfficeClosure
 
         invalidate_on_change(DeadlinePolicy, "deadline_policies")
+        invalidate_on_change(OfficeCalendar, "office_calendars")
+        invalidate_on_change(OfficeClosure, "office_calendars")

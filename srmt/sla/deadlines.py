@@ -1,7 +1,13 @@
 """Deadline arithmetic: pure functions on aware datetimes, no database access.
 
 Business days skip weekends and U.S. federal holidays (the `holidays` package) in the
-office's own time zone, so a deadline lands on the same local time of a working day.
+office's own time zone, so a deadline lands on the same local time of a working day. An
+office calendar (`CalendarSpec`) adds its own working days and hours and the closures its
+staff entered; business hours are counted inside the working hours only.
+
+Pauses (the clocks stop while a request awaits the customer): `extend_for_pause` pushes a
+due date by the paused time measured in the clock's own unit: elapsed time for calendar
+days and hours, working time of the office calendar for business days and business hours.
 """
 
 from __future__ import annotations
@@ -9,11 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import holidays
 
-from srmt.sla.choices import TargetUnit
+from srmt.sla.choices import BUSINESS_UNITS, TargetUnit
+
+DEFAULT_WORK_START = dt.time(8, 0)
+DEFAULT_WORK_END = dt.time(16, 30)
+DEFAULT_WORKDAYS = frozenset({0, 1, 2, 3, 4})  # Monday to Friday (date.weekday())
+# A walk through the calendar gives up after this many days (a calendar with no working day).
+MAX_CALENDAR_WALK_DAYS = 3660
 
 
 @dataclass(frozen=True)
@@ -22,36 +35,152 @@ class Target:
     unit: TargetUnit
 
 
+@dataclass(frozen=True)
+class CalendarSpec:
+    """An office's business calendar: zone, working days and hours, holidays, closures."""
+
+    time_zone: str
+    work_start: dt.time = DEFAULT_WORK_START
+    work_end: dt.time = DEFAULT_WORK_END
+    workdays: frozenset[int] = DEFAULT_WORKDAYS
+    federal_holidays: bool = True
+    closures: frozenset[dt.date] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if self.work_start >= self.work_end:
+            raise ValueError("work_start must be before work_end")
+
+
 @functools.lru_cache(maxsize=64)
 def _federal_holidays(year: int) -> frozenset[dt.date]:
     # Federal holidays as observed (a Saturday holiday is observed on the Friday before).
     return frozenset(holidays.country_holidays("US", years=year).keys())
 
 
-def is_business_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in _federal_holidays(day.year)
+@functools.lru_cache(maxsize=64)
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
 
 
-def add_target(start: dt.datetime, target: Target, *, time_zone: str) -> dt.datetime:
-    """Return the moment `target` after `start`, counted in `time_zone`."""
+def is_business_day(day: dt.date, calendar: CalendarSpec | None = None) -> bool:
+    if calendar is None:
+        return day.weekday() < 5 and day not in _federal_holidays(day.year)
+    if day.weekday() not in calendar.workdays or day in calendar.closures:
+        return False
+    return not (calendar.federal_holidays and day in _federal_holidays(day.year))
+
+
+def add_target(
+    start: dt.datetime,
+    target: Target,
+    *,
+    time_zone: str,
+    calendar: CalendarSpec | None = None,
+) -> dt.datetime:
+    """Return the moment `target` after `start`, counted in `time_zone`.
+
+    With a calendar, its time zone wins and business days follow its working days and
+    closures; business hours need working hours and use the default calendar without one.
+    """
     if start.tzinfo is None:
         raise ValueError("start must be an aware datetime")
+    if calendar is not None:
+        time_zone = calendar.time_zone
     if target.unit == TargetUnit.HOURS:
         return (start + dt.timedelta(hours=target.value)).astimezone(dt.UTC)
-    tz = zoneinfo.ZoneInfo(time_zone)
+    if target.unit == TargetUnit.BUSINESS_HOURS:
+        spec = calendar or CalendarSpec(time_zone=time_zone)
+        return add_working_time(start, dt.timedelta(hours=target.value), spec)
+    tz = _zone(time_zone)
     local = start.astimezone(tz)
     if target.unit == TargetUnit.CALENDAR_DAYS:
         day = local.date() + dt.timedelta(days=target.value)
     else:
-        day = local.date()
-        remaining = target.value
-        while remaining > 0:
-            day += dt.timedelta(days=1)
-            if is_business_day(day):
-                remaining -= 1
+        day = _add_business_days(local.date(), target.value, calendar)
     # Same wall-clock time on the target day; fold=0 picks the first of an ambiguous hour.
     # Returned in UTC, like every stored datetime (audit rows serialise it as given).
     return dt.datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=tz).astimezone(dt.UTC)
+
+
+def _add_business_days(day: dt.date, count: int, calendar: CalendarSpec | None) -> dt.date:
+    remaining = count
+    walked = 0
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        walked += 1
+        if walked > MAX_CALENDAR_WALK_DAYS:
+            raise ValueError("the calendar has no working day")
+        if is_business_day(day, calendar):
+            remaining -= 1
+    return day
+
+
+def working_intervals(
+    start: dt.datetime, calendar: CalendarSpec
+) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """The calendar's working intervals (UTC) from `start` on, the first one clipped."""
+    tz = _zone(calendar.time_zone)
+    day = start.astimezone(tz).date()
+    for _offset in range(MAX_CALENDAR_WALK_DAYS):
+        if is_business_day(day, calendar):
+            opens = dt.datetime.combine(day, calendar.work_start, tzinfo=tz).astimezone(dt.UTC)
+            closes = dt.datetime.combine(day, calendar.work_end, tzinfo=tz).astimezone(dt.UTC)
+            if closes > start:
+                yield max(opens, start), closes
+        day += dt.timedelta(days=1)
+    raise ValueError("the calendar has no working day")
+
+
+def add_working_time(
+    start: dt.datetime, amount: dt.timedelta, calendar: CalendarSpec
+) -> dt.datetime:
+    """The moment `amount` of working time after `start` (outside hours counts from opening)."""
+    if start.tzinfo is None:
+        raise ValueError("start must be an aware datetime")
+    start = start.astimezone(dt.UTC)
+    remaining = amount
+    if remaining <= dt.timedelta(0):
+        return start
+    for opens, closes in working_intervals(start, calendar):
+        if closes - opens >= remaining:
+            return opens + remaining
+        remaining -= closes - opens
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def working_time_between(
+    start: dt.datetime, end: dt.datetime, calendar: CalendarSpec
+) -> dt.timedelta:
+    """Working time of the calendar inside [start, end)."""
+    total = dt.timedelta(0)
+    if end <= start:
+        return total
+    for opens, closes in working_intervals(start.astimezone(dt.UTC), calendar):
+        if opens >= end:
+            break
+        total += min(closes, end) - opens
+    return total
+
+
+def extend_for_pause(
+    due: dt.datetime,
+    *,
+    paused_at: dt.datetime,
+    resumed_at: dt.datetime,
+    unit: TargetUnit,
+    calendar: CalendarSpec,
+) -> dt.datetime:
+    """Push `due` by the time a clock stood still between `paused_at` and `resumed_at`.
+
+    Calendar days and hours are pushed by the elapsed pause; business days and business
+    hours by the working time inside the pause, added along the calendar from `due`.
+    """
+    if resumed_at <= paused_at:
+        return due
+    if unit in BUSINESS_UNITS:
+        worked = working_time_between(paused_at, resumed_at, calendar)
+        return add_working_time(due, worked, calendar) if worked else due
+    return (due + (resumed_at - paused_at)).astimezone(dt.UTC)
 
 
 def is_at_risk(

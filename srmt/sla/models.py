@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 
 from srmt.sla.choices import TargetUnit
 from srmt.sla.deadlines import Target
@@ -65,3 +66,70 @@ class DeadlinePolicy(models.Model):
     @property
     def final_response_target(self) -> Target:
         return Target(self.final_response_value, TargetUnit(self.final_response_unit))
+
+
+class OfficeCalendar(models.Model):
+    """An office's working days and hours. The row without an office is the default."""
+
+    office = models.OneToOneField(
+        "offices.Office", null=True, blank=True, on_delete=models.CASCADE, related_name="calendar"
+    )
+    work_start = models.TimeField(default=dt.time(8, 0))
+    work_end = models.TimeField(default=dt.time(16, 30))
+    workdays = models.CharField(
+        max_length=7,
+        default="12345",
+        help_text="ISO weekday numbers the office works: 1 is Monday, 7 is Sunday.",
+    )
+    observes_federal_holidays = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["office__code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(work_start__lt=models.F("work_end")),
+                name="office_calendar_hours_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(workdays__regex=r"^[1-7]{1,7}$"), name="office_calendar_workdays_valid"
+            ),
+            # One row per office, and one default (no office): NULL counts as office 0.
+            models.UniqueConstraint(
+                Coalesce("office", Value(0)), name="office_calendar_one_per_office"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"calendar of {self.office.code if self.office else 'every office'}"
+
+    @property
+    def weekday_numbers(self) -> frozenset[int]:
+        """Working days as date.weekday() numbers (0 is Monday)."""
+        return frozenset(int(d) - 1 for d in self.workdays)
+
+
+class OfficeClosure(models.Model):
+    """Days an office is closed (weather, emergencies), entered by staff. No office: all."""
+
+    office = models.ForeignKey(
+        "offices.Office", null=True, blank=True, on_delete=models.CASCADE, related_name="closures"
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(help_text="Last day of the closure (inclusive).")
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="office_closure_range_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.office.code if self.office else "every office"
+        return f"{where} closed {self.start_date}..{self.end_date}"
+
+    def days(self) -> list[dt.date]:
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + dt.timedelta(days=n) for n in range(count)]

@@ -7,8 +7,8 @@ import zoneinfo
 from dataclasses import dataclass
 
 from srmt.core.snapshots import snapshot
-from srmt.sla.deadlines import add_target
-from srmt.sla.models import DeadlinePolicy
+from srmt.sla.deadlines import DEFAULT_WORKDAYS, CalendarSpec, add_target
+from srmt.sla.models import DeadlinePolicy, OfficeCalendar, OfficeClosure
 
 
 class NoDeadlinePolicy(LookupError):
@@ -46,13 +46,59 @@ def policy_for(request_type: str, urgency: str, *, on: dt.date) -> DeadlinePolic
 
 
 def deadlines_for(
-    request_type: str, urgency: str, *, start: dt.datetime, time_zone: str
+    request_type: str,
+    urgency: str,
+    *,
+    start: dt.datetime,
+    time_zone: str,
+    office_id: int | None = None,
 ) -> Deadlines:
+    """Due dates of a request; with `office_id`, counted on that office's calendar."""
     # A policy takes effect on a date in the office's own calendar, not in UTC.
     local_day = start.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
     policy = policy_for(request_type, urgency, on=local_day)
+    calendar = calendar_for(office_id, time_zone=time_zone) if office_id is not None else None
     return Deadlines(
-        first_response_due_at=add_target(start, policy.first_response_target, time_zone=time_zone),
-        due_at=add_target(start, policy.final_response_target, time_zone=time_zone),
+        first_response_due_at=add_target(
+            start, policy.first_response_target, time_zone=time_zone, calendar=calendar
+        ),
+        due_at=add_target(
+            start, policy.final_response_target, time_zone=time_zone, calendar=calendar
+        ),
         policy_id=policy.pk,
+    )
+
+
+@dataclass(frozen=True)
+class _CalendarRows:
+    calendars: dict[int | None, OfficeCalendar]
+    closures: dict[int | None, frozenset[dt.date]]
+
+
+def _load_calendars() -> _CalendarRows:
+    calendars = {c.office_id: c for c in OfficeCalendar.objects.all()}
+    days: dict[int | None, set[dt.date]] = {}
+    for closure in OfficeClosure.objects.all():
+        days.setdefault(closure.office_id, set()).update(closure.days())
+    return _CalendarRows(calendars, {k: frozenset(v) for k, v in days.items()})
+
+
+def calendar_for(office_id: int | None, *, time_zone: str) -> CalendarSpec:
+    """The business calendar of an office in its time zone: its own working hours (or the
+    default row's, or 08:00-16:30 Monday to Friday), federal holidays, and its closures
+    together with the closures of every office."""
+    rows = snapshot("office_calendars", _load_calendars)
+    row = rows.calendars.get(office_id) or rows.calendars.get(None)
+    closures = rows.closures.get(None, frozenset())
+    if office_id is not None:
+        closures = closures | rows.closures.get(office_id, frozenset())
+    if row is None:
+        return CalendarSpec(time_zone=time_zone, workdays=DEFAULT_WORKDAYS, closures=closures)
+    return CalendarSpec(
+        time_zone=time_zone,
+        work_start=row.work_start,
+        work_end=row.work_end,
+        workdays=row.weekday_numbers,
+        federal_holidays=row.observes_federal_holidays,
+        closures=closures,
     )

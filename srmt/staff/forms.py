@@ -14,7 +14,15 @@ from srmt.cases.choices import Language
 from srmt.core.errors import DomainError, InvalidReceiptNumber
 from srmt.core.receipts import normalize_receipt_number
 from srmt.offices.models import Office
-from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
+from srmt.service_requests import expedites
+from srmt.service_requests.choices import (
+    Channel,
+    RequestTypeCode,
+    ResponseKind,
+    Status,
+    Urgency,
+)
+from srmt.service_requests.expedites import ExpediteData
 from srmt.service_requests.models import ServiceRequestType
 from srmt.service_requests.requesters import RequesterData
 from srmt.service_requests.services import MAX_TEXT, Submission
@@ -78,6 +86,8 @@ class QueueFilterForm(UswdsForm):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     at_risk = forms.BooleanField(label=_("At risk only"), required=False)
+    flagged = forms.BooleanField(label=_("Flagged only"), required=False)
+    escalated = forms.BooleanField(label=_("Escalated only"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -105,6 +115,8 @@ class QueueFilterForm(UswdsForm):
             channel=data.get("channel", ""),
             overdue_only=bool(data.get("overdue")),
             at_risk_only=bool(data.get("at_risk")),
+            flagged_only=bool(data.get("flagged")),
+            escalated_only=bool(data.get("escalated")),
             assigned=data.get("assigned", ""),
             sort=data.get("sort") or selectors.SORT_DUE,
         )
@@ -258,10 +270,43 @@ class IntakeForm(UswdsForm):
         initial=Language.ENGLISH,
         widget=forms.RadioSelect,
     )
+    requester_zip_code = forms.CharField(
+        label=_("ZIP code"),
+        required=False,
+        max_length=10,
+        help_text=_(
+            "For example 05478 or 05478-1234. Accommodation requests go to the field "
+            "office for this ZIP code."
+        ),
+    )
+    requester_country = forms.CharField(
+        label=_("Country of residence"),
+        required=False,
+        max_length=2,
+        help_text=_(
+            "Two-letter code, for example MX. Leave empty for the U.S. Customers "
+            "outside the U.S. are referred to an international office."
+        ),
+    )
+    expedite_criterion = forms.ChoiceField(
+        label=_("Expedite criterion"),
+        required=False,
+        help_text=_("Only for an expedite request."),
+    )
+    expedite_justification = forms.CharField(
+        label=_("Why the case is urgent"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=_textarea(4),
+        help_text=_("Only for an expedite request. The office holding the case decides."),
+    )
 
     def __init__(self, *args: Any, types: list[ServiceRequestType], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", _("Choose a type"))] + [(t.code, t.name) for t in types]
+        self.fields["expedite_criterion"].choices = [("", _("Choose a criterion"))] + [
+            (c.code, c.name) for c in expedites.criteria_in_force()
+        ]
 
     def clean_receipt_number(self) -> str:
         value = self.cleaned_data["receipt_number"].strip()
@@ -280,5 +325,10 @@ class IntakeForm(UswdsForm):
                 email=data["requester_email"],
                 phone=data["requester_phone"],
                 language=data["requester_language"],
+                zip_code=data["requester_zip_code"],
+                country=data["requester_country"],
             ),
+            expedite=ExpediteData(data["expedite_criterion"], data["expedite_justification"])
+            if data["type"] == RequestTypeCode.EXPEDITE_REQUEST
+            else None,
         )

@@ -97,8 +97,20 @@ class QueueFilters:
     channel: str = ""
     overdue_only: bool = False
     at_risk_only: bool = False
+    flagged_only: bool = False
+    escalated_only: bool = False
     assigned: str = ""
     sort: str = SORT_DUE
+
+
+def _flag_lookups(filters: QueueFilters) -> dict[str, object]:
+    """The queue's yes/no filters (flagged, escalated) as field lookups."""
+    lookups: dict[str, object] = {}
+    if filters.flagged_only:
+        lookups["is_flagged"] = True
+    if filters.escalated_only:
+        lookups["escalation_level__gte"] = 1
+    return lookups
 
 
 def queue_requests(
@@ -119,6 +131,7 @@ def queue_requests(
     if filters.at_risk_only:
         qs = qs.open().alias(risk_from=at_risk_from())
         qs = qs.filter(due_at__gt=now, risk_from__lte=now.timestamp())
+    qs = qs.filter(**_flag_lookups(filters))
     if filters.assigned == ASSIGNED_TO_ME:
         qs = qs.filter(assignee=user)
     elif filters.assigned == UNASSIGNED:

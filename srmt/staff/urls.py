@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from srmt.staff.views import intake, queues, requests
+from srmt.staff.views import expedites, intake, queues, requests, routing
 
 app_name = "staff"
 urlpatterns = [
@@ -14,6 +14,23 @@ urlpatterns = [
     path("requests/<str:reference>/note/", requests.add_note, name="request-note"),
     path("requests/<str:reference>/status/", requests.transition, name="request-transition"),
     path("requests/<str:reference>/assign/", requests.assign, name="request-assign"),
+    path(
+        "requests/<str:reference>/redirect/",
+        routing.redirect_request,
+        name="request-redirect",
+    ),
+    path("requests/<str:reference>/expedite/", expedites.expedite_page, name="request-expedite"),
+    path(
+        "requests/<str:reference>/expedite/decide/",
+        expedites.decide,
+        name="request-expedite-decide",
+    ),
+    path("requests/<str:reference>/attachments/", expedites.upload, name="request-attachments"),
+    path(
+        "requests/<str:reference>/attachments/<int:attachment_id>/",
+        expedites.download,
+        name="request-attachment",
+    ),
     path("intake/", intake.lookup, name="intake"),
     path("intake/new/", intake.new_request, name="intake-new"),
     path("statistics/", queues.statistics, name="statistics"),

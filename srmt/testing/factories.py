@@ -11,6 +11,7 @@ from srmt.accounts.models import User
 from srmt.cases.models import Case
 from srmt.offices.models import FormType, Office
 from srmt.service_requests import services
+from srmt.service_requests.expedites import ExpediteData
 from srmt.service_requests.models import ServiceRequest
 from srmt.service_requests.requesters import RequesterData
 
@@ -83,6 +84,9 @@ def make_service_request(
             urgency=urgency,
             requester=requester
             or RequesterData(name="Ana Pérez", email="ana@example.com", language="es"),
+            expedite=ExpediteData("severe_financial_loss", "A job offer depends on it.")
+            if type == "expedite_request"
+            else None,
         ),
         actor=actor,
     )

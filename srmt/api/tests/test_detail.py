@@ -73,8 +73,8 @@ def test_detail_takes_a_fixed_number_of_queries(tier2, django_assert_num_queries
     for number in range(3):
         services.add_note(sr, actor=sr.created_by, body=f"Note {number}")
 
-    # request, audit row, case office, responses, notes, status changes
-    with django_assert_num_queries(6):
+    # request, audit row, case office, responses, notes, status changes, escalations
+    with django_assert_num_queries(7):
         response = client.get(url(sr.reference))
 
     assert len(response.json()["notes"]) == 3
@@ -114,7 +114,9 @@ def test_invisible_requests_are_404_and_not_audited(
 
 def test_visible_to_the_right_people(make_client):
     sr = make_service_request(receipt_number=make_case(is_protected=True).receipt_number)
-    office_staff, _user = make_client(Role.OFFICE_STAFF, offices=["ESC"], is_1367_cleared=True)
+    office_staff, _user = make_client(
+        Role.OFFICE_STAFF, offices=["ESC-VAWA"], is_1367_cleared=True
+    )  # 1367 cases go to the VAWA/T/U unit
     supervisor, _user = make_client(Role.SUPERVISOR, is_1367_cleared=True)
 
     assert office_staff.get(url(sr.reference)).status_code == 200

@@ -24,7 +24,19 @@ def test_problem_responses_are_documented():
     schema = json.loads(out.getvalue())
     post = schema["paths"]["/api/v1/service-requests/"]["post"]
 
-    assert sorted(post["responses"]) == ["201", "400", "401", "403", "413", "415", "422"]
+    # 200: a customer abroad is referred and no request is opened (a `referral` body);
+    # 409: a likely repeat needs the caller's choice
+    assert sorted(post["responses"]) == [
+        "200",
+        "201",
+        "400",
+        "401",
+        "403",
+        "409",
+        "413",
+        "415",
+        "422",
+    ]
     assert post["responses"]["422"]["content"] == {
         "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
     }

@@ -28,9 +28,10 @@ from srmt.api.serializers import (
     ServiceRequestDetailSerializer,
     ServiceRequestSerializer,
 )
+from srmt.api.views import routing
 from srmt.api.views.base import ApiMixin, ApiView
 from srmt.audit import services as audit
-from srmt.service_requests import policies, queries, services
+from srmt.service_requests import policies, queries, referrals, services
 from srmt.service_requests.models import ServiceRequest
 
 TAG = "service requests"
@@ -77,21 +78,37 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
         summary="Record a new service request",
         description="Routes the request and sets its deadlines. Returns 201 with Location and "
         "ETag headers; a replay of an Idempotency-Key returns the same request with "
-        "`Idempotent-Replayed: true`.",
+        "`Idempotent-Replayed: true`. Expedite requests need `expedite`. With "
+        '`"repeat_check": "ask"`, open or recent requests of the same type on the case '
+        "refuse the submission with 409 `possible_repeat` and their `candidates`; resubmit "
+        'with `repeat_of`, `merge_into` or `"repeat_check": "ignore"`.',
         request=ServiceRequestInput,
         parameters=[IDEMPOTENCY_KEY],
-        responses={201: ServiceRequestSerializer, **problems(400, 403, 413, 415, 422)},
+        responses={
+            201: ServiceRequestSerializer,
+            200: OpenApiResponse(
+                routing.ReferralResponseOut,
+                description="The customer lives outside the U.S. and was referred to the "
+                "international office serving their country: no request was opened and "
+                "there is no `reference`, only `referral`.",
+            ),
+            **problems(400, 403, 409, 413, 415, 422),
+        },
     )
     def post(self, request: Request) -> Response:
         key = idempotency_key(request)
         body = ServiceRequestInput(data=request.data)
         body.is_valid(raise_exception=True)
-        sr, created = services.submit_request(
+        outcome = referrals.submit_or_refer(
             body.submission(),
             actor=request.user,
             idempotency_key=key,
             body_hash=body_hash(request.data) if key else "",
         )
+        if outcome.referral is not None:  # customer abroad: referred, no request opened
+            return Response(routing.referral_body(outcome.referral), status=status.HTTP_200_OK)
+        sr, created = outcome.service_request, outcome.created
+        assert sr is not None
         if not created:
             sr = queries.request_by_pk(sr.pk)
         response = _with_etag(

@@ -350,6 +350,7 @@ def test_a_transfer_moves_the_request_and_returns_it_to_the_queue(
         "status": ["assigned", "transferred"],
         "reason": "File is in Laguna.",
         "office": ["ESC", "CSC"],
+        "transfer_count": 1,
     }
 
 

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from srmt.accounts.models import User
-from srmt.service_requests import lifecycle, services
+from srmt.service_requests import lifecycle, redirects, services
 from srmt.service_requests.choices import Status
 from srmt.service_requests.models import ServiceRequest, StatusChange
 from srmt.service_requests.tests.conftest import snapshot
@@ -165,6 +165,9 @@ def _perform(sr: ServiceRequest, target: Status, actor: User) -> None:
         extra["office_code"] = "CSC"
     if target == S.MERGED:
         extra["duplicate_of"] = make_service_request(actor=actor).reference
+    if target == S.REDIRECTED:  # redirecting names the agency (service_requests.redirects)
+        redirects.redirect_request(sr, actor=actor, topic_code="visas", reason=extra["reason"])
+        return
     services.transition_request(sr, actor=actor, to=target, **extra)
 
 

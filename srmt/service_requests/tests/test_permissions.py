@@ -26,6 +26,7 @@ pytestmark = pytest.mark.usefixtures("clock")
 
 ACTIONS = ("view", "create", "note", "respond", "transition", "assign", "update")
 # own: a request at the user's office (ESC); other: at CSC; protected: a 1367 case at ESC,
+# routed to the user's VAWA/T/U unit (ESC-VAWA),
 # seen by a user with clearance (protected_cleared) or without (protected_uncleared).
 SCOPES = ("own", "other", "protected_cleared", "protected_uncleared")
 
@@ -175,7 +176,7 @@ def test_permission_matrix(reference: None, role: Role, scope: str) -> None:
     user = make_user(
         f"{role.value}_user",
         role=role,
-        offices=["ESC"],
+        offices=["ESC", "ESC-VAWA"],
         is_1367_cleared=scope == "protected_cleared",
     )
     column = SCOPES.index(scope)
@@ -192,8 +193,10 @@ def test_permission_matrix(reference: None, role: Role, scope: str) -> None:
 def test_visible_requests_follow_the_view_scope(reference: None, role: Role) -> None:
     # given one request per scope
     own, other, protected = (_request_in(s) for s in ("own", "other", "protected_cleared"))
-    user = make_user("viewer", role=role, offices=["ESC"])
-    cleared = make_user("cleared_viewer", role=role, offices=["ESC"], is_1367_cleared=True)
+    user = make_user("viewer", role=role, offices=["ESC", "ESC-VAWA"])
+    cleared = make_user(
+        "cleared_viewer", role=role, offices=["ESC", "ESC-VAWA"], is_1367_cleared=True
+    )
     expected_view = EXPECTED[role]["view"]
     # when
     seen = set(policies.visible_requests(user))

@@ -80,7 +80,7 @@ def test_without_a_case_record_the_prefix_names_the_service_center(
     assert sr.receipt_number == f"{prefix}2190099999"
     assert sr.routing_reason == f"Receipt prefix {prefix} belongs to {office}; no case record."
     assert AuditEvent.objects.get(object_id=sr.reference).changes["routing_rule"] == (
-        "receipt_prefix"
+        f"prefix_{prefix.lower()}"
     )
 
 
@@ -339,7 +339,8 @@ def test_submission_writes_its_status_change_and_audit_event(officer: User) -> N
         "channel": "phone_tier1",
         "receipt_number": "EAC2190012345",
         "office": "ESC",
-        "routing_rule": "receipt_prefix",
+        "routing_rule": "prefix_eac",
+        "routing_facts": {"receipt_prefix": "EAC"},
         "due_at": "2026-11-17T15:00:00+00:00",
     }
 

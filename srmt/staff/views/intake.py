@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,10 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
-from srmt.service_requests import services
+from srmt.service_requests import referrals
 from srmt.service_requests.models import ServiceRequestType
 from srmt.staff import selectors
+from srmt.staff.expedite_forms import RepeatForm, repeat_form_for
 from srmt.staff.forms import IntakeForm, LookupForm
+from srmt.staff.views import routing
 from srmt.staff.views.common import call_service, refuse, staff_user
 
 
@@ -60,17 +64,35 @@ def new_request(request: HttpRequest) -> HttpResponse:
         form = IntakeForm(initial=initial, types=types)
     else:
         form = IntakeForm(request.POST, types=types)
-        if form.is_valid():
-            result = call_service(form, services.submit_request, form.submission(), actor=user)
-            if result is not None:
-                sr, _created = result
+        repeat_form = repeat_form_for(user, form, request.POST)
+        if form.is_valid() and "preview" in request.POST:  # where it would go, saving nothing
+            preview = routing.intake_preview(form)
+            return _intake_page(request, form, types, preview, repeat_form)
+        if form.is_valid() and repeat_form.is_valid():
+            submission = replace(form.submission(), repeat=repeat_form.choice())
+            outcome = call_service(form, referrals.submit_or_refer, submission, actor=user)
+            if outcome is not None and outcome.referral is not None:
+                return routing.referral_page(request, outcome.referral)
+            if outcome is not None and outcome.service_request is not None:
+                sr = outcome.service_request
                 messages.success(
                     request,
                     _("Service request %(reference)s recorded and sent to %(office)s.")
                     % {"reference": sr.reference, "office": sr.office.name},
                 )
                 return redirect("staff:request-detail", reference=sr.reference)
+        return _intake_page(request, form, types, None, repeat_form)
+    return _intake_page(request, form, types, None)
+
+
+def _intake_page(
+    request: HttpRequest,
+    form: IntakeForm,
+    types: list[ServiceRequestType],
+    preview: routing.RoutingPreview | None,
+    repeat_form: RepeatForm | None = None,
+) -> HttpResponse:
     no_receipt_types = [t for t in types if not t.requires_receipt_number]
-    return render(
-        request, "staff/intake_form.html", {"form": form, "no_receipt_types": no_receipt_types}
-    )
+    context = {"form": form, "no_receipt_types": no_receipt_types, "preview": preview}
+    context["repeat_form"] = repeat_form if repeat_form and repeat_form.candidates else None
+    return render(request, "staff/intake_form.html", context)

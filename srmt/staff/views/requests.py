@@ -17,10 +17,11 @@ from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.offices.models import Office
 from srmt.service_requests import lifecycle, policies, services
-from srmt.service_requests.choices import ResponseKind
+from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.models import ServiceRequest
 from srmt.staff import selectors
 from srmt.staff.forms import AssignForm, NoteForm, ResponseForm, TransitionForm, UswdsForm
+from srmt.staff.views import routing
 from srmt.staff.views.common import call_service, refuse, staff_user
 
 
@@ -71,7 +72,13 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "timeline": selectors.timeline(sr),
         "audit_events": selectors.audit_events(sr),
     }
+    context["transfers"] = routing.transfers(context["timeline"])
     return render(request, "staff/request_detail.html", context)
+
+
+def _transition_targets(sr: ServiceRequest) -> list[Status]:
+    """Manual moves; redirecting has its own form, which names the agency."""
+    return [s for s in lifecycle.manual_targets(sr.status) if s != Status.REDIRECTED]
 
 
 def _forms(user: User, sr: ServiceRequest, actions: Actions, **bound: UswdsForm) -> dict[str, Any]:
@@ -83,8 +90,10 @@ def _forms(user: User, sr: ServiceRequest, actions: Actions, **bound: UswdsForm)
         forms["note_form"] = NoteForm()
     if actions.transition:
         forms["transition_form"] = TransitionForm(
-            targets=lifecycle.manual_targets(sr.status), offices=list(Office.objects.active())
+            targets=_transition_targets(sr), offices=list(Office.objects.active())
         )
+        if routing.can_redirect(sr):
+            forms["redirect_form"] = routing.redirect_form()
     if actions.assign:
         forms["assign_form"] = AssignForm(
             initial={"assignee": sr.assignee_id}, staff=selectors.assignable_staff(sr)
@@ -149,7 +158,7 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
         raise refuse(_("Your role does not allow you to change the status of this request."))
     form = TransitionForm(
         request.POST,
-        targets=lifecycle.manual_targets(sr.status),
+        targets=_transition_targets(sr),
         offices=list(Office.objects.active()),
     )
     if form.is_valid():

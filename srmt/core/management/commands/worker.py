@@ -47,9 +47,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch", action="store_true", help="Run the outstanding tasks, then exit."
         )
+        parser.add_argument(
+            "--no-sweep",
+            action="store_true",
+            help="Do not start the periodic sweep (`srmt sweep --schedule`) first.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         backend = settings.TASKS["default"]["BACKEND"]
         call = worker_call(backend, queue=options["queue"], batch=options["batch"])
         self.stderr.write(f"Starting {call.command} for {backend} (queue {options['queue']}).")
+        if not options["no_sweep"]:
+            # The sweep re-enqueues itself; this starts the chain unless one is alive.
+            call_command("sweep", schedule=True)
         call_command(call.command, *call.args, **call.options)

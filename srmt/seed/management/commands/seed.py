@@ -8,7 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = load_reference()
-        self.stdout.write(
-            f"Reference data: {report.offices} offices, {report.forms} forms, "
-            f"{report.request_types} request types, {report.policies} deadline policies created."
+        created = ", ".join(
+            f"{count} {name.replace('_', ' ')}" for name, count in vars(report).items()
         )
+        self.stdout.write(f"Reference data created: {created}.")

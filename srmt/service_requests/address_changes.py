@@ -1,0 +1,53 @@
+"""A change of address applies to every open case of the person (domain.md section 1).
+
+The person is found by the requester's email address on the parties of cases. A case is
+open unless its status from the case system is final (approved, denied, closed, withdrawn,
+rejected, or a card or document delivered). The request records the cases it applies to
+in an internal note and in the audit log, so the office updating the case systems sees
+every receipt number at once.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from srmt.accounts.models import User
+from srmt.audit import services as audit
+from srmt.cases.models import Case
+from srmt.service_requests.models import InternalNote, ServiceRequest
+
+FINAL_CASE_WORDS = ("approved", "denied", "closed", "withdrawn", "rejected", "delivered")
+
+
+def is_open_case(case: Case) -> bool:
+    status = case.status_text.lower()
+    return not any(word in status for word in FINAL_CASE_WORDS)
+
+
+def open_cases_of_requester(sr: ServiceRequest) -> list[Case]:
+    email = sr.requester.email
+    cases = Case.objects.filter(pk=sr.case_id) if sr.case_id else Case.objects.none()
+    if email:
+        cases = cases | Case.objects.filter(parties__person__email__iexact=email)
+    return [c for c in cases.distinct().order_by("receipt_number") if is_open_case(c)]
+
+
+def apply_to_open_cases(sr: ServiceRequest, *, actor: User) -> list[str]:
+    """Record the change of address against every open case; returns their receipts."""
+    receipts = [c.receipt_number for c in open_cases_of_requester(sr)]
+    if not receipts:
+        return receipts
+    InternalNote.objects.create(
+        service_request=sr,
+        author=actor,
+        body=_("Change of address applies to every open case of the person: %(cases)s.")
+        % {"cases": ", ".join(receipts)},
+    )
+    audit.record(
+        actor=actor,
+        action="service_request.address_change_applied",
+        object_type="service_request",
+        object_id=sr.reference,
+        changes={"cases": receipts},
+    )
+    return receipts

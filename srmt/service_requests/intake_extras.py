@@ -1,0 +1,44 @@
+"""What a submission may carry besides the request itself: expedite details and the
+caller's choice about repeats. services.submit_request calls check() before it writes and
+apply() after, in its transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from srmt.accounts.models import User
+from srmt.cases.models import Case
+from srmt.service_requests import expedites, repeats
+from srmt.service_requests.models import ServiceRequest, ServiceRequestType
+
+if TYPE_CHECKING:
+    from srmt.service_requests.services import Submission
+
+
+@dataclass(frozen=True)
+class CheckedExtras:
+    expedite: expedites.CheckedExpedite | None
+    repeat: repeats.RepeatPlan
+
+
+def check(
+    data: Submission,
+    *,
+    actor: User,
+    request_type: ServiceRequestType,
+    case: Case | None,
+    receipt_number: str,
+) -> CheckedExtras:
+    """Refuse what does not fit (before anything is written)."""
+    expedite = expedites.check_submission(data.expedite, request_type=request_type, case=case)
+    plan = repeats.plan_for(
+        data.repeat, actor=actor, request_type=request_type, receipt_number=receipt_number
+    )
+    return CheckedExtras(expedite=expedite, repeat=plan)
+
+
+def apply(sr: ServiceRequest, extras: CheckedExtras, *, actor: User) -> None:
+    if extras.expedite is not None:
+        expedites.record_submission(sr, extras.expedite, actor=actor)
+    repeats.apply_plan(sr, extras.repeat, actor=actor)

@@ -1,0 +1,64 @@
+"""`srmt sweep`: mark at-risk and overdue requests and escalate, once or in a loop."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from srmt.service_requests.sweep import SweepReport, run_sweep
+from srmt.service_requests.tasks import start_periodic_sweep
+
+
+class Command(BaseCommand):
+    help = (
+        "Mark at-risk and overdue service requests and escalate unanswered ones. "
+        "--every N repeats every N seconds; --schedule starts the self-scheduling sweep "
+        "task on the configured task backend (srmt worker does this at start)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--every", type=int, default=0, help="Repeat every N seconds.")
+        parser.add_argument(
+            "--schedule", action="store_true", help="Start the periodic sweep task, then exit."
+        )
+        parser.add_argument("--at", default="", help="Sweep as of this ISO 8601 moment.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["schedule"]:
+            planned = start_periodic_sweep()
+            self.stdout.write(
+                f"Periodic sweep planned at {planned.isoformat()}."
+                if planned
+                else "Periodic sweep already scheduled (or the backend cannot defer tasks)."
+            )
+            return
+        at = _parse_at(options["at"])
+        while True:
+            self._report(run_sweep(at=at))
+            if options["every"] <= 0:
+                return
+            time.sleep(options["every"])
+
+    def _report(self, report: SweepReport) -> None:
+        levels = ", ".join(f"level {k}: {v}" for k, v in report.escalations.by_level.items())
+        self.stdout.write(
+            f"Swept at {report.at.isoformat()} in {report.seconds:.2f} s: "
+            f"{report.overdue} newly overdue, {report.at_risk} newly at risk, "
+            f"{report.on_track} back on track; escalated {levels or 'none'}; "
+            f"{report.escalations.notifications} notifications."
+        )
+
+
+def _parse_at(value: str) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--at is not an ISO 8601 moment: {value}") from exc
+    if at.tzinfo is None:
+        raise CommandError("--at needs a time zone offset, e.g. 2026-11-02T15:00:00+00:00")
+    return at

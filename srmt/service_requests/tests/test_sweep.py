@@ -1,0 +1,349 @@
+"""The sweep marks at-risk and overdue requests, set-based and idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+
+from srmt.accounts.choices import Role
+from srmt.audit.models import AuditEvent
+from srmt.notifications.models import Notification
+from srmt.service_requests.escalations import load_default_ladder
+from srmt.service_requests.models import Escalation, ServiceRequest, SweepSchedule
+from srmt.service_requests.sweep import SweepReport, mark_deadline_states, run_sweep
+from srmt.service_requests.tasks import start_periodic_sweep, sweep_requests
+from srmt.testing.factories import make_service_request, make_user
+
+pytestmark = pytest.mark.django_db
+
+AT = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def ladder(reference: None) -> None:
+    # Migration 0002 seeds the ladder; a transactional test's flush may have removed it.
+    load_default_ladder()
+
+
+def _request(
+    *, created: dt.datetime, due: dt.datetime, status: str = "received", state: str = "on_track"
+) -> ServiceRequest:
+    sr = make_service_request()
+    ServiceRequest.objects.filter(pk=sr.pk).update(
+        created_at=created, due_at=due, status=status, deadline_state=state
+    )
+    return sr
+
+
+def _states() -> dict[str, str]:
+    return dict(ServiceRequest.objects.values_list("reference", "deadline_state"))
+
+
+@pytest.mark.parametrize(
+    ("_case", "created", "due", "status", "before", "expected"),
+    [
+        ("fresh", AT - DAY, AT + 9 * DAY, "received", "on_track", "on_track"),
+        ("79 % of 10 days elapsed", AT - 7.9 * DAY, AT + 2.1 * DAY, "assigned", "on_track",
+         "on_track"),
+        ("80 % elapsed is at risk", AT - 8 * DAY, AT + 2 * DAY, "in_progress", "on_track",
+         "at_risk"),
+        ("due this very moment is at risk, not overdue", AT - 10 * DAY, AT, "received",
+         "on_track", "at_risk"),
+        ("one second past due is overdue", AT - 10 * DAY, AT - dt.timedelta(seconds=1),
+         "responded", "at_risk", "overdue"),
+        ("due date pushed back: on track again", AT - DAY, AT + 9 * DAY, "in_progress",
+         "overdue", "on_track"),
+        ("paused: keeps its state", AT - 20 * DAY, AT - DAY, "awaiting_customer", "on_track",
+         "on_track"),
+        ("closed: keeps its state", AT - 20 * DAY, AT - DAY, "closed", "at_risk", "at_risk"),
+    ],
+)  # fmt: skip
+def test_each_request_gets_the_state_of_its_clock(
+    reference: None,
+    _case: str,
+    created: dt.datetime,
+    due: dt.datetime,
+    status: str,
+    before: str,
+    expected: str,
+) -> None:
+    # given
+    sr = _request(created=created, due=due, status=status, state=before)
+    # when
+    changed = mark_deadline_states(AT)
+    # then
+    sr.refresh_from_db()
+    assert sr.deadline_state == expected
+    assert sum(changed.values()) == (0 if expected == before else 1)
+    assert sr.deadline_state_at == (None if expected == before else AT)
+    assert sr.version == 1  # the sweep is not an edit
+
+
+def test_a_sweep_marks_every_request_once_and_a_second_sweep_changes_nothing(
+    reference: None,
+) -> None:
+    # given two on track, two at risk, three overdue
+    plan = [(1, 9)] * 2 + [(9, 1)] * 2 + [(16, -1)] * 3
+    requests = [_request(created=AT - age * DAY, due=AT + left * DAY) for age, left in plan]
+    # when
+    first = run_sweep(at=AT)
+    second = run_sweep(at=AT)
+    # then
+    assert (first.on_track, first.at_risk, first.overdue) == (0, 2, 3)
+    assert (second.on_track, second.at_risk, second.overdue) == (0, 0, 0)
+    assert list(_states().values()).count("overdue") == 3
+    assert _states()[requests[2].reference] == "at_risk"
+    [event] = AuditEvent.objects.filter(action="service_requests.swept")
+    assert event.changes == {
+        "at": AT.isoformat(),
+        "on_track": 0,
+        "at_risk": 2,
+        "overdue": 3,
+        "escalated": {"1": 3, "2": 0},
+        "notifications": 0,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_mark_and_escalate_each_request_exactly_once(reference: None) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    # given 20 requests due both rungs, 30 at risk, and a supervisor of every office
+    load_default_ladder()
+    make_user("sup_all", role=Role.SUPERVISOR, email="all@example.gov")
+    late = [_request(created=AT - 40 * DAY, due=AT - 25 * DAY) for _n in range(20)]
+    for _n in range(30):
+        _request(created=AT - 9 * DAY, due=AT + DAY)
+    barrier = threading.Barrier(2)
+    reports: list[SweepReport] = []
+    errors: list[BaseException] = []
+
+    def sweep() -> None:
+        try:
+            barrier.wait(timeout=10)
+            reports.append(run_sweep(at=AT))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    # when two workers sweep at the same moment
+    threads = [threading.Thread(target=sweep) for _n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    # then every request is marked and escalated once, by one of them
+    assert errors == []
+    assert sorted(r.overdue for r in reports) == [0, 20]
+    assert sorted(r.at_risk for r in reports) == [0, 30]
+    assert sum(r.escalations.by_level[1] for r in reports) == 20
+    assert sum(r.escalations.by_level[2] for r in reports) == 20
+    assert Escalation.objects.count() == 40
+    assert set(
+        ServiceRequest.objects.filter(pk__in=[s.pk for s in late]).values_list(
+            "escalation_level", flat=True
+        )
+    ) == {2}
+    # one digest per target office, each request named once (none twice, none lost)
+    digests = {n.subject: n.body.splitlines()[2:] for n in Notification.objects.all()}
+    references = sorted(sr.reference for sr in late)
+    assert digests == {
+        "20 service requests escalated to ESC": references,
+        "20 service requests escalated to HQ-SCOPS": references,
+    }
+
+
+def test_the_command_sweeps_as_of_a_given_moment(reference: None, capsys: Any) -> None:
+    # given
+    sr = _request(created=AT - 16 * DAY, due=AT - DAY)
+    # when
+    call_command("sweep", at=AT.isoformat())
+    # then
+    sr.refresh_from_db()
+    assert (sr.deadline_state, sr.escalation_level) == ("overdue", 1)
+    out = capsys.readouterr().out
+    assert "1 newly overdue, 0 newly at risk, 0 back on track; escalated level 1: 1" in out
+
+
+def test_the_command_repeats_with_every(
+    reference: None, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a loop stopped (like Ctrl-C) at its second pause
+    sr = _request(created=AT - 16 * DAY, due=AT - DAY)
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("srmt.service_requests.management.commands.sweep.time.sleep", sleep)
+    # when
+    with pytest.raises(KeyboardInterrupt):
+        call_command("sweep", every=300, at=AT.isoformat())
+    # then it swept twice, the second time with nothing left to do
+    assert pauses == [300, 300]
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "1 newly overdue, 0 newly at risk, 0 back on track; escalated level 1: 1, level 2: 0; "
+        "0 notifications.",
+        "0 newly overdue, 0 newly at risk, 0 back on track; escalated level 1: 0, level 2: 0; "
+        "0 notifications.",
+    ]
+    sr.refresh_from_db()
+    assert sr.escalation_level == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("yesterday", "--at is not an ISO 8601 moment: yesterday"),
+        ("2026-11-20T15:00:00", "--at needs a time zone offset"),
+    ],
+)
+def test_the_command_refuses_a_bad_moment(reference: None, value: str, message: str) -> None:
+    from django.core.management.base import CommandError
+
+    sr = _request(created=AT - 16 * DAY, due=AT - DAY)
+    with pytest.raises(CommandError, match=message):
+        call_command("sweep", at=value)
+    sr.refresh_from_db()
+    assert (sr.deadline_state, sr.escalation_level) == ("on_track", 0)
+
+
+# --- the periodic task ----------------------------------------------------------------------
+
+NOW = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
+INTERVAL = dt.timedelta(seconds=300)
+
+
+@pytest.fixture
+def dummy_backend(settings: Any) -> Any:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.SRMT_SWEEP_SECONDS = 300
+    backend = sweep_requests.get_backend()
+    backend.clear()
+    return backend
+
+
+def _planned(backend: Any) -> list[tuple[list[Any], dt.datetime | None]]:
+    return [(r.args, r.task.run_after) for r in backend.results]
+
+
+def test_the_worker_starts_one_chain_of_sweeps(
+    reference: None, dummy_backend: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # when the worker starts twice (two workers, or a restart within the interval)
+    with time_machine.travel(NOW, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            first = start_periodic_sweep()
+        with django_capture_on_commit_callbacks(execute=True):
+            second = start_periodic_sweep()
+    # then one sweep is queued, to run at once
+    assert (first, second) == (NOW, None)
+    assert _planned(dummy_backend) == [([NOW.isoformat()], None)]
+    assert SweepSchedule.objects.get().next_run_at == NOW
+
+
+def test_a_dead_chain_is_restarted(
+    reference: None, dummy_backend: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given a chain whose next run is two intervals late (its worker died)
+    SweepSchedule.objects.create(name="sweep", next_run_at=NOW - 2 * INTERVAL)
+    # when
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        planned = start_periodic_sweep()
+    # then
+    assert planned == NOW
+    assert _planned(dummy_backend) == [([NOW.isoformat()], None)]
+
+
+def test_a_scheduled_sweep_plans_the_next_and_a_stray_duplicate_stops(
+    reference: None, dummy_backend: Any
+) -> None:
+    # given the schedule planned for NOW and an overdue request
+    SweepSchedule.objects.create(name="sweep", next_run_at=NOW)
+    sr = _request(created=AT - 16 * DAY, due=AT - DAY)
+    # when the planned run and then a stray copy of it run
+    with time_machine.travel(NOW + dt.timedelta(seconds=2), tick=False):
+        result = sweep_requests.call(NOW.isoformat())
+        stray = sweep_requests.call(NOW.isoformat())
+    # then the first swept and planned the next run once; the copy swept and planned nothing
+    assert (result["overdue"], result["escalated"]) == (1, {"1": 1, "2": 0})
+    assert (stray["overdue"], stray["escalated"]) == (0, {"1": 0, "2": 0})
+    assert _planned(dummy_backend) == [([(NOW + INTERVAL).isoformat()], NOW + INTERVAL)]
+    row = SweepSchedule.objects.get()
+    assert (row.next_run_at, row.last_run_at) == (NOW + INTERVAL, NOW + dt.timedelta(seconds=2))
+    sr.refresh_from_db()
+    assert sr.deadline_state == "overdue"
+
+
+def test_the_command_starts_the_chain_once(
+    reference: None, dummy_backend: Any, capsys: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep", schedule=True)
+        call_command("sweep", schedule=True)
+    assert capsys.readouterr().out.splitlines() == [
+        f"Periodic sweep planned at {NOW.isoformat()}.",
+        "Periodic sweep already scheduled (or the backend cannot defer tasks).",
+    ]
+    assert _planned(dummy_backend) == [([NOW.isoformat()], None)]
+
+
+def test_backends_that_cannot_defer_get_no_chain(reference: None) -> None:
+    # the immediate backend (tests, `make run`): `srmt sweep --every` is the way there
+    assert start_periodic_sweep() is None
+    assert SweepSchedule.objects.count() == 0
+
+
+def _redis_or_skip() -> Any:
+    import redis
+
+    connection = redis.Redis.from_url("redis://127.0.0.1:6379/14")
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    return connection
+
+
+@pytest.mark.redis
+def test_the_sweep_runs_through_the_rq_backend(
+    reference: None, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given the production task backend against a scratch Redis database, an overdue request
+    redis_connection = _redis_or_skip()
+    redis_connection.flushdb()
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/14", "DEFAULT_TIMEOUT": 60}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    settings.SRMT_SWEEP_SECONDS = 300
+    import django_rq
+    from django_tasks_rq.backend import Job
+    from rq import SimpleWorker
+
+    sr = _request(created=AT - 40 * DAY, due=AT - 25 * DAY)
+    # when the worker starts the chain and works the queue
+    with django_capture_on_commit_callbacks(execute=True):
+        planned = start_periodic_sweep()
+    queue = django_rq.get_queue("default", job_class=Job)
+    assert queue.count == 1
+    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+    # then the request was swept and escalated twice, and the next run waits in Redis
+    sr.refresh_from_db()
+    assert (sr.deadline_state, sr.escalation_level) == ("overdue", 2)
+    assert queue.count == 0
+    assert queue.scheduled_job_registry.count == 1
+    assert SweepSchedule.objects.get().next_run_at == planned + INTERVAL
+    redis_connection.flushdb()

@@ -1,0 +1,110 @@
+"""Routing on staff pages: the intake preview, referrals, redirects and the transfer chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from srmt.core.errors import DomainError
+from srmt.offices.models import Office, offices_by_code
+from srmt.service_requests import lifecycle, redirects, routing_facts
+from srmt.service_requests.choices import Status
+from srmt.service_requests.models import ServiceRequest, StatusChange
+from srmt.service_requests.referrals import contact_details
+from srmt.service_requests.routing_models import Referral
+from srmt.staff.forms import IntakeForm
+from srmt.staff.routing_forms import RedirectForm
+from srmt.staff.selectors import TimelineEntry
+from srmt.staff.views.common import call_service, refuse
+
+
+@dataclass(frozen=True)
+class RoutingPreview:
+    office: Office
+    rule: str
+    reason: str
+    is_referral: bool
+    contact_details: str
+
+
+def intake_preview(form: IntakeForm) -> RoutingPreview | None:
+    """Where the form's request would go (the same rules intake applies), or None with
+    the refusal shown on the form."""
+    data = form.cleaned_data
+    try:
+        decision = routing_facts.route_submission(
+            receipt_number=data["receipt_number"],
+            request_type=data["type"],
+            zip_code=data["requester_zip_code"],
+            country=data["requester_country"],
+            zip_field="requester_zip_code",
+            country_field="requester_country",
+        ).decision
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return None
+    office = offices_by_code().get(decision.office_code) or Office.objects.get(
+        code=decision.office_code
+    )
+    return RoutingPreview(
+        office=office,
+        rule=decision.rule,
+        reason=decision.reason,
+        is_referral=decision.is_referral,
+        contact_details=contact_details(office) if decision.is_referral else "",
+    )
+
+
+def referral_page(request: HttpRequest, referral: Referral) -> HttpResponse:
+    return render(request, "staff/referral_done.html", {"referral": referral})
+
+
+def transfers(timeline: list[TimelineEntry]) -> list[StatusChange]:
+    """The transfers of a request from its timeline (no extra query)."""
+    return [
+        e.item
+        for e in timeline
+        if isinstance(e.item, StatusChange) and e.item.to_status == Status.TRANSFERRED
+    ]
+
+
+def can_redirect(sr: ServiceRequest) -> bool:
+    return sr.is_open and lifecycle.can_move(sr.status, Status.REDIRECTED)
+
+
+def redirect_form(data: dict[str, str] | None = None) -> RedirectForm:
+    return RedirectForm(data, topics=redirects.active_topics())
+
+
+@login_required
+@require_POST
+def redirect_request(request: HttpRequest, reference: str) -> HttpResponse:
+    """Close the request as redirected to another agency (the respond page's form)."""
+    from srmt.staff.views.requests import _actions_page, _done, _load
+
+    user, sr, actions = _load(request, reference)
+    if not actions.transition:
+        raise refuse(_("Your role does not allow you to change the status of this request."))
+    form = redirect_form(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form,
+            redirects.redirect_request,
+            sr,
+            actor=user,
+            topic_code=form.cleaned_data["topic"],
+            reason=form.cleaned_data["reason"],
+        )
+        if done is not None:
+            return _done(
+                request,
+                done,
+                _("Redirected to %(agency)s. The customer was sent its contact details.")
+                % {"agency": done.redirect_topic.agency.name},
+            )
+    return _actions_page(request, user, sr, actions, redirect_form=form)
