@@ -24,7 +24,9 @@ def unlocked_audit_log(*, relock: bool = True) -> Iterator[None]:
         yield
     finally:
         if relock:
+            # Drop-if-exists first: re-locking must not depend on what the flush left.
             with connection.schema_editor() as editor:
+                _TRIGGERS.backwards(None, editor)
                 _TRIGGERS.forwards(None, editor)
 
 
