@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import os
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +17,7 @@ from django.db import transaction
 from srmt.notifications import services
 from srmt.notifications.models import Notification
 from srmt.notifications.tasks import deliver_notification
+from srmt.testing.rq import use_rq_backend
 
 pytestmark = pytest.mark.django_db
 
@@ -203,28 +203,12 @@ def test_channels_staff_deliver_are_recorded_not_sent(
     assert inbox.messages == []
 
 
-def _redis_or_skip() -> Any:
-    import redis
-
-    connection = redis.Redis.from_url("redis://127.0.0.1:6379/15")
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    return connection
-
-
 @pytest.mark.redis
 def test_delivery_through_the_rq_backend(
     inbox: Inbox, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     # given the production task backend against a scratch Redis database
-    connection = _redis_or_skip()
-    connection.flushdb()
-    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/15", "DEFAULT_TIMEOUT": 60}}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    connection = use_rq_backend(settings, "redis://127.0.0.1:6379/15")
     import django_rq
     from django_tasks_rq.backend import Job
     from rq import SimpleWorker

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 from typing import Any
 
@@ -20,6 +19,7 @@ from srmt.service_requests.models import Escalation, ServiceRequest, SweepSchedu
 from srmt.service_requests.sweep import SweepReport, mark_deadline_states, run_sweep
 from srmt.service_requests.tasks import start_periodic_sweep, sweep_requests
 from srmt.testing.factories import make_service_request, make_user
+from srmt.testing.rq import use_rq_backend
 
 pytestmark = pytest.mark.django_db
 
@@ -306,28 +306,12 @@ def test_backends_that_cannot_defer_get_no_chain(reference: None) -> None:
     assert SweepSchedule.objects.count() == 0
 
 
-def _redis_or_skip() -> Any:
-    import redis
-
-    connection = redis.Redis.from_url("redis://127.0.0.1:6379/14")
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    return connection
-
-
 @pytest.mark.redis
 def test_the_sweep_runs_through_the_rq_backend(
     reference: None, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     # given the production task backend against a scratch Redis database, an overdue request
-    redis_connection = _redis_or_skip()
-    redis_connection.flushdb()
-    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/14", "DEFAULT_TIMEOUT": 60}}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    redis_connection = use_rq_backend(settings, "redis://127.0.0.1:6379/14")
     settings.SRMT_SWEEP_SECONDS = 300
     import django_rq
     from django_tasks_rq.backend import Job
