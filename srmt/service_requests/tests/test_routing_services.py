@@ -112,7 +112,8 @@ def test_a_change_of_address_applies_to_every_open_case_of_the_person(officer: U
     make_case("EAC2190000004")  # someone else's
     outcome = referrals.submit_or_refer(_submission(type="change_of_address"), actor=officer)
     sr = outcome.service_request
-    assert sr is not None
+    assert (outcome.referral, outcome.created) == (None, True)
+    assert (sr.type.code, sr.status, sr.office.code) == ("change_of_address", "received", "CC-T2")
     [note] = InternalNote.objects.filter(service_request=sr)
     assert note.body == (
         "Change of address applies to every open case of the person: EAC2190000001, EAC2190000002."
