@@ -204,6 +204,9 @@ SRMT_DEFAULT_INTERNATIONAL_OFFICE = env.string("SRMT_DEFAULT_INTERNATIONAL_OFFIC
 # Closed requests on the same case and of the same type count as possible repeats at intake
 # for this many days after closing (open ones always do).
 SRMT_REPEAT_WINDOW_DAYS = env.integer("SRMT_REPEAT_WINDOW_DAYS", 30)
+# A notification still "sending" this many seconds after a worker claimed it is taken back
+# (the worker died): queued again, or failed once its attempts are used up.
+SRMT_NOTIFICATION_STALL_SECONDS = env.integer("SRMT_NOTIFICATION_STALL_SECONDS", 900)
 SRMT_DEMO_PASSWORD = env.string("SRMT_DEMO_PASSWORD", "srmt-demo-2026")
 
 LOGGING = {

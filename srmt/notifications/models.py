@@ -25,6 +25,9 @@ class Notification(TimeStampedModel):
         max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When a worker last claimed it (queued -> sending): a row still sending long after its
+    # claim belongs to a worker that died, and `services.requeue_stalled` takes it back.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     related_reference = models.CharField(max_length=32, blank=True, db_index=True)
@@ -37,6 +40,10 @@ class Notification(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(channel__in=DeliveryChannel.values), name="notification_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DeliveryStatus.SENDING) | Q(claimed_at__isnull=False),
+                name="notification_sending_claimed",
             ),
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="notification_outbox_idx")]

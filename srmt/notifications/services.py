@@ -6,11 +6,13 @@ import datetime as dt
 import logging
 import smtplib
 
+from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from srmt.audit import services as audit
 from srmt.notifications.choices import AUTOMATED_CHANNELS, DeliveryChannel, DeliveryStatus
 from srmt.notifications.models import Notification
 
@@ -53,7 +55,7 @@ def deliver(notification_id: int) -> str:
         pk=notification_id,
         status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED],
         attempts__lt=MAX_ATTEMPTS,
-    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1)
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
     if claimed != 1:
         return "skipped"
     notification = Notification.objects.get(pk=notification_id)
@@ -91,6 +93,75 @@ def schedule_retry(notification_id: int) -> dt.datetime | None:
     run_after = timezone.now() + RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
     deliver_notification.using(run_after=run_after).enqueue(notification_id)
     return run_after
+
+
+@transaction.atomic
+def requeue_stalled(*, at: dt.datetime, older_than: dt.timedelta | None = None) -> int:
+    """Take back notifications still sending since before `at - older_than`: their worker
+    died after the claim. Each is queued again and delivered after commit, or marked failed
+    once its attempts are used up (the attempt that stalled counts). Returns how many.
+
+    `older_than` defaults to SRMT_NOTIFICATION_STALL_SECONDS. One conditional UPDATE: when
+    two run at once, on PostgreSQL the second re-checks each row the first changed after the
+    first commits, and finds it no longer sending; SQLite serialises writers.
+    """
+    if older_than is None:
+        older_than = dt.timedelta(seconds=settings.SRMT_NOTIFICATION_STALL_SECONDS)
+    claimed_before = at - older_than
+    taken_back = _take_back_claimed_before(
+        claimed_before,
+        error=f"Stalled: still sending {older_than.total_seconds():.0f} s after its claim",
+    )
+    if not taken_back:
+        return 0
+    requeued = sorted(pk for pk, status in taken_back if status == DeliveryStatus.QUEUED)
+    failed = sorted(pk for pk, status in taken_back if status == DeliveryStatus.FAILED)
+    audit.record(
+        actor=None,
+        action="notification.stalled_recovered",
+        object_type="notification",
+        object_id="*",
+        changes={
+            "claimed_before": claimed_before.isoformat(),
+            "requeued": requeued,
+            "failed": failed,
+        },
+    )
+    if requeued:
+        transaction.on_commit(lambda: _deliver_later(requeued))
+    return len(taken_back)
+
+
+# Django's update() cannot say which rows it changed; RETURNING can (PostgreSQL, SQLite 3.35+).
+# `attempts` on the right-hand side is the value before the update.
+_TAKE_BACK_SQL = """
+    UPDATE {table}
+       SET status = CASE WHEN attempts >= %s THEN %s ELSE %s END, last_error = %s
+     WHERE status = %s AND claimed_at < %s
+    RETURNING id, status
+"""
+
+
+def _take_back_claimed_before(claimed_before: dt.datetime, *, error: str) -> list[tuple[int, str]]:
+    sql = _TAKE_BACK_SQL.format(table=connection.ops.quote_name(Notification._meta.db_table))
+    params = [
+        MAX_ATTEMPTS,
+        DeliveryStatus.FAILED.value,
+        DeliveryStatus.QUEUED.value,
+        error[:500],
+        DeliveryStatus.SENDING.value,
+        connection.ops.adapt_datetimefield_value(claimed_before),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(pk), str(status)) for pk, status in cursor.fetchall()]
+
+
+def _deliver_later(notification_ids: list[int]) -> None:
+    from srmt.notifications.tasks import deliver_notification
+
+    for notification_id in notification_ids:
+        deliver_notification.enqueue(notification_id)
 
 
 def _send(notification: Notification) -> None:

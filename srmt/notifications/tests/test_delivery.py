@@ -3,71 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
-import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.db import transaction
 
 from srmt.notifications import services
 from srmt.notifications.models import Notification
 from srmt.notifications.tasks import deliver_notification
+from srmt.notifications.tests.smtp import Inbox, start_smtp_server
 from srmt.testing.rq import use_rq_backend
 
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
-
-
-class Inbox:
-    """aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], email.message.EmailMessage]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), parsed))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_port(settings: Any) -> int:
-    port = _free_port()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    settings.DEFAULT_FROM_EMAIL = "SRMT <no-reply@srmt.example>"
-    return port
-
-
-def _start(port: int) -> tuple[Controller, Inbox]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    return controller, inbox
-
-
-@pytest.fixture
-def inbox(smtp_port: int) -> Iterator[Inbox]:
-    controller, handler = _start(smtp_port)
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture
@@ -157,7 +108,7 @@ def test_smtp_down_marks_failed_and_a_later_retry_succeeds(
     assert (notification.status, notification.attempts, notification.sent_at) == ("failed", 1, None)
     assert notification.last_error == "[Errno 111] Connection refused"
     # when the server is back and delivery is retried
-    controller, inbox = _start(smtp_port)
+    controller, inbox = start_smtp_server(smtp_port)
     try:
         result = services.deliver(notification.pk)
     finally:
