@@ -502,7 +502,7 @@ def update_request(
             raise InvalidDescription(_("Urgency is normal or urgent."), field="urgency")
         diff["urgency"] = [sr.urgency, changes["urgency"]]
         sr.urgency = changes["urgency"]
-        _recompute_deadlines(sr)
+        clocks.recompute(sr)  # keeps earlier pauses and a clock restarted by a transfer
     if diff:
         _bump(
             sr,
@@ -522,19 +522,6 @@ def update_request(
             changes=diff,
         )
     return sr
-
-
-def _recompute_deadlines(sr: ServiceRequest) -> None:
-    deadlines = deadlines_for(
-        sr.type.code,
-        sr.urgency,
-        start=sr.created_at,
-        time_zone=sr.office.time_zone,
-        office_id=sr.office_id,
-    )
-    sr.first_response_due_at = deadlines.first_response_due_at
-    sr.due_at = deadlines.due_at
-    sr.deadline_policy_id = deadlines.policy_id
 
 
 def record_view(sr: ServiceRequest, *, actor: User) -> None:

@@ -11,7 +11,7 @@ import time_machine
 from srmt.accounts.models import User
 from srmt.offices.models import Office
 from srmt.service_requests import services
-from srmt.service_requests.models import ServiceRequest
+from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 from srmt.sla.models import DeadlinePolicy, OfficeCalendar, OfficeClosure
 from srmt.sla.services import calendar_for
 from srmt.testing.factories import make_service_request
@@ -153,3 +153,125 @@ def test_there_is_one_default_calendar_and_one_per_office(reference: None) -> No
         with pytest.raises(IntegrityError), transaction.atomic():
             OfficeCalendar.objects.create(office=office, work_start=dt.time(9, 0))
     assert OfficeCalendar.objects.count() == 2
+
+
+# --- a new urgency counts the deadlines again, keeping pauses and a restarted clock ---------
+
+TUE = START + DAY  # Tuesday 3 November 2026, 10:00 EST
+THU = START + 3 * DAY  # Thursday 5 November 2026, 10:00 EST (2 working days after TUE)
+
+
+def _update(sr: ServiceRequest, actor: User, urgency: str, moment: dt.datetime) -> ServiceRequest:
+    changes = {"urgency": urgency}
+    sr = _at(moment, lambda: services.update_request(sr, actor=actor, changes=changes))
+    sr.refresh_from_db()
+    return sr
+
+
+@pytest.mark.parametrize(
+    ("_case", "type_", "old", "new", "first_due", "due"),
+    [
+        # 72 hours from Monday 10:00 EST, plus the 48 elapsed hours paused: Saturday 10:00
+        ("hours: pushed by the elapsed pause", "tier2_callback", "normal", "urgent",
+         START + 5 * DAY, START + 5 * DAY),
+        # 7 business days (skipping Veterans Day): Thu 12 Nov; 30: Wed 16 Dec, both 10:00
+        # EST; then pushed by the 17 working hours paused (2 working days): Mon 16, Fri 18
+        ("business days: pushed by the working time paused", "tier2_callback", "urgent",
+         "normal", dt.datetime(2026, 11, 16, 15, 0, tzinfo=dt.UTC),
+         dt.datetime(2026, 12, 18, 15, 0, tzinfo=dt.UTC)),
+        # 2 and 5 calendar days (the test's urgent inquiry policy), plus 2 elapsed days
+        ("calendar days: pushed by the elapsed pause", "general_case_inquiry", "normal",
+         "urgent", START + 4 * DAY, START + 7 * DAY),
+    ],
+)  # fmt: skip
+def test_a_new_urgency_keeps_an_earlier_pause_in_the_new_unit(
+    officer: User,
+    _case: str,
+    type_: str,
+    old: str,
+    new: str,
+    first_due: dt.datetime,
+    due: dt.datetime,
+) -> None:
+    # given a request that waited for the customer from Tuesday to Thursday 10:00 EST
+    DeadlinePolicy.objects.create(
+        request_type="general_case_inquiry",
+        urgency="urgent",
+        effective_from=dt.date(2000, 1, 1),
+        first_response_value=2,
+        first_response_unit="calendar_days",
+        final_response_value=5,
+        final_response_unit="calendar_days",
+    )
+    sr = _new(officer, type=type_, urgency=old)
+    sr = _move(sr, officer, "awaiting_customer", TUE)
+    sr = _move(sr, officer, "in_progress", THU)
+    # when its urgency changes the next Monday
+    sr = _update(sr, officer, new, START + 7 * DAY)
+    # then the new targets run from creation, pushed by the pause in their own unit
+    assert (sr.urgency, sr.first_response_due_at, sr.due_at) == (new, first_due, due)
+    assert (sr.paused_at, sr.paused_seconds) == (None, 2 * 86400)
+    assert DeadlinePolicy.objects.get(pk=sr.deadline_policy_id).urgency == new
+
+
+def test_a_new_urgency_while_paused_stays_paused_and_the_resume_pushes_it(
+    officer: User,
+) -> None:
+    # given a regular Tier 2 callback paused for 2 hours on Monday, then again from Tuesday
+    sr = _new(officer, type="tier2_callback")
+    sr = _move(sr, officer, "awaiting_customer", START + dt.timedelta(hours=1))
+    sr = _move(sr, officer, "in_progress", START + dt.timedelta(hours=3))
+    sr = _move(sr, officer, "awaiting_customer", TUE)
+    # when it becomes urgent on Wednesday, still waiting for the customer
+    sr = _update(sr, officer, "urgent", START + 2 * DAY)
+    # then 72 hours from creation plus the 2 hours of the first pause; the second is open
+    due = START + 3 * DAY + dt.timedelta(hours=2)
+    assert (sr.first_response_due_at, sr.due_at, sr.paused_at) == (due, due, TUE)
+    # and when the customer answers on Friday, the 3 days waited push the new dates
+    sr = _move(sr, officer, "in_progress", START + 4 * DAY)
+    sr.refresh_from_db()
+    assert (sr.first_response_due_at, sr.due_at) == (due + 3 * DAY, due + 3 * DAY)
+    assert (sr.paused_at, sr.paused_seconds) == (None, 2 * 3600 + 3 * 86400)
+
+
+def test_a_new_urgency_counts_from_a_transfer_that_restarted_the_clock(
+    supervisor: User,
+) -> None:
+    # given an urgent Tier 2 callback whose type restarts the clock on transfer, paused at
+    # ESC, then transferred to CSC (Los Angeles) on Thursday 07:00 PST
+    ServiceRequestType.objects.filter(code="tier2_callback").update(restarts_clock_on_transfer=True)
+    sr = _new(supervisor, type="tier2_callback", urgency="urgent")
+    sr = _move(sr, supervisor, "awaiting_customer", TUE)
+    sr = _move(sr, supervisor, "in_progress", START + 2 * DAY)
+    sr = _at(
+        THU,
+        lambda: services.transition_request(
+            sr, actor=supervisor, to="transferred", reason="CSC holds the file", office_code="CSC"
+        ),
+    )
+    # and waiting at CSC from Friday 07:00 to Monday 07:00 PST (Friday's 8.5 working hours)
+    sr = _move(sr, supervisor, "awaiting_customer", THU + DAY)
+    sr = _move(sr, supervisor, "in_progress", THU + 4 * DAY)
+    # when it becomes a regular callback on Tuesday 10 November
+    sr = _update(sr, supervisor, "normal", START + 8 * DAY)
+    # then 7 and 30 business days from the transfer on CSC's calendar (Veterans Day, Thanks-
+    # giving skipped): Tue 17 Nov and Mon 21 Dec 07:00 PST; pushed by 8.5 working hours,
+    # counted from the 08:00 opening: 16:30 PST. The pause at ESC before the transfer is gone.
+    assert (sr.first_response_due_at, sr.due_at) == (
+        dt.datetime(2026, 11, 18, 0, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 22, 0, 30, tzinfo=dt.UTC),
+    )
+
+
+def test_a_new_urgency_keeps_a_met_first_response_due_date(officer: User) -> None:
+    # given an urgent Tier 2 callback answered on Tuesday
+    sr = _new(officer, type="tier2_callback", urgency="urgent")
+    _at(TUE, lambda: services.add_response(sr, actor=officer, kind="initial", body="Hello"))
+    # when it becomes a regular callback
+    sr = _update(sr, officer, "normal", START + 2 * DAY)
+    # then the met first-response clock keeps its date; the final one is 30 business days
+    assert sr.first_responded_at == TUE
+    assert (sr.first_response_due_at, sr.due_at) == (
+        START + 3 * DAY,
+        dt.datetime(2026, 12, 16, 15, 0, tzinfo=dt.UTC),
+    )
