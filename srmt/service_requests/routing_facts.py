@@ -2,13 +2,16 @@
 the decision of the routing rules in force for them.
 
 Intake (services.submit_request), the explain endpoint and the Tier 1 intake page all call
-route_submission(), so they cannot disagree about where a request goes.
+route_submission(), so they cannot disagree about where a request goes. Explanations shown
+to staff go through route_as_seen_by(), which builds the facts from the case records that
+user may see: to staff without 1367 clearance a protected case does not exist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -16,6 +19,9 @@ from srmt.cases.models import Case
 from srmt.core.receipts import normalize_receipt_number
 from srmt.offices import jurisdiction, rules
 from srmt.offices.routing import RoutingDecision, RoutingFacts, route
+
+if TYPE_CHECKING:
+    from srmt.accounts.models import User
 
 
 class _Unset:
@@ -108,3 +114,41 @@ def route_submission(
     day = (at or timezone.now()).date()
     # Without rule rows (an installation not seeded since routing rules came), the defaults.
     return RoutedSubmission(facts, route(facts, rules.active_rules() or None, on=day), case)
+
+
+def visible_case(user: User | None, receipt_number: str) -> Case | None:
+    """The case record of a normalized receipt number as `user` may know it: None when there
+    is none, and None for a 1367 case the user is not cleared for (8 U.S.C. 1367)."""
+    if not receipt_number:
+        return None
+    cases = Case.objects.visible_to(user).select_related("office")
+    return cases.filter(receipt_number=receipt_number).first()
+
+
+def route_as_seen_by(
+    user: User | None,
+    *,
+    receipt_number: str = "",
+    request_type: str = "",
+    zip_code: str = "",
+    country: str = "",
+    zip_field: str = "zip",
+    country_field: str = "country",
+) -> RoutedSubmission:
+    """route_submission() explained to `user` (the explain endpoint, the intake preview).
+
+    The facts come from the case records `user` may see, so for staff without 1367
+    clearance a protected case's receipt number explains exactly as if no case record
+    existed: same office, rule, reason and facts. Never record a request with it: intake
+    routes on the true facts (a protected case still goes to the VAWA/T/U unit).
+    """
+    receipt = normalize_receipt_number(receipt_number) if receipt_number else ""
+    return route_submission(
+        receipt_number=receipt,
+        request_type=request_type,
+        zip_code=zip_code,
+        country=country,
+        zip_field=zip_field,
+        country_field=country_field,
+        case=visible_case(user, receipt),
+    )

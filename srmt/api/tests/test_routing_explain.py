@@ -56,6 +56,72 @@ def test_explain_shows_the_case_office_and_its_reason(tier2: Any) -> None:
     }
 
 
+# 8 U.S.C. 1367: to staff without clearance a protected case does not exist, so explaining
+# its receipt number must give exactly the answer for a receipt number without a case record.
+RECEIPT = "EAC2190055555"
+NO_CASE = {
+    "office": {"code": "ESC", "name": "Vermont Service Center"},
+    "rule": "prefix_eac",
+    "reason": "Receipt prefix EAC belongs to ESC; no case record.",
+    "facts": {"receipt_prefix": "EAC"},
+    "referral": None,
+}
+CASE_AT_CSC = {
+    "office": {"code": "CSC", "name": "California Service Center"},
+    "rule": "case_office",
+    "reason": "The case record places the file at CSC.",
+    "facts": {"has_case_record": True, "case_office": "CSC"},
+    "referral": None,
+}
+PROTECTED = {
+    "office": {"code": "ESC-VAWA", "name": "Vermont Service Center, VAWA/T/U unit"},
+    "rule": "protected_1367",
+    "reason": "The case is protected by 8 U.S.C. 1367; the VAWA/T/U unit (ESC-VAWA) handles "
+    "it whatever else applies.",
+    "facts": {"is_protected": True},
+    "referral": None,
+}
+
+
+@pytest.mark.parametrize(
+    ("cleared", "case", "expected"),
+    [
+        (False, "protected", NO_CASE),
+        (False, "none", NO_CASE),
+        (False, "ordinary", CASE_AT_CSC),
+        (True, "protected", PROTECTED),
+        (True, "none", NO_CASE),
+        (True, "ordinary", CASE_AT_CSC),
+    ],
+)
+def test_explain_shows_a_1367_case_only_to_cleared_staff(
+    make_client: Any, cleared: bool, case: str, expected: dict[str, Any]
+) -> None:
+    client, _user = make_client(Role.TIER1, is_1367_cleared=cleared)
+    if case != "none":
+        make_case(RECEIPT, office="CSC", is_protected=case == "protected")
+    response = client.get(URL, {"receipt_number": RECEIPT})
+    assert response.status_code == 200
+    assert response.json() == expected
+
+
+@pytest.mark.parametrize("query", [{}, {"type": "expedite_request"}, {"country": "MX"}])
+def test_explain_of_a_1367_case_without_clearance_is_the_answer_without_a_case(
+    make_client: Any, query: dict[str, str]
+) -> None:
+    client, _user = make_client(Role.TIER1)
+    case = make_case(RECEIPT, office="CSC", is_protected=True)
+    query = {**query, "receipt_number": RECEIPT}
+    protected = client.get(URL, query)
+    case.delete()
+    no_case = client.get(URL, query)
+    assert (protected.status_code, no_case.status_code) == (200, 200)
+    assert protected.content == no_case.content
+    assert protected.json() == no_case.json()
+    for secret in ("ESC-VAWA", "protected_1367", "1367", "CSC"):
+        assert secret not in protected.content.decode()
+
+
 @pytest.mark.parametrize(
     ("query", "code"),
     [

@@ -121,7 +121,9 @@ class RoutingExplainView(ApiView):
         summary="Where a request with these facts would go, and why",
         description="Evaluates the routing rules in force without creating anything. "
         "Malformed input is refused with 400 and a stable code: `invalid_receipt_number`, "
-        "`invalid_zip_code`, `unknown_zip_code`, `invalid_country_code`, `unknown_type`.",
+        "`invalid_zip_code`, `unknown_zip_code`, `invalid_country_code`, `unknown_type`. "
+        "Without 8 U.S.C. 1367 clearance, the receipt number of a protected case is explained "
+        "exactly as if no case record existed.",
         parameters=[RoutingExplainFilter],
         responses={200: ExplanationOut, **problems(400, 403)},
     )
@@ -134,7 +136,8 @@ class RoutingExplainView(ApiView):
                 _("%(code)s is not a type of service request.") % {"code": data["type"]},
                 field="type",
             )
-        routed = routing_facts.route_submission(
+        routed = routing_facts.route_as_seen_by(
+            request.user,
             receipt_number=data["receipt_number"],
             request_type=data["type"],
             zip_code=data["zip"],

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.api.tests.conftest import row_counts
 from srmt.service_requests import services
-from srmt.service_requests.models import ServiceRequest
+from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 from srmt.service_requests.routing_models import Referral
+from srmt.staff.forms import IntakeForm
 from srmt.staff.tests.conftest import client_for
 from srmt.staff.tests.test_intake import FORM
-from srmt.testing.factories import make_case, make_service_request
+from srmt.staff.views import routing
+from srmt.staff.views.routing import RoutingPreview
+from srmt.testing.factories import make_case, make_service_request, make_user
 
 
 def test_the_intake_preview_says_where_and_why_and_saves_nothing(tier1: User) -> None:
@@ -27,6 +31,134 @@ def test_the_intake_preview_says_where_and_why_and_saves_nothing(tier1: User) ->
     assert "This request will go to California Service Center (CSC)." in content
     assert "Why: The case record places the file at CSC." in content
     assert row_counts() == before
+
+
+# 8 U.S.C. 1367: to staff without clearance a protected case does not exist, so its receipt
+# number previews exactly as a receipt number without a case record.
+RECEIPT = "EAC2190055555"
+NO_CASE = (
+    "ESC",
+    "prefix_eac",
+    "This request will go to Vermont Service Center (ESC).",
+    "Why: Receipt prefix EAC belongs to ESC; no case record.",
+)
+CASE_AT_CSC = (
+    "CSC",
+    "case_office",
+    "This request will go to California Service Center (CSC).",
+    "Why: The case record places the file at CSC.",
+)
+PROTECTED = (
+    "ESC-VAWA",
+    "protected_1367",
+    "This request will go to Vermont Service Center, VAWA/T/U unit (ESC-VAWA).",
+    "Why: The case is protected by 8 U.S.C. 1367; the VAWA/T/U unit (ESC-VAWA) handles it "
+    "whatever else applies.",
+)
+
+
+def _preview(user: User, **fields: str) -> tuple[RoutingPreview, str, str]:
+    """The intake preview of RECEIPT for `user`, its summary box as rendered, the page."""
+    response = client_for(user).post(
+        "/intake/new/", {**FORM, "receipt_number": RECEIPT, **fields, "preview": "1"}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    start = content.index('<div class="usa-summary-box')
+    box = content[start : content.index("<form", start)]
+    return response.context["preview"], box, content
+
+
+@pytest.mark.parametrize(
+    ("cleared", "case", "expected"),
+    [
+        (False, "protected", NO_CASE),
+        (False, "none", NO_CASE),
+        (False, "ordinary", CASE_AT_CSC),
+        pytest.param(
+            True,
+            "protected",
+            PROTECTED,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="staff/views/intake.py does not pass the user to intake_preview() yet, "
+                "so the preview fails closed (as for staff without clearance)",
+            ),
+        ),
+        (True, "none", NO_CASE),
+        (True, "ordinary", CASE_AT_CSC),
+    ],
+)
+def test_the_intake_preview_shows_a_1367_case_only_to_cleared_staff(
+    reference: None, cleared: bool, case: str, expected: tuple[str, str, str, str]
+) -> None:
+    user = make_user(role=Role.TIER1, is_1367_cleared=cleared)
+    if case != "none":
+        make_case(RECEIPT, office="CSC", is_protected=case == "protected")
+    preview, box, _page = _preview(user)
+    office, rule, where, why = expected
+    assert (preview.office.code, preview.rule) == (office, rule)
+    assert where in box
+    assert why in box
+    assert f"(rule {rule})" in box
+
+
+@pytest.mark.parametrize("fields", [{}, {"type": "expedite_request"}, {"requester_country": "MX"}])
+def test_the_intake_preview_of_a_1367_case_without_clearance_is_the_one_without_a_case(
+    tier1: User, fields: dict[str, str]
+) -> None:
+    case = make_case(RECEIPT, office="CSC", is_protected=True)
+    protected, protected_box, page = _preview(tier1, **fields)
+    case.delete()
+    no_case, no_case_box, _page = _preview(tier1, **fields)
+    assert protected == no_case
+    assert protected_box == no_case_box
+    for secret in ("ESC-VAWA", "VAWA", "protected_1367", "1367", "CSC"):
+        assert secret not in page
+
+
+@pytest.mark.parametrize(("cleared", "expected"), [(False, NO_CASE), (True, PROTECTED)])
+def test_intake_preview_answers_as_the_given_user_may_know_it(
+    reference: None, cleared: bool, expected: tuple[str, str, str, str]
+) -> None:
+    make_case(RECEIPT, office="CSC", is_protected=True)
+    types = list(ServiceRequestType.objects.filter(is_active=True))
+    form = IntakeForm({**FORM, "receipt_number": RECEIPT}, types=types)
+    assert form.is_valid()
+    user = make_user(role=Role.TIER1, is_1367_cleared=cleared)
+    preview = routing.intake_preview(form, user=user)
+    assert preview is not None
+    assert (preview.office.code, preview.rule, preview.reason) == (
+        expected[0],
+        expected[1],
+        expected[3].removeprefix("Why: "),
+    )
+    assert routing.intake_preview(form) == routing.intake_preview(
+        form, user=make_user(role=Role.TIER1)
+    )  # no user: the answer for staff without clearance
+
+
+def test_intake_still_routes_a_1367_case_to_the_vawa_unit(tier1: User) -> None:
+    make_case(RECEIPT, office="CSC", is_protected=True)
+    response = client_for(tier1).post("/intake/new/", {**FORM, "receipt_number": RECEIPT})
+    assert response.status_code == 302
+    sr = ServiceRequest.objects.get()
+    assert (sr.office.code, sr.routing_rule.code) == ("ESC-VAWA", "protected_1367")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="out of this change's scope: staff/views/intake.py names the request's office in "
+    "its confirmation and redirects to a detail page the user may not see (404)",
+)
+def test_the_confirmation_of_a_1367_request_tells_uncleared_staff_nothing(tier1: User) -> None:
+    make_case(RECEIPT, office="CSC", is_protected=True)
+    response = client_for(tier1).post(
+        "/intake/new/", {**FORM, "receipt_number": RECEIPT}, follow=True
+    )
+    assert response.status_code == 200
+    for secret in ("ESC-VAWA", "VAWA", "protected_1367", "1367"):
+        assert secret not in response.content.decode()
 
 
 def test_the_intake_preview_shows_a_malformed_zip_next_to_its_field(tier1: User) -> None:

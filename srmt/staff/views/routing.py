@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from srmt.accounts.models import User
 from srmt.core.errors import DomainError
 from srmt.offices.models import Office, offices_by_code
 from srmt.service_requests import lifecycle, redirects, routing_facts
@@ -32,12 +33,17 @@ class RoutingPreview:
     contact_details: str
 
 
-def intake_preview(form: IntakeForm) -> RoutingPreview | None:
-    """Where the form's request would go (the same rules intake applies), or None with
-    the refusal shown on the form."""
+def intake_preview(form: IntakeForm, *, user: User | None = None) -> RoutingPreview | None:
+    """Where the form's request would go (the same rules intake applies) as `user` may know
+    it, or None with the refusal shown on the form.
+
+    Without 1367 clearance a protected case reads as no case record at all; without a
+    `user` the preview is the one for staff without clearance (fails closed).
+    """
     data = form.cleaned_data
     try:
-        decision = routing_facts.route_submission(
+        decision = routing_facts.route_as_seen_by(
+            user,
             receipt_number=data["receipt_number"],
             request_type=data["type"],
             zip_code=data["requester_zip_code"],
