@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from srmt.audit.admin_mixins import AuditedAdminMixin
 from srmt.sla.models import DeadlinePolicy, OfficeCalendar, OfficeClosure
@@ -27,7 +28,14 @@ class OfficeCalendarAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(OfficeClosure)
 class OfficeClosureAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("office", "start_date", "end_date", "reason")
+    list_display = ("office", "start_date", "end_date", "closed_hours", "reason")
     list_filter = ("office",)
     date_hierarchy = "start_date"
     autocomplete_fields = ("office",)
+    fields = ("office", "start_date", "end_date", "start_time", "end_time", "reason")
+
+    @admin.display(description=_("hours closed"))
+    def closed_hours(self, closure: OfficeClosure) -> str:
+        if not closure.is_partial:
+            return str(_("all day"))
+        return f"{closure.start_time:%H:%M}-{closure.end_time:%H:%M}"

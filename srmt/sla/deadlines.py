@@ -5,6 +5,13 @@ office's own time zone, so a deadline lands on the same local time of a working 
 office calendar (`CalendarSpec`) adds its own working days and hours and the closures its
 staff entered; business hours are counted inside the working hours only.
 
+A closure is a whole day, or part of a day (`PartialClosure`: closed from one local time to
+another, e.g. 12:00-17:00 for a storm, or 08:00-10:00 to open late). Business hours skip the
+closed part. A day whose working hours are all closed is not a business day; a business day
+with part of it closed still counts, and a business-day deadline is then pushed by the
+working time closed between its start and its due date, like a pause: a whole-day closure
+costs a working day, a partial one the working hours it took.
+
 Pauses (the clocks stop while a request awaits the customer): `extend_for_pause` pushes a
 due date by the paused time measured in the clock's own unit: elapsed time for calendar
 days and hours, working time of the office calendar for business days and business hours.
@@ -36,8 +43,22 @@ class Target:
 
 
 @dataclass(frozen=True)
+class PartialClosure:
+    """Part of one day an office is closed, from `start` to `end` in its local time."""
+
+    day: dt.date
+    start: dt.time
+    end: dt.time
+
+    def __post_init__(self) -> None:
+        if self.start >= self.end:
+            raise ValueError("a partial closure must start before it ends")
+
+
+@dataclass(frozen=True)
 class CalendarSpec:
-    """An office's business calendar: zone, working days and hours, holidays, closures."""
+    """An office's business calendar: zone, working days and hours, holidays, closures
+    (whole days in `closures`, parts of days in `partial_closures`)."""
 
     time_zone: str
     work_start: dt.time = DEFAULT_WORK_START
@@ -45,6 +66,7 @@ class CalendarSpec:
     workdays: frozenset[int] = DEFAULT_WORKDAYS
     federal_holidays: bool = True
     closures: frozenset[dt.date] = field(default_factory=frozenset)
+    partial_closures: frozenset[PartialClosure] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         if self.work_start >= self.work_end:
@@ -62,12 +84,45 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
 
 
+@functools.lru_cache(maxsize=64)
+def _partial_closures_by_day(
+    closures: frozenset[PartialClosure],
+) -> dict[dt.date, list[PartialClosure]]:
+    by_day: dict[dt.date, list[PartialClosure]] = {}
+    for closure in closures:
+        by_day.setdefault(closure.day, []).append(closure)
+    return by_day
+
+
 def is_business_day(day: dt.date, calendar: CalendarSpec | None = None) -> bool:
+    """A working day, not a holiday nor closed; with a calendar, open for part of it at least."""
     if calendar is None:
         return day.weekday() < 5 and day not in _federal_holidays(day.year)
+    return bool(open_hours(day, calendar))
+
+
+def open_hours(day: dt.date, calendar: CalendarSpec) -> list[tuple[dt.time, dt.time]]:
+    """The local hours the office is open on `day`: its working hours less any partial
+    closure; none on a day off, a holiday or a whole-day closure."""
     if day.weekday() not in calendar.workdays or day in calendar.closures:
-        return False
-    return not (calendar.federal_holidays and day in _federal_holidays(day.year))
+        return []
+    if calendar.federal_holidays and day in _federal_holidays(day.year):
+        return []
+    hours = [(calendar.work_start, calendar.work_end)]
+    for closure in _partial_closures_by_day(calendar.partial_closures).get(day, ()):
+        hours = _without(hours, closure)
+    return hours
+
+
+def _without(
+    hours: list[tuple[dt.time, dt.time]], closure: PartialClosure
+) -> list[tuple[dt.time, dt.time]]:
+    """`hours` less the closed part: what is left before it and after it."""
+    left = []
+    for opens, closes in hours:
+        before, after = (opens, min(closes, closure.start)), (max(opens, closure.end), closes)
+        left += [part for part in (before, after) if part[0] < part[1]]
+    return left
 
 
 def add_target(
@@ -80,7 +135,8 @@ def add_target(
     """Return the moment `target` after `start`, counted in `time_zone`.
 
     With a calendar, its time zone wins and business days follow its working days and
-    closures; business hours need working hours and use the default calendar without one.
+    closures (a partial closure pushes the due date by the working time it closed);
+    business hours need working hours and use the default calendar without one.
     """
     if start.tzinfo is None:
         raise ValueError("start must be an aware datetime")
@@ -99,7 +155,11 @@ def add_target(
         day = _add_business_days(local.date(), target.value, calendar)
     # Same wall-clock time on the target day; fold=0 picks the first of an ambiguous hour.
     # Returned in UTC, like every stored datetime (audit rows serialise it as given).
-    return dt.datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=tz).astimezone(dt.UTC)
+    due = dt.datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=tz).astimezone(dt.UTC)
+    if target.unit == TargetUnit.BUSINESS_DAYS and calendar is not None:
+        closed = partially_closed_time(start, due, calendar)
+        return add_working_time(due, closed, calendar) if closed else due
+    return due
 
 
 def _add_business_days(day: dt.date, count: int, calendar: CalendarSpec | None) -> dt.date:
@@ -122,13 +182,50 @@ def working_intervals(
     tz = _zone(calendar.time_zone)
     day = start.astimezone(tz).date()
     for _offset in range(MAX_CALENDAR_WALK_DAYS):
-        if is_business_day(day, calendar):
-            opens = dt.datetime.combine(day, calendar.work_start, tzinfo=tz).astimezone(dt.UTC)
-            closes = dt.datetime.combine(day, calendar.work_end, tzinfo=tz).astimezone(dt.UTC)
+        for opens, closes in _utc_hours(day, open_hours(day, calendar), tz):
             if closes > start:
                 yield max(opens, start), closes
         day += dt.timedelta(days=1)
     raise ValueError("the calendar has no working day")
+
+
+def _utc_hours(
+    day: dt.date, hours: list[tuple[dt.time, dt.time]], tz: zoneinfo.ZoneInfo
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    return [
+        (
+            dt.datetime.combine(day, opens, tzinfo=tz).astimezone(dt.UTC),
+            dt.datetime.combine(day, closes, tzinfo=tz).astimezone(dt.UTC),
+        )
+        for opens, closes in hours
+    ]
+
+
+def partially_closed_time(
+    start: dt.datetime, end: dt.datetime, calendar: CalendarSpec
+) -> dt.timedelta:
+    """Working time inside [start, end) lost to partial closures of business days (a day
+    closed all its working hours is not a business day, and is not counted here)."""
+    tz = _zone(calendar.time_zone)
+    first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+    closed = dt.timedelta(0)
+    for day in _partial_closures_by_day(calendar.partial_closures):
+        if not first <= day <= last or not is_business_day(day, calendar):
+            continue
+        working = [(calendar.work_start, calendar.work_end)]
+        closed += _overlap(_utc_hours(day, working, tz), start, end)
+        closed -= _overlap(_utc_hours(day, open_hours(day, calendar), tz), start, end)
+    return closed
+
+
+def _overlap(
+    intervals: list[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime
+) -> dt.timedelta:
+    """How much of the intervals lies inside [start, end)."""
+    total = dt.timedelta(0)
+    for opens, closes in intervals:
+        total += max(dt.timedelta(0), min(closes, end) - max(opens, start))
+    return total
 
 
 def add_working_time(

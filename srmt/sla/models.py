@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from srmt.sla.choices import TargetUnit
 from srmt.sla.deadlines import Target
@@ -109,13 +110,32 @@ class OfficeCalendar(models.Model):
 
 
 class OfficeClosure(models.Model):
-    """Days an office is closed (weather, emergencies), entered by staff. No office: all."""
+    """Days an office is closed (weather, emergencies), entered by staff. No office: all.
+
+    Without times the office is closed all day; with `start_time` and `end_time` (local to
+    the office) it is closed only from one to the other, on each day of the closure.
+    """
 
     office = models.ForeignKey(
         "offices.Office", null=True, blank=True, on_delete=models.CASCADE, related_name="closures"
     )
     start_date = models.DateField()
     end_date = models.DateField(help_text="Last day of the closure (inclusive).")
+    start_time = models.TimeField(
+        _("closed from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Local time of the office. Leave both times empty to close the whole day; give "
+            "both to close only part of each day (for example 12:00 to 17:00)."
+        ),
+    )
+    end_time = models.TimeField(
+        _("closed until"),
+        null=True,
+        blank=True,
+        help_text=_("Local time of the office when it opens again, after the start time."),
+    )
     reason = models.CharField(max_length=200)
 
     class Meta:
@@ -124,11 +144,31 @@ class OfficeClosure(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="office_closure_range_valid"
             ),
+            # Both times or neither; NULL < anything is unknown, which a CHECK lets through,
+            # so "both" spells out that they are set.
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True, end_time__isnull=True)
+                | Q(
+                    start_time__isnull=False,
+                    end_time__isnull=False,
+                    start_time__lt=models.F("end_time"),
+                ),
+                name="office_closure_times_valid",
+                violation_error_message=_(
+                    "Give both a start and an end time, the start before the end, or neither "
+                    "for a whole-day closure."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         where = self.office.code if self.office else "every office"
-        return f"{where} closed {self.start_date}..{self.end_date}"
+        hours = f" {self.start_time:%H:%M}-{self.end_time:%H:%M}" if self.is_partial else ""
+        return f"{where} closed {self.start_date}..{self.end_date}{hours}"
+
+    @property
+    def is_partial(self) -> bool:
+        return self.start_time is not None and self.end_time is not None
 
     def days(self) -> list[dt.date]:
         count = (self.end_date - self.start_date).days + 1

@@ -7,7 +7,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from srmt.core.snapshots import snapshot
-from srmt.sla.deadlines import DEFAULT_WORKDAYS, CalendarSpec, add_target
+from srmt.sla.deadlines import DEFAULT_WORKDAYS, CalendarSpec, PartialClosure, add_target
 from srmt.sla.models import DeadlinePolicy, OfficeCalendar, OfficeClosure
 
 
@@ -73,27 +73,45 @@ def deadlines_for(
 class _CalendarRows:
     calendars: dict[int | None, OfficeCalendar]
     closures: dict[int | None, frozenset[dt.date]]
+    partial_closures: dict[int | None, frozenset[PartialClosure]]
 
 
 def _load_calendars() -> _CalendarRows:
     calendars = {c.office_id: c for c in OfficeCalendar.objects.all()}
     days: dict[int | None, set[dt.date]] = {}
+    parts: dict[int | None, set[PartialClosure]] = {}
     for closure in OfficeClosure.objects.all():
-        days.setdefault(closure.office_id, set()).update(closure.days())
-    return _CalendarRows(calendars, {k: frozenset(v) for k, v in days.items()})
+        if closure.start_time is None or closure.end_time is None:
+            days.setdefault(closure.office_id, set()).update(closure.days())
+            continue
+        parts.setdefault(closure.office_id, set()).update(
+            PartialClosure(day, closure.start_time, closure.end_time) for day in closure.days()
+        )
+    return _CalendarRows(
+        calendars,
+        {k: frozenset(v) for k, v in days.items()},
+        {k: frozenset(v) for k, v in parts.items()},
+    )
 
 
 def calendar_for(office_id: int | None, *, time_zone: str) -> CalendarSpec:
     """The business calendar of an office in its time zone: its own working hours (or the
-    default row's, or 08:00-16:30 Monday to Friday), federal holidays, and its closures
-    together with the closures of every office."""
+    default row's, or 08:00-16:30 Monday to Friday), federal holidays, and its closures, whole
+    days and parts of days, together with the closures of every office."""
     rows = snapshot("office_calendars", _load_calendars)
     row = rows.calendars.get(office_id) or rows.calendars.get(None)
     closures = rows.closures.get(None, frozenset())
+    partial = rows.partial_closures.get(None, frozenset())
     if office_id is not None:
         closures = closures | rows.closures.get(office_id, frozenset())
+        partial = partial | rows.partial_closures.get(office_id, frozenset())
     if row is None:
-        return CalendarSpec(time_zone=time_zone, workdays=DEFAULT_WORKDAYS, closures=closures)
+        return CalendarSpec(
+            time_zone=time_zone,
+            workdays=DEFAULT_WORKDAYS,
+            closures=closures,
+            partial_closures=partial,
+        )
     return CalendarSpec(
         time_zone=time_zone,
         work_start=row.work_start,
@@ -101,4 +119,5 @@ def calendar_for(office_id: int | None, *, time_zone: str) -> CalendarSpec:
         workdays=row.weekday_numbers,
         federal_holidays=row.observes_federal_holidays,
         closures=closures,
+        partial_closures=partial,
     )

@@ -1,21 +1,31 @@
-"""Office calendars: working days and hours, closures, time zones, DST, and paused clocks."""
+"""Office calendars: working days and hours, closures (whole and partial days), time zones,
+DST, and paused clocks."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from django.contrib.admin import site
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
+from srmt.offices.models import Office
+from srmt.sla.admin import OfficeClosureAdmin
 from srmt.sla.choices import TargetUnit
 from srmt.sla.deadlines import (
     CalendarSpec,
+    PartialClosure,
     Target,
     add_target,
     add_working_time,
     extend_for_pause,
     is_business_day,
+    open_hours,
     working_time_between,
 )
+from srmt.sla.models import OfficeClosure
+from srmt.sla.services import calendar_for
 
 NY = "America/New_York"
 LA = "America/Los_Angeles"
@@ -184,3 +194,229 @@ def test_a_calendar_without_working_days_is_refused() -> None:
         add_working_time(utc(2026, 11, 2, 14, 0), H, closed)
     with pytest.raises(ValueError, match="the calendar has no working day"):
         add_target(utc(2026, 11, 2, 14, 0), Target(1, BIZ), time_zone=NY, calendar=closed)
+
+
+# --- partial closures: business hours skip the closed part of a day -----------------------
+
+
+def _closed(time_zone: str, *parts: tuple[dt.date, dt.time, dt.time]) -> CalendarSpec:
+    """A Monday-Friday 08:00-16:30 calendar closed for parts of days (local times)."""
+    return CalendarSpec(
+        time_zone=time_zone, partial_closures=frozenset(PartialClosure(*part) for part in parts)
+    )
+
+
+def t(hour: int, minute: int = 0) -> dt.time:
+    return dt.time(hour, minute)
+
+
+# Wednesday 18 November 2026: closed from 12:00 to 17:00 in New York for a storm.
+NY_STORM = _closed(NY, (dt.date(2026, 11, 18), t(12), t(17)))
+# Opening at 10:00 the Monday after DST starts (9 March 2026) and after it ends (2 November).
+NY_LATE_AFTER_DST = _closed(
+    NY, (dt.date(2026, 3, 9), t(8), t(10)), (dt.date(2026, 11, 2), t(8), t(10))
+)
+# Closing at 12:00 the day before Thanksgiving (Wednesday 25 November 2026).
+NY_EARLY_BEFORE_THANKSGIVING = _closed(NY, (dt.date(2026, 11, 25), t(12), t(17)))
+# Thursday 12 November 2026: closed from 12:00 to 17:00 in Los Angeles.
+LA_STORM = _closed(LA, (dt.date(2026, 11, 12), t(12), t(17)))
+# Three closures on one day, two of them overlapping: open 09:00-11:00 and 13:00-16:30.
+NY_CHOPPED = _closed(
+    NY,
+    (dt.date(2026, 11, 18), t(8), t(9)),
+    (dt.date(2026, 11, 18), t(11), t(12, 30)),
+    (dt.date(2026, 11, 18), t(12), t(13)),
+)
+
+
+@pytest.mark.parametrize(
+    ("_case", "start", "hours", "calendar", "expected"),
+    [
+        ("the afternoon closed: the rest runs on the next morning", utc(2026, 11, 18, 16, 0),
+         2, NY_STORM, utc(2026, 11, 19, 14, 0)),  # Wed 11:00-12:00, Thu 08:00-09:00 EST
+        ("a request during the closure counts from the next opening", utc(2026, 11, 18, 18, 0),
+         1, NY_STORM, utc(2026, 11, 19, 14, 0)),  # Wed 13:00 -> Thu 09:00 EST
+        ("opening late after DST starts", utc(2026, 3, 6, 21, 0),  # Fri 16:00 EST
+         1, NY_LATE_AFTER_DST, utc(2026, 3, 9, 14, 30)),  # Mon 10:00 + 0.5 h EDT
+        ("opening late after DST ends", utc(2026, 10, 30, 20, 0),  # Fri 16:00 EDT
+         1, NY_LATE_AFTER_DST, utc(2026, 11, 2, 15, 30)),  # Mon 10:00 + 0.5 h EST
+        ("closing early, then Thanksgiving", utc(2026, 11, 25, 15, 0),  # Wed 10:00 EST
+         4, NY_EARLY_BEFORE_THANKSGIVING, utc(2026, 11, 27, 15, 0)),  # Fri 10:00 EST
+        ("closed from 12:00 Pacific in Los Angeles", utc(2026, 11, 12, 19, 0),  # Thu 11:00
+         2, LA_STORM, utc(2026, 11, 13, 17, 0)),  # Fri 09:00 PST
+        ("the same closure in New York hours: closed already at 14:00 EST",
+         utc(2026, 11, 12, 19, 0), 2, _closed(NY, (dt.date(2026, 11, 12), t(12), t(17))),
+         utc(2026, 11, 13, 15, 0)),  # Fri 08:00 + 2 h EST
+        ("between closures on one day", utc(2026, 11, 18, 13, 0),  # Wed 08:00 EST
+         3, NY_CHOPPED, utc(2026, 11, 18, 19, 0)),  # 09:00-11:00, 13:00-14:00 EST
+    ],
+)  # fmt: skip
+def test_business_hours_skip_the_closed_part_of_a_day(
+    _case: str, start: dt.datetime, hours: int, calendar: CalendarSpec, expected: dt.datetime
+) -> None:
+    due = add_target(start, Target(hours, BIZ_HOURS), time_zone="UTC", calendar=calendar)
+    assert due == expected
+
+
+@pytest.mark.parametrize(
+    ("_case", "start", "end", "calendar", "expected"),
+    [
+        ("a morning-only day", utc(2026, 11, 18, 5, 0), utc(2026, 11, 19, 5, 0), NY_STORM,
+         4 * H),
+        ("overlapping closures are not counted twice", utc(2026, 11, 18, 5, 0),
+         utc(2026, 11, 19, 5, 0), NY_CHOPPED, 5.5 * H),
+        ("a closure in Pacific time", utc(2026, 11, 12, 8, 0), utc(2026, 11, 13, 8, 0),
+         LA_STORM, 4 * H),
+        ("a closure outside the working hours changes nothing", utc(2026, 11, 18, 5, 0),
+         utc(2026, 11, 19, 5, 0), _closed(NY, (dt.date(2026, 11, 18), t(17), t(20))), 8.5 * H),
+        ("a closure of all the working hours is a closed day", utc(2026, 11, 18, 5, 0),
+         utc(2026, 11, 19, 5, 0), _closed(NY, (dt.date(2026, 11, 18), t(7), t(18))), 0 * H),
+    ],
+)  # fmt: skip
+def test_working_time_between_skips_partial_closures(
+    _case: str, start: dt.datetime, end: dt.datetime, calendar: CalendarSpec, expected: dt.timedelta
+) -> None:
+    assert working_time_between(start, end, calendar) == expected
+
+
+@pytest.mark.parametrize(
+    ("_case", "due", "paused", "resumed", "unit", "calendar", "expected"),
+    [
+        ("business hours: the push skips the closed afternoon",
+         utc(2026, 11, 18, 16, 0), utc(2026, 11, 17, 14, 0), utc(2026, 11, 17, 16, 0),
+         BIZ_HOURS, NY_STORM, utc(2026, 11, 19, 14, 0)),  # Wed 11:00 + 2 h: Thu 09:00 EST
+        ("business days: a pause over the closed afternoon counts its open hour only",
+         utc(2026, 11, 20, 15, 0), utc(2026, 11, 18, 16, 0), utc(2026, 11, 19, 13, 0), BIZ,
+         NY_STORM, utc(2026, 11, 20, 16, 0)),  # paused Wed 11:00-Thu 08:00: Fri 11:00 EST
+    ],
+)  # fmt: skip
+def test_extend_for_pause_skips_partial_closures(
+    _case: str,
+    due: dt.datetime,
+    paused: dt.datetime,
+    resumed: dt.datetime,
+    unit: TargetUnit,
+    calendar: CalendarSpec,
+    expected: dt.datetime,
+) -> None:
+    extended = extend_for_pause(
+        due, paused_at=paused, resumed_at=resumed, unit=unit, calendar=calendar
+    )
+    assert extended == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "calendar", "expected"),
+    [
+        (dt.date(2026, 11, 18), NY_STORM, True),  # open in the morning
+        (dt.date(2026, 11, 18), _closed(NY, (dt.date(2026, 11, 18), t(7), t(18))), False),
+        (dt.date(2026, 11, 18), _closed(NY, (dt.date(2026, 11, 18), t(8), t(16, 30))), False),
+        (dt.date(2026, 11, 19), NY_STORM, True),  # the day after
+    ],
+)
+def test_a_day_closed_all_its_working_hours_is_not_a_business_day(
+    day: dt.date, calendar: CalendarSpec, expected: bool
+) -> None:
+    assert is_business_day(day, calendar) is expected
+    assert bool(open_hours(day, calendar)) is expected
+
+
+# --- OfficeClosure rows: times, the check constraint, calendar_for -------------------------
+
+
+@pytest.mark.django_db
+def test_calendar_for_reads_partial_closures_in_the_office_time_zone(reference: None) -> None:
+    # given a closure of every office from 12:00 to 17:00 on Thursday 12 November, a
+    # two-day late opening at CSC, and a whole-day closure of every office
+    csc = Office.objects.get(code="CSC")
+    OfficeClosure.objects.create(
+        start_date=dt.date(2026, 11, 12),
+        end_date=dt.date(2026, 11, 12),
+        start_time=t(12),
+        end_time=t(17),
+        reason="Storm",
+    )
+    OfficeClosure.objects.create(
+        office=csc,
+        start_date=dt.date(2026, 11, 16),
+        end_date=dt.date(2026, 11, 17),
+        start_time=t(8),
+        end_time=t(10),
+        reason="Power work",
+    )
+    OfficeClosure.objects.create(
+        start_date=dt.date(2026, 12, 24), end_date=dt.date(2026, 12, 24), reason="Everyone"
+    )
+    # when
+    la = calendar_for(csc.pk, time_zone=LA)
+    ny = calendar_for(Office.objects.get(code="ESC").pk, time_zone=NY)
+    # then each closure is read per day, whole days apart
+    assert la.partial_closures == {
+        PartialClosure(dt.date(2026, 11, 12), t(12), t(17)),
+        PartialClosure(dt.date(2026, 11, 16), t(8), t(10)),
+        PartialClosure(dt.date(2026, 11, 17), t(8), t(10)),
+    }
+    assert ny.partial_closures == {PartialClosure(dt.date(2026, 11, 12), t(12), t(17))}
+    assert (la.closures, ny.closures) == ({dt.date(2026, 12, 24)}, {dt.date(2026, 12, 24)})
+    # and the same 12:00-17:00 closure falls at each office's own local hours
+    start = utc(2026, 11, 12, 16, 0)  # Thu 08:00 PST, 11:00 EST
+    assert working_time_between(start, utc(2026, 11, 13, 8, 0), la) == 4 * H  # 08:00-12:00
+    assert working_time_between(start, utc(2026, 11, 13, 8, 0), ny) == 1 * H  # 11:00-12:00
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("_case", "start_time", "end_time"),
+    [
+        ("a start without an end", t(12), None),
+        ("an end without a start", None, t(17)),
+        ("a start after the end", t(17), t(12)),
+        ("a start equal to the end", t(12), t(12)),
+    ],
+)
+def test_the_database_refuses_closure_times_that_are_not_both_or_neither(
+    reference: None, _case: str, start_time: dt.time | None, end_time: dt.time | None
+) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OfficeClosure.objects.create(
+            start_date=dt.date(2026, 11, 12),
+            end_date=dt.date(2026, 11, 12),
+            start_time=start_time,
+            end_time=end_time,
+            reason="Storm",
+        )
+    assert OfficeClosure.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("start_time", "end_time", "shown"), [(None, None, "all day"), (t(12), t(17), "12:00-17:00")]
+)
+def test_the_admin_shows_the_hours_closed(
+    start_time: dt.time | None, end_time: dt.time | None, shown: str
+) -> None:
+    closure = OfficeClosure(
+        start_date=dt.date(2026, 11, 12),
+        end_date=dt.date(2026, 11, 12),
+        start_time=start_time,
+        end_time=end_time,
+        reason="Storm",
+    )
+    assert OfficeClosureAdmin(OfficeClosure, site).closed_hours(closure) == shown
+
+
+@pytest.mark.django_db
+def test_the_admin_form_explains_refused_closure_times() -> None:
+    closure = OfficeClosure(
+        start_date=dt.date(2026, 11, 12),
+        end_date=dt.date(2026, 11, 12),
+        start_time=t(17),
+        end_time=t(12),
+        reason="Storm",
+    )
+    with pytest.raises(ValidationError) as refused:
+        closure.validate_constraints()
+    assert refused.value.messages == [
+        "Give both a start and an end time, the start before the end, or neither for a "
+        "whole-day closure."
+    ]

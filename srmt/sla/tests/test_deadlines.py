@@ -7,7 +7,15 @@ import datetime as dt
 import pytest
 
 from srmt.sla.choices import TargetUnit
-from srmt.sla.deadlines import Target, add_target, is_at_risk, is_business_day
+from srmt.sla.deadlines import (
+    CalendarSpec,
+    PartialClosure,
+    Target,
+    add_target,
+    is_at_risk,
+    is_business_day,
+    partially_closed_time,
+)
 
 UTC = dt.UTC
 NY = "America/New_York"
@@ -235,3 +243,85 @@ DUE = utc(2026, 11, 12, 15, 0)  # 10 days later; 80 % is at 2026-11-10 15:00
 )
 def test_is_at_risk_boundaries(_case: str, at: dt.datetime, expected: bool) -> None:
     assert is_at_risk(created_at=CREATED, due_at=DUE, at=at, share=0.8) is expected
+
+
+# --- partial closures: business days skip the closed part of a day ------------------------
+
+
+def _closed(time_zone: str, *parts: tuple[dt.date, int, int]) -> CalendarSpec:
+    """A Monday-Friday 08:00-16:30 calendar closed from one local hour to another on days."""
+    return CalendarSpec(
+        time_zone=time_zone,
+        partial_closures=frozenset(
+            PartialClosure(day, dt.time(opens), dt.time(closes)) for day, opens, closes in parts
+        ),
+    )
+
+
+# Wednesday 18 November 2026, closed from 12:00 to 17:00 in New York (4.5 working hours).
+NY_STORM = _closed(NY, (dt.date(2026, 11, 18), 12, 17))
+# Opens at 10:00 on Monday 9 March 2026, the day after DST starts.
+NY_LATE_AFTER_DST = _closed(NY, (dt.date(2026, 3, 9), 8, 10))
+# Closes at 12:00 on Wednesday 25 November 2026, the day before Thanksgiving.
+NY_EARLY_BEFORE_THANKSGIVING = _closed(NY, (dt.date(2026, 11, 25), 12, 17))
+# Thursday 12 November 2026, closed from 12:00 to 17:00 in Los Angeles.
+LA_STORM = _closed(LA, (dt.date(2026, 11, 12), 12, 17))
+# Closed for all the working hours of Monday 16 November 2026: not a business day.
+NY_ALL_HOURS = _closed(NY, (dt.date(2026, 11, 16), 7, 18))
+
+
+@pytest.mark.parametrize(
+    ("_case", "start", "days", "calendar", "expected"),
+    [
+        ("a closure after the due time costs nothing", utc(2026, 11, 17, 14, 0),  # Tue 09:00
+         1, NY_STORM, utc(2026, 11, 18, 14, 0)),  # Wed 09:00 EST, still open
+        ("a due time inside the closure moves on by the hours closed before it",
+         utc(2026, 11, 17, 19, 0), 1, NY_STORM,  # Tue 14:00 EST; Wed 12:00-14:00 lost
+         utc(2026, 11, 19, 15, 0)),  # Wed closed after 12:00: Thu 08:00 + 2 h
+        ("a closure inside the span pushes by its working hours", utc(2026, 11, 17, 15, 0),
+         2, NY_STORM, utc(2026, 11, 19, 19, 30)),  # Thu 10:00 + 4.5 h: Thu 14:30 EST
+        ("a day closed all its working hours is skipped whole", utc(2026, 11, 13, 15, 0),
+         1, NY_ALL_HOURS, utc(2026, 11, 17, 15, 0)),  # Fri 10:00 -> Tue 10:00 EST
+        ("opening late the Monday after DST starts", utc(2026, 3, 6, 14, 0),  # Fri 09:00 EST
+         1, NY_LATE_AFTER_DST, utc(2026, 3, 9, 15, 0)),  # Mon 09:00 EDT + 1 h from 10:00
+        ("closing early before Thanksgiving; the holiday is skipped",
+         utc(2026, 11, 24, 19, 0), 2, NY_EARLY_BEFORE_THANKSGIVING,  # Tue 14:00 EST
+         utc(2026, 11, 30, 15, 0)),  # Fri 27 14:00 + 4.5 h: Mon 30 10:00 EST
+        ("in Los Angeles the closure is 12:00-17:00 Pacific", utc(2026, 11, 12, 18, 0),
+         1, LA_STORM, utc(2026, 11, 13, 22, 30)),  # Thu 10:00 PST -> Fri 10:00 + 4.5 h
+        ("the same closure in New York hours starts three hours earlier",
+         utc(2026, 11, 12, 18, 0), 1, _closed(NY, (dt.date(2026, 11, 12), 12, 17)),
+         utc(2026, 11, 13, 21, 30)),  # Thu 13:00 EST, 3.5 h closed after: Fri 16:30 EST
+    ],
+)  # fmt: skip
+def test_business_days_skip_the_closed_part_of_a_day(
+    _case: str, start: dt.datetime, days: int, calendar: CalendarSpec, expected: dt.datetime
+) -> None:
+    due = add_target(start, Target(days, BIZ), time_zone="UTC", calendar=calendar)
+    assert due == expected
+    assert due.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    ("_case", "start", "end", "calendar", "expected"),
+    [
+        ("a morning-only day", utc(2026, 11, 18, 5, 0), utc(2026, 11, 19, 5, 0), NY_STORM,
+         dt.timedelta(hours=4, minutes=30)),
+        ("a span inside the open morning", utc(2026, 11, 18, 14, 0), utc(2026, 11, 18, 16, 0),
+         NY_STORM, dt.timedelta(0)),
+        ("a day closed all its working hours is a business day skipped, not closed time",
+         utc(2026, 11, 16, 5, 0), utc(2026, 11, 17, 5, 0), NY_ALL_HOURS, dt.timedelta(0)),
+        ("a closure on Thanksgiving itself adds nothing", utc(2026, 11, 26, 5, 0),
+         utc(2026, 11, 27, 5, 0), _closed(NY, (dt.date(2026, 11, 26), 12, 17)),
+         dt.timedelta(0)),
+    ],
+)  # fmt: skip
+def test_partially_closed_time(
+    _case: str, start: dt.datetime, end: dt.datetime, calendar: CalendarSpec, expected: dt.timedelta
+) -> None:
+    assert partially_closed_time(start, end, calendar) == expected
+
+
+def test_a_partial_closure_must_start_before_it_ends() -> None:
+    with pytest.raises(ValueError, match="a partial closure must start before it ends"):
+        PartialClosure(dt.date(2026, 11, 18), dt.time(17, 0), dt.time(12, 0))
