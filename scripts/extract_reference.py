@@ -285,6 +285,105 @@ EXTRA_FORMS = [
 PREMIUM_ELIGIBLE = {"I-129", "I-140", "I-539", "I-765"}
 # Territories whose ZIP data the package lacks a city match for.
 TERRITORY_ZONES = {"GU": "Pacific/Guam", "VI": "America/St_Thomas", "PR": "America/Puerto_Rico"}
+# The ZIP code of each field office's street address (USCIS field office pages); routing
+# measures distances from that ZIP's latitude and longitude in the `zipcodes` package. Also
+# the two other domestic offices whose city the package does not know (NBC, ZSE).
+OFFICE_ZIP = {
+    "ABQ": "87102",  # 1635 University Blvd NE, Albuquerque
+    "AGA": "96910",  # 108 Hernan Cortez Ave, Hagatna (Agana), Guam
+    "ALB": "12110",  # 1086 Troy-Schenectady Rd, Latham
+    "ANC": "99501",  # 620 E 10th Ave, Anchorage
+    "ATL": "30345",  # 2150 Parklake Dr NE, Atlanta
+    "BAL": "21227",  # 3701 Koppers St, Baltimore
+    "BNY": "11201",  # 271 Cadman Plaza E, Brooklyn
+    "BOI": "83709",  # 1185 S Vinnell Way, Boise
+    "BOS": "02203",  # JFK Federal Building, 15 New Sudbury St, Boston
+    "BUF": "14202",  # 306 Delaware Ave, Buffalo
+    "CAS": "82601",  # 150 E B St, Casper
+    "CHA": "00802",  # 8000 Nisky Center, Charlotte Amalie, St. Thomas
+    "CHI": "60605",  # 101 W Congress Pkwy, Chicago
+    "CHL": "29407",  # 1 Poston Rd, Charleston
+    "CHR": "00820",  # Sunny Isle Shopping Center, Christiansted, St. Croix
+    "CIN": "45202",  # 550 Main St, Cincinnati
+    "CLE": "44199",  # 1240 E 9th St (A.J. Celebrezze Federal Building), Cleveland
+    "CLM": "43215",  # 50 W Broad St, Columbus
+    "CLT": "28217",  # 201 Regency Executive Park Dr, Charlotte
+    "DAL": "75063",  # 6500 Campus Circle Dr E, Irving
+    "DEN": "80111",  # 12484 E Weaver Pl, Centennial
+    "DET": "48214",  # 11411 E Jefferson Ave, Detroit
+    "DSM": "50309",  # 210 Walnut St, Des Moines
+    "ELP": "79925",  # 1545 Hawkins Blvd, El Paso
+    "FRE": "93721",  # 1177 Fulton Mall, Fresno
+    "FSA": "72903",  # 4991 Old Greenwood Rd, Fort Smith
+    "GRR": "29334",  # 170 Tucapau Rd, Duncan (Greer)
+    "HAR": "06103",  # 450 Main St, Hartford
+    "HEL": "59602",  # 2800 Skyway Dr, Helena
+    "HHW": "96813",  # 500 Ala Moana Blvd, Honolulu
+    "HIA": "33015",  # 5880 NW 183rd St, Hialeah
+    "HLG": "78552",  # 1717 Zoy St, Harlingen
+    "HOU": "77067",  # 810 Gears Rd, Houston
+    "IMP": "92251",  # 2409 La Brucherie Rd, Imperial
+    "INP": "46204",  # 950 N Meridian St, Indianapolis
+    "JAC": "32216",  # 4121 Southpoint Blvd, Jacksonville
+    "KAN": "64153",  # 9747 NW Conant Ave, Kansas City
+    "KND": "33186",  # 14675 SW 120th St, Miami (Kendall)
+    "LAC": "91770",  # 8800 Glendon Way, Rosemead
+    "LAW": "01840",  # 2 Mill St, Lawrence
+    "LNY": "11742",  # 30 Barretts Ave, Holtsville
+    "LOS": "90012",  # 300 N Los Angeles St, Los Angeles
+    "LOU": "40202",  # 601 W Broadway (Mazzoli Federal Building), Louisville
+    "LVG": "89118",  # 5650 W Badura Ave, Las Vegas
+    "MAN": "03101",  # 803 Canal St, Manchester
+    "MEM": "38122",  # 842 Virginia Run Cv, Memphis
+    "MGA": "36117",  # 75 Technacenter Dr, Montgomery
+    "MIA": "33150",  # 8801 NW 7th Ave, Miami
+    "MIL": "53202",  # 310 E Knapp St, Milwaukee
+    "MTL": "08054",  # 530 Fellowship Rd, Mount Laurel
+    "NEW": "07102",  # 970 Broad St (Rodino Federal Building), Newark
+    "NOL": "70113",  # 1250 Poydras St, New Orleans
+    "NOR": "23513",  # 5280 Henneman Dr, Norfolk
+    "NYC": "10278",  # 26 Federal Plaza, New York
+    "OFM": "33916",  # Fort Myers (Center Pointe Dr)
+    "OKC": "73119",  # 4400 SW 44th St, Oklahoma City
+    "OKL": "33309",  # 4451 NW 31st Ave, Oakland Park
+    "OMA": "68110",  # 1717 Avenue H E, Omaha
+    "ORL": "32822",  # 6680 Corporate Centre Blvd, Orlando
+    "PHI": "19104",  # 30 N 41st St, Philadelphia
+    "PHO": "85004",  # 2035 N Central Ave, Phoenix
+    "PIT": "15203",  # 3000 Sidney St, Pittsburgh
+    "POM": "04106",  # 176 Gannett Dr, South Portland
+    "POO": "97209",  # 1455 NW Overton St, Portland
+    "PRO": "02919",  # 1543 Atwood Ave, Johnston
+    "QNS": "11101",  # 27-35 Jackson Ave, Long Island City
+    "RAL": "27703",  # 301 Roycroft Dr, Durham
+    "REN": "89521",  # 790 Sandhill Rd, Reno
+    "SAA": "92701",  # 34 Civic Center Plaza, Santa Ana
+    "SAC": "95814",  # 650 Capitol Mall, Sacramento
+    "SAJ": "00968",  # 7 Tabonuco St, Guaynabo
+    "SBD": "92408",  # 995 Hardt St, San Bernardino
+    "SEA": "98168",  # 12500 Tukwila International Blvd, Tukwila
+    "SFR": "94111",  # 630 Sansome St / 444 Washington St, San Francisco
+    "SFV": "91311",  # 19809 Prairie St, Chatsworth
+    "SLC": "84111",  # 660 S 200 E, Salt Lake City
+    "SNA": "78239",  # 8940 Fourwinds Dr, San Antonio
+    "SND": "92101",  # 880 Front St, San Diego
+    "SNJ": "95112",  # 1887 Monterey Rd, San Jose
+    "SPM": "55425",  # 2901 Metro Dr, Bloomington
+    "SPO": "99201",  # 920 W Riverside Ave, Spokane
+    "STA": "05478",  # 64 Gricebrook Rd, St. Albans
+    "STL": "63103",  # 1222 Spruce St, St. Louis
+    "TAM": "33634",  # 5629 Hoover Blvd, Tampa
+    "TUC": "85714",  # 4475 S Coach Dr, Tucson
+    "WAS": "22031",  # 2675 Prosperity Ave, Fairfax, Virginia (see OFFICE_ZIP_STATE)
+    "WIC": "67202",  # 271 W 3rd St N, Wichita
+    "WPB": "33411",  # 9300 Belvedere Rd, Royal Palm Beach
+    "YAK": "98901",  # 415 N 3rd St, Yakima
+    "NBC": "64063",  # 850 NW Chipman Rd, Lee's Summit
+    "ZSE": "98168",  # 12500 Tukwila International Blvd, Tukwila
+}
+# Offices whose building is across a state line from the state they serve: the state the
+# ZIP must be in. The Washington Field Office serves D.C. from Fairfax, Virginia.
+OFFICE_ZIP_STATE = {"WAS": "VA"}
 
 
 def field_office_zone(city: str, state: str) -> str:
@@ -298,21 +397,44 @@ def field_office_zone(city: str, state: str) -> str:
     return counts.most_common(1)[0][0]
 
 
-def office_location(city: str, state: str) -> list[str]:
-    """Latitude and longitude of the office's city (routing measures distances from it);
-    the centre of the state's ZIP codes when the city is not found; blank abroad."""
+def _has_point(row: dict) -> bool:
+    """The package has no coordinates for some ZIP codes, and 0, 0 for a few others."""
+    if not (row.get("lat") and row.get("long")):
+        return False
+    return (float(row["lat"]), float(row["long"])) != (0.0, 0.0)
+
+
+def _point(row: dict) -> list[str]:
+    return [f"{float(row['lat']):.5f}", f"{float(row['long']):.5f}"]
+
+
+def office_location(code: str, kind: str, city: str, state: str) -> list[str]:
+    """Latitude and longitude of the office (routing measures distances from it): of the ZIP
+    code in OFFICE_ZIP, else (offices that routing does not use) of the first ZIP code of its
+    city; blank abroad. Raises when a domestic office cannot be placed."""
+    if code in OFFICE_ZIP:
+        zip5 = OFFICE_ZIP[code]
+        rows = [z for z in zipcodes.matching(zip5) if _has_point(z)]
+        if not rows:
+            raise SystemExit(f"{code}: ZIP {zip5} has no coordinates in the zipcodes package")
+        expected = OFFICE_ZIP_STATE.get(code, state)
+        if rows[0]["state"] != expected:
+            raise SystemExit(
+                f"{code}: ZIP {zip5} is in {rows[0]['state']}, the office is in {expected}"
+            )
+        return _point(rows[0])
+    if kind == "field_office":
+        raise SystemExit(f"{code}: field office without a ZIP code in OFFICE_ZIP")
     if not state:
         return ["", ""]
-    in_state = zipcodes.filter_by(state=state)
-    for name in (city, city.replace("Saint ", "St. "), city.split("-")[0], city.split(" ")[0]):
-        matches = [z for z in in_state if z["city"].lower() == name.lower()]
-        if matches:
-            return [f"{float(matches[0]['lat']):.5f}", f"{float(matches[0]['long']):.5f}"]
-    if not in_state:
-        return ["", ""]
-    lat = sum(float(z["lat"]) for z in in_state) / len(in_state)
-    long = sum(float(z["long"]) for z in in_state) / len(in_state)
-    return [f"{lat:.5f}", f"{long:.5f}"]
+    matches = [
+        z
+        for z in zipcodes.filter_by(state=state)
+        if z["city"].lower() == city.lower() and _has_point(z)
+    ]
+    if not matches:
+        raise SystemExit(f"{code}: {city}, {state} is not in the zipcodes package; add OFFICE_ZIP")
+    return _point(matches[0])
 
 
 def offices() -> list[list[str]]:
@@ -341,7 +463,10 @@ def offices() -> list[list[str]]:
             ]
         )
     rows.extend([list(row) for row in NOT_IN_SHARED])
-    return [[*row, *office_location(row[6], row[5])] for row in rows]
+    unknown = set(OFFICE_ZIP) - {row[0] for row in rows}
+    if unknown:
+        raise SystemExit(f"OFFICE_ZIP names unknown offices: {sorted(unknown)}")
+    return [[*row, *office_location(row[0], row[2], row[6], row[5])] for row in rows]
 
 
 def forms() -> list[list[str]]:
@@ -378,6 +503,7 @@ def workload_mix() -> dict:
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
+    office_rows = offices()  # before opening the file: a failure leaves the old file intact
     with (OUT / "offices.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(
@@ -395,7 +521,7 @@ def main() -> int:
                 "longitude",
             ]
         )
-        writer.writerows(offices())
+        writer.writerows(office_rows)
     with (OUT / "forms.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["code", "name_en", "name_es", "premium_processing_eligible"])

@@ -1,7 +1,9 @@
 """Reference data every installation needs: offices, forms, request types, deadline policies.
 
 Loading is idempotent: rows are matched on their codes, so running it again changes nothing
-(and never overwrites what an administrator edited, except with `update=True`).
+and never overwrites what an administrator edited. The one kind of update: an office's
+coordinates that still hold a value an earlier release seeded (PREVIOUSLY_SEEDED_LOCATIONS)
+or none at all take the current value from offices.csv.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -138,9 +141,97 @@ POLICIES = [
 ]
 
 
+# Office coordinates that earlier releases seeded and offices.csv has since corrected:
+# code, latitude, longitude. An office still holding one of them was not edited by an
+# administrator, so loading moves it to the current value. Add the old value here whenever
+# scripts/extract_reference.py changes an office's coordinates.
+PREVIOUSLY_SEEDED_LOCATIONS = (
+    # Before OFFICE_ZIP: the first ZIP code of the city, or the average of the state.
+    ("ABQ", "35.19960", "-106.64480"),
+    ("AGA", "12.41237", "133.62542"),
+    ("ALB", "42.65260", "-73.75620"),
+    ("ATL", "33.84440", "-84.47410"),
+    ("BAL", "39.29460", "-76.62520"),
+    ("BOI", "43.60380", "-116.27290"),
+    ("BOS", "42.35760", "-71.06840"),
+    ("BUF", "42.89670", "-78.88460"),
+    ("CHA", "17.99972", "-64.81515"),
+    ("CHI", "41.85000", "-87.65000"),
+    ("CHL", "32.77950", "-79.93710"),
+    ("CIN", "39.16680", "-84.53820"),
+    ("CLE", "41.52340", "-81.59960"),
+    ("CLM", "40.09990", "-83.01570"),
+    ("CLT", "35.26000", "-80.80420"),
+    ("DAL", "32.79040", "-96.80440"),
+    ("DEN", "39.72630", "-104.85680"),
+    ("DET", "42.34740", "-83.06040"),
+    ("DSM", "41.67270", "-93.57220"),
+    ("ELP", "31.75840", "-106.47830"),
+    ("FRE", "36.84110", "-119.80100"),
+    ("FSA", "35.36530", "-94.41100"),
+    ("GRR", "34.89680", "-82.26740"),
+    ("HAR", "41.78010", "-72.67710"),
+    ("HEL", "46.61310", "-112.02130"),
+    ("HHW", "21.32780", "-157.82940"),
+    ("HIA", "25.85760", "-80.27810"),
+    ("HLG", "26.19510", "-97.68900"),
+    ("HOU", "29.81310", "-95.30980"),
+    ("INP", "39.77500", "-86.10930"),
+    ("JAC", "30.33750", "-81.76860"),
+    ("KAN", "39.10240", "-94.59860"),
+    ("KND", "28.12922", "-81.95601"),
+    ("LAC", "36.09537", "-119.60177"),
+    ("LNY", "42.17457", "-75.08660"),
+    ("LOS", "33.97310", "-118.24790"),
+    ("LOU", "38.18900", "-85.67680"),
+    ("LVG", "36.17210", "-115.12240"),
+    ("MEM", "35.16930", "-89.99040"),
+    ("MGA", "32.35700", "-86.25780"),
+    ("MIA", "25.77910", "-80.19780"),
+    ("MIL", "43.03890", "-87.90650"),
+    ("NBC", "38.39362", "-92.47275"),
+    ("NEW", "40.73610", "-74.22510"),
+    ("NOL", "29.96050", "-90.07530"),
+    ("NOR", "36.89590", "-76.20850"),
+    ("NYC", "42.17457", "-75.08660"),
+    ("OFM", "26.62000", "-81.84000"),
+    ("OKC", "35.49160", "-97.56280"),
+    ("OKL", "28.55470", "-81.63220"),
+    ("OMA", "41.25860", "-95.93780"),
+    ("ORL", "28.53990", "-81.37270"),
+    ("PHI", "40.00180", "-75.11790"),
+    ("PHO", "33.44840", "-112.07400"),
+    ("PIT", "40.47520", "-79.95280"),
+    ("POM", "43.66060", "-70.25890"),
+    ("POO", "45.50780", "-122.68970"),
+    ("PRO", "41.82270", "-71.41450"),
+    ("QNS", "42.17457", "-75.08660"),
+    ("RAL", "35.77270", "-78.63240"),
+    ("REN", "39.52680", "-119.81130"),
+    ("SAC", "38.58160", "-121.49440"),
+    ("SAJ", "18.46540", "-66.10440"),
+    ("SBD", "34.11050", "-117.28980"),
+    ("SEA", "47.61140", "-122.33050"),
+    ("SFR", "37.77000", "-122.41000"),
+    ("SFV", "36.09537", "-119.60177"),
+    ("SLC", "40.75590", "-111.89670"),
+    ("SNA", "29.47110", "-98.53560"),
+    ("SNJ", "37.33940", "-121.89500"),
+    ("SPM", "44.98350", "-93.26830"),
+    ("STL", "38.63460", "-90.19130"),
+    ("TAM", "27.99610", "-82.58200"),
+    ("TUC", "32.21390", "-110.96940"),
+    ("WAS", "38.91220", "-77.01770"),
+    ("WIC", "37.69220", "-97.33750"),
+    ("WPB", "26.71650", "-80.06790"),
+    ("ZSE", "47.34395", "-121.23278"),
+)
+
+
 @dataclass
 class LoadReport:
     offices: int = 0
+    office_locations_corrected: int = 0
     forms: int = 0
     request_types: int = 0
     policies: int = 0
@@ -155,8 +246,10 @@ class LoadReport:
 @transaction.atomic
 def load_reference() -> LoadReport:
     """Create missing reference rows; returns how many of each were created."""
+    offices, office_locations_corrected = _load_offices()
     report = LoadReport(
-        offices=_load_offices(),
+        offices=offices,
+        office_locations_corrected=office_locations_corrected,
         forms=_load_forms(),
         request_types=_load_request_types(),
         policies=_load_policies(),
@@ -180,11 +273,16 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _load_offices() -> int:
-    created = 0
+def _load_offices() -> tuple[int, int]:
+    """Create missing offices; returns how many were created and how many had their seeded
+    coordinates corrected."""
+    created = corrected = 0
     rows = _rows("offices.csv")
+    superseded: dict[str, set[tuple[Decimal, Decimal]]] = {}
+    for code, latitude, longitude in PREVIOUSLY_SEEDED_LOCATIONS:
+        superseded.setdefault(code, set()).add((Decimal(latitude), Decimal(longitude)))
     for row in sorted(rows, key=lambda r: bool(r["parent"])):  # parents first
-        _office, was_created = Office.objects.get_or_create(
+        office, was_created = Office.objects.get_or_create(
             code=row["code"],
             defaults={
                 "name": row["name"],
@@ -200,11 +298,16 @@ def _load_offices() -> int:
             },
         )
         created += was_created
-        if _office.latitude is None and row.get("latitude"):  # offices seeded before routing
-            Office.objects.filter(pk=_office.pk).update(
-                latitude=row["latitude"], longitude=row["longitude"]
-            )
-    return created
+        if was_created or not row.get("latitude"):
+            continue
+        seeded = (Decimal(row["latitude"]), Decimal(row["longitude"]))
+        held = (office.latitude, office.longitude)
+        # Offices seeded before routing have none; others may hold an earlier release's value.
+        if held != seeded and (office.latitude is None or held in superseded.get(office.code, ())):
+            office.latitude, office.longitude = seeded
+            office.save(update_fields=["latitude", "longitude"])  # post_save drops the snapshots
+            corrected += 1
+    return created, corrected
 
 
 def _load_forms() -> int:

@@ -2,34 +2,88 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from srmt.core.errors import DomainError
 from srmt.offices import jurisdiction
 from srmt.offices.models import Office, RoutingRule, ZipOfficeOverride
+from srmt.seed.reference import DATA
 from srmt.service_requests import routing_facts
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("zip_code", "state", "office", "match"),
-    [
-        ("90012", "CA", "LOS", "nearest_in_state"),
-        ("94103", "CA", "SFR", "nearest_in_state"),
-        ("92101", "CA", "SND", "nearest_in_state"),
-        ("95814-1234", "CA", "SAC", "nearest_in_state"),
-        ("77002", "TX", "HOU", "nearest_in_state"),
-        ("78205", "TX", "SNA", "nearest_in_state"),
-        ("79901", "TX", "ELP", "nearest_in_state"),
-        ("14202", "NY", "BUF", "nearest_in_state"),
-        ("12207", "NY", "ALB", "nearest_in_state"),
-        ("33130", "FL", "MIA", "nearest_in_state"),
-        ("32801", "FL", "ORL", "nearest_in_state"),
-        ("00901", "PR", "SAJ", "nearest_in_state"),
-        ("19901", "DE", "BAL", "nearest_overall"),  # Delaware has no field office
-    ],
-)
+# Real ZIP codes and the field office that serves them, in states with several offices: the
+# office's own ZIP code, the city centre, and a neighbouring city.
+NEAREST_FIELD_OFFICE = [
+    ("10007", "NY", "NYC", "nearest_in_state"),  # Manhattan, City Hall
+    ("10278", "NY", "NYC", "nearest_in_state"),  # 26 Federal Plaza
+    ("10001", "NY", "NYC", "nearest_in_state"),  # Manhattan, Chelsea
+    ("11201", "NY", "BNY", "nearest_in_state"),  # Brooklyn, Cadman Plaza
+    ("11354", "NY", "QNS", "nearest_in_state"),  # Flushing
+    ("11432", "NY", "QNS", "nearest_in_state"),  # Jamaica
+    ("11747", "NY", "LNY", "nearest_in_state"),  # Melville
+    ("11901", "NY", "LNY", "nearest_in_state"),  # Riverhead
+    ("14202", "NY", "BUF", "nearest_in_state"),
+    ("14604", "NY", "BUF", "nearest_in_state"),  # Rochester
+    ("12207", "NY", "ALB", "nearest_in_state"),
+    ("13202", "NY", "ALB", "nearest_in_state"),  # Syracuse
+    ("90012", "CA", "LOS", "nearest_in_state"),
+    ("91770", "CA", "LAC", "nearest_in_state"),  # Rosemead
+    ("91311", "CA", "SFV", "nearest_in_state"),  # Chatsworth
+    ("91401", "CA", "SFV", "nearest_in_state"),  # Van Nuys
+    ("92701", "CA", "SAA", "nearest_in_state"),
+    ("92618", "CA", "SAA", "nearest_in_state"),  # Irvine
+    ("92408", "CA", "SBD", "nearest_in_state"),
+    ("92501", "CA", "SBD", "nearest_in_state"),  # Riverside
+    ("92101", "CA", "SND", "nearest_in_state"),
+    ("92251", "CA", "IMP", "nearest_in_state"),
+    ("93721", "CA", "FRE", "nearest_in_state"),
+    ("95814-1234", "CA", "SAC", "nearest_in_state"),
+    ("94103", "CA", "SFR", "nearest_in_state"),
+    ("94612", "CA", "SFR", "nearest_in_state"),  # Oakland
+    ("95112", "CA", "SNJ", "nearest_in_state"),
+    ("77002", "TX", "HOU", "nearest_in_state"),
+    ("75201", "TX", "DAL", "nearest_in_state"),
+    ("76102", "TX", "DAL", "nearest_in_state"),  # Fort Worth
+    ("78205", "TX", "SNA", "nearest_in_state"),
+    ("79901", "TX", "ELP", "nearest_in_state"),
+    ("78520", "TX", "HLG", "nearest_in_state"),  # Brownsville
+    ("78501", "TX", "HLG", "nearest_in_state"),  # McAllen
+    ("33130", "FL", "MIA", "nearest_in_state"),
+    ("33150", "FL", "MIA", "nearest_in_state"),
+    ("33186", "FL", "KND", "nearest_in_state"),
+    ("33015", "FL", "HIA", "nearest_in_state"),
+    ("33309", "FL", "OKL", "nearest_in_state"),
+    ("33301", "FL", "OKL", "nearest_in_state"),  # Fort Lauderdale
+    ("33401", "FL", "WPB", "nearest_in_state"),
+    ("33602", "FL", "TAM", "nearest_in_state"),
+    ("32801", "FL", "ORL", "nearest_in_state"),
+    ("32202", "FL", "JAC", "nearest_in_state"),
+    ("33901", "FL", "OFM", "nearest_in_state"),
+    ("96910", "GU", "AGA", "nearest_in_state"),
+    ("00901", "PR", "SAJ", "nearest_in_state"),
+    ("00802", "VI", "CHA", "nearest_in_state"),  # St. Thomas
+    ("00820", "VI", "CHR", "nearest_in_state"),  # St. Croix
+    ("19901", "DE", "PHI", "nearest_overall"),  # Delaware has no field office
+]
+
+
+def test_the_expected_offices_are_field_offices_in_the_seed_data() -> None:
+    """The table names field offices of offices.csv, in the ZIP's state unless it has none."""
+    with (DATA / "offices.csv").open(encoding="utf-8") as fh:
+        states = {r["code"]: r["state"] for r in csv.DictReader(fh) if r["kind"] == "field_office"}
+    wrong = [
+        (zip_code, office)
+        for zip_code, state, office, match in NEAREST_FIELD_OFFICE
+        if office not in states or (match == "nearest_in_state") != (states[office] == state)
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(("zip_code", "state", "office", "match"), NEAREST_FIELD_OFFICE)
 def test_the_nearest_field_office_serves_a_zip(
     reference: None, zip_code: str, state: str, office: str, match: str
 ) -> None:
