@@ -3,6 +3,10 @@
 Rows carry batch positions as ids; `store_batch` swaps them for real ids drawn from the
 tables' sequences (PostgreSQL) or counted on from the largest id (SQLite, a single writer),
 then writes each table. Everything runs inside the caller's transaction.
+
+Decided expedites need a decider on the staff of the office holding the case: `Deciders`
+gives each (office, slot) the user `gen_<office>_officer<slot + 1>`, created on first use
+with no usable password, and reused by later runs.
 """
 
 from __future__ import annotations
@@ -17,18 +21,23 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max, Model
 
+from srmt.accounts.choices import Role
+from srmt.accounts.models import User
 from srmt.audit import services as audit
 from srmt.cases.models import Case, Person
+from srmt.offices.models import Office
 from srmt.seed.generate import (
     CASE_COLUMNS,
     CHANGE_COLUMNS,
+    EXPEDITE_COLUMNS,
     PERSON_COLUMNS,
+    PROTECTED_OFFICE,
     REQUEST_COLUMNS,
     Batch,
     Catalogue,
     SyntheticData,
 )
-from srmt.service_requests.models import ServiceRequest, StatusChange
+from srmt.service_requests.models import ExpediteRequest, ServiceRequest, StatusChange
 
 METHODS = ("auto", "copy", "bulk")
 
@@ -64,18 +73,53 @@ class IdAllocator:
         return ids
 
 
+class Deciders:
+    """Staff who decide generated expedites, by (office code, slot); created when first needed."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, int], int] = {}
+
+    def user_id(self, office_code: str, slot: int) -> int:
+        key = (office_code, slot)
+        if key not in self._ids:
+            self._ids[key] = self._user(office_code, slot).pk
+        return self._ids[key]
+
+    @staticmethod
+    def _user(office_code: str, slot: int) -> User:
+        user, created = User.objects.get_or_create(
+            username=f"gen_{office_code.lower()}_officer{slot + 1}",
+            defaults={
+                "role": Role.OFFICE_STAFF,
+                "first_name": "Generated",
+                "last_name": f"{office_code} officer {slot + 1}",
+                # Only cleared staff may act on 8 U.S.C. 1367 cases, held by this office.
+                "is_1367_cleared": office_code == PROTECTED_OFFICE,
+            },
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            user.offices.add(Office.objects.get(code=office_code))
+        return user
+
+
 class BatchStore:
     """Writes batches with one method ("copy" or "bulk") and real ids."""
 
+    MODELS = (Case, Person, ServiceRequest, StatusChange, ExpediteRequest)
+
     def __init__(self, method: str) -> None:
         self.method = resolve_method(method)
-        self.ids = {m: IdAllocator(m) for m in (Case, Person, ServiceRequest, StatusChange)}
+        self.ids = {m: IdAllocator(m) for m in self.MODELS}
+        self.deciders = Deciders()
 
     def store(self, batch: Batch) -> None:
         case_ids = self.ids[Case].take(len(batch.cases))
         person_ids = self.ids[Person].take(len(batch.people))
         request_ids = self.ids[ServiceRequest].take(len(batch.requests))
         change_ids = self.ids[StatusChange].take(len(batch.changes))
+        expedite_ids = self.ids[ExpediteRequest].take(len(batch.expedites))
         for row, new_id in zip(batch.cases, case_ids, strict=True):
             row[0] = new_id
         for row, new_id in zip(batch.people, person_ids, strict=True):
@@ -87,10 +131,15 @@ class BatchStore:
         for row, new_id in zip(batch.changes, change_ids, strict=True):
             row[0] = new_id
             row[1] = request_ids[row[1]]
+        for row, new_id in zip(batch.expedites, expedite_ids, strict=True):
+            row[0] = new_id
+            row[1] = request_ids[row[1]]
+            row[5] = self.deciders.user_id(*row[5]) if row[5] is not None else None
         self._write(Case, CASE_COLUMNS, batch.cases)
         self._write(Person, PERSON_COLUMNS, batch.people)
         self._write(ServiceRequest, REQUEST_COLUMNS, batch.requests)
         self._write(StatusChange, CHANGE_COLUMNS, batch.changes)
+        self._write(ExpediteRequest, EXPEDITE_COLUMNS, batch.expedites)
 
     def _write(self, model: type[Model], attnames: tuple[str, ...], rows: list[list[Any]]) -> None:
         if not rows:
@@ -138,7 +187,8 @@ def generate(
     method: str = "auto",
     progress: Any = None,
 ) -> GenerationReport:
-    """Generate and store `requests` service requests with their cases, people and history."""
+    """Generate and store `requests` service requests with their cases, people, history and
+    expedite details."""
     started = time.perf_counter()
     with transaction.atomic():
         store = BatchStore(method)
@@ -159,6 +209,7 @@ def generate(
                 people=len(batch.people),
                 service_requests=len(batch.requests),
                 status_changes=len(batch.changes),
+                expedite_requests=len(batch.expedites),
             )
             store.store(batch)
             if progress is not None:

@@ -7,6 +7,11 @@ of rows (cases, people, service requests, status changes) with the realistic mix
 seed, count and end date always give the same rows, references included: references and
 receipt numbers come from bijections of a counter, so they are unique without a lookup.
 
+Every expedite request gets its expedite details (`ExpediteRequest`): a criterion of the
+policy version in force on its day, and a decision where the real flow would have one (the
+office holding the case closed it with a final response). These draw from a random stream of
+their own, so adding them left the other rows of a seed unchanged.
+
 `write_generated` stores the rows in one transaction: COPY on PostgreSQL (the fastest path),
 `bulk_create` elsewhere. This is a data tool, not a business action: individual rows are not
 audited; one `data.generated` audit event records the seed and the counts.
@@ -38,7 +43,7 @@ from srmt.seed.mix import (
 )
 from srmt.service_requests.choices import Status, Urgency
 from srmt.service_requests.lifecycle import TERMINAL
-from srmt.service_requests.models import ServiceRequestType
+from srmt.service_requests.models import ExpediteCriterion, ExpediteStatus, ServiceRequestType
 from srmt.sla.deadlines import Target, add_target
 from srmt.sla.models import DeadlinePolicy
 
@@ -70,6 +75,85 @@ ANSWERS = frozenset({S.RESPONDED, S.CLOSED})
 _choose_type = chooser(TYPE_WEIGHTS)
 _choose_channel = chooser(CHANNEL_WEIGHTS)
 
+# Expedite criteria by how often they are claimed (codes of every policy version; others 5),
+# and the share of decided ones approved under each (others 45 %).
+CRITERION_WEIGHTS: dict[str, int] = {
+    "emergency_humanitarian": 40,
+    "humanitarian": 30,
+    "severe_financial_loss": 35,
+    "emergency": 15,
+    "uscis_error": 15,
+    "us_government_interests": 7,
+    "dod_national_interest": 4,
+    "uscis_compelling_interest": 2,
+    "nonprofit": 3,
+}
+APPROVAL_SHARE: dict[str, float] = {
+    "uscis_error": 0.75,
+    "us_government_interests": 0.6,
+    "dod_national_interest": 0.6,
+    "emergency_humanitarian": 0.55,
+    "humanitarian": 0.55,
+    "emergency": 0.55,
+    "nonprofit": 0.5,
+    "severe_financial_loss": 0.35,
+}
+# Deciders are staff of the office holding the case; the writer gives each (office, slot) a user.
+DECIDERS_PER_OFFICE = 3
+JUSTIFICATIONS: dict[str, tuple[str, ...]] = {
+    "severe_financial_loss": (
+        "A job offer will be withdrawn if the work permit is not approved within {days} days.",
+        "The company will lose a contract worth ${amount},000 without the employee by then.",
+        "The applicant cannot work and will lose the family home in {days} days.",
+    ),
+    "humanitarian": (
+        "A parent abroad is critically ill; the applicant must travel within {days} days.",
+        "The applicant needs surgery in {days} days and the insurance requires the card.",
+        "The family fled a disaster abroad and the children need to be enrolled in school.",
+    ),
+    "uscis_error": (
+        "The card was issued with the wrong date of birth; the applicant starts work in "
+        "{days} days.",
+        "The case was closed by mistake after the applicant answered the request for evidence.",
+    ),
+    "government": (
+        "A federal agency asks for the case to be expedited for a public safety investigation.",
+        "The applicant is a researcher on a Department of Defense project starting in {days} days.",
+    ),
+    "nonprofit": (
+        "A nonprofit cultural organization needs the artist for a festival in {days} days.",
+        "A nonprofit research hospital needs the physician to start in {days} days.",
+    ),
+}
+DENIAL_REASONS: dict[str, tuple[str, ...]] = {
+    "severe_financial_loss": (
+        "The evidence does not show a severe financial loss: the loss described is the "
+        "ordinary effect of waiting for a decision.",
+        "No documents were provided to show the financial loss.",
+    ),
+    "humanitarian": (
+        "The medical records provided do not show an urgent need to travel.",
+        "The evidence does not show an urgent humanitarian reason.",
+    ),
+    "uscis_error": ("The records show no USCIS error; the case is in its normal order.",),
+    "government": ("No request from a federal, state or local agency was provided.",),
+    "nonprofit": ("The organization is not designated as a nonprofit by the IRS.",),
+}
+GENERIC_DENIALS = ("The evidence does not show that the criterion applies.",)
+APPROVAL_NOTES = (
+    "",
+    "",
+    "Evidence reviewed and accepted.",
+    "The evidence shows the urgency described.",
+)
+CRITERION_FAMILY = {
+    "emergency_humanitarian": "humanitarian",
+    "emergency": "humanitarian",
+    "us_government_interests": "government",
+    "dod_national_interest": "government",
+    "uscis_compelling_interest": "government",
+}
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -83,6 +167,15 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class Criterion:
+    id: int
+    code: str
+    effective_from: dt.date
+    effective_until: dt.date | None
+    allowed_for_premium_processing: bool
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """The reference rows generation needs, read once (no per-row queries)."""
 
@@ -90,6 +183,8 @@ class Catalogue:
     offices: dict[str, tuple[int, str]]  # code -> (id, time zone)
     types: dict[str, tuple[int, bool]]  # code -> (id, requires a receipt number)
     policies: tuple[Policy, ...]
+    criteria: tuple[Criterion, ...] = ()
+    premium_forms: frozenset[int] = frozenset()  # ids of forms eligible for premium processing
 
     @classmethod
     def load(cls) -> Catalogue:
@@ -111,6 +206,21 @@ class Catalogue:
                     p.final_response_target,
                 )
                 for p in DeadlinePolicy.objects.all()
+            ),
+            criteria=tuple(
+                Criterion(
+                    c.id,
+                    c.code,
+                    c.effective_from,
+                    c.effective_until,
+                    c.allowed_for_premium_processing,
+                )
+                for c in ExpediteCriterion.objects.order_by("sort_order", "code", "id")
+            ),
+            premium_forms=frozenset(
+                FormType.objects.filter(is_premium_processing_eligible=True).values_list(
+                    "id", flat=True
+                )
             ),
         )
 
@@ -134,6 +244,21 @@ class Catalogue:
             key=lambda p: (p.request_type == "", p.urgency == "", -p.effective_from.toordinal())
         )
         return candidates[0]
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019 (the catalogue lives for one run)
+    def criteria_in_force(self, on: dt.date, *, premium: bool) -> tuple[Criterion, ...]:
+        """As ExpediteCriterion.objects.in_force(on), less those a premium-processing form
+        may not use (expedites.check_submission)."""
+        in_force = tuple(
+            c
+            for c in self.criteria
+            if c.effective_from <= on
+            and (c.effective_until is None or c.effective_until > on)
+            and (c.allowed_for_premium_processing or not premium)
+        )
+        if not in_force:
+            raise LookupError(f"No expedite criterion in force on {on}; run `srmt seed` first.")
+        return in_force
 
 
 CASE_COLUMNS = (
@@ -198,17 +323,30 @@ CHANGE_COLUMNS = (
     "to_office_id",
     "created_at",
 )
+EXPEDITE_COLUMNS = (
+    "id",
+    "service_request_id",
+    "criterion_id",
+    "justification",
+    "status",
+    "decided_by_id",
+    "decided_at",
+    "decision_reason",
+    "created_at",
+)
 
 
 @dataclass
 class Batch:
     """Rows in column order. Ids are batch positions (0-based) until the writer sets them:
-    `id` of every row, a request's case_id and requester_id, a change's service_request_id."""
+    `id` of every row, a request's case_id and requester_id, the service_request_id of a
+    change and of an expedite. An expedite's decided_by_id is (office code, slot) until then."""
 
     cases: list[list[Any]] = field(default_factory=list)
     people: list[list[Any]] = field(default_factory=list)
     requests: list[list[Any]] = field(default_factory=list)
     changes: list[list[Any]] = field(default_factory=list)
+    expedites: list[list[Any]] = field(default_factory=list)
 
 
 def encode_reference(number: int) -> str:
@@ -245,6 +383,7 @@ class SyntheticData:
         self.batch_size = batch_size
         self.mix: WorkloadMix = workload_mix()
         self.rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
+        self.expedite_rng = random.Random(seed * 7919 + 2)  # noqa: S311
         self.taken_references = taken_references
         self.taken_receipts = taken_receipts
         key = random.Random(seed * 7919 + 1)  # noqa: S311
@@ -412,6 +551,8 @@ class SyntheticData:
                 len(path) + 1,
             ]
         )
+        if fields["type_code"] == "expedite_request":
+            self._add_expedite(batch, batch.requests[-1], closed_at=moments[-1])
 
     def _add_changes(
         self,
@@ -443,6 +584,39 @@ class SyntheticData:
             )
             office_id, previous = to_office, status
         return office_id
+
+    def _add_expedite(self, batch: Batch, request: list[Any], *, closed_at: dt.datetime) -> None:
+        """The expedite details of `request` (expedite requests always have a case).
+
+        Decided when the office holding the case closed the request: a decision is answered
+        with a final response, which closes it (expedites.decide_expedite). Else pending."""
+        rng = self.expedite_rng
+        created_at, status, office_id = request[1], request[11], request[12]
+        case = batch.cases[request[6]]
+        options = self.catalogue.criteria_in_force(
+            created_at.date(), premium=case[4] in self.catalogue.premium_forms
+        )
+        criterion = rng.choices(options, [CRITERION_WEIGHTS.get(c.code, 5) for c in options])[0]
+        family = CRITERION_FAMILY.get(criterion.code, criterion.code)
+        template = rng.choice(JUSTIFICATIONS.get(family, JUSTIFICATIONS["humanitarian"]))
+        justification = template.format(days=rng.randint(10, 90), amount=rng.randint(50, 900))
+        decision: list[Any] = [str(ExpediteStatus.PENDING), None, None, ""]
+        if status == Status.CLOSED and office_id == case[5]:
+            decision = self._expedite_decision(criterion.code, family, office_id, at=closed_at)
+        batch.expedites.append(
+            [len(batch.expedites), request[0], criterion.id, justification, *decision, created_at]
+        )
+
+    def _expedite_decision(
+        self, code: str, family: str, office_id: int, *, at: dt.datetime
+    ) -> list[Any]:
+        """status, decided_by (office code, slot), decided_at, decision_reason."""
+        rng = self.expedite_rng
+        decider = (self._office_code(office_id), rng.randrange(DECIDERS_PER_OFFICE))
+        if rng.random() < APPROVAL_SHARE.get(code, 0.45):
+            return [str(ExpediteStatus.APPROVED), decider, at, rng.choice(APPROVAL_NOTES)]
+        reason = rng.choice(DENIAL_REASONS.get(family, GENERIC_DENIALS))
+        return [str(ExpediteStatus.DENIED), decider, at, reason]
 
     def _transfer_target(self, office_id: int) -> int:
         nsc = self.catalogue.offices["NSC"][0]

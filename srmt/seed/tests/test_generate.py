@@ -3,19 +3,22 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from srmt.accounts.models import User
 from srmt.audit.models import AuditEvent
 from srmt.cases.models import Case, Person
 from srmt.core.references import ALPHABET
 from srmt.seed.bulk import generate
 from srmt.seed.generate import Catalogue, SyntheticData, encode_reference
 from srmt.service_requests import lifecycle
-from srmt.service_requests.models import ServiceRequest, StatusChange
+from srmt.service_requests.expedites import can_decide, criteria_in_force
+from srmt.service_requests.models import ExpediteRequest, ServiceRequest, StatusChange
 from srmt.sla.services import deadlines_for
 from srmt.testing.factories import make_service_request
 
@@ -130,3 +133,133 @@ def test_copy_needs_postgresql(reference):
         call_command("generate", requests=5, method="copy", verbosity=0)
     assert ServiceRequest.objects.count() == 0
     assert not AuditEvent.objects.filter(action="data.generated").exists()
+
+
+def _expedite_rows(data: SyntheticData) -> list[tuple[object, ...]]:
+    """Each generated expedite with its request's reference instead of a batch position."""
+    rows = []
+    for batch in data.batches():
+        for expedite in batch.expedites:
+            reference = batch.requests[expedite[1]][3]
+            rows.append((reference, *expedite[2:]))
+    return rows
+
+
+def _pure_expedites(seed: int, requests: int, batch_size: int) -> list[tuple[object, ...]]:
+    catalogue = Catalogue.load()
+    data = SyntheticData(
+        seed=seed, requests=requests, end=END, catalogue=catalogue, batch_size=batch_size
+    )
+    return _expedite_rows(data)
+
+
+def _stored_expedites() -> list[tuple[object, ...]]:
+    rows = []
+    for e in ExpediteRequest.objects.select_related("service_request", "decided_by").order_by(
+        "service_request_id"
+    ):
+        decider = None
+        if e.decided_by is not None:
+            match = re.fullmatch(r"gen_(.+)_officer(\d)", e.decided_by.username)
+            assert match is not None
+            decider = (match[1].upper(), int(match[2]) - 1)
+        rows.append(
+            (
+                e.service_request.reference,
+                e.criterion_id,
+                e.justification,
+                e.status,
+                decider,
+                e.decided_at,
+                e.decision_reason,
+                e.created_at,
+            )
+        )
+    return rows
+
+
+def test_every_expedite_request_gets_its_expedite_details(reference):
+    # when
+    report = generate(seed=21, requests=1500, end=END, batch_size=400)
+    # then one expedite per expedite request, and none for other requests
+    expedite_srs = ServiceRequest.objects.filter(type__code="expedite_request")
+    assert report.counts["expedite_requests"] == expedite_srs.count() == 99
+    assert ExpediteRequest.objects.count() == 99
+    assert set(ExpediteRequest.objects.values_list("service_request_id", flat=True)) == set(
+        expedite_srs.values_list("id", flat=True)
+    )
+    event = AuditEvent.objects.get(action="data.generated")
+    assert event.changes["expedite_requests"] == 99
+    # a mix of decisions and of criteria
+    assert Counter(ExpediteRequest.objects.values_list("status", flat=True)) == {
+        "approved": 44,
+        "denied": 30,
+        "pending": 25,
+    }
+    assert Counter(ExpediteRequest.objects.values_list("criterion__code", flat=True)) == {
+        "nonprofit": 54,
+        "emergency_humanitarian": 19,
+        "severe_financial_loss": 16,
+        "us_government_interests": 5,
+        "uscis_error": 5,
+    }
+
+
+def test_generated_expedites_follow_the_expedite_rules(reference):
+    # given
+    generate(seed=21, requests=1500, end=END, batch_size=400)
+    expedites = ExpediteRequest.objects.select_related(
+        "criterion", "decided_by", "service_request__case__form_type"
+    )
+    # then
+    for e in expedites:
+        sr = e.service_request
+        on = sr.created_at.date()
+        # a criterion in force on the day of the request, allowed for the case's form
+        assert e.criterion in criteria_in_force(on)
+        if sr.case.form_type.is_premium_processing_eligible:
+            assert e.criterion.code == "nonprofit"
+        assert e.created_at == sr.created_at
+        assert e.justification != ""
+        # decided exactly when the office holding the case closed it with the decision
+        decided = sr.status == "closed" and sr.office_id == sr.case.office_id
+        assert e.is_decided == decided
+        if decided:
+            assert e.decided_by is not None
+            assert e.decided_at == sr.closed_at
+            assert can_decide(e.decided_by, sr)
+            assert not e.decided_by.has_usable_password()
+        else:
+            assert (e.decided_by, e.decided_at, e.decision_reason) == (None, None, "")
+        if e.status == "denied":
+            assert e.decision_reason != ""
+
+
+def test_expedites_are_the_same_for_the_same_seed(reference):
+    # given the rows of seed 21 in memory (cases shared within a batch: same batch size)
+    first = _pure_expedites(21, 600, batch_size=250)
+    assert first == _pure_expedites(21, 600, batch_size=250)
+    assert first != _pure_expedites(22, 600, batch_size=250)
+    assert len(first) == 46
+    # when they are stored
+    generate(seed=21, requests=600, end=END, batch_size=250)
+    # then the database holds the same rows, deciders included
+    assert _stored_expedites() == sorted(first, key=lambda row: _ids_by_reference()[row[0]])
+
+
+def _ids_by_reference() -> dict[str, int]:
+    return dict(ServiceRequest.objects.values_list("reference", "id"))
+
+
+def test_deciders_are_created_once_and_reused(reference):
+    # when two data sets are generated into one database
+    generate(seed=21, requests=600, end=END, batch_size=250)
+    generate(seed=22, requests=600, end=END, batch_size=250)
+    # then each decider is one user, on the staff of the office they decide for
+    deciders = ExpediteRequest.objects.exclude(decided_by=None)
+    used = set(deciders.values_list("decided_by_id", flat=True))
+    generated_users = User.objects.filter(username__startswith="gen_")
+    assert set(generated_users.values_list("id", flat=True)) == used
+    for user in generated_users:
+        assert user.role == "office_staff"
+        assert user.offices.count() == 1
