@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
@@ -32,6 +33,7 @@ from srmt.api.views import routing
 from srmt.api.views.base import ApiMixin, ApiView
 from srmt.audit import services as audit
 from srmt.service_requests import policies, queries, referrals, services
+from srmt.service_requests.choices import Status
 from srmt.service_requests.models import ServiceRequest
 
 TAG = "service requests"
@@ -45,6 +47,45 @@ def _with_etag(response: Response, sr: ServiceRequest) -> Response:
 def _detail(sr: ServiceRequest, *, status_code: int = status.HTTP_200_OK) -> Response:
     data = ServiceRequestDetailSerializer(queries.load_detail(sr)).data
     return _with_etag(Response(data, status=status_code), sr)
+
+
+class ServiceRequestRecordedOut(serializers.Serializer):
+    """The answer to a caller who recorded a request they may not see (8 U.S.C. 1367)."""
+
+    reference = serializers.CharField()
+    status = serializers.CharField(
+        help_text="Always `received`, the status every request is recorded with."
+    )
+    detail = serializers.CharField(
+        help_text="Says that the office responsible will contact the customer."
+    )
+
+
+def _recorded(request: Request, sr: ServiceRequest, *, created: bool) -> Response:
+    """The request as recorded, with its Location and ETag (a replay reloads it)."""
+    if not created:
+        sr = queries.request_by_pk(sr.pk)
+    response = _with_etag(
+        Response(ServiceRequestSerializer(sr).data, status=status.HTTP_201_CREATED), sr
+    )
+    response["Location"] = request.build_absolute_uri(
+        reverse("api:service-request-detail", args=[sr.reference])
+    )
+    return response
+
+
+def _recorded_unseen(sr: ServiceRequest) -> Response:
+    """A request its caller may not see: its reference and nothing that names its office or
+    case, no Location or ETag. The same on every replay, whatever has happened to it since."""
+    body = {
+        "reference": sr.reference,
+        "status": Status.RECEIVED.value,
+        "detail": _(
+            "The service request was recorded. The office responsible for it will contact "
+            "the customer."
+        ),
+    }
+    return Response(body, status=status.HTTP_201_CREATED)
 
 
 class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
@@ -81,11 +122,22 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
         "`Idempotent-Replayed: true`. Expedite requests need `expedite`. With "
         '`"repeat_check": "ask"`, open or recent requests of the same type on the case '
         "refuse the submission with 409 `possible_repeat` and their `candidates`; resubmit "
-        'with `repeat_of`, `merge_into` or `"repeat_check": "ignore"`.',
+        'with `repeat_of`, `merge_into` or `"repeat_check": "ignore"`. A request the caller '
+        "may not see (a case protected by 8 U.S.C. 1367, without clearance) is answered with "
+        "201 and only its `reference`, `status` and a `detail` sentence, without Location or "
+        "ETag; its replays give the same body.",
         request=ServiceRequestInput,
         parameters=[IDEMPOTENCY_KEY],
         responses={
-            201: ServiceRequestSerializer,
+            201: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="ServiceRequestCreated",
+                    serializers=[ServiceRequestSerializer, ServiceRequestRecordedOut],
+                    resource_type_field_name=None,
+                ),
+                description="The request; or, when the caller may not see it, only its "
+                "reference (ServiceRequestRecordedOut).",
+            ),
             200: OpenApiResponse(
                 routing.ReferralResponseOut,
                 description="The customer lives outside the U.S. and was referred to the "
@@ -109,14 +161,10 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
             return Response(routing.referral_body(outcome.referral), status=status.HTTP_200_OK)
         sr, created = outcome.service_request, outcome.created
         assert sr is not None
-        if not created:
-            sr = queries.request_by_pk(sr.pk)
-        response = _with_etag(
-            Response(ServiceRequestSerializer(sr).data, status=status.HTTP_201_CREATED), sr
-        )
-        response["Location"] = request.build_absolute_uri(
-            reverse("api:service-request-detail", args=[sr.reference])
-        )
+        if policies.visible_requests(request.user).filter(pk=sr.pk).exists():
+            response = _recorded(request, sr, created=created)
+        else:  # 8 U.S.C. 1367: no office, no link to a 404
+            response = _recorded_unseen(sr)
         if not created:
             response["Idempotent-Replayed"] = "true"
         return response

@@ -75,16 +75,7 @@ def _preview(user: User, **fields: str) -> tuple[RoutingPreview, str, str]:
         (False, "protected", NO_CASE),
         (False, "none", NO_CASE),
         (False, "ordinary", CASE_AT_CSC),
-        pytest.param(
-            True,
-            "protected",
-            PROTECTED,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="staff/views/intake.py does not pass the user to intake_preview() yet, "
-                "so the preview fails closed (as for staff without clearance)",
-            ),
-        ),
+        (True, "protected", PROTECTED),
         (True, "none", NO_CASE),
         (True, "ordinary", CASE_AT_CSC),
     ],
@@ -146,19 +137,105 @@ def test_intake_still_routes_a_1367_case_to_the_vawa_unit(tier1: User) -> None:
     assert (sr.office.code, sr.routing_rule.code) == ("ESC-VAWA", "protected_1367")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="out of this change's scope: staff/views/intake.py names the request's office in "
-    "its confirmation and redirects to a detail page the user may not see (404)",
+# Whoever may not see the request they saved (a 1367 case, without clearance) is told its
+# reference and that the office responsible will contact the customer, and starts again.
+UNSEEN = (
+    "Service request {reference} recorded. The office responsible for it will contact the customer."
 )
+UNSEEN_ES = (
+    "Solicitud de servicio {reference} registrada. La oficina responsable se comunicará con "
+    "el cliente."
+)
+SECRETS = ("ESC-VAWA", "VAWA", "1367", "Vermont Service Center", "protected_1367")
+
+
+@pytest.mark.parametrize(
+    ("cleared", "protected", "office", "message", "lands_on"),
+    [
+        (False, True, "ESC-VAWA", UNSEEN, "/intake/new/"),
+        (
+            False,
+            False,
+            "CSC",
+            "Service request {reference} recorded and sent to California Service Center.",
+            "/requests/{reference}/",
+        ),
+        (
+            True,
+            True,
+            "ESC-VAWA",
+            "Service request {reference} recorded and sent to Vermont Service Center, "
+            "VAWA/T/U unit.",
+            "/requests/{reference}/",
+        ),
+        (
+            True,
+            False,
+            "CSC",
+            "Service request {reference} recorded and sent to California Service Center.",
+            "/requests/{reference}/",
+        ),
+    ],
+)
+def test_the_confirmation_names_the_office_only_of_a_request_the_user_may_see(
+    reference: None, cleared: bool, protected: bool, office: str, message: str, lands_on: str
+) -> None:
+    user = make_user(role=Role.TIER1, offices=["CC-T1"], is_1367_cleared=cleared)
+    make_case(RECEIPT, office="CSC", is_protected=protected)
+    before = ServiceRequest.objects.count()
+    response = client_for(user).post(
+        "/intake/new/", {**FORM, "receipt_number": RECEIPT}, follow=True
+    )
+    assert ServiceRequest.objects.count() == before + 1
+    sr = ServiceRequest.objects.get()
+    assert (sr.office.code, sr.created_by) == (office, user)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(lands_on.format(reference=sr.reference), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        message.format(reference=sr.reference)
+    ]
+    assert message.format(reference=sr.reference) in response.content.decode()
+
+
 def test_the_confirmation_of_a_1367_request_tells_uncleared_staff_nothing(tier1: User) -> None:
     make_case(RECEIPT, office="CSC", is_protected=True)
+    before = ServiceRequest.objects.filter(office__code="ESC-VAWA").count()
     response = client_for(tier1).post(
         "/intake/new/", {**FORM, "receipt_number": RECEIPT}, follow=True
     )
+    assert ServiceRequest.objects.filter(office__code="ESC-VAWA").count() == before + 1
+    sr = ServiceRequest.objects.get()
+    assert (sr.office.code, sr.routing_rule.code) == ("ESC-VAWA", "protected_1367")
     assert response.status_code == 200
-    for secret in ("ESC-VAWA", "VAWA", "protected_1367", "1367"):
-        assert secret not in response.content.decode()
+    assert response.redirect_chain == [("/intake/new/", 302)]
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert message == UNSEEN.format(reference=sr.reference)
+    form = response.context["form"]  # a fresh intake form, nothing of the saved request
+    assert not form.is_bound
+    assert form.initial["receipt_number"] == ""
+    page = response.content.decode()
+    assert message in page
+    for secret in SECRETS:
+        assert secret not in message
+        assert secret not in page
+
+
+def test_the_confirmation_of_a_1367_request_in_spanish(tier1: User) -> None:
+    make_case(RECEIPT, office="CSC", is_protected=True)
+    response = client_for(tier1).post(
+        "/intake/new/",
+        {**FORM, "receipt_number": RECEIPT},
+        follow=True,
+        headers={"accept-language": "es"},
+    )
+    sr = ServiceRequest.objects.get()
+    assert response.redirect_chain == [("/intake/new/", 302)]
+    expected = UNSEEN_ES.format(reference=sr.reference)
+    assert [str(m) for m in response.context["messages"]] == [expected]
+    page = response.content.decode()
+    assert expected in page
+    for secret in SECRETS:
+        assert secret not in page
 
 
 def test_the_intake_preview_shows_a_malformed_zip_next_to_its_field(tier1: User) -> None:

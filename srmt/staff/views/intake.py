@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
-from srmt.service_requests import referrals
-from srmt.service_requests.models import ServiceRequestType
+from srmt.service_requests import policies, referrals
+from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 from srmt.staff import selectors
 from srmt.staff.expedite_forms import RepeatForm, repeat_form_for
 from srmt.staff.forms import IntakeForm, LookupForm
@@ -66,7 +66,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
         form = IntakeForm(request.POST, types=types)
         repeat_form = repeat_form_for(user, form, request.POST)
         if form.is_valid() and "preview" in request.POST:  # where it would go, saving nothing
-            preview = routing.intake_preview(form)
+            preview = routing.intake_preview(form, user=user)
             return _intake_page(request, form, types, preview, repeat_form)
         if form.is_valid() and repeat_form.is_valid():
             submission = replace(form.submission(), repeat=repeat_form.choice())
@@ -74,15 +74,34 @@ def new_request(request: HttpRequest) -> HttpResponse:
             if outcome is not None and outcome.referral is not None:
                 return routing.referral_page(request, outcome.referral)
             if outcome is not None and outcome.service_request is not None:
-                sr = outcome.service_request
-                messages.success(
-                    request,
-                    _("Service request %(reference)s recorded and sent to %(office)s.")
-                    % {"reference": sr.reference, "office": sr.office.name},
-                )
-                return redirect("staff:request-detail", reference=sr.reference)
+                return _recorded(request, user, outcome.service_request)
         return _intake_page(request, form, types, None, repeat_form)
     return _intake_page(request, form, types, None)
+
+
+def _recorded(request: HttpRequest, user: User, sr: ServiceRequest) -> HttpResponse:
+    """The confirmation of a saved request, and its detail page if `user` may see it.
+
+    A request the user may not see (8 U.S.C. 1367: a protected case, for staff without
+    clearance) is confirmed by its reference alone: naming its office would disclose the
+    case, and its detail page would be a 404. The user starts a fresh intake instead.
+    """
+    if policies.visible_requests(user).filter(pk=sr.pk).exists():
+        messages.success(
+            request,
+            _("Service request %(reference)s recorded and sent to %(office)s.")
+            % {"reference": sr.reference, "office": sr.office.name},
+        )
+        return redirect("staff:request-detail", reference=sr.reference)
+    messages.success(
+        request,
+        _(
+            "Service request %(reference)s recorded. The office responsible for it will "
+            "contact the customer."
+        )
+        % {"reference": sr.reference},
+    )
+    return redirect("staff:intake-new")
 
 
 def _intake_page(
