@@ -225,7 +225,8 @@ class ServiceRequestFilter(serializers.Serializer):
     deadline_state = serializers.ChoiceField(
         choices=DeadlineState.choices,
         required=False,
-        help_text="As the last sweep marked it: on_track, at_risk or overdue.",
+        help_text="Open requests on_track, at_risk or overdue now (or at the moment given "
+        "by the request's clock: see deadline_state on a request).",
     )
     escalation_level_min = serializers.IntegerField(
         required=False,

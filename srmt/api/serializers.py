@@ -16,7 +16,9 @@ from rest_framework import serializers
 
 from srmt.cases.models import Case, CaseParty
 from srmt.offices.models import FormType, Office
+from srmt.service_requests.deadline_states import at_risk_moment
 from srmt.service_requests.models import ServiceRequest, ServiceRequestType
+from srmt.sla.choices import DeadlineState
 
 
 def _now(serializer: serializers.Field) -> dt.datetime:
@@ -56,10 +58,14 @@ class ServiceRequestSerializer(serializers.Serializer):
     closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
     is_at_risk = serializers.SerializerMethodField()
-    deadline_state = serializers.CharField(
-        read_only=True, help_text="on_track, at_risk or overdue, as the last sweep marked it."
+    deadline_state = serializers.SerializerMethodField(
+        help_text="on_track, at_risk or overdue at the moment of the answer (a closed request: "
+        "when it closed; a paused one: when its clocks stopped)."
     )
-    deadline_state_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    at_risk_at = serializers.SerializerMethodField(
+        help_text="When the request becomes (or became) at risk: the configured share of the "
+        "time from creation to the final due date."
+    )
     paused_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="Clocks paused since (awaiting the customer)."
     )
@@ -84,6 +90,13 @@ class ServiceRequestSerializer(serializers.Serializer):
 
     def get_is_at_risk(self, sr: ServiceRequest) -> bool:
         return sr.is_at_risk(_now(self))
+
+    @extend_schema_field(serializers.ChoiceField(choices=DeadlineState.choices))
+    def get_deadline_state(self, sr: ServiceRequest) -> str:
+        return str(sr.deadline_state(_now(self)))
+
+    def get_at_risk_at(self, sr: ServiceRequest) -> dt.datetime:
+        return at_risk_moment(sr)
 
     @extend_schema_field(LinksSerializer)
     def get_links(self, sr: ServiceRequest) -> dict[str, str]:

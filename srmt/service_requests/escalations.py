@@ -35,7 +35,6 @@ from srmt.service_requests.models import (
 
 HEADQUARTERS_OFFICE = "HQ-SCOPS"
 DIGEST_REFERENCES = 20
-RAISE_BATCH = 10_000
 # Statuses whose clocks run: open, and not waiting for the customer.
 RUNNING_STATUSES = tuple(sorted(s.value for s in OPEN_STATUSES if s != Status.AWAITING_CUSTOMER))
 
@@ -96,7 +95,6 @@ def escalate_due(at: dt.datetime) -> EscalationReport:
     for level, (step, target) in enumerate(zip(steps, targets, strict=True), start=1):
         elapsed += dt.timedelta(days=step.days_after_previous)
         rows = _insert_level(step, target, level=level, cutoff=at - elapsed, at=at)
-        _raise_levels([request_id for request_id, _office in rows], level)
         report.by_level[level] = len(rows)
         for request_id, office_id in rows:
             inserted[office_id].append(request_id)
@@ -130,16 +128,29 @@ def _insert_level(
     cutoff: dt.datetime,
     at: dt.datetime,
 ) -> list[tuple[int, int]]:
+    """Insert level `level` for every running request past `cutoff` that reached the level
+    below and not this one. The level reached is read from the escalation rows themselves
+    (the (request, level) unique index), so escalating writes only these narrow rows."""
     sr_table = ServiceRequest._meta.db_table
+    esc_table = Escalation._meta.db_table
     target, target_params = target_sql
     statuses = ", ".join(["%s"] * len(RUNNING_STATUSES))
+    reached_below = ""
+    if level > 1:
+        reached_below = (
+            f"AND EXISTS (SELECT 1 FROM {esc_table} below "  # noqa: S608 (model metadata)
+            "WHERE below.service_request_id = sr.id AND below.level = %s)"
+        )
     sql = f"""
-        INSERT INTO {Escalation._meta.db_table}
+        INSERT INTO {esc_table}
             (service_request_id, step_id, level, office_id, escalated_at)
         SELECT sr.id, %s, %s, {target}, %s
         FROM {sr_table} sr LEFT JOIN cases_case c ON c.id = sr.case_id
-        WHERE sr.status IN ({statuses}) AND sr.escalation_level = %s
+        WHERE sr.status IN ({statuses})
           AND sr.created_at <= %s AND {_paused_sql()}
+          AND NOT EXISTS (SELECT 1 FROM {esc_table} done
+                          WHERE done.service_request_id = sr.id AND done.level >= %s)
+          {reached_below}
         ORDER BY sr.id
         ON CONFLICT (service_request_id, level) DO NOTHING
         RETURNING service_request_id, office_id
@@ -150,9 +161,10 @@ def _insert_level(
         *target_params,
         _param(at),
         *RUNNING_STATUSES,
-        level - 1,
         _param(cutoff),
         _param(cutoff),
+        level,
+        *([] if level == 1 else [level - 1]),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -164,24 +176,6 @@ def _param(value: dt.datetime) -> object:
     if connection.vendor == "postgresql":
         return value
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
-
-
-def _raise_levels(request_ids: list[int], level: int) -> None:
-    """Set escalation_level on the requests this call escalated: one UPDATE with an array
-    on PostgreSQL, bounded batches elsewhere."""
-    if connection.vendor == "postgresql" and request_ids:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {ServiceRequest._meta.db_table} SET escalation_level = %s "  # noqa: S608
-                "WHERE id = ANY(%s) AND escalation_level < %s",
-                [level, request_ids, level],
-            )
-        return
-    for start in range(0, len(request_ids), RAISE_BATCH):
-        batch = request_ids[start : start + RAISE_BATCH]
-        ServiceRequest.objects.filter(pk__in=batch, escalation_level__lt=level).update(
-            escalation_level=level
-        )
 
 
 def _supervisors(office_id: int) -> list[User]:

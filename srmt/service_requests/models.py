@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,6 @@ from srmt.notifications.choices import DeliveryChannel
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
 from srmt.service_requests.lifecycle import OPEN_STATUSES
 from srmt.sla.choices import DeadlineState
-from srmt.sla.deadlines import is_at_risk
 
 if TYPE_CHECKING:
     from srmt.accounts.models import User
@@ -77,12 +77,36 @@ class ServiceRequestQuerySet(models.QuerySet["ServiceRequest"]):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, *, at: dt.datetime) -> ServiceRequestQuerySet:
-        return self.open().filter(due_at__lt=at)
+        from srmt.service_requests.deadline_states import overdue_q
+
+        return self.filter(overdue_q(at))
+
+    def in_deadline_state(self, state: str, *, at: dt.datetime) -> ServiceRequestQuerySet:
+        from srmt.service_requests.deadline_states import filter_state
+
+        return filter_state(self, state, at=at)
+
+    def with_escalation_level(self) -> ServiceRequestQuerySet:
+        """Annotate the highest rung reached (0: none), read from the escalation rows by
+        the (request, level) unique index: one index probe per row shown."""
+        highest = (
+            Escalation.objects.filter(service_request=OuterRef("pk"))
+            .order_by("-level")
+            .values("level")[:1]
+        )
+        return self.annotate(current_escalation_level=Coalesce(Subquery(highest), Value(0)))
+
+    def escalated(self, *, level_min: int = 1) -> ServiceRequestQuerySet:
+        return self.filter(
+            models.Exists(
+                Escalation.objects.filter(service_request=OuterRef("pk"), level__gte=level_min)
+            )
+        )
 
     def for_lists(self) -> ServiceRequestQuerySet:
         return self.select_related(
             "type", "office", "case", "case__form_type", "requester", "assignee", "repeat_of"
-        )
+        ).with_escalation_level()
 
 
 class ServiceRequest(TimeStampedModel):
@@ -150,17 +174,11 @@ class ServiceRequest(TimeStampedModel):
     )
     repeat_count = models.PositiveIntegerField(default=0, db_default=0)
     version = models.PositiveIntegerField(default=1)
-    # Clocks (service_requests.clocks) and the state the sweep marks (service_requests.sweep).
+    # Clocks (service_requests.clocks). The deadline state is derived from these dates
+    # (service_requests.deadline_states) and the escalation level from Escalation rows:
+    # neither is stored here, so time passing never rewrites this wide row (ADR 14).
     paused_at = models.DateTimeField(null=True, blank=True)
     paused_seconds = models.PositiveIntegerField(default=0, db_default=0)
-    deadline_state = models.CharField(
-        max_length=12,
-        choices=DeadlineState.choices,
-        default=DeadlineState.ON_TRACK,
-        db_default=DeadlineState.ON_TRACK.value,
-    )
-    deadline_state_at = models.DateTimeField(null=True, blank=True)
-    escalation_level = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     objects = ServiceRequestQuerySet.as_manager()
 
@@ -185,8 +203,13 @@ class ServiceRequest(TimeStampedModel):
             models.Index(fields=["office", "status", "due_at"], name="sr_queue_idx"),
             models.Index(fields=["status", "due_at"], name="sr_status_due_idx"),
             models.Index(fields=["created_at"], name="sr_created_idx"),
-            models.Index(fields=["office", "deadline_state"], name="sr_deadline_state_idx"),
-            models.Index(fields=["office", "escalation_level"], name="sr_escalation_idx"),
+            # The queue: an office's open requests by due date, walked in order (the overdue
+            # and at-risk filters are read on the same walk; deadline_states).
+            models.Index(
+                fields=["office", "due_at", "id"],
+                name="sr_open_queue_idx",
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -199,13 +222,30 @@ class ServiceRequest(TimeStampedModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def deadline_state(self, at: dt.datetime) -> DeadlineState:
+        """On track, at risk or overdue at `at` (deadline_states.state_of)."""
+        from srmt.service_requests.deadline_states import state_of
+
+        return state_of(self, at)
+
     def is_overdue(self, at: dt.datetime) -> bool:
-        return self.is_open and self.due_at < at
+        return self.is_open and self.deadline_state(at) == DeadlineState.OVERDUE
 
     def is_at_risk(self, at: dt.datetime) -> bool:
-        return self.is_open and is_at_risk(
-            created_at=self.created_at, due_at=self.due_at, at=at, share=settings.SRMT_AT_RISK_SHARE
-        )
+        return self.is_open and self.deadline_state(at) == DeadlineState.AT_RISK
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        # The annotated level (with_escalation_level) is not a field: drop it with the rest.
+        self.__dict__.pop("current_escalation_level", None)
+        super().refresh_from_db(*args, **kwargs)
+
+    @property
+    def escalation_level(self) -> int:
+        """Highest rung of the escalation ladder reached (0: none)."""
+        annotated = self.__dict__.get("current_escalation_level")
+        if annotated is not None:
+            return int(annotated)
+        return max((e.level for e in self.escalations.all()), default=0)
 
     @property
     def etag(self) -> str:

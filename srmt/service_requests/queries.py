@@ -11,7 +11,7 @@ import datetime as dt
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from srmt.service_requests.lifecycle import OPEN_STATUSES
+from srmt.service_requests.deadline_states import overdue_q
 from srmt.service_requests.models import (
     Escalation,
     InternalNote,
@@ -40,8 +40,9 @@ def filter_requests(
 ) -> ServiceRequestQuerySet:
     """Narrow `qs` by the given criteria; None means "any".
 
-    `receipt_number` must already be normalised. `overdue` compares due dates with `at`
-    (default: now). `created_after` is inclusive, `created_before` exclusive.
+    `receipt_number` must already be normalised. `overdue` and `deadline_state` are read at
+    `at` (default: now; see deadline_states). `created_after` is inclusive, `created_before`
+    exclusive.
     """
     exact = {
         "status": status,
@@ -51,11 +52,10 @@ def filter_requests(
         "receipt_number": receipt_number,
     }
     qs = qs.filter(**{key: value for key, value in exact.items() if value is not None})
+    now = at or timezone.now()
     if overdue is not None:
-        now = at or timezone.now()
-        # One exclude() with both conditions: NOT (open AND past due), i.e. every other row.
-        overdue_q = {"status__in": OPEN_STATUSES, "due_at__lt": now}
-        qs = qs.filter(**overdue_q) if overdue else qs.exclude(**overdue_q)
+        # NOT (open AND past due) is every other row, closed ones included.
+        qs = qs.filter(overdue_q(now)) if overdue else qs.exclude(overdue_q(now))
     if created_after is not None:
         qs = qs.filter(created_at__gte=created_after)
     if created_before is not None:
@@ -63,9 +63,9 @@ def filter_requests(
     if repeat_count_min is not None:
         qs = qs.filter(repeat_count__gte=repeat_count_min)
     if deadline_state is not None:
-        qs = qs.filter(deadline_state=deadline_state)
+        qs = qs.in_deadline_state(deadline_state, at=now)
     if escalation_level_min is not None:
-        qs = qs.filter(escalation_level__gte=escalation_level_min)
+        qs = qs.escalated(level_min=escalation_level_min)
     return qs
 
 

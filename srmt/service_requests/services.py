@@ -201,6 +201,7 @@ def _create_request(data: Submission, *, actor: User, reference: str) -> Service
         due_at=deadlines.due_at,
         deadline_policy_id=deadlines.policy_id,
     )
+    sr.current_escalation_level = 0  # a new request has reached no rung: no read needed
     StatusChange.objects.create(
         service_request=sr,
         from_status="",

@@ -1,13 +1,19 @@
-"""The periodic sweep: mark at-risk and overdue requests, then escalate.
+"""The periodic sweep: escalate unanswered requests and take stock of the deadlines.
 
-Set-based and idempotent: each state is one conditional UPDATE (rows already in that state
-are left alone), escalations are INSERT ... SELECT ... ON CONFLICT DO NOTHING. Two sweeps
-at once are safe: on PostgreSQL an UPDATE that meets a row another sweep changed re-checks
-its WHERE clause after that sweep commits, and the unique (request, level) of escalations
-lets one insert win. The state does not change a request's `version` (its ETag): it is
-derived from the due date, not an edit.
+Deadline states (on track, at risk, overdue) are derived from the stored dates at the
+moment of reading (service_requests.deadline_states, ADR 14): queues and the API show a
+request as overdue the second its due date passes, and the sweep never rewrites rows to
+"mark" them. What the sweep does:
 
-Requests awaiting the customer keep the state they had: their clocks are paused.
+1. escalates: for each rung of the ladder, one INSERT ... SELECT ... ON CONFLICT DO NOTHING
+   of the requests that reached it (service_requests.escalations), and one digest per
+   office to its supervisors;
+2. takes back notifications a dead worker left in "sending" (notifications.requeue_stalled);
+3. counts the open requests in each state at that moment, for its report.
+
+Two sweeps at once are safe: on PostgreSQL an advisory lock makes the second wait for the
+first and then find nothing to escalate; the unique (request, level) of escalations means
+no interleaving, on any database, can escalate a request twice at the same rung.
 """
 
 from __future__ import annotations
@@ -18,14 +24,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from srmt.audit import services as audit
-from srmt.service_requests.escalations import RUNNING_STATUSES, EscalationReport, escalate_due
+from srmt.notifications import services as notifications
+from srmt.service_requests import deadline_states
+from srmt.service_requests.escalations import EscalationReport, escalate_due
 from srmt.service_requests.models import ServiceRequest
-from srmt.sla.choices import DeadlineState
 
 # Any constant shared by every sweep: the key of its PostgreSQL advisory lock.
 SWEEP_LOCK_KEY = 0x5357_4545_50  # "SWEEP"
@@ -39,89 +44,63 @@ class SweepReport:
     overdue: int
     escalations: EscalationReport
     seconds: float
-
-    @property
-    def marked(self) -> int:
-        return self.on_track + self.at_risk + self.overdue
+    notifications_recovered: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {
             "at": self.at.isoformat(),
-            "on_track": self.on_track,
-            "at_risk": self.at_risk,
-            "overdue": self.overdue,
+            "open_on_track": self.on_track,
+            "open_at_risk": self.at_risk,
+            "open_overdue": self.overdue,
             "escalated": {str(k): v for k, v in self.escalations.by_level.items()},
             "notifications": self.escalations.notifications,
+            "notifications_recovered": self.notifications_recovered,
         }
 
 
 def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
-    """One sweep at `at` (now by default). Each step commits on its own."""
+    """One sweep at `at` (now by default): escalations commit together with their digests
+    and audit row; stalled notifications are taken back in their own transaction; the
+    state counts are read last."""
     at = at or timezone.now()
     started = time.perf_counter()
     with transaction.atomic():
         _one_sweep_at_a_time()
-        states = mark_deadline_states(at)
-    with transaction.atomic():
-        _one_sweep_at_a_time()
         escalations = escalate_due(at)
-        report = SweepReport(
-            at=at, **states, escalations=escalations, seconds=time.perf_counter() - started
-        )
-        if report.marked or escalations.total:
+        if escalations.total:
             audit.record(
                 actor=None,
                 action="service_requests.swept",
                 object_type="sweep",
                 object_id=at.isoformat(),
-                changes=report.as_dict(),
+                changes={
+                    "at": at.isoformat(),
+                    "escalated": {str(k): v for k, v in escalations.by_level.items()},
+                    "notifications": escalations.notifications,
+                },
             )
-    report.seconds = time.perf_counter() - started
-    return report
+    recovered = notifications.requeue_stalled(at=at)
+    states = count_deadline_states(at)
+    return SweepReport(
+        at=at,
+        **states,
+        escalations=escalations,
+        notifications_recovered=recovered,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def _one_sweep_at_a_time() -> None:
     """On PostgreSQL a second sweep waits for the first one's transaction, then finds its
-    work done. Without it, two large UPDATEs scanning in different orders could deadlock.
-    SQLite serialises writers by itself."""
+    work done. SQLite serialises writers by itself."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
 
 
-def _at_risk_condition(at: dt.datetime, share: float) -> RawSQL:
-    """True once `share` of the time from creation to the final due date has passed."""
-    table = ServiceRequest._meta.db_table
-    if connection.vendor == "postgresql":
-        sql = f'"{table}"."created_at" + ("{table}"."due_at" - "{table}"."created_at") * %s <= %s'
-        params: tuple[object, ...] = (share, at)
-    else:
-        sql = (
-            f'julianday("{table}"."created_at") + (julianday("{table}"."due_at") '
-            f'- julianday("{table}"."created_at")) * %s <= julianday(%s)'
-        )
-        params = (share, at.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" "))
-    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 (no user input)
-
-
-def mark_deadline_states(at: dt.datetime) -> dict[str, int]:
-    """Bring `deadline_state` of every running request up to date; returns rows changed."""
-    share = float(settings.SRMT_AT_RISK_SHARE)
-    running = ServiceRequest.objects.filter(status__in=RUNNING_STATUSES)
-    risk = _at_risk_condition(at, share)
-    wanted = {
-        DeadlineState.OVERDUE: Q(due_at__lt=at),
-        DeadlineState.AT_RISK: Q(due_at__gte=at) & Q(risk),
-        DeadlineState.ON_TRACK: Q(due_at__gte=at) & ~Q(risk),
-    }
-    changed: dict[str, int] = {}
-    for state, condition in wanted.items():
-        changed[str(state)] = (
-            running.filter(condition)
-            .exclude(deadline_state=state)
-            .update(deadline_state=state, deadline_state_at=at)
-        )
-    return changed
+def count_deadline_states(at: dt.datetime) -> dict[str, int]:
+    """How many open requests are on track, at risk and overdue at `at`."""
+    return deadline_states.count_states(ServiceRequest.objects.all(), at=at)
 
 
 # --- schedule -------------------------------------------------------------------------------

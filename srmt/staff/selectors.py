@@ -6,9 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, F, FloatField, Func, Q, QuerySet
-from django.db.models.expressions import Expression
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 
 from srmt.accounts.choices import Role
@@ -33,6 +31,7 @@ from srmt.service_requests.models import (
     ServiceRequestQuerySet,
     StatusChange,
 )
+from srmt.sla.choices import DeadlineState
 
 OPEN = "open"
 ALL = "all"
@@ -41,32 +40,6 @@ UNASSIGNED = "unassigned"
 SORT_DUE = "due"
 SORT_CREATED = "created"
 TOP_OFFICES = 20
-
-
-class EpochSeconds(Func):
-    """Seconds since 1970 of a datetime column, as a float, on PostgreSQL and SQLite."""
-
-    output_field = FloatField()
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra
-        )
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # Django stores aware datetimes in UTC as ISO text, which julianday() reads.
-        return self.as_sql(
-            compiler,
-            connection,
-            template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
-            **extra,
-        )
-
-
-def at_risk_from() -> Expression:
-    """The moment a request becomes at risk: `share` of the way from creation to due date."""
-    share = float(settings.SRMT_AT_RISK_SHARE)
-    return EpochSeconds(F("created_at")) * (1.0 - share) + EpochSeconds(F("due_at")) * share
 
 
 # --- queues -------------------------------------------------------------------------------
@@ -103,14 +76,19 @@ class QueueFilters:
     sort: str = SORT_DUE
 
 
-def _flag_lookups(filters: QueueFilters) -> dict[str, object]:
-    """The queue's yes/no filters (flagged, escalated) as field lookups."""
-    lookups: dict[str, object] = {}
+def _yes_no_filters(
+    qs: ServiceRequestQuerySet, filters: QueueFilters, *, now: dt.datetime
+) -> ServiceRequestQuerySet:
+    """The queue's yes/no filters: overdue, at risk (both read at `now`), flagged, escalated."""
+    if filters.overdue_only:
+        qs = qs.overdue(at=now)
+    if filters.at_risk_only:
+        qs = qs.in_deadline_state(DeadlineState.AT_RISK, at=now)
     if filters.flagged_only:
-        lookups["is_flagged"] = True
+        qs = qs.filter(is_flagged=True)
     if filters.escalated_only:
-        lookups["escalation_level__gte"] = 1
-    return lookups
+        qs = qs.escalated()
+    return qs
 
 
 def queue_requests(
@@ -126,12 +104,7 @@ def queue_requests(
         qs = qs.filter(type__code=filters.type_code)
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
-    if filters.overdue_only:
-        qs = qs.overdue(at=now)
-    if filters.at_risk_only:
-        qs = qs.open().alias(risk_from=at_risk_from())
-        qs = qs.filter(due_at__gt=now, risk_from__lte=now.timestamp())
-    qs = qs.filter(**_flag_lookups(filters))
+    qs = _yes_no_filters(qs, filters, now=now)
     if filters.assigned == ASSIGNED_TO_ME:
         qs = qs.filter(assignee=user)
     elif filters.assigned == UNASSIGNED:

@@ -208,7 +208,7 @@ def test_the_api_shows_the_state_and_the_escalations_and_filters_on_them(
     # then
     at = RECEIVED + 36 * DAY
     assert detail["deadline_state"] == "overdue"
-    assert dt.datetime.fromisoformat(detail["deadline_state_at"]) == at
+    assert dt.datetime.fromisoformat(detail["at_risk_at"]) == RECEIVED + 12 * DAY  # 80 % of 15
     for row in detail["escalations"]:
         assert dt.datetime.fromisoformat(row.pop("escalated_at")) == at
     assert (detail["escalation_level"], detail["paused_at"]) == (2, None)

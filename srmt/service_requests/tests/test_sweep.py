@@ -1,4 +1,4 @@
-"""The sweep marks at-risk and overdue requests, set-based and idempotent."""
+"""Deadline states are derived at reading; the sweep escalates, idempotent and set-based."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from django.db import connection
 from srmt.accounts.choices import Role
 from srmt.audit.models import AuditEvent
 from srmt.notifications.models import Notification
+from srmt.service_requests.deadline_states import count_states
 from srmt.service_requests.escalations import load_default_ladder
 from srmt.service_requests.models import Escalation, ServiceRequest, SweepSchedule
-from srmt.service_requests.sweep import SweepReport, mark_deadline_states, run_sweep
+from srmt.service_requests.queries import filter_requests
+from srmt.service_requests.sweep import SweepReport, run_sweep
 from srmt.service_requests.tasks import start_periodic_sweep, sweep_requests
 from srmt.testing.factories import make_service_request, make_user
 from srmt.testing.rq import use_rq_backend
@@ -25,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 AT = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
+STATES = ("on_track", "at_risk", "overdue")
 
 
 @pytest.fixture(autouse=True)
@@ -34,86 +37,164 @@ def ladder(reference: None) -> None:
 
 
 def _request(
-    *, created: dt.datetime, due: dt.datetime, status: str = "received", state: str = "on_track"
+    *,
+    created: dt.datetime,
+    due: dt.datetime,
+    status: str = "received",
+    paused: dt.datetime | None = None,
+    closed: dt.datetime | None = None,
 ) -> ServiceRequest:
     sr = make_service_request()
     ServiceRequest.objects.filter(pk=sr.pk).update(
-        created_at=created, due_at=due, status=status, deadline_state=state
+        created_at=created, due_at=due, status=status, paused_at=paused, closed_at=closed
     )
+    sr.refresh_from_db()
     return sr
 
 
-def _states() -> dict[str, str]:
-    return dict(ServiceRequest.objects.values_list("reference", "deadline_state"))
+def _levels(*requests: ServiceRequest) -> list[int]:
+    rows = ServiceRequest.objects.with_escalation_level().filter(pk__in=[r.pk for r in requests])
+    return [sr.escalation_level for sr in rows.order_by("pk")]
 
 
 @pytest.mark.parametrize(
-    ("_case", "created", "due", "status", "before", "expected"),
+    ("_case", "created", "due", "status", "paused", "expected"),
     [
-        ("fresh", AT - DAY, AT + 9 * DAY, "received", "on_track", "on_track"),
-        ("79 % of 10 days elapsed", AT - 7.9 * DAY, AT + 2.1 * DAY, "assigned", "on_track",
+        ("fresh", AT - DAY, AT + 9 * DAY, "received", None, "on_track"),
+        ("79 % of 10 days elapsed", AT - 7.9 * DAY, AT + 2.1 * DAY, "assigned", None,
          "on_track"),
-        ("80 % elapsed is at risk", AT - 8 * DAY, AT + 2 * DAY, "in_progress", "on_track",
+        ("80 % elapsed is at risk", AT - 8 * DAY, AT + 2 * DAY, "in_progress", None, "at_risk"),
+        ("due this very moment is at risk, not overdue", AT - 10 * DAY, AT, "received", None,
          "at_risk"),
-        ("due this very moment is at risk, not overdue", AT - 10 * DAY, AT, "received",
-         "on_track", "at_risk"),
         ("one second past due is overdue", AT - 10 * DAY, AT - dt.timedelta(seconds=1),
-         "responded", "at_risk", "overdue"),
-        ("due date pushed back: on track again", AT - DAY, AT + 9 * DAY, "in_progress",
-         "overdue", "on_track"),
-        ("paused: keeps its state", AT - 20 * DAY, AT - DAY, "awaiting_customer", "on_track",
-         "on_track"),
-        ("closed: keeps its state", AT - 20 * DAY, AT - DAY, "closed", "at_risk", "at_risk"),
+         "responded", None, "overdue"),
+        ("paused while on track: stays on track past its due date", AT - 20 * DAY, AT - DAY,
+         "awaiting_customer", AT - 15 * DAY, "on_track"),
+        ("paused while at risk: stays at risk", AT - 20 * DAY, AT - DAY, "awaiting_customer",
+         AT - 4 * DAY, "at_risk"),
+        ("paused after its due date: stays overdue", AT - 20 * DAY, AT - 3 * DAY,
+         "awaiting_customer", AT - 2 * DAY, "overdue"),
     ],
 )  # fmt: skip
-def test_each_request_gets_the_state_of_its_clock(
-    reference: None,
+def test_the_state_is_read_from_the_clock_the_same_in_python_and_sql(
     _case: str,
     created: dt.datetime,
     due: dt.datetime,
     status: str,
-    before: str,
+    paused: dt.datetime | None,
     expected: str,
 ) -> None:
     # given
-    sr = _request(created=created, due=due, status=status, state=before)
-    # when
-    changed = mark_deadline_states(AT)
-    # then
-    sr.refresh_from_db()
-    assert sr.deadline_state == expected
-    assert sum(changed.values()) == (0 if expected == before else 1)
-    assert sr.deadline_state_at == (None if expected == before else AT)
-    assert sr.version == 1  # the sweep is not an edit
+    sr = _request(created=created, due=due, status=status, paused=paused)
+    # when the state is read in Python, filtered in SQL and counted in SQL
+    in_python = sr.deadline_state(AT)
+    filtered = {
+        state: list(
+            filter_requests(ServiceRequest.objects.all(), deadline_state=state, at=AT).values_list(
+                "reference", flat=True
+            )
+        )
+        for state in STATES
+    }
+    counted = count_states(ServiceRequest.objects.all(), at=AT)
+    # then all three agree
+    assert in_python == expected
+    assert filtered == {state: [sr.reference] if state == expected else [] for state in STATES}
+    assert counted == {state: int(state == expected) for state in STATES}
+    assert (sr.is_overdue(AT), sr.is_at_risk(AT)) == (
+        expected == "overdue",
+        expected == "at_risk",
+    )
 
 
-def test_a_sweep_marks_every_request_once_and_a_second_sweep_changes_nothing(
-    reference: None,
+@pytest.mark.parametrize(
+    ("_case", "closed", "expected"),
+    [
+        ("closed before its at-risk moment", AT - 10 * DAY, "on_track"),
+        ("closed late", AT, "overdue"),
+    ],
+)
+def test_a_closed_request_is_read_at_its_closing_and_left_out_of_open_counts(
+    _case: str, closed: dt.datetime, expected: str
 ) -> None:
-    # given two on track, two at risk, three overdue
+    sr = _request(created=AT - 20 * DAY, due=AT - DAY, status="closed", closed=closed)
+    assert sr.deadline_state(AT + 30 * DAY) == expected
+    assert (sr.is_overdue(AT), sr.is_at_risk(AT)) == (False, False)
+    assert count_states(ServiceRequest.objects.all(), at=AT) == dict.fromkeys(STATES, 0)
+    assert [
+        filter_requests(ServiceRequest.objects.all(), deadline_state=state, at=AT).count()
+        for state in STATES
+    ] == [0, 0, 0]
+
+
+def test_time_passing_changes_the_state_without_any_write() -> None:
+    # given a request created 10 days before AT, due at AT
+    sr = _request(created=AT - 10 * DAY, due=AT)
+    before = ServiceRequest.objects.values().get(pk=sr.pk)
+    # then it is read on track, at risk, overdue as the clock moves on, and no row changes
+    assert [sr.deadline_state(AT + offset) for offset in (-3 * DAY, -DAY, DAY)] == list(STATES)
+    assert ServiceRequest.objects.values().get(pk=sr.pk) == before
+
+
+def test_a_sweep_escalates_each_request_once_and_a_second_sweep_changes_nothing() -> None:
+    # given two on track, two at risk, three overdue (past the first rung)
     plan = [(1, 9)] * 2 + [(9, 1)] * 2 + [(16, -1)] * 3
     requests = [_request(created=AT - age * DAY, due=AT + left * DAY) for age, left in plan]
     # when
     first = run_sweep(at=AT)
     second = run_sweep(at=AT)
-    # then
-    assert (first.on_track, first.at_risk, first.overdue) == (0, 2, 3)
-    assert (second.on_track, second.at_risk, second.overdue) == (0, 0, 0)
-    assert list(_states().values()).count("overdue") == 3
-    assert _states()[requests[2].reference] == "at_risk"
+    # then the counts are the same, the escalations happened once
+    assert (first.on_track, first.at_risk, first.overdue) == (2, 2, 3)
+    assert (second.on_track, second.at_risk, second.overdue) == (2, 2, 3)
+    assert (first.escalations.by_level, second.escalations.by_level) == (
+        {1: 3, 2: 0},
+        {1: 0, 2: 0},
+    )
+    assert _levels(*requests) == [0, 0, 0, 0, 1, 1, 1]
+    assert ServiceRequest.objects.filter(version=1).count() == 7  # the sweep is not an edit
     [event] = AuditEvent.objects.filter(action="service_requests.swept")
     assert event.changes == {
         "at": AT.isoformat(),
-        "on_track": 0,
-        "at_risk": 2,
-        "overdue": 3,
         "escalated": {"1": 3, "2": 0},
         "notifications": 0,
     }
 
 
+def test_a_sweep_with_nothing_to_escalate_writes_nothing() -> None:
+    _request(created=AT - 9 * DAY, due=AT + DAY)
+    report = run_sweep(at=AT)
+    assert (report.on_track, report.at_risk, report.overdue) == (0, 1, 0)
+    assert (Escalation.objects.count(), AuditEvent.objects.filter(action="service_requests.swept")
+            .count(), Notification.objects.count()) == (0, 0, 0)  # fmt: skip
+
+
+def test_a_sweep_takes_back_notifications_a_dead_worker_left_sending(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given one notification claimed 20 minutes before AT and never finished, one claimed
+    # a minute before AT (its worker may still be sending it)
+    settings.SRMT_NOTIFICATION_STALL_SECONDS = 900
+    stalled, recent = (
+        Notification.objects.create(
+            channel="email", to_address=f"{name}@example.com", subject="s", body="b",
+            status="sending", attempts=1, claimed_at=AT - age,
+        )
+        for name, age in (("old", dt.timedelta(minutes=20)), ("new", dt.timedelta(minutes=1)))
+    )  # fmt: skip
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run_sweep(at=AT)
+    # then the stalled one is sent again (immediate task backend), the recent one is left
+    assert report.notifications_recovered == 1
+    assert report.as_dict()["notifications_recovered"] == 1
+    stalled.refresh_from_db()
+    recent.refresh_from_db()
+    assert (stalled.status, stalled.attempts) == ("sent", 2)
+    assert (recent.status, recent.attempts) == ("sending", 1)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_two_sweeps_at_once_mark_and_escalate_each_request_exactly_once(reference: None) -> None:
+def test_two_sweeps_at_once_escalate_each_request_exactly_once(reference: None) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
     # given 20 requests due both rungs, 30 at risk, and a supervisor of every office
@@ -141,18 +222,13 @@ def test_two_sweeps_at_once_mark_and_escalate_each_request_exactly_once(referenc
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    # then every request is marked and escalated once, by one of them
+    # then every request is escalated once per rung, by one of them, and both count the same
     assert errors == []
-    assert sorted(r.overdue for r in reports) == [0, 20]
-    assert sorted(r.at_risk for r in reports) == [0, 30]
-    assert sum(r.escalations.by_level[1] for r in reports) == 20
-    assert sum(r.escalations.by_level[2] for r in reports) == 20
+    assert [(r.overdue, r.at_risk) for r in reports] == [(20, 30), (20, 30)]
+    assert sorted(r.escalations.by_level[1] for r in reports) == [0, 20]
+    assert sorted(r.escalations.by_level[2] for r in reports) == [0, 20]
     assert Escalation.objects.count() == 40
-    assert set(
-        ServiceRequest.objects.filter(pk__in=[s.pk for s in late]).values_list(
-            "escalation_level", flat=True
-        )
-    ) == {2}
+    assert _levels(*late) == [2] * 20
     # one digest per target office, each request named once (none twice, none lost)
     digests = {n.subject: n.body.splitlines()[2:] for n in Notification.objects.all()}
     references = sorted(sr.reference for sr in late)
@@ -168,10 +244,9 @@ def test_the_command_sweeps_as_of_a_given_moment(reference: None, capsys: Any) -
     # when
     call_command("sweep", at=AT.isoformat())
     # then
-    sr.refresh_from_db()
-    assert (sr.deadline_state, sr.escalation_level) == ("overdue", 1)
+    assert _levels(sr) == [1]
     out = capsys.readouterr().out
-    assert "1 newly overdue, 0 newly at risk, 0 back on track; escalated level 1: 1" in out
+    assert "1 overdue, 0 at risk, 0 on track; escalated level 1: 1" in out
 
 
 def test_the_command_repeats_with_every(
@@ -194,13 +269,12 @@ def test_the_command_repeats_with_every(
     assert pauses == [300, 300]
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(": ", 1)[1] for line in lines] == [
-        "1 newly overdue, 0 newly at risk, 0 back on track; escalated level 1: 1, level 2: 0; "
-        "0 notifications.",
-        "0 newly overdue, 0 newly at risk, 0 back on track; escalated level 1: 0, level 2: 0; "
-        "0 notifications.",
+        "1 overdue, 0 at risk, 0 on track; escalated level 1: 1, level 2: 0; 0 notifications; "
+        "0 stalled notifications taken back.",
+        "1 overdue, 0 at risk, 0 on track; escalated level 1: 0, level 2: 0; 0 notifications; "
+        "0 stalled notifications taken back.",
     ]
-    sr.refresh_from_db()
-    assert sr.escalation_level == 1
+    assert _levels(sr) == [1]
 
 
 @pytest.mark.parametrize(
@@ -216,8 +290,8 @@ def test_the_command_refuses_a_bad_moment(reference: None, value: str, message: 
     sr = _request(created=AT - 16 * DAY, due=AT - DAY)
     with pytest.raises(CommandError, match=message):
         call_command("sweep", at=value)
-    sr.refresh_from_db()
-    assert (sr.deadline_state, sr.escalation_level) == ("on_track", 0)
+    assert _levels(sr) == [0]
+    assert Escalation.objects.count() == 0
 
 
 # --- the periodic task ----------------------------------------------------------------------
@@ -278,13 +352,12 @@ def test_a_scheduled_sweep_plans_the_next_and_a_stray_duplicate_stops(
         result = sweep_requests.call(NOW.isoformat())
         stray = sweep_requests.call(NOW.isoformat())
     # then the first swept and planned the next run once; the copy swept and planned nothing
-    assert (result["overdue"], result["escalated"]) == (1, {"1": 1, "2": 0})
-    assert (stray["overdue"], stray["escalated"]) == (0, {"1": 0, "2": 0})
+    assert (result["open_overdue"], result["escalated"]) == (1, {"1": 1, "2": 0})
+    assert (stray["open_overdue"], stray["escalated"]) == (1, {"1": 0, "2": 0})
     assert _planned(dummy_backend) == [([(NOW + INTERVAL).isoformat()], NOW + INTERVAL)]
     row = SweepSchedule.objects.get()
     assert (row.next_run_at, row.last_run_at) == (NOW + INTERVAL, NOW + dt.timedelta(seconds=2))
-    sr.refresh_from_db()
-    assert sr.deadline_state == "overdue"
+    assert _levels(sr) == [1]
 
 
 def test_the_command_starts_the_chain_once(
@@ -325,8 +398,7 @@ def test_the_sweep_runs_through_the_rq_backend(
     assert queue.count == 1
     SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
     # then the request was swept and escalated twice, and the next run waits in Redis
-    sr.refresh_from_db()
-    assert (sr.deadline_state, sr.escalation_level) == ("overdue", 2)
+    assert (sr.deadline_state(AT), _levels(sr)) == ("overdue", [2])
     assert queue.count == 0
     assert queue.scheduled_job_registry.count == 1
     assert SweepSchedule.objects.get().next_run_at == planned + INTERVAL

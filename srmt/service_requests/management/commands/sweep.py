@@ -1,4 +1,4 @@
-"""`srmt sweep`: mark at-risk and overdue requests and escalate, once or in a loop."""
+"""`srmt sweep`: escalate unanswered requests and count deadline states, once or in a loop."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from srmt.service_requests.tasks import start_periodic_sweep
 
 class Command(BaseCommand):
     help = (
-        "Mark at-risk and overdue service requests and escalate unanswered ones. "
+        "Escalate unanswered service requests and count the open ones on track, at risk "
+        "and overdue. "
         "--every N repeats every N seconds; --schedule starts the self-scheduling sweep "
         "task on the configured task backend (srmt worker does this at start)."
     )
@@ -46,9 +47,10 @@ class Command(BaseCommand):
         levels = ", ".join(f"level {k}: {v}" for k, v in report.escalations.by_level.items())
         self.stdout.write(
             f"Swept at {report.at.isoformat()} in {report.seconds:.2f} s: "
-            f"{report.overdue} newly overdue, {report.at_risk} newly at risk, "
-            f"{report.on_track} back on track; escalated {levels or 'none'}; "
-            f"{report.escalations.notifications} notifications."
+            f"{report.overdue} overdue, {report.at_risk} at risk, "
+            f"{report.on_track} on track; escalated {levels or 'none'}; "
+            f"{report.escalations.notifications} notifications; "
+            f"{report.notifications_recovered} stalled notifications taken back."
         )
 
 
