@@ -225,8 +225,8 @@ class ServiceRequestFilter(serializers.Serializer):
     deadline_state = serializers.ChoiceField(
         choices=DeadlineState.choices,
         required=False,
-        help_text="Open requests on_track, at_risk or overdue now (or at the moment given "
-        "by the request's clock: see deadline_state on a request).",
+        help_text="Only open requests in this state (on_track, at_risk or overdue) at the "
+        "moment of the query; a paused request keeps the state it had when its clocks stopped.",
     )
     escalation_level_min = serializers.IntegerField(
         required=False,
