@@ -41,6 +41,22 @@ def visible_requests(user: User | AnonymousUser) -> ServiceRequestQuerySet:
     return qs
 
 
+def can_view(user: User | AnonymousUser, sr: ServiceRequest) -> bool:
+    """What visible_requests(user) answers for one loaded request, without a query (beyond
+    the user's office ids, cached on the user). Used right after a write, where the request
+    is in hand: e.g. may the creator of a request on a 1367 case be shown it?"""
+    if not user.is_authenticated or not user.is_active or not user.can(Capability.VIEW):
+        return False
+    if sr.case_id is not None and sr.case.is_protected and not user.is_1367_cleared:
+        return False
+    scope = VIEW_SCOPE[Role(user.role)]
+    if scope == NATIONAL:
+        return True
+    if scope == OWN_OFFICES:
+        return sr.office_id in user.office_ids()
+    return False
+
+
 def get_request_for_user(user: User | AnonymousUser, reference: str) -> ServiceRequest:
     """The request with this reference if `user` may see it; otherwise Http404."""
     sr = visible_requests(user).for_lists().filter(reference=reference.strip().upper()).first()

@@ -278,12 +278,3 @@ def extend_for_pause(
         worked = working_time_between(paused_at, resumed_at, calendar)
         return add_working_time(due, worked, calendar) if worked else due
     return (due + (resumed_at - paused_at)).astimezone(dt.UTC)
-
-
-def is_at_risk(
-    *, created_at: dt.datetime, due_at: dt.datetime, at: dt.datetime, share: float
-) -> bool:
-    """True once `share` of the time between creation and the due date has passed."""
-    if at >= due_at:
-        return False
-    return at >= created_at + (due_at - created_at) * share

@@ -161,7 +161,7 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
             return Response(routing.referral_body(outcome.referral), status=status.HTTP_200_OK)
         sr, created = outcome.service_request, outcome.created
         assert sr is not None
-        if policies.visible_requests(request.user).filter(pk=sr.pk).exists():
+        if policies.can_view(request.user, sr):
             response = _recorded(request, sr, created=created)
         else:  # 8 U.S.C. 1367: no office, no link to a 404
             response = _recorded_unseen(sr)

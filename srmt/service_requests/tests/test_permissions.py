@@ -205,12 +205,18 @@ def test_visible_requests_follow_the_view_scope(reference: None, role: Role) -> 
     assert seen == {sr for sr, ok in [(own, expected_view[0]), (other, expected_view[1])] if ok}
     assert (protected in seen_cleared) is expected_view[2]
     assert protected not in seen
+    # and the query-free check of one request agrees with the queryset, request by request
+    for viewer, visible in ((user, seen), (cleared, seen_cleared)):
+        assert {sr: policies.can_view(viewer, sr) for sr in (own, other, protected)} == {
+            sr: sr in visible for sr in (own, other, protected)
+        }
 
 
 def test_inactive_users_can_do_nothing(reference: None) -> None:
     sr = _request_in("own")
     user = make_user("gone", role=Role.ADMINISTRATOR, offices=["ESC"], is_active=False)
     assert list(policies.visible_requests(user)) == []
+    assert policies.can_view(user, sr) is False
     for action in ACTIONS:
         before = snapshot(sr)
         with pytest.raises((Http404, policies.PermissionDenied)):

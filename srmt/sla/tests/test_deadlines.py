@@ -12,7 +12,6 @@ from srmt.sla.deadlines import (
     PartialClosure,
     Target,
     add_target,
-    is_at_risk,
     is_business_day,
     partially_closed_time,
 )
@@ -224,25 +223,6 @@ def test_naive_start_is_refused() -> None:
 )
 def test_is_business_day(day: dt.date, expected: bool) -> None:
     assert is_business_day(day) is expected
-
-
-CREATED = utc(2026, 11, 2, 15, 0)
-DUE = utc(2026, 11, 12, 15, 0)  # 10 days later; 80 % is at 2026-11-10 15:00
-
-
-@pytest.mark.parametrize(
-    ("_case", "at", "expected"),
-    [
-        ("at creation", CREATED, False),
-        ("just before 80 %", utc(2026, 11, 10, 14, 59, 59), False),
-        ("exactly 80 %", utc(2026, 11, 10, 15, 0), True),
-        ("between 80 % and due", utc(2026, 11, 12, 14, 59, 59), True),
-        ("exactly due (overdue, no longer at risk)", DUE, False),
-        ("after due", utc(2026, 11, 20, 0, 0), False),
-    ],
-)
-def test_is_at_risk_boundaries(_case: str, at: dt.datetime, expected: bool) -> None:
-    assert is_at_risk(created_at=CREATED, due_at=DUE, at=at, share=0.8) is expected
 
 
 # --- partial closures: business days skip the closed part of a day ------------------------

@@ -86,7 +86,7 @@ def _recorded(request: HttpRequest, user: User, sr: ServiceRequest) -> HttpRespo
     clearance) is confirmed by its reference alone: naming its office would disclose the
     case, and its detail page would be a 404. The user starts a fresh intake instead.
     """
-    if policies.visible_requests(user).filter(pk=sr.pk).exists():
+    if policies.can_view(user, sr):
         messages.success(
             request,
             _("Service request %(reference)s recorded and sent to %(office)s.")
