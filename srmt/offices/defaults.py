@@ -1,15 +1,24 @@
-"""The default routing rules, international offices and redirect catalogue (domain.md 1, 8).
+"""The default routing rules, international offices, ZIP overrides and redirect catalogue
+(domain.md 1, 8).
 
 DEFAULT_RULES is the rule set as plain data (offices.routing.route uses it when it is given
-no rules); load_default_rules() writes it, with the other agencies and their topics, as rows
-that administrators may then edit. Loading is idempotent: rows are matched on their codes.
+no rules); load_default_rules() writes it, with the country offices, the ZIP overrides, the
+other agencies and their topics, as rows that administrators may then edit. Loading is
+idempotent: rows are matched on their codes (ZIP prefixes, countries) and never updated.
 """
 
 from __future__ import annotations
 
 from srmt.offices.choices import RoutingAction, TriState
 from srmt.offices.constants import PREFIX_OFFICES, TIER2_OFFICE
-from srmt.offices.models import CountryOffice, Office, OtherAgency, RedirectTopic, RoutingRule
+from srmt.offices.models import (
+    CountryOffice,
+    Office,
+    OtherAgency,
+    RedirectTopic,
+    RoutingRule,
+    ZipOfficeOverride,
+)
 from srmt.offices.routing import RuleSpec
 
 A = RoutingAction
@@ -63,6 +72,20 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         action=A.ZIP_FIELD_OFFICE,
         explanation="Accommodation requests go to the field office for the customer's "
         "address: ZIP {zip_code} ({zip_state}) is served by {office}.",
+    ),
+    # Reached only when the rule above names no office: military mail (APO/FPO/DPO), a ZIP
+    # the postal data gives no position (offices.jurisdiction), or no field office at all.
+    RuleSpec(
+        code="accommodation_no_field_office",
+        name="Accommodation request, ZIP without a field office",
+        position=55,
+        request_types=("accommodation_request",),
+        has_zip_code=True,
+        action=A.FIXED_OFFICE,
+        office_code=TIER2_OFFICE,
+        explanation="Military mail ZIP (APO/FPO/DPO) or ZIP without a known location: "
+        "ZIP {zip_code} ({zip_state}) has no field office by address; the contact center's "
+        "Tier 2 ({office}) serves the customer.",
     ),
     RuleSpec(
         code="case_office",
@@ -120,6 +143,16 @@ DEFAULT_COUNTRY_OFFICES = {
     **dict.fromkeys(("CN", "HK", "MO", "MN", "KR", "JP", "TW"), "BEJ"),
     **dict.fromkeys(("IN", "NP", "BD", "LK", "BT", "MV", "PK"), "NDE"),
     **dict.fromkeys(("KE", "UG", "TZ", "RW", "BI", "ET", "SO", "SS", "DJ", "ER"), "NAI"),
+}
+
+# ZIP prefix -> field office, where the office's jurisdiction is not the nearest office in the
+# ZIP's state. The Washington Field Office (Fairfax, VA; filed under DC) serves the District
+# of Columbia and Northern Virginia; Maryland is served by Baltimore. Without these rows
+# Northern Virginia would go to Norfolk, the only other field office in Virginia, and the
+# two federal ZIPs of DC's 205 prefix filed under MD and VA to Baltimore and Norfolk.
+DEFAULT_ZIP_OVERRIDES = {
+    **dict.fromkeys(("200", "202", "203", "204", "205"), ("WAS", "District of Columbia")),
+    **dict.fromkeys(("201", "220", "221", "222", "223"), ("WAS", "Northern Virginia")),
 }
 
 # code, English name, Spanish name, phone, website, mailing address
@@ -228,8 +261,9 @@ def _tri(value: bool | None) -> str:
 
 
 def load_default_rules() -> int:
-    """Create the missing default rules, country offices, agencies and topics; returns the
-    number of rows created. Rules whose fixed office is not seeded are skipped."""
+    """Create the missing default rules, country offices, ZIP overrides, agencies and topics;
+    returns the number of rows created. Rows whose office is not seeded are skipped; rows an
+    administrator edited are left as they are."""
     offices = {o.code: o for o in Office.objects.all()}
     created = 0
     for spec in DEFAULT_RULES:
@@ -257,6 +291,12 @@ def load_default_rules() -> int:
         if code in offices:
             created += CountryOffice.objects.get_or_create(
                 country=country, defaults={"office": offices[code]}
+            )[1]
+    for prefix, (code, area) in DEFAULT_ZIP_OVERRIDES.items():
+        if code in offices:
+            created += ZipOfficeOverride.objects.get_or_create(
+                zip_prefix=prefix,
+                defaults={"office": offices[code], "note": f"{area} ({offices[code].name})"},
             )[1]
     return created + _load_agencies()
 

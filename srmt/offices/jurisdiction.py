@@ -4,10 +4,17 @@ ZIP locations come from the maintained `zipcodes` package (U.S. Postal Service d
 latitude, longitude). A field office's jurisdiction is approximated by distance: the nearest
 active field office in the ZIP's state, or the nearest overall for a state without one,
 unless a configured ZipOfficeOverride names the office.
+
+The package gives some ZIP codes the position 0,0 (in the Gulf of Guinea): that means "not
+known", never a place. Military mail ZIPs (APO/FPO/DPO: states AA, AE, AP, and a few filed
+under NJ) have no field office by address, whatever their position. Another ZIP without a
+position takes the mean position of its state's ZIPs with the same 3-digit prefix; failing
+that, the state's only field office serves it, or none does (docs/adr/0011).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -20,6 +27,24 @@ from srmt.core.errors import DomainError
 
 ZIP_PATTERN = re.compile(r"^([0-9]{5})(?:-[0-9]{4})?$")
 EARTH_RADIUS_KM = 6371.0
+
+# Military mail: the Armed Forces "states" (Americas, Europe, Pacific) and the post office
+# names of APO/FPO/DPO addresses (the package files six AE-range ZIPs, 099xx, under NJ).
+MILITARY_STATES = frozenset({"AA", "AE", "AP"})
+MILITARY_CITIES = frozenset({"APO", "FPO", "DPO"})
+
+# ZipLocation.position: where the coordinates come from.
+POSITION_ZIP = "zip"  # the package's position of the ZIP code
+POSITION_PREFIX_MEAN = "prefix_mean"  # mean of the state's ZIPs with the same 3-digit prefix
+POSITION_UNKNOWN = "unknown"  # none: latitude and longitude are None
+
+# ZipJurisdiction.match
+MATCH_OVERRIDE = "override"
+MATCH_NEAREST_IN_STATE = "nearest_in_state"
+MATCH_NEAREST_OVERALL = "nearest_overall"
+MATCH_ONLY_IN_STATE = "only_in_state"  # no known position; the state's single field office
+MATCH_MILITARY_MAIL = "military_mail"  # APO/FPO/DPO: no field office by address
+MATCH_UNKNOWN_POSITION = "unknown_position"  # no position and no single office in the state
 
 # ISO 3166-1 alpha-2 (from the IANA time zone database's iso3166.tab).
 COUNTRY_CODES = frozenset(
@@ -303,15 +328,20 @@ class OfficePoint:
 class ZipLocation:
     zip_code: str
     state: str
-    latitude: float
-    longitude: float
+    latitude: float | None
+    longitude: float | None
+    position: str = POSITION_ZIP
+    is_military_mail: bool = False
 
 
 @dataclass(frozen=True)
 class ZipJurisdiction:
+    """The field office of a ZIP code; office_code is '' when no field office serves it by
+    address (military mail, or no known position), and match says why."""
+
     office_code: str
     state: str
-    match: str  # "override", "nearest_in_state" or "nearest_overall"
+    match: str  # one of the MATCH_* values
     distance_km: float | None
 
 
@@ -326,16 +356,66 @@ def normalize_zip(raw: str, *, field: str = "zip") -> str:
     return found.group(1)
 
 
+def _package_position(row: Mapping[str, object]) -> tuple[float, float] | None:
+    """The package's position of a ZIP code; None for a missing one or 0,0 (not known)."""
+    try:
+        latitude, longitude = float(str(row.get("lat"))), float(str(row.get("long")))
+    except ValueError:
+        return None
+    if latitude == 0 and longitude == 0:
+        return None
+    return latitude, longitude
+
+
+@functools.cache
+def _zip_rows() -> dict[str, Mapping[str, object]]:
+    """The package's ZIP codes by code (a dict: zipcodes.matching() scans the whole list)."""
+    return {str(row["zip_code"]): row for row in zipcodes.list_all()}
+
+
+@functools.cache
+def _prefix_positions() -> dict[tuple[str, str], tuple[float, float]]:
+    """(state, 3-digit prefix) -> the mean position of its ZIP codes that have one."""
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for zip5, row in _zip_rows().items():
+        position = _package_position(row)
+        if position is not None:
+            points.setdefault((str(row["state"]), zip5[:3]), []).append(position)
+    return {
+        key: (
+            round(sum(lat for lat, _lon in found) / len(found), 4),
+            round(sum(lon for _lat, lon in found) / len(found), 4),
+        )
+        for key, found in points.items()
+    }
+
+
+def all_zip_codes() -> tuple[str, ...]:
+    """Every ZIP code the package knows, in order."""
+    return tuple(sorted(_zip_rows()))
+
+
 def locate_zip(zip5: str, *, field: str = "zip") -> ZipLocation:
-    """Where the ZIP code is, or UnknownZipCode for a well-formed code that does not exist."""
-    found = [z for z in zipcodes.matching(zip5) if z.get("lat") and z.get("long")]
-    if not found:
+    """Where the ZIP code is, or UnknownZipCode for a well-formed code that does not exist.
+
+    A ZIP the package places at 0,0 has no known position: a military mail ZIP keeps none
+    (it is not served by address), another takes the mean position of its state's ZIPs with
+    the same prefix, if there are any.
+    """
+    row = _zip_rows().get(zip5)
+    if row is None:
         raise UnknownZipCode(
             _("%(zip)s is not a ZIP code in use. Check it with the customer.") % {"zip": zip5},
             field=field,
         )
-    row = found[0]
-    return ZipLocation(zip5, row["state"], float(row["lat"]), float(row["long"]))
+    state = str(row["state"])
+    military = state in MILITARY_STATES or str(row.get("city", "")).upper() in MILITARY_CITIES
+    found, position = _package_position(row), POSITION_ZIP
+    if found is None and not military:
+        found, position = _prefix_positions().get((state, zip5[:3])), POSITION_PREFIX_MEAN
+    if found is None:
+        return ZipLocation(zip5, state, None, None, POSITION_UNKNOWN, military)
+    return ZipLocation(zip5, state, found[0], found[1], position, military)
 
 
 def normalize_country(raw: str, *, field: str = "country") -> str:
@@ -364,23 +444,32 @@ def field_office_for(
     location: ZipLocation, offices: Sequence[OfficePoint], overrides: Mapping[str, str]
 ) -> ZipJurisdiction | None:
     """The field office for a ZIP: an override (longest prefix), else the nearest in the
-    state, else the nearest overall. None when there is no field office at all."""
+    state, else the nearest overall. Military mail has no field office by address; a ZIP
+    without a known position gets its state's only field office, if it has exactly one.
+    Those without an office answer office_code '' (match says why); None when there is no
+    field office at all."""
     for length in (5, 4, 3):
         code = overrides.get(location.zip_code[:length])
         if code:
-            return ZipJurisdiction(code, location.state, "override", None)
+            return ZipJurisdiction(code, location.state, MATCH_OVERRIDE, None)
+    if location.is_military_mail:
+        return ZipJurisdiction("", location.state, MATCH_MILITARY_MAIL, None)
     in_state = [o for o in offices if o.state == location.state]
-    candidates, match = (in_state, "nearest_in_state") if in_state else (offices, "nearest_overall")
+    if location.latitude is None or location.longitude is None:
+        if len(in_state) == 1:
+            return ZipJurisdiction(in_state[0].code, location.state, MATCH_ONLY_IN_STATE, None)
+        return ZipJurisdiction("", location.state, MATCH_UNKNOWN_POSITION, None)
+    latitude, longitude = location.latitude, location.longitude
+    candidates, match = (
+        (in_state, MATCH_NEAREST_IN_STATE) if in_state else (offices, MATCH_NEAREST_OVERALL)
+    )
     if not candidates:
         return None
     best = min(
         candidates,
-        key=lambda o: (
-            distance_km(location.latitude, location.longitude, o.latitude, o.longitude),
-            o.code,
-        ),
+        key=lambda o: (distance_km(latitude, longitude, o.latitude, o.longitude), o.code),
     )
-    km = distance_km(location.latitude, location.longitude, best.latitude, best.longitude)
+    km = distance_km(latitude, longitude, best.latitude, best.longitude)
     return ZipJurisdiction(best.code, location.state, match, round(km, 1))
 
 

@@ -232,3 +232,36 @@ def test_transfers_form_a_chain_and_ping_pong_is_flagged(make_client: Any, setti
     assert body["flag_reason"] == "Transferred 3 times (more than 2); last ESC -> CSC."
     [note] = Notification.objects.filter(to_address=supervisor.email)
     assert (note.channel, note.related_reference) == ("email", created["reference"])
+
+
+@pytest.mark.parametrize(
+    ("zip_code", "office", "rule", "facts"),
+    [
+        # Northern Virginia and DC: the Washington Field Office, by the seeded overrides
+        ("22031", "WAS", "accommodation_field_office", {"zip_match": "override"}),
+        ("20500", "WAS", "accommodation_field_office", {"zip_match": "override"}),
+        ("21201", "BAL", "accommodation_field_office", {"zip_match": "nearest_in_state"}),
+        # at 0,0 in the postal data: the mean position of its prefix (Los Angeles)
+        ("90085", "LOS", "accommodation_field_office", {"zip_match": "nearest_in_state"}),
+        # military mail: Tier 2, not the office nearest the Gulf of Guinea
+        ("09001", "CC-T2", "accommodation_no_field_office", {}),
+        ("96201", "CC-T2", "accommodation_no_field_office", {}),
+    ],
+)
+def test_explain_routes_a_zip_to_its_jurisdiction(
+    tier2: Any, zip_code: str, office: str, rule: str, facts: dict[str, str]
+) -> None:
+    client, _user = tier2
+    response = client.get(URL, {"zip": zip_code, "type": "accommodation_request"})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["office"]["code"], body["rule"]) == (office, rule)
+    assert body["facts"]["has_zip_code"] is True
+    assert facts.items() <= body["facts"].items()
+    if rule == "accommodation_no_field_office":
+        state = {"09001": "AE", "96201": "AP"}[zip_code]
+        assert body["reason"] == (
+            f"Military mail ZIP (APO/FPO/DPO) or ZIP without a known location: ZIP {zip_code} "
+            f"({state}) has no field office by address; the contact center's Tier 2 (CC-T2) "
+            "serves the customer."
+        )

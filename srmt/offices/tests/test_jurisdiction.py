@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 
 import pytest
+import zipcodes
 
 from srmt.core.errors import DomainError
-from srmt.offices import jurisdiction
+from srmt.offices import jurisdiction, rules
+from srmt.offices.defaults import DEFAULT_ZIP_OVERRIDES
 from srmt.offices.models import Office, RoutingRule, ZipOfficeOverride
-from srmt.seed.reference import DATA
+from srmt.seed.reference import DATA, load_reference
 from srmt.service_requests import routing_facts
 
 pytestmark = pytest.mark.django_db
@@ -157,8 +159,167 @@ def test_an_inactive_rule_does_not_apply(reference: None) -> None:
     invalidate("routing_rules")
     rules = routing_facts.rules.active_rules()
     assert "protected_1367" not in {r.code for r in rules}
-    assert len(rules) == 14
+    assert len(rules) == 15
 
 
 def test_distance_is_haversine() -> None:
     assert round(jurisdiction.distance_km(44.8111, -73.089, 42.3601, -71.0589)) == 318
+
+
+# The rule table of ZIP -> office for accommodation requests (the rule that routes by ZIP):
+# zip, office, rule, match. WAS (in Fairfax, VA, filed under DC) serves DC and Northern
+# Virginia through the seeded overrides; Maryland is Baltimore's; the rest of Virginia
+# Norfolk's. ZIPs the package places at 0,0 (*) take their prefix's area; military mail
+# (APO/FPO/DPO) has no field office by address and goes to Tier 2 with a reason saying so.
+FIELD = "accommodation_field_office"
+NO_FIELD = "accommodation_no_field_office"
+JURISDICTION = [
+    ("22031", "WAS", FIELD, "override"),  # Fairfax, the office's own ZIP
+    ("22201", "WAS", FIELD, "override"),  # Arlington
+    ("20147", "WAS", FIELD, "override"),  # Ashburn
+    ("22314", "WAS", FIELD, "override"),  # Alexandria
+    ("20001", "WAS", FIELD, "override"),  # Washington, DC
+    ("20500", "WAS", FIELD, "override"),  # the White House
+    ("20598", "WAS", FIELD, "override"),  # DHS, filed under VA in DC's 205 prefix
+    ("20588", "WAS", FIELD, "override"),  # * DHS, filed under MD in DC's 205 prefix
+    ("21201", "BAL", FIELD, "nearest_in_state"),  # Baltimore
+    ("20850", "BAL", FIELD, "nearest_in_state"),  # Rockville, MD: Maryland is Baltimore's
+    ("23510", "NOR", FIELD, "nearest_in_state"),  # Norfolk
+    ("22401", "NOR", FIELD, "nearest_in_state"),  # Fredericksburg: no override
+    ("56908", "WAS", FIELD, "nearest_in_state"),  # * DC, Parcel Return Service: prefix 569
+    ("88888", "WAS", FIELD, "only_in_state"),  # * DC, North Pole: no prefix neighbours
+    ("90085", "LOS", FIELD, "nearest_in_state"),  # * Los Angeles: prefix 900
+    ("90140", "LOS", FIELD, "nearest_in_state"),  # * Commerce: prefix 901
+    ("90205", "LOS", FIELD, "nearest_in_state"),  # * Bell Gardens: prefix 902
+    ("95214", "SAC", FIELD, "nearest_in_state"),  # * Stockton: prefix 952
+    ("09001", "CC-T2", NO_FIELD, "military_mail"),  # * AE
+    ("34001", "CC-T2", NO_FIELD, "military_mail"),  # * AA
+    ("96201", "CC-T2", NO_FIELD, "military_mail"),  # * AP
+    ("96507", "CC-T2", NO_FIELD, "military_mail"),  # AP with a position: still military
+    ("09905", "CC-T2", NO_FIELD, "military_mail"),  # * APO filed under NJ
+    ("09980", "CC-T2", NO_FIELD, "military_mail"),  # * DPO filed under NJ
+    ("96941", "CC-T2", NO_FIELD, "unknown_position"),  # * Pohnpei, FM: no position, no office
+]
+AT_ZERO = {"20588", "56908", "88888", "90085", "90140", "90205", "95214"}
+AT_ZERO |= {"09001", "34001", "96201", "09905", "09980", "96941"}
+
+
+def _package_position(zip_code: str) -> tuple[float, float]:
+    (row,) = zipcodes.matching(zip_code)
+    return float(row["lat"]), float(row["long"])
+
+
+def test_the_table_marks_the_zips_the_package_places_at_0_0() -> None:
+    marked = {zip_code for zip_code, *_rest in JURISDICTION if zip_code in AT_ZERO}
+    at_zero = {z for z, *_rest in JURISDICTION if _package_position(z) == (0.0, 0.0)}
+    assert marked == at_zero == AT_ZERO
+
+
+@pytest.mark.parametrize(("zip_code", "office", "rule", "match"), JURISDICTION)
+def test_the_jurisdiction_table(
+    reference: None, zip_code: str, office: str, rule: str, match: str
+) -> None:
+    routed = routing_facts.route_submission(request_type="accommodation_request", zip_code=zip_code)
+    decision = routed.decision
+    assert (decision.office_code, decision.rule, routed.facts.zip_match) == (office, rule, match)
+    if rule == NO_FIELD:
+        assert decision.reason.startswith("Military mail ZIP (APO/FPO/DPO)")
+        assert f"ZIP {zip_code} ({routed.facts.zip_state}) has no field office by address" in (
+            decision.reason
+        )
+
+
+def test_the_seeded_zip_overrides_are_dc_and_northern_virginia(reference: None) -> None:
+    seeded = dict(ZipOfficeOverride.objects.values_list("zip_prefix", "office__code"))
+    assert seeded == {
+        **dict.fromkeys(["200", "202", "203", "204", "205"], "WAS"),
+        **dict.fromkeys(["201", "220", "221", "222", "223"], "WAS"),
+    }
+    states = {
+        prefix: {r["state"] for r in zipcodes.list_all() if r["zip_code"][:3] == prefix}
+        for prefix in DEFAULT_ZIP_OVERRIDES
+    }
+    # the DC prefixes hold two federal ZIPs filed under MD and VA (20588, 20598)
+    assert {p for p, s in states.items() if s == {"VA"}} == {"201", "220", "221", "222", "223"}
+    assert {p for p, s in states.items() if "DC" in s} == {"200", "202", "203", "204", "205"}
+
+
+def test_seeding_again_keeps_an_administrators_override(reference: None) -> None:
+    override = ZipOfficeOverride.objects.get(zip_prefix="220")
+    override.office = Office.objects.get(code="NOR")
+    override.save(update_fields=["office"])
+    count = ZipOfficeOverride.objects.count()
+    load_reference()
+    assert ZipOfficeOverride.objects.count() == count
+    assert ZipOfficeOverride.objects.get(zip_prefix="220").office.code == "NOR"
+    assert routing_facts.build_facts(zip_code="22031")[0].zip_office_code == "NOR"
+
+
+def test_no_zip_is_placed_at_0_0() -> None:
+    """0,0 in the package means "not known": a ZIP takes its prefix's mean or no position."""
+    located = [jurisdiction.locate_zip(z) for z in jurisdiction.all_zip_codes()]
+    assert [loc.zip_code for loc in located if (loc.latitude, loc.longitude) == (0, 0)] == []
+    unknown = [loc for loc in located if loc.latitude is None]
+    assert all(loc.position == jurisdiction.POSITION_UNKNOWN for loc in unknown)
+    # without a position: military mail, DC's 88888, MD's 20588, and Micronesia's four
+    assert {loc.zip_code for loc in unknown if not loc.is_military_mail} == {
+        "20588",
+        "88888",
+        "96941",
+        "96942",
+        "96943",
+        "96944",
+    }
+
+
+def test_a_zip_without_a_position_goes_to_the_states_only_office_or_none() -> None:
+    nowhere = jurisdiction.ZipLocation("88888", "DC", None, None, jurisdiction.POSITION_UNKNOWN)
+    was = jurisdiction.OfficePoint("WAS", "DC", 38.86, -77.26)
+    los = jurisdiction.OfficePoint("LOS", "CA", 34.05, -118.24)
+    lac = jurisdiction.OfficePoint("LAC", "CA", 34.06, -118.09)
+    found = jurisdiction.field_office_for(nowhere, [was, los, lac], {})
+    assert found == jurisdiction.ZipJurisdiction("WAS", "DC", "only_in_state", None)
+    in_ca = jurisdiction.ZipLocation("90085", "CA", None, None, jurisdiction.POSITION_UNKNOWN)
+    found = jurisdiction.field_office_for(in_ca, [was, los, lac], {})
+    assert found == jurisdiction.ZipJurisdiction("", "CA", "unknown_position", None)
+    # an administrator's override still wins, for military mail too
+    military = jurisdiction.locate_zip("09001")
+    assert jurisdiction.field_office_for(military, [was], {"090": "WAS"}) == (
+        jurisdiction.ZipJurisdiction("WAS", "AE", "override", None)
+    )
+
+
+# Outside the 48 contiguous states: Alaska, Hawaii, the territories, the freely associated
+# states and the Armed Forces "states" of military mail.
+NOT_CONTIGUOUS = frozenset(
+    {"AK", "HI", "PR", "VI", "GU", "AS", "MP", "FM", "MH", "PW", "AA", "AE", "AP"}
+)
+MAX_KM = 1000
+FAR_EXCEPTIONS: set[str] = set()  # ZIPs of the 48 states (and DC) allowed farther: none
+
+
+def test_no_zip_of_the_contiguous_states_goes_to_an_office_far_away(reference: None) -> None:
+    """A sweep over every package ZIP of the 48 contiguous states and DC (about 3 s)."""
+    offices, overrides = rules.field_offices(), rules.zip_overrides()
+    where = {o.code: o for o in offices}
+    located = [jurisdiction.locate_zip(z) for z in jurisdiction.all_zip_codes()]
+    contiguous = [loc for loc in located if loc.state not in NOT_CONTIGUOUS]
+    assert len({loc.state for loc in contiguous}) == 49  # and DC
+    far, without_office = [], []
+    for location in contiguous:
+        zip_code = location.zip_code
+        found = jurisdiction.field_office_for(location, offices, overrides)
+        if found is None or not found.office_code:
+            if not location.is_military_mail:
+                without_office.append(zip_code)
+            continue
+        if location.latitude is None or location.longitude is None:
+            continue  # the state's only office (DC's 88888) or an override (MD's 20588)
+        office = where[found.office_code]
+        km = jurisdiction.distance_km(
+            location.latitude, location.longitude, office.latitude, office.longitude
+        )
+        if km > MAX_KM and zip_code not in FAR_EXCEPTIONS:
+            far.append((zip_code, found.office_code, round(km)))
+    assert far == []
+    assert without_office == []
