@@ -132,7 +132,17 @@ StatusChangeSerializer = type(
         "from": serializers.CharField(source="from_status", read_only=True),
         "to": serializers.CharField(source="to_status", read_only=True),
         "actor": serializers.CharField(source="actor.username", read_only=True, allow_null=True),
-        "reason": serializers.CharField(read_only=True),
+        "reason": serializers.CharField(
+            source="display_reason",
+            read_only=True,
+            help_text="Why: a reason the system gave in the language of the request "
+            "(Accept-Language), a reason a person typed as typed.",
+        ),
+        "reason_code": serializers.CharField(
+            read_only=True,
+            help_text="Stable code of a reason the system gave (routed, response_sent, "
+            "assigned, repeat_merged); blank when a person typed it or for older moves.",
+        ),
         "at": serializers.DateTimeField(source="created_at", read_only=True),
         "from_office": serializers.CharField(
             source="from_office.code", read_only=True, allow_null=True
@@ -170,7 +180,12 @@ class ServiceRequestDetailSerializer(ServiceRequestSerializer):
     """A request with its case, requester, responses, internal notes and status history."""
 
     description = serializers.CharField(read_only=True)
-    routing_reason = serializers.CharField(read_only=True)
+    routing_reason = serializers.CharField(
+        source="display_routing_reason",
+        read_only=True,
+        help_text="Why routing chose the office, in the language of the request "
+        "(Accept-Language; English where no translation exists).",
+    )
     duplicate_of = serializers.CharField(
         source="duplicate_of.reference", read_only=True, allow_null=True
     )

@@ -55,7 +55,7 @@ class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
     list_display_links = ("code",)
     list_filter = ("is_active", "action")
-    search_fields = ("code", "name", "explanation")
+    search_fields = ("code", "name", "explanation", "explanation_es")
     autocomplete_fields = ("office",)
     fieldsets = (
         (None, {"fields": ("code", "name", "position", "is_active")}),
@@ -74,7 +74,15 @@ class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 )
             },
         ),
-        ("Decision", {"fields": ("action", "office", "explanation")}),
+        (
+            "Decision",
+            {
+                "fields": ("action", "office", "explanation", "explanation_es"),
+                "description": "The explanation is the reason stored with each request, in "
+                "English and in Spanish. It may name facts: {prefix}, {office}, "
+                "{case_office}, {zip_code}, {zip_state}, {country}, {request_type}.",
+            },
+        ),
     )
 
 

@@ -35,6 +35,8 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         office_code=VAWA_UNIT,
         explanation="The case is protected by 8 U.S.C. 1367; the VAWA/T/U unit ({office}) "
         "handles it whatever else applies.",
+        explanation_es="El caso está protegido por 8 U.S.C. 1367; la unidad VAWA/T/U ({office}) "
+        "lo atiende, sean cuales sean los demás datos.",
     ),
     RuleSpec(
         code="overseas_referral",
@@ -44,6 +46,8 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         action=A.INTERNATIONAL_REFERRAL,
         explanation="The customer lives outside the U.S. ({country}); the international "
         "office {office} serves them. No service request is opened.",
+        explanation_es="El cliente vive fuera de EE. UU. ({country}); lo atiende la oficina "
+        "internacional {office}. No se abre ninguna solicitud de servicio.",
     ),
     RuleSpec(
         code="appointment_tier2",
@@ -53,6 +57,8 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         action=A.FIXED_OFFICE,
         office_code=TIER2_OFFICE,
         explanation="Appointment requests are reviewed by the contact center's Tier 2 ({office}).",
+        explanation_es="Las solicitudes de cita las revisa el Nivel 2 del centro de contacto "
+        "({office}).",
     ),
     RuleSpec(
         code="expedite_case_office",
@@ -62,6 +68,8 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         has_case_record=True,
         action=A.CASE_OFFICE,
         explanation="Expedite requests are decided by the office holding the case ({case_office}).",
+        explanation_es="Las solicitudes de trámite acelerado las decide la oficina que tiene el "
+        "caso ({case_office}).",
     ),
     RuleSpec(
         code="accommodation_field_office",
@@ -72,6 +80,8 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         action=A.ZIP_FIELD_OFFICE,
         explanation="Accommodation requests go to the field office for the customer's "
         "address: ZIP {zip_code} ({zip_state}) is served by {office}.",
+        explanation_es="Las solicitudes de acomodo van a la oficina local del domicilio del "
+        "cliente: el código postal {zip_code} ({zip_state}) lo atiende {office}.",
     ),
     # Reached only when the rule above names no office: military mail (APO/FPO/DPO), a ZIP
     # the postal data gives no position (offices.jurisdiction), or no field office at all.
@@ -86,6 +96,9 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         explanation="Military mail ZIP (APO/FPO/DPO) or ZIP without a known location: "
         "ZIP {zip_code} ({zip_state}) has no field office by address; the contact center's "
         "Tier 2 ({office}) serves the customer.",
+        explanation_es="Código postal militar (APO/FPO/DPO) o sin ubicación conocida: el "
+        "código postal {zip_code} ({zip_state}) no tiene oficina local por domicilio; lo "
+        "atiende el Nivel 2 del centro de contacto ({office}).",
     ),
     RuleSpec(
         code="case_office",
@@ -94,6 +107,7 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         has_case_record=True,
         action=A.CASE_OFFICE,
         explanation="The case record places the file at {case_office}.",
+        explanation_es="Según el registro del caso, el expediente está en {case_office}.",
     ),
     RuleSpec(
         code="prefix_ioe_no_case",
@@ -104,6 +118,8 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         office_code=TIER2_OFFICE,
         explanation="IOE receipts are held by the office processing the case and no case "
         "record names it; Tier 2 ({office}) triages it.",
+        explanation_es="Los recibos IOE los tiene la oficina que tramita el caso y ningún "
+        "registro del caso la indica; el Nivel 2 ({office}) lo clasifica.",
     ),
     *(
         RuleSpec(
@@ -114,6 +130,8 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
             action=A.FIXED_OFFICE,
             office_code=office,
             explanation="Receipt prefix {prefix} belongs to {office}; no case record.",
+            explanation_es="El prefijo de recibo {prefix} corresponde a {office}; no hay "
+            "registro del caso.",
         )
         for index, (prefix, office) in enumerate(PREFIX_OFFICES.items())
     ),
@@ -125,6 +143,8 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         action=A.FIXED_OFFICE,
         office_code=TIER2_OFFICE,
         explanation="Receipt prefix {prefix} names no service center; Tier 2 triages it.",
+        explanation_es="El prefijo de recibo {prefix} no corresponde a ningún centro de "
+        "servicio; el Nivel 2 lo clasifica.",
     ),
     RuleSpec(
         code="no_receipt_number",
@@ -133,6 +153,7 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         action=A.FIXED_OFFICE,
         office_code=TIER2_OFFICE,
         explanation="No receipt number; Tier 2 triages it.",
+        explanation_es="Sin número de recibo; el Nivel 2 lo clasifica.",
     ),
 )
 
@@ -284,6 +305,7 @@ def load_default_rules() -> int:
                 "action": spec.action,
                 "office": offices.get(spec.office_code),
                 "explanation": spec.explanation,
+                "explanation_es": spec.explanation_es,
             },
         )
         created += was_created

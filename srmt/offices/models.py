@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from srmt.core.snapshots import snapshot
 from srmt.offices.choices import OfficeKind, RoutingAction, TriState
+from srmt.offices.routing import PLACEHOLDERS
 
 
 def validate_time_zone(value: str) -> None:
@@ -95,13 +97,33 @@ def validate_code_list(value: str) -> None:
             )
 
 
+def validate_explanation(value: str) -> None:
+    """Placeholders an explanation may use: the routing facts (offices.routing.PLACEHOLDERS)."""
+    try:
+        names = [name for _text, name, _spec, _conv in string.Formatter().parse(value) if name]
+    except ValueError:
+        raise ValidationError(
+            _("Write a placeholder as {office}; write a brace itself as {{ or }}.")
+        ) from None
+    unknown = sorted(set(names) - set(PLACEHOLDERS))
+    if unknown:
+        raise ValidationError(
+            _("%(names)s: not a routing fact. Use %(allowed)s."),
+            params={
+                "names": ", ".join(f"{{{n}}}" for n in unknown),
+                "allowed": ", ".join(f"{{{p}}}" for p in PLACEHOLDERS),
+            },
+        )
+
+
 class RoutingRule(models.Model):
     """One ordered routing rule: criteria on the request's facts, and where it goes.
 
     offices.routing.route() evaluates the active rules in `position` order and the first
-    that matches decides. Blank lists and "any" match everything. `explanation` is the
-    reason stored with the request; it may name facts: {prefix}, {office}, {case_office},
-    {zip_code}, {zip_state}, {country}, {request_type}.
+    that matches decides. Blank lists and "any" match everything. `explanation` (English)
+    and `explanation_es` (Spanish) are the reason stored with the request in each language
+    (ADR 0015); both may name facts: {prefix}, {office}, {case_office}, {zip_code},
+    {zip_state}, {country}, {request_type}. A blank Spanish explanation shows the English one.
     """
 
     code = models.SlugField(max_length=48, unique=True)
@@ -136,7 +158,18 @@ class RoutingRule(models.Model):
         related_name="+",
         help_text="For the action route to a fixed office.",
     )
-    explanation = models.CharField(max_length=240)
+    explanation = models.CharField(
+        "explanation (English)", max_length=240, validators=[validate_explanation]
+    )
+    explanation_es = models.CharField(
+        "explanation (Spanish)",
+        max_length=240,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_explanation],
+        help_text="Same placeholders as the English one. Blank: Spanish pages show the English.",
+    )
 
     class Meta:
         ordering = ["position", "code"]

@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
 from srmt.offices.choices import RoutingAction, TriState
 from srmt.offices.constants import TIER2_OFFICE
 
@@ -45,7 +48,7 @@ class RuleSpec:
 
     code: str
     action: str
-    explanation: str
+    explanation: str  # English; the Spanish one below, with the same placeholders
     position: int = 0
     name: str = ""
     office_code: str = ""
@@ -59,6 +62,7 @@ class RuleSpec:
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None
     pk: int | None = None
+    explanation_es: str = ""
 
     def applies_on(self, day: dt.date | None) -> bool:
         if day is None:
@@ -71,13 +75,48 @@ class RuleSpec:
 class RoutingDecision:
     office_code: str
     rule: str
-    reason: str
+    reason: str  # English
     facts_used: dict[str, Any] = field(default_factory=dict)
     is_referral: bool = False
     rule_id: int | None = None
+    reason_es: str = ""  # Spanish; blank when the rule has no Spanish explanation
+
+    def reason_in(self, language: str) -> str:
+        """The reason in `language` (English when there is no Spanish text)."""
+        return localized_reason(self.reason, self.reason_es, language)
 
 
 NO_RULE = "no_rule_matched"
+NO_RULE_REASON = gettext_noop("No routing rule matched; Tier 2 triages it.")
+REASON_MAX = 300
+# What an explanation may name; filled from the routing facts (fill_explanation).
+PLACEHOLDERS = (
+    "prefix",
+    "office",
+    "case_office",
+    "zip_code",
+    "zip_state",
+    "country",
+    "request_type",
+)
+
+
+def localized_reason(english: str, spanish: str, language: str | None) -> str:
+    """`spanish` for a Spanish reader when there is one, else `english`."""
+    if spanish and (language or "").split("-")[0].lower() == "es":
+        return spanish
+    return english
+
+
+def fill_explanation(template: str, values: dict[str, str]) -> str:
+    """An explanation with the facts filled in: one mechanism for every language.
+    An unknown placeholder or a stray brace (an administrator's typo) leaves it as written."""
+    try:
+        text = template.format_map(values)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        text = template
+    return text[:REASON_MAX]
+
 
 # criterion name on RuleSpec -> the fact it tests
 _FLAG_FACTS = {
@@ -108,8 +147,10 @@ def route(
         office_code = _target(rule, facts)
         if office_code:
             return _decision(rule, facts, office_code)
+    with translation.override("es"):
+        reason_es = translation.gettext(NO_RULE_REASON)
     return RoutingDecision(
-        TIER2_OFFICE, NO_RULE, "No routing rule matched; Tier 2 triages it.", _used(None, facts)
+        TIER2_OFFICE, NO_RULE, NO_RULE_REASON, _used(None, facts), reason_es=reason_es
     )
 
 
@@ -167,15 +208,12 @@ def _decision(rule: RuleSpec, facts: RoutingFacts, office_code: str) -> RoutingD
         "country": facts.country,
         "request_type": facts.request_type,
     }
-    try:
-        reason = rule.explanation.format_map(values)
-    except (KeyError, IndexError, ValueError):  # an administrator's typo in a placeholder
-        reason = rule.explanation
     return RoutingDecision(
         office_code=office_code,
         rule=rule.code,
-        reason=reason[:300],
+        reason=fill_explanation(rule.explanation, values),
         facts_used=_used(rule, facts),
         is_referral=rule.action == RoutingAction.INTERNATIONAL_REFERRAL,
         rule_id=rule.pk,
+        reason_es=fill_explanation(rule.explanation_es, values) if rule.explanation_es else "",
     )

@@ -25,6 +25,7 @@ def rule_spec(rule: RoutingRule) -> RuleSpec:
         position=rule.position,
         action=rule.action,
         explanation=rule.explanation,
+        explanation_es=rule.explanation_es,
         office_code=rule.office.code if rule.office_id else "",
         receipt_prefixes=tuple(p.upper() for p in _codes(rule.receipt_prefixes)),
         request_types=_codes(rule.request_types),

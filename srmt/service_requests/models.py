@@ -17,6 +17,7 @@ from srmt.core.models import TimeStampedModel
 from srmt.core.references import new_reference
 from srmt.core.snapshots import snapshot
 from srmt.notifications.choices import DeliveryChannel
+from srmt.service_requests import reasons
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
 from srmt.service_requests.lifecycle import OPEN_STATUSES
 from srmt.sla.choices import DeadlineState
@@ -136,7 +137,10 @@ class ServiceRequest(TimeStampedModel):
     office = models.ForeignKey(
         "offices.Office", on_delete=models.PROTECT, related_name="service_requests"
     )
+    # Why routing chose the office, in English and in Spanish (the rule's explanations,
+    # filled when routed; blank Spanish: show the English). ADR 0015; reasons.routing_reason.
     routing_reason = models.CharField(max_length=300, blank=True)
+    routing_reason_es = models.CharField(max_length=300, blank=True, default="", db_default="")
     # Routing and transfers (offices.routing, service_requests.transfers, .redirects).
     routing_rule = models.ForeignKey(
         "offices.RoutingRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -251,9 +255,19 @@ class ServiceRequest(TimeStampedModel):
     def etag(self) -> str:
         return f'"{self.reference}.{self.version}"'
 
+    @property
+    def display_routing_reason(self) -> str:
+        """The routing reason in the active language (reasons.routing_reason)."""
+        return reasons.routing_reason(self)
+
 
 class StatusChange(models.Model):
-    """One move in a request's lifecycle: who, when, from, to and why."""
+    """One move in a request's lifecycle: who, when, from, to and why.
+
+    A reason the system wrote has a `reason_code` and `reason_params` and is shown in the
+    reader's language (reasons.status_change_reason); `reason` holds its English text. A
+    reason a person typed has no code and is shown as typed. ADR 0015.
+    """
 
     service_request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="status_changes"
@@ -264,6 +278,10 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(max_length=1000, blank=True)
+    reason_code = models.CharField(max_length=32, blank=True, default="", db_default="")
+    reason_params = models.JSONField(
+        default=dict, blank=True, db_default=Value({}, models.JSONField())
+    )
     from_office = models.ForeignKey(
         "offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -277,6 +295,11 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_request_id}: {self.from_status or '-'} -> {self.to_status}"
+
+    @property
+    def display_reason(self) -> str:
+        """The reason in the active language (reasons.status_change_reason)."""
+        return reasons.status_change_reason(self)
 
 
 class Response(TimeStampedModel):

@@ -82,6 +82,7 @@ def refer_customer(
         office=office,
         routing_rule_id=routed.decision.rule_id,
         reason=routed.decision.reason,
+        reason_es=routed.decision.reason_es,
         contact_details=contact_details(office),
         actor=actor,
         created_at=timezone.now(),

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from srmt.accounts.models import User
 from srmt.audit import services as audit
 from srmt.core.references import normalize_reference
-from srmt.service_requests import policies, services
+from srmt.service_requests import policies, reasons, services
 from srmt.service_requests.choices import Status
 from srmt.service_requests.errors import InvalidRepeat, PossibleRepeat
 from srmt.service_requests.lifecycle import OPEN_STATUSES
@@ -156,7 +156,8 @@ def apply_plan(sr: ServiceRequest, plan: RepeatPlan, *, actor: User) -> None:
             sr,
             Status.MERGED,
             actor=actor,
-            reason=_("Repeat contact merged into %(ref)s") % {"ref": plan.target.reference},
+            code=reasons.REPEAT_MERGED,
+            params={"ref": plan.target.reference},
         )
     audit.record(
         actor=actor,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 
 from srmt.core.references import new_reference
+from srmt.offices.routing import localized_reason
 
 
 class Referral(models.Model):
@@ -26,7 +28,8 @@ class Referral(models.Model):
     routing_rule = models.ForeignKey(
         "offices.RoutingRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(max_length=300)  # English
+    reason_es = models.CharField(max_length=300, blank=True, default="", db_default="")
     contact_details = models.TextField(max_length=2000)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -38,3 +41,8 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} -> {self.office_id}"
+
+    @property
+    def display_reason(self) -> str:
+        """The reason in the active language (English when there is no Spanish text)."""
+        return localized_reason(self.reason, self.reason_es, get_language())

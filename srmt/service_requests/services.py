@@ -24,7 +24,7 @@ from srmt.core.references import new_reference
 from srmt.notifications import services as notifications
 from srmt.notifications.choices import DeliveryChannel
 from srmt.offices.models import Office, offices_by_code
-from srmt.service_requests import clocks, lifecycle, policies, routing_facts
+from srmt.service_requests import clocks, lifecycle, policies, reasons, routing_facts
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
 from srmt.service_requests.errors import (
     IdempotencyKeyReused,
@@ -194,6 +194,7 @@ def _create_request(data: Submission, *, actor: User, reference: str) -> Service
         status=Status.RECEIVED,
         office=office,
         routing_reason=decision.reason[:300],
+        routing_reason_es=decision.reason_es[:300],
         routing_rule_id=decision.rule_id,
         created_by=actor,
         created_at=now,
@@ -208,6 +209,8 @@ def _create_request(data: Submission, *, actor: User, reference: str) -> Service
         to_status=Status.RECEIVED,
         actor=actor,
         reason=decision.reason[:1000],
+        reason_code=reasons.ROUTED,
+        reason_params=reasons.routed_params(decision),
         to_office=office,
         created_at=now,
     )
@@ -302,13 +305,7 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
     now = timezone.now()
     if sr.first_responded_at is None:
         sr.first_responded_at = now
-    _move(
-        sr,
-        target,
-        actor=actor,
-        reason=_("%(kind)s sent") % {"kind": ResponseKind(kind).label},
-        at=now,
-    )
+    _move(sr, target, actor=actor, code=reasons.RESPONSE_SENT, params={"kind": kind}, at=now)
     audit.record(
         actor=actor,
         action="service_request.responded",
@@ -466,7 +463,8 @@ def assign_request(sr: ServiceRequest, *, actor: User, assignee: User | None) ->
             sr,
             Status.ASSIGNED,
             actor=actor,
-            reason=_("Assigned to %(user)s") % {"user": assignee.get_username()},
+            code=reasons.ASSIGNED,
+            params={"user": assignee.get_username()},
         )
     else:
         _bump(sr)
@@ -556,13 +554,22 @@ def _move(
     to: str,
     *,
     actor: User,
-    reason: str,
+    reason: str = "",
+    code: str = "",
+    params: dict[str, Any] | None = None,
     from_office: Office | None = None,
     at: dt.datetime | None = None,
 ) -> None:
-    """Apply a lifecycle move and write its StatusChange row."""
+    """Apply a lifecycle move and write its StatusChange row.
+
+    `reason` is what a person typed; a reason the system gives is a `code` from
+    service_requests.reasons with its `params`, stored with its English text (ADR 0015).
+    """
     lifecycle.require(sr.status, to)
     at = at or timezone.now()
+    params = params or {}
+    if code:
+        reason = reasons.english(code, params)
     sr.status_before_move = sr.status  # type: ignore[attr-defined]
     StatusChange.objects.create(
         service_request=sr,
@@ -570,6 +577,8 @@ def _move(
         to_status=to,
         actor=actor,
         reason=reason[:1000],
+        reason_code=code,
+        reason_params=params,
         from_office=from_office or sr.office,
         to_office=sr.office,
         created_at=at,

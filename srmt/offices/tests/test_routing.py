@@ -143,6 +143,8 @@ def test_the_decision_says_which_facts_decided() -> None:
         },
         is_referral=False,
         rule_id=None,
+        reason_es="Las solicitudes de acomodo van a la oficina local del domicilio del cliente: "
+        "el código postal 05478 (VT) lo atiende STA.",
     )
 
 
