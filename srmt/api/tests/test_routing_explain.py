@@ -56,6 +56,24 @@ def test_explain_shows_the_case_office_and_its_reason(tier2: Any) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("en", "The case record places the file at CSC."),
+        ("es", "Según el registro del caso, el expediente está en CSC."),
+    ],
+)
+def test_explain_gives_the_reason_in_the_readers_language(
+    tier2: Any, language: str, reason: str
+) -> None:
+    client, _user = tier2
+    make_case("EAC2190054321", office="CSC")
+    body = client.get(
+        URL, {"receipt_number": "EAC2190054321"}, HTTP_ACCEPT_LANGUAGE=language
+    ).json()
+    assert (body["rule"], body["reason"]) == ("case_office", reason)
+
+
 # 8 U.S.C. 1367: to staff without clearance a protected case does not exist, so explaining
 # its receipt number must give exactly the answer for a receipt number without a case record.
 RECEIPT = "EAC2190055555"

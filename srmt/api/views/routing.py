@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -14,6 +15,7 @@ from srmt.api.schema import REFERENCE, problems
 from srmt.api.serializers import ServiceRequestDetailSerializer
 from srmt.api.views.base import ApiView
 from srmt.offices.models import Office, offices_by_code
+from srmt.offices.routing import localized_reason
 from srmt.service_requests import policies, queries, redirects, routing_facts
 from srmt.service_requests.errors import UnknownRequestType
 from srmt.service_requests.models import active_request_types
@@ -84,7 +86,7 @@ def referral_body(referral: Referral) -> dict[str, object]:
                 "reference": referral.reference,
                 "office": office_ref(referral.office),
                 "country": referral.country,
-                "reason": referral.reason,
+                "reason": localized_reason(referral.reason, referral.reason_es, get_language()),
                 "contact_details": referral.contact_details,
                 "created_at": referral.created_at,
             }
@@ -107,7 +109,7 @@ def explanation(routed: routing_facts.RoutedSubmission) -> dict[str, object]:
     return {
         "office": office_ref(office),
         "rule": decision.rule,
-        "reason": decision.reason,
+        "reason": decision.reason_in(get_language()),
         "facts": decision.facts_used,
         "referral": referral,
     }

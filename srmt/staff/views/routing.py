@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -60,7 +61,7 @@ def intake_preview(form: IntakeForm, *, user: User | None = None) -> RoutingPrev
     return RoutingPreview(
         office=office,
         rule=decision.rule,
-        reason=decision.reason,
+        reason=decision.reason_in(get_language()),
         is_referral=decision.is_referral,
         contact_details=contact_details(office) if decision.is_referral else "",
     )
