@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 
 from srmt.accounts.choices import Role
@@ -25,6 +25,7 @@ from srmt.offices.models import Office
 from srmt.service_requests import policies
 from srmt.service_requests.choices import Status
 from srmt.service_requests.models import (
+    Escalation,
     InternalNote,
     Response,
     ServiceRequest,
@@ -94,8 +95,14 @@ def _yes_no_filters(
 def queue_requests(
     user: User, office: Office, filters: QueueFilters, *, now: dt.datetime
 ) -> ServiceRequestQuerySet:
-    """The office's requests that `user` may see, filtered and sorted for the queue page."""
-    qs = policies.visible_requests(user).filter(office=office).for_lists()
+    """The office's requests that `user` may see, filtered and sorted for the queue page.
+
+    With "escalated only" the queue also lists the requests escalated to this office but
+    held by another (the headquarters unit holds none: its queue is made of these)."""
+    here = Q(office=office)
+    if filters.escalated_only:
+        here |= Q(Exists(Escalation.objects.filter(service_request=OuterRef("pk"), office=office)))
+    qs = policies.visible_requests(user).filter(here).for_lists()
     if filters.status == OPEN:
         qs = qs.open()
     elif filters.status != ALL:

@@ -250,3 +250,59 @@ def test_the_staff_queue_tags_escalated_requests_and_filters_on_them(reference: 
     }
     assert [sr.reference for sr, *_flags in escalated.context["rows"]] == [late.reference]
     assert escalated.content.decode().count("Escalated (1)") == 1
+
+
+def test_the_headquarters_queue_lists_the_requests_escalated_to_it(reference: None) -> None:
+    from django.test import Client
+
+    # given one request escalated to both rungs, held at ESC, and a national supervisor
+    supervisor = make_user("sup_hq", role=Role.SUPERVISOR, offices=["HQ-SCOPS"])
+    late = _request()
+    make_service_request()
+    run_sweep(at=RECEIVED + 36 * DAY)
+    client = Client()
+    client.force_login(supervisor)
+    # when
+    everything = client.get("/queues/HQ-SCOPS/")
+    escalated = client.get("/queues/HQ-SCOPS/?escalated=on")
+    esc_escalated = client.get("/queues/ESC/?escalated=on")
+    # then HQ holds nothing, but its escalated view lists the request, saying who holds it
+    assert list(everything.context["rows"]) == []
+    assert [sr.reference for sr, *_flags in escalated.context["rows"]] == [late.reference]
+    assert escalated.content.decode().count("Held by ESC") == 1
+    assert [sr.reference for sr, *_flags in esc_escalated.context["rows"]] == [late.reference]
+    assert esc_escalated.content.decode().count("Held by") == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "caption", "rungs"),
+    [
+        ("en", "Escalations", "No answer within the escalation period: escalated 2 times.",
+         ["The office holding the case", "The headquarters unit (HQ-SCOPS)"]),
+        ("es", "Escalamientos", "Sin respuesta dentro del plazo de escalamiento: escalada 2 "
+         "veces.", ["La oficina que tiene el caso", "La unidad de la sede central (HQ-SCOPS)"]),
+    ],
+)  # fmt: skip
+def test_the_detail_page_lists_the_escalations(
+    reference: None, language: str, heading: str, caption: str, rungs: list[str]
+) -> None:
+    from django.test import Client
+
+    # given a request escalated to both rungs
+    staff = make_user("olga", role=Role.OFFICE_STAFF, offices=["ESC"])
+    late = _request()
+    fresh = make_service_request()
+    run_sweep(at=RECEIVED + 36 * DAY)
+    client = Client(headers={"accept-language": language})
+    client.force_login(staff)
+    # when
+    page = client.get(f"/requests/{late.reference}/")
+    fresh_page = client.get(f"/requests/{fresh.reference}/")
+    # then
+    html = page.content.decode()
+    assert [e.level for e in page.context["escalations"]] == [1, 2]
+    assert f'<h2 id="escalations-heading">{heading}</h2>' in html
+    assert caption in html
+    assert all(f"<td>{rung}</td>" in html for rung in rungs)
+    assert fresh_page.context["escalations"] == []
+    assert 'id="escalations-heading"' not in fresh_page.content.decode()

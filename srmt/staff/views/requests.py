@@ -61,6 +61,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     user, sr, actions = _load(request, reference)
     services.record_view(sr, actor=user)
     now = timezone.now()
+    clock = sr.paused_at or now  # a paused request's clocks stopped at paused_at
     context = {
         "sr": sr,
         "actions": actions,
@@ -68,7 +69,11 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "at_risk": sr.is_at_risk(now),
         "first_response_overdue": sr.is_open
         and sr.first_responded_at is None
-        and sr.first_response_due_at < now,
+        and sr.first_response_due_at < clock,
+        # The escalation rows, read only for a request that reached a rung (annotated level).
+        "escalations": list(sr.escalations.select_related("step", "office").order_by("level"))
+        if sr.escalation_level
+        else [],
         "timeline": selectors.timeline(sr),
         "audit_events": selectors.audit_events(sr),
     }
