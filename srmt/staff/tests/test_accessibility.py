@@ -5,6 +5,7 @@ Drives Debian's headless Chromium through Playwright against the live server.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,6 +98,8 @@ EXPECTED_PAGES = [
     "intake step 1 with an error",
     "intake step 2",
     "intake step 2 with errors",
+    "detail with escalations",
+    "queue of requests escalated to headquarters",
     "statistics",
     "not found",
 ]
@@ -136,6 +139,19 @@ def _visit_intake_pages(auditor: Auditor, receipt_number: str, language: str) ->
     auditor.screenshot(f"intake-errors-{language}.png")
 
 
+def _escalate_everything_open() -> str:
+    """Sweep 40 days on, so that every open request climbs both rungs; one of them."""
+    from django.utils import timezone
+
+    from srmt.service_requests.escalations import load_default_ladder
+    from srmt.service_requests.models import Escalation
+    from srmt.service_requests.sweep import run_sweep
+
+    load_default_ladder()  # a transactional test's flush removed the migration's rows
+    run_sweep(at=timezone.now() + dt.timedelta(days=40))
+    return Escalation.objects.filter(level=2).order_by("pk").first().service_request.reference
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_every_page_has_no_axe_violations(live_server, reference, browser, language):
     # given a supervisor (who may do everything) and demo requests at ESC
@@ -154,6 +170,9 @@ def test_every_page_has_no_axe_violations(live_server, reference, browser, langu
     auditor.visit("/queues/ESC/?overdue=on&assigned=me&type=general_case_inquiry", "queue, none")
     _visit_request_pages(auditor, demo.worked.reference, language)
     _visit_intake_pages(auditor, demo.case.receipt_number, language)
+    escalated = _escalate_everything_open()
+    auditor.visit(f"/requests/{escalated}/", "detail with escalations")
+    auditor.visit("/queues/HQ-SCOPS/?escalated=on", "queue of requests escalated to headquarters")
     auditor.visit("/statistics/", "statistics")
     auditor.visit("/requests/SR-0000-0000/", "not found", status=404)
     context.close()
