@@ -167,34 +167,21 @@ class ScratchDatabase:
             "SRMT_TASKS_BACKEND": "database",
         }
 
-    def manage(self, *argv: str) -> str:
+    def _run(self, argv: list[str]) -> str:
         done = subprocess.run(
-            [str(BIN / "python"), "-m", "srmt", *argv],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=3600,
-            check=False,
+            argv, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=3600, check=False
         )
         if done.returncode:
-            raise RuntimeError(f"srmt {' '.join(argv)} failed:\n{done.stderr[-3000:]}")
+            raise RuntimeError(f"{' '.join(argv[1:])} failed:\n{done.stderr[-3000:]}")
         return done.stdout
+
+    def manage(self, *argv: str) -> str:
+        return self._run([str(BIN / "python"), "-m", "srmt", *argv])
 
     def run_here(self, *argv: str) -> Any:
         """Run this script's in-process part against the database; its JSON answer."""
-        done = subprocess.run(
-            [str(BIN / "python"), __file__, *argv],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=3600,
-            check=False,
-        )
-        if done.returncode:
-            raise RuntimeError(f"bench {' '.join(argv)} failed:\n{done.stderr[-3000:]}")
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        out = self._run([str(BIN / "python"), __file__, *argv])
+        return json.loads(out.strip().splitlines()[-1])
 
     def create(self) -> None:
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:

@@ -47,14 +47,7 @@ def can_view(user: User | AnonymousUser, sr: ServiceRequest) -> bool:
     is in hand: e.g. may the creator of a request on a 1367 case be shown it?"""
     if not user.is_authenticated or not user.is_active or not user.can(Capability.VIEW):
         return False
-    if sr.case_id is not None and sr.case.is_protected and not user.is_1367_cleared:
-        return False
-    scope = VIEW_SCOPE[Role(user.role)]
-    if scope == NATIONAL:
-        return True
-    if scope == OWN_OFFICES:
-        return sr.office_id in user.office_ids()
-    return False
+    return _reaches(user, sr, VIEW_SCOPE[Role(user.role)])
 
 
 def get_request_for_user(user: User | AnonymousUser, reference: str) -> ServiceRequest:
@@ -68,10 +61,14 @@ def get_request_for_user(user: User | AnonymousUser, reference: str) -> ServiceR
 def can_act(user: User, sr: ServiceRequest, capability: Capability) -> bool:
     if not user.can(capability):
         return False
-    # 8 U.S.C. 1367: whoever may not see a protected case may not act on it either.
+    return _reaches(user, sr, ACT_SCOPE[Role(user.role)])
+
+
+def _reaches(user: User, sr: ServiceRequest, scope: str) -> bool:
+    """`sr` lies within `scope` for `user`, and is not a 1367 case hidden from them."""
+    # 8 U.S.C. 1367: whoever is not cleared may neither see nor act on a protected case.
     if sr.case_id is not None and sr.case.is_protected and not user.is_1367_cleared:
         return False
-    scope = ACT_SCOPE[Role(user.role)]
     if scope == NATIONAL:
         return True
     if scope == OWN_OFFICES:
