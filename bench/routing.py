@@ -268,6 +268,23 @@ def bench_reads(at: dt.datetime, repeats: int = 20) -> dict[str, Any]:
     return results
 
 
+def _bare_copy(db: ScratchDatabase, at: dt.datetime) -> dict[str, Any]:
+    """The floor for the first sweep, in the same run: copy the same rows (open requests
+    received 15 days or more before `at`) into a new table without indexes, with no
+    ladder, no conflict check and no digest."""
+    cutoff = (at - dt.timedelta(days=15)).isoformat()
+    started = time.perf_counter()
+    rows = db.sql(
+        "CREATE TABLE bench_bare_copy AS SELECT id, office_id, now() AS at "
+        "FROM service_requests_servicerequest WHERE status NOT IN "
+        "('closed', 'redirected', 'withdrawn', 'merged', 'awaiting_customer') "
+        f"AND created_at + make_interval(secs => paused_seconds) <= '{cutoff}'"
+    )
+    seconds = time.perf_counter() - started
+    db.sql("DROP TABLE bench_bare_copy")
+    return {"rows": rows, "seconds": round(seconds, 2)}
+
+
 def bench_sweep(db: ScratchDatabase, requests: int, *, generate: bool) -> dict[str, Any]:
     results: dict[str, Any] = {"requests": requests}
     if generate:
@@ -297,6 +314,7 @@ def bench_sweep(db: ScratchDatabase, requests: int, *, generate: bool) -> dict[s
     results["first_sweep"] = _sweep(db, at.isoformat())
     results["second_sweep"] = _sweep(db, at.isoformat())
     results["escalation_rows"] = db.scalar("SELECT count(*) FROM service_requests_escalation")
+    results["baseline_bare_copy"] = _bare_copy(db, at)
     results["reads"] = db.run_here("--reads-at", at.isoformat())
     return results
 
