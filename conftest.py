@@ -21,6 +21,18 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware activates the request's language in the thread and nothing turns it
+    off, so a page fetched in Spanish would leave later tests in Spanish: every test starts
+    and ends in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_config_snapshots():
     """Each test's database is rolled back, so no process-wide snapshot may outlive it."""
     from srmt.core.snapshots import invalidate
