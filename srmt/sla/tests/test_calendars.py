@@ -126,47 +126,6 @@ def test_working_time_between(
 
 
 @pytest.mark.parametrize(
-    ("_case", "due", "paused", "resumed", "unit", "calendar", "expected"),
-    [
-        ("calendar days: pushed by the elapsed pause",
-         utc(2026, 11, 17, 15, 0), utc(2026, 11, 5, 15, 0), utc(2026, 11, 9, 15, 0), CAL, NY_CAL,
-         utc(2026, 11, 21, 15, 0)),
-        ("hours: pushed by the elapsed pause across DST end",
-         utc(2026, 11, 3, 15, 0), utc(2026, 10, 31, 15, 0), utc(2026, 11, 1, 15, 0), HOURS,
-         NY_CAL, utc(2026, 11, 4, 15, 0)),
-        ("business days: a weekend pause pushes nothing",
-         utc(2026, 11, 12, 15, 0), utc(2026, 11, 6, 22, 0), utc(2026, 11, 9, 13, 0), BIZ, NY_CAL,
-         utc(2026, 11, 12, 15, 0)),
-        ("business days: one working day paused is one working day later",
-         utc(2026, 11, 12, 15, 0), utc(2026, 11, 3, 15, 0), utc(2026, 11, 4, 15, 0), BIZ, NY_CAL,
-         utc(2026, 11, 13, 15, 0)),
-        ("business days: the push skips Thanksgiving",
-         utc(2026, 11, 25, 15, 0), utc(2026, 11, 3, 15, 0), utc(2026, 11, 4, 15, 0), BIZ, NY_CAL,
-         utc(2026, 11, 27, 15, 0)),
-        ("business hours: two working hours paused, across a closure",
-         utc(2026, 11, 13, 20, 0), utc(2026, 11, 10, 14, 0), utc(2026, 11, 10, 16, 0), BIZ_HOURS,
-         SNOW, utc(2026, 11, 18, 13, 30)),  # Fri 15:00 + 1.5 h, closed Mon-Tue, Wed 08:30
-        ("resumed before paused pushes nothing",
-         utc(2026, 11, 13, 20, 0), utc(2026, 11, 10, 16, 0), utc(2026, 11, 10, 14, 0), CAL,
-         NY_CAL, utc(2026, 11, 13, 20, 0)),
-    ],
-)  # fmt: skip
-def test_extend_for_pause(
-    _case: str,
-    due: dt.datetime,
-    paused: dt.datetime,
-    resumed: dt.datetime,
-    unit: TargetUnit,
-    calendar: CalendarSpec,
-    expected: dt.datetime,
-) -> None:
-    extended = extend_for_pause(
-        due, paused_at=paused, resumed_at=resumed, unit=unit, calendar=calendar
-    )
-    assert extended == expected
-
-
-@pytest.mark.parametrize(
     ("day", "calendar", "expected"),
     [
         (dt.date(2026, 11, 16), SNOW, False),
@@ -282,6 +241,27 @@ def test_working_time_between_skips_partial_closures(
 @pytest.mark.parametrize(
     ("_case", "due", "paused", "resumed", "unit", "calendar", "expected"),
     [
+        ("calendar days: pushed by the elapsed pause",
+         utc(2026, 11, 17, 15, 0), utc(2026, 11, 5, 15, 0), utc(2026, 11, 9, 15, 0), CAL, NY_CAL,
+         utc(2026, 11, 21, 15, 0)),
+        ("hours: pushed by the elapsed pause across DST end",
+         utc(2026, 11, 3, 15, 0), utc(2026, 10, 31, 15, 0), utc(2026, 11, 1, 15, 0), HOURS,
+         NY_CAL, utc(2026, 11, 4, 15, 0)),
+        ("business days: a weekend pause pushes nothing",
+         utc(2026, 11, 12, 15, 0), utc(2026, 11, 6, 22, 0), utc(2026, 11, 9, 13, 0), BIZ, NY_CAL,
+         utc(2026, 11, 12, 15, 0)),
+        ("business days: one working day paused is one working day later",
+         utc(2026, 11, 12, 15, 0), utc(2026, 11, 3, 15, 0), utc(2026, 11, 4, 15, 0), BIZ, NY_CAL,
+         utc(2026, 11, 13, 15, 0)),
+        ("business days: the push skips Thanksgiving",
+         utc(2026, 11, 25, 15, 0), utc(2026, 11, 3, 15, 0), utc(2026, 11, 4, 15, 0), BIZ, NY_CAL,
+         utc(2026, 11, 27, 15, 0)),
+        ("business hours: two working hours paused, across a closure",
+         utc(2026, 11, 13, 20, 0), utc(2026, 11, 10, 14, 0), utc(2026, 11, 10, 16, 0), BIZ_HOURS,
+         SNOW, utc(2026, 11, 18, 13, 30)),  # Fri 15:00 + 1.5 h, closed Mon-Tue, Wed 08:30
+        ("resumed before paused pushes nothing",
+         utc(2026, 11, 13, 20, 0), utc(2026, 11, 10, 16, 0), utc(2026, 11, 10, 14, 0), CAL,
+         NY_CAL, utc(2026, 11, 13, 20, 0)),
         ("business hours: the push skips the closed afternoon",
          utc(2026, 11, 18, 16, 0), utc(2026, 11, 17, 14, 0), utc(2026, 11, 17, 16, 0),
          BIZ_HOURS, NY_STORM, utc(2026, 11, 19, 14, 0)),  # Wed 11:00 + 2 h: Thu 09:00 EST
@@ -290,7 +270,7 @@ def test_working_time_between_skips_partial_closures(
          NY_STORM, utc(2026, 11, 20, 16, 0)),  # paused Wed 11:00-Thu 08:00: Fri 11:00 EST
     ],
 )  # fmt: skip
-def test_extend_for_pause_skips_partial_closures(
+def test_extend_for_pause(
     _case: str,
     due: dt.datetime,
     paused: dt.datetime,
