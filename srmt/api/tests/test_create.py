@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
+from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -18,6 +18,7 @@ from srmt.api.tests.conftest import client_for, row_counts, valid_submission
 from srmt.audit.models import AuditEvent
 from srmt.service_requests.models import ServiceRequest, StatusChange, SubmissionKey
 from srmt.testing.factories import make_user
+from srmt.testing.race import run_at_once
 
 URL = "/api/v1/service-requests/"
 
@@ -331,39 +332,22 @@ def test_concurrent_duplicates_create_exactly_one_request(reference):
     # given N clients sending the same key and body at the same moment
     user = make_user(role=Role.TIER2)
     threads_count = 6
-    barrier = threading.Barrier(threads_count)
-    results: list[tuple[int, str, str]] = []
-    failures: list[BaseException] = []
 
-    def submit() -> None:
-        try:
-            client = client_for(user)
-            barrier.wait(timeout=10)
-            response = client.post(
-                URL, valid_submission(), format="json", HTTP_IDEMPOTENCY_KEY="race-1"
-            )
-            results.append(
-                (
-                    response.status_code,
-                    response.json().get("reference", ""),
-                    response.get("Idempotent-Replayed", ""),
-                )
-            )
-        except BaseException as exc:  # report in the main thread
-            failures.append(exc)
-        finally:
-            connections.close_all()
+    def submit(client: Any) -> tuple[int, str, str]:
+        response = client.post(
+            URL, valid_submission(), format="json", HTTP_IDEMPOTENCY_KEY="race-1"
+        )
+        return (
+            response.status_code,
+            response.json().get("reference", ""),
+            response.get("Idempotent-Replayed", ""),
+        )
 
     # when
-    threads = [threading.Thread(target=submit) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_at_once(submit, times=threads_count, prepare=lambda: client_for(user))
     created = AuditEvent.objects.filter(action="service_request.created").count()
 
     # then exactly one request exists and every client got it
-    assert failures == []
     sr = ServiceRequest.objects.get()
     assert sorted(results) == sorted(
         [(201, sr.reference, "")] + [(201, sr.reference, "true")] * (threads_count - 1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import pytest
@@ -18,9 +17,10 @@ from srmt.service_requests.deadline_states import count_states
 from srmt.service_requests.escalations import load_default_ladder
 from srmt.service_requests.models import Escalation, ServiceRequest, SweepSchedule
 from srmt.service_requests.queries import filter_requests
-from srmt.service_requests.sweep import SweepReport, run_sweep
+from srmt.service_requests.sweep import run_sweep
 from srmt.service_requests.tasks import start_periodic_sweep, sweep_requests
 from srmt.testing.factories import make_service_request, make_user
+from srmt.testing.race import run_at_once
 from srmt.testing.rq import use_rq_backend
 
 pytestmark = pytest.mark.django_db
@@ -203,27 +203,9 @@ def test_two_sweeps_at_once_escalate_each_request_exactly_once(reference: None) 
     late = [_request(created=AT - 40 * DAY, due=AT - 25 * DAY) for _n in range(20)]
     for _n in range(30):
         _request(created=AT - 9 * DAY, due=AT + DAY)
-    barrier = threading.Barrier(2)
-    reports: list[SweepReport] = []
-    errors: list[BaseException] = []
-
-    def sweep() -> None:
-        try:
-            barrier.wait(timeout=10)
-            reports.append(run_sweep(at=AT))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
     # when two workers sweep at the same moment
-    threads = [threading.Thread(target=sweep) for _n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    reports = run_at_once(lambda _ready: run_sweep(at=AT))
     # then every request is escalated once per rung, by one of them, and both count the same
-    assert errors == []
     assert [(r.overdue, r.at_risk) for r in reports] == [(20, 30), (20, 30)]
     assert sorted(r.escalations.by_level[1] for r in reports) == [0, 20]
     assert sorted(r.escalations.by_level[2] for r in reports) == [0, 20]
