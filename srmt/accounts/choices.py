@@ -10,3 +10,5 @@ class Role(models.TextChoices):
     QA_REVIEWER = "qa_reviewer", _("QA reviewer")
     ANALYST = "analyst", _("Analyst")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # The agency's case systems (an integration account): writes case records, nothing else.
+    CASE_SYSTEM = "case_system", _("Case system integration")

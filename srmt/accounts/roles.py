@@ -53,6 +53,8 @@ CAPABILITIES: Final[dict[Role, frozenset[Capability]]] = {
     Role.QA_REVIEWER: frozenset({Capability.VIEW, Capability.AGGREGATES}),
     Role.ANALYST: frozenset({Capability.AGGREGATES}),
     Role.ADMINISTRATOR: _ALL,
+    # Writing case records also needs 1367 clearance (cases.services.require_case_writer).
+    Role.CASE_SYSTEM: frozenset({Capability.MANAGE_CASES}),
 }
 
 # Where a role may see requests, and where it may act on them (respond, transition, note).
@@ -64,6 +66,7 @@ VIEW_SCOPE: Final[dict[Role, str]] = {
     Role.QA_REVIEWER: NATIONAL,
     Role.ANALYST: NONE,
     Role.ADMINISTRATOR: NATIONAL,
+    Role.CASE_SYSTEM: NONE,
 }
 ACT_SCOPE: Final[dict[Role, str]] = {
     Role.TIER1: NATIONAL,  # notes only (see CAPABILITIES)
@@ -73,4 +76,5 @@ ACT_SCOPE: Final[dict[Role, str]] = {
     Role.QA_REVIEWER: NONE,
     Role.ANALYST: NONE,
     Role.ADMINISTRATOR: NATIONAL,
+    Role.CASE_SYSTEM: NONE,
 }

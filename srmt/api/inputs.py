@@ -162,7 +162,22 @@ class CaseInput(serializers.Serializer):
         max_length=200, required=False, allow_blank=True, default=""
     )
     status_updated_on = serializers.DateField(required=False, allow_null=True, default=None)
-    is_protected = serializers.BooleanField(required=False, default=False)
+    is_protected = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Whether the case is protected by 8 U.S.C. 1367 (VAWA, T and U cases): "
+        "only staff cleared for such cases may then see it or its requests, and they go to "
+        "the VAWA/T/U unit. Left out (or null): the case keeps its protection (a new case is "
+        "not protected). false on a protected case needs `protection_reason`.",
+    )
+    protection_reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why 8 U.S.C. 1367 protection is removed (required to remove it; audited).",
+    )
     parties = PartyInput(many=True, required=False, default=list)
 
     def case_data(self, receipt_number: str) -> CaseData:

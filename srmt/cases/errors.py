@@ -11,3 +11,15 @@ class UnknownOffice(DomainError):
 
 class InvalidPerson(DomainError):
     code = "invalid_person"
+
+
+class ClearanceRequired(DomainError):
+    """Writing case records needs 8 U.S.C. 1367 clearance, whatever the receipt number: the
+    case systems hold protected cases, and a refusal that depended on the case would tell."""
+
+    code = "clearance_required"
+    http_status = 403
+
+
+class ProtectionReasonRequired(DomainError):
+    code = "protection_reason_required"

@@ -30,7 +30,7 @@ from srmt.core.receipts import normalize_receipt_number
 from srmt.offices.models import FormType, Office
 
 REQUIRED_COLUMNS = ("receipt_number", "form_type", "office", "received_on")
-OPTIONAL_COLUMNS = ("status_text", "status_updated_on", "is_protected")
+OPTIONAL_COLUMNS = ("status_text", "status_updated_on", "is_protected", "protection_reason")
 # Each party role takes these columns, e.g. applicant_name, attorney_g28.
 PARTY_FIELDS = ("name", "email", "phone", "language", "external_id", "g28")
 PARTY_COLUMNS = tuple(f"{role}_{name}" for role in PartyRole.values for name in PARTY_FIELDS)
@@ -145,7 +145,8 @@ class _RowChecker:
             received_on=received_on or dt.date.min,
             status_text=status_text,
             status_updated_on=_date(row, "status_updated_on", required=False),
-            is_protected=_boolean(row, "is_protected"),
+            is_protected=_protection(row),
+            protection_reason=row.get("protection_reason"),
             parties=[p for role in PartyRole.values if (p := _party(row, role)) is not None],
         )
 
@@ -186,6 +187,13 @@ def _date(row: _Row, column: str, *, required: bool) -> dt.date | None:
         row.error(column, f"{value} is not a date as YYYY-MM-DD.")
         return None
     return day
+
+
+def _protection(row: _Row) -> bool | None:
+    """is_protected: blank keeps the case's protection as it is (never cleared by omission)."""
+    if not row.get("is_protected"):
+        return None
+    return _boolean(row, "is_protected")
 
 
 def _boolean(row: _Row, column: str) -> bool:

@@ -15,8 +15,11 @@ if TYPE_CHECKING:
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
-    def visible_to(self, user: User) -> CaseQuerySet:
-        """Hide 8 U.S.C. 1367 cases from staff without clearance."""
+    def known_to(self, user: User | None) -> CaseQuerySet:
+        """The cases whose existence `user` may know: all but 8 U.S.C. 1367 cases for staff
+        without clearance (to them a protected case does not exist). Reading a case's
+        details needs more: service_requests.policies.visible_cases (role and office scope).
+        """
         if getattr(user, "is_1367_cleared", False):
             return self
         return self.filter(is_protected=False)

@@ -7,24 +7,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from srmt.accounts.models import User
+from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
 from srmt.cases.choices import REPRESENTATIVE_ROLES, PartyRole
-from srmt.cases.errors import InvalidPerson, UnknownFormType, UnknownOffice
+from srmt.cases.errors import (
+    ClearanceRequired,
+    InvalidPerson,
+    ProtectionReasonRequired,
+    UnknownFormType,
+    UnknownOffice,
+)
 from srmt.cases.models import Case, CaseParty, Person
 from srmt.core.receipts import normalize_receipt_number
 from srmt.offices.models import FormType, Office
-
-CASE_FIELDS = (
-    "form_type_id",
-    "office_id",
-    "received_on",
-    "status_text",
-    "status_updated_on",
-    "is_protected",
-)
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,10 @@ class CaseData:
     received_on: dt.date
     status_text: str = ""
     status_updated_on: dt.date | None = None
-    is_protected: bool = False
+    # None keeps the case's protection as it is (a new case starts unprotected): protection
+    # is never cleared by omission, only by is_protected False with protection_reason.
+    is_protected: bool | None = None
+    protection_reason: str = ""
     parties: list[PartyData] = field(default_factory=list)
 
 
@@ -81,12 +83,32 @@ def _check_party(party: PartyData) -> None:
         )
 
 
+def require_case_writer(actor: User | None) -> None:
+    """Only the case systems write case records: the system itself (imports, actor None) or
+    a user with the manage-cases capability and 8 U.S.C. 1367 clearance (ADR 16). The refusal
+    is the same for every receipt number, so it tells nothing about any case."""
+    if actor is None:
+        return
+    if not actor.can(Capability.MANAGE_CASES):
+        raise ClearanceRequired(_("Your role does not allow you to write case records."))
+    if not actor.is_1367_cleared:
+        raise ClearanceRequired(
+            _(
+                "Writing case records needs clearance for 8 U.S.C. 1367 cases, because the "
+                "case systems hold them. Ask an administrator to clear this account."
+            )
+        )
+
+
 @transaction.atomic
 def upsert_case(data: CaseData, *, actor: User | None) -> tuple[Case, bool]:
     """Create or update the case with this receipt number; returns (case, created).
 
-    Parties given replace the case's parties; none given leaves them as they are.
+    Parties given replace the case's parties; none given leaves them as they are. A person
+    is never shared across the 8 U.S.C. 1367 boundary: people on a protected case are matched
+    only with people on protected cases, and the other way round.
     """
+    require_case_writer(actor)
     receipt_number = normalize_receipt_number(data.receipt_number)
     values: dict[str, Any] = {
         "form_type_id": resolve_form_type(data.form_type).pk,
@@ -94,12 +116,12 @@ def upsert_case(data: CaseData, *, actor: User | None) -> tuple[Case, bool]:
         "received_on": data.received_on,
         "status_text": data.status_text,
         "status_updated_on": data.status_updated_on,
-        "is_protected": data.is_protected,
     }
     for party in data.parties:
         _check_party(party)
     case = Case.objects.select_for_update().filter(receipt_number=receipt_number).first()
     created = case is None
+    values["is_protected"] = _protection(case, data)
     if case is None:
         case = Case.objects.create(receipt_number=receipt_number, **values)
         changes = {k: _jsonable(v) for k, v in values.items()}
@@ -115,15 +137,49 @@ def upsert_case(data: CaseData, *, actor: User | None) -> tuple[Case, bool]:
             case.save(update_fields=[*changes.keys(), "updated_at"])
     if data.parties and _party_signature(data.parties) != _current_signature(case):
         changes["parties"] = _replace_parties(case, data.parties)
+    elif changes.get("is_protected") == [False, True]:
+        _separate_people(case)  # the people already on it cross the new boundary
     if created or changes:
+        _audit_write(case, created=created, changes=changes, data=data, actor=actor)
+    return case, created
+
+
+def _protection(case: Case | None, data: CaseData) -> bool:
+    """The case's protection after this write; clearing it needs a reason."""
+    current = bool(case and case.is_protected)
+    if data.is_protected is None:
+        return current
+    if current and not data.is_protected and not data.protection_reason.strip():
+        raise ProtectionReasonRequired(
+            _(
+                "Give the reason (protection_reason) for removing 8 U.S.C. 1367 protection "
+                "from this case."
+            ),
+            field="protection_reason",
+        )
+    return data.is_protected
+
+
+def _audit_write(
+    case: Case, *, created: bool, changes: dict[str, Any], data: CaseData, actor: User | None
+) -> None:
+    if changes.get("is_protected") == [True, False]:
+        changes["protection_reason"] = data.protection_reason.strip()
+    audit.record(
+        actor=actor,
+        action="case.created" if created else "case.updated",
+        object_type="case",
+        object_id=case.receipt_number,
+        changes=changes,
+    )
+    if changes.get("is_protected") == [True, False]:
         audit.record(
             actor=actor,
-            action="case.created" if created else "case.updated",
+            action="case.protection_removed",
             object_type="case",
-            object_id=receipt_number,
-            changes=changes,
+            object_id=case.receipt_number,
+            changes={"reason": data.protection_reason.strip()},
         )
-    return case, created
 
 
 PartySignature = frozenset[tuple[str, str, str, str, str, bool, str]]
@@ -164,7 +220,7 @@ def _replace_parties(case: Case, parties: list[PartyData]) -> list[str]:
     CaseParty.objects.filter(case=case).delete()
     roles = []
     for party in parties:
-        person = _find_or_create_person(party)
+        person = _find_or_create_person(party, protected=case.is_protected)
         CaseParty.objects.get_or_create(
             case=case,
             person=person,
@@ -175,9 +231,19 @@ def _replace_parties(case: Case, parties: list[PartyData]) -> list[str]:
     return roles
 
 
-def _find_or_create_person(party: PartyData) -> Person:
+def _on_the_other_side(protected: bool) -> Exists:
+    """People on a case on the other side of the 1367 boundary from `protected`."""
+    return Exists(CaseParty.objects.filter(person=OuterRef("pk"), case__is_protected=not protected))
+
+
+def _find_or_create_person(party: PartyData, *, protected: bool) -> Person:
     if party.external_id:
-        person = Person.objects.filter(external_id=party.external_id).first()
+        person = (
+            Person.objects.filter(external_id=party.external_id)
+            .exclude(_on_the_other_side(protected))
+            .order_by("pk")
+            .first()
+        )
         if person is not None:
             return person
     return Person.objects.create(
@@ -187,6 +253,31 @@ def _find_or_create_person(party: PartyData) -> Person:
         language=party.language or "en",
         external_id=party.external_id,
     )
+
+
+def _separate_people(case: Case) -> None:
+    """A case just became protected: anyone on it who is also on an unprotected case gets a
+    record of their own for this case, so that nothing links the two (8 U.S.C. 1367)."""
+    shared = CaseParty.objects.filter(case=case).filter(
+        Exists(CaseParty.objects.filter(person=OuterRef("person"), case__is_protected=False))
+    )
+    copies: dict[int, Person] = {}
+    for role in shared.select_related("person"):
+        person = role.person
+        if person.pk not in copies:
+            copies[person.pk] = Person.objects.create(
+                name=person.name,
+                email=person.email,
+                phone=person.phone,
+                sms_consent=person.sms_consent,
+                language=person.language,
+                time_zone=person.time_zone,
+                zip_code=person.zip_code,
+                country=person.country,
+                external_id=person.external_id,
+            )
+        role.person = copies[person.pk]
+        role.save(update_fields=["person"])
 
 
 def _jsonable(value: Any) -> Any:

@@ -19,6 +19,7 @@ from srmt.cases.models import Case
 from srmt.core.receipts import normalize_receipt_number
 from srmt.offices import jurisdiction, rules
 from srmt.offices.routing import RoutingDecision, RoutingFacts, route
+from srmt.service_requests import policies
 
 if TYPE_CHECKING:
     from srmt.accounts.models import User
@@ -116,15 +117,6 @@ def route_submission(
     return RoutedSubmission(facts, route(facts, rules.active_rules() or None, on=day), case)
 
 
-def visible_case(user: User | None, receipt_number: str) -> Case | None:
-    """The case record of a normalized receipt number as `user` may know it: None when there
-    is none, and None for a 1367 case the user is not cleared for (8 U.S.C. 1367)."""
-    if not receipt_number:
-        return None
-    cases = Case.objects.visible_to(user).select_related("office")
-    return cases.filter(receipt_number=receipt_number).first()
-
-
 def route_as_seen_by(
     user: User | None,
     *,
@@ -150,5 +142,5 @@ def route_as_seen_by(
         country=country,
         zip_field=zip_field,
         country_field=country_field,
-        case=visible_case(user, receipt),
+        case=policies.known_case(user, receipt),
     )

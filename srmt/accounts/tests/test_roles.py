@@ -25,6 +25,7 @@ EXPECTED_CAPABILITIES = {
         "aggregates",
         "manage_cases",
     },
+    "case_system": {"manage_cases"},
 }
 EXPECTED_VIEW_SCOPE = {
     "tier1": "national",
@@ -34,6 +35,7 @@ EXPECTED_VIEW_SCOPE = {
     "qa_reviewer": "national",
     "analyst": "none",
     "administrator": "national",
+    "case_system": "none",
 }
 EXPECTED_ACT_SCOPE = {**EXPECTED_VIEW_SCOPE, "tier2": "own_offices", "qa_reviewer": "none"}
 

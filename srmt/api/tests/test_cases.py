@@ -13,6 +13,12 @@ from srmt.testing.factories import make_case
 URL = "/api/v1/cases/{}/"
 
 
+@pytest.fixture
+def case_system(make_client):
+    """The case systems' integration account: manage-cases and 1367 clearance (ADR 16)."""
+    return make_client(Role.CASE_SYSTEM, is_1367_cleared=True)
+
+
 def case_body(**overrides):
     body = {
         "form_type": "I-130",
@@ -35,8 +41,8 @@ def case_body(**overrides):
     return body
 
 
-def test_put_creates_then_updates_a_case(admin):
-    client, user = admin
+def test_put_creates_then_updates_a_case(case_system):
+    client, user = case_system
 
     created = client.put(URL.format("lin-219-012-3456"), case_body(), format="json")
     updated = client.put(
@@ -100,8 +106,8 @@ def test_put_needs_the_manage_cases_capability(make_client, role):
         ("LIN2190123456", case_body(parties=[{"name": "Ana", "role": "cousin"}]), "invalid_choice"),
     ],
 )
-def test_invalid_puts_are_400_and_change_nothing(admin, receipt, body, code):
-    client, _user = admin
+def test_invalid_puts_are_400_and_change_nothing(case_system, receipt, body, code):
+    client, _user = case_system
     before = row_counts()
 
     response = client.put(URL.format(receipt), body, format="json")
@@ -110,8 +116,8 @@ def test_invalid_puts_are_400_and_change_nothing(admin, receipt, body, code):
     assert row_counts() == before
 
 
-def test_party_errors_name_the_party(admin):
-    client, _user = admin
+def test_party_errors_name_the_party(case_system):
+    client, _user = case_system
 
     response = client.put(
         URL.format("LIN2190123456"),

@@ -10,7 +10,6 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.api.inputs import CaseInput
 from srmt.api.schema import RECEIPT_NUMBER, problems
@@ -20,6 +19,7 @@ from srmt.audit import services as audit
 from srmt.cases import services as cases
 from srmt.cases.models import Case, CaseParty, CaseQuerySet
 from srmt.core.receipts import normalize_receipt_number
+from srmt.service_requests import policies
 
 TAG = "cases"
 
@@ -30,35 +30,35 @@ def _cases(qs: CaseQuerySet) -> CaseQuerySet:
     )
 
 
-def _case_for(user: User, receipt_number: str) -> Case:
-    """The case if `user` may see it (1367 cases need clearance); otherwise 404."""
-    case = _cases(Case.objects.visible_to(user)).filter(receipt_number=receipt_number).first()
-    if case is None:
-        raise Http404(_("No case matches that receipt number."))
-    return case
-
-
 class CaseDetailView(ApiView):
     required_capabilities = {"GET": Capability.VIEW, "PUT": Capability.MANAGE_CASES}
 
     @extend_schema(
         tags=[TAG],
         summary="One case and the people on it",
-        description="Protected (8 U.S.C. 1367) cases are 404 without clearance. Audited.",
+        description="The scope of service requests applies: national roles read every case, "
+        "office roles the cases their offices hold or hold a request on. Protected "
+        "(8 U.S.C. 1367) cases need clearance on top. Any other case is 404, exactly as a "
+        "receipt number without a case record. Audited.",
         parameters=[RECEIPT_NUMBER],
         responses={200: CaseSerializer, **problems(400, 403, 404)},
     )
     def get(self, request: Request, receipt_number: str) -> Response:
         number = normalize_receipt_number(receipt_number)
-        case = _case_for(request.user, number)
+        case = _cases(policies.visible_cases(request.user)).filter(receipt_number=number).first()
+        if case is None:
+            raise Http404(_("No case matches that receipt number."))
         audit.record(actor=request.user, action="case.viewed", object_type="case", object_id=number)
         return Response(CaseSerializer(case).data)
 
     @extend_schema(
         tags=[TAG],
         summary="Create or update a case (case-system integration)",
-        description="Needs the manage-cases capability (administrators). Parties given "
-        "replace the case's parties; none given leaves them as they are.",
+        description="For the case systems' integration account: needs the manage-cases "
+        "capability and 8 U.S.C. 1367 clearance (403 `clearance_required` otherwise, for "
+        "every receipt number alike). Parties given replace the case's parties; none given "
+        "leaves them as they are. `is_protected` left out keeps the case's protection; "
+        "removing it needs `protection_reason`.",
         parameters=[RECEIPT_NUMBER],
         request=CaseInput,
         responses={

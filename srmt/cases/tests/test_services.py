@@ -51,7 +51,7 @@ def _parties(case: Case) -> list[tuple[str, str, bool]]:
 
 def test_a_new_case_is_created_and_audited() -> None:
     # given
-    actor = make_user("integration", role=Role.ADMINISTRATOR)
+    actor = make_user("integration", role=Role.CASE_SYSTEM, is_1367_cleared=True)
     # when
     case, created = upsert_case(DATA, actor=actor)
     # then
@@ -201,5 +201,171 @@ def test_protected_cases_are_visible_only_with_clearance() -> None:
     cleared = make_user("cleared", role=Role.TIER2, is_1367_cleared=True)
     uncleared = make_user("uncleared", role=Role.ADMINISTRATOR, is_superuser=True)
     # then
-    assert list(Case.objects.visible_to(cleared)) == [open_case, protected]
-    assert list(Case.objects.visible_to(uncleared)) == [open_case]
+    assert list(Case.objects.known_to(cleared)) == [open_case, protected]
+    assert list(Case.objects.known_to(uncleared)) == [open_case]
+
+
+# --- 8 U.S.C. 1367: who writes case records, and protection is never lost by omission ------
+
+
+def _cleared_case_system() -> object:
+    return make_user("case_system", role=Role.CASE_SYSTEM, is_1367_cleared=True)
+
+
+@pytest.mark.parametrize(
+    ("_case", "role", "cleared"),
+    [
+        ("uncleared administrator (superuser)", Role.ADMINISTRATOR, False),
+        ("uncleared case system", Role.CASE_SYSTEM, False),
+        ("cleared supervisor: no manage-cases", Role.SUPERVISOR, True),
+        ("cleared tier 2: no manage-cases", Role.TIER2, True),
+    ],
+)
+def test_only_cleared_case_writers_write_and_the_refusal_is_the_same_for_every_case(
+    _case: str, role: str, cleared: bool
+) -> None:
+    # given a protected case, an unprotected one and a receipt number with no record
+    make_case("EAC2190000001", is_protected=True)
+    make_case("EAC2190000002")
+    actor = make_user("writer", role=role, is_1367_cleared=cleared, is_superuser=True)
+    before = _state()
+    refusals = []
+    # when
+    for receipt in ("EAC2190000001", "EAC2190000002", "EAC2190000003"):
+        with pytest.raises(DomainError) as excinfo:
+            upsert_case(replace(DATA, receipt_number=receipt), actor=actor)  # type: ignore[arg-type]
+        refusals.append((excinfo.value.code, excinfo.value.http_status, excinfo.value.message))
+    # then
+    assert len(set(refusals)) == 1
+    assert refusals[0][:2] == ("clearance_required", 403)
+    assert _state() == before
+    assert list(Case.objects.values_list("receipt_number", "is_protected")) == [
+        ("EAC2190000001", True),
+        ("EAC2190000002", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("_case", "sent", "expected"),
+    [
+        ("left out keeps protection", None, True),
+        ("true keeps protection", True, True),
+    ],
+)
+def test_protection_is_never_cleared_by_omission(
+    _case: str, sent: bool | None, expected: bool
+) -> None:
+    upsert_case(replace(DATA, is_protected=True), actor=None)
+    case, _created = upsert_case(
+        replace(DATA, status_text="Case Was Approved", is_protected=sent),
+        actor=_cleared_case_system(),
+    )
+    case.refresh_from_db()
+    assert (case.is_protected, case.status_text) == (expected, "Case Was Approved")
+
+
+def test_a_new_case_left_without_protection_is_not_protected() -> None:
+    case, created = upsert_case(replace(DATA, is_protected=None), actor=None)
+    assert (created, case.is_protected) == (True, False)
+
+
+def test_removing_protection_needs_a_reason_and_nothing_changes_without_one() -> None:
+    upsert_case(replace(DATA, is_protected=True), actor=None)
+    before = _state()
+    with pytest.raises(DomainError) as excinfo:
+        upsert_case(
+            replace(DATA, is_protected=False, status_text="Changed"), actor=_cleared_case_system()
+        )
+    assert (excinfo.value.code, excinfo.value.field) == (
+        "protection_reason_required",
+        "protection_reason",
+    )
+    assert _state() == before
+    assert Case.objects.values_list("is_protected", "status_text").get() == (
+        True,
+        "Case Was Received",
+    )
+
+
+def test_removing_protection_with_a_reason_is_audited() -> None:
+    upsert_case(replace(DATA, is_protected=True), actor=None)
+    actor = _cleared_case_system()
+    case, _created = upsert_case(
+        replace(DATA, is_protected=False, protection_reason="Filed in error as a T visa case."),
+        actor=actor,
+    )
+    case.refresh_from_db()
+    assert case.is_protected is False
+    updated, removed = _case_events()[-2:]
+    assert (updated.action, updated.changes) == (
+        "case.updated",
+        {"is_protected": [True, False], "protection_reason": "Filed in error as a T visa case."},
+    )
+    assert (removed.action, removed.actor, removed.changes) == (
+        "case.protection_removed",
+        actor,
+        {"reason": "Filed in error as a T visa case."},
+    )
+
+
+SURVIVOR = PartyData(
+    name="Rosa Díaz", role="applicant", email="rosa@example.com", external_id="P-7"
+)
+
+
+@pytest.mark.parametrize("first_protected", [True, False])
+def test_people_are_never_matched_across_the_1367_boundary(first_protected: bool) -> None:
+    # given a person (by external id) on a case on one side of the boundary
+    first, _ = upsert_case(
+        replace(DATA, parties=[SURVIVOR], is_protected=first_protected), actor=None
+    )
+    # when a case on the other side names the same external id
+    second, _ = upsert_case(
+        replace(
+            DATA,
+            receipt_number="EAC2190099999",
+            parties=[SURVIVOR],
+            is_protected=not first_protected,
+        ),
+        actor=None,
+    )
+    # then each case has a person of its own
+    one = CaseParty.objects.get(case=first).person
+    other = CaseParty.objects.get(case=second).person
+    assert one.pk != other.pk
+    assert Person.objects.filter(external_id="P-7").count() == 2
+    assert set(CaseParty.objects.filter(person=one).values_list("case", flat=True)) == {first.pk}
+    # and a third case on the first side reuses the first side's person
+    third, _ = upsert_case(
+        replace(
+            DATA, receipt_number="EAC2190088888", parties=[SURVIVOR], is_protected=first_protected
+        ),
+        actor=None,
+    )
+    assert CaseParty.objects.get(case=third).person == one
+
+
+def test_a_case_protected_later_gets_its_own_people() -> None:
+    # given a person shared by two unprotected cases
+    first, _ = upsert_case(replace(DATA, parties=[SURVIVOR]), actor=None)
+    second, _ = upsert_case(
+        replace(DATA, receipt_number="EAC2190099999", parties=[SURVIVOR]), actor=None
+    )
+    shared = CaseParty.objects.get(case=first).person
+    # when the second case becomes protected (parties not sent again)
+    upsert_case(
+        replace(DATA, receipt_number="EAC2190099999", parties=[], is_protected=True),
+        actor=_cleared_case_system(),
+    )
+    # then the protected case's person is a separate record with the same details
+    moved = CaseParty.objects.get(case=second).person
+    assert moved.pk != shared.pk
+    assert (moved.name, moved.email, moved.external_id) == (
+        "Rosa Díaz",
+        "rosa@example.com",
+        "P-7",
+    )
+    assert CaseParty.objects.get(case=first).person == shared
+    assert list(CaseParty.objects.filter(person=shared).values_list("case", flat=True)) == [
+        first.pk
+    ]

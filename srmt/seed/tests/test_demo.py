@@ -37,7 +37,7 @@ def demo(settings):
 
 def test_demo_creates_users_cases_and_requests(demo):
     assert demo.created is True
-    assert (demo.users, demo.cases, demo.requests) == (8, DEMO_CASES + 8, DEMO_REQUESTS)
+    assert (demo.users, demo.cases, demo.requests) == (9, DEMO_CASES + 8, DEMO_REQUESTS)
     assert Case.objects.count() == DEMO_CASES + DEMO_PROTECTED_CASES
     assert ServiceRequest.objects.count() == DEMO_REQUESTS
     assert sum(demo.outcomes.values()) == DEMO_REQUESTS

@@ -79,6 +79,7 @@ EXPECTED: dict[str, dict[str, tuple[bool, bool, bool, bool]]] = {
         "update": (N, N, N, N),
     },
     Role.ANALYST: dict.fromkeys(ACTIONS, (N, N, N, N)),
+    Role.CASE_SYSTEM: dict.fromkeys(ACTIONS, (N, N, N, N)),
     Role.ADMINISTRATOR: {
         "view": (Y, Y, Y, N),
         "create": (Y, Y, Y, Y),

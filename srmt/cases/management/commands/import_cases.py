@@ -22,6 +22,7 @@ from srmt.cases.importing import (
     read_rows,
     validate_rows,
 )
+from srmt.cases.services import require_case_writer
 from srmt.core.errors import DomainError
 
 HELP = f"""Import case records from a CSV file (UTF-8, a BOM is fine), creating or updating
@@ -30,12 +31,16 @@ each case by its receipt number through the case service (every change is audite
 Required columns: {", ".join(REQUIRED_COLUMNS)}.
 Optional columns: {", ".join(OPTIONAL_COLUMNS)}.
   received_on, status_updated_on: dates as YYYY-MM-DD.
-  is_protected: true/false, yes/no or 1/0 (empty is false); marks 8 U.S.C. 1367 cases.
+  is_protected: true/false, yes/no or 1/0; marks 8 U.S.C. 1367 cases. Empty keeps the
+    case's protection as it is (a new case is not protected); false on a protected case
+    needs protection_reason (why protection is removed; audited).
 Optional party columns, ROLE_FIELD for ROLE in {", ".join(PartyRole.values)}
 and FIELD in {", ".join(PARTY_FIELDS)}, e.g. applicant_name, applicant_email,
 applicant_phone, applicant_language (en or es), attorney_g28 (true for a G-28 on file).
 A party is added when any of its columns is filled; its name is then required. Parties
 given replace the case's parties; a row without parties leaves them as they are.
+With --actor, that user must be allowed to write case records (the case-system role, or
+an administrator) and be cleared for 8 U.S.C. 1367 cases.
 
 Every row is checked first. If any row is bad, the command lists every problem (row
 number = line in the file, header is row 1; column; message), imports nothing and exits
@@ -96,4 +101,8 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"There is no user {username}.")
+        try:
+            require_case_writer(user)
+        except DomainError as exc:
+            raise CommandError(f"{username}: {exc.message} Nothing was imported.") from None
         return user
