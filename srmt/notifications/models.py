@@ -13,7 +13,8 @@ class Notification(TimeStampedModel):
     """One message to one recipient. Written in the sender's transaction, delivered after it.
 
     `related_reference` names what the message is about (a service request reference); the
-    notifications app does not import the apps that use it.
+    notifications app does not import the apps that use it. `is_confidential` marks a
+    message about an 8 U.S.C. 1367 case, which only cleared staff may read.
     """
 
     channel = models.CharField(max_length=16, choices=DeliveryChannel.choices)
@@ -31,6 +32,9 @@ class Notification(TimeStampedModel):
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     related_reference = models.CharField(max_length=32, blank=True, db_index=True)
+    # About a case protected by 8 U.S.C. 1367 (set by the sender, which knows the case): only
+    # staff cleared for such cases may read it, in the admin as anywhere else.
+    is_confidential = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

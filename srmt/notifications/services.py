@@ -28,9 +28,18 @@ RETRY_DELAYS = (
 
 
 def queue_message(
-    *, channel: str, to_address: str, subject: str, body: str, language: str, related_reference: str
+    *,
+    channel: str,
+    to_address: str,
+    subject: str,
+    body: str,
+    language: str,
+    related_reference: str,
+    is_confidential: bool = False,
 ) -> Notification:
-    """Write the message to the outbox; automated channels are sent after commit."""
+    """Write the message to the outbox; automated channels are sent after commit.
+
+    `is_confidential`: the message is about a case protected by 8 U.S.C. 1367."""
     automated = channel in AUTOMATED_CHANNELS and bool(to_address)
     notification = Notification.objects.create(
         channel=channel,
@@ -39,6 +48,7 @@ def queue_message(
         body=body,
         language=language,
         related_reference=related_reference,
+        is_confidential=is_confidential,
         status=DeliveryStatus.QUEUED if automated else DeliveryStatus.RECORDED,
         sent_at=None if automated else timezone.now(),
     )

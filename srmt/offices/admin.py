@@ -14,7 +14,7 @@ from srmt.offices.models import (
 
 @admin.register(Office)
 class OfficeAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "time_zone", "state", "is_active")
+    list_display = ("code", "name", "kind", "time_zone", "state", "is_active", "is_confidential")
     fields = (
         "code",
         "name",
@@ -29,6 +29,7 @@ class OfficeAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "latitude",
         "longitude",
         "is_active",
+        "is_confidential",
     )
     list_filter = ("kind", "is_active", "state")
     search_fields = ("code", "name", "city")

@@ -48,6 +48,17 @@ class Office(models.Model):
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    # 8 U.S.C. 1367: the unit that works VAWA, T and U cases. What it holds is confidential,
+    # so its figures are folded into its parent office for staff without clearance, and
+    # messages naming it or its requests go only to cleared staff.
+    is_confidential = models.BooleanField(
+        _("confidential unit (8 U.S.C. 1367)"),
+        default=False,
+        help_text=_(
+            "The unit works cases protected by 8 U.S.C. 1367. Its counts are shown only "
+            "inside its parent office, and messages about its requests go only to cleared staff."
+        ),
+    )
 
     objects = OfficeQuerySet.as_manager()
 
@@ -56,6 +67,11 @@ class Office(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=OfficeKind.values), name="office_kind_valid"
+            ),
+            # Folding a unit's figures into its parent needs a parent.
+            models.CheckConstraint(
+                condition=Q(is_confidential=False) | Q(parent__isnull=False),
+                name="office_confidential_unit_has_parent",
             ),
         ]
 

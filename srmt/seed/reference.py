@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 
 from srmt.audit import services as audit
+from srmt.offices.constants import CONFIDENTIAL_UNITS
 from srmt.offices.defaults import load_default_rules
 from srmt.offices.models import FormType, Office
 from srmt.seed.expedite_criteria import load_expedite_criteria
@@ -295,6 +296,7 @@ def _load_offices() -> tuple[int, int]:
                 "latitude": row.get("latitude") or None,
                 "longitude": row.get("longitude") or None,
                 "parent": Office.objects.get(code=row["parent"]) if row["parent"] else None,
+                "is_confidential": row["code"] in CONFIDENTIAL_UNITS,
             },
         )
         created += was_created

@@ -187,24 +187,36 @@ def _supervisors(office_id: int) -> list[User]:
 
 
 def _notify(inserted: dict[int, list[int]], *, at: dt.datetime) -> int:
+    """One digest per office and supervisor, naming only what that supervisor may see: the
+    requests on 8 U.S.C. 1367 cases, and anything escalated to a confidential unit, go to
+    cleared supervisors only (an uncleared one is told nothing of them, not even a count)."""
     sent = 0
     offices = Office.objects.in_bulk(list(inserted))
     for office_id, request_ids in sorted(inserted.items()):
-        references = list(
-            ServiceRequest.objects.filter(pk__in=request_ids[:DIGEST_REFERENCES])
+        office = offices[office_id]
+        escalated = list(
+            ServiceRequest.objects.filter(pk__in=request_ids)
             .order_by("reference")
-            .values_list("reference", flat=True)
+            .values_list("reference", "case__is_protected")
         )
         for user in _supervisors(office_id):
+            cleared = user.is_1367_cleared
+            if office.is_confidential and not cleared:
+                continue
+            shown = [ref for ref, protected in escalated if cleared or not protected]
+            if not shown:
+                continue
+            names_protected = cleared and any(protected for _ref, protected in escalated)
             with translation.override(user.language):
-                subject, body = _digest(offices[office_id], len(request_ids), references)
+                subject, body = _digest(office, len(shown), shown[:DIGEST_REFERENCES])
             notifications.queue_message(
                 channel=DeliveryChannel.EMAIL,
                 to_address=user.email,
                 subject=subject,
                 body=body,
                 language=user.language,
-                related_reference=references[0] if len(request_ids) == 1 else "",
+                related_reference=shown[0] if len(shown) == 1 else "",
+                is_confidential=office.is_confidential or names_protected,
             )
             sent += 1
     return sent

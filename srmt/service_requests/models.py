@@ -226,6 +226,12 @@ class ServiceRequest(TimeStampedModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_confidential(self) -> bool:
+        """About a case protected by 8 U.S.C. 1367: only cleared staff may see it or be told
+        of it (policies; notifications to staff and customers carry the mark)."""
+        return self.case_id is not None and self.case.is_protected
+
     def deadline_state(self, at: dt.datetime) -> DeadlineState:
         """On track, at risk or overdue at `at` (deadline_states.state_of)."""
         from srmt.service_requests.deadline_states import state_of

@@ -83,6 +83,7 @@ def redirect_request(
         body=body,
         language=sr.requester.language,
         related_reference=sr.reference,
+        is_confidential=sr.is_confidential,
     )
     sr.redirect_topic = topic
     sr_services._move(sr, Status.REDIRECTED, actor=actor, reason=reason[:1000])

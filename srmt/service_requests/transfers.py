@@ -22,6 +22,7 @@ from srmt.accounts.models import User
 from srmt.notifications import services as notifications
 from srmt.notifications.choices import DeliveryChannel
 from srmt.offices.models import Office
+from srmt.service_requests import policies
 from srmt.service_requests.choices import Status
 from srmt.service_requests.models import ServiceRequest, StatusChange
 from srmt.sla.services import deadlines_for
@@ -66,8 +67,11 @@ def supervisors_to_notify() -> QuerySet[User]:
 
 
 def _notify_supervisors(sr: ServiceRequest) -> int:
+    """Tell the supervisors who may see `sr` (for a 1367 case, only cleared ones)."""
     count = 0
     for supervisor in supervisors_to_notify().order_by("pk"):
+        if not policies.can_view(supervisor, sr):
+            continue
         language = getattr(supervisor, "language", "") or "en"
         with override(language):
             subject = _("Request %(reference)s keeps being transferred") % {
@@ -89,6 +93,7 @@ def _notify_supervisors(sr: ServiceRequest) -> int:
             body=body,
             language=language,
             related_reference=sr.reference,
+            is_confidential=sr.is_confidential,
         )
         count += 1
     return count

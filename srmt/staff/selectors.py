@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 
 from srmt.accounts.choices import Role
@@ -174,8 +175,10 @@ def assignable_staff(sr: ServiceRequest) -> QuerySet[User]:
 
 
 def visible_case(user: User, receipt_number: str) -> Case | None:
+    """The case's facts if `user` may read them (policies.visible_cases); None otherwise,
+    exactly as for a receipt number without a case record."""
     return (
-        Case.objects.visible_to(user)
+        policies.visible_cases(user)
         .select_related("form_type", "office")
         .filter(receipt_number=receipt_number)
         .first()
@@ -204,14 +207,21 @@ class Statistics:
     by_type: list[tuple[str, int]]
 
 
-def statistics(*, now: dt.datetime) -> Statistics:
-    """Counts only: no references, no names, nothing about one person."""
+def statistics(user: User, *, now: dt.datetime) -> Statistics:
+    """Counts only: no references, no names, nothing about one person.
+
+    For whoever is not cleared for 8 U.S.C. 1367 cases, a confidential unit's requests are
+    counted in its parent office (the VAWA/T/U unit in the Vermont Service Center): its own
+    figure, small and followed over time, would tell how many protected cases ask for help.
+    """
     rows = ServiceRequest.objects.values("status").annotate(n=Count("id"))
     counts = {row["status"]: row["n"] for row in rows}
+    shown = _shown_office(fold_confidential=not user.is_1367_cleared)
     by_office = (
-        ServiceRequest.objects.values("office__code", "office__name")
+        ServiceRequest.objects.annotate(shown_code=shown["code"], shown_name=shown["name"])
+        .values("shown_code", "shown_name")
         .annotate(n=Count("id"))
-        .order_by("-n", "office__code")[:TOP_OFFICES]
+        .order_by("-n", "shown_code")[:TOP_OFFICES]
     )
     by_type = (
         ServiceRequest.objects.values("type__code", "type__name_en", "type__name_es")
@@ -222,9 +232,23 @@ def statistics(*, now: dt.datetime) -> Statistics:
         total=sum(counts.values()),
         open_overdue=ServiceRequest.objects.overdue(at=now).count(),
         by_status=[(str(s.label), counts.get(s.value, 0)) for s in Status],
-        by_office=[(r["office__code"], r["office__name"], r["n"]) for r in by_office],
+        by_office=[(r["shown_code"], r["shown_name"], r["n"]) for r in by_office],
         by_type=[(_type_name(r), r["n"]) for r in by_type],
     )
+
+
+def _shown_office(*, fold_confidential: bool) -> dict[str, Any]:
+    """The office a request is counted under: its own, or a confidential unit's parent."""
+    if not fold_confidential:
+        return {"code": F("office__code"), "name": F("office__name")}
+    folded = Q(office__is_confidential=True)
+    return {
+        field: models.Case(
+            models.When(folded, then=F(f"office__parent__{field}")),
+            default=F(f"office__{field}"),
+        )
+        for field in ("code", "name")
+    }
 
 
 def _type_name(row: dict[str, Any]) -> str:

@@ -57,7 +57,10 @@ def queue(request: HttpRequest, office_code: str) -> HttpResponse:
     rows = selectors.queue_requests(user, office, form.filters(), now=now)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record_views(
-        actor=user, object_type="service_request", object_ids=[sr.reference for sr in page]
+        actor=user,
+        object_type="service_request",
+        object_ids=[sr.reference for sr in page],
+        confidential_ids=[sr.reference for sr in page if sr.is_confidential],
     )
     context = {
         "office": office,
@@ -72,7 +75,8 @@ def queue(request: HttpRequest, office_code: str) -> HttpResponse:
 @login_required
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
-    if not staff_user(request).can(Capability.AGGREGATES):
+    user = staff_user(request)
+    if not user.can(Capability.AGGREGATES):
         raise refuse()
-    stats = selectors.statistics(now=timezone.now())
+    stats = selectors.statistics(user, now=timezone.now())
     return render(request, "staff/statistics.html", {"stats": stats})
