@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "srmt.service_requests",
     "srmt.api",
     "srmt.staff",
+    "srmt.backoffice",
     "srmt.seed",
 ]
 

@@ -33,10 +33,20 @@ def record(
 
 
 def record_views(
-    *, actor: AbstractBaseUser | AnonymousUser, object_type: str, object_ids: Iterable[str]
+    *,
+    actor: AbstractBaseUser | AnonymousUser,
+    object_type: str,
+    object_ids: Iterable[str],
+    confidential_ids: Iterable[str] = (),
 ) -> None:
-    """Record that `actor` was shown a list of case-specific objects (one row per list)."""
-    ids = list(object_ids)
+    """Record that `actor` was shown a list of case-specific objects (one row per list).
+
+    Objects about cases protected by 8 U.S.C. 1367 (`confidential_ids`, a subset) get a row
+    each instead, naming only that object: the list's row then names none of them, so the
+    audit log can be shown to staff without clearance with those rows left out whole.
+    """
+    confidential = set(confidential_ids)
+    ids = [i for i in object_ids if i not in confidential]
     if ids:
         record(
             actor=actor,
@@ -44,4 +54,11 @@ def record_views(
             object_type=object_type,
             object_id="*",
             changes={"ids": ids},
+        )
+    for object_id in sorted(confidential):
+        record(
+            actor=actor,
+            action=f"{object_type}.listed",
+            object_type=object_type,
+            object_id=object_id,
         )

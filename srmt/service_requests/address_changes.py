@@ -25,10 +25,19 @@ def is_open_case(case: Case) -> bool:
 
 
 def open_cases_of_requester(sr: ServiceRequest) -> list[Case]:
+    """The person's open cases on the same side of the 8 U.S.C. 1367 boundary as `sr`.
+
+    A change of address made on an unprotected request never lists, or even looks at, the
+    person's protected cases: change-of-address tools must not disclose them (domain.md
+    section 8), and the VAWA/T/U unit keeps those addresses through its own requests.
+    """
     email = sr.requester.email
     cases = Case.objects.filter(pk=sr.case_id) if sr.case_id else Case.objects.none()
     if email:
         cases = cases | Case.objects.filter(parties__person__email__iexact=email)
+    protected = bool(sr.case_id and sr.case.is_protected)
+    if not protected:
+        cases = cases.filter(is_protected=False)
     return [c for c in cases.distinct().order_by("receipt_number") if is_open_case(c)]
 
 

@@ -1,18 +1,14 @@
-"""Request types are configuration (editable); requests themselves change only through
-the service layer, so the admin shows them read-only."""
+"""Request types, the escalation ladder and expedite criteria are configuration (editable).
+Requests and escalations are record views: see srmt/backoffice/admin.py."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from srmt.audit.admin_mixins import AuditedAdminMixin
 from srmt.service_requests.models import (
-    Escalation,
     EscalationStep,
     ExpediteCriterion,
-    ServiceRequest,
     ServiceRequestType,
 )
-from srmt.service_requests.policies import visible_requests
 
 
 @admin.register(ServiceRequestType)
@@ -34,27 +30,6 @@ class ServiceRequestTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return False  # codes are part of the API; deactivate instead
 
 
-@admin.register(ServiceRequest)
-class ServiceRequestAdmin(admin.ModelAdmin):
-    list_display = ("reference", "type", "status", "office", "due_at", "created_at")
-    list_filter = ("status", "type", "channel")
-    search_fields = ("reference", "receipt_number")
-    list_select_related = ("type", "office")
-    show_full_result_count = False
-
-    def get_queryset(self, request):
-        return visible_requests(request.user).select_related("type", "office")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 # --- escalation ladder (service_requests.escalations) -------------------------------------
 
 
@@ -71,25 +46,6 @@ class EscalationStepAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("target",)
     autocomplete_fields = ("office",)
-
-
-@admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
-    """Escalations are written by the sweep only: read-only here."""
-
-    list_display = ("service_request", "level", "office", "escalated_at")
-    list_filter = ("level", "office")
-    list_select_related = ("service_request", "office")
-    raw_id_fields = ("service_request",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 # --- expedite criteria (service_requests.expedites) ---------------------------------------

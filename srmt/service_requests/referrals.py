@@ -38,25 +38,57 @@ class IntakeOutcome:
 def submit_or_refer(
     data: services.Submission, *, actor: User, idempotency_key: str = "", body_hash: str = ""
 ) -> IntakeOutcome:
-    """Refer a customer abroad, or record the request (see services.submit_request)."""
+    """Refer a customer abroad, or record the request (see services.submit_request).
+
+    Whether to refer is decided on the case as the actor may know of it, so the answer for
+    a 1367 case they are not cleared for is the one an unknown receipt number gets (ADR 16).
+    Where the true facts keep the request (a protected case goes to the VAWA/T/U unit from
+    anywhere), the request is recorded as well, in the same transaction, so the customer is
+    not lost: the unit contacts them, and the actor is told only of the referral.
+    """
     policies.require_capability(actor, Capability.CREATE)
     services._resolve_type(data.type)
     country = normalize_country(data.requester.country, field="requester.country")
     if not is_in_united_states(country):
-        routed = routing_facts.route_submission(
+        as_seen = routing_facts.route_as_seen_by(
+            actor,
             receipt_number=data.receipt_number,
             request_type=data.type,
             country=country,
             country_field="requester.country",
         )
-        if routed.decision.is_referral:
-            return IntakeOutcome(None, False, refer_customer(data, routed, actor=actor))
+        if as_seen.decision.is_referral:
+            return _refer(data, as_seen, actor=actor, key=idempotency_key, body_hash=body_hash)
+    return _record(data, actor=actor, key=idempotency_key, body_hash=body_hash)
+
+
+def _record(data: services.Submission, *, actor: User, key: str, body_hash: str) -> IntakeOutcome:
     sr, created = services.submit_request(
-        data, actor=actor, idempotency_key=idempotency_key, body_hash=body_hash
+        data, actor=actor, idempotency_key=key, body_hash=body_hash
     )
     if created and sr.type.code == RequestTypeCode.CHANGE_OF_ADDRESS:
         address_changes.apply_to_open_cases(sr, actor=actor)
     return IntakeOutcome(sr, created)
+
+
+@transaction.atomic
+def _refer(
+    data: services.Submission,
+    as_seen: routing_facts.RoutedSubmission,
+    *,
+    actor: User,
+    key: str,
+    body_hash: str,
+) -> IntakeOutcome:
+    truly = routing_facts.route_submission(
+        receipt_number=data.receipt_number,
+        request_type=data.type,
+        country=as_seen.facts.country,
+        country_field="requester.country",
+    )
+    if not truly.decision.is_referral:  # only a case hidden from the actor (8 U.S.C. 1367)
+        _record(data, actor=actor, key=key, body_hash=body_hash)
+    return IntakeOutcome(None, False, refer_customer(data, as_seen, actor=actor))
 
 
 def contact_details(office: Office) -> str:

@@ -74,13 +74,16 @@ def candidates(
     return list(qs)
 
 
-def case_repeat_count(receipt_number: str) -> int:
-    """How many requests on this receipt number were linked or merged as repeats."""
+def case_repeat_count(actor: User, receipt_number: str) -> int:
+    """How many requests `actor` may see on this receipt number were linked or merged as
+    repeats (requests they may not see, e.g. on a 1367 case, are not counted)."""
     if not receipt_number:
         return 0
-    return ServiceRequest.objects.filter(
-        receipt_number=receipt_number, repeat_of__isnull=False
-    ).count()
+    return (
+        policies.visible_requests(actor)
+        .filter(receipt_number=receipt_number, repeat_of__isnull=False)
+        .count()
+    )
 
 
 def plan_for(
@@ -113,7 +116,7 @@ def plan_for(
             ),
             field="repeat",
             candidates=found,
-            case_repeat_count=case_repeat_count(receipt_number),
+            case_repeat_count=case_repeat_count(actor, receipt_number),
         )
     return RepeatPlan()
 

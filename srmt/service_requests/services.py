@@ -156,8 +156,15 @@ def _create_request(data: Submission, *, actor: User, reference: str) -> Service
     # Imported here: expedites and repeats build on this module's helpers.
     from srmt.service_requests import intake_extras
 
+    # Checks answer on the case as the actor may know it, so that a 1367 case they are not
+    # cleared for is refused or accepted exactly as an unknown receipt number would be;
+    # routing and the record use the true case (it still goes to the VAWA/T/U unit).
     extras = intake_extras.check(
-        data, actor=actor, request_type=request_type, case=case, receipt_number=receipt_number
+        data,
+        actor=actor,
+        request_type=request_type,
+        case=policies.as_known_to(actor, case),
+        receipt_number=receipt_number,
     )
     decision = routing_facts.route_submission(
         receipt_number=receipt_number,
@@ -293,6 +300,7 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
         body=message,
         language=sr.requester.language,
         related_reference=sr.reference,
+        is_confidential=sr.is_confidential,
     )
     response = Response.objects.create(
         service_request=sr,

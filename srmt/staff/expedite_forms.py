@@ -102,6 +102,6 @@ def repeat_form_for(user: User, form: IntakeForm, data: Any) -> RepeatForm:
         )
     repeat_form = RepeatForm(data, candidates=found)
     repeat_form.case_repeat_count = (
-        repeats.case_repeat_count(found[0].receipt_number) if found else 0
+        repeats.case_repeat_count(user, found[0].receipt_number) if found else 0
     )
     return repeat_form

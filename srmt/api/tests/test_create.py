@@ -17,7 +17,7 @@ from srmt.api.conditional import body_hash
 from srmt.api.tests.conftest import client_for, row_counts, valid_submission
 from srmt.audit.models import AuditEvent
 from srmt.service_requests.models import ServiceRequest, StatusChange, SubmissionKey
-from srmt.testing.factories import make_user
+from srmt.testing.factories import make_case, make_user
 from srmt.testing.race import run_at_once
 
 URL = "/api/v1/service-requests/"
@@ -25,6 +25,7 @@ URL = "/api/v1/service-requests/"
 
 def test_submission_returns_201_with_the_request_and_its_headers(tier2):
     client, user = tier2
+    make_case("EAC2190012345")  # a case record the caller knows of: the whole answer
 
     response = client.post(URL, valid_submission(), format="json")
 
@@ -219,6 +220,7 @@ def test_token_authentication_works(tier2):
 
 def test_a_replay_returns_the_same_request_and_body(tier2):
     client, _user = tier2
+    make_case("EAC2190012345")
     first = client.post(URL, valid_submission(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     before = row_counts()
 

@@ -50,7 +50,8 @@ def _detail(sr: ServiceRequest, *, status_code: int = status.HTTP_200_OK) -> Res
 
 
 class ServiceRequestRecordedOut(serializers.Serializer):
-    """The answer to a caller who recorded a request they may not see (8 U.S.C. 1367)."""
+    """The answer to a caller who may not be told where the request went (ADR 16): its
+    receipt number has no case record they may know of, or they may not see the request."""
 
     reference = serializers.CharField()
     status = serializers.CharField(
@@ -75,8 +76,10 @@ def _recorded(request: Request, sr: ServiceRequest, *, created: bool) -> Respons
 
 
 def _recorded_unseen(sr: ServiceRequest) -> Response:
-    """A request its caller may not see: its reference and nothing that names its office or
-    case, no Location or ETag. The same on every replay, whatever has happened to it since."""
+    """A request its caller may not be told about: its reference and nothing that names its
+    office or case, no Location or ETag. The same for a receipt number without a case record
+    and for a 1367 case the caller is not cleared for, byte for byte but the reference
+    (ADR 16), and the same on every replay, whatever has happened to the request since."""
     body = {
         "reference": sr.reference,
         "status": Status.RECEIVED.value,
@@ -111,6 +114,7 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
             actor=request.user,
             object_type="service_request",
             object_ids=[sr.reference for sr in page],
+            confidential_ids=[sr.reference for sr in page if sr.is_confidential],
         )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -135,7 +139,8 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
                     serializers=[ServiceRequestSerializer, ServiceRequestRecordedOut],
                     resource_type_field_name=None,
                 ),
-                description="The request; or, when the caller may not see it, only its "
+                description="The request; or, when the receipt number has no case record "
+                "the caller may know of or the caller may not see the request, only its "
                 "reference (ServiceRequestRecordedOut).",
             ),
             200: OpenApiResponse(
@@ -161,9 +166,9 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
             return Response(routing.referral_body(outcome.referral), status=status.HTTP_200_OK)
         sr, created = outcome.service_request, outcome.created
         assert sr is not None
-        if policies.can_view(request.user, sr):
+        if policies.can_see_routing(request.user, sr):
             response = _recorded(request, sr, created=created)
-        else:  # 8 U.S.C. 1367: no office, no link to a 404
+        else:  # no case record the caller may know of (ADR 16), or one they may not see
             response = _recorded_unseen(sr)
         if not created:
             response["Idempotent-Replayed"] = "true"

@@ -90,7 +90,7 @@ def test_link_as_repeat_counts_on_every_request_of_the_thread(
     assert (first.repeat_of, second.repeat_of) == (original, original)
     assert [original.repeat_count, first.repeat_count, second.repeat_count] == [2, 2, 2]
     assert (original.version, first.version, second.version) == (3, 2, 1)
-    assert repeats.case_repeat_count(RECEIPT) == 2
+    assert repeats.case_repeat_count(tier1, RECEIPT) == 2
     event = AuditEvent.objects.filter(action="service_request.repeat_recorded").last()
     assert event.changes == {
         "repeat_of": original.reference,

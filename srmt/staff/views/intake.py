@@ -80,13 +80,15 @@ def new_request(request: HttpRequest) -> HttpResponse:
 
 
 def _recorded(request: HttpRequest, user: User, sr: ServiceRequest) -> HttpResponse:
-    """The confirmation of a saved request, and its detail page if `user` may see it.
+    """The confirmation of a saved request, and its detail page if `user` may be told where
+    it went (policies.can_see_routing).
 
-    A request the user may not see (8 U.S.C. 1367: a protected case, for staff without
-    clearance) is confirmed by its reference alone: naming its office would disclose the
-    case, and its detail page would be a 404. The user starts a fresh intake instead.
+    Otherwise (a receipt number without a case record the user may know of, which for staff
+    without clearance includes a case protected by 8 U.S.C. 1367, or a request they may not
+    see) it is confirmed by its reference alone, the same words either way (ADR 16): naming
+    its office could disclose a protected case. The user starts a fresh intake instead.
     """
-    if policies.can_view(user, sr):
+    if policies.can_see_routing(user, sr):
         messages.success(
             request,
             _("Service request %(reference)s recorded and sent to %(office)s.")
