@@ -141,7 +141,8 @@ StatusChangeSerializer = type(
         "reason_code": serializers.CharField(
             read_only=True,
             help_text="Stable code of a reason the system gave (routed, response_sent, "
-            "assigned, repeat_merged); blank when a person typed it or for older moves.",
+            "assigned, repeat_merged, protected_case); blank when a person typed it or for "
+            "older moves.",
         ),
         "at": serializers.DateTimeField(source="created_at", read_only=True),
         "from_office": serializers.CharField(

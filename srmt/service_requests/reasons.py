@@ -27,12 +27,16 @@ ROUTED = "routed"  # params: rule (code), reason_es (the rule's Spanish explanat
 RESPONSE_SENT = "response_sent"  # params: kind (initial, follow_up, final)
 ASSIGNED = "assigned"  # params: user (username)
 REPEAT_MERGED = "repeat_merged"  # params: ref (the request merged into)
+PROTECTED_CASE = "protected_case"  # params: office (the unit the request moved to)
 
 # Codes whose text is a gettext template filled with the parameters.
 TEMPLATES = {
     RESPONSE_SENT: gettext_noop("%(kind)s sent"),
     ASSIGNED: gettext_noop("Assigned to %(user)s"),
     REPEAT_MERGED: gettext_noop("Repeat contact merged into %(ref)s"),
+    PROTECTED_CASE: gettext_noop(
+        "The case is now protected by 8 U.S.C. 1367: moved to %(office)s, which works such cases"
+    ),
 }
 CODES = frozenset({ROUTED, *TEMPLATES})
 

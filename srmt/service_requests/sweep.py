@@ -8,8 +8,10 @@ request as overdue the second its due date passes, and the sweep never rewrites 
 1. escalates: for each rung of the ladder, one INSERT ... SELECT ... ON CONFLICT DO NOTHING
    of the requests that reached it (service_requests.escalations), and one digest per
    office to its supervisors;
-2. takes back notifications a dead worker left in "sending" (notifications.requeue_stalled);
-3. counts the open requests in each state at that moment, for its report.
+2. moves open requests on cases protected since they were recorded to the VAWA/T/U unit
+   (service_requests.protection: nobody else may see them, so nobody else could work them);
+3. takes back notifications a dead worker left in "sending" (notifications.requeue_stalled);
+4. counts the open requests in each state at that moment, for its report.
 
 Two sweeps at once are safe: on PostgreSQL an advisory lock makes the second wait for the
 first and then find nothing to escalate; the unique (request, level) of escalations means
@@ -28,7 +30,7 @@ from django.utils import timezone
 
 from srmt.audit import services as audit
 from srmt.notifications import services as notifications
-from srmt.service_requests import deadline_states
+from srmt.service_requests import deadline_states, protection
 from srmt.service_requests.escalations import EscalationReport, escalate_due
 from srmt.service_requests.models import ServiceRequest
 
@@ -45,6 +47,7 @@ class SweepReport:
     escalations: EscalationReport
     seconds: float
     notifications_recovered: int = 0
+    moved_to_confidential_unit: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -55,6 +58,7 @@ class SweepReport:
             "escalated": {str(k): v for k, v in self.escalations.by_level.items()},
             "notifications": self.escalations.notifications,
             "notifications_recovered": self.notifications_recovered,
+            "moved_to_confidential_unit": self.moved_to_confidential_unit,
         }
 
 
@@ -79,6 +83,7 @@ def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
                     "notifications": escalations.notifications,
                 },
             )
+    moved = protection.move_protected_requests()
     recovered = notifications.requeue_stalled(at=at)
     states = count_deadline_states(at)
     return SweepReport(
@@ -86,6 +91,7 @@ def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
         **states,
         escalations=escalations,
         notifications_recovered=recovered,
+        moved_to_confidential_unit=moved,
         seconds=time.perf_counter() - started,
     )
 

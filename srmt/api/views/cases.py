@@ -16,10 +16,9 @@ from srmt.api.schema import RECEIPT_NUMBER, problems
 from srmt.api.serializers import CaseSerializer
 from srmt.api.views.base import ApiView
 from srmt.audit import services as audit
-from srmt.cases import services as cases
 from srmt.cases.models import Case, CaseParty, CaseQuerySet
 from srmt.core.receipts import normalize_receipt_number
-from srmt.service_requests import policies
+from srmt.service_requests import policies, protection
 
 TAG = "cases"
 
@@ -58,7 +57,8 @@ class CaseDetailView(ApiView):
         "capability and 8 U.S.C. 1367 clearance (403 `clearance_required` otherwise, for "
         "every receipt number alike). Parties given replace the case's parties; none given "
         "leaves them as they are. `is_protected` left out keeps the case's protection; "
-        "removing it needs `protection_reason`.",
+        "removing it needs `protection_reason`. When a case becomes protected, its open "
+        "requests move to the VAWA/T/U unit in the same transaction.",
         parameters=[RECEIPT_NUMBER],
         request=CaseInput,
         responses={
@@ -71,7 +71,7 @@ class CaseDetailView(ApiView):
         number = normalize_receipt_number(receipt_number)
         body = CaseInput(data=request.data)
         body.is_valid(raise_exception=True)
-        case, created = cases.upsert_case(body.case_data(number), actor=request.user)
+        case, created = protection.record_case(body.case_data(number), actor=request.user)
         case = _cases(Case.objects.all()).get(pk=case.pk)
         return Response(
             CaseSerializer(case).data,

@@ -50,7 +50,9 @@ class Command(BaseCommand):
             f"{report.overdue} overdue, {report.at_risk} at risk, "
             f"{report.on_track} on track; escalated {levels or 'none'}; "
             f"{report.escalations.notifications} notifications; "
-            f"{report.notifications_recovered} stalled notifications taken back."
+            f"{report.notifications_recovered} stalled notifications taken back; "
+            f"{report.moved_to_confidential_unit} requests on newly protected cases moved to "
+            "the VAWA/T/U unit."
         )
 
 
