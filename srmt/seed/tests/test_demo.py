@@ -51,11 +51,15 @@ def test_demo_creates_users_cases_and_requests(demo):
         "qa": "qa_reviewer",
         "analyst": "analyst",
         "admin": "administrator",
+        "case_system": "case_system",
     }
     assert sorted(o.code for o in users["vsc_officer"].offices.all()) == ["ESC", "ESC-VAWA"]
     assert [o.code for o in users["nsc_officer"].offices.all()] == ["NSC"]
     assert [o.code for o in users["tier1"].offices.all()] == ["CC-T1"]
-    assert [u.username for u in users.values() if u.is_1367_cleared] == ["vsc_officer"]
+    assert [u.username for u in users.values() if u.is_1367_cleared] == [
+        "vsc_officer",
+        "case_system",
+    ]
     assert [u.username for u in users.values() if u.is_superuser or u.is_staff] == ["admin"]
     assert all(u.check_password("demo-password-for-tests") for u in users.values())
     protected = Case.objects.filter(is_protected=True)
@@ -71,6 +75,16 @@ def test_second_run_changes_nothing(demo):
     assert _row_counts() == before
     assert "Demo data already present; nothing changed." in output.getvalue()
     assert "vsc_officer  office_staff   demo-password-for-tests" in output.getvalue()
+
+
+def test_a_demo_loaded_by_an_earlier_release_gets_the_users_it_lacks_and_nothing_else(demo):
+    User.objects.filter(username="case_system").update(username="retired_case_system")
+    before = _row_counts()
+    load_demo(password="demo-password-for-tests", now=NOW)
+    after = _row_counts()
+    added = User.objects.get(username="case_system")
+    assert (added.role, added.is_1367_cleared) == ("case_system", True)
+    assert {k: after[k] - before[k] for k in after if after[k] != before[k]} == {"accounts.User": 1}
 
 
 class _Rollback(Exception):
