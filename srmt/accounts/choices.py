@@ -10,3 +10,9 @@ class Role(models.TextChoices):
     QA_REVIEWER = "qa_reviewer", _("QA reviewer")
     ANALYST = "analyst", _("Analyst")
     ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class TokenStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")

@@ -5,7 +5,14 @@ from srmt.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("occurred_at", "actor_username", "action", "object_type", "object_id")
+    list_display = (
+        "occurred_at",
+        "actor_username",
+        "api_token_id",
+        "action",
+        "object_type",
+        "object_id",
+    )
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_username", "request_id")
     date_hierarchy = "occurred_at"

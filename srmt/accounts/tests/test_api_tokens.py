@@ -8,6 +8,7 @@ import hashlib
 import pytest
 import time_machine
 from django.apps import apps
+from django.db import connection
 from django.utils import timezone
 
 from srmt.accounts import services
@@ -17,6 +18,7 @@ from srmt.accounts.errors import (
     InvalidTokenLifetime,
     InvalidTokenName,
     NotYourToken,
+    UserDeactivated,
 )
 from srmt.accounts.models import ApiToken, TokenStatus
 from srmt.audit.models import AuditEvent
@@ -28,11 +30,13 @@ NOW = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
 
 
 def _every_stored_value() -> list[str]:
-    """Every value of every row of every table the project's models know."""
+    """Every value of every row of every table the installed models have."""
+    tables = set(connection.introspection.table_names())
     values = []
     for model in apps.get_models():
-        for row in model._base_manager.values_list():
-            values.extend(str(value) for value in row)
+        if model._meta.db_table in tables:
+            for row in model._base_manager.values_list():
+                values.extend(str(value) for value in row)
     return values
 
 
@@ -154,7 +158,7 @@ def test_nobody_creates_a_token_for_someone_else():
 def test_a_deactivated_user_gets_no_token():
     gone = make_user("gone", is_active=False)
 
-    with pytest.raises(ApiTokenRefused, match="deactivated"):
+    with pytest.raises(UserDeactivated, match="deactivated"):
         services.create_api_token(gone, name="t", actor=None)
 
     assert _counts() == (0, 0)
@@ -306,5 +310,5 @@ def test_status_reads_active_expired_and_revoked():
 
     assert token.status(at=NOW) == TokenStatus.ACTIVE
     assert token.status(at=NOW + dt.timedelta(days=1)) == TokenStatus.EXPIRED
-    services.revoke_api_token(token, actor=user)
+    token = services.revoke_api_token(token, actor=user)
     assert token.status(at=NOW) == TokenStatus.REVOKED

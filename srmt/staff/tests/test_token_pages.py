@@ -100,9 +100,10 @@ def test_creating_shows_the_secret_once(alice):
     ],
 )
 def test_bad_input_is_explained_and_creates_nothing(alice, data, error):
+    client = client_for(alice)
     before = _counts()
 
-    response = client_for(alice).post(PAGE, data)
+    response = client.post(PAGE, data)
 
     assert response.status_code == 200
     assert error in response.content.decode()
@@ -123,9 +124,10 @@ def test_i_revoke_my_own_token(alice):
 
 def test_i_cannot_see_or_revoke_someone_elses_token(alice, bob):
     theirs = accounts.create_api_token(bob, name="Bob's script", actor=bob)
+    client = client_for(alice)
     before = _counts()
 
-    response = client_for(alice).post(f"{PAGE}{theirs.token.prefix}/revoke/")
+    response = client.post(f"{PAGE}{theirs.token.prefix}/revoke/")
 
     assert response.status_code == 404
     assert _counts() == before
@@ -133,9 +135,10 @@ def test_i_cannot_see_or_revoke_someone_elses_token(alice, bob):
 
 def test_revoking_needs_a_post(alice):
     issued = accounts.create_api_token(alice, name="Case system", actor=alice)
+    client = client_for(alice)
     before = _counts()
 
-    response = client_for(alice).get(f"{PAGE}{issued.token.prefix}/revoke/")
+    response = client.get(f"{PAGE}{issued.token.prefix}/revoke/")
 
     assert response.status_code == 405
     assert _counts() == before
