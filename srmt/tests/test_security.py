@@ -60,7 +60,8 @@ def _environment(**overrides: str) -> dict[str, str]:
     environment.update(
         {
             "DJANGO_SETTINGS_MODULE": "srmt.settings",
-            "DATABASE_URL": "sqlite:////tmp/srmt-security-probe.sqlite3",
+            # Never opened: the probe and `check --deploy` make no query.
+            "DATABASE_URL": "sqlite:////tmp/srmt-security-probe-unused.sqlite3",
             "ALLOWED_HOSTS": "testserver",
             "PYTHONWARNINGS": "ignore",
             **overrides,
