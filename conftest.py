@@ -1,5 +1,5 @@
-"""Project-wide test fixtures: reference data, fast hashing, in-process tasks, and the
-clean-up of tests that really commit."""
+"""Project-wide test fixtures: reference data, fast hashing, in-process tasks, an empty
+cache, and the clean-up of tests that really commit."""
 
 from __future__ import annotations
 
@@ -30,6 +30,16 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The API throttles count in the cache: no test inherits another test's calls."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ file path in `NAME_FILE` (Docker/Kubernetes secrets).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -67,6 +68,23 @@ def string_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_RATE = re.compile(r"^\d+/(second|minute|hour|day|s|m|h|d)$")
+
+
+def rate(name: str, default: str) -> str:
+    """A request rate such as "240/minute" (the form DRF's throttles read)."""
+    value = _raw(name)
+    if value is None or value.strip() == "":
+        return default
+    value = value.strip()
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a number of requests per second, minute, hour or day, such as "
+            f"240/minute, not {value!r}."
+        )
+    return value
 
 
 def secret(name: str, *, required: bool, dev_default: str) -> str:

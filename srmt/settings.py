@@ -6,9 +6,13 @@ Every variable is documented in `.env.example`. Development defaults are safe: S
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from srmt import env
@@ -17,9 +21,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.string("SRMT_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env.boolean("DEBUG", default=False)
+# Production mode: secrets required, HTTPS only (redirect, HSTS, Secure cookies) by default.
+PRODUCTION = not DEBUG and env.boolean("SRMT_PRODUCTION", default=False)
 SECRET_KEY = env.secret(
     "SECRET_KEY",
-    required=not DEBUG and env.boolean("SRMT_PRODUCTION", default=False),
+    required=PRODUCTION,
     dev_default="srmt-development-key-not-for-production-use-0123456789",
 )
 ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -36,8 +42,8 @@ INSTALLED_APPS = [
     # srmt/templates/django/forms/ overrides the ones USWDS needs.
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django_rq",
@@ -53,19 +59,24 @@ INSTALLED_APPS = [
     "srmt.staff",
     "srmt.backoffice",
     "srmt.seed",
+    "axes",  # sign-in lockout (docs/adr/0019)
 ]
 
 MIDDLEWARE = [
     "srmt.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "srmt.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "srmt.urls"
@@ -111,6 +122,25 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-ins of a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in lockout (django-axes, docs/adr/0019): after SRMT_SIGN_IN_FAILURE_LIMIT failures for
+# one username from one address, that pair cannot sign in, even with the right password,
+# for SRMT_SIGN_IN_LOCKOUT_MINUTES. Counted in the database, so every process agrees.
+AXES_FAILURE_LIMIT = env.integer("SRMT_SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.integer("SRMT_SIGN_IN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Each attempt during a lockout starts the wait again, so "try again in N minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "srmt.staff.views.signin.locked_out"
+AXES_CLIENT_IP_CALLABLE = "srmt.core.clientip.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log (accounts/signals.py)
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -147,11 +177,49 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Bodies larger than this are refused before they reach a view (413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("SRMT_MAX_REQUEST_BYTES", 65_536)
 
-SESSION_COOKIE_SECURE = env.boolean("SESSION_COOKIE_SECURE", default=False)
+# --- HTTPS, cookies and security headers (docs/adr/0019) -----------------------------------
+# On by default in production; development and tests run over plain HTTP.
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+SESSION_COOKIE_SECURE = env.boolean("SESSION_COOKIE_SECURE", default=PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A request counts as HTTPS when it is, or when the header named here (e.g.
+# X-Forwarded-Proto) says "https": only for a proxy that sets it and drops the client's own.
+_PROXY_SSL_HEADER = env.string("SRMT_TRUSTED_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER and not re.fullmatch(r"[A-Za-z0-9-]+", _PROXY_SSL_HEADER):
+    raise ImproperlyConfigured(
+        f"SRMT_TRUSTED_PROXY_SSL_HEADER must be a header name, not {_PROXY_SSL_HEADER!r}."
+    )
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
+# How many reverse proxies in front of SRMT append to X-Forwarded-For (0: trust none). The
+# client address (lockout, throttles, audit) is read past that many (srmt/core/clientip.py).
+SRMT_TRUSTED_PROXY_COUNT = env.integer("SRMT_TRUSTED_PROXY_COUNT", 0)
+# Content-Security-Policy (django-csp): everything from this origin only, no inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "base-uri": [NONE],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+    }
+}
 
 # Background work: one task interface (django-tasks). "database" keeps jobs in the database
 # and `srmt worker` runs them; "rq" uses Redis with RQ (`srmt rqworker default`);
@@ -165,6 +233,19 @@ _TASK_BACKENDS = {
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.string("SRMT_TASKS_BACKEND", "database")]}}
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 
+# The cache holds the API throttles' counts. "local": each process's memory (development);
+# "redis": shared by every process (production; `srmt check --deploy` warns otherwise).
+_CACHE_BACKENDS = {
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+}
+_CACHE_BACKEND = env.string("SRMT_CACHE_BACKEND", "local")
+if _CACHE_BACKEND not in _CACHE_BACKENDS:
+    raise ImproperlyConfigured(
+        f"SRMT_CACHE_BACKEND must be local or redis, not {_CACHE_BACKEND!r}."
+    )
+CACHES = {"default": _CACHE_BACKENDS[_CACHE_BACKEND]}
+
 EMAIL_BACKEND = env.string("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.string("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env.integer("EMAIL_PORT", 1025)
@@ -174,11 +255,28 @@ EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "SRMT <no-reply@srmt.example>")
 
+# API tokens (docs/adr/0018): a new token lasts SRMT_API_TOKEN_DAYS unless its maker
+# chooses otherwise, never more than SRMT_API_TOKEN_MAX_DAYS.
+SRMT_API_TOKEN_DAYS = env.integer("SRMT_API_TOKEN_DAYS", 90)
+SRMT_API_TOKEN_MAX_DAYS = env.integer("SRMT_API_TOKEN_MAX_DAYS", 365)
+if not 1 <= SRMT_API_TOKEN_DAYS <= SRMT_API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured(
+        "SRMT_API_TOKEN_DAYS must be at least 1 and at most SRMT_API_TOKEN_MAX_DAYS."
+    )
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # First, so that a 401 says `WWW-Authenticate: Token`.
+        "srmt.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["srmt.api.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        # Calls per signed-in user, and refused tokens per client address.
+        "user": env.rate("SRMT_API_RATE_USER", "240/minute"),
+        "failed_authentication": env.rate("SRMT_API_RATE_FAILED_AUTHENTICATION", "20/minute"),
+    },
+    "NUM_PROXIES": SRMT_TRUSTED_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -216,8 +314,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # django-axes logs every sign-in at INFO; the audit log has them (accounts/signals.py).
+        "axes": {"level": "WARNING"},
+    },
 }
-
-if not DEBUG and env.boolean("SRMT_PRODUCTION", default=False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from srmt.accounts.models import User
+from srmt.accounts import services
+from srmt.accounts.models import ApiToken, User
 from srmt.audit.admin_mixins import AuditedAdminMixin
 
 
@@ -22,3 +25,59 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("SRMT role and offices"), {"fields": ("role", "offices", "is_1367_cleared")}),
     )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens of every user: who, which (prefix), when; never the secret or its hash.
+
+    Read-only but for the "revoke" action (accounts.services.revoke_api_token). Tokens are
+    made by their own user (staff page or `srmt token`), never here.
+    """
+
+    list_display = (
+        "prefix",
+        "name",
+        "user",
+        "status",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "revoked_by",
+    )
+    list_filter = ("revoked_at", "expires_at")
+    list_select_related = ("user", "revoked_by")
+    search_fields = ("prefix", "name", "user__username")
+    fields = list_display
+    readonly_fields = list_display
+    actions = ["revoke_tokens"]
+
+    @admin.display(description=_("status"))
+    def status(self, token: ApiToken) -> str:
+        return token.status(at=timezone.now()).label
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("accounts.revoke_apitoken")
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
+    def revoke_tokens(self, request, queryset):
+        revoked = [
+            services.revoke_api_token(token, actor=request.user)
+            for token in queryset.filter(revoked_at__isnull=True)
+        ]
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", len(revoked))
+            % {"count": len(revoked)},
+            messages.SUCCESS,
+        )

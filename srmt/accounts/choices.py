@@ -12,3 +12,9 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     # The agency's case systems (an integration account): writes case records, nothing else.
     CASE_SYSTEM = "case_system", _("Case system integration")
+
+
+class TokenStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")

@@ -1,13 +1,17 @@
-"""Staff users, their role and their offices."""
+"""Staff users, their role and their offices; their API tokens."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Self
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from srmt.accounts.choices import Role
+from srmt.accounts.choices import Role, TokenStatus
 from srmt.accounts.roles import CAPABILITIES, Capability
 
 
@@ -46,3 +50,62 @@ class User(AbstractUser):
             cached = set(self.offices.values_list("id", flat=True))
             self._office_ids = cached
         return cached
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def owned_by(self, user: User) -> Self:
+        return self.filter(user=user)
+
+
+class ApiToken(models.Model):
+    """A credential for the REST API, held by one user (docs/adr/0018-api-tokens.md).
+
+    Only the SHA-256 of the token is stored (`secret_hash`); the token itself is shown once,
+    when accounts.services.create_api_token() makes it. A token works until `expires_at`,
+    unless revoked earlier; neither ever comes back. Every change goes through
+    accounts.services and is audited.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=24, unique=True)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        # No add/change/delete in the admin: tokens are made by their user and revoked.
+        default_permissions = ("view",)
+        permissions = [("revoke_apitoken", "Can revoke anyone's API token")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="api_token_expires_after_creation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} ({self.name}, {self.user.get_username()})"
+
+    def status(self, *, at: dt.datetime) -> TokenStatus:
+        if self.revoked_at is not None:
+            return TokenStatus.REVOKED
+        if self.expires_at <= at:
+            return TokenStatus.EXPIRED
+        return TokenStatus.ACTIVE

@@ -26,7 +26,7 @@ class ProblemSerializer(serializers.Serializer):
         help_text="Stable code: invalid_receipt_number, unknown_type, malformed_json, "
         "unsupported_media_type, too_long, request_too_large, invalid_transition, "
         "precondition_failed, idempotency_key_reused, permission_denied, not_found, "
-        "not_authenticated, ..."
+        "not_authenticated, authentication_failed, throttled, ..."
     )
     detail = serializers.CharField()
     errors = ProblemErrorSerializer(many=True, required=False)
@@ -35,7 +35,8 @@ class ProblemSerializer(serializers.Serializer):
 
 _DESCRIPTIONS = {
     400: "Invalid request: validation errors, malformed JSON, too long, unknown codes.",
-    401: "Not authenticated (code not_authenticated).",
+    401: "Not authenticated (code not_authenticated), or the token was refused: unknown, "
+    "revoked, expired, or its user deactivated (code authentication_failed).",
     403: "The role does not allow this (code permission_denied).",
     404: "No such object, or not visible to you (code not_found).",
     409: "Not allowed in the request's current status (code invalid_transition, ...).",
@@ -43,16 +44,19 @@ _DESCRIPTIONS = {
     413: "The body is larger than the limit (code request_too_large).",
     415: "The body is not JSON (code unsupported_media_type).",
     422: "Idempotency-Key reused with another body (code idempotency_key_reused).",
+    429: "Too many calls, or too many refused tokens from this address (code throttled); "
+    "Retry-After gives the seconds to wait.",
 }
 
 
 def problems(*statuses: int) -> dict[tuple[int, str], OpenApiResponse]:
-    """Problem-details responses for these status codes (401 is added to every operation)."""
+    """Problem-details responses for these status codes (401 and 429 are added to every
+    operation: every call is authenticated and throttled)."""
     return {
         (status, PROBLEM_CONTENT_TYPE): OpenApiResponse(
             ProblemSerializer, description=_DESCRIPTIONS.get(status, HTTPStatus(status).phrase)
         )
-        for status in sorted({401, *statuses})
+        for status in sorted({401, 429, *statuses})
     }
 
 

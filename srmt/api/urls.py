@@ -1,7 +1,8 @@
 """/api/: the OpenAPI schema, its docs, and version 1 of the REST API."""
 
+from csp.decorators import csp_update
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
 from srmt.api.views import cases, catalogue, expedites, routing, service_requests
@@ -78,12 +79,26 @@ v1 = [
 
 # The schema and its docs are for staff and integrations, like the API itself.
 STAFF_ONLY = [IsAuthenticated]
+# The docs page runs Swagger UI from its CDN, with its init script served by the same view
+# (the "split" view: no inline script). Only this page may load from the CDN.
+SWAGGER_UI_CDN = "https://cdn.jsdelivr.net"
+swagger_ui_policy = csp_update(
+    {
+        "script-src": [SWAGGER_UI_CDN],
+        "style-src": [SWAGGER_UI_CDN, "'unsafe-inline'"],
+        "img-src": [SWAGGER_UI_CDN, "data:"],
+    }
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=STAFF_ONLY), name="schema"),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=STAFF_ONLY),
+        swagger_ui_policy(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api:schema", permission_classes=STAFF_ONLY
+            )
+        ),
         name="docs",
     ),
     *[path(f"v1/{p.pattern}", p.callback, name=p.name) for p in v1],

@@ -46,6 +46,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64)
     changes = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # The API token (accounts.ApiToken id) that authenticated the request; null for sessions,
+    # commands and tasks. Not a foreign key: the audit log sits below accounts and outlives
+    # the tokens it names.
+    api_token_id = models.BigIntegerField(null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

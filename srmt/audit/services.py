@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from srmt.audit.models import AuditEvent
-from srmt.core.requestid import current_request_id
+from srmt.core.requestid import current_api_token_id, current_request_id
 
 
 def record(
@@ -19,7 +19,11 @@ def record(
     object_id: str,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. `changes` holds ids and field values, never copies of documents."""
+    """Append one event. `changes` holds ids and field values, never copies of documents.
+
+    The request id and the acting API token (if the request was authenticated by one) come
+    from the request's context.
+    """
     user = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
         actor=user,
@@ -29,6 +33,7 @@ def record(
         object_id=str(object_id),
         changes=changes or {},
         request_id=current_request_id.get(),
+        api_token_id=current_api_token_id.get(),
     )
 
 

@@ -170,13 +170,21 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("occurred_at", "actor_username", "action", "object_type", "object_id")
+    list_display = (
+        "occurred_at",
+        "actor_username",
+        "api_token_id",
+        "action",
+        "object_type",
+        "object_id",
+    )
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_username", "request_id")
     date_hierarchy = "occurred_at"
     fields = (
         "occurred_at",
         "actor_username",
+        "api_token_id",
         "action",
         "object_type",
         "object_id",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from srmt.staff.views import expedites, intake, queues, requests, routing
+from srmt.staff.views import expedites, intake, queues, requests, routing, tokens
 
 app_name = "staff"
 urlpatterns = [
@@ -34,4 +34,10 @@ urlpatterns = [
     path("intake/", intake.lookup, name="intake"),
     path("intake/new/", intake.new_request, name="intake-new"),
     path("statistics/", queues.statistics, name="statistics"),
+    path("account/tokens/", tokens.api_tokens, name="api-tokens"),
+    path(
+        "account/tokens/<str:prefix>/revoke/",
+        tokens.revoke_api_token,
+        name="api-token-revoke",
+    ),
 ]

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from srmt.accounts import services as accounts
 from srmt.accounts.choices import Role
 from srmt.api.conditional import body_hash
 from srmt.api.tests.conftest import client_for, row_counts, valid_submission
@@ -207,7 +207,8 @@ def test_roles_without_intake_get_403(make_client, role):
 def test_token_authentication_works(tier2):
     _client, user = tier2
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    secret = accounts.create_api_token(user, name="test", actor=user).secret
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
 
     response = client.post(URL, valid_submission(), format="json")
 

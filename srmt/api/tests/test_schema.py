@@ -36,6 +36,7 @@ def test_problem_responses_are_documented():
         "413",
         "415",
         "422",
+        "429",
     ]
     assert post["responses"]["422"]["content"] == {
         "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}

@@ -126,3 +126,22 @@ def test_secret_falls_back_in_development_and_fails_loudly_in_production() -> No
     assert str(excinfo.value) == (
         "SRMT_TEST_SETTING (or SRMT_TEST_SETTING_FILE) must be set in production."
     )
+
+
+@pytest.mark.parametrize("value", ["240/minute", "5/s", "1000/hour", "3/day", " 10/m "])
+def test_rate_accepts_requests_per_period(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv(NAME, value)
+    assert env.rate(NAME, "1/minute") == value.strip()
+
+
+def test_rate_returns_the_default_when_unset_or_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env.rate(NAME, "240/minute") == "240/minute"
+    monkeypatch.setenv(NAME, "")
+    assert env.rate(NAME, "240/minute") == "240/minute"
+
+
+@pytest.mark.parametrize("value", ["240", "240/fortnight", "many/minute", "-1/minute", "1/ m"])
+def test_rate_refuses_anything_else_loudly(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv(NAME, value)
+    with pytest.raises(ImproperlyConfigured, match=f"{NAME} must be a number of requests"):
+        env.rate(NAME, "1/minute")

@@ -65,6 +65,13 @@ class Auditor:
         self.axe = Axe()
         self.failures: list[str] = []
         self.visited: list[str] = []
+        # The Content-Security-Policy allows no inline code: anything it blocks shows here.
+        self.csp_violations: list[str] = []
+        page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
 
     def check(self, label: str) -> None:
         results = self.axe.run(self.page)
@@ -101,7 +108,12 @@ EXPECTED_PAGES = [
     "detail with escalations",
     "queue of requests escalated to headquarters",
     "statistics",
+    "API tokens",
+    "API tokens with errors",
+    "API token created",
+    "API tokens after revoking",
     "not found",
+    "sign-in paused",
 ]
 
 
@@ -139,6 +151,34 @@ def _visit_intake_pages(auditor: Auditor, receipt_number: str, language: str) ->
     auditor.screenshot(f"intake-errors-{language}.png")
 
 
+def _visit_token_pages(auditor: Auditor, language: str) -> None:
+    page = auditor.page
+    auditor.visit("/account/tokens/", "API tokens")
+    page.click("#new-token-heading ~ form button[type=submit]")
+    auditor.check("API tokens with errors")
+    page.fill("#id_name", "Case system")
+    page.click("#new-token-heading ~ form button[type=submit]")
+    auditor.check("API token created")
+    auditor.screenshot(f"api-token-created-{language}.png")
+    auditor.visit("/account/tokens/", "API tokens")
+    auditor.visited.pop()  # the same page as the first visit, now with a token
+    page.click("table form button[type=submit]")
+    auditor.check("API tokens after revoking")
+    auditor.screenshot(f"api-tokens-{language}.png")
+
+
+def _visit_lockout_page(auditor: Auditor, language: str) -> None:
+    """Five wrong passwords for one username from one address pause its sign-in."""
+    page = auditor.page
+    page.goto(auditor.base_url + "/login/")
+    for _attempt in range(5):
+        page.fill("#id_username", "someone.else")
+        page.fill("#id_password", "wrong password")
+        page.click("form.usa-form button[type=submit]")
+    auditor.check("sign-in paused")
+    auditor.screenshot(f"sign-in-paused-{language}.png")
+
+
 def _escalate_everything_open() -> str:
     """Sweep 40 days on, so that every open request climbs both rungs; one of them."""
     from django.utils import timezone
@@ -174,9 +214,16 @@ def test_every_page_has_no_axe_violations(live_server, reference, browser, langu
     auditor.visit(f"/requests/{escalated}/", "detail with escalations")
     auditor.visit("/queues/HQ-SCOPS/?escalated=on", "queue of requests escalated to headquarters")
     auditor.visit("/statistics/", "statistics")
+    _visit_token_pages(auditor, language)
     auditor.visit("/requests/SR-0000-0000/", "not found", status=404)
+    context.clear_cookies()
+    context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    _visit_lockout_page(auditor, language)
     context.close()
 
-    # then axe-core found nothing anywhere
+    # then axe-core found nothing anywhere, and the security policy blocked nothing
     assert auditor.visited == EXPECTED_PAGES
     assert not auditor.failures, "\n\n".join(auditor.failures)
+    assert auditor.csp_violations == []

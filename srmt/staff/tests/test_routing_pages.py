@@ -20,8 +20,9 @@ from srmt.testing.factories import make_case, make_service_request, make_user
 
 def test_the_intake_preview_says_where_and_why_and_saves_nothing(tier1: User) -> None:
     make_case("EAC2190077777", office="CSC")
+    client = client_for(tier1)  # signing in is audited: before the snapshot
     before = row_counts()
-    response = client_for(tier1).post(
+    response = client.post(
         "/intake/new/", {**FORM, "receipt_number": "EAC2190077777", "preview": "1"}
     )
     assert response.status_code == 200

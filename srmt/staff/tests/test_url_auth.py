@@ -75,6 +75,8 @@ def test_the_sweep_sees_the_staff_pages():
         "staff:intake",
         "staff:intake-new",
         "staff:statistics",
+        "staff:api-tokens",
+        "staff:api-token-revoke",
     } <= names
     assert ("staff:queue", "/queues/SR-0000-0000/") in ALL_URLS
 
