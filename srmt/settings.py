@@ -207,6 +207,11 @@ SRMT_REPEAT_WINDOW_DAYS = env.integer("SRMT_REPEAT_WINDOW_DAYS", 30)
 # A notification still "sending" this many seconds after a worker claimed it is taken back
 # (the worker died): queued again, or failed once its attempts are used up.
 SRMT_NOTIFICATION_STALL_SECONDS = env.integer("SRMT_NOTIFICATION_STALL_SECONDS", 900)
+# The sweep delivers queued (and failed, retryable) notifications that no task delivered,
+# once they have been due this many seconds (a just-committed one's own task normally wins),
+# at most SRMT_OUTBOX_BATCH per sweep.
+SRMT_OUTBOX_GRACE_SECONDS = env.integer("SRMT_OUTBOX_GRACE_SECONDS", 60)
+SRMT_OUTBOX_BATCH = env.integer("SRMT_OUTBOX_BATCH", 1000)
 SRMT_DEMO_PASSWORD = env.string("SRMT_DEMO_PASSWORD", "srmt-demo-2026")
 
 LOGGING = {

@@ -9,7 +9,10 @@ request as overdue the second its due date passes, and the sweep never rewrites 
    of the requests that reached it (service_requests.escalations), and one digest per
    office to its supervisors;
 2. takes back notifications a dead worker left in "sending" (notifications.requeue_stalled);
-3. counts the open requests in each state at that moment, for its report.
+3. wakes the notifications that are due and that no task delivered: queued ones whose task
+   was lost, failed ones past their back-off (notifications.wake_due; the outbox row is the
+   truth, ADR 16);
+4. counts the open requests in each state at that moment, for its report.
 
 Two sweeps at once are safe: on PostgreSQL an advisory lock makes the second wait for the
 first and then find nothing to escalate; the unique (request, level) of escalations means
@@ -45,6 +48,7 @@ class SweepReport:
     escalations: EscalationReport
     seconds: float
     notifications_recovered: int = 0
+    notifications_woken: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -55,13 +59,14 @@ class SweepReport:
             "escalated": {str(k): v for k, v in self.escalations.by_level.items()},
             "notifications": self.escalations.notifications,
             "notifications_recovered": self.notifications_recovered,
+            "notifications_woken": self.notifications_woken,
         }
 
 
 def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
     """One sweep at `at` (now by default): escalations commit together with their digests
-    and audit row; stalled notifications are taken back in their own transaction; the
-    state counts are read last."""
+    and audit row; stalled notifications are taken back, then due ones woken, each in their
+    own transaction; the state counts are read last."""
     at = at or timezone.now()
     started = time.perf_counter()
     with transaction.atomic():
@@ -80,12 +85,14 @@ def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
                 },
             )
     recovered = notifications.requeue_stalled(at=at)
+    woken = notifications.wake_due(at=at)
     states = count_deadline_states(at)
     return SweepReport(
         at=at,
         **states,
         escalations=escalations,
         notifications_recovered=recovered,
+        notifications_woken=woken,
         seconds=time.perf_counter() - started,
     )
 
