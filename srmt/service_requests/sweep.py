@@ -12,7 +12,9 @@ request as overdue the second its due date passes, and the sweep never rewrites 
 3. wakes the notifications that are due and that no task delivered: queued ones whose task
    was lost, failed ones past their back-off (notifications.wake_due; the outbox row is the
    truth, ADR 16);
-4. counts the open requests in each state at that moment, for its report.
+4. deletes Idempotency-Key records and staff submission tokens older than the retention
+   (idempotency.purge_expired, ADR 17);
+5. counts the open requests in each state at that moment, for its report.
 
 Two sweeps at once are safe: on PostgreSQL an advisory lock makes the second wait for the
 first and then find nothing to escalate; the unique (request, level) of escalations means
@@ -30,6 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from srmt.audit import services as audit
+from srmt.idempotency import services as idempotency
 from srmt.notifications import services as notifications
 from srmt.service_requests import deadline_states
 from srmt.service_requests.escalations import EscalationReport, escalate_due
@@ -49,6 +52,7 @@ class SweepReport:
     seconds: float
     notifications_recovered: int = 0
     notifications_woken: int = 0
+    idempotency_purged: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -60,13 +64,15 @@ class SweepReport:
             "notifications": self.escalations.notifications,
             "notifications_recovered": self.notifications_recovered,
             "notifications_woken": self.notifications_woken,
+            "idempotency_purged": self.idempotency_purged,
         }
 
 
 def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
     """One sweep at `at` (now by default): escalations commit together with their digests
-    and audit row; stalled notifications are taken back, then due ones woken, each in their
-    own transaction; the state counts are read last."""
+    and audit row; stalled notifications are taken back, due ones woken and expired
+    idempotency records purged, each in their own transaction; the state counts are read
+    last."""
     at = at or timezone.now()
     started = time.perf_counter()
     with transaction.atomic():
@@ -86,6 +92,7 @@ def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
             )
     recovered = notifications.requeue_stalled(at=at)
     woken = notifications.wake_due(at=at)
+    purged = idempotency.purge_expired(at=at)
     states = count_deadline_states(at)
     return SweepReport(
         at=at,
@@ -93,6 +100,7 @@ def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
         escalations=escalations,
         notifications_recovered=recovered,
         notifications_woken=woken,
+        idempotency_purged=purged,
         seconds=time.perf_counter() - started,
     )
 

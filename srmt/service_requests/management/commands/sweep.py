@@ -52,7 +52,8 @@ class Command(BaseCommand):
             f"{report.on_track} on track; escalated {levels or 'none'}; "
             f"{report.escalations.notifications} notifications; "
             f"{report.notifications_recovered} stalled notifications taken back; "
-            f"{report.notifications_woken} due notifications woken."
+            f"{report.notifications_woken} due notifications woken; "
+            f"{report.idempotency_purged} expired idempotency records purged."
         )
 
 
