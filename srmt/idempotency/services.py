@@ -97,6 +97,12 @@ def claim_token(user: User, token: str) -> str | None:
     return None
 
 
+def release_token(user: User, token: str) -> None:
+    """The submission did nothing (its form had errors): its form may be submitted again."""
+    _require_transaction("release_token")
+    SubmissionToken.objects.filter(user=user, token=token).delete()
+
+
 def record_result(user: User, token: str, url: str) -> None:
     """Where the submission that claimed `token` landed (in its transaction)."""
     _require_transaction("record_result")
