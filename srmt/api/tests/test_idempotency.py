@@ -41,7 +41,6 @@ def counts() -> dict[str, int]:
         **row_counts(),
         "Attachment": Attachment.objects.count(),
         "Referral": Referral.objects.count(),
-        "IdempotencyRecord": IdempotencyRecord.objects.count(),
         "emails": len(mail.outbox),
     }
 
