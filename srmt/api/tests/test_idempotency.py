@@ -320,3 +320,16 @@ def test_every_post_documents_the_idempotency_key_and_its_422() -> None:
         headers = [p["name"] for p in post.get("parameters", []) if p["in"] == "header"]
         assert "Idempotency-Key" in headers, path
         assert "422" in post["responses"], path
+
+
+def test_an_oversized_upload_with_a_key_is_refused_before_it_is_read(
+    esc_staff: tuple[APIClient, User],
+) -> None:
+    client, _user = esc_staff
+    url, body = _upload()
+    before = counts()
+    response = client.post(
+        url, body(), format="multipart", HTTP_IDEMPOTENCY_KEY="big", CONTENT_LENGTH="20000000"
+    )
+    assert (response.status_code, response.json()["code"]) == (413, "request_too_large")
+    assert counts() == before
