@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "srmt.cases",
     "srmt.sla",
     "srmt.notifications",
+    "srmt.idempotency",
     "srmt.service_requests",
     "srmt.api",
     "srmt.staff",
@@ -306,6 +307,14 @@ SRMT_REPEAT_WINDOW_DAYS = env.integer("SRMT_REPEAT_WINDOW_DAYS", 30)
 # A notification still "sending" this many seconds after a worker claimed it is taken back
 # (the worker died): queued again, or failed once its attempts are used up.
 SRMT_NOTIFICATION_STALL_SECONDS = env.integer("SRMT_NOTIFICATION_STALL_SECONDS", 900)
+# The sweep delivers queued (and failed, retryable) notifications that no task delivered,
+# once they have been due this many seconds (a just-committed one's own task normally wins),
+# at most SRMT_OUTBOX_BATCH per sweep.
+SRMT_OUTBOX_GRACE_SECONDS = env.integer("SRMT_OUTBOX_GRACE_SECONDS", 60)
+SRMT_OUTBOX_BATCH = env.integer("SRMT_OUTBOX_BATCH", 1000)
+# Idempotency-Key records of the API and the one-time tokens of staff forms are kept this
+# long (a staff form older than this must be submitted again); the sweep deletes older ones.
+SRMT_IDEMPOTENCY_RETENTION_HOURS = env.integer("SRMT_IDEMPOTENCY_RETENTION_HOURS", 48)
 SRMT_DEMO_PASSWORD = env.string("SRMT_DEMO_PASSWORD", "srmt-demo-2026")
 
 LOGGING = {

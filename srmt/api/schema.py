@@ -43,7 +43,7 @@ _DESCRIPTIONS = {
     412: "If-Match is malformed or stale (code precondition_failed); nothing was changed.",
     413: "The body is larger than the limit (code request_too_large).",
     415: "The body is not JSON (code unsupported_media_type).",
-    422: "Idempotency-Key reused with another body (code idempotency_key_reused).",
+    422: "Idempotency-Key reused with another body or path (code idempotency_key_reused).",
     429: "Too many calls, or too many refused tokens from this address (code throttled); "
     "Retry-After gives the seconds to wait.",
 }
@@ -81,7 +81,11 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     required=False,
-    description="Client-chosen key (1-255 visible ASCII characters). The same key and body "
-    "return the first result with Idempotent-Replayed: true; the same key with another body "
-    "is refused with 422.",
+    description="Client-chosen key (1-255 visible ASCII characters) naming one operation; "
+    "keys are per user and honoured for SRMT_IDEMPOTENCY_RETENTION_HOURS (48 by default). "
+    "A retry with "
+    "the same key, path and body does nothing again and returns the first answer (status, "
+    "body, Location, ETag) with `Idempotent-Replayed: true`; the same key with another body "
+    "or on another path is refused with 422 `idempotency_key_reused`. A refused request "
+    "keeps nothing, so it can be retried with the same key.",
 )

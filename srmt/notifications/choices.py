@@ -21,3 +21,7 @@ class DeliveryStatus(models.TextChoices):
 
 # Channels SRMT delivers itself; the others are done by staff and recorded.
 AUTOMATED_CHANNELS = frozenset({DeliveryChannel.EMAIL})
+
+# A row in one of these states waits for a delivery attempt (a failed one while it has
+# attempts left): the sweep wakes those that are due.
+WAITING_STATUSES = (DeliveryStatus.QUEUED.value, DeliveryStatus.FAILED.value)

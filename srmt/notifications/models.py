@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from srmt.core.models import TimeStampedModel
-from srmt.notifications.choices import DeliveryChannel, DeliveryStatus
+from srmt.notifications.choices import WAITING_STATUSES, DeliveryChannel, DeliveryStatus
 
 
 class Notification(TimeStampedModel):
     """One message to one recipient. Written in the sender's transaction, delivered after it.
+
+    The row is the truth (a transactional outbox, ADR 16): a queued row, or a failed one with
+    attempts left, is delivered once its `next_attempt_at` has passed, whether or not a task
+    was ever enqueued for it; the sweep wakes the ones no task delivered.
 
     `related_reference` names what the message is about (a service request reference); the
     notifications app does not import the apps that use it. `is_confidential` marks a
@@ -30,6 +35,9 @@ class Notification(TimeStampedModel):
     # claim belongs to a worker that died, and `services.requeue_stalled` takes it back.
     claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+    # When it is next due while queued or failed: its creation, then each failure plus the
+    # back-off (services.RETRY_DELAYS). The sweep wakes due rows that no task delivered.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     related_reference = models.CharField(max_length=32, blank=True, db_index=True)
     # About a case protected by 8 U.S.C. 1367 (set by the sender, which knows the case): only
@@ -50,7 +58,15 @@ class Notification(TimeStampedModel):
                 name="notification_sending_claimed",
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="notification_outbox_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="notification_outbox_idx"),
+            # The sweep's question, "which waiting rows are due?", reads only waiting rows.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="notification_due_idx",
+                condition=Q(status__in=WAITING_STATUSES),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to_address or '-'}: {self.subject}"

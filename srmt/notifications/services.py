@@ -1,4 +1,11 @@
-"""Queue messages in the outbox; delivery runs after the transaction commits."""
+"""Queue messages in the outbox; delivery runs after the transaction commits.
+
+The row is the truth, the task only a wake-up (ADR 16): `queue_message` writes a row due at
+once and enqueues its delivery after commit; `deliver` claims the row with a conditional
+UPDATE, so any number of wake-ups send it at most once; a failure makes it due again after a
+back-off; `wake_due` (the sweep) enqueues a delivery for every due row that no task
+delivered: lost when a worker died between commit and enqueue, or by the broker.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +20,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from srmt.audit import services as audit
-from srmt.notifications.choices import AUTOMATED_CHANNELS, DeliveryChannel, DeliveryStatus
+from srmt.notifications.choices import (
+    AUTOMATED_CHANNELS,
+    WAITING_STATUSES,
+    DeliveryChannel,
+    DeliveryStatus,
+)
 from srmt.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -41,6 +53,7 @@ def queue_message(
 
     `is_confidential`: the message is about a case protected by 8 U.S.C. 1367."""
     automated = channel in AUTOMATED_CHANNELS and bool(to_address)
+    now = timezone.now()
     notification = Notification.objects.create(
         channel=channel,
         to_address=to_address,
@@ -50,7 +63,8 @@ def queue_message(
         related_reference=related_reference,
         is_confidential=is_confidential,
         status=DeliveryStatus.QUEUED if automated else DeliveryStatus.RECORDED,
-        sent_at=None if automated else timezone.now(),
+        sent_at=None if automated else now,
+        next_attempt_at=now,
     )
     if automated:
         from srmt.notifications.tasks import deliver_notification
@@ -74,7 +88,9 @@ def deliver(notification_id: int) -> str:
     except (smtplib.SMTPException, OSError) as exc:
         logger.warning("Notification %s failed: %s", notification_id, exc)
         Notification.objects.filter(pk=notification_id).update(
-            status=DeliveryStatus.FAILED, last_error=str(exc)[:500]
+            status=DeliveryStatus.FAILED,
+            last_error=str(exc)[:500],
+            next_attempt_at=timezone.now() + retry_delay(notification.attempts),
         )
         return "failed"
     Notification.objects.filter(pk=notification_id).update(
@@ -83,24 +99,29 @@ def deliver(notification_id: int) -> str:
     return "sent"
 
 
-def schedule_retry(notification_id: int) -> dt.datetime | None:
-    """Enqueue another attempt of a failed notification after a back-off; returns when.
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long a notification waits after its `attempts`-th failed attempt."""
+    return RETRY_DELAYS[min(max(attempts, 1), len(RETRY_DELAYS)) - 1]
 
-    Only backends that can defer a task retry by themselves (database, RQ); elsewhere a
-    failed notification waits for `deliver` to be called again.
+
+def schedule_retry(notification_id: int) -> dt.datetime | None:
+    """Enqueue another attempt of a failed notification when it is next due; returns when.
+
+    Only backends that can defer a task retry by themselves (database, RQ), promptly; on
+    every backend the sweep wakes it once it is due (`wake_due`) if no task delivered it.
     """
     from srmt.notifications.tasks import deliver_notification
 
-    attempts = (
+    row = (
         Notification.objects.filter(pk=notification_id, status=DeliveryStatus.FAILED)
-        .values_list("attempts", flat=True)
+        .values_list("attempts", "next_attempt_at")
         .first()
     )
-    if attempts is None or attempts >= MAX_ATTEMPTS:
+    if row is None or row[0] >= MAX_ATTEMPTS:
         return None
     if not deliver_notification.get_backend().supports_defer:
         return None
-    run_after = timezone.now() + RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+    run_after = row[1]
     deliver_notification.using(run_after=run_after).enqueue(notification_id)
     return run_after
 
@@ -108,8 +129,9 @@ def schedule_retry(notification_id: int) -> dt.datetime | None:
 @transaction.atomic
 def requeue_stalled(*, at: dt.datetime, older_than: dt.timedelta | None = None) -> int:
     """Take back notifications still sending since before `at - older_than`: their worker
-    died after the claim. Each is queued again and delivered after commit, or marked failed
-    once its attempts are used up (the attempt that stalled counts). Returns how many.
+    died after the claim. Each is queued again, due at `at`, and delivered after commit (or
+    by a later sweep's `wake_due` if that task is lost too), or marked failed once its
+    attempts are used up (the attempt that stalled counts). Returns how many.
 
     `older_than` defaults to SRMT_NOTIFICATION_STALL_SECONDS. One conditional UPDATE: when
     two run at once, on PostgreSQL the second re-checks each row the first changed after the
@@ -120,6 +142,7 @@ def requeue_stalled(*, at: dt.datetime, older_than: dt.timedelta | None = None) 
     claimed_before = at - older_than
     taken_back = _take_back_claimed_before(
         claimed_before,
+        at=at,
         error=f"Stalled: still sending {older_than.total_seconds():.0f} s after its claim",
     )
     if not taken_back:
@@ -146,25 +169,85 @@ def requeue_stalled(*, at: dt.datetime, older_than: dt.timedelta | None = None) 
 # `attempts` on the right-hand side is the value before the update.
 _TAKE_BACK_SQL = """
     UPDATE {table}
-       SET status = CASE WHEN attempts >= %s THEN %s ELSE %s END, last_error = %s
+       SET status = CASE WHEN attempts >= %s THEN %s ELSE %s END, last_error = %s,
+           next_attempt_at = %s
      WHERE status = %s AND claimed_at < %s
     RETURNING id, status
 """
 
 
-def _take_back_claimed_before(claimed_before: dt.datetime, *, error: str) -> list[tuple[int, str]]:
+def _take_back_claimed_before(
+    claimed_before: dt.datetime, *, at: dt.datetime, error: str
+) -> list[tuple[int, str]]:
     sql = _TAKE_BACK_SQL.format(table=connection.ops.quote_name(Notification._meta.db_table))
     params = [
         MAX_ATTEMPTS,
         DeliveryStatus.FAILED.value,
         DeliveryStatus.QUEUED.value,
         error[:500],
+        connection.ops.adapt_datetimefield_value(at),
         DeliveryStatus.SENDING.value,
         connection.ops.adapt_datetimefield_value(claimed_before),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(pk), str(status)) for pk, status in cursor.fetchall()]
+
+
+@transaction.atomic
+def wake_due(*, at: dt.datetime, limit: int | None = None) -> int:
+    """Enqueue a delivery, after commit, for each waiting notification due by `at`; returns
+    how many. Waiting: queued, or failed with attempts left (`WAITING_STATUSES`).
+
+    Due means `next_attempt_at` at or before `at - SRMT_OUTBOX_GRACE_SECONDS`, so that a row
+    just committed is normally delivered by its own task. At most `limit` rows
+    (SRMT_OUTBOX_BATCH by default), the longest waiting first; the rest wait for the next
+    sweep. Each row woken is not due again for SRMT_NOTIFICATION_STALL_SECONDS: a task that
+    is merely slow is not woken again at every sweep. A wake-up that does race a live task
+    sends nothing twice: `deliver` claims the row with a conditional UPDATE, and the loser
+    finds it claimed. One UPDATE ... RETURNING; on PostgreSQL a concurrent sweep skips the
+    rows this one is waking (SKIP LOCKED).
+    """
+    if limit is None:
+        limit = settings.SRMT_OUTBOX_BATCH
+    due_by = at - dt.timedelta(seconds=settings.SRMT_OUTBOX_GRACE_SECONDS)
+    again_at = at + dt.timedelta(seconds=settings.SRMT_NOTIFICATION_STALL_SECONDS)
+    woken = _push_due_rows(due_by=due_by, again_at=again_at, limit=limit)
+    if woken:
+        transaction.on_commit(lambda: _deliver_later(woken))
+    return len(woken)
+
+
+_WAKE_SQL = """
+    UPDATE {table}
+       SET next_attempt_at = %s
+     WHERE id IN (
+        SELECT id FROM {table}
+         WHERE status IN (%s, %s) AND attempts < %s AND next_attempt_at <= %s
+         ORDER BY next_attempt_at, id
+         LIMIT %s{lock}
+     )
+    RETURNING id
+"""
+
+
+def _push_due_rows(*, due_by: dt.datetime, again_at: dt.datetime, limit: int) -> list[int]:
+    sql = _WAKE_SQL.format(
+        table=connection.ops.quote_name(Notification._meta.db_table),
+        lock=" FOR UPDATE SKIP LOCKED"
+        if connection.features.has_select_for_update_skip_locked
+        else "",
+    )
+    params = [
+        connection.ops.adapt_datetimefield_value(again_at),
+        *WAITING_STATUSES,
+        MAX_ATTEMPTS,
+        connection.ops.adapt_datetimefield_value(due_by),
+        limit,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(int(pk) for (pk,) in cursor.fetchall())
 
 
 def _deliver_later(notification_ids: list[int]) -> None:

@@ -11,7 +11,12 @@ request as overdue the second its due date passes, and the sweep never rewrites 
 2. moves open requests on cases protected since they were recorded to the VAWA/T/U unit
    (service_requests.protection: nobody else may see them, so nobody else could work them);
 3. takes back notifications a dead worker left in "sending" (notifications.requeue_stalled);
-4. counts the open requests in each state at that moment, for its report.
+4. wakes the notifications that are due and that no task delivered: queued ones whose task
+   was lost, failed ones past their back-off (notifications.wake_due; the outbox row is the
+   truth, ADR 16);
+5. deletes Idempotency-Key records and staff submission tokens older than the retention
+   (idempotency.purge_expired, ADR 17);
+6. counts the open requests in each state at that moment, for its report.
 
 Two sweeps at once are safe: on PostgreSQL an advisory lock makes the second wait for the
 first and then find nothing to escalate; the unique (request, level) of escalations means
@@ -29,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from srmt.audit import services as audit
+from srmt.idempotency import services as idempotency
 from srmt.notifications import services as notifications
 from srmt.service_requests import deadline_states, protection
 from srmt.service_requests.escalations import EscalationReport, escalate_due
@@ -48,6 +54,8 @@ class SweepReport:
     seconds: float
     notifications_recovered: int = 0
     moved_to_confidential_unit: int = 0
+    notifications_woken: int = 0
+    idempotency_purged: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -59,13 +67,16 @@ class SweepReport:
             "notifications": self.escalations.notifications,
             "notifications_recovered": self.notifications_recovered,
             "moved_to_confidential_unit": self.moved_to_confidential_unit,
+            "notifications_woken": self.notifications_woken,
+            "idempotency_purged": self.idempotency_purged,
         }
 
 
 def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
     """One sweep at `at` (now by default): escalations commit together with their digests
-    and audit row; stalled notifications are taken back in their own transaction; the
-    state counts are read last."""
+    and audit row; stalled notifications are taken back, due ones woken and expired
+    idempotency records purged, each in their own transaction; the state counts are read
+    last."""
     at = at or timezone.now()
     started = time.perf_counter()
     with transaction.atomic():
@@ -85,6 +96,8 @@ def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
             )
     moved = protection.move_protected_requests()
     recovered = notifications.requeue_stalled(at=at)
+    woken = notifications.wake_due(at=at)
+    purged = idempotency.purge_expired(at=at)
     states = count_deadline_states(at)
     return SweepReport(
         at=at,
@@ -92,6 +105,8 @@ def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
         escalations=escalations,
         notifications_recovered=recovered,
         moved_to_confidential_unit=moved,
+        notifications_woken=woken,
+        idempotency_purged=purged,
         seconds=time.perf_counter() - started,
     )
 

@@ -12,6 +12,7 @@ from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.audit.models import AuditEvent
 from srmt.cases.models import Case, CaseParty, Person
+from srmt.idempotency.models import IdempotencyRecord
 from srmt.notifications.models import Notification
 from srmt.service_requests.models import (
     InternalNote,
@@ -28,6 +29,7 @@ COUNTED = (
     StatusChange,
     AuditEvent,
     SubmissionKey,
+    IdempotencyRecord,
     Response,
     InternalNote,
     Case,

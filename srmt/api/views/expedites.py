@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from srmt.accounts.roles import Capability
+from srmt.api.idempotency import idempotent
 from srmt.api.problems import RequestTooLarge
 from srmt.api.schema import REFERENCE, problems
 from srmt.api.views.base import ApiView
@@ -138,8 +139,9 @@ class ExpediteDecisionView(ApiView):
         "response with the outcome, which closes the request.",
         parameters=[REFERENCE],
         request=DecisionInput,
-        responses={200: ExpediteSerializer, **problems(400, 403, 404, 409, 415)},
+        responses={200: ExpediteSerializer, **problems(400, 403, 404, 409, 415, 422)},
     )
+    @idempotent
     def post(self, request: Request, reference: str) -> Response:
         sr = policies.get_request_for_user(request.user, reference)
         _expedite_or_404(sr)
@@ -151,6 +153,7 @@ class ExpediteDecisionView(ApiView):
 
 class AttachmentCollectionView(ApiView):
     parser_classes: ClassVar[list[Any]] = [MultiPartParser]
+    max_upload_bytes = attachments.MAX_ATTACHMENT_BYTES + UPLOAD_OVERHEAD
 
     @extend_schema(
         tags=[TAG],
@@ -170,12 +173,13 @@ class AttachmentCollectionView(ApiView):
         "request; the request must be open.",
         parameters=[REFERENCE],
         request={"multipart/form-data": UploadInput},
-        responses={201: AttachmentSerializer, **problems(400, 403, 404, 409, 413, 415)},
+        responses={201: AttachmentSerializer, **problems(400, 403, 404, 409, 413, 415, 422)},
     )
+    @idempotent
     def post(self, request: Request, reference: str) -> Response:
         sr = policies.get_request_for_user(request.user, reference)
         length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > attachments.MAX_ATTACHMENT_BYTES + UPLOAD_OVERHEAD:
+        if length > self.max_upload_bytes:
             raise RequestTooLarge("Files can be at most 10 MB.")
         body = UploadInput(data=request.data)
         body.is_valid(raise_exception=True)

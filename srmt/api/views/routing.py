@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from srmt.accounts.roles import Capability
+from srmt.api.idempotency import idempotent
 from srmt.api.inputs import RedirectInput, RoutingExplainFilter
 from srmt.api.schema import REFERENCE, problems
 from srmt.api.serializers import ServiceRequestDetailSerializer
@@ -158,9 +159,10 @@ class RedirectView(ApiView):
         request=RedirectInput,
         responses={
             200: OpenApiResponse(ServiceRequestDetailSerializer, description="The request."),
-            **problems(400, 403, 404, 409, 415),
+            **problems(400, 403, 404, 409, 415, 422),
         },
     )
+    @idempotent
     def post(self, request: Request, reference: str) -> Response:
         sr = policies.get_request_for_user(request.user, reference)
         body = RedirectInput(data=request.data)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from srmt.accounts.roles import Capability
 from srmt.api.conditional import body_hash, expected_version, idempotency_key
+from srmt.api.idempotency import idempotent
 from srmt.api.inputs import (
     NoteInput,
     ResponseInput,
@@ -22,7 +23,7 @@ from srmt.api.inputs import (
     TransitionInput,
 )
 from srmt.api.pagination import ServiceRequestCursorPagination
-from srmt.api.schema import IDEMPOTENCY_KEY, IF_MATCH, REFERENCE, problems
+from srmt.api.schema import IF_MATCH, REFERENCE, problems
 from srmt.api.serializers import (
     NoteSerializer,
     ResponseSerializer,
@@ -131,7 +132,6 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
         "201 and only its `reference`, `status` and a `detail` sentence, without Location or "
         "ETag; its replays give the same body.",
         request=ServiceRequestInput,
-        parameters=[IDEMPOTENCY_KEY],
         responses={
             201: OpenApiResponse(
                 PolymorphicProxySerializer(
@@ -152,6 +152,7 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
             **problems(400, 403, 409, 413, 415, 422),
         },
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         key = idempotency_key(request)
         body = ServiceRequestInput(data=request.data)
@@ -216,8 +217,9 @@ class ResponseCollectionView(ApiView):
         "final response closes it.",
         parameters=[REFERENCE],
         request=ResponseInput,
-        responses={201: ResponseSerializer, **problems(400, 403, 404, 409, 413, 415)},
+        responses={201: ResponseSerializer, **problems(400, 403, 404, 409, 413, 415, 422)},
     )
+    @idempotent
     def post(self, request: Request, reference: str) -> Response:
         sr = policies.get_request_for_user(request.user, reference)
         body = ResponseInput(data=request.data)
@@ -232,8 +234,9 @@ class NoteCollectionView(ApiView):
         summary="Add an internal note (never sent to the customer)",
         parameters=[REFERENCE],
         request=NoteInput,
-        responses={201: NoteSerializer, **problems(400, 403, 404, 413, 415)},
+        responses={201: NoteSerializer, **problems(400, 403, 404, 413, 415, 422)},
     )
+    @idempotent
     def post(self, request: Request, reference: str) -> Response:
         sr = policies.get_request_for_user(request.user, reference)
         body = NoteInput(data=request.data)
@@ -253,9 +256,10 @@ class TransitionCollectionView(ApiView):
         request=TransitionInput,
         responses={
             200: OpenApiResponse(ServiceRequestDetailSerializer, description="The request."),
-            **problems(400, 403, 404, 409, 415),
+            **problems(400, 403, 404, 409, 415, 422),
         },
     )
+    @idempotent
     def post(self, request: Request, reference: str) -> Response:
         sr = policies.get_request_for_user(request.user, reference)
         body = TransitionInput(data=request.data)

@@ -25,7 +25,7 @@ def mark_confidential_messages(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0003_notification_confidential"),
+        ("notifications", "0004_notification_confidential"),
         ("offices", "0005_office_confidential_unit"),
         ("service_requests", "0005_bilingual_system_reasons"),
     ]

@@ -252,10 +252,12 @@ def test_the_command_repeats_with_every(
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(": ", 1)[1] for line in lines] == [
         "1 overdue, 0 at risk, 0 on track; escalated level 1: 1, level 2: 0; 0 notifications; "
-        "0 stalled notifications taken back; 0 requests on newly protected cases moved to the "
+        "0 stalled notifications taken back; 0 due notifications woken; "
+        "0 expired idempotency records purged; 0 requests on newly protected cases moved to the "
         "VAWA/T/U unit.",
         "1 overdue, 0 at risk, 0 on track; escalated level 1: 0, level 2: 0; 0 notifications; "
-        "0 stalled notifications taken back; 0 requests on newly protected cases moved to the "
+        "0 stalled notifications taken back; 0 due notifications woken; "
+        "0 expired idempotency records purged; 0 requests on newly protected cases moved to the "
         "VAWA/T/U unit.",
     ]
     assert _levels(sr) == [1]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
+from srmt.staff import submissions
+from srmt.staff.submissions import TOKEN_FIELD
 from srmt.testing.factories import make_user
 
 
@@ -39,7 +43,22 @@ def analyst(reference) -> User:
     return make_user("ann.analyst", role=Role.ANALYST)
 
 
+class StaffClient(Client):
+    """A signed-in browser that posts forms as the pages render them: a POST without a
+    one-time submission token gets a fresh one of its user, as `{% submission_token %}`
+    puts in every staff form (ADR 17). test_submission_tokens.py tests the tokens with a
+    plain Client."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__()
+        self.staff_user = user
+        self.force_login(user)
+
+    def post(self, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if data is None or (isinstance(data, dict) and TOKEN_FIELD not in data):
+            data = {**(data or {}), TOKEN_FIELD: submissions.mint(self.staff_user)}
+        return super().post(path, data, *args, **kwargs)
+
+
 def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return StaffClient(user)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from srmt.accounts.models import User
 from srmt.core.errors import DomainError
 from srmt.service_requests import policies
+from srmt.staff import submissions
 from srmt.staff.forms import UswdsForm
 
 T = TypeVar("T")
@@ -27,9 +28,14 @@ def refuse(message: str = "") -> PermissionDenied:
 
 
 def call_service(form: UswdsForm, service: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-    """Run one service; a refusal becomes a form error (None), a denied action a 403."""
+    """Run one service; a refusal becomes a form error (None), a denied action a 403.
+
+    In a view decorated with `submissions.one_time_submission`, a submission without a
+    valid one-time token is refused on the form, and a successful call keeps the token
+    claimed (ADR 17)."""
     try:
-        return service(*args, **kwargs)
+        with submissions.service_call():
+            return service(*args, **kwargs)
     except policies.PermissionDenied as exc:
         raise refuse(exc.message) from exc
     except DomainError as exc:

@@ -13,6 +13,7 @@ from srmt.accounts.roles import Capability
 from srmt.service_requests import attachments, expedites, policies
 from srmt.service_requests.models import ServiceRequest
 from srmt.staff.expedite_forms import AttachmentForm, DecisionForm
+from srmt.staff.submissions import one_time_submission
 from srmt.staff.views.common import call_service, staff_user
 
 
@@ -49,6 +50,7 @@ def expedite_page(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@one_time_submission
 def decide(request: HttpRequest, reference: str) -> HttpResponse:
     user = staff_user(request)
     sr = policies.get_request_for_user(user, reference)
@@ -70,6 +72,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@one_time_submission
 def upload(request: HttpRequest, reference: str) -> HttpResponse:
     user = staff_user(request)
     sr = policies.get_request_for_user(user, reference)

@@ -19,6 +19,7 @@ from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 from srmt.staff import selectors
 from srmt.staff.expedite_forms import RepeatForm, repeat_form_for
 from srmt.staff.forms import IntakeForm, LookupForm
+from srmt.staff.submissions import one_time_submission
 from srmt.staff.views import routing
 from srmt.staff.views.common import call_service, refuse, staff_user
 
@@ -55,6 +56,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_submission
 def new_request(request: HttpRequest) -> HttpResponse:
     """Step 2: the request itself; the service routes it and sets its due dates."""
     user = _intake_user(request)

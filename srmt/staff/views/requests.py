@@ -21,6 +21,7 @@ from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.models import ServiceRequest
 from srmt.staff import selectors
 from srmt.staff.forms import AssignForm, NoteForm, ResponseForm, TransitionForm, UswdsForm
+from srmt.staff.submissions import one_time_submission
 from srmt.staff.views import routing
 from srmt.staff.views.common import call_service, refuse, staff_user
 
@@ -122,6 +123,7 @@ def _done(request: HttpRequest, sr: ServiceRequest, message: str) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_submission
 def respond(request: HttpRequest, reference: str) -> HttpResponse:
     """GET: every action the user may take. POST: send a response."""
     user, sr, actions = _load(request, reference)
@@ -143,6 +145,7 @@ def respond(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@one_time_submission
 def add_note(request: HttpRequest, reference: str) -> HttpResponse:
     user, sr, actions = _load(request, reference)
     if not actions.note:
@@ -157,6 +160,7 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@one_time_submission
 def transition(request: HttpRequest, reference: str) -> HttpResponse:
     user, sr, actions = _load(request, reference)
     if not actions.transition:
@@ -194,6 +198,7 @@ def _after_transition(request: HttpRequest, user: User, sr: ServiceRequest) -> H
 
 @login_required
 @require_POST
+@one_time_submission
 def assign(request: HttpRequest, reference: str) -> HttpResponse:
     user, sr, actions = _load(request, reference)
     if not actions.assign:

@@ -22,6 +22,7 @@ from srmt.service_requests.routing_models import Referral
 from srmt.staff.forms import IntakeForm
 from srmt.staff.routing_forms import RedirectForm
 from srmt.staff.selectors import TimelineEntry
+from srmt.staff.submissions import one_time_submission
 from srmt.staff.views.common import call_service, refuse
 
 
@@ -90,6 +91,7 @@ def redirect_form(data: dict[str, str] | None = None) -> RedirectForm:
 
 @login_required
 @require_POST
+@one_time_submission
 def redirect_request(request: HttpRequest, reference: str) -> HttpResponse:
     """Close the request as redirected to another agency (the respond page's form)."""
     from srmt.staff.views.requests import _actions_page, _done, _load

@@ -1,4 +1,5 @@
-"""`srmt sweep`: escalate unanswered requests and count deadline states, once or in a loop."""
+"""`srmt sweep`: escalate unanswered requests, wake due notifications and count deadline
+states, once or in a loop."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from srmt.service_requests.tasks import start_periodic_sweep
 
 class Command(BaseCommand):
     help = (
-        "Escalate unanswered service requests and count the open ones on track, at risk "
-        "and overdue. "
+        "Escalate unanswered service requests, deliver the notifications no task delivered, "
+        "and count the open requests on track, at risk and overdue. "
         "--every N repeats every N seconds; --schedule starts the self-scheduling sweep "
         "task on the configured task backend (srmt worker does this at start)."
     )
@@ -51,6 +52,8 @@ class Command(BaseCommand):
             f"{report.on_track} on track; escalated {levels or 'none'}; "
             f"{report.escalations.notifications} notifications; "
             f"{report.notifications_recovered} stalled notifications taken back; "
+            f"{report.notifications_woken} due notifications woken; "
+            f"{report.idempotency_purged} expired idempotency records purged; "
             f"{report.moved_to_confidential_unit} requests on newly protected cases moved to "
             "the VAWA/T/U unit."
         )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0002_claimed_at'),
+        ('notifications', '0003_next_attempt_at'),
     ]
 
     operations = [
