@@ -42,7 +42,7 @@ from srmt.notifications.models import Notification
 from srmt.service_requests import escalations, services
 from srmt.service_requests.models import InternalNote, Response, ServiceRequest, StatusChange
 from srmt.service_requests.requesters import RequesterData
-from srmt.staff import selectors
+from srmt.staff import selectors, submissions
 from srmt.testing.factories import make_case, make_user
 
 RN = "EAC2190055555"
@@ -127,7 +127,9 @@ def world_base(reference: None) -> None:
 # --- normalizing answers ------------------------------------------------------------------
 
 _REFERENCE = re.compile(r"\b(SR|RF)-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
-_CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")|(csrftoken=)[^;]+')
+_CSRF = re.compile(
+    r'(name="(?:csrfmiddlewaretoken|submission_token)" value=")[^"]+(")|(csrftoken=)[^;]+'
+)
 _REQUEST_ID = re.compile(r'("request_id": ?")[0-9a-f]{32}(")')
 # Database ids come from sequences shared by every record: they differ between the worlds by
 # nature (world P made more users and events) and name nothing about the case.
@@ -286,6 +288,20 @@ PROBES: dict[str, Probe] = {
 }
 
 
+class FormClient(Client):
+    """A signed-in browser whose POSTs carry the one-time submission token the staff forms
+    render (ADR 17)."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__()
+        self.staff_user = user
+        self.force_login(user)
+
+    def post(self, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        data = {**(data or {}), submissions.TOKEN_FIELD: submissions.mint(self.staff_user)}
+        return super().post(path, data, *args, **kwargs)
+
+
 def counted() -> dict[str, int]:
     models = (ServiceRequest, Response, InternalNote, StatusChange, Notification, Case, Person)
     return {m.__name__: m.objects.count() for m in models}
@@ -302,8 +318,7 @@ def probe_all(kind: ActorKind, protected_reference: str) -> Iterator[tuple[str, 
     )
     api = APIClient()
     api.force_authenticate(user)
-    web = Client()
-    web.force_login(user)
+    web = FormClient(user)
     for name, probe in PROBES.items():
         # Each probe asks the world as it was built, and what it writes is rolled back: an
         # actor's own records on a protected case are the one thing they can tell apart
