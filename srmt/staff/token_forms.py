@@ -30,3 +30,7 @@ class ApiTokenForm(UswdsForm):
             help_text=_("From 1 to %(maximum)d days. After that the token stops working.")
             % {"maximum": maximum},
         )
+
+
+class RevokeForm(UswdsForm):
+    """Revoking a token takes no input; the form carries its refusals (a stale page)."""

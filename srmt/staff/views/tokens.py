@@ -12,12 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from srmt.accounts import services as accounts
 from srmt.accounts.models import ApiToken, User
-from srmt.staff.token_forms import ApiTokenForm
+from srmt.staff.submissions import one_time_submission
+from srmt.staff.token_forms import ApiTokenForm, RevokeForm
 from srmt.staff.views.common import call_service, staff_user
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_submission
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """List my tokens; create one, whose secret the answer shows once (never stored)."""
     user = staff_user(request)
@@ -37,19 +39,30 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     return _list_page(request, user, form)
 
 
-def _list_page(request: HttpRequest, user: User, form: ApiTokenForm) -> HttpResponse:
+def _list_page(
+    request: HttpRequest, user: User, form: ApiTokenForm, revoke_form: RevokeForm | None = None
+) -> HttpResponse:
     now = timezone.now()
     tokens = list(ApiToken.objects.owned_by(user))
     rows = [(token, token.status(at=now)) for token in tokens]
-    return render(request, "staff/api_tokens.html", {"tokens": tokens, "rows": rows, "form": form})
+    context = {
+        "tokens": tokens,
+        "rows": rows,
+        "form": form,
+        "revoke_form": revoke_form or RevokeForm(),
+    }
+    return render(request, "staff/api_tokens.html", context)
 
 
 @login_required
 @require_POST
+@one_time_submission
 def revoke_api_token(request: HttpRequest, prefix: str) -> HttpResponse:
     user = staff_user(request)
     token = get_object_or_404(ApiToken.objects.owned_by(user), prefix=prefix)
-    accounts.revoke_api_token(token, actor=user)
+    form = RevokeForm(request.POST)
+    if call_service(form, accounts.revoke_api_token, token, actor=user) is None:
+        return _list_page(request, user, ApiTokenForm(), form)
     messages.success(
         request, _("Token %(name)s was revoked. It no longer works.") % {"name": token.name}
     )
