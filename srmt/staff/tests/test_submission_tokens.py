@@ -22,8 +22,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import resolve, reverse
 
-from srmt.accounts.choices import Role
 from srmt.accounts import services as accounts
+from srmt.accounts.choices import Role
 from srmt.accounts.models import ApiToken, User
 from srmt.audit.models import AuditEvent
 from srmt.idempotency.models import SubmissionToken
