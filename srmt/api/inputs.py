@@ -7,10 +7,11 @@ lifecycle, access) stay in the services, which refuse with stable codes.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NoReturn
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -171,12 +172,25 @@ class CaseInput(serializers.Serializer):
         return CaseData(receipt_number=receipt_number, parties=parties, **data)
 
 
+# Date filters accept these years only: wide enough for any request, narrow enough that no
+# conversion to UTC overflows (year 1 at +05:00, year 9999 at -05:00).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# Real UTC offsets run from -12:00 to +14:00; PostgreSQL refuses +16:00 and beyond.
+MAX_UTC_OFFSET = dt.timedelta(hours=14)
+
+
 @extend_schema_field(OpenApiTypes.DATETIME)
 class DateOrDateTimeField(serializers.Field):
-    """An ISO 8601 datetime, or a date meaning its midnight; naive values are local time."""
+    """An ISO 8601 datetime, or a date meaning its midnight; naive values are local time.
+
+    Years 1900 to 2999 and UTC offsets up to ±14:00 only; anything else is refused with
+    code `invalid`. The value is returned in UTC.
+    """
 
     default_error_messages = {
-        "invalid": "Use an ISO 8601 date or datetime, like 2026-03-02 or 2026-03-02T14:00Z."
+        "invalid": _("Use an ISO 8601 date or datetime, like 2026-03-02 or 2026-03-02T14:00Z."),
+        "year": _("Use a year from %(first)d to %(last)d."),
+        "offset": _("Use a UTC offset from -14:00 to +14:00."),
     }
 
     def to_internal_value(self, data: Any) -> dt.datetime:
@@ -189,7 +203,19 @@ class DateOrDateTimeField(serializers.Field):
             value = None
         if value is None:
             self.fail("invalid")
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            self._refuse("year", first=FIRST_YEAR, last=LAST_YEAR)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        offset = value.utcoffset()
+        if offset is None or abs(offset) > MAX_UTC_OFFSET:
+            self._refuse("offset")
+        return value.astimezone(dt.UTC)
+
+    def _refuse(self, key: str, **kwargs: Any) -> NoReturn:
+        """Fail with the message `key` under the field's one code, `invalid`."""
+        message = str(self.error_messages[key])
+        raise serializers.ValidationError(message % kwargs if kwargs else message, code="invalid")
 
     def to_representation(self, value: dt.datetime) -> str:
         return value.isoformat()
@@ -211,11 +237,12 @@ class ServiceRequestFilter(serializers.Serializer):
     created_after = DateOrDateTimeField(
         required=False,
         help_text="Inclusive. A date means its midnight; dates and naive datetimes are in "
-        "the server's time zone (TIME_ZONE).",
+        "the server's time zone (TIME_ZONE). Years 1900 to 2999, UTC offsets up to ±14:00.",
     )
     created_before = DateOrDateTimeField(
         required=False,
-        help_text="Exclusive. A date means its midnight (so that day is not included).",
+        help_text="Exclusive. A date means its midnight (so that day is not included). Years "
+        "1900 to 2999, UTC offsets up to ±14:00.",
     )
     repeat_count_min = serializers.IntegerField(
         required=False,
