@@ -7,6 +7,7 @@ lifecycle, access) stay in the services, which refuse with stable codes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 from django.utils import timezone
@@ -15,17 +16,59 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from srmt.accounts.models import User
 from srmt.cases.choices import Language, PartyRole
 from srmt.cases.services import CaseData, PartyData
 from srmt.core.receipts import normalize_receipt_number
+from srmt.offices.choices import OfficeKind
+from srmt.offices.models import offices_by_code
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
 from srmt.service_requests.expedites import ExpediteData
+from srmt.service_requests.models import ServiceRequestType
 from srmt.service_requests.repeats import RepeatCheck, RepeatChoice
 from srmt.service_requests.requesters import RequesterData
 from srmt.service_requests.services import MAX_TEXT, Submission
 from srmt.sla.choices import DeadlineState
+
+
+class StrictInput(serializers.Serializer):
+    """The base of every input serializer: a field it does not declare is refused with 400
+    `unknown_field` naming it, never silently dropped. Read-only attributes of a resource
+    (`status`, `office`, `reference`, ...) are not input fields, so they are refused the
+    same way. Nested inputs name the field with its path (`requester.nickname`,
+    `parties.1.ssn`); other problems of the same body are listed with it."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        unknown = self._unknown_fields(data)
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not unknown:
+                raise
+            raise serializers.ValidationError({**exc.detail, **unknown}) from None
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+    def _unknown_fields(self, data: Any) -> dict[str, list[ErrorDetail]]:
+        if not isinstance(data, Mapping):
+            return {}
+        accepted = [field.field_name for field in self._writable_fields]
+        message = _("This field is not accepted here. The fields are: %(fields)s.") % {
+            "fields": ", ".join(accepted)
+        }
+        return {
+            str(name): [ErrorDetail(message, code="unknown_field")]
+            for name in sorted(set(data) - set(accepted), key=str)
+        }
+
+
+class QueryInput(serializers.Serializer):
+    """The base of every query-string serializer. Views name it in
+    `ApiMixin.query_serializers`, which refuses the parameters it does not declare (paging
+    parameters aside) before the view runs."""
 
 
 def _text(**kwargs: Any) -> serializers.CharField:
@@ -33,7 +76,7 @@ def _text(**kwargs: Any) -> serializers.CharField:
     return serializers.CharField(max_length=MAX_TEXT, **kwargs)
 
 
-class RequesterInput(serializers.Serializer):
+class RequesterInput(StrictInput):
     name = serializers.CharField(max_length=200)
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
@@ -50,14 +93,14 @@ class RequesterInput(serializers.Serializer):
     )
 
 
-class ExpediteInput(serializers.Serializer):
+class ExpediteInput(StrictInput):
     criterion = serializers.CharField(
         max_length=48, help_text="A criterion code from /api/v1/expedite-criteria/."
     )
     justification = _text(help_text="Why the case is urgent, in the customer's words.")
 
 
-class ServiceRequestInput(serializers.Serializer):
+class ServiceRequestInput(StrictInput):
     type = serializers.CharField(
         max_length=48, help_text="A code from /api/v1/service-request-types/."
     )
@@ -111,7 +154,7 @@ class ServiceRequestInput(serializers.Serializer):
         )
 
 
-class ServiceRequestUpdateInput(serializers.Serializer):
+class ServiceRequestUpdateInput(StrictInput):
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     description = _text(required=False)
     assignee = serializers.SlugRelatedField(
@@ -123,16 +166,16 @@ class ServiceRequestUpdateInput(serializers.Serializer):
     )
 
 
-class ResponseInput(serializers.Serializer):
+class ResponseInput(StrictInput):
     kind = serializers.ChoiceField(choices=ResponseKind.choices)
     body = _text()
 
 
-class NoteInput(serializers.Serializer):
+class NoteInput(StrictInput):
     body = _text()
 
 
-class TransitionInput(serializers.Serializer):
+class TransitionInput(StrictInput):
     to = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     office = serializers.CharField(
@@ -143,7 +186,7 @@ class TransitionInput(serializers.Serializer):
     )
 
 
-class PartyInput(serializers.Serializer):
+class PartyInput(StrictInput):
     name = serializers.CharField(max_length=200)
     role = serializers.ChoiceField(choices=PartyRole.choices)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -155,7 +198,7 @@ class PartyInput(serializers.Serializer):
     external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
-class CaseInput(serializers.Serializer):
+class CaseInput(StrictInput):
     form_type = serializers.CharField(max_length=16)
     office = serializers.CharField(max_length=16)
     received_on = serializers.DateField()
@@ -221,12 +264,33 @@ class DateOrDateTimeField(serializers.Field):
         return value.isoformat()
 
 
-class ServiceRequestFilter(serializers.Serializer):
+def _known_code(value: str, codes: Iterable[str]) -> str:
+    """`value` as the known code it names (case aside), or 400 `invalid_choice` like a
+    ChoiceField: an unknown code is an error, not a filter that matches nothing."""
+    known = {code.upper(): code for code in codes}
+    if value.upper() not in known:
+        raise serializers.ValidationError(
+            _('"%(value)s" is not a valid choice.') % {"value": value}, code="invalid_choice"
+        )
+    return known[value.upper()]
+
+
+class ServiceRequestFilter(QueryInput):
     """Query-string filters of GET /api/v1/service-requests/."""
 
     status = serializers.ChoiceField(choices=Status.choices, required=False)
-    type = serializers.CharField(max_length=48, required=False, help_text="Request type code.")
-    office = serializers.CharField(max_length=16, required=False, help_text="Office code.")
+    type = serializers.CharField(
+        max_length=48,
+        required=False,
+        help_text="A request type code from /api/v1/service-request-types/ (any case); "
+        "another value is refused with invalid_choice.",
+    )
+    office = serializers.CharField(
+        max_length=16,
+        required=False,
+        help_text="An office code from /api/v1/offices/ (any case); another value is refused "
+        "with invalid_choice.",
+    )
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     receipt_number = serializers.CharField(
         max_length=32, required=False, help_text="Normalised: spaces and dashes are ignored."
@@ -264,16 +328,22 @@ class ServiceRequestFilter(serializers.Serializer):
     def validate_receipt_number(self, value: str) -> str:
         return normalize_receipt_number(value)
 
+    def validate_type(self, value: str) -> str:
+        return _known_code(value, ServiceRequestType.objects.values_list("code", flat=True))
+
+    def validate_office(self, value: str) -> str:
+        return _known_code(value, offices_by_code())
+
     def filters(self) -> dict[str, Any]:
         return {key: value for key, value in self.validated_data.items() if value is not None}
 
 
-class OfficeFilter(serializers.Serializer):
-    kind = serializers.CharField(max_length=32, required=False, help_text="Office kind.")
+class OfficeFilter(QueryInput):
+    kind = serializers.ChoiceField(choices=OfficeKind.choices, required=False)
     active = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class RoutingExplainFilter(serializers.Serializer):
+class RoutingExplainFilter(QueryInput):
     receipt_number = serializers.CharField(
         max_length=32, required=False, allow_blank=True, default=""
     )
@@ -286,6 +356,6 @@ class RoutingExplainFilter(serializers.Serializer):
     )
 
 
-class RedirectInput(serializers.Serializer):
+class RedirectInput(StrictInput):
     topic = serializers.CharField(max_length=48, help_text="A code from /api/v1/redirect-topics/.")
     reason = serializers.CharField(max_length=1000)

@@ -39,7 +39,7 @@ class World:
 
 
 def make_world() -> World:
-    user = make_user(role=Role.ADMINISTRATOR, is_1367_cleared=True)
+    user = make_user(role=Role.ADMINISTRATOR, offices=["ESC"], is_1367_cleared=True)
     client = client_for(user)
     sr = make_service_request()
     case = make_case()

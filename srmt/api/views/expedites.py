@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from srmt.accounts.roles import Capability
+from srmt.api.inputs import QueryInput, StrictInput
 from srmt.api.problems import RequestTooLarge
 from srmt.api.schema import REFERENCE, problems
 from srmt.api.views.base import ApiView
@@ -75,7 +76,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class DecisionInput(serializers.Serializer):
+class DecisionInput(StrictInput):
     approved = serializers.BooleanField()
     reason = serializers.CharField(
         max_length=10_000,
@@ -86,16 +87,17 @@ class DecisionInput(serializers.Serializer):
     )
 
 
-class CriteriaFilter(serializers.Serializer):
+class CriteriaFilter(QueryInput):
     on = serializers.DateField(required=False, help_text="Default: today.")
 
 
-class UploadInput(serializers.Serializer):
+class UploadInput(StrictInput):
     file = serializers.FileField(help_text="PDF, JPEG or PNG, at most 10 MB.")
 
 
 class ExpediteCriterionListView(ApiView):
     required_capabilities: ClassVar[dict[str, Capability]] = {"GET": Capability.VIEW}
+    query_serializers = {"GET": CriteriaFilter}
 
     @extend_schema(
         tags=[TAG],

@@ -117,6 +117,7 @@ def explanation(routed: routing_facts.RoutedSubmission) -> dict[str, object]:
 
 class RoutingExplainView(ApiView):
     required_capabilities = {"GET": Capability.CREATE}
+    query_serializers = {"GET": RoutingExplainFilter}
 
     @extend_schema(
         tags=[TAG],

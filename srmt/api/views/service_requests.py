@@ -93,6 +93,7 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
     serializer_class = ServiceRequestSerializer
     pagination_class = ServiceRequestCursorPagination
     required_capabilities = {"GET": Capability.VIEW, "POST": Capability.CREATE}
+    query_serializers = {"GET": ServiceRequestFilter}
 
     @extend_schema(
         tags=[TAG],
