@@ -19,6 +19,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from srmt.accounts.models import User
+from srmt.api.schema import PROTECTED_HELP
 from srmt.cases.choices import Language, PartyRole
 from srmt.cases.services import CaseData, PartyData
 from srmt.core.receipts import normalize_receipt_number
@@ -71,6 +72,25 @@ class QueryInput(serializers.Serializer):
     parameters aside) before the view runs."""
 
 
+class CodedChoiceField(serializers.ChoiceField):
+    """A choice field whose refusal has the domain's code (e.g. `invalid_urgency`, as the
+    service would say) instead of DRF's generic `invalid_choice`."""
+
+    def __init__(self, *args: Any, invalid_code: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid_code = invalid_code
+
+    def fail(self, key: str, **kwargs: Any) -> NoReturn:
+        if key != "invalid_choice":
+            super().fail(key, **kwargs)
+        message = self.error_messages[key].format(**kwargs)
+        raise serializers.ValidationError(message, code=self.invalid_code)
+
+
+def _urgency(**kwargs: Any) -> CodedChoiceField:
+    return CodedChoiceField(choices=Urgency.choices, invalid_code="invalid_urgency", **kwargs)
+
+
 def _text(**kwargs: Any) -> serializers.CharField:
     """Free text of at most MAX_TEXT characters; longer is refused with code too_long."""
     return serializers.CharField(max_length=MAX_TEXT, **kwargs)
@@ -109,7 +129,7 @@ class ServiceRequestInput(StrictInput):
         max_length=32, required=False, allow_blank=True, default=""
     )
     description = _text()
-    urgency = serializers.CharField(max_length=16, required=False, default=Urgency.NORMAL)
+    urgency = _urgency(required=False, default=Urgency.NORMAL)
     requester = RequesterInput()
     expedite = ExpediteInput(required=False, help_text="Required for type expedite_request.")
     repeat_of = serializers.CharField(
@@ -155,7 +175,7 @@ class ServiceRequestInput(StrictInput):
 
 
 class ServiceRequestUpdateInput(StrictInput):
-    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    urgency = _urgency(required=False)
     description = _text(required=False)
     assignee = serializers.SlugRelatedField(
         slug_field="username",
@@ -206,7 +226,7 @@ class CaseInput(StrictInput):
         max_length=200, required=False, allow_blank=True, default=""
     )
     status_updated_on = serializers.DateField(required=False, allow_null=True, default=None)
-    is_protected = serializers.BooleanField(required=False, default=False)
+    is_protected = serializers.BooleanField(required=False, default=False, help_text=PROTECTED_HELP)
     parties = PartyInput(many=True, required=False, default=list)
 
     def case_data(self, receipt_number: str) -> CaseData:

@@ -9,6 +9,12 @@ from rest_framework import serializers
 
 from srmt.api.problems import PROBLEM_CONTENT_TYPE
 
+PROTECTED_HELP = (
+    "The case is protected by 8 U.S.C. 1367 confidentiality (VAWA, T and U cases): the case "
+    "and its requests are shown only to staff with 1367 clearance, and to others as if they "
+    "did not exist."
+)
+
 
 class ProblemErrorSerializer(serializers.Serializer):
     field = serializers.CharField(help_text="Dotted path of the field, '' for the whole body.")

@@ -17,6 +17,7 @@ from srmt.accounts.roles import Capability
 from srmt.api.inputs import QueryInput, StrictInput
 from srmt.api.problems import RequestTooLarge
 from srmt.api.schema import REFERENCE, problems
+from srmt.api.serializers import OutputModelSerializer
 from srmt.api.views.base import ApiView
 from srmt.core.errors import NotFound
 from srmt.service_requests import attachments, expedites, policies
@@ -27,7 +28,7 @@ TAG = "expedites and attachments"
 UPLOAD_OVERHEAD = 64 * 1024
 
 
-class ExpediteCriterionSerializer(serializers.ModelSerializer):
+class ExpediteCriterionSerializer(OutputModelSerializer):
     class Meta:
         model = ExpediteCriterion
         fields = [
@@ -41,7 +42,7 @@ class ExpediteCriterionSerializer(serializers.ModelSerializer):
         ]
 
 
-class ExpediteSerializer(serializers.ModelSerializer):
+class ExpediteSerializer(OutputModelSerializer):
     criterion = ExpediteCriterionSerializer(read_only=True)
     decided_by = serializers.CharField(
         source="decided_by.username", read_only=True, allow_null=True
@@ -60,7 +61,7 @@ class ExpediteSerializer(serializers.ModelSerializer):
         ]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(OutputModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
 
     class Meta:

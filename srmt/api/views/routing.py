@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from srmt.accounts.roles import Capability
 from srmt.api.inputs import RedirectInput, RoutingExplainFilter
 from srmt.api.schema import REFERENCE, problems
-from srmt.api.serializers import ServiceRequestDetailSerializer
+from srmt.api.serializers import ServiceRequestDetailSerializer, UtcDateTimeField
 from srmt.api.views.base import ApiView
 from srmt.offices.models import Office, offices_by_code
 from srmt.offices.routing import localized_reason
@@ -52,7 +52,7 @@ class ReferralOut(serializers.Serializer):
     country = serializers.CharField()
     reason = serializers.CharField()
     contact_details = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    created_at = UtcDateTimeField()
 
 
 class ReferralResponseOut(serializers.Serializer):
