@@ -1,7 +1,8 @@
 """/api/: the OpenAPI schema, its docs, and version 1 of the REST API."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
 from srmt.api.views import cases, catalogue, expedites, routing, service_requests
@@ -76,14 +77,20 @@ v1 = [
     path("cases/<str:receipt_number>/", cases.CaseDetailView.as_view(), name="case-detail"),
 ]
 
-# The schema and its docs are for staff and integrations, like the API itself.
+# The schema and its docs are for staff and integrations, like the API itself. The docs are
+# a page: a visitor without a session is sent to sign in, and comes back. Swagger UI's assets
+# come from /static/ (drf-spectacular-sidecar), and its script is a file, not inline.
 STAFF_ONLY = [IsAuthenticated]
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=STAFF_ONLY), name="schema"),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=STAFF_ONLY),
+        login_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api:schema", permission_classes=STAFF_ONLY
+            )
+        ),
         name="docs",
     ),
     *[path(f"v1/{p.pattern}", p.callback, name=p.name) for p in v1],
