@@ -11,3 +11,7 @@ class UnknownOffice(DomainError):
 
 class InvalidPerson(DomainError):
     code = "invalid_person"
+
+
+class InvalidCaseDate(DomainError):
+    code = "invalid_case_date"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from srmt.accounts.models import User
 from srmt.audit import services as audit
+from srmt.cases import validation
 from srmt.cases.choices import REPRESENTATIVE_ROLES, PartyRole
 from srmt.cases.errors import InvalidPerson, UnknownFormType, UnknownOffice
 from srmt.cases.models import Case, CaseParty, Person
@@ -87,6 +88,7 @@ def upsert_case(data: CaseData, *, actor: User | None) -> tuple[Case, bool]:
 
     Parties given replace the case's parties; none given leaves them as they are.
     """
+    data = validation.clean_case(data)
     receipt_number = normalize_receipt_number(data.receipt_number)
     values: dict[str, Any] = {
         "form_type_id": resolve_form_type(data.form_type).pk,
