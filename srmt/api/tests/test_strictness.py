@@ -3,7 +3,12 @@ with a 400 naming them, on every endpoint, and nothing changes."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import yaml
+from django.conf import settings as django_settings
+from django.urls import resolve
 
 from srmt.api.tests.conftest import row_counts, valid_submission
 from srmt.api.tests.endpoints import JSON_WRITES, READS, World, case_body, make_world
@@ -227,3 +232,16 @@ def test_an_unknown_office_kind_is_400_invalid_choice(world):
 
     assert (response.status_code, response.json()["code"]) == (400, "invalid_choice")
     assert fields(response) == ["kind"]
+
+
+def test_every_operation_documents_exactly_the_query_parameters_it_takes():
+    schema = yaml.safe_load((django_settings.BASE_DIR / "openapi.yaml").read_text("utf-8"))
+    compared = 0
+    for path, operations in schema["paths"].items():
+        view_class = resolve(re.sub(r"\{\w+\}", "1", path)).func.cls
+        for method, operation in operations.items():
+            documented = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+            taken = view_class().query_parameters(method.upper())
+            assert documented == taken, (method, path)
+            compared += 1
+    assert compared == 23

@@ -197,7 +197,12 @@ class AttachmentDownloadView(ApiView):
             OpenApiParameter("attachment_id", int, OpenApiParameter.PATH),
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            **{
+                (200, content_type): OpenApiResponse(
+                    OpenApiTypes.BINARY, description="The file, in the type it was checked as."
+                )
+                for _magic, content_type in attachments.SIGNATURES
+            },
             **problems(404),
         },
     )
