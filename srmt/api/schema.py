@@ -30,9 +30,11 @@ class ProblemSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     code = serializers.CharField(
         help_text="Stable code: invalid_receipt_number, unknown_type, malformed_json, "
-        "unsupported_media_type, too_long, request_too_large, invalid_transition, "
-        "precondition_failed, idempotency_key_reused, permission_denied, not_found, "
-        "not_authenticated, ..."
+        "invalid_characters, unknown_field, unknown_parameter, repeated_parameter, "
+        "invalid_choice, invalid_cursor, invalid_page_size, invalid_urgency, "
+        "invalid_case_date, unsupported_media_type, too_long, request_too_large, "
+        "invalid_transition, precondition_failed, idempotency_key_reused, permission_denied, "
+        "not_found, not_authenticated, server_error, ..."
     )
     detail = serializers.CharField()
     errors = ProblemErrorSerializer(many=True, required=False)
@@ -40,7 +42,8 @@ class ProblemSerializer(serializers.Serializer):
 
 
 _DESCRIPTIONS = {
-    400: "Invalid request: validation errors, malformed JSON, too long, unknown codes.",
+    400: "Invalid request: validation errors, malformed or too deeply nested JSON, NUL "
+    "characters, unknown fields or query parameters, too long, unknown codes.",
     401: "Not authenticated (code not_authenticated).",
     403: "The role does not allow this (code permission_denied).",
     404: "No such object, or not visible to you (code not_found).",

@@ -215,6 +215,7 @@ def test_an_unexpected_error_is_logged_with_its_traceback(world, monkeypatch, ca
         "/queues/SR-AAAA%00AAAA/",
         "/requests/SR-AAAA%00AAAA/",
         "/login/?next=%00",
+        "/intake/?receipt_number=EAC%002190000001",
     ],
 )
 def test_nul_in_a_staff_page_path_or_query_is_a_plain_400_page(world, path):
@@ -228,14 +229,51 @@ def test_nul_in_a_staff_page_path_or_query_is_a_plain_400_page(world, path):
     assert "The address has a character that is not allowed" in response.content.decode()
 
 
-def test_a_nul_in_a_staff_form_post_changes_nothing(world):
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("note", {"body": "a\x00b"}),
+        ("respond", {"kind": "initial", "body": "a\x00b"}),
+        ("status", {"to": "transferred", "office": "\x00", "reason": "x"}),
+        ("status", {"to": "merged", "duplicate_of": "SR-\x00", "reason": "x"}),
+        ("assign", {"assignee": "\x00"}),
+    ],
+)
+def test_a_nul_in_a_staff_form_post_changes_nothing(world, action, data):
     client = Client()
     client.force_login(world.user)
     sr = make_service_request()
     before = row_counts()
 
-    response = client.post(f"/requests/{sr.reference}/note/", {"body": "a\x00b"})
+    response = client.post(f"/requests/{sr.reference}/{action}/", data)
 
     assert response.status_code == 200  # the form again, with its error
+    assert response.context["form"] is not None
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        (
+            "/intake/new/",
+            {
+                "type": "general_case_inquiry",
+                "channel": "phone_tier1",
+                "urgency": "normal",
+                "description": "Asks.",
+                "requester_name": "Ana\x00",
+            },
+        ),
+    ],
+)
+def test_a_nul_in_an_intake_form_changes_nothing(world, path, data):
+    client = Client()
+    client.force_login(world.user)
+    before = row_counts()
+
+    response = client.post(path, data)
+
+    assert response.status_code == 200
     assert "Null characters are not allowed." in response.content.decode()
     assert row_counts() == before
