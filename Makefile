@@ -55,6 +55,10 @@ test-sqlite: $(STAMP) ## The suite on SQLite only
 test-postgres: $(STAMP) ## The suite on PostgreSQL only (127.0.0.1:5432)
 	DATABASE_URL=$(PG_URL_BASE)/$(PG_TEST_DB) $(BIN)/pytest -q --create-db $(PYTEST_ARGS)
 
+.PHONY: fuzz-api
+fuzz-api: $(STAMP) ## Schemathesis over openapi.yaml alone, on SQLite (also part of make test/ci)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/fuzz.sqlite3 $(BIN)/pytest -q -m schemathesis $(PYTEST_ARGS)
+
 .PHONY: lint
 lint: $(STAMP) ## ruff lint + format check, import contracts
 	$(BIN)/ruff check .

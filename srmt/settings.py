@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "csp",
+    # Swagger UI's assets, served from /static/ (the docs page works without internet).
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "django_rq",
@@ -65,6 +67,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "srmt.core.middleware.RequestIdMiddleware",
+    # Error answers on /api/ are problem+json, whoever made them (Django's 404/500 pages).
+    "srmt.api.middleware.ApiProblemMiddleware",
+    # A NUL character in a path or query string is refused before anything reads it.
+    "srmt.core.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -280,7 +286,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": SRMT_TRUSTED_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["srmt.api.parsers.LimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "srmt.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -291,6 +297,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Deadlines: a request is "at risk" once this share of the time to its due date has passed.

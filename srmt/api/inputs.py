@@ -7,24 +7,88 @@ lifecycle, access) stay in the services, which refuse with stable codes.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, NoReturn
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from srmt.accounts.models import User
+from srmt.api.schema import PROTECTED_HELP
 from srmt.cases.choices import Language, PartyRole
 from srmt.cases.services import CaseData, PartyData
 from srmt.core.receipts import normalize_receipt_number
+from srmt.offices.choices import OfficeKind
+from srmt.offices.models import offices_by_code
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
 from srmt.service_requests.expedites import ExpediteData
+from srmt.service_requests.models import ServiceRequestType
 from srmt.service_requests.repeats import RepeatCheck, RepeatChoice
 from srmt.service_requests.requesters import RequesterData
 from srmt.service_requests.services import MAX_TEXT, Submission
 from srmt.sla.choices import DeadlineState
+
+
+class StrictInput(serializers.Serializer):
+    """The base of every input serializer: a field it does not declare is refused with 400
+    `unknown_field` naming it, never silently dropped. Read-only attributes of a resource
+    (`status`, `office`, `reference`, ...) are not input fields, so they are refused the
+    same way. Nested inputs name the field with its path (`requester.nickname`,
+    `parties.1.ssn`); other problems of the same body are listed with it."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        unknown = self._unknown_fields(data)
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not unknown:
+                raise
+            raise serializers.ValidationError({**exc.detail, **unknown}) from None
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+    def _unknown_fields(self, data: Any) -> dict[str, list[ErrorDetail]]:
+        if not isinstance(data, Mapping):
+            return {}
+        accepted = [field.field_name for field in self._writable_fields]
+        message = _("This field is not accepted here. The fields are: %(fields)s.") % {
+            "fields": ", ".join(accepted)
+        }
+        return {
+            str(name): [ErrorDetail(message, code="unknown_field")]
+            for name in sorted(set(data) - set(accepted), key=str)
+        }
+
+
+class QueryInput(serializers.Serializer):
+    """The base of every query-string serializer. Views name it in
+    `ApiMixin.query_serializers`, which refuses the parameters it does not declare (paging
+    parameters aside) before the view runs."""
+
+
+class CodedChoiceField(serializers.ChoiceField):
+    """A choice field whose refusal has the domain's code (e.g. `invalid_urgency`, as the
+    service would say) instead of DRF's generic `invalid_choice`."""
+
+    def __init__(self, *args: Any, invalid_code: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid_code = invalid_code
+
+    def fail(self, key: str, **kwargs: Any) -> NoReturn:
+        if key != "invalid_choice":
+            super().fail(key, **kwargs)
+        message = self.error_messages[key].format(**kwargs)
+        raise serializers.ValidationError(message, code=self.invalid_code)
+
+
+def _urgency(**kwargs: Any) -> CodedChoiceField:
+    return CodedChoiceField(choices=Urgency.choices, invalid_code="invalid_urgency", **kwargs)
 
 
 def _text(**kwargs: Any) -> serializers.CharField:
@@ -32,7 +96,7 @@ def _text(**kwargs: Any) -> serializers.CharField:
     return serializers.CharField(max_length=MAX_TEXT, **kwargs)
 
 
-class RequesterInput(serializers.Serializer):
+class RequesterInput(StrictInput):
     name = serializers.CharField(max_length=200)
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
@@ -49,14 +113,14 @@ class RequesterInput(serializers.Serializer):
     )
 
 
-class ExpediteInput(serializers.Serializer):
+class ExpediteInput(StrictInput):
     criterion = serializers.CharField(
         max_length=48, help_text="A criterion code from /api/v1/expedite-criteria/."
     )
     justification = _text(help_text="Why the case is urgent, in the customer's words.")
 
 
-class ServiceRequestInput(serializers.Serializer):
+class ServiceRequestInput(StrictInput):
     type = serializers.CharField(
         max_length=48, help_text="A code from /api/v1/service-request-types/."
     )
@@ -65,7 +129,7 @@ class ServiceRequestInput(serializers.Serializer):
         max_length=32, required=False, allow_blank=True, default=""
     )
     description = _text()
-    urgency = serializers.CharField(max_length=16, required=False, default=Urgency.NORMAL)
+    urgency = _urgency(required=False, default=Urgency.NORMAL)
     requester = RequesterInput()
     expedite = ExpediteInput(required=False, help_text="Required for type expedite_request.")
     repeat_of = serializers.CharField(
@@ -110,8 +174,8 @@ class ServiceRequestInput(serializers.Serializer):
         )
 
 
-class ServiceRequestUpdateInput(serializers.Serializer):
-    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+class ServiceRequestUpdateInput(StrictInput):
+    urgency = _urgency(required=False)
     description = _text(required=False)
     assignee = serializers.SlugRelatedField(
         slug_field="username",
@@ -122,16 +186,16 @@ class ServiceRequestUpdateInput(serializers.Serializer):
     )
 
 
-class ResponseInput(serializers.Serializer):
+class ResponseInput(StrictInput):
     kind = serializers.ChoiceField(choices=ResponseKind.choices)
     body = _text()
 
 
-class NoteInput(serializers.Serializer):
+class NoteInput(StrictInput):
     body = _text()
 
 
-class TransitionInput(serializers.Serializer):
+class TransitionInput(StrictInput):
     to = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     office = serializers.CharField(
@@ -142,7 +206,7 @@ class TransitionInput(serializers.Serializer):
     )
 
 
-class PartyInput(serializers.Serializer):
+class PartyInput(StrictInput):
     name = serializers.CharField(max_length=200)
     role = serializers.ChoiceField(choices=PartyRole.choices)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -154,7 +218,7 @@ class PartyInput(serializers.Serializer):
     external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
-class CaseInput(serializers.Serializer):
+class CaseInput(StrictInput):
     form_type = serializers.CharField(max_length=16)
     office = serializers.CharField(max_length=16)
     received_on = serializers.DateField()
@@ -166,10 +230,9 @@ class CaseInput(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Whether the case is protected by 8 U.S.C. 1367 (VAWA, T and U cases): "
-        "only staff cleared for such cases may then see it or its requests, and they go to "
-        "the VAWA/T/U unit. Left out (or null): the case keeps its protection (a new case is "
-        "not protected). false on a protected case needs `protection_reason`.",
+        help_text=PROTECTED_HELP + " Its requests go to the VAWA/T/U unit. Left out (or null): "
+        "the case keeps its protection (a new case is not protected); false on a protected "
+        "case needs `protection_reason`.",
     )
     protection_reason = serializers.CharField(
         max_length=1000,
@@ -186,12 +249,25 @@ class CaseInput(serializers.Serializer):
         return CaseData(receipt_number=receipt_number, parties=parties, **data)
 
 
+# Date filters accept these years only: wide enough for any request, narrow enough that no
+# conversion to UTC overflows (year 1 at +05:00, year 9999 at -05:00).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# Real UTC offsets run from -12:00 to +14:00; PostgreSQL refuses +16:00 and beyond.
+MAX_UTC_OFFSET = dt.timedelta(hours=14)
+
+
 @extend_schema_field(OpenApiTypes.DATETIME)
 class DateOrDateTimeField(serializers.Field):
-    """An ISO 8601 datetime, or a date meaning its midnight; naive values are local time."""
+    """An ISO 8601 datetime, or a date meaning its midnight; naive values are local time.
+
+    Years 1900 to 2999 and UTC offsets up to ±14:00 only; anything else is refused with
+    code `invalid`. The value is returned in UTC.
+    """
 
     default_error_messages = {
-        "invalid": "Use an ISO 8601 date or datetime, like 2026-03-02 or 2026-03-02T14:00Z."
+        "invalid": _("Use an ISO 8601 date or datetime, like 2026-03-02 or 2026-03-02T14:00Z."),
+        "year": _("Use a year from %(first)d to %(last)d."),
+        "offset": _("Use a UTC offset from -14:00 to +14:00."),
     }
 
     def to_internal_value(self, data: Any) -> dt.datetime:
@@ -204,18 +280,51 @@ class DateOrDateTimeField(serializers.Field):
             value = None
         if value is None:
             self.fail("invalid")
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            self._refuse("year", first=FIRST_YEAR, last=LAST_YEAR)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        offset = value.utcoffset()
+        if offset is None or abs(offset) > MAX_UTC_OFFSET:
+            self._refuse("offset")
+        return value.astimezone(dt.UTC)
+
+    def _refuse(self, key: str, **kwargs: Any) -> NoReturn:
+        """Fail with the message `key` under the field's one code, `invalid`."""
+        message = str(self.error_messages[key])
+        raise serializers.ValidationError(message % kwargs if kwargs else message, code="invalid")
 
     def to_representation(self, value: dt.datetime) -> str:
         return value.isoformat()
 
 
-class ServiceRequestFilter(serializers.Serializer):
+def _known_code(value: str, codes: Iterable[str]) -> str:
+    """`value` as the known code it names (case aside), or 400 `invalid_choice` like a
+    ChoiceField: an unknown code is an error, not a filter that matches nothing."""
+    known = {code.upper(): code for code in codes}
+    if value.upper() not in known:
+        raise serializers.ValidationError(
+            _('"%(value)s" is not a valid choice.') % {"value": value}, code="invalid_choice"
+        )
+    return known[value.upper()]
+
+
+class ServiceRequestFilter(QueryInput):
     """Query-string filters of GET /api/v1/service-requests/."""
 
     status = serializers.ChoiceField(choices=Status.choices, required=False)
-    type = serializers.CharField(max_length=48, required=False, help_text="Request type code.")
-    office = serializers.CharField(max_length=16, required=False, help_text="Office code.")
+    type = serializers.CharField(
+        max_length=48,
+        required=False,
+        help_text="A request type code from /api/v1/service-request-types/ (any case); "
+        "another value is refused with invalid_choice.",
+    )
+    office = serializers.CharField(
+        max_length=16,
+        required=False,
+        help_text="An office code from /api/v1/offices/ (any case); another value is refused "
+        "with invalid_choice.",
+    )
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     receipt_number = serializers.CharField(
         max_length=32, required=False, help_text="Normalised: spaces and dashes are ignored."
@@ -226,11 +335,12 @@ class ServiceRequestFilter(serializers.Serializer):
     created_after = DateOrDateTimeField(
         required=False,
         help_text="Inclusive. A date means its midnight; dates and naive datetimes are in "
-        "the server's time zone (TIME_ZONE).",
+        "the server's time zone (TIME_ZONE). Years 1900 to 2999, UTC offsets up to ±14:00.",
     )
     created_before = DateOrDateTimeField(
         required=False,
-        help_text="Exclusive. A date means its midnight (so that day is not included).",
+        help_text="Exclusive. A date means its midnight (so that day is not included). Years "
+        "1900 to 2999, UTC offsets up to ±14:00.",
     )
     repeat_count_min = serializers.IntegerField(
         required=False,
@@ -252,16 +362,22 @@ class ServiceRequestFilter(serializers.Serializer):
     def validate_receipt_number(self, value: str) -> str:
         return normalize_receipt_number(value)
 
+    def validate_type(self, value: str) -> str:
+        return _known_code(value, ServiceRequestType.objects.values_list("code", flat=True))
+
+    def validate_office(self, value: str) -> str:
+        return _known_code(value, offices_by_code())
+
     def filters(self) -> dict[str, Any]:
         return {key: value for key, value in self.validated_data.items() if value is not None}
 
 
-class OfficeFilter(serializers.Serializer):
-    kind = serializers.CharField(max_length=32, required=False, help_text="Office kind.")
+class OfficeFilter(QueryInput):
+    kind = serializers.ChoiceField(choices=OfficeKind.choices, required=False)
     active = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class RoutingExplainFilter(serializers.Serializer):
+class RoutingExplainFilter(QueryInput):
     receipt_number = serializers.CharField(
         max_length=32, required=False, allow_blank=True, default=""
     )
@@ -274,6 +390,6 @@ class RoutingExplainFilter(serializers.Serializer):
     )
 
 
-class RedirectInput(serializers.Serializer):
+class RedirectInput(StrictInput):
     topic = serializers.CharField(max_length=48, help_text="A code from /api/v1/redirect-topics/.")
     reason = serializers.CharField(max_length=1000)

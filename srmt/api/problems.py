@@ -6,29 +6,22 @@ Every refusal is `application/problem+json` with `type`, `title`, `status`, `cod
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from srmt.api.exceptions import RequestTooLarge
 from srmt.core.errors import DomainError
-from srmt.core.requestid import current_request_id
-
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+from srmt.core.problems import PROBLEM_CONTENT_TYPE, problem_body
 
 # DRF's validation codes renamed to the API's stable ones.
 _VALIDATION_CODES = {"max_length": "too_long"}
-
-
-class RequestTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("The request body is too large.")
-    default_code = "request_too_large"
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -50,22 +43,22 @@ def problem(
     detail: str = "",
     errors: list[dict[str, str]] | None = None,
 ) -> Response:
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": HTTPStatus(status_code).phrase,
-        "status": status_code,
-        "code": code,
-        "detail": detail or HTTPStatus(status_code).description,
-    }
-    if errors:
-        body["errors"] = errors
-    request_id = current_request_id.get()
-    if request_id:
-        body["request_id"] = request_id
+    body = problem_body(status_code, code, detail, errors)
     return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = _problem_for(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        # Problems are JSON even from a view that negotiated another format (the schema
+        # view answers YAML): the body must be what its Content-Type says.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
+
+
+def _problem_for(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         errors = (
             [{"field": exc.field, "code": exc.code, "detail": exc.message}] if exc.field else None

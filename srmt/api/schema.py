@@ -9,6 +9,12 @@ from rest_framework import serializers
 
 from srmt.api.problems import PROBLEM_CONTENT_TYPE
 
+PROTECTED_HELP = (
+    "The case is protected by 8 U.S.C. 1367 confidentiality (VAWA, T and U cases): the case "
+    "and its requests are shown only to staff with 1367 clearance, and to others as if they "
+    "did not exist."
+)
+
 
 class ProblemErrorSerializer(serializers.Serializer):
     field = serializers.CharField(help_text="Dotted path of the field, '' for the whole body.")
@@ -24,9 +30,12 @@ class ProblemSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     code = serializers.CharField(
         help_text="Stable code: invalid_receipt_number, unknown_type, malformed_json, "
+        "invalid_characters, unknown_field, unknown_parameter, repeated_parameter, "
+        "invalid_choice, invalid_cursor, invalid_page_size, invalid_urgency, "
+        "invalid_case_date, clearance_required, protection_reason_required, "
         "unsupported_media_type, too_long, request_too_large, invalid_transition, "
         "precondition_failed, idempotency_key_reused, permission_denied, not_found, "
-        "not_authenticated, authentication_failed, throttled, ..."
+        "not_authenticated, authentication_failed, throttled, server_error, ..."
     )
     detail = serializers.CharField()
     errors = ProblemErrorSerializer(many=True, required=False)
@@ -34,7 +43,8 @@ class ProblemSerializer(serializers.Serializer):
 
 
 _DESCRIPTIONS = {
-    400: "Invalid request: validation errors, malformed JSON, too long, unknown codes.",
+    400: "Invalid request: validation errors, malformed or too deeply nested JSON, NUL "
+    "characters, unknown fields or query parameters, too long, unknown codes.",
     401: "Not authenticated (code not_authenticated), or the token was refused: unknown, "
     "revoked, expired, or its user deactivated (code authentication_failed).",
     403: "The role does not allow this (code permission_denied).",

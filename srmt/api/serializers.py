@@ -9,16 +9,36 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from srmt.api.schema import PROTECTED_HELP
 from srmt.cases.models import Case, CaseParty
 from srmt.offices.models import FormType, Office
 from srmt.service_requests.deadline_states import at_risk_moment
 from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 from srmt.sla.choices import DeadlineState
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """Every datetime the API shows is in UTC with a `Z` (2026-03-02T19:00:00Z), whatever the
+    server's TIME_ZONE, so clients compare them as text and never mix offsets."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default_timezone", dt.UTC)
+        super().__init__(*args, **kwargs)
+
+
+class OutputModelSerializer(serializers.ModelSerializer):
+    """The base of model output serializers: datetimes as UtcDateTimeField."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: UtcDateTimeField,
+    }
 
 
 def _now(serializer: serializers.Field) -> dt.datetime:
@@ -51,11 +71,11 @@ class ServiceRequestSerializer(serializers.Serializer):
     office = OfficeRefSerializer(read_only=True)
     receipt_number = serializers.CharField(read_only=True)
     urgency = serializers.CharField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
-    first_response_due_at = serializers.DateTimeField(read_only=True)
-    due_at = serializers.DateTimeField(read_only=True)
-    first_responded_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    created_at = UtcDateTimeField(read_only=True)
+    first_response_due_at = UtcDateTimeField(read_only=True)
+    due_at = UtcDateTimeField(read_only=True)
+    first_responded_at = UtcDateTimeField(read_only=True, allow_null=True)
+    closed_at = UtcDateTimeField(read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
     is_at_risk = serializers.SerializerMethodField()
     deadline_state = serializers.SerializerMethodField(
@@ -66,7 +86,7 @@ class ServiceRequestSerializer(serializers.Serializer):
         help_text="When the request becomes (or became) at risk: the configured share of the "
         "time from creation to the final due date."
     )
-    paused_at = serializers.DateTimeField(
+    paused_at = UtcDateTimeField(
         read_only=True, allow_null=True, help_text="Clocks paused since (awaiting the customer)."
     )
     escalation_level = serializers.IntegerField(
@@ -95,8 +115,9 @@ class ServiceRequestSerializer(serializers.Serializer):
     def get_deadline_state(self, sr: ServiceRequest) -> str:
         return str(sr.deadline_state(_now(self)))
 
-    def get_at_risk_at(self, sr: ServiceRequest) -> dt.datetime:
-        return at_risk_moment(sr)
+    @extend_schema_field(UtcDateTimeField)
+    def get_at_risk_at(self, sr: ServiceRequest) -> str:
+        return UtcDateTimeField().to_representation(at_risk_moment(sr))  # type: ignore[no-any-return]
 
     @extend_schema_field(LinksSerializer)
     def get_links(self, sr: ServiceRequest) -> dict[str, str]:
@@ -115,13 +136,13 @@ class ResponseSerializer(serializers.Serializer):
     author = serializers.CharField(source="author.username", read_only=True)
     delivery_channel = serializers.CharField(read_only=True)
     delivery_status = serializers.CharField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
+    created_at = UtcDateTimeField(read_only=True)
 
 
 class NoteSerializer(serializers.Serializer):
     body = serializers.CharField(read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
+    created_at = UtcDateTimeField(read_only=True)
 
 
 # "from" is a Python keyword, so this serializer is built with type().
@@ -144,7 +165,7 @@ StatusChangeSerializer = type(
             "assigned, repeat_merged, protected_case); blank when a person typed it or for "
             "older moves.",
         ),
-        "at": serializers.DateTimeField(source="created_at", read_only=True),
+        "at": UtcDateTimeField(source="created_at", read_only=True),
         "from_office": serializers.CharField(
             source="from_office.code", read_only=True, allow_null=True
         ),
@@ -160,7 +181,7 @@ class CaseSummarySerializer(serializers.Serializer):
     form_type = serializers.CharField(source="form_type.code", read_only=True)
     office = serializers.CharField(source="office.code", read_only=True)
     status_text = serializers.CharField(read_only=True)
-    is_protected = serializers.BooleanField(read_only=True)
+    is_protected = serializers.BooleanField(read_only=True, help_text=PROTECTED_HELP)
 
 
 class RequesterSerializer(serializers.Serializer):
@@ -174,7 +195,7 @@ class EscalationSerializer(serializers.Serializer):
     level = serializers.IntegerField(read_only=True)
     step = serializers.CharField(source="step.name", read_only=True)
     office = OfficeRefSerializer(read_only=True)
-    escalated_at = serializers.DateTimeField(read_only=True)
+    escalated_at = UtcDateTimeField(read_only=True)
 
 
 class ServiceRequestDetailSerializer(ServiceRequestSerializer):
@@ -218,21 +239,26 @@ class ServiceRequestDetailSerializer(ServiceRequestSerializer):
         return sr.redirect_topic.code if sr.redirect_topic_id else None
 
 
-class OfficeSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+class OfficeSerializer(OutputModelSerializer):
+    parent = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="Code of the office this unit is part of; null for a top-level office.",
+    )
 
     class Meta:
         model = Office
         fields = ["code", "name", "kind", "time_zone", "parent", "is_active"]
 
 
-class FormTypeSerializer(serializers.ModelSerializer):
+class FormTypeSerializer(OutputModelSerializer):
     class Meta:
         model = FormType
         fields = ["code", "name_en", "name_es", "is_premium_processing_eligible", "is_active"]
 
 
-class ServiceRequestTypeSerializer(serializers.ModelSerializer):
+class ServiceRequestTypeSerializer(OutputModelSerializer):
     class Meta:
         model = ServiceRequestType
         fields = [
@@ -247,7 +273,7 @@ class ServiceRequestTypeSerializer(serializers.ModelSerializer):
         ]
 
 
-class CasePartySerializer(serializers.ModelSerializer):
+class CasePartySerializer(OutputModelSerializer):
     name = serializers.CharField(source="person.name", read_only=True)
     email = serializers.CharField(source="person.email", read_only=True)
     phone = serializers.CharField(source="person.phone", read_only=True)
@@ -259,10 +285,11 @@ class CasePartySerializer(serializers.ModelSerializer):
         fields = ["name", "role", "email", "phone", "language", "has_g28_on_file", "external_id"]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(OutputModelSerializer):
     form_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
     office = serializers.SlugRelatedField(slug_field="code", read_only=True)
     parties = CasePartySerializer(many=True, read_only=True)
+    is_protected = serializers.BooleanField(read_only=True, help_text=PROTECTED_HELP)
 
     class Meta:
         model = Case

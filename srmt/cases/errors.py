@@ -23,3 +23,7 @@ class ClearanceRequired(DomainError):
 
 class ProtectionReasonRequired(DomainError):
     code = "protection_reason_required"
+
+
+class InvalidCaseDate(DomainError):
+    code = "invalid_case_date"

@@ -16,16 +16,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
 from srmt.accounts.models import User
 from srmt.audit.models import AuditEvent
+from srmt.cases import validation
 from srmt.cases.choices import REPRESENTATIVE_ROLES, Language, PartyRole
 from srmt.cases.services import CaseData, PartyData, upsert_case
-from srmt.core.errors import InvalidReceiptNumber
+from srmt.core.errors import DomainError, InvalidReceiptNumber
 from srmt.core.receipts import normalize_receipt_number
 from srmt.offices.models import FormType, Office
 
@@ -135,6 +135,12 @@ class _RowChecker:
         form = self._lookup(row, "form_type", self.forms, "form")
         office = self._lookup(row, "office", self.offices, "office")
         received_on = _date(row, "received_on", required=True)
+        status_updated_on = _date(row, "status_updated_on", required=False)
+        if received_on is not None:
+            try:
+                validation.check_case_dates(received_on, status_updated_on)
+            except DomainError as exc:
+                row.error(exc.field or "received_on", exc.message)
         status_text = row.get("status_text")
         if len(status_text) > 200:
             row.error("status_text", "Use at most 200 characters.")
@@ -144,7 +150,7 @@ class _RowChecker:
             office=office,
             received_on=received_on or dt.date.min,
             status_text=status_text,
-            status_updated_on=_date(row, "status_updated_on", required=False),
+            status_updated_on=status_updated_on,
             is_protected=_protection(row),
             protection_reason=row.get("protection_reason"),
             parties=[p for role in PartyRole.values if (p := _party(row, role)) is not None],
@@ -240,16 +246,11 @@ def _email(row: _Row, role: str, value: str) -> str:
 
 
 def _phone(row: _Row, role: str, value: str) -> str:
-    if not value:
-        return ""
     try:
-        number = phonenumbers.parse(value, "US")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        row.error(f"{role}_phone", f"{value} is not a phone number.")
+        return validation.normalize_phone(value, field=f"{role}_phone")
+    except DomainError as exc:
+        row.error(f"{role}_phone", exc.message)
         return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def import_cases(

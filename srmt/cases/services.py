@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
+from srmt.cases import validation
 from srmt.cases.choices import REPRESENTATIVE_ROLES, PartyRole
 from srmt.cases.errors import (
     ClearanceRequired,
@@ -109,6 +110,7 @@ def upsert_case(data: CaseData, *, actor: User | None) -> tuple[Case, bool]:
     only with people on protected cases, and the other way round.
     """
     require_case_writer(actor)
+    data = validation.clean_case(data)
     receipt_number = normalize_receipt_number(data.receipt_number)
     values: dict[str, Any] = {
         "form_type_id": resolve_form_type(data.form_type).pk,

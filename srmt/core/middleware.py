@@ -1,5 +1,6 @@
-"""Request-id correlation (echo or mint X-Request-ID and expose it to the audit log), and
-`no-store` on every answer that may carry personal data."""
+"""Request-id correlation (echo or mint X-Request-ID and expose it to the audit log), the
+refusal of NUL characters in addresses, and `no-store` on every answer that may carry
+personal data."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
+from srmt.core.problems import is_api_request, problem_response
 from srmt.core.requestid import current_api_token_id, current_request_id
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -34,6 +38,32 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class RejectNulMiddleware:
+    """Refuse a request whose path or query string holds a NUL character, raw or as %00.
+
+    No address of ours has one, and PostgreSQL cannot store or compare text with NUL (a
+    lookup with one fails with an error instead of finding nothing): refusing it here, once,
+    keeps every view and filter from having to. API paths get problem+json, pages a plain
+    400 page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path_info or "\x00" in query or "%00" in query:
+            return self.refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest) -> HttpResponse:
+        message = _("The address has a character that is not allowed (a NUL character).")
+        if is_api_request(request):
+            return problem_response(400, "invalid_characters", message)
+        return render(request, "400.html", {"message": message}, status=400)
 
 
 class NoStoreMiddleware:

@@ -1,5 +1,6 @@
 """Refusals of service request actions, each with a stable code."""
 
+import datetime as dt
 from typing import Any
 
 from srmt.core.errors import DomainError
@@ -23,6 +24,10 @@ class InvalidRequester(DomainError):
 
 class InvalidDescription(DomainError):
     code = "invalid_description"
+
+
+class InvalidUrgency(DomainError):
+    code = "invalid_urgency"
 
 
 class InvalidResponse(DomainError):
@@ -121,13 +126,18 @@ class PossibleRepeat(DomainError):
                     "status": sr.status,
                     "type": sr.type.code,
                     "office": sr.office.code,
-                    "created_at": sr.created_at.isoformat(),
-                    "closed_at": sr.closed_at.isoformat() if sr.closed_at else None,
+                    "created_at": _utc(sr.created_at),
+                    "closed_at": _utc(sr.closed_at) if sr.closed_at else None,
                     "repeat_count": sr.repeat_count,
                 }
                 for sr in self.candidates
             ],
         }
+
+
+def _utc(value: dt.datetime) -> str:
+    """As the API shows every datetime: UTC with a Z."""
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 class RequesterOutsideUnitedStates(DomainError):

@@ -69,7 +69,7 @@ def check_submission(
     if data is None:
         raise ExpediteDetailsRequired(
             _("Choose the expedite criterion and say why the case is urgent."),
-            field="expedite_criterion",
+            field="expedite.criterion",
         )
     if case is None:
         # The office holding the case decides, so the case record must be known.
@@ -84,10 +84,10 @@ def check_submission(
     )
     if criterion is None:
         raise InvalidExpedite(
-            _("Choose one of the expedite criteria in force today."), field="expedite_criterion"
+            _("Choose one of the expedite criteria in force today."), field="expedite.criterion"
         )
     justification = services._clean_text(
-        data.justification, field="expedite_justification", error=InvalidExpedite
+        data.justification, field="expedite.justification", error=InvalidExpedite
     )
     if case.form_type.is_premium_processing_eligible and not (
         criterion.allowed_for_premium_processing
@@ -98,7 +98,7 @@ def check_submission(
                 "at the request of a nonprofit organization."
             )
             % {"form": case.form_type.code},
-            field="expedite_criterion",
+            field="expedite.criterion",
         )
     return CheckedExpedite(criterion=criterion, justification=justification)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from srmt.service_requests.deadline_states import overdue_q
@@ -116,3 +116,21 @@ def load_detail(sr: ServiceRequest) -> ServiceRequest:
 def request_by_pk(pk: int) -> ServiceRequest:
     """The request with its list-row relations loaded (e.g. to show a replayed submission)."""
     return ServiceRequest.objects.for_lists().get(pk=pk)
+
+
+def responses_of(sr: ServiceRequest) -> QuerySet[Response]:
+    """The responses sent on `sr` (a request the caller may see), oldest first."""
+    return (
+        Response.objects.filter(service_request=sr)
+        .select_related("author", "notification")
+        .order_by("created_at", "id")
+    )
+
+
+def notes_of(sr: ServiceRequest) -> QuerySet[InternalNote]:
+    """The internal notes on `sr` (a request the caller may see), oldest first."""
+    return (
+        InternalNote.objects.filter(service_request=sr)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )

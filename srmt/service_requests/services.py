@@ -33,6 +33,7 @@ from srmt.service_requests.errors import (
     InvalidDuplicate,
     InvalidResponse,
     InvalidTransfer,
+    InvalidUrgency,
     ReasonRequired,
     ReceiptNumberRequired,
     RedirectTopicRequired,
@@ -140,7 +141,7 @@ def _create_request(data: Submission, *, actor: User, reference: str) -> Service
             _("%(channel)s is not a channel.") % {"channel": data.channel}, field="channel"
         )
     if data.urgency not in Urgency.values:
-        raise InvalidDescription(_("Urgency is normal or urgent."), field="urgency")
+        raise InvalidUrgency(_("Urgency is normal or urgent."), field="urgency")
     description = _clean_text(data.description, field="description", error=InvalidDescription)
     requester_data = clean_requester(data.requester)
     receipt_number = normalize_receipt_number(data.receipt_number) if data.receipt_number else ""
@@ -506,7 +507,7 @@ def update_request(
             sr.description = text
     if "urgency" in changes and changes["urgency"] != sr.urgency:
         if changes["urgency"] not in Urgency.values:
-            raise InvalidDescription(_("Urgency is normal or urgent."), field="urgency")
+            raise InvalidUrgency(_("Urgency is normal or urgent."), field="urgency")
         diff["urgency"] = [sr.urgency, changes["urgency"]]
         sr.urgency = changes["urgency"]
         clocks.recompute(sr)  # keeps earlier pauses and a clock restarted by a transfer

@@ -131,16 +131,45 @@ def test_cursor_pagination_walks_every_request_once(tier2):
     assert seen == [sr.reference for sr in reversed(made)]
 
 
-def test_the_default_page_is_50_and_page_size_is_capped(tier2, monkeypatch):
+def test_the_default_page_is_50_and_page_size_goes_up_to_the_maximum(tier2, monkeypatch):
     client, _user = tier2
     monkeypatch.setattr(ServiceRequestCursorPagination, "max_page_size", 2)
     for _ in range(3):
         make_service_request()
 
-    response = client.get(f"{URL}?page_size=100")
+    at_most = client.get(f"{URL}?page_size=2")
+    over = client.get(f"{URL}?page_size=3")
 
     assert ServiceRequestCursorPagination.page_size == 50
-    assert len(response.json()["results"]) == 2
+    assert ServiceRequestCursorPagination().max_page_size == 2
+    assert len(at_most.json()["results"]) == 2
+    assert (over.status_code, over.json()["code"]) == (400, "invalid_page_size")
+
+
+@pytest.mark.parametrize("page_size", ["0", "-1", "abc", "201", "1.5", " 5", "5_0", "", "1e2"])
+def test_a_page_size_that_is_not_1_to_200_is_refused(tier2, page_size):
+    client, _user = tier2
+    make_service_request()
+
+    response = client.get(URL, {"page_size": page_size})
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_page_size")
+    assert response.json()["errors"] == [
+        {
+            "field": "page_size",
+            "code": "invalid_page_size",
+            "detail": "page_size must be a whole number from 1 to 200.",
+        }
+    ]
+    assert not AuditEvent.objects.filter(action="service_request.listed").exists()
+
+
+@pytest.mark.parametrize("page_size", ["1", "200"])
+def test_page_sizes_1_and_200_are_accepted(tier2, page_size):
+    client, _user = tier2
+    make_service_request()
+
+    assert client.get(URL, {"page_size": page_size}).status_code == 200
 
 
 @pytest.mark.parametrize("count", [1, 30])

@@ -102,7 +102,7 @@ def test_an_unconditional_patch_is_allowed(esc_staff, if_match):
 @pytest.mark.parametrize(
     ("body", "code", "field"),
     [
-        ({"urgency": "asap"}, "invalid_choice", "urgency"),
+        ({"urgency": "asap"}, "invalid_urgency", "urgency"),
         ({"description": "x" * 10_001}, "too_long", "description"),
         ({"assignee": "nobody"}, "does_not_exist", "assignee"),
     ],

@@ -1,10 +1,16 @@
-"""What every API v1 view shares: size-limited JSON, authentication, role capabilities."""
+"""What every API v1 view shares: size-limited JSON, authentication, role capabilities, and
+the refusal of query parameters it does not take."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, ClassVar
 
+from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -23,12 +29,53 @@ class HasCapability(BasePermission):
         return required is None or request.user.can(required)
 
 
+def refuse_unknown_parameters(query: QueryDict, accepted: Collection[str]) -> None:
+    """400 `unknown_parameter` for each parameter not in `accepted`, `repeated_parameter` for
+    each given more than once: a filter the API would ignore, or read only once, is refused
+    rather than silently widening (or narrowing) the answer."""
+    errors: dict[str, list[ErrorDetail]] = {}
+    for name in sorted(query):
+        if name not in accepted:
+            message = gettext(
+                "This query parameter is not taken here. The parameters are: %(names)s."
+            )
+            errors[name] = [
+                ErrorDetail(
+                    message % {"names": ", ".join(sorted(accepted)) or gettext("none")},
+                    code="unknown_parameter",
+                )
+            ]
+        elif len(query.getlist(name)) > 1:
+            message = gettext("Give this query parameter once.")
+            errors[name] = [ErrorDetail(message, code="repeated_parameter")]
+    if errors:
+        raise ValidationError(errors)
+
+
 class ApiMixin:
     """Mix into every v1 view (before the DRF base class)."""
 
     parser_classes: ClassVar[list[Any]] = [LimitedJSONParser]
     permission_classes: ClassVar[list[Any]] = [IsAuthenticated, HasCapability]
     required_capabilities: ClassVar[dict[str, Capability]] = {}
+    # The serializer of the query parameters each method takes (e.g. {"GET": SomeFilter});
+    # a method not listed takes none, except the paging parameters of a paginated list.
+    query_serializers: ClassVar[dict[str, type[serializers.Serializer]]] = {}
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        refuse_unknown_parameters(request.query_params, self.query_parameters(request.method))
+
+    def query_parameters(self, method: str | None) -> set[str]:
+        """The names of the query parameters `method` takes on this view."""
+        names: set[str] = set()
+        filters = self.query_serializers.get(method or "")
+        if filters is not None:
+            names |= set(filters().fields)
+        paginator = getattr(self, "pagination_class", None)
+        if method == "GET" and paginator is not None:
+            names |= {paginator.cursor_query_param, paginator.page_size_query_param}
+        return names
 
 
 class ApiView(ApiMixin, APIView):

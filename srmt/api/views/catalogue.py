@@ -30,6 +30,7 @@ class OfficeListView(ApiMixin, ListAPIView):
     serializer_class = OfficeSerializer
     pagination_class = None
     queryset = Office.objects.select_related("parent").order_by("code")
+    query_serializers = {"GET": OfficeFilter}
 
     def get_queryset(self) -> QuerySet[Office]:
         qs = super().get_queryset()

@@ -15,8 +15,10 @@ from rest_framework.response import Response
 
 from srmt.accounts.roles import Capability
 from srmt.api.idempotency import idempotent
+from srmt.api.inputs import QueryInput, StrictInput
 from srmt.api.problems import RequestTooLarge
 from srmt.api.schema import REFERENCE, problems
+from srmt.api.serializers import OutputModelSerializer
 from srmt.api.views.base import ApiView
 from srmt.core.errors import NotFound
 from srmt.service_requests import attachments, expedites, policies
@@ -27,7 +29,7 @@ TAG = "expedites and attachments"
 UPLOAD_OVERHEAD = 64 * 1024
 
 
-class ExpediteCriterionSerializer(serializers.ModelSerializer):
+class ExpediteCriterionSerializer(OutputModelSerializer):
     class Meta:
         model = ExpediteCriterion
         fields = [
@@ -41,7 +43,7 @@ class ExpediteCriterionSerializer(serializers.ModelSerializer):
         ]
 
 
-class ExpediteSerializer(serializers.ModelSerializer):
+class ExpediteSerializer(OutputModelSerializer):
     criterion = ExpediteCriterionSerializer(read_only=True)
     decided_by = serializers.CharField(
         source="decided_by.username", read_only=True, allow_null=True
@@ -60,7 +62,7 @@ class ExpediteSerializer(serializers.ModelSerializer):
         ]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(OutputModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
 
     class Meta:
@@ -76,7 +78,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class DecisionInput(serializers.Serializer):
+class DecisionInput(StrictInput):
     approved = serializers.BooleanField()
     reason = serializers.CharField(
         max_length=10_000,
@@ -87,16 +89,17 @@ class DecisionInput(serializers.Serializer):
     )
 
 
-class CriteriaFilter(serializers.Serializer):
+class CriteriaFilter(QueryInput):
     on = serializers.DateField(required=False, help_text="Default: today.")
 
 
-class UploadInput(serializers.Serializer):
+class UploadInput(StrictInput):
     file = serializers.FileField(help_text="PDF, JPEG or PNG, at most 10 MB.")
 
 
 class ExpediteCriterionListView(ApiView):
     required_capabilities: ClassVar[dict[str, Capability]] = {"GET": Capability.VIEW}
+    query_serializers = {"GET": CriteriaFilter}
 
     @extend_schema(
         tags=[TAG],
@@ -198,7 +201,12 @@ class AttachmentDownloadView(ApiView):
             OpenApiParameter("attachment_id", int, OpenApiParameter.PATH),
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+            **{
+                (200, content_type): OpenApiResponse(
+                    OpenApiTypes.BINARY, description="The file, in the type it was checked as."
+                )
+                for _magic, content_type in attachments.SIGNATURES
+            },
             **problems(404),
         },
     )

@@ -13,7 +13,7 @@ from srmt.accounts.roles import Capability
 from srmt.api.idempotency import idempotent
 from srmt.api.inputs import RedirectInput, RoutingExplainFilter
 from srmt.api.schema import REFERENCE, problems
-from srmt.api.serializers import ServiceRequestDetailSerializer
+from srmt.api.serializers import ServiceRequestDetailSerializer, UtcDateTimeField
 from srmt.api.views.base import ApiView
 from srmt.offices.models import Office, offices_by_code
 from srmt.offices.routing import localized_reason
@@ -53,7 +53,7 @@ class ReferralOut(serializers.Serializer):
     country = serializers.CharField()
     reason = serializers.CharField()
     contact_details = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    created_at = UtcDateTimeField()
 
 
 class ReferralResponseOut(serializers.Serializer):
@@ -118,6 +118,7 @@ def explanation(routed: routing_facts.RoutedSubmission) -> dict[str, object]:
 
 class RoutingExplainView(ApiView):
     required_capabilities = {"GET": Capability.CREATE}
+    query_serializers = {"GET": RoutingExplainFilter}
 
     @extend_schema(
         tags=[TAG],

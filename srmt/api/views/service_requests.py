@@ -97,6 +97,7 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
     serializer_class = ServiceRequestSerializer
     pagination_class = ServiceRequestCursorPagination
     required_capabilities = {"GET": Capability.VIEW, "POST": Capability.CREATE}
+    query_serializers = {"GET": ServiceRequestFilter}
 
     @extend_schema(
         tags=[TAG],
@@ -212,6 +213,20 @@ class ServiceRequestDetailView(ApiView):
 class ResponseCollectionView(ApiView):
     @extend_schema(
         tags=[TAG],
+        summary="The responses sent to the requester, oldest first (not paginated)",
+        description="Access as for the request's detail (404 when you may not see it); "
+        "audited as a view of the request.",
+        operation_id="v1_service_requests_responses_list",
+        parameters=[REFERENCE],
+        responses={200: ResponseSerializer(many=True), **problems(404)},
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        sr = policies.get_request_for_user(request.user, reference)
+        services.record_view(sr, actor=request.user)
+        return Response(ResponseSerializer(queries.responses_of(sr), many=True).data)
+
+    @extend_schema(
+        tags=[TAG],
         summary="Send a response to the requester",
         description="An initial or follow-up response moves the request to responded; a "
         "final response closes it.",
@@ -229,6 +244,20 @@ class ResponseCollectionView(ApiView):
 
 
 class NoteCollectionView(ApiView):
+    @extend_schema(
+        tags=[TAG],
+        summary="The internal notes, oldest first (not paginated)",
+        description="Access as for the request's detail (404 when you may not see it); "
+        "audited as a view of the request.",
+        operation_id="v1_service_requests_notes_list",
+        parameters=[REFERENCE],
+        responses={200: NoteSerializer(many=True), **problems(404)},
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        sr = policies.get_request_for_user(request.user, reference)
+        services.record_view(sr, actor=request.user)
+        return Response(NoteSerializer(queries.notes_of(sr), many=True).data)
+
     @extend_schema(
         tags=[TAG],
         summary="Add an internal note (never sent to the customer)",

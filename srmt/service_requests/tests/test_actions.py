@@ -498,7 +498,7 @@ def test_an_edit_that_changes_nothing_writes_nothing(supervisor: User, sr: Servi
 @pytest.mark.parametrize(
     ("changes", "code"),
     [
-        ({"urgency": "panic"}, "invalid_description"),
+        ({"urgency": "panic"}, "invalid_urgency"),
         ({"description": ""}, "invalid_description"),
         ({"description": "y" * 10_001}, "invalid_description"),
     ],

@@ -122,7 +122,7 @@ REFUSALS = [
     ("empty description", {"description": ""}, "invalid_description", "description"),
     ("blank description", {"description": " \n\t "}, "invalid_description", "description"),
     ("description too long", {"description": "x" * 10_001}, "invalid_description", "description"),
-    ("bad urgency", {"urgency": "panic"}, "invalid_description", "urgency"),
+    ("bad urgency", {"urgency": "panic"}, "invalid_urgency", "urgency"),
     ("receipt required", {"receipt_number": ""}, "receipt_number_required", "receipt_number"),
     ("no name", {"requester": replace(ANA, name="  ")}, "invalid_requester", "requester.name"),
     ("long name", {"requester": replace(ANA, name="A" * 201)}, "invalid_requester", None),

@@ -21,8 +21,6 @@ PUBLIC = {
     "set_language": "the language switch on the sign-in page",
     "admin:login": "the admin's own sign-in page",
     "admin:logout": "the admin's sign-out: without a session it changes nothing",
-    "api:schema": "the OpenAPI description holds no data",
-    "api:docs": "the API documentation page holds no data",
 }
 
 SAMPLES = {"int": "1", "str": "SR-0000-0000", "slug": "sample", "uuid": "0" * 32, "path": "x/y"}
