@@ -50,7 +50,7 @@ class ApiProblemMiddleware:
             return response
         status = response.status_code
         replaced = problem_response(status, _CODES.get(status, "error"), _details().get(status, ""))
-        for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+        for header in ("Allow", "WWW-Authenticate", "Retry-After", "Cache-Control", "Expires"):
             if header in response:
                 replaced[header] = response[header]
         # Django logs an error answer once; the replacement must not be logged again.

@@ -23,7 +23,6 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -33,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from srmt.accounts.services import create_api_token
 from srmt.api.tests.endpoints import World, make_world
 
 pytestmark = pytest.mark.schemathesis
@@ -81,7 +81,7 @@ def target(reference, settings, tmp_path) -> Iterator[Target]:
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield Target(world, Token.objects.create(user=world.user).key)
+        yield Target(world, create_api_token(world.user, actor=world.user, name="fuzz").secret)
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)

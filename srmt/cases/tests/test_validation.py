@@ -136,7 +136,7 @@ def test_resending_a_phone_in_another_format_changes_nothing():
 
 
 def put(body: dict) -> object:
-    client = client_for(make_user(role=Role.ADMINISTRATOR))
+    client = client_for(make_user(role=Role.CASE_SYSTEM, is_1367_cleared=True))
     base = {"form_type": "I-130", "office": "NSC", "received_on": "2026-02-03"}
     return client.put("/api/v1/cases/EAC2190012345/", {**base, **body}, format="json")
 
