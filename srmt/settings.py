@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     "srmt.staff",
     "srmt.backoffice",
     "srmt.seed",
-    "axes",  # sign-in lockout (docs/adr/0019)
+    "axes",  # sign-in lockout (docs/adr/0020)
 ]
 
 MIDDLEWARE = [
@@ -135,7 +135,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Sign-in lockout (django-axes, docs/adr/0019): after SRMT_SIGN_IN_FAILURE_LIMIT failures for
+# Sign-in lockout (django-axes, docs/adr/0020): after SRMT_SIGN_IN_FAILURE_LIMIT failures for
 # one username from one address, that pair cannot sign in, even with the right password,
 # for SRMT_SIGN_IN_LOCKOUT_MINUTES. Counted in the database, so every process agrees.
 AXES_FAILURE_LIMIT = env.integer("SRMT_SIGN_IN_FAILURE_LIMIT", 5)
@@ -184,7 +184,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Bodies larger than this are refused before they reach a view (413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("SRMT_MAX_REQUEST_BYTES", 65_536)
 
-# --- HTTPS, cookies and security headers (docs/adr/0019) -----------------------------------
+# --- HTTPS, cookies and security headers (docs/adr/0020) -----------------------------------
 # On by default in production; development and tests run over plain HTTP.
 SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if PRODUCTION else 0)
@@ -262,7 +262,7 @@ EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "SRMT <no-reply@srmt.example>")
 
-# API tokens (docs/adr/0018): a new token lasts SRMT_API_TOKEN_DAYS unless its maker
+# API tokens (docs/adr/0019): a new token lasts SRMT_API_TOKEN_DAYS unless its maker
 # chooses otherwise, never more than SRMT_API_TOKEN_MAX_DAYS.
 SRMT_API_TOKEN_DAYS = env.integer("SRMT_API_TOKEN_DAYS", 90)
 SRMT_API_TOKEN_MAX_DAYS = env.integer("SRMT_API_TOKEN_MAX_DAYS", 365)

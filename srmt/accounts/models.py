@@ -58,7 +58,7 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 
 class ApiToken(models.Model):
-    """A credential for the REST API, held by one user (docs/adr/0018-api-tokens.md).
+    """A credential for the REST API, held by one user (docs/adr/0019-api-tokens.md).
 
     Only the SHA-256 of the token is stored (`secret_hash`); the token itself is shown once,
     when accounts.services.create_api_token() makes it. A token works until `expires_at`,

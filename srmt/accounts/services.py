@@ -1,7 +1,7 @@
 """Writes on accounts: API tokens (create, authenticate, revoke) and the sign-in audit trail.
 
 Each function takes the acting user (None for the system, e.g. a management command) and
-records an audit event in the same transaction. See docs/adr/0018-api-tokens.md.
+records an audit event in the same transaction. See docs/adr/0019-api-tokens.md.
 """
 
 from __future__ import annotations

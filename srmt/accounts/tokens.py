@@ -1,4 +1,4 @@
-"""API token secrets: how they are made and hashed (pure; see docs/adr/0018-api-tokens.md).
+"""API token secrets: how they are made and hashed (pure; see docs/adr/0019-api-tokens.md).
 
 A token reads `srmt_<public id>_<secret>`. The public id (the token's `prefix`) is shown in
 lists so people can tell their tokens apart; the secret is 32 random bytes. Only the

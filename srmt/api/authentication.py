@@ -1,4 +1,4 @@
-"""`Authorization: Token <token>` with SRMT API tokens (docs/adr/0018-api-tokens.md)."""
+"""`Authorization: Token <token>` with SRMT API tokens (docs/adr/0019-api-tokens.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Idempotency-Key on every API POST that writes or sends (ADR 17).
+"""Idempotency-Key on every API POST that writes or sends (ADR 18).
 
 Put `@idempotent` on a view's `post`. With an `Idempotency-Key` header the whole handler
 runs in one transaction that first claims (user, key) with the request's method, path and

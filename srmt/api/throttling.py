@@ -1,4 +1,4 @@
-"""API throttles (docs/adr/0019-sign-in-protection-and-security-headers.md).
+"""API throttles (docs/adr/0020-sign-in-protection-and-security-headers.md).
 
 Rates live in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] (SRMT_API_RATE_* settings) and are
 read on every request: DRF's own classes read them once at import, so a changed setting

@@ -1,4 +1,4 @@
-"""Records that make a repeated submission do nothing twice (ADR 17).
+"""Records that make a repeated submission do nothing twice (ADR 18).
 
 `IdempotencyRecord`: an API POST sent with an `Idempotency-Key` and the answer it got.
 `SubmissionToken`: a staff form's one-time token, claimed by its first submission.

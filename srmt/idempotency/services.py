@@ -1,5 +1,5 @@
 """Claim idempotency records and submission tokens in the transaction of the write they
-guard; purge them after the retention (ADR 17).
+guard; purge them after the retention (ADR 18).
 
 A claim is an INSERT under a unique (user, key) constraint, in a savepoint of the caller's
 transaction. Two requests with the same key at once: on PostgreSQL the second INSERT waits

@@ -13,7 +13,7 @@ from srmt.notifications.choices import WAITING_STATUSES, DeliveryChannel, Delive
 class Notification(TimeStampedModel):
     """One message to one recipient. Written in the sender's transaction, delivered after it.
 
-    The row is the truth (a transactional outbox, ADR 16): a queued row, or a failed one with
+    The row is the truth (a transactional outbox, ADR 17): a queued row, or a failed one with
     attempts left, is delivered once its `next_attempt_at` has passed, whether or not a task
     was ever enqueued for it; the sweep wakes the ones no task delivered.
 

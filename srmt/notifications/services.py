@@ -1,6 +1,6 @@
 """Queue messages in the outbox; delivery runs after the transaction commits.
 
-The row is the truth, the task only a wake-up (ADR 16): `queue_message` writes a row due at
+The row is the truth, the task only a wake-up (ADR 17): `queue_message` writes a row due at
 once and enqueues its delivery after commit; `deliver` claims the row with a conditional
 UPDATE, so any number of wake-ups send it at most once; a failure makes it due again after a
 back-off; `wake_due` (the sweep) enqueues a delivery for every due row that no task

@@ -13,9 +13,9 @@ request as overdue the second its due date passes, and the sweep never rewrites 
 3. takes back notifications a dead worker left in "sending" (notifications.requeue_stalled);
 4. wakes the notifications that are due and that no task delivered: queued ones whose task
    was lost, failed ones past their back-off (notifications.wake_due; the outbox row is the
-   truth, ADR 16);
+   truth, ADR 17);
 5. deletes Idempotency-Key records and staff submission tokens older than the retention
-   (idempotency.purge_expired, ADR 17);
+   (idempotency.purge_expired, ADR 18);
 6. counts the open requests in each state at that moment, for its report.
 
 Two sweeps at once are safe: on PostgreSQL an advisory lock makes the second wait for the

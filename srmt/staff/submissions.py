@@ -1,4 +1,4 @@
-"""One-time submission tokens of the staff forms (ADR 17).
+"""One-time submission tokens of the staff forms (ADR 18).
 
 Every staff form that writes or sends carries a hidden token (`{% submission_token form %}`
 from the `submissions` template library), minted when the page is rendered: a random part

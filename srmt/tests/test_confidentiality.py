@@ -290,7 +290,7 @@ PROBES: dict[str, Probe] = {
 
 class FormClient(Client):
     """A signed-in browser whose POSTs carry the one-time submission token the staff forms
-    render (ADR 17)."""
+    render (ADR 18)."""
 
     def __init__(self, user: User) -> None:
         super().__init__()

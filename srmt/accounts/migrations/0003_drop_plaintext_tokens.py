@@ -1,6 +1,6 @@
 """Drop rest_framework.authtoken's table: its keys were stored, and shown, in clear.
 
-Decision (docs/adr/0018-api-tokens.md): those keys stop working. Every administrator could
+Decision (docs/adr/0019-api-tokens.md): those keys stop working. Every administrator could
 read them in the admin, so they cannot be trusted any more; converting them to hashes would
 keep leaked credentials alive. The users who held one are named in one audit event, so an
 administrator knows who needs a new token (`srmt token USERNAME` or the staff page).

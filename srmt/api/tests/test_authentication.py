@@ -139,7 +139,7 @@ def test_malformed_authorization_headers_are_refused(reference, header):
 
 
 def test_a_legacy_40_character_key_no_longer_works(reference, officer):
-    # Keys of rest_framework.authtoken were stored in clear; they are gone (ADR 18).
+    # Keys of rest_framework.authtoken were stored in clear; they are gone (ADR 19).
     response, before = _refused("9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b")
 
     assert response.status_code == 401

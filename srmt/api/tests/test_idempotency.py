@@ -1,4 +1,4 @@
-"""Idempotency-Key on every POST that writes or sends (ADR 17).
+"""Idempotency-Key on every POST that writes or sends (ADR 18).
 
 A retried POST with the same key and body answers what the first one answered, with
 `Idempotent-Replayed: true`, and does nothing: no second row, no second email. The same key

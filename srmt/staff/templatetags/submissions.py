@@ -1,4 +1,4 @@
-"""{% submission_token form %}: the hidden one-time token of a staff form (ADR 17)."""
+"""{% submission_token form %}: the hidden one-time token of a staff form (ADR 18)."""
 
 from __future__ import annotations
 

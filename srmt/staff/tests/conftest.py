@@ -46,7 +46,7 @@ def analyst(reference) -> User:
 class StaffClient(Client):
     """A signed-in browser that posts forms as the pages render them: a POST without a
     one-time submission token gets a fresh one of its user, as `{% submission_token %}`
-    puts in every staff form (ADR 17). test_submission_tokens.py tests the tokens with a
+    puts in every staff form (ADR 18). test_submission_tokens.py tests the tokens with a
     plain Client."""
 
     def __init__(self, user: User) -> None:

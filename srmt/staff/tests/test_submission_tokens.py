@@ -1,4 +1,4 @@
-"""One-time submission tokens: a staff form submitted twice does its work once (ADR 17).
+"""One-time submission tokens: a staff form submitted twice does its work once (ADR 18).
 
 Every form of the staff pages that writes or sends carries a hidden token minted when the
 page is rendered. The first submission claims it in the transaction of its service call;

@@ -32,7 +32,7 @@ def call_service(form: UswdsForm, service: Callable[..., T], *args: Any, **kwarg
 
     In a view decorated with `submissions.one_time_submission`, a submission without a
     valid one-time token is refused on the form, and a successful call keeps the token
-    claimed (ADR 17)."""
+    claimed (ADR 18)."""
     try:
         with submissions.service_call():
             return service(*args, **kwargs)
