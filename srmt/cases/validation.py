@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-import phonenumbers
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from srmt.cases.errors import InvalidCaseDate, InvalidPerson
+from srmt.core.phones import to_e164
 
 if TYPE_CHECKING:
     from srmt.cases.services import CaseData
@@ -56,21 +56,14 @@ def check_case_dates(received_on: dt.date, status_updated_on: dt.date | None) ->
 
 
 def normalize_phone(raw: str, *, field: str) -> str:
-    """A phone number in E.164 ('' for none). U.S. numbers may omit +1; others need their
-    country code. The same rule as for requesters (service_requests.requesters)."""
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
-    try:
-        number = phonenumbers.parse(raw, "US")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    """A phone number in E.164 ('' for none), by the rule for requesters (core.phones)."""
+    number = to_e164(raw)
+    if number is None:
         raise InvalidPerson(
-            _("%(value)s is not a phone number.") % {"value": raw},
+            _("%(value)s is not a phone number.") % {"value": raw.strip()},
             field=field,
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def clean_case(data: CaseData) -> CaseData:

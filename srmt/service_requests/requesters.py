@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from srmt.core.phones import to_e164
 from srmt.service_requests.errors import InvalidRequester
 
 LANGUAGES = ("en", "es")
@@ -66,14 +66,8 @@ def clean_requester(data: RequesterData) -> RequesterData:
 
 def normalize_phone(raw: str) -> str:
     """U.S. numbers may omit +1; others need their country code. Returns E.164 or ''."""
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
-    try:
-        number = phonenumbers.parse(raw, "US")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    number = to_e164(raw)
+    if number is None:
         raise InvalidRequester(
             _(
                 "Enter a phone number like 802-555-0123, or with its country code, +52 55 1234 "
@@ -81,4 +75,4 @@ def normalize_phone(raw: str) -> str:
             ),
             field="requester.phone",
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
