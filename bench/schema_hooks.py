@@ -2,7 +2,8 @@
 
 As in srmt/api/tests/test_schemathesis.py, a generated path parameter of even length is
 swapped for a real object of the probe's database (SRMT_PROBE_OBJECTS, JSON), so that
-operations are exercised beyond their 404s half of the time.
+operations are exercised beyond their 404s half of the time; the expedite and attachment
+operations get the expedite request.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ def before_call(ctx: Any, case: schemathesis.Case, **kwargs: Any) -> None:
         "receipt_number": OBJECTS["receipt_number"],
         "attachment_id": OBJECTS["attachment_id"],
     }
-    if "attachment_id" in parameters:
-        real["reference"] = OBJECTS["expedite"]
+    if "attachment_id" in parameters or "/expedite" in case.operation.path:
+        real["reference"] = OBJECTS["expedite"]  # an expedite request, with its attachment
     for name, value in list(parameters.items()):
         if name in real and len(str(value)) % 2 == 0:
             parameters[name] = real[name]
