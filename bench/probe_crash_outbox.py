@@ -318,9 +318,13 @@ def outbox(live: Live, run_id: str) -> dict[str, Any]:
         (DELIVER_TASK, DELIVER_TASK, f"Probe % of run {run_id}.%"),
     )
     markers = collections.Counter()
-    for body, *_ in rows:
+    without_task = []
+    for body, notification, _status, _attempts, tasks, _ready in rows:
         found = MARKER.search(str(body))
-        markers[f"{found[1]} {found[2]}" if found else "?"] += 1
+        marker = f"{found[1]} {found[2]}" if found else "?"
+        markers[marker] += 1
+        if notification is not None and not tasks:
+            without_task.append(marker)
     results = live.query(
         "SELECT coalesce(t.return_value #>> '{}', t.status), count(*) "
         "FROM django_tasks_database_dbtaskresult t "
@@ -337,7 +341,8 @@ def outbox(live: Live, run_id: str) -> dict[str, Any]:
         "attempts_max": max((int(r[3] or 0) for r in rows), default=0),
         "tasks": sum(int(r[4]) for r in rows),
         "tasks_ready": sum(int(r[5]) for r in rows),
-        "notifications_without_task": sum(1 for r in rows if r[1] is not None and not r[4]),
+        "notifications_without_task": len(without_task),
+        "without_task": sorted(without_task, key=lambda m: (m.split()[0], int(m.split()[-1]))),
         "task_results": {str(k): int(v) for k, v in results},
     }
 
@@ -454,6 +459,8 @@ def report(outcome: dict[str, Any], args: argparse.Namespace, live: Live, out: P
     print(f"  failed attempts: {figures['failed_attempts_by_error']}")
     for name in ("after_load", "before_sweep", "after_drain"):
         print(f"{name.replace('_', ' ')}: {outcome[name]}")
+    for line in crash_window(outcome["after_load"], load):
+        print(line)
     print(f"crashed right after commit (deterministic): {outcome['crashed_after_commit']}")
     print(f"emails before the sweep: {outcome['emails_before_sweep']} (no worker ran)")
     print(f"sweep: {outcome['sweep']}")
@@ -483,6 +490,18 @@ def report(outcome: dict[str, Any], args: argparse.Namespace, live: Live, out: P
     )
 
 
+def crash_window(after_load: dict[str, Any], load: Load) -> list[str]:
+    """How each write whose notification was committed without a task went, client-side."""
+    lines = []
+    for marker in after_load["without_task"]:
+        write = load.writes[int(marker.split()[-1])]
+        lines.append(
+            f"  {marker} ({write.reference}) committed without its task: {write.attempts} "
+            f"attempts {write.errors}, final status {write.status}, replayed {write.replayed}"
+        )
+    return lines
+
+
 def save_messages(sink: Sink, out: Path) -> None:
     with sink.lock:
         lines = [f"{m.marker or '-'}\t{m.to}\t{m.message_id}\t{m.subject}" for m in sink.messages]
@@ -497,8 +516,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--writes", type=int, default=300, help="Responses sent through the API.")
     parser.add_argument("--clients", type=int, default=6, help="Concurrent clients.")
     parser.add_argument("--gunicorn-workers", type=int, default=4)
-    parser.add_argument("--kill-every", type=float, default=2.0, help="Mean seconds per kill.")
-    parser.add_argument("--master-every", type=int, default=6, help="Every Nth kill: master.")
+    parser.add_argument("--kill-every", type=float, default=1.2, help="Mean seconds per kill.")
+    parser.add_argument("--master-every", type=int, default=5, help="Every Nth kill: master.")
     parser.add_argument("--crash-after-commit", type=int, default=10)
     parser.add_argument("--seed", type=int, default=20261203)
     parser.add_argument("--load-timeout", type=float, default=600.0, help="Seconds.")
