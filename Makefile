@@ -102,6 +102,14 @@ bench-intake: $(STAMP) ## Intake benchmark: HTTP API on gunicorn + PostgreSQL vs
 bench-routing: $(STAMP) ## Routing + deadlines per SR (µs), and one sweep over 1M open SRs on PostgreSQL
 	$(BIN)/python bench/routing.py $(BENCH_ARGS)
 
+.PHONY: probe-schema
+probe-schema: $(STAMP) ## Schemathesis CLI vs gunicorn + PostgreSQL, production settings (fails on a 5xx)
+	$(BIN)/python bench/probe_schema.py $(PROBE_ARGS)
+
+.PHONY: probe-outbox
+probe-outbox: $(STAMP) ## kill -9 gunicorn during 300 API responses: no customer email lost or doubled
+	$(BIN)/python bench/probe_crash_outbox.py $(PROBE_ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var

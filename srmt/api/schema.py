@@ -60,13 +60,14 @@ _DESCRIPTIONS = {
 
 
 def problems(*statuses: int) -> dict[tuple[int, str], OpenApiResponse]:
-    """Problem-details responses for these status codes (401 and 429 are added to every
-    operation: every call is authenticated and throttled)."""
+    """Problem-details responses for these status codes (400, 401 and 429 are added to
+    every operation: every call refuses unknown query parameters, is authenticated and is
+    throttled)."""
     return {
         (status, PROBLEM_CONTENT_TYPE): OpenApiResponse(
             ProblemSerializer, description=_DESCRIPTIONS.get(status, HTTPStatus(status).phrase)
         )
-        for status in sorted({401, 429, *statuses})
+        for status in sorted({400, 401, 429, *statuses})
     }
 
 

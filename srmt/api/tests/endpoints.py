@@ -3,9 +3,13 @@ tests of what all endpoints must refuse (unknown fields and parameters, deep JSO
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
@@ -86,6 +90,25 @@ JSON_WRITES: list[tuple[str, str, str, dict[str, Any]]] = [
     ),
     ("upsert case", "put", "/api/v1/cases/{receipt}/", case_body()),
 ]
+
+
+@functools.cache
+def committed_schema() -> dict[str, Any]:
+    return yaml.safe_load((settings.BASE_DIR / "openapi.yaml").read_text("utf-8"))
+
+
+def documented_statuses(method: str, path: str) -> set[str]:
+    """The status codes openapi.yaml documents for `method` on `path`, a path of this
+    module's tables ("/api/v1/service-requests/{sr}/") or of the schema's."""
+
+    def shape(p: str) -> str:
+        return re.sub(r"\{\w+\}", "{}", p)
+
+    for documented, operations in committed_schema()["paths"].items():
+        if shape(documented) == shape(path):
+            return set(operations[method.lower()]["responses"])
+    raise KeyError(path)
+
 
 # (name, path) for every GET.
 READS: list[tuple[str, str]] = [

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from srmt.api.tests.conftest import row_counts
-from srmt.api.tests.endpoints import JSON_WRITES, World, make_world
+from srmt.api.tests.endpoints import JSON_WRITES, World, documented_statuses, make_world
 from srmt.service_requests import services
 from srmt.testing.factories import make_service_request
 
@@ -150,6 +150,22 @@ def test_nul_in_an_api_path_or_query_is_400_problem(world, path):
 
     assert problem(response) == (400, "application/problem+json", "invalid_characters")
     assert response["X-Request-ID"] == response.json()["request_id"]
+
+
+@pytest.mark.parametrize(("name", "method", "path", "_body"), JSON_WRITES, ids=lambda v: v)
+def test_a_body_over_the_limit_is_413_on_every_json_write_as_documented(
+    world, settings, name, method, path, _body
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_000
+    before = row_counts()
+
+    response = getattr(world.client, method)(
+        world.fill(path), data=json.dumps({"body": "x" * 3_000}), content_type="application/json"
+    )
+
+    assert problem(response) == (413, "application/problem+json", "request_too_large")
+    assert row_counts() == before
+    assert "413" in documented_statuses(method, path)
 
 
 def test_an_unknown_api_path_is_a_problem_not_a_page(world):

@@ -11,7 +11,14 @@ from django.conf import settings as django_settings
 from django.urls import resolve
 
 from srmt.api.tests.conftest import row_counts, valid_submission
-from srmt.api.tests.endpoints import JSON_WRITES, READS, World, case_body, make_world
+from srmt.api.tests.endpoints import (
+    JSON_WRITES,
+    READS,
+    World,
+    case_body,
+    committed_schema,
+    make_world,
+)
 from srmt.service_requests.models import ServiceRequest
 from srmt.testing.factories import make_case, make_service_request
 
@@ -193,6 +200,40 @@ def test_a_catalogue_is_not_paginated_so_page_size_is_unknown_there(world):
     assert (response.status_code, response.json()["code"]) == (400, "unknown_parameter")
 
 
+@pytest.mark.parametrize(("name", "path"), READS, ids=lambda v: v)
+def test_head_answers_as_get_and_refuses_unknown_parameters(world, name, path):
+    get = world.client.get(world.fill(path))
+    head = world.client.head(world.fill(path))
+    unknown = world.client.head(world.fill(path), {"bogus": "1"})
+
+    assert get.status_code == head.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"]
+    assert unknown.status_code == 400  # without its body, as any answer to HEAD
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        (LIST, {"status": "received", "office": "ESC", "page_size": "1"}),
+        ("/api/v1/offices/", {"kind": "field_office", "active": "true"}),
+        ("/api/v1/expedite-criteria/", {"on": "2026-06-01"}),
+    ],
+)
+def test_head_takes_the_parameters_of_get(world, path, query):
+    # HEAD is GET without the body (RFC 9110, 9.3.2): it was refused with 400.
+    get = world.client.get(path, query)
+    head = world.client.head(path, query)
+
+    assert get.status_code == head.status_code == 200
+
+
+@pytest.mark.parametrize("method", ["trace", "delete", "put"])
+def test_a_method_a_view_does_not_take_is_405_whatever_its_query(world, method):
+    response = world.client.generic(method.upper(), "/api/v1/offices/?kind=field_office&x=1")
+
+    assert (response.status_code, response.json()["code"]) == (405, "method_not_allowed")
+
+
 def test_a_parameter_given_twice_is_refused(world):
     response = world.client.get(f"{LIST}?status=received&status=closed")
 
@@ -232,6 +273,17 @@ def test_an_unknown_office_kind_is_400_invalid_choice(world):
 
     assert (response.status_code, response.json()["code"]) == (400, "invalid_choice")
     assert fields(response) == ["kind"]
+
+
+def test_every_operation_documents_the_400_of_an_unknown_parameter():
+    operations = [
+        (method, path, operation)
+        for path, methods in committed_schema()["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+    assert len(operations) == 23
+    assert [(m, p) for m, p, operation in operations if "400" not in operation["responses"]] == []
 
 
 def test_every_operation_documents_exactly_the_query_parameters_it_takes():

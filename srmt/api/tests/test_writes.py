@@ -6,6 +6,7 @@ import pytest
 
 from srmt.accounts.choices import Role
 from srmt.api.tests.conftest import row_counts
+from srmt.api.tests.endpoints import documented_statuses
 from srmt.notifications.models import Notification
 from srmt.service_requests import services
 from srmt.service_requests.models import InternalNote, Response, ServiceRequest
@@ -206,6 +207,20 @@ def test_invalid_responses_are_refused(esc_staff, body, status, code):
 
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert row_counts() == before
+
+
+def test_a_closed_request_takes_no_patch_as_documented(esc_staff):
+    # bench/probe_schema.py found this 409 missing from openapi.yaml.
+    client, _user = esc_staff
+    sr = make_service_request()
+    services.add_response(sr, actor=sr.created_by, kind="final", body="Done.")
+    before = row_counts()
+
+    response = client.patch(url(sr), {"urgency": "urgent"}, format="json")
+
+    assert (response.status_code, response.json()["code"]) == (409, "request_closed")
+    assert row_counts() == before
+    assert "409" in documented_statuses("patch", "/api/v1/service-requests/{reference}/")
 
 
 def test_a_closed_request_takes_no_response(esc_staff):

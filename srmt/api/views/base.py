@@ -64,10 +64,20 @@ class ApiMixin:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if not self.handles(request.method):
+            return  # dispatch answers 405 Method Not Allowed, whatever the query string
         refuse_unknown_parameters(request.query_params, self.query_parameters(request.method))
 
+    def handles(self, method: str | None) -> bool:
+        """Whether this view has a handler for `method` (as APIView.dispatch decides)."""
+        name = (method or "").lower()
+        return name in self.http_method_names and hasattr(self, name)  # type: ignore[attr-defined]
+
     def query_parameters(self, method: str | None) -> set[str]:
-        """The names of the query parameters `method` takes on this view."""
+        """The names of the query parameters `method` takes on this view. HEAD takes GET's:
+        it is GET without the body (RFC 9110, 9.3.2)."""
+        if method == "HEAD":
+            method = "GET"
         names: set[str] = set()
         filters = self.query_serializers.get(method or "")
         if filters is not None:

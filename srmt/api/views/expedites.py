@@ -142,7 +142,7 @@ class ExpediteDecisionView(ApiView):
         "response with the outcome, which closes the request.",
         parameters=[REFERENCE],
         request=DecisionInput,
-        responses={200: ExpediteSerializer, **problems(400, 403, 404, 409, 415, 422)},
+        responses={200: ExpediteSerializer, **problems(400, 403, 404, 409, 413, 415, 422)},
     )
     @idempotent
     def post(self, request: Request, reference: str) -> Response:

@@ -160,7 +160,7 @@ class RedirectView(ApiView):
         request=RedirectInput,
         responses={
             200: OpenApiResponse(ServiceRequestDetailSerializer, description="The request."),
-            **problems(400, 403, 404, 409, 415, 422),
+            **problems(400, 403, 404, 409, 413, 415, 422),
         },
     )
     @idempotent

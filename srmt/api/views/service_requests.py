@@ -197,7 +197,10 @@ class ServiceRequestDetailView(ApiView):
         description="Send `If-Match` with the ETag from a GET to refuse a stale write (412).",
         parameters=[REFERENCE, IF_MATCH],
         request=ServiceRequestUpdateInput,
-        responses={200: ServiceRequestDetailSerializer, **problems(400, 403, 404, 412, 415)},
+        responses={
+            200: ServiceRequestDetailSerializer,
+            **problems(400, 403, 404, 409, 412, 413, 415),
+        },
     )
     def patch(self, request: Request, reference: str) -> Response:
         sr = policies.get_request_for_user(request.user, reference)
@@ -285,7 +288,7 @@ class TransitionCollectionView(ApiView):
         request=TransitionInput,
         responses={
             200: OpenApiResponse(ServiceRequestDetailSerializer, description="The request."),
-            **problems(400, 403, 404, 409, 415, 422),
+            **problems(400, 403, 404, 409, 413, 415, 422),
         },
     )
     @idempotent
