@@ -10,3 +10,9 @@ urlpatterns = [
     path("", include("srmt.staff.auth_urls")),
     path("", include("srmt.staff.urls")),
 ]
+
+# API paths get problem details without rendering a page (srmt/api/handlers.py).
+handler400 = "srmt.api.handlers.bad_request"
+handler403 = "srmt.api.handlers.permission_denied"
+handler404 = "srmt.api.handlers.page_not_found"
+handler500 = "srmt.api.handlers.server_error"

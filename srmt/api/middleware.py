@@ -37,6 +37,11 @@ def _details() -> dict[int, str]:
     }
 
 
+def problem_for(status: int) -> HttpResponse:
+    """The problem details of an error Django answers by itself, by its status."""
+    return problem_response(status, _CODES.get(status, "error"), _details().get(status, ""))
+
+
 class ApiProblemMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -49,7 +54,7 @@ class ApiProblemMiddleware:
         if content_type.startswith(("application/json", PROBLEM_CONTENT_TYPE)):
             return response
         status = response.status_code
-        replaced = problem_response(status, _CODES.get(status, "error"), _details().get(status, ""))
+        replaced = problem_for(status)
         for header in ("Allow", "WWW-Authenticate", "Retry-After", "Cache-Control", "Expires"):
             if header in response:
                 replaced[header] = response[header]

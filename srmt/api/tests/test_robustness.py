@@ -174,6 +174,22 @@ def test_an_unknown_api_path_is_a_problem_not_a_page(world):
     assert problem(response) == (404, "application/problem+json", "not_found")
 
 
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v1/offices/x/y/"])
+def test_an_unknown_api_path_needs_no_page_rendered(world, settings, path):
+    # A deployment that skipped collectstatic cannot render pages (the manifest storage
+    # refuses every asset): API answers must not depend on them.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = str(settings.BASE_DIR / "var" / "no-collectstatic-here")
+    world.client.raise_request_exception = False
+
+    response = world.client.get(path)
+
+    assert problem(response) == (404, "application/problem+json", "not_found")
+
+
 def test_an_unexpected_error_in_an_api_view_is_a_problem_500(world, monkeypatch, settings):
     settings.DEBUG = True  # even then: no debug page
 
