@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    # ISO 3166-1 countries with their names in English and Spanish (its translations load
+    # only as an installed app): offices.jurisdiction, docs/adr/0024.
+    "django_countries",
     "srmt.core",
     "srmt.audit",
     "srmt.offices",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import get_language
 
 from srmt.core.references import new_reference
+from srmt.offices.jurisdiction import country_name
 from srmt.offices.routing import localized_reason
 
 
@@ -41,6 +42,11 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} -> {self.office_id}"
+
+    @property
+    def country_name(self) -> str:
+        """The customer's country in the active language."""
+        return country_name(self.country)
 
     @property
     def display_reason(self) -> str:
