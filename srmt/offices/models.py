@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from srmt.core.bilingual import BilingualName
 from srmt.core.snapshots import snapshot
 from srmt.offices.choices import OfficeKind, RoutingAction, TriState
 from srmt.offices.routing import PLACEHOLDERS
@@ -84,7 +84,7 @@ def offices_by_code() -> dict[str, Office]:
     return snapshot("offices", lambda: {o.code: o for o in Office.objects.all()})
 
 
-class FormType(models.Model):
+class FormType(BilingualName, models.Model):
     """An immigration form (I-130, N-400, ...) with its names in English and Spanish."""
 
     code = models.CharField(max_length=16, unique=True)
@@ -98,10 +98,6 @@ class FormType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_en}"
-
-    @property
-    def name(self) -> str:
-        return self.name_es if (get_language() or "en").startswith("es") else self.name_en
 
 
 def validate_code_list(value: str) -> None:
@@ -252,7 +248,7 @@ class CountryOffice(models.Model):
         return f"{self.country} -> {self.office_id}"
 
 
-class OtherAgency(models.Model):
+class OtherAgency(BilingualName, models.Model):
     """Another agency that handles what is outside this agency's jurisdiction."""
 
     code = models.SlugField(max_length=16, unique=True)
@@ -270,12 +266,8 @@ class OtherAgency(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def name(self) -> str:
-        return self.name_es if (get_language() or "en").startswith("es") else self.name_en
 
-
-class RedirectTopic(models.Model):
+class RedirectTopic(BilingualName, models.Model):
     """An inquiry topic another agency handles (visas -> State, I-94 -> CBP, ...)."""
 
     code = models.SlugField(max_length=48, unique=True)
@@ -290,7 +282,3 @@ class RedirectTopic(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-    @property
-    def name(self) -> str:
-        return self.name_es if (get_language() or "en").startswith("es") else self.name_en

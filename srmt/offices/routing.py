@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
+from srmt.core.bilingual import in_language
 from srmt.offices.choices import RoutingAction, TriState
 from srmt.offices.constants import TIER2_OFFICE
 
@@ -83,7 +84,7 @@ class RoutingDecision:
 
     def reason_in(self, language: str) -> str:
         """The reason in `language` (English when there is no Spanish text)."""
-        return localized_reason(self.reason, self.reason_es, language)
+        return in_language(self.reason, self.reason_es, language)
 
 
 NO_RULE = "no_rule_matched"
@@ -99,13 +100,6 @@ PLACEHOLDERS = (
     "country",
     "request_type",
 )
-
-
-def localized_reason(english: str, spanish: str, language: str | None) -> str:
-    """`spanish` for a Spanish reader when there is one, else `english`."""
-    if spanish and (language or "").split("-")[0].lower() == "es":
-        return spanish
-    return english
 
 
 def fill_explanation(template: str, values: dict[str, str]) -> str:

@@ -12,8 +12,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from srmt.core.bilingual import BilingualName
 
 
 class ExpediteCriterionQuerySet(models.QuerySet["ExpediteCriterion"]):
@@ -24,7 +25,7 @@ class ExpediteCriterionQuerySet(models.QuerySet["ExpediteCriterion"]):
         )
 
 
-class ExpediteCriterion(models.Model):
+class ExpediteCriterion(BilingualName, models.Model):
     """One criterion of one version of the expedite policy (USCIS Policy Manual vol. 1 pt. A
     ch. 5). A new policy version is a new set of rows; old rows stay for old requests.
 
@@ -61,10 +62,6 @@ class ExpediteCriterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.version})"
-
-    @property
-    def name(self) -> str:
-        return self.name_es if (get_language() or "en").startswith("es") else self.name_en
 
 
 class ExpediteStatus(models.TextChoices):

@@ -10,9 +10,9 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from srmt.core.bilingual import BilingualName
 from srmt.core.models import TimeStampedModel
 from srmt.core.references import new_reference
 from srmt.core.snapshots import snapshot
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from srmt.accounts.models import User
 
 
-class ServiceRequestType(models.Model):
+class ServiceRequestType(BilingualName, models.Model):
     """An entry of the request-type catalogue, with the rules that go with the type.
 
     `code` is the stable API code; names are shown in the user's language.
@@ -59,10 +59,6 @@ class ServiceRequestType(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-    @property
-    def name(self) -> str:
-        return self.name_es if (get_language() or "en").startswith("es") else self.name_en
 
 
 def active_request_types() -> dict[str, ServiceRequestType]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
-from srmt.offices.routing import localized_reason
+from srmt.core.bilingual import in_language
 from srmt.service_requests.choices import ResponseKind
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def render(code: str, params: Mapping[str, Any], language: str) -> str:
     """The text of a system reason in `language` ("" for an unknown code or missing
     parameters: callers then show the stored English)."""
     if code == ROUTED:  # rendered when routed; English is the stored `reason`
-        return localized_reason("", str(params.get("reason_es", "")), language)
+        return in_language("", str(params.get("reason_es", "")), language)
     template = TEMPLATES.get(code)
     if template is None:
         return ""
@@ -86,4 +86,4 @@ def routing_reason(sr: ServiceRequest, language: str | None = None) -> str:
     """Why the request went where it did, for a reader of `language`: English when there is
     no Spanish text (requests routed before ADR 0015, rules nobody translated)."""
     language = language or translation.get_language() or "en"
-    return localized_reason(sr.routing_reason, sr.routing_reason_es, language)
+    return in_language(sr.routing_reason, sr.routing_reason_es, language)

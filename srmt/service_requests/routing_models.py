@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 
+from srmt.core.bilingual import in_language
 from srmt.core.references import new_reference
 from srmt.offices.jurisdiction import country_name
-from srmt.offices.routing import localized_reason
 
 
 class Referral(models.Model):
@@ -51,4 +51,4 @@ class Referral(models.Model):
     @property
     def display_reason(self) -> str:
         """The reason in the active language (English when there is no Spanish text)."""
-        return localized_reason(self.reason, self.reason_es, get_language())
+        return in_language(self.reason, self.reason_es, get_language())

@@ -22,6 +22,7 @@ from srmt.accounts.roles import (
 )
 from srmt.audit.models import AuditEvent
 from srmt.cases.models import Case
+from srmt.core.bilingual import in_language
 from srmt.offices.models import Office
 from srmt.service_requests import policies
 from srmt.service_requests.choices import Status
@@ -252,5 +253,4 @@ def _shown_office(*, fold_confidential: bool) -> dict[str, Any]:
 
 
 def _type_name(row: dict[str, Any]) -> str:
-    spanish = (get_language() or "en").startswith("es")
-    return row["type__name_es"] if spanish else row["type__name_en"]
+    return in_language(row["type__name_en"], row["type__name_es"], get_language())

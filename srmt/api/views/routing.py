@@ -15,8 +15,8 @@ from srmt.api.inputs import RedirectInput, RoutingExplainFilter
 from srmt.api.schema import REFERENCE, problems
 from srmt.api.serializers import ServiceRequestDetailSerializer, UtcDateTimeField
 from srmt.api.views.base import ApiView
+from srmt.core.bilingual import in_language
 from srmt.offices.models import Office, offices_by_code
-from srmt.offices.routing import localized_reason
 from srmt.service_requests import policies, queries, redirects, routing_facts
 from srmt.service_requests.errors import UnknownRequestType
 from srmt.service_requests.models import active_request_types
@@ -87,7 +87,7 @@ def referral_body(referral: Referral) -> dict[str, object]:
                 "reference": referral.reference,
                 "office": office_ref(referral.office),
                 "country": referral.country,
-                "reason": localized_reason(referral.reason, referral.reason_es, get_language()),
+                "reason": in_language(referral.reason, referral.reason_es, get_language()),
                 "contact_details": referral.contact_details,
                 "created_at": referral.created_at,
             }
