@@ -209,7 +209,8 @@ class TransitionInput(StrictInput):
 class PartyInput(StrictInput):
     name = serializers.CharField(max_length=200)
     role = serializers.ChoiceField(choices=PartyRole.choices)
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    # Checked by the one rule for email addresses (core.contacts), like `phone`.
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     language = serializers.ChoiceField(
         choices=Language.choices, required=False, default=Language.ENGLISH

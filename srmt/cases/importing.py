@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 
 from srmt.accounts.models import User
@@ -237,12 +235,11 @@ def _party(row: _Row, role: str) -> PartyData | None:
 
 
 def _email(row: _Row, role: str, value: str) -> str:
-    if value:
-        try:
-            validate_email(value)
-        except ValidationError:
-            row.error(f"{role}_email", f"{value} is not an email address.")
-    return value.lower()
+    try:
+        return validation.normalize_email(value, field=f"{role}_email")
+    except DomainError as exc:
+        row.error(f"{role}_email", exc.message)
+        return ""
 
 
 def _phone(row: _Row, role: str, value: str) -> str:

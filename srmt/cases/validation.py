@@ -1,5 +1,6 @@
 """The rules every case record obeys, whichever way it is written (API, CSV import, admin):
-dates in a sane range, and party phone numbers in E.164.
+dates in a sane range, and party phone numbers and email addresses by the rules for every
+contact detail (core.contacts).
 
 `services.upsert_case` applies them (`clean_case`), so no write path can skip them; the CSV
 import also calls them row by row to report every problem at once.
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from srmt.cases.errors import InvalidCaseDate, InvalidPerson
-from srmt.core.phones import to_e164
+from srmt.core.contacts import to_e164, to_email
 
 if TYPE_CHECKING:
     from srmt.cases.services import CaseData
@@ -56,7 +57,7 @@ def check_case_dates(received_on: dt.date, status_updated_on: dt.date | None) ->
 
 
 def normalize_phone(raw: str, *, field: str) -> str:
-    """A phone number in E.164 ('' for none), by the rule for requesters (core.phones)."""
+    """A phone number in E.164 ('' for none), by the rule for requesters (core.contacts)."""
     number = to_e164(raw)
     if number is None:
         raise InvalidPerson(
@@ -66,11 +67,27 @@ def normalize_phone(raw: str, *, field: str) -> str:
     return number
 
 
+def normalize_email(raw: str, *, field: str) -> str:
+    """An email address trimmed and in lower case ('' for none), by the rule for requesters
+    (core.contacts)."""
+    email = to_email(raw)
+    if email is None:
+        raise InvalidPerson(
+            _("%(value)s is not an email address.") % {"value": raw.strip()}, field=field
+        )
+    return email
+
+
 def clean_case(data: CaseData) -> CaseData:
-    """`data` with its rules checked and its party phone numbers in E.164."""
+    """`data` with its rules checked, its party phone numbers in E.164 and their email
+    addresses by the rule."""
     check_case_dates(data.received_on, data.status_updated_on)
     parties = [
-        replace(party, phone=normalize_phone(party.phone, field=f"parties.{index}.phone"))
+        replace(
+            party,
+            phone=normalize_phone(party.phone, field=f"parties.{index}.phone"),
+            email=normalize_email(party.email, field=f"parties.{index}.email"),
+        )
         for index, party in enumerate(data.parties)
     ]
     return replace(data, parties=parties)

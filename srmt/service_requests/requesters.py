@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from srmt.core.phones import to_e164
+from srmt.core.contacts import to_e164, to_email
 from srmt.service_requests.errors import InvalidRequester
 
 LANGUAGES = ("en", "es")
@@ -34,16 +32,11 @@ def clean_requester(data: RequesterData) -> RequesterData:
         raise InvalidRequester(
             _("Use at most 200 characters for the name."), field="requester.name"
         )
-    email = (data.email or "").strip().lower()
-    if email:
-        try:
-            validate_email(email)
-            if len(email) > 254:  # Person.email; the validator allows up to 320
-                raise ValidationError("too long")
-        except ValidationError:
-            raise InvalidRequester(
-                _("Enter an email address like name@example.com."), field="requester.email"
-            ) from None
+    email = to_email(data.email)
+    if email is None:
+        raise InvalidRequester(
+            _("Enter an email address like name@example.com."), field="requester.email"
+        )
     language = (data.language or "en").strip().lower()
     if language not in LANGUAGES:
         raise InvalidRequester(
