@@ -241,6 +241,9 @@ _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.string("SRMT_TASKS_BACKEND", "database")]}}
+# The periodic sweep runs every this many seconds: the chain of deferred tasks `srmt worker`
+# starts, or `srmt sweep --every` on a backend that cannot defer (service_requests.tasks).
+SRMT_SWEEP_SECONDS = env.integer("SRMT_SWEEP_SECONDS", 300, minimum=1)
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 
 # The cache holds the API throttles' counts. "local": each process's memory (development);

@@ -20,7 +20,8 @@ request as overdue the second its due date passes, and the sweep never rewrites 
 
 Two sweeps at once are safe: on PostgreSQL an advisory lock makes the second wait for the
 first and then find nothing to escalate; the unique (request, level) of escalations means
-no interleaving, on any database, can escalate a request twice at the same rung.
+no interleaving, on any database, can escalate a request twice at the same rung. When the
+sweep runs is decided in one place: service_requests.tasks (SRMT_SWEEP_SECONDS).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -123,41 +123,3 @@ def count_deadline_states(at: dt.datetime) -> dict[str, int]:
     """How many open requests are on track, at risk and overdue at `at`."""
     return deadline_states.count_states(ServiceRequest.objects.all(), at=at)
 
-
-# --- schedule -------------------------------------------------------------------------------
-# django-tasks has no scheduler. The sweep task re-enqueues itself with `run_after` on
-# backends that can defer (database, RQ). The SweepSchedule row holds the next planned run;
-# a run continues the chain only if it claims that row with a conditional UPDATE, so a
-# second chain (two workers starting at once) dies at its first run.
-
-SCHEDULE_NAME = "sweep"
-
-
-def sweep_interval() -> dt.timedelta:
-    return dt.timedelta(seconds=getattr(settings, "SRMT_SWEEP_SECONDS", 300))
-
-
-def start_schedule(*, now: dt.datetime | None = None) -> dt.datetime | None:
-    """Plan a run now unless a live chain exists; returns the moment planned, or None."""
-    from srmt.service_requests.models import SweepSchedule
-
-    now = now or timezone.now()
-    row, _created = SweepSchedule.objects.get_or_create(name=SCHEDULE_NAME)
-    if row.next_run_at is not None and row.next_run_at > now - 2 * sweep_interval():
-        return None
-    claimed = SweepSchedule.objects.filter(pk=row.pk, next_run_at=row.next_run_at).update(
-        next_run_at=now
-    )
-    return now if claimed else None
-
-
-def continue_schedule(scheduled_for: dt.datetime, *, now: dt.datetime) -> dt.datetime | None:
-    """Claim the run planned for `scheduled_for` and plan the next; None if another chain
-    owns the schedule."""
-    from srmt.service_requests.models import SweepSchedule
-
-    following = max(scheduled_for + sweep_interval(), now)
-    claimed = SweepSchedule.objects.filter(name=SCHEDULE_NAME, next_run_at=scheduled_for).update(
-        next_run_at=following, last_run_at=now
-    )
-    return following if claimed else None

@@ -23,6 +23,28 @@ def test_every_setting_is_documented_in_env_example():
     assert sorted(_settings_variables() - documented) == []
 
 
+def test_every_srmt_setting_the_code_reads_comes_from_the_environment():
+    """A setting read with getattr(settings, NAME, default) outside settings.py escapes the
+    test above: it can be set by nobody and is documented nowhere."""
+    settings_source = (ROOT / "srmt" / "settings.py").read_text(encoding="utf-8")
+    read: dict[str, str] = {}
+    for path in sorted((ROOT / "srmt").rglob("*.py")):
+        relative = str(path.relative_to(ROOT))
+        if "/tests/" in relative or relative == "srmt/settings.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        for name in re.findall(r"settings\.(SRMT_[A-Z0-9_]+)", source):
+            read.setdefault(name, relative)
+        for name in re.findall(r'getattr\(\s*settings\s*,\s*"([A-Z0-9_]+)"', source):
+            read.setdefault(name, f"{relative} (getattr)")
+    from_env = {
+        name
+        for name in read
+        if re.search(rf'^{name} = env\.\w+\(\s*"{name}"', settings_source, re.MULTILINE)
+    }
+    assert {name: where for name, where in read.items() if name not in from_env} == {}
+
+
 def test_every_srmt_model_has_a_docstring():
     undocumented = [
         model.__name__

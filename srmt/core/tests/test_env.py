@@ -75,6 +75,22 @@ def test_integer_refuses_a_non_number(monkeypatch: pytest.MonkeyPatch) -> None:
     assert str(excinfo.value) == "SRMT_TEST_SETTING must be a whole number, not '4.5'."
 
 
+@pytest.mark.parametrize(("raw", "expected"), [("1", 1), ("300", 300), ("", 7)])
+def test_integer_with_a_minimum_takes_it_and_more(
+    monkeypatch: pytest.MonkeyPatch, raw: str, expected: int
+) -> None:
+    monkeypatch.setenv(NAME, raw)
+    assert env.integer(NAME, 7, minimum=1) == expected
+
+
+@pytest.mark.parametrize("raw", ["0", "-5"])
+def test_integer_refuses_less_than_its_minimum(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv(NAME, raw)
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        env.integer(NAME, 7, minimum=1)
+    assert str(excinfo.value) == f"SRMT_TEST_SETTING must be at least 1, not {raw!r}."
+
+
 @pytest.mark.parametrize(("raw", "expected"), [("0.5", 0.5), ("0.99", 0.99), ("", 0.8)])
 def test_decimal_fraction_accepts_values_strictly_between_0_and_1(
     monkeypatch: pytest.MonkeyPatch, raw: str, expected: float

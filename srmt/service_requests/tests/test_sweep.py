@@ -13,6 +13,7 @@ from django.db import connection
 from srmt.accounts.choices import Role
 from srmt.audit.models import AuditEvent
 from srmt.notifications.models import Notification
+from srmt.service_requests import tasks as schedule
 from srmt.service_requests.deadline_states import count_states
 from srmt.service_requests.escalations import load_default_ladder
 from srmt.service_requests.models import Escalation, ServiceRequest, SweepSchedule
@@ -261,6 +262,28 @@ def test_the_command_repeats_with_every(
         "VAWA/T/U unit.",
     ]
     assert _levels(sr) == [1]
+
+
+def test_the_loop_and_the_chain_share_the_configured_interval(
+    reference: None, settings: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    # given an interval of two minutes and a loop stopped at its second pause
+    settings.SRMT_SWEEP_SECONDS = 120
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("srmt.service_requests.management.commands.sweep.time.sleep", sleep)
+    # when the loop runs without a number of seconds
+    with pytest.raises(KeyboardInterrupt):
+        call_command("sweep", "--every", at=AT.isoformat())
+    # then it pauses for the configured interval, the one the task chain plans with
+    assert pauses == [120, 120]
+    assert len(capsys.readouterr().out.splitlines()) == 2
+    assert schedule.interval() == dt.timedelta(seconds=120)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import datetime as dt
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from srmt.service_requests.sweep import SweepReport, run_sweep
@@ -17,12 +18,22 @@ class Command(BaseCommand):
     help = (
         "Escalate unanswered service requests, deliver the notifications no task delivered, "
         "and count the open requests on track, at risk and overdue. "
-        "--every N repeats every N seconds; --schedule starts the self-scheduling sweep "
-        "task on the configured task backend (srmt worker does this at start)."
+        "--every repeats every SRMT_SWEEP_SECONDS (or N) seconds, for a task backend that "
+        "cannot defer tasks; --schedule starts the self-scheduling sweep task on the "
+        "configured task backend (srmt worker does this at start)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--every", type=int, default=0, help="Repeat every N seconds.")
+        parser.add_argument(
+            "--every",
+            type=int,
+            nargs="?",
+            const=settings.SRMT_SWEEP_SECONDS,
+            default=0,
+            metavar="N",
+            help="Repeat every N seconds (without N: SRMT_SWEEP_SECONDS, "
+            f"{settings.SRMT_SWEEP_SECONDS}).",
+        )
         parser.add_argument(
             "--schedule", action="store_true", help="Start the periodic sweep task, then exit."
         )
