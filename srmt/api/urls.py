@@ -6,7 +6,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
-from srmt.api.views import cases, catalogue, expedites, routing, service_requests
+from srmt.api.views import attachments, cases, catalogue, expedites, routing, service_requests
 
 app_name = "api"
 
@@ -48,12 +48,12 @@ v1 = [
     ),
     path(
         "service-requests/<str:reference>/attachments/",
-        expedites.AttachmentCollectionView.as_view(),
+        attachments.AttachmentCollectionView.as_view(),
         name="service-request-attachments",
     ),
     path(
         "service-requests/<str:reference>/attachments/<int:attachment_id>/",
-        expedites.AttachmentDownloadView.as_view(),
+        attachments.AttachmentDownloadView.as_view(),
         name="service-request-attachment",
     ),
     path(

@@ -1,7 +1,12 @@
 """Evidence attachments on service requests: PDF, JPEG or PNG, checked by their content.
 
-Files go to the default storage under a random name (expedite_models.attachment_path); the
-original file name is kept as data only. Downloads go through access-checked, audited views.
+The one module for attachments, whichever part of a request they support (an expedite's
+evidence today): the checks, the upload, the list and the download, which the API and the
+staff pages both answer with `download`.
+
+Files go to the default storage under a random name (models.attachment_path); the original
+file name is kept as data only. Files are never served directly: a download is
+access-checked (404 for what the user may not see) and audited.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from pathlib import PurePath
 
 from django.core.files.base import File
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,3 +125,22 @@ def open_attachment(sr: ServiceRequest, attachment_id: int, *, actor: User) -> A
         changes={"attachment_id": attachment.pk},
     )
     return attachment
+
+
+def download(actor: User, reference: str, attachment_id: int) -> FileResponse:
+    """The attachment `attachment_id` of the request `reference` as a download for `actor`
+    (the API's and the staff pages' one answer): 404 unless `actor` may see the request and
+    the attachment is the request's; audited; streamed in the type it was checked as, as an
+    attachment under its original name, never rendered inline or sniffed (it is evidence,
+    not a page), never cached."""
+    sr = policies.get_request_for_user(actor, reference)
+    attachment = open_attachment(sr, attachment_id, actor=actor)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

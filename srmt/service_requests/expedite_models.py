@@ -1,4 +1,4 @@
-"""Expedite criteria (versioned policy data), expedite requests and evidence attachments.
+"""Expedite criteria (versioned policy data) and expedite requests.
 
 Imported at the end of service_requests.models so that Django sees these models as part of
 the app. See docs/adr/0013-expedites-and-repeats.md.
@@ -7,7 +7,6 @@ the app. See docs/adr/0013-expedites-and-repeats.md.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -110,31 +109,3 @@ class ExpediteRequest(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status != ExpediteStatus.PENDING
-
-
-def attachment_path(instance: Attachment, filename: str) -> str:
-    """A storage name that reveals nothing and cannot be guessed (the original is a field)."""
-    return f"attachments/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}"
-
-
-class Attachment(models.Model):
-    """A file of evidence on a service request (e.g. for an expedite): PDF, JPEG or PNG."""
-
-    service_request = models.ForeignKey(
-        "service_requests.ServiceRequest", on_delete=models.CASCADE, related_name="attachments"
-    )
-    file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -383,9 +384,38 @@ def user_label(user: User | None) -> str:
     return user.get_username() if user else "system"
 
 
-# Models of this app kept in their own module (expedites and attachments).
+# --- evidence attachments (service_requests.attachments) ----------------------------------
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """A storage name that reveals nothing and cannot be guessed (the original is a field)."""
+    return f"attachments/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}"
+
+
+class Attachment(models.Model):
+    """A file of evidence on a service request (e.g. for an expedite): PDF, JPEG or PNG.
+    Written and read only through service_requests.attachments."""
+
+    service_request = models.ForeignKey(
+        "service_requests.ServiceRequest", on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# Models of this app kept in their own module (expedites).
 from srmt.service_requests.expedite_models import (  # noqa: E402, F401
-    Attachment,
     ExpediteCriterion,
     ExpediteRequest,
     ExpediteStatus,

@@ -122,4 +122,3 @@ def _one_sweep_at_a_time() -> None:
 def count_deadline_states(at: dt.datetime) -> dict[str, int]:
     """How many open requests are on track, at risk and overdue at `at`."""
     return deadline_states.count_states(ServiceRequest.objects.all(), at=at)
-

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from srmt.staff.views import expedites, intake, queues, requests, routing, tokens
+from srmt.staff.views import attachments, expedites, intake, queues, requests, routing, tokens
 
 app_name = "staff"
 urlpatterns = [
@@ -25,10 +25,10 @@ urlpatterns = [
         expedites.decide,
         name="request-expedite-decide",
     ),
-    path("requests/<str:reference>/attachments/", expedites.upload, name="request-attachments"),
+    path("requests/<str:reference>/attachments/", attachments.upload, name="request-attachments"),
     path(
         "requests/<str:reference>/attachments/<int:attachment_id>/",
-        expedites.download,
+        attachments.download,
         name="request-attachment",
     ),
     path("intake/", intake.lookup, name="intake"),

@@ -1,32 +1,26 @@
-"""/api/v1/: expedite criteria, an expedite request's details and decision, and evidence
-attachments of a service request."""
+"""/api/v1/: expedite criteria, and an expedite request's details and decision (the evidence
+attached to a request: api.views.attachments)."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.http import FileResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from srmt.accounts.roles import Capability
 from srmt.api.idempotency import idempotent
 from srmt.api.inputs import QueryInput, StrictInput
-from srmt.api.problems import RequestTooLarge
 from srmt.api.schema import REFERENCE, problems
 from srmt.api.serializers import OutputModelSerializer
 from srmt.api.views.base import ApiView
 from srmt.core.errors import NotFound
-from srmt.service_requests import attachments, expedites, policies
-from srmt.service_requests.models import Attachment, ExpediteCriterion, ExpediteRequest
+from srmt.service_requests import expedites, policies
+from srmt.service_requests.models import ExpediteCriterion, ExpediteRequest
 
 TAG = "expedites and attachments"
-# Multipart framing around a file of the largest allowed size.
-UPLOAD_OVERHEAD = 64 * 1024
 
 
 class ExpediteCriterionSerializer(OutputModelSerializer):
@@ -62,22 +56,6 @@ class ExpediteSerializer(OutputModelSerializer):
         ]
 
 
-class AttachmentSerializer(OutputModelSerializer):
-    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
-
-    class Meta:
-        model = Attachment
-        fields = [
-            "id",
-            "original_name",
-            "content_type",
-            "size",
-            "sha256",
-            "uploaded_by",
-            "uploaded_at",
-        ]
-
-
 class DecisionInput(StrictInput):
     approved = serializers.BooleanField()
     reason = serializers.CharField(
@@ -91,10 +69,6 @@ class DecisionInput(StrictInput):
 
 class CriteriaFilter(QueryInput):
     on = serializers.DateField(required=False, help_text="Default: today.")
-
-
-class UploadInput(StrictInput):
-    file = serializers.FileField(help_text="PDF, JPEG or PNG, at most 10 MB.")
 
 
 class ExpediteCriterionListView(ApiView):
@@ -152,78 +126,3 @@ class ExpediteDecisionView(ApiView):
         body.is_valid(raise_exception=True)
         expedite = expedites.decide_expedite(sr, actor=request.user, **body.validated_data)
         return Response(ExpediteSerializer(expedite).data)
-
-
-class AttachmentCollectionView(ApiView):
-    parser_classes: ClassVar[list[Any]] = [MultiPartParser]
-    max_upload_bytes = attachments.MAX_ATTACHMENT_BYTES + UPLOAD_OVERHEAD
-
-    @extend_schema(
-        tags=[TAG],
-        summary="The evidence attached to a request",
-        operation_id="v1_service_requests_attachments_list",
-        parameters=[REFERENCE],
-        responses={200: AttachmentSerializer(many=True), **problems(404)},
-    )
-    def get(self, request: Request, reference: str) -> Response:
-        sr = policies.get_request_for_user(request.user, reference)
-        return Response(AttachmentSerializer(attachments.attachments_of(sr), many=True).data)
-
-    @extend_schema(
-        tags=[TAG],
-        summary="Attach a file of evidence (multipart/form-data, field `file`)",
-        description="PDF, JPEG or PNG (checked by content), at most 10 MB, at most 10 per "
-        "request; the request must be open.",
-        parameters=[REFERENCE],
-        request={"multipart/form-data": UploadInput},
-        responses={201: AttachmentSerializer, **problems(400, 403, 404, 409, 413, 415, 422)},
-    )
-    @idempotent
-    def post(self, request: Request, reference: str) -> Response:
-        sr = policies.get_request_for_user(request.user, reference)
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > self.max_upload_bytes:
-            raise RequestTooLarge("Files can be at most 10 MB.")
-        body = UploadInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        attachment = attachments.add_attachment(
-            sr, actor=request.user, upload=body.validated_data["file"]
-        )
-        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
-
-
-class AttachmentDownloadView(ApiView):
-    @extend_schema(
-        tags=[TAG],
-        summary="Download an attachment (the download is audited)",
-        parameters=[
-            REFERENCE,
-            OpenApiParameter("attachment_id", int, OpenApiParameter.PATH),
-        ],
-        responses={
-            **{
-                (200, content_type): OpenApiResponse(
-                    OpenApiTypes.BINARY, description="The file, in the type it was checked as."
-                )
-                for _magic, content_type in attachments.SIGNATURES
-            },
-            **problems(404),
-        },
-    )
-    def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
-        sr = policies.get_request_for_user(request.user, reference)
-        attachment = attachments.open_attachment(sr, attachment_id, actor=request.user)
-        return attachment_response(attachment)
-
-
-def attachment_response(attachment: Attachment) -> FileResponse:
-    """The file as a download, never rendered inline (it is evidence, not a page)."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import srmt.service_requests.expedite_models
+import srmt.service_requests.models
 
 
 class Migration(migrations.Migration):
@@ -153,7 +153,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=200,
-                        upload_to=srmt.service_requests.expedite_models.attachment_path,
+                        upload_to=srmt.service_requests.models.attachment_path,
                     ),
                 ),
                 ("original_name", models.CharField(max_length=255)),

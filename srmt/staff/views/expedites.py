@@ -1,10 +1,11 @@
-"""Expedite details and decision, and the evidence attached to a request."""
+"""The expedite-and-evidence page of a request: expedite details and decision, and the
+evidence attached to the request (uploaded and downloaded in staff.views.attachments)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,7 +18,7 @@ from srmt.staff.submissions import one_time_submission
 from srmt.staff.views.common import call_service, staff_user
 
 
-def _page(
+def evidence_page(
     request: HttpRequest,
     sr: ServiceRequest,
     *,
@@ -25,6 +26,8 @@ def _page(
     upload_form: AttachmentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The expedite-and-evidence page of `sr`, with the forms its user may use (a bound one
+    when it was just refused)."""
     user = staff_user(request)
     expedite = expedites.expedite_for(sr)
     can_decide = expedite is not None and not expedite.is_decided and sr.is_open
@@ -45,7 +48,7 @@ def _page(
 @require_GET
 def expedite_page(request: HttpRequest, reference: str) -> HttpResponse:
     sr = policies.get_request_for_user(staff_user(request), reference)
-    return _page(request, sr)
+    return evidence_page(request, sr)
 
 
 @login_required
@@ -67,38 +70,4 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
         if done is not None:
             messages.success(request, _("Decision recorded and sent to the customer."))
             return redirect("staff:request-expedite", reference=sr.reference)
-    return _page(request, sr, decision_form=form, status=400)
-
-
-@login_required
-@require_POST
-@one_time_submission
-def upload(request: HttpRequest, reference: str) -> HttpResponse:
-    user = staff_user(request)
-    sr = policies.get_request_for_user(user, reference)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        added = call_service(
-            form, attachments.add_attachment, sr, actor=user, upload=form.cleaned_data["file"]
-        )
-        if added is not None:
-            messages.success(request, _("File attached."))
-            return redirect("staff:request-expedite", reference=sr.reference)
-    return _page(request, sr, upload_form=form, status=400)
-
-
-@login_required
-@require_GET
-def download(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
-    user = staff_user(request)
-    sr = policies.get_request_for_user(user, reference)
-    attachment = attachments.open_attachment(sr, attachment_id, actor=user)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_page(request, sr, decision_form=form, status=400)
