@@ -322,6 +322,7 @@ CHANGE_COLUMNS = (
     "from_office_id",
     "to_office_id",
     "created_at",
+    "restarted_clock",
 )
 EXPEDITE_COLUMNS = (
     "id",
@@ -580,6 +581,8 @@ class SyntheticData:
                     office_id if previous else None,
                     to_office,
                     moment,
+                    # the due dates count from creation: no generated transfer restarts them
+                    False if status == Status.TRANSFERRED else None,
                 ]
             )
             office_id, previous = to_office, status

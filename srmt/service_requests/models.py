@@ -294,6 +294,9 @@ class StatusChange(models.Model):
     to_office = models.ForeignKey(
         "offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A transfer: whether it restarted the deadlines (its type's flag then; clocks.recompute
+    # reads it). Null for other moves, and for transfers recorded before it was kept.
+    restarted_clock = models.BooleanField(null=True, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

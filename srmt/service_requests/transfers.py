@@ -4,7 +4,9 @@ transition_request (services) moves the request; after_transfer() is its second 
 the same transaction. A request transferred more than SRMT_TRANSFER_FLAG_AFTER times is
 flagged and every supervisor with an email address is told once. When the request's type
 has `restarts_clock_on_transfer`, its deadlines are computed again from the transfer, in
-the new office's calendar (sla.services.deadlines_for); otherwise they stand.
+the new office's calendar (sla.services.deadlines_for); otherwise they stand. The transfer's
+StatusChange records which (`restarted_clock`), so that counting the deadlines again later
+(clocks.recompute) follows what the transfer did, not the type's flag as it is by then.
 """
 
 from __future__ import annotations
@@ -28,14 +30,19 @@ from srmt.service_requests.models import ServiceRequest, StatusChange
 from srmt.sla.services import deadlines_for
 
 
-def after_transfer(sr: ServiceRequest, *, actor: User, from_office: Office) -> dict[str, Any]:
-    """Count the transfer, flag ping-pong and restart the clock if the type says so.
+def after_transfer(
+    sr: ServiceRequest, *, actor: User, from_office: Office, transfer: StatusChange
+) -> dict[str, Any]:
+    """Count the transfer, flag ping-pong and restart the clock if the type says so, and
+    record on `transfer` (the move's StatusChange) whether it did.
     Returns the changes for the transition's audit event."""
     now = timezone.now()
     sr.transfer_count += 1
     changes: dict[str, Any] = {"transfer_count": sr.transfer_count}
     fields = ["transfer_count"]
-    if sr.type.restarts_clock_on_transfer:
+    transfer.restarted_clock = sr.type.restarts_clock_on_transfer
+    transfer.save(update_fields=["restarted_clock"])
+    if transfer.restarted_clock:
         deadlines = deadlines_for(
             sr.type.code,
             sr.urgency,

@@ -80,6 +80,8 @@ def test_rows_follow_the_lifecycle_and_deadline_policies(reference):
         assert (history[0].from_status, history[0].to_status) == ("", "received")
         for before, after in itertools.pairwise(history):
             assert after.from_status == before.to_status
+            # a transfer says it kept the clock (due dates count from creation)
+            assert after.restarted_clock is (False if after.to_status == "transferred" else None)
             assert lifecycle.can_move(before.to_status, after.to_status)
             assert before.created_at <= after.created_at
         assert history[-1].to_status == sr.status
