@@ -24,7 +24,7 @@ from srmt.accounts.models import User
 from srmt.notifications import services as notifications
 from srmt.notifications.choices import DeliveryChannel
 from srmt.offices.models import Office
-from srmt.service_requests import policies
+from srmt.service_requests import policies, reasons
 from srmt.service_requests.choices import Status
 from srmt.service_requests.models import ServiceRequest, StatusChange
 from srmt.sla.services import deadlines_for
@@ -57,12 +57,16 @@ def after_transfer(
         changes["due_at"] = sr.due_at.isoformat()
     if sr.transfer_count > settings.SRMT_TRANSFER_FLAG_AFTER and not sr.is_flagged:
         sr.is_flagged = True
-        sr.flag_reason = (
-            f"Transferred {sr.transfer_count} times "
-            f"(more than {settings.SRMT_TRANSFER_FLAG_AFTER}); last {from_office.code} -> "
-            f"{sr.office.code}."
-        )
-        fields += ["is_flagged", "flag_reason"]
+        # Shown in the reader's language from the code and parameters (ADR 0015, 0023).
+        sr.flag_reason_code = reasons.TRANSFERRED_TOO_OFTEN
+        sr.flag_reason_params = {
+            "count": sr.transfer_count,
+            "limit": settings.SRMT_TRANSFER_FLAG_AFTER,
+            "from_office": from_office.code,
+            "to_office": sr.office.code,
+        }
+        sr.flag_reason = reasons.english(sr.flag_reason_code, sr.flag_reason_params)
+        fields += ["is_flagged", "flag_reason", "flag_reason_code", "flag_reason_params"]
         changes["flagged"] = sr.flag_reason
         changes["supervisors_notified"] = _notify_supervisors(sr)
     sr.save(update_fields=fields)

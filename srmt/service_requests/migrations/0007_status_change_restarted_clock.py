@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('service_requests', '0006_confidential_notifications'),
+        ("service_requests", "0006_confidential_notifications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='statuschange',
-            name='restarted_clock',
+            model_name="statuschange",
+            name="restarted_clock",
             field=models.BooleanField(blank=True, null=True),
         ),
     ]
