@@ -221,7 +221,17 @@ class ServiceRequestDetailSerializer(ServiceRequestSerializer):
     is_flagged = serializers.BooleanField(
         read_only=True, help_text="Transferred more often than SRMT_TRANSFER_FLAG_AFTER allows."
     )
-    flag_reason = serializers.CharField(read_only=True)
+    flag_reason = serializers.CharField(
+        source="display_flag_reason",
+        read_only=True,
+        help_text="Why it is flagged, in the language of the request (Accept-Language); "
+        "flags written before flag codes existed are in English.",
+    )
+    flag_reason_code = serializers.CharField(
+        read_only=True,
+        help_text="Stable code of the flag's reason (transferred_too_often); blank when not "
+        "flagged or for older flags.",
+    )
     transfers = serializers.SerializerMethodField(
         help_text="The chain of transfers between offices, oldest first."
     )

@@ -71,6 +71,7 @@ class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "has_case_record",
                     "has_receipt_number",
                     "has_zip_code",
+                    "zip_is_military_mail",
                     "requester_in_us",
                 )
             },

@@ -23,6 +23,27 @@ from srmt.offices.routing import RuleSpec
 
 A = RoutingAction
 VAWA_UNIT = "ESC-VAWA"
+# The reasons of the two accommodation rules for a ZIP without a field office by address
+# (also written by migration offices 0007 into rules seeded before they were split).
+MILITARY_MAIL_EN = (
+    "Military mail ZIP (APO/FPO/DPO): no field office serves ZIP {zip_code} ({zip_state}) by "
+    "address; the contact center's Tier 2 ({office}) serves the customer."
+)
+MILITARY_MAIL_ES = (
+    "Código postal de correo militar (APO/FPO/DPO): ninguna oficina local atiende el código "
+    "postal {zip_code} ({zip_state}) por domicilio; lo atiende el Nivel 2 del centro de "
+    "contacto ({office})."
+)
+UNLOCATED_ZIP_EN = (
+    "ZIP {zip_code} ({zip_state}) has no known location and its state no single field office: "
+    "no field office can be chosen by address; the contact center's Tier 2 ({office}) serves "
+    "the customer."
+)
+UNLOCATED_ZIP_ES = (
+    "El código postal {zip_code} ({zip_state}) no tiene ubicación conocida y su estado no tiene "
+    "una única oficina local: no se puede elegir oficina por domicilio; lo atiende el Nivel 2 "
+    "del centro de contacto ({office})."
+)
 
 DEFAULT_RULES: tuple[RuleSpec, ...] = (
     # 8 U.S.C. 1367: protected cases go to the Vermont VAWA/T/U unit whatever else applies.
@@ -83,22 +104,32 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         explanation_es="Las solicitudes de acomodo van a la oficina local del domicilio del "
         "cliente: el código postal {zip_code} ({zip_state}) lo atiende {office}.",
     ),
-    # Reached only when the rule above names no office: military mail (APO/FPO/DPO), a ZIP
-    # the postal data gives no position (offices.jurisdiction), or no field office at all.
+    # Reached only when the rule above names no office (ADR 23): military mail (APO/FPO/DPO),
+    # which no field office serves by address, and a ZIP the postal data gives no position
+    # in a state without a single field office (offices.jurisdiction), each with its reason.
+    RuleSpec(
+        code="accommodation_military_mail",
+        name="Accommodation request, military mail ZIP",
+        position=52,
+        request_types=("accommodation_request",),
+        has_zip_code=True,
+        zip_is_military_mail=True,
+        action=A.FIXED_OFFICE,
+        office_code=TIER2_OFFICE,
+        explanation=MILITARY_MAIL_EN,
+        explanation_es=MILITARY_MAIL_ES,
+    ),
     RuleSpec(
         code="accommodation_no_field_office",
-        name="Accommodation request, ZIP without a field office",
+        name="Accommodation request, ZIP without a known location",
         position=55,
         request_types=("accommodation_request",),
         has_zip_code=True,
+        zip_is_military_mail=False,
         action=A.FIXED_OFFICE,
         office_code=TIER2_OFFICE,
-        explanation="Military mail ZIP (APO/FPO/DPO) or ZIP without a known location: "
-        "ZIP {zip_code} ({zip_state}) has no field office by address; the contact center's "
-        "Tier 2 ({office}) serves the customer.",
-        explanation_es="Código postal militar (APO/FPO/DPO) o sin ubicación conocida: el "
-        "código postal {zip_code} ({zip_state}) no tiene oficina local por domicilio; lo "
-        "atiende el Nivel 2 del centro de contacto ({office}).",
+        explanation=UNLOCATED_ZIP_EN,
+        explanation_es=UNLOCATED_ZIP_ES,
     ),
     RuleSpec(
         code="case_office",
@@ -302,6 +333,7 @@ def load_default_rules() -> int:
                 "has_receipt_number": _tri(spec.has_receipt_number),
                 "has_zip_code": _tri(spec.has_zip_code),
                 "requester_in_us": _tri(spec.requester_in_us),
+                "zip_is_military_mail": _tri(spec.zip_is_military_mail),
                 "action": spec.action,
                 "office": offices.get(spec.office_code),
                 "explanation": spec.explanation,

@@ -161,6 +161,13 @@ class RoutingRule(models.Model):
     )
     has_zip_code = models.CharField(max_length=8, choices=TriState.choices, default=TriState.ANY)
     requester_in_us = models.CharField(max_length=8, choices=TriState.choices, default=TriState.ANY)
+    zip_is_military_mail = models.CharField(
+        "ZIP is military mail",
+        max_length=8,
+        choices=TriState.choices,
+        default=TriState.ANY,
+        help_text="The customer's ZIP code is military mail (APO/FPO/DPO).",
+    )
     action = models.CharField(max_length=32, choices=RoutingAction.choices)
     office = models.ForeignKey(
         Office,

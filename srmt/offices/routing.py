@@ -34,6 +34,7 @@ class RoutingFacts:
     zip_state: str = ""
     zip_office_code: str = ""
     zip_match: str = ""
+    zip_is_military_mail: bool = False  # APO/FPO/DPO (offices.jurisdiction)
     country: str = "US"
     is_in_us: bool = True
     international_office_code: str = ""
@@ -60,6 +61,7 @@ class RuleSpec:
     has_receipt_number: bool | None = None
     has_zip_code: bool | None = None
     requester_in_us: bool | None = None
+    zip_is_military_mail: bool | None = None
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None
     pk: int | None = None
@@ -119,6 +121,7 @@ _FLAG_FACTS = {
     "has_receipt_number": lambda f: bool(f.receipt_number),
     "has_zip_code": lambda f: bool(f.zip_code),
     "requester_in_us": lambda f: f.is_in_us,
+    "zip_is_military_mail": lambda f: f.zip_is_military_mail,
 }
 
 

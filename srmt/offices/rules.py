@@ -34,6 +34,7 @@ def rule_spec(rule: RoutingRule) -> RuleSpec:
         has_receipt_number=tri_state(rule.has_receipt_number),
         has_zip_code=tri_state(rule.has_zip_code),
         requester_in_us=tri_state(rule.requester_in_us),
+        zip_is_military_mail=tri_state(rule.zip_is_military_mail),
         effective_from=rule.effective_from,
         effective_until=rule.effective_until,
         pk=rule.pk,

@@ -10,7 +10,9 @@ receipt numbers come from bijections of a counter, so they are unique without a 
 Every expedite request gets its expedite details (`ExpediteRequest`): a criterion of the
 policy version in force on its day, and a decision where the real flow would have one (the
 office holding the case closed it with a final response). These draw from a random stream of
-their own, so adding them left the other rows of a seed unchanged.
+their own. The criterion is drawn before the request's case, which follows it: a criterion
+that forms eligible for premium processing may not claim gets a case on another form (this
+changed, once, every row of a seed after its first expedite request).
 
 `write_generated` stores the rows in one transaction: COPY on PostgreSQL (the fastest path),
 `bulk_create` elsewhere. This is a data tool, not a business action: individual rows are not
@@ -75,8 +77,18 @@ ANSWERS = frozenset({S.RESPONDED, S.CLOSED})
 _choose_type = chooser(TYPE_WEIGHTS)
 _choose_channel = chooser(CHANNEL_WEIGHTS)
 
-# Expedite criteria by how often they are claimed (codes of every policy version; others 5),
-# and the share of decided ones approved under each (others 45 %).
+# Expedite criteria by how often they are claimed, per 100 expedite requests under the 2021
+# list (codes of the earlier lists weighted alike; others 5). USCIS publishes no counts per
+# criterion: these are estimates from each criterion's reach. Emergencies and urgent
+# humanitarian reasons, and severe financial loss (mostly people waiting for a work permit),
+# make three quarters; a clear USCIS error about one in seven; government interests few; the
+# nonprofit criterion, for an IRS-designated nonprofit furthering U.S. cultural or social
+# interests, about 3 in 100. The criterion is drawn first and the case follows it: forms
+# eligible for premium processing may be expedited only under the nonprofit criterion (USCIS
+# Policy Manual vol. 1 part A ch. 5, since June 2021), so any other criterion gets a case on
+# another form, whose share of the mix is the real one among the remaining forms. (Drawing
+# the case first gave the nonprofit criterion to every expedite on such a form, about half.)
+# Below: the share of decided ones approved under each (others 45 %).
 CRITERION_WEIGHTS: dict[str, int] = {
     "emergency_humanitarian": 40,
     "humanitarian": 30,
@@ -322,6 +334,7 @@ CHANGE_COLUMNS = (
     "from_office_id",
     "to_office_id",
     "created_at",
+    "restarted_clock",
 )
 EXPEDITE_COLUMNS = (
     "id",
@@ -434,9 +447,11 @@ class SyntheticData:
         type_id, needs_receipt = self.catalogue.types[type_code]
         urgent = type_code in {"tier2_callback", "expedite_request"} and rng.random() < 0.2
         urgency = Urgency.URGENT if urgent else Urgency.NORMAL
+        criterion = self._expedite_criterion(start) if type_code == "expedite_request" else None
         case_index = None
         if needs_receipt or (type_code != "change_of_address" and rng.random() < 0.4):
-            case_index = self._pick_case(batch, start)
+            premium_allowed = criterion is None or criterion.allowed_for_premium_processing
+            case_index = self._pick_case(batch, start, premium_allowed=premium_allowed)
         receipt = batch.cases[case_index][3] if case_index is not None else ""
         case_office = self._office_code(batch.cases[case_index][5]) if receipt else ""
         decision = route(RoutingFacts(receipt, case_office, type_code))
@@ -454,6 +469,7 @@ class SyntheticData:
                 "person_index": person_index,
                 "office": decision.office_code,
                 "reason": decision.reason[:300],
+                "criterion": criterion,
             },
             path=path,
         )
@@ -465,13 +481,23 @@ class SyntheticData:
     def _office_code(self, office_id: int) -> str:
         return self._office_codes[office_id]
 
-    def _pick_case(self, batch: Batch, start: dt.datetime) -> int:
+    @functools.cached_property
+    def _premium_forms(self) -> frozenset[str]:
+        ids = self.catalogue.premium_forms
+        return frozenset(code for code, form_id in self.catalogue.forms.items() if form_id in ids)
+
+    def _pick_case(self, batch: Batch, start: dt.datetime, *, premium_allowed: bool = True) -> int:
+        """A case of the batch again, or a new one; on a form eligible for premium
+        processing only if `premium_allowed`."""
         if batch.cases and self.rng.random() < 0.3:
-            return self.rng.randrange(len(batch.cases))
+            index = self.rng.randrange(len(batch.cases))
+            if premium_allowed or batch.cases[index][4] not in self.catalogue.premium_forms:
+                return index
         rng = self.rng
+        mix = self.mix if premium_allowed else workload_mix(without_forms=self._premium_forms)
         protected = rng.random() < PROTECTED_SHARE
-        prefix = "EAC" if protected else self.mix.prefix(rng)
-        form = rng.choice(PROTECTED_FORMS) if protected else self.mix.form(rng, prefix)
+        prefix = "EAC" if protected else mix.prefix(rng)
+        form = rng.choice(PROTECTED_FORMS) if protected else mix.form(rng, prefix)
         received_on = start.date() - dt.timedelta(days=rng.randint(30, 540))
         office = PROTECTED_OFFICE if protected else PREFIX_OFFICES[prefix]
         received_at = dt.datetime.combine(received_on, dt.time(14), tzinfo=dt.UTC)
@@ -551,8 +577,10 @@ class SyntheticData:
                 len(path) + 1,
             ]
         )
-        if fields["type_code"] == "expedite_request":
-            self._add_expedite(batch, batch.requests[-1], closed_at=moments[-1])
+        if fields["criterion"] is not None:
+            self._add_expedite(
+                batch, batch.requests[-1], fields["criterion"], closed_at=moments[-1]
+            )
 
     def _add_changes(
         self,
@@ -580,23 +608,31 @@ class SyntheticData:
                     office_id if previous else None,
                     to_office,
                     moment,
+                    # the due dates count from creation: no generated transfer restarts them
+                    False if status == Status.TRANSFERRED else None,
                 ]
             )
             office_id, previous = to_office, status
         return office_id
 
-    def _add_expedite(self, batch: Batch, request: list[Any], *, closed_at: dt.datetime) -> None:
-        """The expedite details of `request` (expedite requests always have a case).
+    def _expedite_criterion(self, start: dt.datetime) -> Criterion:
+        """The criterion an expedite request of `start` claims: one in force on its day, by
+        how often each is claimed (CRITERION_WEIGHTS)."""
+        options = self.catalogue.criteria_in_force(start.date(), premium=False)
+        weights = [CRITERION_WEIGHTS.get(c.code, 5) for c in options]
+        return self.expedite_rng.choices(options, weights)[0]
+
+    def _add_expedite(
+        self, batch: Batch, request: list[Any], criterion: Criterion, *, closed_at: dt.datetime
+    ) -> None:
+        """The expedite details of `request` (expedite requests always have a case, on a
+        form the criterion allows: _pick_case).
 
         Decided when the office holding the case closed the request: a decision is answered
         with a final response, which closes it (expedites.decide_expedite). Else pending."""
         rng = self.expedite_rng
         created_at, status, office_id = request[1], request[11], request[12]
         case = batch.cases[request[6]]
-        options = self.catalogue.criteria_in_force(
-            created_at.date(), premium=case[4] in self.catalogue.premium_forms
-        )
-        criterion = rng.choices(options, [CRITERION_WEIGHTS.get(c.code, 5) for c in options])[0]
         family = CRITERION_FAMILY.get(criterion.code, criterion.code)
         template = rng.choice(JUSTIFICATIONS.get(family, JUSTIFICATIONS["humanitarian"]))
         justification = template.format(days=rng.randint(10, 90), amount=rng.randint(50, 900))

@@ -97,9 +97,15 @@ def _split(counts: dict[str, int]) -> tuple[tuple[str, ...], tuple[int, ...]]:
 
 
 @functools.cache
-def workload_mix() -> WorkloadMix:
+def workload_mix(without_forms: frozenset[str] = frozenset()) -> WorkloadMix:
+    """The real mix; `without_forms` leaves those forms out and weighs each prefix by the
+    cases of the forms left, so that it is the real mix of cases on any other form."""
     raw = json.loads((DATA / "workload_mix.json").read_text(encoding="utf-8"))
-    forms = {p: _split(c) for p, c in raw["forms_by_prefix"].items() if p in PREFIX_OFFICES}
+    forms = {
+        prefix: _split({form: n for form, n in counts.items() if form not in without_forms})
+        for prefix, counts in raw["forms_by_prefix"].items()
+        if prefix in PREFIX_OFFICES and set(counts) - without_forms
+    }
     prefixes = tuple(sorted(forms))
     return WorkloadMix(
         prefixes=prefixes,

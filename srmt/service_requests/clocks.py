@@ -8,7 +8,8 @@ was already met (a response went out) is not pushed. `paused_seconds` accumulate
 elapsed pause; the escalation ladder adds it to its own periods.
 
 `recompute` counts both due dates again when the policy changes (a new urgency): from the
-clock's start, then pushed by every completed pause, both read from the StatusChange history.
+clock's start, then pushed by every completed pause, both read from the StatusChange history
+(a transfer's row records whether it restarted the clock).
 """
 
 from __future__ import annotations
@@ -65,12 +66,13 @@ def resume(sr: ServiceRequest, *, at: dt.datetime) -> list[str]:
 def recompute(sr: ServiceRequest) -> list[str]:
     """Count both due dates again under the request's type and urgency; returns the fields.
 
-    The policy's targets run from the clock's start (creation, or the last transfer when the
-    type restarts the clock on transfer) on the calendar of the office holding the request
-    then; each completed pause since pushes them as `resume` did, on the calendar of the
-    office at the resume. A pause still open stays open: its `resume` pushes the new dates.
-    A met first-response clock keeps its due date. The caller saves the fields. Whether a
-    transfer restarted the clock is read from the type's flag as it is now.
+    The policy's targets run from the clock's start (creation, or the last transfer that
+    restarted the clock) on the calendar of the office holding the request then; each
+    completed pause since pushes them as `resume` did, on the calendar of the office at the
+    resume. A pause still open stays open: its `resume` pushes the new dates. A met
+    first-response clock keeps its due date. The caller saves the fields. Whether a transfer
+    restarted the clock is what its StatusChange recorded (`restarted_clock`); only for
+    transfers recorded before that was kept, the type's flag as it is now.
     """
     history = list(
         StatusChange.objects.filter(service_request=sr)
@@ -103,16 +105,22 @@ def _since_clock_start(
     sr: ServiceRequest, history: list[StatusChange]
 ) -> tuple[Sequence[StatusChange], dt.datetime, Office]:
     """The moves after the clock's start, that start, and the office holding it then."""
-    if sr.type.restarts_clock_on_transfer:
-        for index in range(len(history) - 1, -1, -1):
-            restart = history[index]
-            if restart.to_status == Status.TRANSFERRED:
-                return history[index + 1 :], restart.created_at, restart.to_office or sr.office
+    for index in range(len(history) - 1, -1, -1):
+        restart = history[index]
+        if restart.to_status == Status.TRANSFERRED and _restarted_clock(restart, sr):
+            return history[index + 1 :], restart.created_at, restart.to_office or sr.office
     # The creation row (no from_status) names the office the request was routed to.
     office = sr.office
     if history and not history[0].from_status and history[0].to_office is not None:
         office = history[0].to_office
     return history, sr.created_at, office
+
+
+def _restarted_clock(transfer: StatusChange, sr: ServiceRequest) -> bool:
+    """What the transfer recorded; for one recorded before that was kept, the type's flag."""
+    if transfer.restarted_clock is None:
+        return sr.type.restarts_clock_on_transfer
+    return transfer.restarted_clock
 
 
 def _completed_pauses(

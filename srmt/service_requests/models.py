@@ -144,7 +144,13 @@ class ServiceRequest(TimeStampedModel):
     )
     transfer_count = models.PositiveSmallIntegerField(default=0, db_default=0)
     is_flagged = models.BooleanField(default=False, db_default=False)
+    # Why it is flagged: a code and parameters, shown in the reader's language, and the
+    # English text (reasons.flag_reason; flags written before codes have only the text).
     flag_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
+    flag_reason_code = models.CharField(max_length=32, blank=True, default="", db_default="")
+    flag_reason_params = models.JSONField(
+        default=dict, blank=True, db_default=Value({}, models.JSONField())
+    )
     redirect_topic = models.ForeignKey(
         "offices.RedirectTopic", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -263,6 +269,11 @@ class ServiceRequest(TimeStampedModel):
         """The routing reason in the active language (reasons.routing_reason)."""
         return reasons.routing_reason(self)
 
+    @property
+    def display_flag_reason(self) -> str:
+        """Why it is flagged, in the active language (reasons.flag_reason)."""
+        return reasons.flag_reason(self)
+
 
 class StatusChange(models.Model):
     """One move in a request's lifecycle: who, when, from, to and why.
@@ -291,6 +302,9 @@ class StatusChange(models.Model):
     to_office = models.ForeignKey(
         "offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A transfer: whether it restarted the deadlines (its type's flag then; clocks.recompute
+    # reads it). Null for other moves, and for transfers recorded before it was kept.
+    restarted_clock = models.BooleanField(null=True, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

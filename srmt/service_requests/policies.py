@@ -16,7 +16,7 @@ from srmt.accounts.models import User
 from srmt.accounts.roles import ACT_SCOPE, NATIONAL, OWN_OFFICES, VIEW_SCOPE, Capability
 from srmt.cases.models import Case, CaseQuerySet, Person
 from srmt.core.errors import DomainError
-from srmt.service_requests.models import ServiceRequest, ServiceRequestQuerySet
+from srmt.service_requests.models import Escalation, ServiceRequest, ServiceRequestQuerySet
 
 
 class PermissionDenied(DomainError):
@@ -24,32 +24,45 @@ class PermissionDenied(DomainError):
     http_status = 403
 
 
-def _scope_filter(qs: ServiceRequestQuerySet, user: User, scope: str) -> ServiceRequestQuerySet:
-    if scope == NATIONAL:
-        return qs
-    if scope == OWN_OFFICES:
-        return qs.filter(office_id__in=user.office_ids())
-    return qs.none()
+def _held_by_or_escalated_to(offices: set[int]) -> Q:
+    """Requests one of `offices` holds, or that the escalation ladder sent to one of them."""
+    escalated = Escalation.objects.filter(service_request=OuterRef("pk"), office_id__in=offices)
+    return Q(office_id__in=offices) | Q(Exists(escalated))
 
 
 def visible_requests(user: User | AnonymousUser) -> ServiceRequestQuerySet:
-    """Every request `user` may see: role scope, then 1367 protection."""
+    """Every request `user` may see: role scope, then 1367 protection.
+
+    An office-scoped role sees the requests its offices hold and those escalated to one of
+    its offices (the ladder's target: the office holding the case, then HQ-SCOPS), so that
+    the office asked to step in can follow what it was asked about (ADR 23). It acts only
+    on what its offices hold (can_act)."""
     qs = ServiceRequest.objects.all()
     if not user.is_authenticated or not user.is_active or not user.can(Capability.VIEW):
         return qs.none()
-    qs = _scope_filter(qs, user, VIEW_SCOPE[Role(user.role)])
+    scope = VIEW_SCOPE[Role(user.role)]
+    if scope == OWN_OFFICES:
+        qs = qs.filter(_held_by_or_escalated_to(user.office_ids()))
+    elif scope != NATIONAL:
+        return qs.none()
     if not user.is_1367_cleared:
         qs = qs.exclude(case__is_protected=True)
     return qs
 
 
 def can_view(user: User | AnonymousUser, sr: ServiceRequest) -> bool:
-    """What visible_requests(user) answers for one loaded request, without a query (beyond
-    the user's office ids, cached on the user). Used right after a write, where the request
-    is in hand: e.g. may the creator of a request on a 1367 case be shown it?"""
+    """What visible_requests(user) answers for one loaded request. Used right after a
+    write, where the request is in hand: e.g. may the creator of a request on a 1367 case
+    be shown it?
+
+    No query beyond the user's office ids (cached on the user) and `sr.case`, except for
+    an office-scoped user and a request their offices do not hold: then whether it was
+    escalated to one of their offices is read from `sr.escalations` (no query when they are
+    prefetched, or when the request's escalation level is annotated as 0, as for_lists()
+    and a new request have it; one query otherwise)."""
     if not user.is_authenticated or not user.is_active or not user.can(Capability.VIEW):
         return False
-    return _reaches(user, sr, VIEW_SCOPE[Role(user.role)])
+    return _reaches(user, sr, VIEW_SCOPE[Role(user.role)], escalated_counts=True)
 
 
 def can_see_routing(user: User | AnonymousUser, sr: ServiceRequest) -> bool:
@@ -86,16 +99,25 @@ def can_act(user: User, sr: ServiceRequest, capability: Capability) -> bool:
     return _reaches(user, sr, ACT_SCOPE[Role(user.role)])
 
 
-def _reaches(user: User, sr: ServiceRequest, scope: str) -> bool:
-    """`sr` lies within `scope` for `user`, and is not a 1367 case hidden from them."""
+def _reaches(user: User, sr: ServiceRequest, scope: str, *, escalated_counts: bool = False) -> bool:
+    """`sr` lies within `scope` for `user`, and is not a 1367 case hidden from them. With
+    `escalated_counts` (seeing, not acting: ADR 23) a request escalated to one of the
+    user's offices lies within their own offices too."""
     # 8 U.S.C. 1367: whoever is not cleared may neither see nor act on a protected case.
     if sr.is_confidential and not user.is_1367_cleared:
         return False
     if scope == NATIONAL:
         return True
-    if scope == OWN_OFFICES:
-        return sr.office_id in user.office_ids()
-    return False
+    if scope != OWN_OFFICES:
+        return False
+    offices = user.office_ids()
+    if sr.office_id in offices:
+        return True
+    return (
+        escalated_counts
+        and sr.escalation_level > 0
+        and any(e.office_id in offices for e in sr.escalations.all())
+    )
 
 
 def require_act(user: User, sr: ServiceRequest, capability: Capability) -> None:
@@ -129,8 +151,9 @@ def visible_cases(user: User | AnonymousUser) -> CaseQuerySet:
     """Every case whose details (people, status) `user` may read: the scope of requests.
 
     National roles read every case; office roles the cases their offices hold, and the cases
-    of requests their offices hold (a request transferred to them needs its case); 1367
-    cases need clearance on top, whatever the role (ADR 4).
+    of requests their offices hold (a request transferred to them needs its case) or that
+    were escalated to one of their offices (ADR 23); 1367 cases need clearance on top,
+    whatever the role (ADR 4).
     """
     cases = Case.objects.all()
     if not user.is_authenticated or not user.is_active or not user.can(Capability.VIEW):
@@ -141,8 +164,10 @@ def visible_cases(user: User | AnonymousUser) -> CaseQuerySet:
         return cases
     if scope == OWN_OFFICES:
         offices = user.office_ids()
-        held_here = ServiceRequest.objects.filter(case=OuterRef("pk"), office_id__in=offices)
-        return cases.filter(Q(office_id__in=offices) | Q(Exists(held_here)))
+        seen_here = ServiceRequest.objects.filter(case=OuterRef("pk")).filter(
+            _held_by_or_escalated_to(offices)
+        )
+        return cases.filter(Q(office_id__in=offices) | Q(Exists(seen_here)))
     return cases.none()
 
 

@@ -67,7 +67,7 @@ def _move_to_unit(sr: ServiceRequest) -> int:
     from_office = sr.office
     sr.office = unit
     sr.assignee = None
-    services._move(
+    transfer = services._move(
         sr,
         Status.TRANSFERRED,
         actor=None,  # type: ignore[arg-type]  # the system moves it
@@ -76,7 +76,12 @@ def _move_to_unit(sr: ServiceRequest) -> int:
         from_office=from_office,
         at=timezone.now(),
     )
-    changes = transfers.after_transfer(sr, actor=None, from_office=from_office)  # type: ignore[arg-type]
+    changes = transfers.after_transfer(
+        sr,
+        actor=None,  # type: ignore[arg-type]
+        from_office=from_office,
+        transfer=transfer,
+    )
     audit.record(
         actor=None,
         action="service_request.transitioned",

@@ -3,9 +3,11 @@
 A reason the system writes is stored as a stable code with its parameters
 (StatusChange.reason_code, .reason_params) and rendered when read, in the reader's language;
 `reason` keeps the English text for search, exports and rows written before codes existed.
-A reason a person typed has no code and is shown as typed. Routing reasons come from
-administrators' rules, not from code: both languages are rendered when the request is routed
-and stored (ServiceRequest.routing_reason / routing_reason_es).
+A reason a person typed has no code and is shown as typed. The flag of a request transferred
+too often is stored the same way (ServiceRequest.flag_reason_code, .flag_reason_params, and
+its English in .flag_reason). Routing reasons come from administrators' rules, not from
+code: both languages are rendered when the request is routed and stored
+(ServiceRequest.routing_reason / routing_reason_es).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ RESPONSE_SENT = "response_sent"  # params: kind (initial, follow_up, final)
 ASSIGNED = "assigned"  # params: user (username)
 REPEAT_MERGED = "repeat_merged"  # params: ref (the request merged into)
 PROTECTED_CASE = "protected_case"  # params: office (the unit the request moved to)
+# A flag (ServiceRequest.flag_reason_code). params: count (transfers), limit
+# (SRMT_TRANSFER_FLAG_AFTER then), from_office, to_office (codes of the last transfer)
+TRANSFERRED_TOO_OFTEN = "transferred_too_often"
 
 # Codes whose text is a gettext template filled with the parameters.
 TEMPLATES = {
@@ -36,6 +41,9 @@ TEMPLATES = {
     REPEAT_MERGED: gettext_noop("Repeat contact merged into %(ref)s"),
     PROTECTED_CASE: gettext_noop(
         "The case is now protected by 8 U.S.C. 1367: moved to %(office)s, which works such cases"
+    ),
+    TRANSFERRED_TOO_OFTEN: gettext_noop(
+        "Transferred %(count)s times (more than %(limit)s); last %(from_office)s -> %(to_office)s."
     ),
 }
 CODES = frozenset({ROUTED, *TEMPLATES})
@@ -75,6 +83,15 @@ def status_change_reason(change: StatusChange, language: str | None = None) -> s
     if not change.reason_code:
         return change.reason
     return render(change.reason_code, change.reason_params or {}, language) or change.reason
+
+
+def flag_reason(sr: ServiceRequest, language: str | None = None) -> str:
+    """Why the request is flagged, for a reader of `language` (the active language by
+    default). Flags written before codes existed: the stored English as is."""
+    language = language or translation.get_language() or "en"
+    if not sr.flag_reason_code:
+        return sr.flag_reason
+    return render(sr.flag_reason_code, sr.flag_reason_params or {}, language) or sr.flag_reason
 
 
 def routed_params(decision: RoutingDecision) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -80,7 +80,7 @@ def build_facts(
     return facts, case
 
 
-def _zip_facts(raw: str, *, field: str) -> dict[str, str]:
+def _zip_facts(raw: str, *, field: str) -> dict[str, Any]:
     location = jurisdiction.locate_zip(jurisdiction.normalize_zip(raw, field=field), field=field)
     found = jurisdiction.field_office_for(location, rules.field_offices(), rules.zip_overrides())
     return {
@@ -88,6 +88,7 @@ def _zip_facts(raw: str, *, field: str) -> dict[str, str]:
         "zip_state": location.state,
         "zip_office_code": found.office_code if found else "",
         "zip_match": found.match if found else "",
+        "zip_is_military_mail": location.is_military_mail,
     }
 
 

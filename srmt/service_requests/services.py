@@ -404,11 +404,11 @@ def transition_request(
         changes["duplicate_of"] = sr.duplicate_of.reference
     if to == Status.REOPENED:
         sr.closed_at = None
-    _move(sr, to, actor=actor, reason=reason, from_office=from_office)
+    move = _move(sr, to, actor=actor, reason=reason, from_office=from_office)
     if to == Status.TRANSFERRED:
         from srmt.service_requests import transfers  # builds on this module's helpers
 
-        changes |= transfers.after_transfer(sr, actor=actor, from_office=from_office)
+        changes |= transfers.after_transfer(sr, actor=actor, from_office=from_office, transfer=move)
     audit.record(
         actor=actor,
         action="service_request.transitioned",
@@ -568,8 +568,8 @@ def _move(
     params: dict[str, Any] | None = None,
     from_office: Office | None = None,
     at: dt.datetime | None = None,
-) -> None:
-    """Apply a lifecycle move and write its StatusChange row.
+) -> StatusChange:
+    """Apply a lifecycle move and write its StatusChange row; returns the row.
 
     `reason` is what a person typed; a reason the system gives is a `code` from
     service_requests.reasons with its `params`, stored with its English text (ADR 0015).
@@ -580,7 +580,7 @@ def _move(
     if code:
         reason = reasons.english(code, params)
     sr.status_before_move = sr.status  # type: ignore[attr-defined]
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         service_request=sr,
         from_status=sr.status,
         to_status=to,
@@ -608,6 +608,7 @@ def _move(
             *clock_fields,
         ],
     )
+    return change
 
 
 def _bump(sr: ServiceRequest, extra_fields: list[str] | None = None) -> None:

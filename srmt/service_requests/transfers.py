@@ -4,7 +4,9 @@ transition_request (services) moves the request; after_transfer() is its second 
 the same transaction. A request transferred more than SRMT_TRANSFER_FLAG_AFTER times is
 flagged and every supervisor with an email address is told once. When the request's type
 has `restarts_clock_on_transfer`, its deadlines are computed again from the transfer, in
-the new office's calendar (sla.services.deadlines_for); otherwise they stand.
+the new office's calendar (sla.services.deadlines_for); otherwise they stand. The transfer's
+StatusChange records which (`restarted_clock`), so that counting the deadlines again later
+(clocks.recompute) follows what the transfer did, not the type's flag as it is by then.
 """
 
 from __future__ import annotations
@@ -22,20 +24,25 @@ from srmt.accounts.models import User
 from srmt.notifications import services as notifications
 from srmt.notifications.choices import DeliveryChannel
 from srmt.offices.models import Office
-from srmt.service_requests import policies
+from srmt.service_requests import policies, reasons
 from srmt.service_requests.choices import Status
 from srmt.service_requests.models import ServiceRequest, StatusChange
 from srmt.sla.services import deadlines_for
 
 
-def after_transfer(sr: ServiceRequest, *, actor: User, from_office: Office) -> dict[str, Any]:
-    """Count the transfer, flag ping-pong and restart the clock if the type says so.
+def after_transfer(
+    sr: ServiceRequest, *, actor: User, from_office: Office, transfer: StatusChange
+) -> dict[str, Any]:
+    """Count the transfer, flag ping-pong and restart the clock if the type says so, and
+    record on `transfer` (the move's StatusChange) whether it did.
     Returns the changes for the transition's audit event."""
     now = timezone.now()
     sr.transfer_count += 1
     changes: dict[str, Any] = {"transfer_count": sr.transfer_count}
     fields = ["transfer_count"]
-    if sr.type.restarts_clock_on_transfer:
+    transfer.restarted_clock = sr.type.restarts_clock_on_transfer
+    transfer.save(update_fields=["restarted_clock"])
+    if transfer.restarted_clock:
         deadlines = deadlines_for(
             sr.type.code,
             sr.urgency,
@@ -50,12 +57,16 @@ def after_transfer(sr: ServiceRequest, *, actor: User, from_office: Office) -> d
         changes["due_at"] = sr.due_at.isoformat()
     if sr.transfer_count > settings.SRMT_TRANSFER_FLAG_AFTER and not sr.is_flagged:
         sr.is_flagged = True
-        sr.flag_reason = (
-            f"Transferred {sr.transfer_count} times "
-            f"(more than {settings.SRMT_TRANSFER_FLAG_AFTER}); last {from_office.code} -> "
-            f"{sr.office.code}."
-        )
-        fields += ["is_flagged", "flag_reason"]
+        # Shown in the reader's language from the code and parameters (ADR 0015, 0023).
+        sr.flag_reason_code = reasons.TRANSFERRED_TOO_OFTEN
+        sr.flag_reason_params = {
+            "count": sr.transfer_count,
+            "limit": settings.SRMT_TRANSFER_FLAG_AFTER,
+            "from_office": from_office.code,
+            "to_office": sr.office.code,
+        }
+        sr.flag_reason = reasons.english(sr.flag_reason_code, sr.flag_reason_params)
+        fields += ["is_flagged", "flag_reason", "flag_reason_code", "flag_reason_params"]
         changes["flagged"] = sr.flag_reason
         changes["supervisors_notified"] = _notify_supervisors(sr)
     sr.save(update_fields=fields)

@@ -4,8 +4,8 @@ exactly as a receipt number that has no case record.
 Two worlds are built from the same reference data, at the same frozen instant:
 
 - world P: receipt number RN is a protected (VAWA/T/U) case at the VAWA/T/U unit, with a
-  person on it, a request on it that cleared staff answered, noted, escalated (digests sent
-  to cleared supervisors) and listed (audit rows);
+  person on it, a request on it that cleared staff answered, noted, escalated to the unit
+  and then to HQ-SCOPS (digests sent to cleared supervisors) and listed (audit rows);
 - world U: RN has no case record and nothing refers to it.
 
 Every actor kind without clearance then asks every surface about RN and about the protected
@@ -59,11 +59,14 @@ class ActorKind:
     is_superuser: bool = False
 
 
-# Every kind of actor, none cleared. Office staff sit at the VAWA/T/U unit itself.
+# Every kind of actor, none cleared. Office staff sit at the VAWA/T/U unit itself, or at
+# HQ-SCOPS, where the protected request is escalated (office staff see what is escalated to
+# their office: ADR 23).
 ACTOR_KINDS = (
     ActorKind("tier1", Role.TIER1, ("CC-T1",)),
     ActorKind("tier2", Role.TIER2, ("CC-T2",)),
     ActorKind("office_staff_at_the_unit", Role.OFFICE_STAFF, ("ESC", "ESC-VAWA")),
+    ActorKind("office_staff_at_headquarters", Role.OFFICE_STAFF, ("HQ-SCOPS",)),
     ActorKind("supervisor", Role.SUPERVISOR),
     ActorKind("qa_reviewer", Role.QA_REVIEWER),
     ActorKind("analyst", Role.ANALYST),
@@ -101,6 +104,7 @@ def build_protected_world() -> str:
         sr, actor=officer, kind="initial", body="We are on it."
     ).service_request
     escalations.escalate_due(NOW + dt.timedelta(days=20))  # digests: cleared supervisors only
+    escalations.escalate_due(NOW + dt.timedelta(days=40))  # level 2: HQ-SCOPS
     client = APIClient()
     client.force_authenticate(officer)
     client.get(f"/api/v1/service-requests/?receipt_number={RN}")  # a list row in the audit log
@@ -108,7 +112,7 @@ def build_protected_world() -> str:
         case=case.pk,
         person=rosa.pk,
         request=sr.pk,
-        escalation=sr.escalations.get().pk,
+        escalation=sr.escalations.get(level=1).pk,
         notification=Notification.objects.get(
             related_reference=sr.reference, to_address=rosa.email
         ).pk,
@@ -225,7 +229,10 @@ PROBES: dict[str, Probe] = {
     "staff request page": lambda api, web, ref: web.get(f"/requests/{ref}/"),
     "staff unit queue": lambda api, web, ref: web.get("/queues/ESC-VAWA/?status=all"),
     "staff unit queue, escalated": lambda api, web, ref: web.get(
-        "/queues/ESC-VAWA/?status=all&escalated_only=on"
+        "/queues/ESC-VAWA/?status=all&escalated=on"
+    ),
+    "staff headquarters queue, escalated": lambda api, web, ref: web.get(
+        "/queues/HQ-SCOPS/?status=all&escalated=on"
     ),
     "staff intake preview": lambda api, web, ref: web.post(
         "/intake/new/", {**_intake_form(), "preview": "1"}
@@ -442,6 +449,24 @@ def test_the_probes_reach_the_protected_data_for_a_cleared_administrator(
     assert found == dict.fromkeys(probes, True)
 
 
+def test_the_headquarters_probe_reaches_the_protected_request_for_cleared_staff_there(
+    world_base: None,
+) -> None:
+    """Cleared office staff at HQ-SCOPS see world P's request in their escalated queue: the
+    probe of that queue would catch a leak to the uncleared ones."""
+    with time_machine.travel(NOW, tick=False), transaction.atomic():
+        reference = build_protected_world()
+        user = make_user(
+            "cleared_hq", role=Role.OFFICE_STAFF, offices=["HQ-SCOPS"], is_1367_cleared=True
+        )
+        web = Client()
+        web.force_login(user)
+        probe = PROBES["staff headquarters queue, escalated"]
+        seen = normalized(probe(APIClient(), web, reference), reference)
+        transaction.set_rollback(True)
+    assert "<PROBED></a>" in seen
+
+
 def test_statistics_fold_the_unit_into_its_parent(world_base: None) -> None:
     with time_machine.travel(NOW, tick=False):
         build_protected_world()
@@ -475,7 +500,8 @@ def test_digests_reach_only_cleared_supervisors(world_base: None) -> None:
         )
     )
     assert digests == [
-        ("c@srmt.example", "1 service requests escalated to ESC-VAWA", True, reference)
+        ("c@srmt.example", "1 service requests escalated to ESC-VAWA", True, reference),
+        ("c@srmt.example", "1 service requests escalated to HQ-SCOPS", True, reference),
     ]
 
 

@@ -7,7 +7,16 @@ import pytest
 from srmt.api.tests.conftest import client_for
 from srmt.service_requests import services
 from srmt.service_requests.models import ServiceRequest
-from srmt.service_requests.tests.reasons_story import ROUTED_EN, ROUTED_ES, build_story
+from srmt.service_requests.tests.reasons_story import (
+    FLAG_EN,
+    FLAG_ES,
+    FLAG_LEGACY,
+    ROUTED_EN,
+    ROUTED_ES,
+    build_story,
+    flagged_request,
+    spanish_flag_reason,
+)
 
 COLUMN = {"en": 2, "es": 3}
 HEADERS = {"en": {}, "es": {"accept-language": "es"}}  # no header: English
@@ -54,3 +63,28 @@ def test_a_typed_transfer_reason_stays_as_typed(reference, language) -> None:
     assert [(t["to_office"], t["reason_code"], t["reason"]) for t in transfers] == [
         ("CSC", "", "Wrong office.")
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "legacy", "code", "shown"),
+    [
+        ("en", False, "transferred_too_often", FLAG_EN),
+        ("es", False, "transferred_too_often", FLAG_ES),
+        ("es", True, "", FLAG_LEGACY),  # flagged before flags had codes: as stored
+    ],
+)
+def test_the_flag_reason_follows_the_language(
+    reference, settings, monkeypatch, language, legacy, code, shown
+) -> None:
+    spanish_flag_reason(monkeypatch)
+    sr, worker = flagged_request(settings)
+    if legacy:
+        ServiceRequest.objects.filter(pk=sr.pk).update(
+            flag_reason=FLAG_LEGACY, flag_reason_code="", flag_reason_params={}
+        )
+    body = _detail(client_for(worker), sr, language)
+    assert (body["is_flagged"], body["flag_reason_code"], body["flag_reason"]) == (
+        True,
+        code,
+        shown,
+    )

@@ -262,8 +262,10 @@ def test_transfers_form_a_chain_and_ping_pong_is_flagged(make_client: Any, setti
         # at 0,0 in the postal data: the mean position of its prefix (Los Angeles)
         ("90085", "LOS", "accommodation_field_office", {"zip_match": "nearest_in_state"}),
         # military mail: Tier 2, not the office nearest the Gulf of Guinea
-        ("09001", "CC-T2", "accommodation_no_field_office", {}),
-        ("96201", "CC-T2", "accommodation_no_field_office", {}),
+        ("09001", "CC-T2", "accommodation_military_mail", {"zip_is_military_mail": True}),
+        ("96201", "CC-T2", "accommodation_military_mail", {"zip_is_military_mail": True}),
+        # no position at all, and no single field office in its state (Pohnpei, FM)
+        ("96941", "CC-T2", "accommodation_no_field_office", {"zip_is_military_mail": False}),
     ],
 )
 def test_explain_routes_a_zip_to_its_jurisdiction(
@@ -276,10 +278,15 @@ def test_explain_routes_a_zip_to_its_jurisdiction(
     assert (body["office"]["code"], body["rule"]) == (office, rule)
     assert body["facts"]["has_zip_code"] is True
     assert facts.items() <= body["facts"].items()
-    if rule == "accommodation_no_field_office":
+    if rule == "accommodation_military_mail":
         state = {"09001": "AE", "96201": "AP"}[zip_code]
         assert body["reason"] == (
-            f"Military mail ZIP (APO/FPO/DPO) or ZIP without a known location: ZIP {zip_code} "
-            f"({state}) has no field office by address; the contact center's Tier 2 (CC-T2) "
+            f"Military mail ZIP (APO/FPO/DPO): no field office serves ZIP {zip_code} ({state}) "
+            "by address; the contact center's Tier 2 (CC-T2) serves the customer."
+        )
+    if rule == "accommodation_no_field_office":
+        assert body["reason"] == (
+            f"ZIP {zip_code} (FM) has no known location and its state no single field office: "
+            "no field office can be chosen by address; the contact center's Tier 2 (CC-T2) "
             "serves the customer."
         )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from srmt.accounts.choices import Role
 from srmt.api.tests.conftest import row_counts
 from srmt.api.tests.endpoints import documented_statuses
 from srmt.notifications.models import Notification
-from srmt.service_requests import services
+from srmt.service_requests import escalations, services
 from srmt.service_requests.models import InternalNote, Response, ServiceRequest
 from srmt.testing.factories import make_service_request, make_user
 
@@ -375,3 +378,35 @@ def test_qa_reviewers_may_not_transition(make_client):
 
     assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
     assert row_counts() == before
+
+
+# --- a request escalated to the user's office, held by another (ADR 23) -------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "action", "body"),
+    [
+        ("patch", "", {"urgency": "urgent"}),
+        ("post", "notes", {"body": "HQ looked at it."}),
+        ("post", "responses", {"kind": "initial", "body": "We are on it."}),
+        ("post", "transitions", {"to": "in_progress"}),
+    ],
+)
+def test_office_staff_see_a_request_escalated_to_them_but_do_not_act_on_it(
+    make_client, method, action, body
+):
+    # given a request held by ESC that climbed to the ladder's level 2 (HQ-SCOPS)
+    client, _user = make_client(Role.OFFICE_STAFF, offices=["HQ-SCOPS"])
+    sr = make_service_request()
+    escalations.load_default_ladder()
+    escalations.escalate_due(timezone.now() + dt.timedelta(days=36))
+    # when they read it (reads are audited), then try to write
+    detail = client.get(url(sr))
+    listed = client.get("/api/v1/service-requests/?escalation_level_min=2").json()
+    before = (row_counts(), ServiceRequest.objects.get(pk=sr.pk).version)
+    write = getattr(client, method)(url(sr, action), body, format="json")
+    # then they read it, and the write is refused without changing anything
+    assert (detail.status_code, detail.json()["office"]["code"]) == (200, "ESC")
+    assert [row["reference"] for row in listed["results"]] == [sr.reference]
+    assert (write.status_code, write.json()["code"]) == (403, "permission_denied")
+    assert (row_counts(), ServiceRequest.objects.get(pk=sr.pk).version) == before

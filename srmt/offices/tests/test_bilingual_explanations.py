@@ -15,6 +15,14 @@ from srmt.offices.routing import RoutingFacts, RuleSpec, route
 ABROAD = {"country": "IN", "is_in_us": False, "international_office_code": "NDE"}
 ZIP_VT = {"zip_code": "05478", "zip_state": "VT", "zip_office_code": "STA", "zip_match": "x"}
 seeding = importlib.import_module("srmt.offices.migrations.0004_seeded_rules_spanish_explanations")
+splitting = importlib.import_module("srmt.offices.migrations.0007_split_military_mail_rule")
+MILITARY_ZIP = {
+    "zip_code": "09001",
+    "zip_state": "AE",
+    "zip_match": "military_mail",
+    "zip_is_military_mail": True,
+}
+UNLOCATED_ZIP = {"zip_code": "96941", "zip_state": "FM", "zip_match": "unknown_position"}
 
 
 @pytest.mark.parametrize(
@@ -59,6 +67,25 @@ seeding = importlib.import_module("srmt.offices.migrations.0004_seeded_rules_spa
             "05478 (VT) is served by STA.",
             "Las solicitudes de acomodo van a la oficina local del domicilio del cliente: el "
             "código postal 05478 (VT) lo atiende STA.",
+        ),
+        (
+            RoutingFacts(request_type="accommodation_request", **MILITARY_ZIP),
+            "accommodation_military_mail",
+            "Military mail ZIP (APO/FPO/DPO): no field office serves ZIP 09001 (AE) by address; "
+            "the contact center's Tier 2 (CC-T2) serves the customer.",
+            "Código postal de correo militar (APO/FPO/DPO): ninguna oficina local atiende el "
+            "código postal 09001 (AE) por domicilio; lo atiende el Nivel 2 del centro de "
+            "contacto (CC-T2).",
+        ),
+        (
+            RoutingFacts(request_type="accommodation_request", **UNLOCATED_ZIP),
+            "accommodation_no_field_office",
+            "ZIP 96941 (FM) has no known location and its state no single field office: no "
+            "field office can be chosen by address; the contact center's Tier 2 (CC-T2) serves "
+            "the customer.",
+            "El código postal 96941 (FM) no tiene ubicación conocida y su estado no tiene una "
+            "única oficina local: no se puede elegir oficina por domicilio; lo atiende el Nivel "
+            "2 del centro de contacto (CC-T2).",
         ),
         (
             RoutingFacts(receipt_number="EAC2190012345", case_office_code="CSC"),
@@ -166,11 +193,129 @@ def test_the_seeded_rules_have_spanish_explanations(reference) -> None:
     assert all(rows.values())
 
 
-def test_the_migration_copies_the_seeded_texts() -> None:
+def test_the_migrations_copy_the_seeded_texts() -> None:
     defaults = {spec.code: (spec.explanation, spec.explanation_es) for spec in DEFAULT_RULES}
+    # 0004 as seeded then, less the rule 0007 rewrote from those very texts, which
+    # 0007 writes as seeded now, with the rule it split off
+    assert seeding.SEEDED[splitting.CODE] == (splitting.OLD_EN, splitting.OLD_ES)
+    rewritten = {
+        **seeding.SEEDED,
+        splitting.CODE: (splitting.NEW_EN, splitting.NEW_ES),
+        splitting.MILITARY_CODE: (
+            splitting.MILITARY["explanation"],
+            splitting.MILITARY["explanation_es"],
+        ),
+    }
+    assert {code: defaults[code] for code in rewritten} == rewritten
     # Rules added to the defaults later are seeded with their Spanish text.
-    assert {code: defaults[code] for code in seeding.SEEDED} == seeding.SEEDED
     assert [spec.code for spec in DEFAULT_RULES if not spec.explanation_es] == []
+
+
+def test_the_split_rule_is_seeded_as_the_migration_writes_it(reference) -> None:
+    fields = ["name", "position", "request_types", "has_zip_code", "zip_is_military_mail"]
+    fields += ["action", "explanation", "explanation_es"]
+    seeded = RoutingRule.objects.filter(code=splitting.MILITARY_CODE).values(*fields).get()
+    assert seeded == {field: splitting.MILITARY[field] for field in fields}
+    assert RoutingRule.objects.get(code=splitting.MILITARY_CODE).office.code == "CC-T2"
+    assert RoutingRule.objects.filter(code=splitting.CODE).values(
+        "name", "zip_is_military_mail"
+    ).get() == {"name": splitting.NEW_NAME, "zip_is_military_mail": "no"}
+
+
+def _as_seeded_before_the_split(spanish: str = splitting.OLD_ES) -> None:
+    RoutingRule.objects.filter(code=splitting.MILITARY_CODE).delete()
+    RoutingRule.objects.filter(code=splitting.CODE).update(
+        name=splitting.OLD_NAME,
+        explanation=splitting.OLD_EN,
+        explanation_es=spanish,
+        zip_is_military_mail="any",
+    )
+
+
+def _split_rules() -> dict[str, tuple[object, ...]]:
+    rows = RoutingRule.objects.filter(code__in=[splitting.CODE, splitting.MILITARY_CODE])
+    return {
+        r.code: (r.name, r.position, r.zip_is_military_mail, r.explanation, r.explanation_es)
+        for r in rows
+    }
+
+
+@pytest.mark.parametrize("spanish", [splitting.OLD_ES, ""])
+def test_the_split_migration_rewrites_an_untouched_rule_and_adds_military_mail(
+    reference, spanish
+) -> None:
+    # given an installation seeded before the split (0004 may have left the Spanish blank)
+    _as_seeded_before_the_split(spanish)
+    count = RoutingRule.objects.count()
+    # when
+    splitting.split(apps, None)
+    # then the rules are those `srmt seed` writes now
+    assert RoutingRule.objects.count() == count + 1
+    assert _split_rules() == {
+        splitting.CODE: (
+            splitting.NEW_NAME,
+            55,
+            "no",
+            splitting.NEW_EN,
+            splitting.NEW_ES,
+        ),
+        splitting.MILITARY_CODE: (
+            splitting.MILITARY["name"],
+            52,
+            "yes",
+            splitting.MILITARY["explanation"],
+            splitting.MILITARY["explanation_es"],
+        ),
+    }
+    # and reversing it gives back the rule as seeded before (with the Spanish 0004 seeds)
+    splitting.unsplit(apps, None)
+    assert _split_rules() == {
+        splitting.CODE: (splitting.OLD_NAME, 55, "any", splitting.OLD_EN, splitting.OLD_ES)
+    }
+
+
+def test_the_split_migration_keeps_an_administrators_edits(reference) -> None:
+    # given the rule's English rewritten by an administrator
+    _as_seeded_before_the_split()
+    RoutingRule.objects.filter(code=splitting.CODE).update(explanation="Tier 2 ({office}).")
+    # when
+    splitting.split(apps, None)
+    # then it is left as it was, and the military mail rule is added before it
+    assert _split_rules() == {
+        splitting.CODE: (splitting.OLD_NAME, 55, "any", "Tier 2 ({office}).", splitting.OLD_ES),
+        splitting.MILITARY_CODE: (
+            splitting.MILITARY["name"],
+            52,
+            "yes",
+            splitting.MILITARY["explanation"],
+            splitting.MILITARY["explanation_es"],
+        ),
+    }
+
+
+def test_the_split_migration_keeps_an_administrators_translation(reference) -> None:
+    _as_seeded_before_the_split("Nivel 2 ({office}), traducción propia.")
+    splitting.split(apps, None)
+    assert _split_rules()[splitting.CODE] == (
+        splitting.NEW_NAME,
+        55,
+        "no",
+        splitting.NEW_EN,
+        "Nivel 2 ({office}), traducción propia.",
+    )
+
+
+@pytest.mark.parametrize("rules", ["none at all", "the split rule deleted"])
+def test_the_split_migration_adds_no_rule_where_there_is_none_to_split(reference, rules) -> None:
+    # given an installation routing on the defaults (no rule rows), or without the rule
+    _as_seeded_before_the_split()
+    kept = RoutingRule.objects.exclude(code=splitting.CODE) if rules != "none at all" else None
+    RoutingRule.objects.exclude(pk__in=kept.values("pk") if kept is not None else []).delete()
+    before = list(RoutingRule.objects.values_list("code", flat=True))
+    # when
+    splitting.split(apps, None)
+    # then nothing is added
+    assert list(RoutingRule.objects.values_list("code", flat=True)) == before
 
 
 def test_the_migration_fills_only_untouched_seeded_rules(reference) -> None:

@@ -159,7 +159,7 @@ def test_an_inactive_rule_does_not_apply(reference: None) -> None:
     invalidate("routing_rules")
     rules = routing_facts.rules.active_rules()
     assert "protected_1367" not in {r.code for r in rules}
-    assert len(rules) == 15
+    assert len(rules) == 16
 
 
 def test_distance_is_haversine() -> None:
@@ -170,9 +170,28 @@ def test_distance_is_haversine() -> None:
 # zip, office, rule, match. WAS (in Fairfax, VA, filed under DC) serves DC and Northern
 # Virginia through the seeded overrides; Maryland is Baltimore's; the rest of Virginia
 # Norfolk's. ZIPs the package places at 0,0 (*) take their prefix's area; military mail
-# (APO/FPO/DPO) has no field office by address and goes to Tier 2 with a reason saying so.
+# (APO/FPO/DPO) has no field office by address, nor has a ZIP without any position and no
+# single office in its state: both go to Tier 2, each with its own reason (ADR 23).
 FIELD = "accommodation_field_office"
+MILITARY = "accommodation_military_mail"
 NO_FIELD = "accommodation_no_field_office"
+REASONS = {
+    MILITARY: (
+        "Military mail ZIP (APO/FPO/DPO): no field office serves ZIP {zip} ({state}) by "
+        "address; the contact center's Tier 2 (CC-T2) serves the customer.",
+        "Código postal de correo militar (APO/FPO/DPO): ninguna oficina local atiende el código "
+        "postal {zip} ({state}) por domicilio; lo atiende el Nivel 2 del centro de contacto "
+        "(CC-T2).",
+    ),
+    NO_FIELD: (
+        "ZIP {zip} ({state}) has no known location and its state no single field office: no "
+        "field office can be chosen by address; the contact center's Tier 2 (CC-T2) serves the "
+        "customer.",
+        "El código postal {zip} ({state}) no tiene ubicación conocida y su estado no tiene una "
+        "única oficina local: no se puede elegir oficina por domicilio; lo atiende el Nivel 2 "
+        "del centro de contacto (CC-T2).",
+    ),
+}
 JURISDICTION = [
     ("22031", "WAS", FIELD, "override"),  # Fairfax, the office's own ZIP
     ("22201", "WAS", FIELD, "override"),  # Arlington
@@ -192,12 +211,12 @@ JURISDICTION = [
     ("90140", "LOS", FIELD, "nearest_in_state"),  # * Commerce: prefix 901
     ("90205", "LOS", FIELD, "nearest_in_state"),  # * Bell Gardens: prefix 902
     ("95214", "SAC", FIELD, "nearest_in_state"),  # * Stockton: prefix 952
-    ("09001", "CC-T2", NO_FIELD, "military_mail"),  # * AE
-    ("34001", "CC-T2", NO_FIELD, "military_mail"),  # * AA
-    ("96201", "CC-T2", NO_FIELD, "military_mail"),  # * AP
-    ("96507", "CC-T2", NO_FIELD, "military_mail"),  # AP with a position: still military
-    ("09905", "CC-T2", NO_FIELD, "military_mail"),  # * APO filed under NJ
-    ("09980", "CC-T2", NO_FIELD, "military_mail"),  # * DPO filed under NJ
+    ("09001", "CC-T2", MILITARY, "military_mail"),  # * AE
+    ("34001", "CC-T2", MILITARY, "military_mail"),  # * AA
+    ("96201", "CC-T2", MILITARY, "military_mail"),  # * AP
+    ("96507", "CC-T2", MILITARY, "military_mail"),  # AP with a position: still military
+    ("09905", "CC-T2", MILITARY, "military_mail"),  # * APO filed under NJ
+    ("09980", "CC-T2", MILITARY, "military_mail"),  # * DPO filed under NJ
     ("96941", "CC-T2", NO_FIELD, "unknown_position"),  # * Pohnpei, FM: no position, no office
 ]
 AT_ZERO = {"20588", "56908", "88888", "90085", "90140", "90205", "95214"}
@@ -222,11 +241,11 @@ def test_the_jurisdiction_table(
     routed = routing_facts.route_submission(request_type="accommodation_request", zip_code=zip_code)
     decision = routed.decision
     assert (decision.office_code, decision.rule, routed.facts.zip_match) == (office, rule, match)
-    if rule == NO_FIELD:
-        assert decision.reason.startswith("Military mail ZIP (APO/FPO/DPO)")
-        assert f"ZIP {zip_code} ({routed.facts.zip_state}) has no field office by address" in (
-            decision.reason
+    if rule in REASONS:
+        english, spanish = (
+            text.format(zip=zip_code, state=routed.facts.zip_state) for text in REASONS[rule]
         )
+        assert (decision.reason, decision.reason_es) == (english, spanish)
 
 
 def test_the_seeded_zip_overrides_are_dc_and_northern_virginia(reference: None) -> None:

@@ -11,6 +11,13 @@ from srmt.offices.routing import NO_RULE, RoutingDecision, RoutingFacts, RuleSpe
 
 ZIP_VT = {"zip_code": "05478", "zip_state": "VT", "zip_office_code": "STA", "zip_match": "x"}
 ABROAD = {"country": "IN", "is_in_us": False, "international_office_code": "NDE"}
+MILITARY_ZIP = {
+    "zip_code": "09001",
+    "zip_state": "AE",
+    "zip_match": "military_mail",
+    "zip_is_military_mail": True,
+}
+UNLOCATED_ZIP = {"zip_code": "96941", "zip_state": "FM", "zip_match": "unknown_position"}
 
 
 @pytest.mark.parametrize(
@@ -52,6 +59,24 @@ ABROAD = {"country": "IN", "is_in_us": False, "international_office_code": "NDE"
         ),
         ("unknown prefix", RoutingFacts(receipt_number="ABC2190012345"), "CC-T2", "unknown_prefix"),
         ("no receipt number", RoutingFacts(), "CC-T2", "no_receipt_number"),
+        (
+            "accommodation, military mail ZIP",
+            RoutingFacts(request_type="accommodation_request", **MILITARY_ZIP),
+            "CC-T2",
+            "accommodation_military_mail",
+        ),
+        (
+            "accommodation, ZIP without a known location",
+            RoutingFacts(request_type="accommodation_request", **UNLOCATED_ZIP),
+            "CC-T2",
+            "accommodation_no_field_office",
+        ),
+        (
+            "military mail ZIP of a request not routed by ZIP",
+            RoutingFacts(receipt_number="EAC2190012345", **MILITARY_ZIP),
+            "ESC",
+            "prefix_eac",
+        ),
         (
             "1367 wins over the case office",
             RoutingFacts(receipt_number="WAC2190012345", case_office_code="CSC", is_protected=True),
@@ -192,3 +217,11 @@ def test_no_matching_rule_sends_the_request_to_tier_2() -> None:
 def test_a_typo_in_an_explanation_placeholder_is_shown_as_written() -> None:
     rule = RuleSpec(code="r", action="fixed_office", office_code="ESC", explanation="{nope")
     assert route(RoutingFacts(), [rule]).reason == "{nope"
+
+
+def test_without_the_military_mail_rule_military_mail_is_not_called_unlocated() -> None:
+    # an administrator turned the military mail rule off: the rule for ZIPs without a known
+    # location does not claim military mail, which goes on to the next rules
+    rules = [r for r in DEFAULT_RULES if r.code != "accommodation_military_mail"]
+    decision = route(RoutingFacts(request_type="accommodation_request", **MILITARY_ZIP), rules)
+    assert (decision.office_code, decision.rule) == ("CC-T2", "no_receipt_number")

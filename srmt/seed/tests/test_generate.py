@@ -24,6 +24,8 @@ from srmt.testing.factories import make_service_request
 
 pytestmark = pytest.mark.django_db
 END = dt.datetime(2026, 10, 31, 23, 59, tzinfo=dt.UTC)
+# Seed 21, 4,000 requests: 255 expedites, 3 on forms eligible for premium processing.
+EXPEDITES_OF_4000, PREMIUM_EXPEDITES_OF_4000 = 255, 3
 REFERENCE = re.compile(rf"^SR-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
 
 
@@ -80,6 +82,8 @@ def test_rows_follow_the_lifecycle_and_deadline_policies(reference):
         assert (history[0].from_status, history[0].to_status) == ("", "received")
         for before, after in itertools.pairwise(history):
             assert after.from_status == before.to_status
+            # a transfer says it kept the clock (due dates count from creation)
+            assert after.restarted_clock is (False if after.to_status == "transferred" else None)
             assert lifecycle.can_move(before.to_status, after.to_status)
             assert before.created_at <= after.created_at
         assert history[-1].to_status == sr.status
@@ -183,25 +187,25 @@ def test_every_expedite_request_gets_its_expedite_details(reference):
     report = generate(seed=21, requests=1500, end=END, batch_size=400)
     # then one expedite per expedite request, and none for other requests
     expedite_srs = ServiceRequest.objects.filter(type__code="expedite_request")
-    assert report.counts["expedite_requests"] == expedite_srs.count() == 99
-    assert ExpediteRequest.objects.count() == 99
+    assert report.counts["expedite_requests"] == expedite_srs.count() == 94
+    assert ExpediteRequest.objects.count() == 94
     assert set(ExpediteRequest.objects.values_list("service_request_id", flat=True)) == set(
         expedite_srs.values_list("id", flat=True)
     )
     event = AuditEvent.objects.get(action="data.generated")
-    assert event.changes["expedite_requests"] == 99
+    assert event.changes["expedite_requests"] == 94
     # a mix of decisions and of criteria
     assert Counter(ExpediteRequest.objects.values_list("status", flat=True)) == {
-        "approved": 44,
-        "denied": 30,
-        "pending": 25,
+        "approved": 42,
+        "denied": 32,
+        "pending": 20,
     }
     assert Counter(ExpediteRequest.objects.values_list("criterion__code", flat=True)) == {
-        "nonprofit": 54,
-        "emergency_humanitarian": 19,
-        "severe_financial_loss": 16,
-        "us_government_interests": 5,
-        "uscis_error": 5,
+        "emergency_humanitarian": 37,
+        "severe_financial_loss": 35,
+        "uscis_error": 16,
+        "us_government_interests": 4,
+        "nonprofit": 2,
     }
 
 
@@ -240,7 +244,7 @@ def test_expedites_are_the_same_for_the_same_seed(reference):
     first = _pure_expedites(21, 600, batch_size=250)
     assert first == _pure_expedites(21, 600, batch_size=250)
     assert first != _pure_expedites(22, 600, batch_size=250)
-    assert len(first) == 46
+    assert len(first) == 42
     # when they are stored
     generate(seed=21, requests=600, end=END, batch_size=250)
     # then the database holds the same rows, deciders included
@@ -263,3 +267,36 @@ def test_deciders_are_created_once_and_reused(reference):
     for user in generated_users:
         assert user.role == "office_staff"
         assert user.offices.count() == 1
+
+
+def _generated_expedites(seed: int, requests: int) -> list[tuple[str, str, bool]]:
+    """(form, criterion, form eligible for premium processing) of each generated expedite."""
+    catalogue = Catalogue.load()
+    forms = {form_id: code for code, form_id in catalogue.forms.items()}
+    criteria = {c.id: c.code for c in catalogue.criteria}
+    data = SyntheticData(seed=seed, requests=requests, end=END, catalogue=catalogue)
+    rows = []
+    for batch in data.batches():
+        for expedite in batch.expedites:
+            case = batch.cases[batch.requests[expedite[1]][6]]
+            rows.append((forms[case[4]], criteria[expedite[2]], case[4] in catalogue.premium_forms))
+    return rows
+
+
+def test_no_expedite_on_a_premium_processing_form_claims_another_criterion(reference):
+    # given the expedites of 4,000 generated requests
+    rows = _generated_expedites(seed=21, requests=4000)
+    # then forms eligible for premium processing are expedited only under the nonprofit
+    # criterion (expedites.check_submission), and such forms do appear
+    premium = [(form, criterion) for form, criterion, eligible in rows if eligible]
+    assert {criterion for _form, criterion in premium} == {"nonprofit"}
+    assert (len(rows), len(premium)) == (EXPEDITES_OF_4000, PREMIUM_EXPEDITES_OF_4000)
+
+
+def test_expedite_criteria_are_not_dominated_by_the_nonprofit_criterion(reference):
+    # given the expedites of 4,000 generated requests
+    criteria = Counter(criterion for _form, criterion, _eligible in _generated_expedites(21, 4000))
+    # then the nonprofit criterion, a narrow one, is claimed by few (at most 1 in 10), and
+    # emergencies and humanitarian reasons or financial loss lead
+    assert criteria["nonprofit"] <= sum(criteria.values()) / 10
+    assert criteria.most_common(2)[0][0] in {"emergency_humanitarian", "severe_financial_loss"}

@@ -4,12 +4,13 @@ of each in English and in Spanish (ADR 0015). Used by the service, page and API 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone, translation
 
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
-from srmt.service_requests import services
+from srmt.service_requests import reasons, services
 from srmt.service_requests.models import ServiceRequest, StatusChange
 from srmt.service_requests.repeats import RepeatChoice
 from srmt.service_requests.requesters import RequesterData
@@ -90,3 +91,53 @@ def build_story() -> Story:
         ),
     ]
     return Story(sr, merged, worker, history, merged_history)
+
+
+# --- the "transferred too often" flag -----------------------------------------------------
+
+FLAG_TEMPLATE = (
+    "Transferred %(count)s times (more than %(limit)s); last %(from_office)s -> %(to_office)s."
+)
+FLAG_TEMPLATE_ES = (
+    "Transferida %(count)s veces (más de %(limit)s); la última, de %(from_office)s a %(to_office)s."
+)
+FLAG_EN = "Transferred 2 times (more than 1); last CSC -> ESC."
+FLAG_ES = "Transferida 2 veces (más de 1); la última, de CSC a ESC."
+FLAG_LEGACY = "Transferred 5 times (more than 3); last NSC -> ESC."  # before flags had codes
+
+
+def spanish_flag_reason(monkeypatch: Any) -> None:
+    """A stand-in for the Spanish catalogue's entry of the flag reason, which the
+    translators add: what these tests check is that the flag is rendered when read, in the
+    reader's language, from its code and parameters."""
+    real_gettext = reasons.gettext
+
+    def gettext(message: str) -> str:
+        if message == FLAG_TEMPLATE and (translation.get_language() or "").startswith("es"):
+            return FLAG_TEMPLATE_ES
+        return real_gettext(message)
+
+    monkeypatch.setattr(reasons, "gettext", gettext)
+
+
+def flagged_request(settings: Any) -> tuple[ServiceRequest, User]:
+    """A request at ESC flagged by a Spanish-speaking supervisor's second transfer (CSC,
+    then back to ESC, with SRMT_TRANSFER_FLAG_AFTER = 1), and that supervisor."""
+    settings.SRMT_TRANSFER_FLAG_AFTER = 1
+    worker = make_user("rosa.flag", role=Role.SUPERVISOR, offices=["ESC"])
+    sr, _created = services.submit_request(
+        services.Submission(
+            type="general_case_inquiry",
+            channel="phone_tier1",
+            description="Caller asks which office holds the file.",
+            receipt_number=make_case(office="ESC").receipt_number,
+            requester=RequesterData(name="Ana Pérez", email="ana@example.com"),
+        ),
+        actor=worker,
+    )
+    with translation.override("es"):  # the stored English must not depend on the writer
+        for office in ("CSC", "ESC"):
+            sr = services.transition_request(
+                sr, actor=worker, to="transferred", reason="Wrong office.", office_code=office
+            )
+    return ServiceRequest.objects.get(pk=sr.pk), worker

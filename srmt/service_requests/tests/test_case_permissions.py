@@ -7,34 +7,39 @@ exactly as a receipt number without a case record: the same 404 body.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from srmt.accounts.choices import Role
 from srmt.cases.models import CaseParty, Person
-from srmt.service_requests import policies
+from srmt.service_requests import escalations, policies
 from srmt.testing.factories import make_case, make_service_request, make_user
 
 # own: a case at the user's office (ESC); other: at CSC; held: at CSC, with a request on it
-# transferred to the user's office; protected: a 1367 case at the user's VAWA/T/U unit.
-SCOPES = ("own", "other", "held", "protected_cleared", "protected_uncleared")
+# transferred to the user's office; protected: a 1367 case at the user's VAWA/T/U unit;
+# escalated: at CSC, with a request held there and escalated to the user's HQ-SCOPS (ADR 23).
+SCOPES = ("own", "other", "held", "protected_cleared", "protected_uncleared", "escalated")
 RECEIPTS = {
     "own": "EAC2190000001",
     "other": "WAC2190000002",
     "held": "WAC2190000003",
     "protected_cleared": "EAC2190000004",
     "protected_uncleared": "EAC2190000004",
+    "escalated": "WAC2190000005",
 }
 Y, N = True, False
 EXPECTED: dict[Role, tuple[bool, ...]] = {
-    Role.TIER1: (Y, Y, Y, Y, N),
-    Role.TIER2: (Y, Y, Y, Y, N),
-    Role.OFFICE_STAFF: (Y, N, Y, Y, N),
-    Role.SUPERVISOR: (Y, Y, Y, Y, N),
-    Role.QA_REVIEWER: (Y, Y, Y, Y, N),
-    Role.ANALYST: (N, N, N, N, N),
-    Role.ADMINISTRATOR: (Y, Y, Y, Y, N),
-    Role.CASE_SYSTEM: (N, N, N, N, N),
+    Role.TIER1: (Y, Y, Y, Y, N, Y),
+    Role.TIER2: (Y, Y, Y, Y, N, Y),
+    Role.OFFICE_STAFF: (Y, N, Y, Y, N, Y),
+    Role.SUPERVISOR: (Y, Y, Y, Y, N, Y),
+    Role.QA_REVIEWER: (Y, Y, Y, Y, N, Y),
+    Role.ANALYST: (N, N, N, N, N, N),
+    Role.ADMINISTRATOR: (Y, Y, Y, Y, N, Y),
+    Role.CASE_SYSTEM: (N, N, N, N, N, N),
 }
 UNKNOWN = "EAC2199999999"
 
@@ -52,6 +57,7 @@ def cases(reference: None) -> dict[str, object]:
         ("other", "CSC", False),
         ("held", "CSC", False),
         ("protected_cleared", "ESC-VAWA", True),
+        ("escalated", "CSC", False),
     ):
         case = make_case(RECEIPTS[scope], office=office, is_protected=protected)
         person = Person.objects.create(name=f"Person {scope}", email=f"{scope}@example.com")
@@ -62,6 +68,11 @@ def cases(reference: None) -> dict[str, object]:
     held = make_service_request(actor=creator, receipt_number=RECEIPTS["held"])
     held.office = held.office.__class__.objects.get(code="ESC")  # transferred to ESC
     held.save(update_fields=["office"])
+    # a request on the escalated case, still at CSC, reaches HQ-SCOPS (the ladder's level 2)
+    escalated = make_service_request(actor=creator, receipt_number=RECEIPTS["escalated"])
+    escalations.load_default_ladder()
+    escalations.escalate_due(timezone.now() + dt.timedelta(days=36))
+    assert escalated.escalations.filter(office__code="HQ-SCOPS").exists()
     return made
 
 
@@ -76,7 +87,7 @@ def test_case_matrix(cases: dict[str, object], role: Role, scope: str) -> None:
     user = make_user(
         f"{role.value}_reader",
         role=role,
-        offices=["ESC", "ESC-VAWA"],
+        offices=["ESC", "ESC-VAWA", "HQ-SCOPS"],
         is_1367_cleared=scope == "protected_cleared",
     )
     allowed = EXPECTED[role][SCOPES.index(scope)]

@@ -11,7 +11,7 @@ import time_machine
 from srmt.accounts.models import User
 from srmt.offices.models import Office
 from srmt.service_requests import services
-from srmt.service_requests.models import ServiceRequest, ServiceRequestType
+from srmt.service_requests.models import ServiceRequest, ServiceRequestType, StatusChange
 from srmt.sla.models import DeadlinePolicy, OfficeCalendar, OfficeClosure
 from srmt.sla.services import calendar_for
 from srmt.testing.factories import make_service_request
@@ -261,6 +261,63 @@ def test_a_new_urgency_counts_from_a_transfer_that_restarted_the_clock(
         dt.datetime(2026, 11, 18, 0, 30, tzinfo=dt.UTC),
         dt.datetime(2026, 12, 22, 0, 30, tzinfo=dt.UTC),
     )
+
+
+def _restarts_on_transfer(restarts: bool) -> None:
+    ServiceRequestType.objects.filter(code="general_case_inquiry").update(
+        restarts_clock_on_transfer=restarts
+    )
+
+
+@pytest.mark.parametrize(
+    ("_case", "restarted", "recorded", "flag_now", "counted_from"),
+    [
+        ("restarted; the type no longer restarts", True, True, False, THU),
+        ("kept; the type restarts since", False, False, True, START),
+        ("recorded before transfers said: the type's flag now", False, None, True, THU),
+        ("recorded before transfers said: the type's flag now", True, None, False, START),
+    ],
+)
+def test_a_new_urgency_counts_from_the_transfers_as_they_were_made(
+    supervisor: User,
+    _case: str,
+    restarted: bool,
+    recorded: bool | None,
+    flag_now: bool,
+    counted_from: dt.datetime,
+) -> None:
+    # given a general inquiry (urgent: 2 and 5 calendar days) transferred to CSC on Thursday
+    # while its type did (or did not) restart the clock on transfer
+    DeadlinePolicy.objects.create(
+        request_type="general_case_inquiry",
+        urgency="urgent",
+        effective_from=dt.date(2000, 1, 1),
+        first_response_value=2,
+        first_response_unit="calendar_days",
+        final_response_value=5,
+        final_response_unit="calendar_days",
+    )
+    _restarts_on_transfer(restarted)
+    sr = _new(supervisor)
+    sr = _at(
+        THU,
+        lambda: services.transition_request(
+            sr, actor=supervisor, to="transferred", reason="CSC holds the file", office_code="CSC"
+        ),
+    )
+    # the transfer records what it did; other moves say nothing
+    history = list(sr.status_changes.order_by("created_at", "id"))
+    assert [(c.to_status, c.restarted_clock) for c in history] == [
+        ("received", None),
+        ("transferred", restarted),
+    ]
+    if recorded is None:  # a transfer written before the field existed
+        StatusChange.objects.filter(pk=history[1].pk).update(restarted_clock=None)
+    # when the type's flag changes, then the request becomes urgent the next Monday
+    _restarts_on_transfer(flag_now)
+    sr = _update(sr, supervisor, "urgent", START + 7 * DAY)
+    # then its deadlines count from the clock's start as the transfer recorded it
+    assert (sr.first_response_due_at, sr.due_at) == (counted_from + 2 * DAY, counted_from + 5 * DAY)
 
 
 def test_a_new_urgency_keeps_a_met_first_response_due_date(officer: User) -> None:

@@ -9,7 +9,16 @@ from django.utils import translation
 
 from srmt.service_requests import reasons
 from srmt.service_requests.models import ServiceRequest, StatusChange
-from srmt.service_requests.tests.reasons_story import ROUTED_EN, ROUTED_ES, build_story
+from srmt.service_requests.tests.reasons_story import (
+    FLAG_EN,
+    FLAG_ES,
+    FLAG_LEGACY,
+    ROUTED_EN,
+    ROUTED_ES,
+    build_story,
+    flagged_request,
+    spanish_flag_reason,
+)
 
 
 @pytest.mark.parametrize(
@@ -181,3 +190,50 @@ def test_a_referral_keeps_its_reason_in_both_languages(officer: Any) -> None:
         with translation.override(language):
             page = render_to_string("staff/referral_done.html", {"referral": referral})
         assert f"<dd>{text}</dd>" in page
+
+
+def test_a_flag_is_stored_as_a_code_with_its_parameters_and_its_english(
+    reference: None, settings: Any
+) -> None:
+    sr, _worker = flagged_request(settings)
+    assert (sr.is_flagged, sr.flag_reason_code, sr.flag_reason_params, sr.flag_reason) == (
+        True,
+        "transferred_too_often",
+        {"count": 2, "limit": 1, "from_office": "CSC", "to_office": "ESC"},
+        FLAG_EN,
+    )
+
+
+FLAG_PARAMS = {"count": 2, "limit": 1, "from_office": "CSC", "to_office": "ESC"}
+
+
+@pytest.mark.parametrize(
+    ("stored", "code", "params", "language", "shown"),
+    [
+        (FLAG_EN, "transferred_too_often", FLAG_PARAMS, "en", FLAG_EN),
+        (FLAG_EN, "transferred_too_often", FLAG_PARAMS, "es", FLAG_ES),
+        (FLAG_EN, "transferred_too_often", FLAG_PARAMS, "es-mx", FLAG_ES),
+        (FLAG_LEGACY, "", {}, "es", FLAG_LEGACY),  # flagged before flags had codes
+        (FLAG_EN, "transferred_too_often", {"count": 2}, "es", FLAG_EN),  # broken: stored
+        (FLAG_EN, "from_the_future", FLAG_PARAMS, "es", FLAG_EN),  # unknown code: stored
+        ("", "", {}, "es", ""),  # not flagged
+    ],
+)
+def test_the_flag_reason_reads_in_the_readers_language(
+    monkeypatch: pytest.MonkeyPatch,
+    stored: str,
+    code: str,
+    params: dict[str, Any],
+    language: str,
+    shown: str,
+) -> None:
+    spanish_flag_reason(monkeypatch)
+    sr = ServiceRequest(
+        is_flagged=bool(stored),
+        flag_reason=stored,
+        flag_reason_code=code,
+        flag_reason_params=params,
+    )
+    assert reasons.flag_reason(sr, language) == shown
+    with translation.override(language):
+        assert sr.display_flag_reason == shown

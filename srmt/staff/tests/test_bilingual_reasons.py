@@ -8,7 +8,16 @@ import pytest
 
 from srmt.service_requests import reasons, services
 from srmt.service_requests.models import ServiceRequest
-from srmt.service_requests.tests.reasons_story import ROUTED_EN, ROUTED_ES, build_story
+from srmt.service_requests.tests.reasons_story import (
+    FLAG_EN,
+    FLAG_ES,
+    FLAG_LEGACY,
+    ROUTED_EN,
+    ROUTED_ES,
+    build_story,
+    flagged_request,
+    spanish_flag_reason,
+)
 from srmt.staff.tests.conftest import client_for
 
 WHY = {"en": "Why: {}", "es": "Motivo: {}"}
@@ -71,3 +80,31 @@ def test_a_typed_transfer_reason_stays_as_typed(reference, language) -> None:
     page = _page(client_for(story.worker), story.sr, language)
     assert "<td>El expediente está en Laguna.</td>" in page
     assert WHY[language].format("El expediente está en Laguna.") in page
+
+
+@pytest.mark.parametrize(
+    ("language", "legacy", "shown", "not_shown"),
+    [
+        ("en", False, FLAG_EN, FLAG_ES),
+        ("es", False, FLAG_ES, FLAG_EN),
+        ("es", True, FLAG_LEGACY, FLAG_ES),  # flagged before flags had codes: as stored
+    ],
+)
+def test_the_flag_reason_is_in_the_readers_language(
+    reference, settings, monkeypatch, language, legacy, shown, not_shown
+) -> None:
+    spanish_flag_reason(monkeypatch)
+    sr, worker = flagged_request(settings)
+    if legacy:
+        ServiceRequest.objects.filter(pk=sr.pk).update(
+            flag_reason=FLAG_LEGACY, flag_reason_code="", flag_reason_params={}
+        )
+    client = client_for(worker)
+    detail = _page(client, sr, language)
+    queue = html.unescape(
+        client.get("/queues/ESC/", headers={"accept-language": language}).content.decode()
+    )
+    # the detail's transfer section, and the queue row's tag
+    assert f"</span> {shown}</p>" in detail
+    assert f'title="{shown}">' in queue
+    assert not_shown not in detail + queue

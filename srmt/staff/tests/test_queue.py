@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from srmt.accounts.choices import Role
 from srmt.audit.models import AuditEvent
-from srmt.service_requests import services
+from srmt.service_requests import escalations, services
 from srmt.service_requests.models import ServiceRequest
 from srmt.staff.tests.conftest import client_for
 from srmt.staff.tests.demo import build_demo
@@ -163,3 +166,76 @@ def test_statistics_refused_to_roles_without_aggregates(request, fixture):
 
 def test_analyst_has_no_queue(analyst, demo):
     assert client_for(analyst).get("/queues/ESC/").status_code == 404
+
+
+def test_office_staff_at_headquarters_see_what_is_escalated_there_and_only_see_it(reference):
+    # given a request held by ESC and one on a 1367 case held by the VAWA/T/U unit, both
+    # climbed to the ladder's level 2 (HQ-SCOPS), and office staff at HQ-SCOPS (ADR 23)
+    creator = make_user("creator", role=Role.ADMINISTRATOR, is_1367_cleared=True)
+    late = make_service_request(
+        actor=creator, receipt_number=make_case(office="ESC").receipt_number
+    )
+    protected = make_service_request(
+        actor=creator, receipt_number=make_case(office="ESC", is_protected=True).receipt_number
+    )
+    escalations.load_default_ladder()
+    escalations.escalate_due(timezone.now() + dt.timedelta(days=36))
+    hq_staff = make_user("hana.hq", role=Role.OFFICE_STAFF, offices=["HQ-SCOPS"])
+    cleared = make_user(
+        "carla.hq", role=Role.OFFICE_STAFF, offices=["HQ-SCOPS"], is_1367_cleared=True
+    )
+    client = client_for(hq_staff)
+    # when
+    held = client.get("/queues/HQ-SCOPS/")
+    escalated = client.get("/queues/HQ-SCOPS/?escalated=on")
+    cleared_escalated = client_for(cleared).get("/queues/HQ-SCOPS/?escalated=on")
+    page = client.get(f"/requests/{late.reference}/")
+    actions = client.get(f"/requests/{late.reference}/respond/")
+    protected_page = client.get(f"/requests/{protected.reference}/")
+    # then HQ-SCOPS holds nothing; its escalated view lists what it may see, and who holds it
+    assert list(held.context["rows"]) == []
+    assert _references(escalated) == [late.reference]
+    assert escalated.content.decode().count("Held by ESC") == 1
+    assert sorted(_references(cleared_escalated)) == sorted([late.reference, protected.reference])
+    assert protected_page.status_code == 404  # 8 U.S.C. 1367 on top
+    # and they see the request, but the office holding it works it: no action is offered
+    assert page.status_code == 200
+    assert page.context["actions"].any is False
+    assert actions.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("note", {"body": "HQ looked at it."}),
+        ("respond", {"kind": "initial", "body": "We are on it."}),
+        ("status", {"to": "in_progress"}),
+        ("assign", {"assignee": ""}),
+    ],
+)
+def test_office_staff_at_headquarters_cannot_act_on_what_is_escalated_there(reference, path, data):
+    # given a request held by ESC, escalated to HQ-SCOPS
+    late = make_service_request(receipt_number=make_case(office="ESC").receipt_number)
+    escalations.load_default_ladder()
+    escalations.escalate_due(timezone.now() + dt.timedelta(days=36))
+    hq_staff = make_user("hana.hq", role=Role.OFFICE_STAFF, offices=["HQ-SCOPS"])
+    client = client_for(hq_staff)
+    client.get(f"/requests/{late.reference}/")  # signed in and looked at it (audited)
+    before = _state(late)
+    # when
+    response = client.post(f"/requests/{late.reference}/{path}/", data)
+    # then
+    assert response.status_code == 403
+    assert _state(late) == before
+
+
+def _state(sr: ServiceRequest) -> dict[str, object]:
+    fresh = ServiceRequest.objects.get(pk=sr.pk)
+    return {
+        "version": fresh.version,
+        "status": fresh.status,
+        "assignee": fresh.assignee_id,
+        "notes": fresh.notes.count(),
+        "responses": fresh.responses.count(),
+        "audit_events": AuditEvent.objects.count(),
+    }
