@@ -15,7 +15,6 @@ from srmt.service_requests.tests.reasons_story import (
     ROUTED_ES,
     build_story,
     flagged_request,
-    spanish_flag_reason,
 )
 
 COLUMN = {"en": 2, "es": 3}
@@ -76,7 +75,6 @@ def test_a_typed_transfer_reason_stays_as_typed(reference, language) -> None:
 def test_the_flag_reason_follows_the_language(
     reference, settings, monkeypatch, language, legacy, code, shown
 ) -> None:
-    spanish_flag_reason(monkeypatch)
     sr, worker = flagged_request(settings)
     if legacy:
         ServiceRequest.objects.filter(pk=sr.pk).update(

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
-from srmt.service_requests import reasons, services
+from srmt.service_requests import services
 from srmt.service_requests.models import ServiceRequest, StatusChange
 from srmt.service_requests.repeats import RepeatChoice
 from srmt.service_requests.requesters import RequesterData
@@ -104,20 +104,6 @@ FLAG_TEMPLATE_ES = (
 FLAG_EN = "Transferred 2 times (more than 1); last CSC -> ESC."
 FLAG_ES = "Transferida 2 veces (más de 1); la última, de CSC a ESC."
 FLAG_LEGACY = "Transferred 5 times (more than 3); last NSC -> ESC."  # before flags had codes
-
-
-def spanish_flag_reason(monkeypatch: Any) -> None:
-    """A stand-in for the Spanish catalogue's entry of the flag reason, which the
-    translators add: what these tests check is that the flag is rendered when read, in the
-    reader's language, from its code and parameters."""
-    real_gettext = reasons.gettext
-
-    def gettext(message: str) -> str:
-        if message == FLAG_TEMPLATE and (translation.get_language() or "").startswith("es"):
-            return FLAG_TEMPLATE_ES
-        return real_gettext(message)
-
-    monkeypatch.setattr(reasons, "gettext", gettext)
 
 
 def flagged_request(settings: Any) -> tuple[ServiceRequest, User]:

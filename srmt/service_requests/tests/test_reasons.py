@@ -17,7 +17,6 @@ from srmt.service_requests.tests.reasons_story import (
     ROUTED_ES,
     build_story,
     flagged_request,
-    spanish_flag_reason,
 )
 
 
@@ -227,7 +226,6 @@ def test_the_flag_reason_reads_in_the_readers_language(
     language: str,
     shown: str,
 ) -> None:
-    spanish_flag_reason(monkeypatch)
     sr = ServiceRequest(
         is_flagged=bool(stored),
         flag_reason=stored,

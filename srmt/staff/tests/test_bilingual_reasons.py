@@ -16,7 +16,6 @@ from srmt.service_requests.tests.reasons_story import (
     ROUTED_ES,
     build_story,
     flagged_request,
-    spanish_flag_reason,
 )
 from srmt.staff.tests.conftest import client_for
 
@@ -93,7 +92,6 @@ def test_a_typed_transfer_reason_stays_as_typed(reference, language) -> None:
 def test_the_flag_reason_is_in_the_readers_language(
     reference, settings, monkeypatch, language, legacy, shown, not_shown
 ) -> None:
-    spanish_flag_reason(monkeypatch)
     sr, worker = flagged_request(settings)
     if legacy:
         ServiceRequest.objects.filter(pk=sr.pk).update(
