@@ -497,7 +497,7 @@ def test_digests_reach_only_cleared_supervisors(world_base: None) -> None:
     digests = list(
         Notification.objects.filter(to_address__endswith="@srmt.example").values_list(
             "to_address", "subject", "is_confidential", "related_reference"
-        )
+        ).order_by("subject")
     )
     assert digests == [
         ("c@srmt.example", "1 service requests escalated to ESC-VAWA", True, reference),
