@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -11,9 +11,16 @@ from srmt.audit.models import AuditEvent
 from srmt.core.requestid import current_api_token_id, current_request_id
 
 
+class SystemActorLike(Protocol):
+    """The system acting (accounts.actors.SystemActor): audited by name, with no user."""
+
+    audit_name: str
+    is_authenticated: bool
+
+
 def record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: AbstractBaseUser | AnonymousUser | SystemActorLike | None,
     action: str,
     object_type: str,
     object_id: str,
@@ -22,12 +29,13 @@ def record(
     """Append one event. `changes` holds ids and field values, never copies of documents.
 
     The request id and the acting API token (if the request was authenticated by one) come
-    from the request's context.
+    from the request's context. The system (accounts.actors.SYSTEM) is recorded by its name,
+    with no user; None records no actor at all.
     """
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = actor if isinstance(actor, AbstractBaseUser) and actor.is_authenticated else None
     return AuditEvent.objects.create(
         actor=user,
-        actor_username=user.get_username() if user else "",
+        actor_username=user.get_username() if user else getattr(actor, "audit_name", ""),
         action=action,
         object_type=object_type,
         object_id=str(object_id),
