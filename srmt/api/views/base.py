@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from srmt.accounts.roles import Capability
 from srmt.api.parsers import LimitedJSONParser
+from srmt.api.permissions import IsAgencyStaff
 
 
 class HasCapability(BasePermission):
@@ -56,7 +57,7 @@ class ApiMixin:
     """Mix into every v1 view (before the DRF base class)."""
 
     parser_classes: ClassVar[list[Any]] = [LimitedJSONParser]
-    permission_classes: ClassVar[list[Any]] = [IsAuthenticated, HasCapability]
+    permission_classes: ClassVar[list[Any]] = [IsAuthenticated, IsAgencyStaff, HasCapability]
     required_capabilities: ClassVar[dict[str, Capability]] = {}
     # The serializer of the query parameters each method takes (e.g. {"GET": SomeFilter});
     # a method not listed takes none, except the paging parameters of a paginated list.
