@@ -55,8 +55,8 @@ def link_customer(account: User, person: Person, *, method: str, actor: Actor) -
         actor=actor,
         action="customer_link.created",
         object_type="customer_link",
-        object_id=str(link.pk),
-        changes={"account": account.pk, "person": person.pk, "method": method},
+        object_id=str(person.pk),  # by person, so the audit log hides it with the person
+        changes={"link": link.pk, "account": account.pk, "method": method},
     )
     return link
 
@@ -73,8 +73,8 @@ def unlink_customer(link: CustomerLink, *, actor: Actor) -> CustomerLink:
             actor=actor,
             action="customer_link.ended",
             object_type="customer_link",
-            object_id=str(link.pk),
-            changes={"account": link.account_id, "person": link.person_id},
+            object_id=str(link.person_id),
+            changes={"link": link.pk, "account": link.account_id},
         )
     return link
 

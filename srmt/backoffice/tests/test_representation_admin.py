@@ -144,3 +144,33 @@ def test_a_withdrawn_g28_cannot_be_changed_again() -> None:
     assert answer.status_code == 403
     assert _state() == before
     assert attorney.representations.get().withdrawn_on == dt.date(2026, 6, 1)
+
+
+def test_the_audit_log_shows_a_customer_link_only_to_who_may_see_the_person() -> None:
+    # given one customer linked to an applicant of an open case and one of a 1367 case
+    from srmt.backoffice import visibility
+    from srmt.cases.models import CaseParty, Person
+    from srmt.testing.factories import make_customer
+
+    people = []
+    for receipt_number, protected in (("WAC2190000001", False), ("EAC2190000002", True)):
+        case = make_case(receipt_number, office="ESC", is_protected=protected)
+        person = Person.objects.create(name=f"Applicant {receipt_number}")
+        CaseParty.objects.create(case=case, person=person, role="applicant")
+        people.append(person)
+    make_customer("customer", people=people)
+    cleared, uncleared = _admin("cleared", cleared=True), _admin("uncleared", cleared=False)
+    # when
+    seen = {
+        user.username: sorted(
+            visibility.visible_audit_events(user)
+            .filter(action="customer_link.created")
+            .values_list("object_id", flat=True)
+        )
+        for user in (cleared, uncleared)
+    }
+    # then
+    assert seen == {
+        "cleared": sorted([str(people[0].pk), str(people[1].pk)]),
+        "uncleared": [str(people[0].pk)],
+    }
