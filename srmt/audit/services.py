@@ -14,8 +14,11 @@ from srmt.core.requestid import current_api_token_id, current_request_id
 class SystemActorLike(Protocol):
     """The system acting (accounts.actors.SystemActor): audited by name, with no user."""
 
-    audit_name: str
-    is_authenticated: bool
+    @property
+    def audit_name(self) -> str: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
 
 
 def record(

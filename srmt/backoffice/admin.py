@@ -220,7 +220,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
         return format_html_join("\n", "<div><code>{}</code>: {}</div>", sorted(changes.items()))
 
 
-class RepresentationAddForm(forms.ModelForm):
+class RepresentationAddForm(forms.ModelForm):  # type: ignore[type-arg]
     """A G-28: the representative's account, the case by its receipt number, and the day the
     G-28 was accepted. A receipt number the reader may not see is answered as unknown."""
 
@@ -304,7 +304,9 @@ class RepresentationAdmin(AuditedViewsAdmin):
             return ("account", "receipt_number", "role", "accepted_on")
         return (*self.readonly_fields, "withdrawn_on")
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         if obj is None:
             kwargs["form"] = RepresentationAddForm
             kwargs["fields"] = ("account", "role", "accepted_on")
