@@ -69,3 +69,47 @@ def test_no_staff_account_is_made_as_an_outside_one() -> None:
     with pytest.raises(ValueError):
         accounts.create_outside_account("x", kind=AccountKind.STAFF, email="", actor=None)
     assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_admin_cannot_give_an_outside_account_staff_powers() -> None:
+    from django.test import Client
+
+    # given a customer and a superuser
+    customer = accounts.create_outside_account(
+        "ana", kind=AccountKind.CUSTOMER, email="ana@example.com", actor=None
+    )
+    admin_user = make_user(
+        "root", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, is_1367_cleared=True
+    )
+    client = Client()
+    client.force_login(admin_user)
+    url = f"/admin/accounts/user/{customer.pk}/change/"
+    before = User.objects.filter(pk=customer.pk).values().get()
+    # when
+    page = client.get(url)
+    posted = client.post(
+        url,
+        {
+            "username": "ana",
+            "email": "ana@example.com",
+            "language": "en",
+            "is_active": "on",
+            "date_joined_0": "2026-12-03",
+            "date_joined_1": "10:00:00",
+            "kind": "staff",
+            "role": "administrator",
+            "is_1367_cleared": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+        },
+    )
+    # then the staff fields are shown read-only and nothing of them changed
+    assert page.status_code == 200
+    editable = set(page.context["adminform"].form.fields)
+    assert editable.isdisjoint({"kind", "role", "is_1367_cleared", "is_staff", "is_superuser"})
+    assert posted.status_code == 302
+    after = User.objects.filter(pk=customer.pk).values().get()
+    staff_fields = ("kind", "role", "is_1367_cleared", "is_staff", "is_superuser")
+    assert {f: after[f] for f in staff_fields} == {f: before[f] for f in staff_fields}
+    assert list(customer.offices.all()) == []
