@@ -13,17 +13,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 
 from srmt.accounts.actors import SYSTEM, Actor
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.cases import links
 from srmt.cases.models import Case, CaseParty, CustomerLink, Person, Representation
-from srmt.service_requests import policies, services
+from srmt.service_requests import attachments, expedites, policies, redirects, referrals, services
 from srmt.service_requests.models import ServiceRequest
 from srmt.service_requests.requesters import RequesterData
 from srmt.service_requests.tests.conftest import counts, snapshot
@@ -37,6 +40,7 @@ from srmt.testing.factories import (
 )
 
 pytestmark = pytest.mark.usefixtures("clock")  # 2 November 2026
+PDF = b"%PDF-1.4\n" + b"p" * 64
 
 
 @dataclass(frozen=True)
@@ -64,11 +68,16 @@ SCOPES = {
 ACTIONS = (
     "view",
     "create",
+    "intake",  # the intake of the API and pages: referral abroad, or submit_request
     "note",
     "respond",
     "transition",
     "assign",
     "update",
+    "redirect",
+    "attach",
+    "download",
+    "decide",  # expedites.can_decide: who may decide an expedite request
     "case",
     "people",
     "responses",
@@ -76,11 +85,14 @@ ACTIONS = (
 )
 OK, NOT_FOUND, FORBIDDEN = "ok", "404", "403"
 STAFF_ACTIONS_REFUSED = dict.fromkeys(
-    ("note", "respond", "transition", "assign", "update"), FORBIDDEN
+    ("note", "respond", "transition", "assign", "update", "redirect", "attach", "decide"),
+    FORBIDDEN,
 )
 SEES_AND_ASKS = {
     "view": OK,
     "create": OK,
+    "intake": OK,
+    "download": OK,  # the evidence on their own request
     **STAFF_ACTIONS_REFUSED,
     "case": OK,
     "people": OK,
@@ -90,6 +102,8 @@ SEES_AND_ASKS = {
 NOTHING = {
     "view": NOT_FOUND,
     "create": NOT_FOUND,
+    "intake": NOT_FOUND,
+    "download": NOT_FOUND,
     **STAFF_ACTIONS_REFUSED,
     "case": NOT_FOUND,
     "people": NOT_FOUND,
@@ -99,6 +113,8 @@ NOTHING = {
 SYSTEM_ROW = {
     "view": OK,
     "create": FORBIDDEN,  # every request is asked for by a person
+    "intake": FORBIDDEN,
+    "download": OK,
     **STAFF_ACTIONS_REFUSED,  # staff actions name a person; the sweep has its own functions
     "case": OK,
     "people": OK,
@@ -136,7 +152,8 @@ class World:
 
 
 @pytest.fixture
-def world(reference: None) -> World:
+def world(reference: None, settings: Any, tmp_path: Path) -> World:
+    settings.MEDIA_ROOT = tmp_path
     staff = make_user("cleared_admin", role=Role.ADMINISTRATOR, is_1367_cleared=True)
     cases, requests, people = {}, {}, {}
     for name, scope in SCOPES.items():
@@ -151,6 +168,7 @@ def world(reference: None) -> World:
         assert sr.requester == person  # the applicant asked
         services.add_response(sr, actor=staff, kind="initial", body="We are looking into it.")
         services.add_note(sr, actor=staff, body="Called the office.")
+        attachments.add_attachment(sr, actor=staff, upload=SimpleUploadedFile("a.pdf", PDF))
         cases[name], requests[name], people[name] = case, sr, person
     customer = make_customer(
         "customer", people=[people["own"], people["own_protected"], people["unlinked"]]
@@ -176,6 +194,15 @@ def _found(exists: bool) -> None:
         raise Http404
 
 
+def _allowed(yes: bool) -> None:
+    if not yes:
+        raise policies.PermissionDenied("no")
+
+
+def _topic() -> str:
+    return redirects.active_topics()[0].code
+
+
 def _action(action: str, actor: Actor, world: World, scope: str) -> Callable[[], object]:
     sr, case = world.requests[scope], world.cases[scope]
     assignee = User.objects.get(username="cleared_admin")
@@ -189,11 +216,24 @@ def _action(action: str, actor: Actor, world: World, scope: str) -> Callable[[],
     return {
         "view": lambda: policies.get_request_for_user(actor, sr.reference),
         "create": lambda: services.submit_request(submission, actor=actor),
+        "intake": lambda: referrals.submit_or_refer(submission, actor=actor).service_request,
         "note": lambda: services.add_note(sr, actor=actor, body="A note."),
         "respond": lambda: services.add_response(sr, actor=actor, kind="initial", body="Hi."),
         "transition": lambda: services.transition_request(sr, actor=actor, to="in_progress"),
         "assign": lambda: services.assign_request(sr, actor=actor, assignee=assignee),
         "update": lambda: services.update_request(sr, actor=actor, changes={"description": "E."}),
+        "redirect": lambda: redirects.redirect_request(
+            sr, actor=actor, topic_code=_topic(), reason="A visa question."
+        ),
+        "attach": lambda: attachments.add_attachment(
+            sr, actor=actor, upload=SimpleUploadedFile("b.pdf", PDF)
+        ),
+        "download": lambda: attachments.download(
+            actor,
+            sr.reference,
+            sr.attachments.get().pk,  # type: ignore[attr-defined]
+        ),
+        "decide": lambda: _allowed(expedites.can_decide(actor, sr)),
         "case": lambda: policies.get_case_for_user(actor, case.receipt_number),
         "people": lambda: _found(
             policies.visible_people(actor).filter(case_roles__case=case).exists()
@@ -217,8 +257,8 @@ def _outcome(action: str, actor: Actor, world: World, scope: str) -> str:
             if after != before:
                 return "refused but changed something"
             return NOT_FOUND if isinstance(refusal, Http404) else FORBIDDEN
-        if action == "create":
-            made, _created = result  # type: ignore[misc]
+        if action in ("create", "intake"):
+            made = result[0] if action == "create" else result  # type: ignore[index]
             done = (
                 counts()["requests"] == before[0]["requests"] + 1
                 and made.created_by == actor
@@ -227,6 +267,9 @@ def _outcome(action: str, actor: Actor, world: World, scope: str) -> str:
             )
         elif action in ("view", "case"):
             done = result in (sr, world.cases[scope])
+        elif action == "download":
+            done = isinstance(result, FileResponse)
+            result.file_to_stream.close()  # type: ignore[union-attr]  # not close(): it ends the request
         else:
             done = snapshot(sr) == before[0]  # a read writes nothing
         transaction.set_rollback(True)
