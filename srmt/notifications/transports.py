@@ -128,7 +128,7 @@ class EmailTransport(Transport):
     125 minutes between them (ADR 17)."""
 
     name = "email"
-    channel = DeliveryChannel.EMAIL
+    channel = DeliveryChannel.EMAIL.value
     max_attempts = 5
     retry_delays = (
         dt.timedelta(minutes=1),
