@@ -43,9 +43,9 @@ class MessageKind(models.TextChoices):
     RESPONSE_INITIAL = "response_initial", _("Initial response")
     RESPONSE_FOLLOW_UP = "response_follow_up", _("Follow-up response")
     RESPONSE_FINAL = "response_final", _("Final response")
-    REDIRECT_NOTICE = "redirect_notice", _("Redirect to another agency")
+    REDIRECT_NOTICE = "redirect_notice", _("Redirect notice")
     ESCALATION_DIGEST = "escalation_digest", _("Escalation digest")
-    TRANSFER_ALERT = "transfer_alert", _("Transferred too often")
+    TRANSFER_ALERT = "transfer_alert", _("Transfer alert")
 
     @classmethod
     def response(cls, response_kind: str) -> MessageKind:

@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='notification',
             name='kind',
-            field=models.CharField(blank=True, choices=[('response_initial', 'Initial response'), ('response_follow_up', 'Follow-up response'), ('response_final', 'Final response'), ('redirect_notice', 'Redirect to another agency'), ('escalation_digest', 'Escalation digest'), ('transfer_alert', 'Transferred too often')], max_length=32),
+            field=models.CharField(blank=True, choices=[('response_initial', 'Initial response'), ('response_follow_up', 'Follow-up response'), ('response_final', 'Final response'), ('redirect_notice', 'Redirect notice'), ('escalation_digest', 'Escalation digest'), ('transfer_alert', 'Transfer alert')], max_length=32),
         ),
         migrations.AddField(
             model_name='notification',
