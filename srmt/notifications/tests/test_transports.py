@@ -209,3 +209,21 @@ def test_an_email_without_an_address_is_rejected_for_good() -> None:
     assert services.deliver(row.pk) == "failed"
     assert _row(row.pk)[:4] == ("failed", 1, 1, "No email address to send to.")
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("path", "ids"),
+    [
+        ("srmt.notifications.delivery.ReleaseNow", []),
+        ("srmt.notifications.delivery.HoldAll", []),
+        ("srmt.notifications.delivery.Nobody", ["srmt.E101"]),
+        ("srmt.notifications.delivery.Decision", ["srmt.E102"]),
+    ],
+)
+def test_srmt_check_refuses_a_release_policy_it_cannot_use(
+    settings: Any, path: str, ids: list[str]
+) -> None:
+    from srmt.notifications.checks import release_policy_is_usable
+
+    settings.SRMT_RELEASE_POLICY = path
+    assert [m.id for m in release_policy_is_usable(None)] == ids
