@@ -164,13 +164,16 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     list_display = (
         "created_at",
+        "audience",
+        "kind",
         "channel",
+        "transport",
         "to_address",
         "status",
         "attempts",
         "related_reference",
     )
-    list_filter = ("channel", "status")
+    list_filter = ("audience", "kind", "channel", "transport", "status")
     search_fields = ("related_reference", "to_address")
     readonly_fields = [f.name for f in Notification._meta.fields]
 

@@ -13,7 +13,8 @@ from django.utils.translation import override
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
-from srmt.notifications import services as notifications
+from srmt.notifications import delivery
+from srmt.notifications.choices import MessageKind
 from srmt.offices.models import RedirectTopic
 from srmt.service_requests import lifecycle, policies
 from srmt.service_requests import services as sr_services
@@ -76,7 +77,9 @@ def redirect_request(
     topic = _topic(topic_code)
     channel, address = sr_services._delivery_for(sr.requester)
     subject, body = agency_message(topic, reference=sr.reference, language=sr.requester.language)
-    notification = notifications.queue_message(
+    notification = delivery.send_to_customer(
+        actor=actor,
+        kind=MessageKind.REDIRECT_NOTICE,
         channel=channel,
         to_address=address,
         subject=subject,

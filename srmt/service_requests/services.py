@@ -22,8 +22,8 @@ from srmt.audit import services as audit
 from srmt.cases.models import Case, Person
 from srmt.core.receipts import normalize_receipt_number
 from srmt.core.references import new_reference
-from srmt.notifications import services as notifications
-from srmt.notifications.choices import DeliveryChannel
+from srmt.notifications import delivery
+from srmt.notifications.choices import DeliveryChannel, MessageKind
 from srmt.offices.models import Office, offices_by_code
 from srmt.service_requests import clocks, lifecycle, policies, reasons, routing_facts
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
@@ -297,7 +297,9 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
     lifecycle.require(sr.status, target)
     channel, address = _delivery_for(sr.requester)
     subject, message = response_message(sr, kind=kind, body=text)
-    notification = notifications.queue_message(
+    notification = delivery.send_to_customer(
+        actor=actor,
+        kind=MessageKind.response(kind),
         channel=channel,
         to_address=address,
         subject=subject,
