@@ -495,9 +495,9 @@ def test_digests_reach_only_cleared_supervisors(world_base: None) -> None:
     with time_machine.travel(NOW, tick=False):
         reference = build_protected_world()
     digests = list(
-        Notification.objects.filter(to_address__endswith="@srmt.example").values_list(
-            "to_address", "subject", "is_confidential", "related_reference"
-        ).order_by("subject")
+        Notification.objects.filter(to_address__endswith="@srmt.example")
+        .values_list("to_address", "subject", "is_confidential", "related_reference")
+        .order_by("subject")
     )
     assert digests == [
         ("c@srmt.example", "1 service requests escalated to ESC-VAWA", True, reference),
