@@ -11,11 +11,16 @@ import re
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from srmt import env
+
+# Django's generic classes (admin.ModelAdmin[Office], Paginator[T], ...) take their type
+# arguments at runtime too, as the type checker reads them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.string("SRMT_VAR_DIR", str(BASE_DIR / "var")))

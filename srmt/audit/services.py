@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from srmt.audit.models import AuditEvent
@@ -35,7 +36,12 @@ def record(
     from the request's context. The system (accounts.actors.SYSTEM) is recorded by its name,
     with no user; None records no actor at all.
     """
-    user = actor if isinstance(actor, AbstractBaseUser) and actor.is_authenticated else None
+    user = None
+    if actor is not None and actor.is_authenticated:
+        user_model = get_user_model()
+        if not isinstance(actor, user_model):
+            raise TypeError(f"An audit event's actor is a {user_model.__name__}, not {actor!r}.")
+        user = actor
     return AuditEvent.objects.create(
         actor=user,
         actor_username=user.get_username() if user else getattr(actor, "audit_name", ""),

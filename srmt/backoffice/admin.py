@@ -8,11 +8,12 @@ case managers (the same writers as case records, ADR 16 and 27)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +32,17 @@ from srmt.notifications.models import Notification
 from srmt.service_requests import policies
 from srmt.service_requests.models import Escalation, ServiceRequest
 
+_M = TypeVar("_M", bound=Model)
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+def _reader(request: HttpRequest) -> User:
+    """The signed-in member of staff reading the admin (its views require one)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[_M]):
     """Records are written by services only: no add, change or delete here."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -45,15 +55,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class AuditedViewsAdmin(ReadOnlyAdmin):
+class AuditedViewsAdmin(ReadOnlyAdmin[_M]):
     """Lists and details of case-specific records are audited, as on the staff pages."""
 
     audit_type = ""
 
-    def audit_id(self, obj: Any) -> str:
+    def audit_id(self, obj: _M) -> str:
         return str(obj.pk)
 
-    def is_confidential(self, obj: Any) -> bool:
+    def is_confidential(self, obj: _M) -> bool:
         return False
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
@@ -81,7 +91,7 @@ class AuditedViewsAdmin(ReadOnlyAdmin):
         return obj
 
 
-class CasePartyInline(admin.TabularInline):
+class CasePartyInline(admin.TabularInline[CaseParty, Case]):
     model = CaseParty
     extra = 0
     can_delete = False
@@ -95,7 +105,7 @@ class CasePartyInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(AuditedViewsAdmin):
+class CaseAdmin(AuditedViewsAdmin[Case]):
     """Cases come from the case systems (API upsert, import-cases): read-only here."""
 
     audit_type = "case"
@@ -115,7 +125,7 @@ class CaseAdmin(AuditedViewsAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedViewsAdmin):
+class PersonAdmin(AuditedViewsAdmin[Person]):
     audit_type = "person"
     list_display = ("name", "email", "phone", "language")
     search_fields = ("name", "email")
@@ -125,7 +135,7 @@ class PersonAdmin(AuditedViewsAdmin):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(AuditedViewsAdmin):
+class ServiceRequestAdmin(AuditedViewsAdmin[ServiceRequest]):
     """Requests change only through the service layer: read-only here."""
 
     audit_type = "service_request"
@@ -146,7 +156,7 @@ class ServiceRequestAdmin(AuditedViewsAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(ReadOnlyAdmin):
+class EscalationAdmin(ReadOnlyAdmin[Escalation]):
     """Escalations are written by the sweep only."""
 
     list_display = ("service_request", "level", "office", "escalated_at")
@@ -155,11 +165,11 @@ class EscalationAdmin(ReadOnlyAdmin):
     raw_id_fields = ("service_request",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Escalation]:
-        return visibility.visible_escalations(request.user)
+        return visibility.visible_escalations(_reader(request))
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ReadOnlyAdmin[Notification]):
     """The outbox is the record of what was sent: never edited or deleted here."""
 
     list_display = (
@@ -178,11 +188,11 @@ class NotificationAdmin(ReadOnlyAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
-        return visibility.visible_notifications(request.user)
+        return visibility.visible_notifications(_reader(request))
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
     list_display = (
         "occurred_at",
         "actor_username",
@@ -207,12 +217,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
-        return visibility.visible_audit_events(request.user)
+        return visibility.visible_audit_events(_reader(request))
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         event = super().get_object(request, object_id, from_field)
         if event is not None:
-            event.viewer = request.user  # shown_changes filters list events for this reader
+            # shown_changes filters list events for this reader: an attribute of this one
+            # object for the page, not a field of the model.
+            event.viewer = request.user  # type: ignore[attr-defined]
         return event
 
     @admin.display(description=_("changes"))
@@ -265,7 +277,7 @@ class RepresentationAddForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Representation)
-class RepresentationAdmin(AuditedViewsAdmin):
+class RepresentationAdmin(AuditedViewsAdmin[Representation]):
     """Forms G-28 on cases the reader may see (1367: protected ones only for the cleared).
     Recorded and withdrawn through cases.links, never deleted. Reads are audited as reads of
     the case, so the audit log hides them from whoever may not see the case."""
@@ -326,12 +338,12 @@ class RepresentationAdmin(AuditedViewsAdmin):
                 form.cleaned_data["receipt_number"],
                 role=form.cleaned_data["role"],
                 accepted_on=form.cleaned_data["accepted_on"],
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_reader(request),
             )
             obj.pk, obj.case, obj.account = made.pk, made.case, made.account
         elif "withdrawn_on" in form.changed_data and obj.withdrawn_on is not None:
             links.withdraw_representation(
                 obj,
                 withdrawn_on=obj.withdrawn_on,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_reader(request),
             )

@@ -110,6 +110,8 @@ def redirect_request(request: HttpRequest, reference: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
         if done is not None:
+            if done.redirect_topic is None:
+                raise RuntimeError(f"{done.reference} was redirected without a topic.")
             return _done(
                 request,
                 done,
