@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Customers and representatives are nobody on the staff site (ADR 27).
+    "srmt.staff.middleware.StaffAccountsOnlyMiddleware",
     "srmt.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -140,7 +142,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # Refuses sign-ins of a locked-out username and address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, for agency staff accounts only (ADR 27).
+    "srmt.accounts.backends.StaffModelBackend",
 ]
 
 # Sign-in lockout (django-axes, docs/adr/0020): after SRMT_SIGN_IN_FAILURE_LIMIT failures for
@@ -295,7 +298,10 @@ REST_FRAMEWORK = {
         "failed_authentication": env.rate("SRMT_API_RATE_FAILED_AUTHENTICATION", "20/minute"),
     },
     "NUM_PROXIES": SRMT_TRUSTED_PROXY_COUNT,
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "srmt.api.permissions.IsAgencyStaff",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["srmt.api.parsers.LimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
@@ -8,19 +10,42 @@ from srmt.accounts import services
 from srmt.accounts.models import ApiToken, User
 from srmt.audit.admin_mixins import AuditedAdminMixin
 
+# What only a staff account may hold (ADR 27): read-only on customer and representative accounts.
+STAFF_ONLY_FIELDS = (
+    "role",
+    "offices",
+    "is_1367_cleared",
+    "is_staff",
+    "is_superuser",
+    "groups",
+    "user_permissions",
+)
+
 
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
-    list_display = ("username", "get_full_name", "role", "is_1367_cleared", "is_active")
-    list_filter = ("role", "is_1367_cleared", "is_active", "offices")
+    """Staff accounts are made and changed here. Customer and representative accounts (made
+    by accounts.services.create_outside_account) are shown with their kind; here they can
+    only be deactivated, never given a role, clearance or admin access."""
+
+    list_display = ("username", "get_full_name", "kind", "role", "is_1367_cleared", "is_active")
+    list_filter = ("kind", "role", "is_1367_cleared", "is_active", "offices")
     filter_horizontal = ("offices", "groups", "user_permissions")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (
             _("SRMT role and offices"),
-            {"fields": ("role", "offices", "is_1367_cleared", "language")},
+            {"fields": ("kind", "role", "offices", "is_1367_cleared", "language")},
         ),
     )
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        if obj is None:
+            return ()
+        if obj.is_agency_staff:
+            return ("kind",)
+        return ("kind", *STAFF_ONLY_FIELDS)
+
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         (_("SRMT role and offices"), {"fields": ("role", "offices", "is_1367_cleared")}),

@@ -2,6 +2,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AccountKind(models.TextChoices):
+    """Who an account belongs to (docs/adr/0027-customers-and-representatives-as-actors.md).
+
+    Only staff accounts have a role, offices and 1367 clearance, and only they may sign in to
+    the staff pages, the admin and the API."""
+
+    STAFF = "staff", _("Agency staff")
+    CUSTOMER = "customer", _("Customer")
+    REPRESENTATIVE = "representative", _("Attorney or accredited representative")
+
+
 class Role(models.TextChoices):
     TIER1 = "tier1", _("Tier 1 representative")
     TIER2 = "tier2", _("Tier 2 officer")

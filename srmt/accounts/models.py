@@ -11,18 +11,27 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from srmt.accounts.choices import Role, TokenStatus
+from srmt.accounts.choices import AccountKind, Role, TokenStatus
 from srmt.accounts.roles import CAPABILITIES, Capability
 
 
 class User(AbstractUser):
-    """A member of staff. `role` decides what they may do, `offices` where (roles.py).
+    """An account: a member of staff, a customer or a representative (`kind`, ADR 27).
 
+    For staff, `role` decides what they may do, `offices` where (roles.py).
     `is_1367_cleared` grants access to cases protected by 8 U.S.C. 1367 (VAWA, T, U). It is
     deliberately not a Django permission, so that superusers do not get it implicitly.
+
+    Customers and representatives have none of these (the database refuses a role, a
+    clearance, or Django's staff and superuser flags on them): what they may see follows from
+    their verified links to people (`cases.CustomerLink`) and the Forms G-28 on file for them
+    (`cases.Representation`), in service_requests.policies.
     """
 
-    role = models.CharField(max_length=24, choices=Role.choices, default=Role.TIER1)
+    kind = models.CharField(
+        _("account kind"), max_length=16, choices=AccountKind.choices, default=AccountKind.STAFF
+    )
+    role = models.CharField(max_length=24, choices=Role.choices, default=Role.TIER1, blank=True)
     offices = models.ManyToManyField("offices.Office", blank=True, related_name="staff")
     is_1367_cleared = models.BooleanField(
         _("cleared for 8 U.S.C. 1367 cases"),
@@ -35,11 +44,27 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(
+                condition=Q(kind=AccountKind.STAFF, role__in=Role.values)
+                | Q(
+                    kind__in=[AccountKind.CUSTOMER, AccountKind.REPRESENTATIVE],
+                    role="",
+                    is_1367_cleared=False,
+                    is_staff=False,
+                    is_superuser=False,
+                ),
+                name="user_role_valid",
+            ),
         ]
 
+    @property
+    def is_agency_staff(self) -> bool:
+        """A staff account: the only kind that may use the staff pages, the admin and the API."""
+        return self.kind == AccountKind.STAFF
+
     def can(self, capability: Capability) -> bool:
-        if not self.is_active:
+        """Whether this member of staff's role has `capability`; never for other accounts."""
+        if not self.is_active or not self.is_agency_staff:
             return False
         return capability in CAPABILITIES.get(Role(self.role), frozenset())
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from srmt.accounts import tokens
+from srmt.accounts.choices import AccountKind
 from srmt.accounts.errors import (
     ApiTokenRefused,
     InvalidTokenLifetime,
@@ -84,6 +85,8 @@ def create_api_token(
             _("The user %(username)s is deactivated; activate them first.")
             % {"username": user.get_username()}
         )
+    if not user.is_agency_staff:
+        raise NotYourToken(_("The API is for agency staff: this account cannot hold a token."))
     name = _clean_name(name)
     lifetime = _lifetime(days)
     prefix, secret = tokens.new_token()
@@ -152,6 +155,8 @@ def authenticate_api_token(secret: str) -> ApiToken:
         raise ApiTokenRefused(_("This token has expired."))
     if not token.user.is_active:
         raise ApiTokenRefused(_("This token's user is deactivated."))
+    if not token.user.is_agency_staff:
+        raise ApiTokenRefused(_("Invalid token."))  # the API is for staff only (ADR 27)
     _mark_used(token, at=now)
     return token
 
@@ -206,3 +211,28 @@ def _record_attempt(action: str, username: str, *, ip_address: str) -> None:
         object_id="" if user_id is None else str(user_id),
         changes={"username": username, "ip_address": ip_address},
     )
+
+
+# --- accounts outside the agency (ADR 27) ---------------------------------------------------
+
+
+@transaction.atomic
+def create_outside_account(
+    username: str, *, kind: AccountKind, email: str, actor: User | None
+) -> User:
+    """Make a customer or representative account: no role, office, clearance or admin
+    access, and no usable password (they will sign in through the portal's identity
+    provider, never through the staff sign-in)."""
+    if kind == AccountKind.STAFF:
+        raise ValueError("Staff accounts are made in the admin, with a role.")
+    account = User(username=username, email=email, kind=kind, role="")
+    account.set_unusable_password()
+    account.save()
+    audit.record(
+        actor=actor,
+        action="user.created",
+        object_type="user",
+        object_id=str(account.pk),
+        changes={"kind": kind.value},
+    )
+    return account

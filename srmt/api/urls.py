@@ -6,6 +6,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
+from srmt.api.permissions import IsAgencyStaff
 from srmt.api.views import attachments, cases, catalogue, expedites, routing, service_requests
 
 app_name = "api"
@@ -81,7 +82,7 @@ v1 = [
 # The schema and its docs are for staff and integrations, like the API itself. The docs are
 # a page: a visitor without a session is sent to sign in, and comes back. Swagger UI's assets
 # come from /static/ (drf-spectacular-sidecar), and its script is a file, not inline.
-STAFF_ONLY = [IsAuthenticated]
+STAFF_ONLY = [IsAuthenticated, IsAgencyStaff]
 # Swagger UI (from /static/, 'self') sets inline styles and draws its icons as data: images:
 # only this page's policy allows both.
 swagger_ui_policy = csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]})

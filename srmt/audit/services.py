@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -12,9 +12,19 @@ from srmt.audit.models import AuditEvent
 from srmt.core.requestid import current_api_token_id, current_request_id
 
 
+class SystemActorLike(Protocol):
+    """The system acting (accounts.actors.SystemActor): audited by name, with no user."""
+
+    @property
+    def audit_name(self) -> str: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+
 def record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: AbstractBaseUser | AnonymousUser | SystemActorLike | None,
     action: str,
     object_type: str,
     object_id: str,
@@ -23,7 +33,8 @@ def record(
     """Append one event. `changes` holds ids and field values, never copies of documents.
 
     The request id and the acting API token (if the request was authenticated by one) come
-    from the request's context.
+    from the request's context. The system (accounts.actors.SYSTEM) is recorded by its name,
+    with no user; None records no actor at all.
     """
     user = None
     if actor is not None and actor.is_authenticated:
@@ -33,7 +44,7 @@ def record(
         user = actor
     return AuditEvent.objects.create(
         actor=user,
-        actor_username=user.get_username() if user else "",
+        actor_username=user.get_username() if user else getattr(actor, "audit_name", ""),
         action=action,
         object_type=object_type,
         object_id=str(object_id),

@@ -1,12 +1,16 @@
 """The admin's record views: cases, people, requests, escalations, the outbox and the audit
 log, read-only, each list, search and detail filtered by the staff pages' rules
 (backoffice.visibility). Configuration (offices, rules, calendars, users) keeps its admin in
-its own app. A record hidden from a user is answered as one that does not exist."""
+its own app. A record hidden from a user is answered as one that does not exist.
+
+Forms G-28 (`Representation`) are the one record written here, through cases.links, by cleared
+case managers (the same writers as case records, ADR 16 and 27)."""
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
@@ -14,11 +18,16 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from srmt.accounts.choices import AccountKind
 from srmt.accounts.models import User
+from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
 from srmt.audit.models import AuditEvent
 from srmt.backoffice import visibility
-from srmt.cases.models import Case, CaseParty, Person
+from srmt.cases import links
+from srmt.cases.models import Case, CaseParty, Person, Representation
+from srmt.core.errors import DomainError
+from srmt.core.receipts import normalize_receipt_number
 from srmt.notifications.models import Notification
 from srmt.service_requests import policies
 from srmt.service_requests.models import Escalation, ServiceRequest
@@ -224,3 +233,117 @@ class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
         if event.object_id == "*" and "ids" in changes:
             changes["ids"] = visibility.listed_ids(event.viewer, event)  # type: ignore[attr-defined]
         return format_html_join("\n", "<div><code>{}</code>: {}</div>", sorted(changes.items()))
+
+
+class RepresentationAddForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A G-28: the representative's account, the case by its receipt number, and the day the
+    G-28 was accepted. A receipt number the reader may not see is answered as unknown."""
+
+    receipt_number = forms.CharField(label=_("receipt number"), max_length=20)
+    reader: User  # set by RepresentationAdmin.get_form
+
+    class Meta:
+        model = Representation
+        fields = ("account", "role", "accepted_on")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            kind=AccountKind.REPRESENTATIVE, is_active=True
+        )
+
+    def clean_receipt_number(self) -> Case:
+        unknown = forms.ValidationError(_("No case matches that receipt number."))
+        try:
+            number = normalize_receipt_number(self.cleaned_data["receipt_number"])
+        except DomainError as exc:
+            raise unknown from exc
+        case = policies.visible_cases(self.reader).filter(receipt_number=number).first()
+        if case is None:
+            raise unknown
+        return case
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        account, case = cleaned.get("account"), cleaned.get("receipt_number")
+        open_g28 = Representation.objects.filter(account=account, case=case, withdrawn_on=None)
+        if account is not None and case is not None and open_g28.exists():
+            raise forms.ValidationError(_("This representative already has a G-28 on this case."))
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # The case is set by the service; skip the model's own validation of a half instance.
+        pass
+
+
+@admin.register(Representation)
+class RepresentationAdmin(AuditedViewsAdmin[Representation]):
+    """Forms G-28 on cases the reader may see (1367: protected ones only for the cleared).
+    Recorded and withdrawn through cases.links, never deleted. Reads are audited as reads of
+    the case, so the audit log hides them from whoever may not see the case."""
+
+    audit_type = "case"
+    list_display = ("case", "account", "role", "accepted_on", "withdrawn_on", "recorded_at")
+    list_filter = ("role", "withdrawn_on")
+    list_select_related = ("case", "account")
+    search_fields = ("case__receipt_number", "account__username")
+    readonly_fields = ("case", "account", "role", "accepted_on", "recorded_at", "recorded_by")
+
+    def audit_id(self, obj: Representation) -> str:
+        return obj.case.receipt_number
+
+    def is_confidential(self, obj: Representation) -> bool:
+        return obj.case.is_protected
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Representation]:
+        cases = policies.visible_cases(request.user).values("pk")
+        return Representation.objects.filter(case__in=cases).select_related("case", "account")
+
+    def _writes(self, request: HttpRequest) -> bool:
+        user = request.user
+        return (
+            isinstance(user, User) and user.can(Capability.MANAGE_CASES) and (user.is_1367_cleared)
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._writes(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._writes(request) and (obj is None or obj.withdrawn_on is None)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if obj is None else self.readonly_fields
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ("account", "receipt_number", "role", "accepted_on")
+        return (*self.readonly_fields, "withdrawn_on")
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = RepresentationAddForm
+            kwargs["fields"] = ("account", "role", "accepted_on")
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.reader = request.user  # type: ignore[attr-defined]
+        return form
+
+    def save_model(
+        self, request: HttpRequest, obj: Representation, form: Any, change: bool
+    ) -> None:
+        if not change:
+            made = links.record_representation(
+                form.cleaned_data["account"],
+                form.cleaned_data["receipt_number"],
+                role=form.cleaned_data["role"],
+                accepted_on=form.cleaned_data["accepted_on"],
+                actor=_reader(request),
+            )
+            obj.pk, obj.case, obj.account = made.pk, made.case, made.account
+        elif "withdrawn_on" in form.changed_data and obj.withdrawn_on is not None:
+            links.withdraw_representation(
+                obj,
+                withdrawn_on=obj.withdrawn_on,
+                actor=_reader(request),
+            )

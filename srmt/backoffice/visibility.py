@@ -53,8 +53,11 @@ def visible_audit_events(user: User) -> QuerySet[AuditEvent]:
     requests = policies.visible_requests(user).values("reference")
     cases = policies.visible_cases(user).values("receipt_number")
     notifications = visible_notifications(user).annotate(key=Cast("pk", _text())).values("key")
+    people = policies.visible_people(user).annotate(key=Cast("pk", _text())).values("key")
     hidden = (
-        (Q(object_type="service_request") & ~Q(object_id="*") & ~Q(object_id__in=requests))
+        # Customer links name the linked person (ADR 27): shown only with the person.
+        (Q(object_type="customer_link") & ~Q(object_id__in=people))
+        | (Q(object_type="service_request") & ~Q(object_id="*") & ~Q(object_id__in=requests))
         | (Q(object_type="case") & ~Q(object_id__in=cases) & Q(object_id__in=_all_receipts()))
         | (Q(object_type="notification") & ~Q(object_id="*") & ~Q(object_id__in=notifications))
     )

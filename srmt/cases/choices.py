@@ -17,3 +17,10 @@ REPRESENTATIVE_ROLES = frozenset({PartyRole.ATTORNEY, PartyRole.ACCREDITED_REPRE
 class Language(models.TextChoices):
     ENGLISH = "en", _("English")
     SPANISH = "es", _("Spanish")
+
+
+class LinkMethod(models.TextChoices):
+    """How a customer account was shown to be the person it is linked to."""
+
+    ACCESS_CODE = "access_code", _("Online access code")
+    STAFF_VERIFIED = "staff_verified", _("Verified by staff")

@@ -27,3 +27,17 @@ class ProtectionReasonRequired(DomainError):
 
 class InvalidCaseDate(DomainError):
     code = "invalid_case_date"
+
+
+class WrongAccountKind(DomainError):
+    """A customer link needs a customer account, a Form G-28 a representative account."""
+
+    code = "wrong_account_kind"
+
+
+class AlreadyLinked(DomainError):
+    code = "already_linked"
+
+
+class InvalidRepresentation(DomainError):
+    code = "invalid_representation"

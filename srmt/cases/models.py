@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from typing import TYPE_CHECKING, Self
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
-from srmt.cases.choices import REPRESENTATIVE_ROLES, Language, PartyRole
+from srmt.cases.choices import REPRESENTATIVE_ROLES, Language, LinkMethod, PartyRole
 from srmt.core.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -102,3 +105,130 @@ class CaseParty(models.Model):
     @property
     def is_representative(self) -> bool:
         return self.role in REPRESENTATIVE_ROLES
+
+
+class CustomerLinkQuerySet(models.QuerySet["CustomerLink"]):
+    def in_effect(self) -> Self:
+        return self.filter(unlinked_at__isnull=True)
+
+
+class CustomerLink(models.Model):
+    """A customer account's verified link to a `Person` the case systems know (ADR 27).
+
+    The account may act on the cases where that person is a party (not as a representative)
+    and on the requests it made. Made and ended by cases.services (audited); an ended link is
+    kept (`unlinked_at`), never deleted, and a person is linked to one account at a time.
+    """
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="customer_links",
+        verbose_name=_("customer account"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="customer_links", verbose_name=_("person")
+    )
+    method = models.CharField(_("verified by"), max_length=16, choices=LinkMethod.choices)
+    linked_at = models.DateTimeField(_("linked"))
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("linked by"),
+    )
+    unlinked_at = models.DateTimeField(_("unlinked"), null=True, blank=True)
+
+    objects = CustomerLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account", "id"]
+        verbose_name = _("customer link")
+        verbose_name_plural = _("customer links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(unlinked_at__isnull=True),
+                name="customer_link_one_account_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(method__in=LinkMethod.values), name="customer_link_method_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} → {self.person_id}"
+
+
+class RepresentationQuerySet(models.QuerySet["Representation"]):
+    def in_effect(self, on: dt.date) -> Self:
+        """Forms G-28 accepted on or before `on` and not withdrawn by then."""
+        return self.filter(accepted_on__lte=on).filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)
+        )
+
+
+class Representation(models.Model):
+    """A Form G-28 on file: a representative account may act on one case (ADR 27).
+
+    In effect from `accepted_on` until `withdrawn_on` (the day it was withdrawn or the
+    representative was replaced). Recorded and withdrawn by cases.services (audited), by the
+    case systems or by cleared staff in the admin; never deleted, so who represented whom,
+    when, stays answerable.
+    """
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="representations",
+        verbose_name=_("representative account"),
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="representations", verbose_name=_("case")
+    )
+    role = models.CharField(
+        _("capacity"),
+        max_length=32,
+        choices=[(v, label) for v, label in PartyRole.choices if v in REPRESENTATIVE_ROLES],
+    )
+    accepted_on = models.DateField(_("G-28 accepted on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    objects = RepresentationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "-accepted_on", "id"]
+        verbose_name = _("representation (Form G-28)")
+        verbose_name_plural = _("representations (Form G-28)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "case"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="representation_one_open_per_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=sorted(r.value for r in REPRESENTATIVE_ROLES)),
+                name="representation_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("accepted_on")),
+                name="representation_withdrawn_after_accepted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"G-28 {self.account_id} on {self.case_id}"
+
+    def is_in_effect(self, on: dt.date) -> bool:
+        return self.accepted_on <= on and (self.withdrawn_on is None or self.withdrawn_on > on)

@@ -2,21 +2,40 @@
 
 A request a user may not see is answered with 404, never 403, so its existence is not
 disclosed; an action on a request the user can see but may not act on is a 403.
+
+Every function takes an actor of any kind (accounts.actors, ADR 27): staff by role, office
+and clearance; a customer their own cases (a linked person is a party) and the requests they
+made; a representative the cases where their Form G-28 is in effect; the system reads
+everything and acts only through its own background functions. 8 U.S.C. 1367 holds for all:
+a protected case is seen only by cleared staff, the customers who are its parties, and the
+representatives they chose.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from srmt.accounts.actors import Actor, SystemActor, Viewer, kind_of
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.accounts.roles import ACT_SCOPE, NATIONAL, OWN_OFFICES, VIEW_SCOPE, Capability
-from srmt.cases.models import Case, CaseQuerySet, Person
+from srmt.cases import access
+from srmt.cases.models import Case, CaseParty, CaseQuerySet, Person
 from srmt.core.errors import DomainError
-from srmt.service_requests.models import Escalation, ServiceRequest, ServiceRequestQuerySet
+from srmt.core.receipts import normalize_receipt_number
+from srmt.service_requests.choices import Channel
+from srmt.service_requests.models import (
+    Escalation,
+    InternalNote,
+    Response,
+    ServiceRequest,
+    ServiceRequestQuerySet,
+)
+
+OUTSIDE = frozenset({"customer", "representative"})
 
 
 class PermissionDenied(DomainError):
@@ -30,14 +49,22 @@ def _held_by_or_escalated_to(offices: set[int]) -> Q:
     return Q(office_id__in=offices) | Q(Exists(escalated))
 
 
-def visible_requests(user: User | AnonymousUser) -> ServiceRequestQuerySet:
+def visible_requests(user: Viewer) -> ServiceRequestQuerySet:
     """Every request `user` may see: role scope, then 1367 protection.
 
     An office-scoped role sees the requests its offices hold and those escalated to one of
     its offices (the ladder's target: the office holding the case, then HQ-SCOPS), so that
     the office asked to step in can follow what it was asked about (ADR 23). It acts only
-    on what its offices hold (can_act)."""
+    on what its offices hold (can_act). Customers, representatives and the system: see
+    _outside_requests and ADR 27."""
     qs = ServiceRequest.objects.all()
+    kind = kind_of(user)
+    if kind == "system":
+        return qs
+    if kind in OUTSIDE:
+        assert isinstance(user, User)
+        return qs.filter(pk__in=_outside_requests(user).values("pk"))
+    assert not isinstance(user, SystemActor)
     if not user.is_authenticated or not user.is_active or not user.can(Capability.VIEW):
         return qs.none()
     scope = VIEW_SCOPE[Role(user.role)]
@@ -50,7 +77,27 @@ def visible_requests(user: User | AnonymousUser) -> ServiceRequestQuerySet:
     return qs
 
 
-def can_view(user: User | AnonymousUser, sr: ServiceRequest) -> bool:
+def _outside_requests(account: User) -> QuerySet[ServiceRequest]:
+    """A customer's requests: those they made (online, or as a linked requester), but on a
+    1367 case only if they are a party to it; a representative's: every request on a case
+    where their G-28 is in effect (the applicant chose them, protected case or not)."""
+    if account.kind == "representative":
+        return ServiceRequest.objects.filter(case__in=_represented(account).values("pk"))
+    made = ServiceRequest.objects.filter(
+        Q(created_by=account) | Q(requester__in=access.linked_people(account).values("pk"))
+    )
+    return made.filter(
+        Q(case__isnull=True)
+        | Q(case__is_protected=False)
+        | Q(case__in=access.own_cases(account).values("pk"))
+    )
+
+
+def _represented(account: User) -> CaseQuerySet:
+    return access.represented_cases(account, on=timezone.localdate())
+
+
+def can_view(user: Viewer, sr: ServiceRequest) -> bool:
     """What visible_requests(user) answers for one loaded request. Used right after a
     write, where the request is in hand: e.g. may the creator of a request on a 1367 case
     be shown it?
@@ -59,13 +106,20 @@ def can_view(user: User | AnonymousUser, sr: ServiceRequest) -> bool:
     an office-scoped user and a request their offices do not hold: then whether it was
     escalated to one of their offices is read from `sr.escalations` (no query when they are
     prefetched, or when the request's escalation level is annotated as 0, as for_lists()
-    and a new request have it; one query otherwise)."""
+    and a new request have it; one query otherwise). For customers and representatives one
+    query; the system sees every request."""
+    kind = kind_of(user)
+    if kind == "system":
+        return True
+    if kind in OUTSIDE:
+        return visible_requests(user).filter(pk=sr.pk).exists()
+    assert not isinstance(user, SystemActor)
     if not user.is_authenticated or not user.is_active or not user.can(Capability.VIEW):
         return False
     return _reaches(user, sr, VIEW_SCOPE[Role(user.role)], escalated_counts=True)
 
 
-def can_see_routing(user: User | AnonymousUser, sr: ServiceRequest) -> bool:
+def can_see_routing(user: Viewer, sr: ServiceRequest) -> bool:
     """May the creator of `sr` be told where it went (office, deadlines, a link to it)?
 
     Only for a request they may see whose receipt number, if any, has a case record they
@@ -78,14 +132,20 @@ def can_see_routing(user: User | AnonymousUser, sr: ServiceRequest) -> bool:
     return not sr.receipt_number or sr.case_id is not None
 
 
-def as_known_to(user: User | AnonymousUser, case: Case | None) -> Case | None:
-    """`case` as `user` may know of it: None for a 1367 case they are not cleared for."""
-    if case is not None and case.is_protected and not getattr(user, "is_1367_cleared", False):
-        return None
-    return case
+def as_known_to(user: Viewer, case: Case | None) -> Case | None:
+    """`case` as `user` may know of it: None for a 1367 case they are not cleared for (for a
+    customer or representative: one that is not theirs). The system knows every case."""
+    if case is None or not case.is_protected or getattr(user, "is_1367_cleared", False):
+        return case
+    kind = kind_of(user)
+    if kind == "system":
+        return case
+    if kind in OUTSIDE and visible_cases(user).filter(pk=case.pk).exists():
+        return case
+    return None
 
 
-def get_request_for_user(user: User | AnonymousUser, reference: str) -> ServiceRequest:
+def get_request_for_user(user: Viewer, reference: str) -> ServiceRequest:
     """The request with this reference if `user` may see it; otherwise Http404."""
     sr = visible_requests(user).for_lists().filter(reference=reference.strip().upper()).first()
     if sr is None:
@@ -93,8 +153,11 @@ def get_request_for_user(user: User | AnonymousUser, reference: str) -> ServiceR
     return sr
 
 
-def can_act(user: User, sr: ServiceRequest, capability: Capability) -> bool:
-    if not user.can(capability):
+def can_act(user: Actor, sr: ServiceRequest, capability: Capability) -> bool:
+    """Staff actions (note, respond, transition) by role and scope. Never for a customer or
+    representative (they have no role), nor for the system: it acts only through its own
+    background functions, and what staff actions do must name a person."""
+    if isinstance(user, SystemActor) or not user.can(capability):
         return False
     return _reaches(user, sr, ACT_SCOPE[Role(user.role)])
 
@@ -120,20 +183,42 @@ def _reaches(user: User, sr: ServiceRequest, scope: str, *, escalated_counts: bo
     )
 
 
-def require_act(user: User, sr: ServiceRequest, capability: Capability) -> None:
+def require_act(user: Actor, sr: ServiceRequest, capability: Capability) -> None:
     if not can_act(user, sr, capability):
         raise PermissionDenied(_("Your role does not allow you to do that on this request."))
 
 
-def require_capability(user: User, capability: Capability) -> None:
-    if not (user.is_authenticated and user.can(capability)):
+def require_capability(user: Viewer, capability: Capability) -> None:
+    if not (isinstance(user, User) and user.is_authenticated and user.can(capability)):
         raise PermissionDenied(_("Your role does not allow you to do that."))
+
+
+def require_may_submit(actor: Viewer, *, receipt_number: str, channel: str) -> None:
+    """May `actor` record a new request on this receipt number through this channel?
+
+    Staff: the create capability. A customer or representative: online only, and only about
+    a case they may act on (a customer also without a receipt number, for the types that
+    take none). Any other receipt number, unknown, someone else's or a 1367 case that is not
+    theirs, gets the same 404, so the answer tells nothing about other cases. The system
+    records no requests: each one is asked for by a person.
+    """
+    kind = kind_of(actor)
+    if kind not in OUTSIDE:
+        require_capability(actor, Capability.CREATE)
+        return
+    if channel != Channel.ONLINE:
+        raise PermissionDenied(_("Online requests only."))
+    number = normalize_receipt_number(receipt_number) if receipt_number else ""
+    if not number and kind == "customer":
+        return
+    if not number or not visible_cases(actor).filter(receipt_number=number).exists():
+        raise Http404(_("None of your cases has that receipt number."))
 
 
 # --- cases and the people on them ---------------------------------------------------------
 
 
-def known_case(user: User | AnonymousUser | None, receipt_number: str) -> Case | None:
+def known_case(user: Viewer | None, receipt_number: str) -> Case | None:
     """The case record of a normalized receipt number as `user` may know of it: None when
     there is none, and None for a 1367 case the user is not cleared for (8 U.S.C. 1367).
 
@@ -143,19 +228,37 @@ def known_case(user: User | AnonymousUser | None, receipt_number: str) -> Case |
     """
     if not receipt_number:
         return None
-    known = Case.objects.known_to(user if isinstance(user, User) else None)
+    kind = kind_of(user)
+    if kind == "system":
+        known = Case.objects.all()
+    elif kind in OUTSIDE:
+        assert user is not None
+        known = visible_cases(user)
+    else:
+        known = Case.objects.known_to(user if isinstance(user, User) else None)
     return known.select_related("office", "form_type").filter(receipt_number=receipt_number).first()
 
 
-def visible_cases(user: User | AnonymousUser) -> CaseQuerySet:
+def visible_cases(user: Viewer) -> CaseQuerySet:
     """Every case whose details (people, status) `user` may read: the scope of requests.
 
     National roles read every case; office roles the cases their offices hold, and the cases
     of requests their offices hold (a request transferred to them needs its case) or that
     were escalated to one of their offices (ADR 23); 1367 cases need clearance on top,
-    whatever the role (ADR 4).
+    whatever the role (ADR 4). A customer reads their own cases, a representative the cases
+    with their G-28 in effect, protected or not (ADR 27); the system every case.
     """
     cases = Case.objects.all()
+    kind = kind_of(user)
+    if kind == "system":
+        return cases
+    if kind == "customer":
+        assert isinstance(user, User)
+        return cases.filter(pk__in=access.own_cases(user).values("pk"))
+    if kind == "representative":
+        assert isinstance(user, User)
+        return cases.filter(pk__in=_represented(user).values("pk"))
+    assert not isinstance(user, SystemActor)
     if not user.is_authenticated or not user.is_active or not user.can(Capability.VIEW):
         return cases.none()
     cases = cases.known_to(user)
@@ -171,7 +274,7 @@ def visible_cases(user: User | AnonymousUser) -> CaseQuerySet:
     return cases.none()
 
 
-def get_case_for_user(user: User | AnonymousUser, receipt_number: str) -> Case:
+def get_case_for_user(user: Viewer, receipt_number: str) -> Case:
     """The case with this (normalized) receipt number if `user` may read it; otherwise
     Http404, the same answer as for a receipt number with no case record."""
     case = visible_cases(user).filter(receipt_number=receipt_number).first()
@@ -180,10 +283,26 @@ def get_case_for_user(user: User | AnonymousUser, receipt_number: str) -> Case:
     return case
 
 
-def visible_people(user: User | AnonymousUser) -> QuerySet[Person]:
+def visible_people(user: Viewer) -> QuerySet[Person]:
     """The people `user` may read: those on cases they may read and those who asked in
     requests they may see. Whoever is not cleared sees nobody linked to a 1367 case or
-    request at all, even if they are also on another case (8 U.S.C. 1367)."""
+    request at all, even if they are also on another case (8 U.S.C. 1367).
+
+    A customer reads only the people linked to their account (not the other parties of their
+    cases); a representative the parties of the cases they represent; the system everyone."""
+    kind = kind_of(user)
+    if kind == "system":
+        return Person.objects.all()
+    if kind == "customer":
+        assert isinstance(user, User)
+        return access.linked_people(user)
+    if kind == "representative":
+        assert isinstance(user, User)
+        parties = CaseParty.objects.filter(
+            person=OuterRef("pk"), case__in=_represented(user).values("pk")
+        )
+        return Person.objects.filter(Exists(parties))
+    assert not isinstance(user, SystemActor)
     if not user.is_authenticated or not user.is_active or not user.can(Capability.VIEW):
         return Person.objects.none()
     people = Person.objects.filter(
@@ -200,3 +319,18 @@ def visible_people(user: User | AnonymousUser) -> QuerySet[Person]:
             )
         )
     return people
+
+
+# --- what a request's reader is shown -----------------------------------------------------
+
+
+def visible_responses(user: Viewer) -> QuerySet[Response]:
+    """Responses on the requests `user` may see: what was sent to the customer."""
+    return Response.objects.filter(service_request__in=visible_requests(user).values("pk"))
+
+
+def visible_notes(user: Viewer) -> QuerySet[InternalNote]:
+    """Internal notes are for staff: those who may see the request, and nobody outside."""
+    if kind_of(user) in OUTSIDE:
+        return InternalNote.objects.none()
+    return InternalNote.objects.filter(service_request__in=visible_requests(user).values("pk"))

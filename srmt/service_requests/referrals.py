@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from srmt.accounts.actors import Actor
 from srmt.accounts.models import User
-from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
 from srmt.offices.jurisdiction import is_in_united_states, normalize_country
 from srmt.offices.models import Office
@@ -36,7 +36,7 @@ class IntakeOutcome:
 
 
 def submit_or_refer(
-    data: services.Submission, *, actor: User, idempotency_key: str = "", body_hash: str = ""
+    data: services.Submission, *, actor: Actor, idempotency_key: str = "", body_hash: str = ""
 ) -> IntakeOutcome:
     """Refer a customer abroad, or record the request (see services.submit_request).
 
@@ -46,7 +46,8 @@ def submit_or_refer(
     anywhere), the request is recorded as well, in the same transaction, so the customer is
     not lost: the unit contacts them, and the actor is told only of the referral.
     """
-    policies.require_capability(actor, Capability.CREATE)
+    policies.require_may_submit(actor, receipt_number=data.receipt_number, channel=data.channel)
+    assert isinstance(actor, User)  # the system records no requests (require_may_submit)
     services._resolve_type(data.type)
     country = normalize_country(data.requester.country, field="requester.country")
     if not is_in_united_states(country):

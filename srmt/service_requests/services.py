@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from srmt.accounts.actors import Actor
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
@@ -84,14 +85,16 @@ class Submission:
 
 
 def submit_request(
-    data: Submission, *, actor: User, idempotency_key: str = "", body_hash: str = ""
+    data: Submission, *, actor: Actor, idempotency_key: str = "", body_hash: str = ""
 ) -> tuple[ServiceRequest, bool]:
     """Record a new request and route it; returns (request, created).
 
     With an idempotency key, the same key and body return the request made the first time
-    (created False); the same key with another body is refused.
+    (created False); the same key with another body is refused. Staff record requests by
+    role; a customer or representative online, about their own or represented case (ADR 27).
     """
-    policies.require_capability(actor, Capability.CREATE)
+    policies.require_may_submit(actor, receipt_number=data.receipt_number, channel=data.channel)
+    assert isinstance(actor, User)  # the system records no requests (require_may_submit)
     for attempt in range(REFERENCE_ATTEMPTS):
         # A fresh random reference per attempt; no savepoint around the insert (it costs two
         # round trips on every request): the whole transaction retries on the rare collision.

@@ -6,9 +6,13 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from srmt.accounts.choices import Role
+from srmt.accounts import services as accounts
+from srmt.accounts.actors import SYSTEM
+from srmt.accounts.choices import AccountKind, Role
 from srmt.accounts.models import User
-from srmt.cases.models import Case
+from srmt.cases import links
+from srmt.cases.choices import LinkMethod, PartyRole
+from srmt.cases.models import Case, Person, Representation
 from srmt.offices.models import FormType, Office
 from srmt.service_requests import services
 from srmt.service_requests.expedites import ExpediteData
@@ -36,6 +40,37 @@ def make_user(
     if offices:
         user.offices.set(Office.objects.filter(code__in=offices))
     return user
+
+
+def make_customer(username: str, *, people: list[Person] | tuple[Person, ...] = ()) -> User:
+    """A customer account, linked (verified by access code) to `people`."""
+    account = accounts.create_outside_account(
+        username, kind=AccountKind.CUSTOMER, email=f"{username}@example.com", actor=None
+    )
+    for person in people:
+        links.link_customer(account, person, method=LinkMethod.ACCESS_CODE, actor=SYSTEM)
+    return account
+
+
+def make_representative(
+    username: str,
+    *,
+    cases: list[Case] | tuple[Case, ...] = (),
+    accepted_on: dt.date = dt.date(2026, 3, 2),
+) -> User:
+    """An attorney's account with a Form G-28 accepted on `accepted_on` on each of `cases`."""
+    account = accounts.create_outside_account(
+        username, kind=AccountKind.REPRESENTATIVE, email=f"{username}@example.com", actor=None
+    )
+    for case in cases:
+        make_g28(account, case, accepted_on=accepted_on)
+    return account
+
+
+def make_g28(account: User, case: Case, *, accepted_on: dt.date) -> Representation:
+    return links.record_representation(
+        account, case, role=PartyRole.ATTORNEY, accepted_on=accepted_on, actor=SYSTEM
+    )
 
 
 def make_case(

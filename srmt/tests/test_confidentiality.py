@@ -34,16 +34,24 @@ from django.db import transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
+from srmt.accounts.actors import SYSTEM
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.audit.models import AuditEvent
+from srmt.cases import links
 from srmt.cases.models import Case, CaseParty, Person
 from srmt.notifications.models import Notification
 from srmt.service_requests import escalations, services
 from srmt.service_requests.models import InternalNote, Response, ServiceRequest, StatusChange
 from srmt.service_requests.requesters import RequesterData
 from srmt.staff import selectors, submissions
-from srmt.testing.factories import make_case, make_user
+from srmt.testing.factories import (
+    make_case,
+    make_customer,
+    make_g28,
+    make_representative,
+    make_user,
+)
 
 RN = "EAC2190055555"
 # What world P holds about the protected case and nothing in world U could show.
@@ -100,6 +108,11 @@ def build_protected_world() -> str:
         actor=officer,
     )
     services.add_note(sr, actor=officer, body="Called back; safe number confirmed.")
+    # Rosa's online account and her attorney's G-28 (ADR 27); the accounts exist in both worlds.
+    links.link_customer(
+        User.objects.get(username="rosa_online"), rosa, method="access_code", actor=SYSTEM
+    )
+    g28 = make_g28(User.objects.get(username="rosas_attorney"), case, accepted_on=NOW.date())
     sr = services.add_response(
         sr, actor=officer, kind="initial", body="We are on it."
     ).service_request
@@ -117,6 +130,7 @@ def build_protected_world() -> str:
             related_reference=sr.reference, to_address=rosa.email
         ).pk,
         event=AuditEvent.objects.filter(object_id=sr.reference).latest("id").pk,
+        g28=g28.pk,
     )
     return sr.reference
 
@@ -126,6 +140,8 @@ def world_base(reference: None) -> None:
     """What both worlds share: staff who receive digests (uncleared), other requests."""
     make_user("uncleared_supervisor", role=Role.SUPERVISOR, email="u@srmt.example")
     make_case("EAC2190011111", office="ESC")
+    make_customer("rosa_online")
+    make_representative("rosas_attorney")
 
 
 # --- normalizing answers ------------------------------------------------------------------
@@ -207,6 +223,9 @@ PROBES: dict[str, Probe] = {
     "admin outbox": _admin("/admin/notifications/notification/"),
     "admin outbox, searched": _admin("/admin/notifications/notification/?q={ref}"),
     "admin case detail": _admin("/admin/cases/case/{case}/change/"),
+    "admin G-28s, searched": _admin(f"/admin/cases/representation/?q={RN}"),
+    "admin G-28s": _admin("/admin/cases/representation/"),
+    "admin G-28 detail": _admin("/admin/cases/representation/{g28}/change/"),
     "admin person detail": _admin("/admin/cases/person/{person}/change/"),
     "admin request detail": _admin("/admin/service_requests/servicerequest/{request}/change/"),
     "admin escalation detail": _admin("/admin/service_requests/escalation/{escalation}/change/"),
@@ -423,6 +442,7 @@ def test_the_probes_reach_the_protected_data_for_a_cleared_administrator(
         "admin escalations",
         "admin case detail",
         "admin person detail",
+        "admin G-28s, searched",
     )
     with time_machine.travel(NOW, tick=False), transaction.atomic():
         reference = build_protected_world()

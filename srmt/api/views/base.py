@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.api.parsers import LimitedJSONParser
+from srmt.api.permissions import IsAgencyStaff
 
 
 class HasCapability(BasePermission):
@@ -67,7 +68,7 @@ class ApiMixin(_ViewBase):
     """Mix into every v1 view (before the DRF base class)."""
 
     parser_classes = [LimitedJSONParser]
-    permission_classes = [IsAuthenticated, HasCapability]
+    permission_classes = [IsAuthenticated, IsAgencyStaff, HasCapability]
     required_capabilities: ClassVar[dict[str, Capability]] = {}
     # The serializer of the query parameters each method takes (e.g. {"GET": SomeFilter});
     # a method not listed takes none, except the paging parameters of a paginated list.

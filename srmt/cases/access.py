@@ -1,0 +1,34 @@
+"""The cases an account outside the agency may act on (ADR 27): a customer's own cases and
+a representative's cases with a Form G-28 in effect. Kinds and 8 U.S.C. 1367 are applied on
+top by service_requests.policies; these are the plain facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from srmt.accounts.models import User
+from srmt.cases.choices import REPRESENTATIVE_ROLES
+from srmt.cases.models import Case, CaseParty, CaseQuerySet, CustomerLink, Person, Representation
+
+
+def linked_people(account: User) -> QuerySet[Person]:
+    """The people `account` is linked to now (verified, not unlinked)."""
+    links = CustomerLink.objects.in_effect().filter(account=account)
+    return Person.objects.filter(pk__in=links.values("person"))
+
+
+def own_cases(account: User) -> CaseQuerySet:
+    """Cases where a person linked to `account` is a party in their own right (applicant,
+    petitioner, beneficiary, employer): not as someone's representative."""
+    parties = CaseParty.objects.filter(
+        case=OuterRef("pk"), person__in=linked_people(account).values("pk")
+    ).exclude(role__in=REPRESENTATIVE_ROLES)
+    return Case.objects.filter(Exists(parties))
+
+
+def represented_cases(account: User, *, on: dt.date) -> CaseQuerySet:
+    """Cases where `account` has a Form G-28 in effect on `on`."""
+    g28 = Representation.objects.in_effect(on).filter(account=account, case=OuterRef("pk"))
+    return Case.objects.filter(Exists(g28))
