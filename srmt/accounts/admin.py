@@ -2,6 +2,9 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -23,7 +26,7 @@ STAFF_ONLY_FIELDS = (
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin[User]):
     """Staff accounts are made and changed here. Customer and representative accounts (made
     by accounts.services.create_outside_account) are shown with their kind; here they can
     only be deactivated, never given a role, clearance or admin access."""
@@ -32,7 +35,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_filter = ("kind", "role", "is_1367_cleared", "is_active", "offices")
     filter_horizontal = ("offices", "groups", "user_permissions")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (
             _("SRMT role and offices"),
             {"fields": ("kind", "role", "offices", "is_1367_cleared", "language")},
@@ -53,7 +56,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     """Tokens of every user: who, which (prefix), when; never the secret or its hash.
 
     Read-only but for the "revoke" action (accounts.services.revoke_api_token). Tokens are
@@ -80,24 +83,27 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"))
     def status(self, token: ApiToken) -> str:
-        return token.status(at=timezone.now()).label
+        return str(token.status(at=timezone.now()).label)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False
 
-    def has_revoke_permission(self, request):
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("accounts.revoke_apitoken")
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
-    def revoke_tokens(self, request, queryset):
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        actor = request.user
+        if not isinstance(actor, User):  # the admin signs everyone in before any action
+            raise PermissionDenied
         revoked = [
-            services.revoke_api_token(token, actor=request.user)
+            services.revoke_api_token(token, actor=actor)
             for token in queryset.filter(revoked_at__isnull=True)
         ]
         self.message_user(
