@@ -6,6 +6,7 @@ from typing import Any
 
 from django.forms.models import model_to_dict
 
+from srmt.audit import actions
 from srmt.audit import services as audit
 
 
@@ -24,7 +25,7 @@ class AuditedAdminMixin:
         fields = form.changed_data if change else list(form.fields)
         audit.record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.{'changed' if change else 'added'}_in_admin",
+            action=actions.admin_edit(obj._meta.model_name, "changed" if change else "added"),
             object_type=obj._meta.model_name,
             object_id=str(obj.pk),
             changes=_jsonable({f: model_to_dict(obj).get(f) for f in fields}),
@@ -35,7 +36,7 @@ class AuditedAdminMixin:
         super().delete_model(request, obj)  # type: ignore[misc]
         audit.record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.deleted_in_admin",
+            action=actions.admin_edit(obj._meta.model_name, "deleted"),
             object_type=obj._meta.model_name,
             object_id=object_id,
         )
@@ -47,7 +48,7 @@ class AuditedAdminMixin:
         for object_id in ids:
             audit.record(
                 actor=request.user,
-                action=f"{name}.deleted_in_admin",
+                action=actions.admin_edit(name, "deleted"),
                 object_type=name,
                 object_id=object_id,
             )

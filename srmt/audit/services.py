@@ -7,6 +7,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from srmt.audit import actions
+from srmt.audit.actions import AuditAction
 from srmt.audit.models import AuditEvent
 from srmt.core.requestid import current_api_token_id, current_request_id
 
@@ -14,21 +16,25 @@ from srmt.core.requestid import current_api_token_id, current_request_id
 def record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
-    action: str,
+    action: AuditAction,
     object_type: str,
     object_id: str,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. `changes` holds ids and field values, never copies of documents.
 
+    `action` is a member of AuditAction (srmt.audit.actions); a plain string is refused.
+
     The request id and the acting API token (if the request was authenticated by one) come
     from the request's context.
     """
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit.record takes an AuditAction, not {action!r}")
     user = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
         actor=user,
         actor_username=user.get_username() if user else "",
-        action=action,
+        action=action.value,
         object_type=object_type,
         object_id=str(object_id),
         changes=changes or {},
@@ -55,7 +61,7 @@ def record_views(
     if ids:
         record(
             actor=actor,
-            action=f"{object_type}.listed",
+            action=actions.listed(object_type),
             object_type=object_type,
             object_id="*",
             changes={"ids": ids},
@@ -63,7 +69,7 @@ def record_views(
     for object_id in sorted(confidential):
         record(
             actor=actor,
-            action=f"{object_type}.listed",
+            action=actions.listed(object_type),
             object_type=object_type,
             object_id=object_id,
         )

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from srmt.audit import actions
 from srmt.audit import services as audit
 from srmt.audit.models import AuditEvent
 from srmt.backoffice import visibility
@@ -63,7 +64,7 @@ class AuditedViewsAdmin(ReadOnlyAdmin):
         if obj is not None:
             audit.record(
                 actor=request.user,
-                action=f"{self.audit_type}.viewed",
+                action=actions.viewed(self.audit_type),
                 object_type=self.audit_type,
                 object_id=self.audit_id(obj),
                 changes={"in": "admin"},

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.notifications.choices import (
     AUTOMATED_CHANNELS,
     WAITING_STATUSES,
@@ -151,7 +152,7 @@ def requeue_stalled(*, at: dt.datetime, older_than: dt.timedelta | None = None) 
     failed = sorted(pk for pk, status in taken_back if status == DeliveryStatus.FAILED)
     audit.record(
         actor=None,
-        action="notification.stalled_recovered",
+        action=AuditAction.NOTIFICATION_STALLED_RECOVERED,
         object_type="notification",
         object_id="*",
         changes={

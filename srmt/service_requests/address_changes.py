@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from srmt.accounts.models import User
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.cases.models import Case
 from srmt.service_requests.models import InternalNote, ServiceRequest
 
@@ -54,7 +55,7 @@ def apply_to_open_cases(sr: ServiceRequest, *, actor: User) -> list[str]:
     )
     audit.record(
         actor=actor,
-        action="service_request.address_change_applied",
+        action=AuditAction.SERVICE_REQUEST_ADDRESS_CHANGE_APPLIED,
         object_type="service_request",
         object_id=sr.reference,
         changes={"cases": receipts},

@@ -19,9 +19,10 @@ from django.utils import timezone
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.offices.jurisdiction import is_in_united_states, normalize_country
 from srmt.offices.models import Office
-from srmt.service_requests import address_changes, policies, routing_facts, services
+from srmt.service_requests import address_changes, core, policies, routing_facts, services
 from srmt.service_requests.choices import RequestTypeCode
 from srmt.service_requests.models import ServiceRequest
 from srmt.service_requests.requesters import clean_requester
@@ -47,7 +48,7 @@ def submit_or_refer(
     not lost: the unit contacts them, and the actor is told only of the referral.
     """
     policies.require_capability(actor, Capability.CREATE)
-    services._resolve_type(data.type)
+    core.resolve_type(data.type)
     country = normalize_country(data.requester.country, field="requester.country")
     if not is_in_united_states(country):
         as_seen = routing_facts.route_as_seen_by(
@@ -121,7 +122,7 @@ def refer_customer(
     )
     audit.record(
         actor=actor,
-        action="referral.created",
+        action=AuditAction.REFERRAL_CREATED,
         object_type="referral",
         object_id=referral.reference,
         changes={
