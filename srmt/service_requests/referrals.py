@@ -63,12 +63,15 @@ def submit_or_refer(
     return _record(data, actor=actor, key=idempotency_key, body_hash=body_hash)
 
 
+@transaction.atomic
 def _record(data: services.Submission, *, actor: User, key: str, body_hash: str) -> IntakeOutcome:
+    """The request and, for a change of address, its cases: one transaction."""
     sr, created = services.submit_request(
         data, actor=actor, idempotency_key=key, body_hash=body_hash
     )
-    if created and sr.type.code == RequestTypeCode.CHANGE_OF_ADDRESS:
-        address_changes.apply_to_open_cases(sr, actor=actor)
+    is_address_change = created and sr.type.code == RequestTypeCode.CHANGE_OF_ADDRESS
+    if is_address_change and address_changes.apply_to_open_cases(sr, actor=actor):
+        sr.refresh_from_db(fields=["version", "updated_at"])  # the note bumped it
     return IntakeOutcome(sr, created)
 
 
