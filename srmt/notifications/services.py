@@ -14,10 +14,12 @@ import logging
 import smtplib
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks.base import Task
 
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
@@ -38,6 +40,26 @@ RETRY_DELAYS = (
     dt.timedelta(minutes=25),
     dt.timedelta(minutes=125),
 )
+
+
+class _DeliveryTask:
+    """The task that delivers one notification (notifications.tasks.deliver_notification).
+
+    tasks builds on this module (the task calls `deliver`), so this module does not import
+    tasks: the app's ready() hands the task over (set_delivery_task), and no import cycle
+    is needed to enqueue it (docs/adr/0025-services-package-and-no-import-cycles.md)."""
+
+    task: Task[[int], str] | None = None
+
+
+def set_delivery_task(task: Task[[int], str]) -> None:
+    _DeliveryTask.task = task
+
+
+def delivery_task() -> Task[[int], str]:
+    if _DeliveryTask.task is None:
+        raise ImproperlyConfigured("The notifications app is not ready: no delivery task.")
+    return _DeliveryTask.task
 
 
 def queue_message(
@@ -68,9 +90,7 @@ def queue_message(
         next_attempt_at=now,
     )
     if automated:
-        from srmt.notifications.tasks import deliver_notification
-
-        transaction.on_commit(lambda: deliver_notification.enqueue(notification.pk))
+        transaction.on_commit(lambda: delivery_task().enqueue(notification.pk))
     return notification
 
 
@@ -111,8 +131,7 @@ def schedule_retry(notification_id: int) -> dt.datetime | None:
     Only backends that can defer a task retry by themselves (database, RQ), promptly; on
     every backend the sweep wakes it once it is due (`wake_due`) if no task delivered it.
     """
-    from srmt.notifications.tasks import deliver_notification
-
+    deliver_notification = delivery_task()
     row = (
         Notification.objects.filter(pk=notification_id, status=DeliveryStatus.FAILED)
         .values_list("attempts", "next_attempt_at")
@@ -252,8 +271,7 @@ def _push_due_rows(*, due_by: dt.datetime, again_at: dt.datetime, limit: int) ->
 
 
 def _deliver_later(notification_ids: list[int]) -> None:
-    from srmt.notifications.tasks import deliver_notification
-
+    deliver_notification = delivery_task()
     for notification_id in notification_ids:
         deliver_notification.enqueue(notification_id)
 
