@@ -5,15 +5,12 @@ writes and apply() after, in its transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from srmt.accounts.models import User
 from srmt.cases.models import Case
 from srmt.service_requests import expedite_intake, repeats
 from srmt.service_requests.models import ServiceRequest, ServiceRequestType
-
-if TYPE_CHECKING:
-    from srmt.service_requests.services.intake import Submission
+from srmt.service_requests.submission import Submission
 
 
 @dataclass(frozen=True)

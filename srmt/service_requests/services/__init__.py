@@ -9,12 +9,13 @@ commit. Callers use the names below (`services.add_response(...)`), not the modu
 
 from srmt.service_requests.core import MAX_TEXT
 from srmt.service_requests.services.assignment import assign_request
-from srmt.service_requests.services.intake import Submission, submit_request
+from srmt.service_requests.services.intake import submit_request
 from srmt.service_requests.services.notes import add_note
 from srmt.service_requests.services.responses import add_response
 from srmt.service_requests.services.transitions import transition_request
 from srmt.service_requests.services.updates import update_request
 from srmt.service_requests.services.viewing import record_view
+from srmt.service_requests.submission import Submission
 
 __all__ = [
     "MAX_TEXT",

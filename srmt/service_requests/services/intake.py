@@ -8,7 +8,6 @@ with its first StatusChange and audit event, all in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -40,26 +39,11 @@ from srmt.service_requests.models import (
     SubmissionKey,
 )
 from srmt.service_requests.requesters import RequesterData, clean_requester
+from srmt.service_requests.submission import Submission
 from srmt.sla.services import deadlines_for
-
-if TYPE_CHECKING:
-    from srmt.service_requests.expedite_intake import ExpediteData
-    from srmt.service_requests.repeats import RepeatChoice
 
 # References carry 40 random bits; a collision is rare, three in a row practically impossible.
 REFERENCE_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class Submission:
-    type: str
-    channel: str
-    description: str
-    requester: RequesterData
-    receipt_number: str = ""
-    urgency: str = Urgency.NORMAL
-    expedite: ExpediteData | None = None  # for expedite requests (service_requests.expedites)
-    repeat: RepeatChoice | None = None  # what to do with likely repeats (.repeats)
 
 
 @dataclass(frozen=True)
