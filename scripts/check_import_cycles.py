@@ -1,4 +1,4 @@
-"""Refuse import cycles between the modules of a package, deferred imports included.
+"""Refuse import cycles in a package (deferred imports included) and private cross-imports.
 
 import-linter (grimp) sees imports inside functions too, but its contracts are about
 layers; none of them says "no cycles between two modules of the same app". This script
@@ -11,6 +11,9 @@ does, over every module of the package (tests excluded by default):
 - importing `a.b.c` from outside `a.b` also runs `a/b/__init__.py`, so it counts as
   importing `a.b` too (a package's `__init__` that re-exports its modules is a module
   like any other).
+
+It also refuses a module using another module's `_private` name (`from m import _x`,
+`m._x`): what other modules build on is public.
 
 Usage: python scripts/check_import_cycles.py [ROOT_DIR] [--include-tests]
 Exit status 1 and the cycles on stdout when there is one.
@@ -67,6 +70,33 @@ def _runtime_nodes(tree: ast.AST, *, type_checking: bool = False) -> Iterator[as
         stack.extend(ast.iter_child_nodes(node))
 
 
+def _import_base(name: str, node: ast.ImportFrom, *, is_package: bool) -> str:
+    """The absolute module a `from ... import` names (relative imports resolved)."""
+    if not node.level:
+        return node.module or ""
+    parts = name.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    parts = parts[: len(parts) - (node.level - 1)]
+    return ".".join(parts + ([node.module] if node.module else []))
+
+
+def _targets(name: str, target: str, modules: dict[str, Path]) -> list[str]:
+    """The modules importing `target` from `name` runs: the module and the packages above it
+    that `name` is not inside (their `__init__` runs first)."""
+    # The module itself, or the nearest enclosing module when `target` names an object.
+    while target and target not in modules:
+        target = target.rpartition(".")[0]
+    if not target or target == name:
+        return []
+    found = [target]
+    parent = target.rpartition(".")[0]
+    while parent in modules and not (name == parent or name.startswith(parent + ".")):
+        found.append(parent)
+        parent = parent.rpartition(".")[0]
+    return found
+
+
 def imports_of(
     name: str, path: Path, modules: dict[str, Path], *, type_checking: bool = False
 ) -> dict[str, int]:
@@ -74,38 +104,18 @@ def imports_of(
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     is_package = path.name == "__init__.py"
     found: dict[str, int] = {}
-
-    def add(target: str, line: int) -> None:
-        # The module itself, or the nearest enclosing module when `target` names an object.
-        while target and target not in modules:
-            target = target.rpartition(".")[0]
-        if not target or target == name:
-            return
-        found.setdefault(target, line)
-        # Importing a.b.c from outside a.b runs a.b's __init__ first.
-        parent = target.rpartition(".")[0]
-        while parent and parent in modules:
-            if name == parent or name.startswith(parent + "."):
-                break
-            found.setdefault(parent, line)
-            parent = parent.rpartition(".")[0]
-
     for node in _runtime_nodes(tree, type_checking=type_checking):
+        named: list[str] = []
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                add(alias.name, node.lineno)
+            named = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base_parts = name.split(".")
-                if not is_package:
-                    base_parts = base_parts[:-1]
-                base_parts = base_parts[: len(base_parts) - (node.level - 1)]
-                base = ".".join(base_parts + ([node.module] if node.module else []))
-            else:
-                base = node.module or ""
+            base = _import_base(name, node, is_package=is_package)
             for alias in node.names:
                 candidate = f"{base}.{alias.name}"
-                add(candidate if candidate in modules else base, node.lineno)
+                named.append(candidate if candidate in modules else base)
+        for target in named:
+            for module in _targets(name, target, modules):
+                found.setdefault(module, node.lineno)
     return found
 
 
@@ -119,54 +129,60 @@ def graph(
     }
 
 
-def find_cycles(edges: dict[str, dict[str, int]]) -> list[list[str]]:
-    """The strongly connected components with more than one module (Tarjan), sorted."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    components: list[list[str]] = []
-    counter = 0
+class _Tarjan:
+    """Strongly connected components, iteratively (no recursion limit on deep chains)."""
 
-    def visit(start: str) -> None:
-        nonlocal counter
-        work: list[tuple[str, Iterator[str]]] = [(start, iter(sorted(edges.get(start, {}))))]
-        index[start] = low[start] = counter
-        counter += 1
-        stack.append(start)
-        on_stack.add(start)
+    def __init__(self, edges: dict[str, dict[str, int]]) -> None:
+        self.edges = edges
+        self.index: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.stack: list[str] = []
+        self.on_stack: set[str] = set()
+        self.components: list[list[str]] = []
+
+    def _enter(self, node: str) -> tuple[str, Iterator[str]]:
+        self.index[node] = self.low[node] = len(self.index)
+        self.stack.append(node)
+        self.on_stack.add(node)
+        return node, iter(sorted(self.edges.get(node, {})))
+
+    def _close(self, node: str) -> None:
+        if self.low[node] != self.index[node]:
+            return
+        component: list[str] = []
+        while True:
+            member = self.stack.pop()
+            self.on_stack.discard(member)
+            component.append(member)
+            if member == node:
+                break
+        if len(component) > 1:
+            self.components.append(sorted(component))
+
+    def visit(self, start: str) -> None:
+        work = [self._enter(start)]
         while work:
             node, children = work[-1]
             child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(edges.get(child, {})))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component: list[str] = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                if len(component) > 1:
-                    components.append(sorted(component))
+            if child is None:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    self.low[parent] = min(self.low[parent], self.low[node])
+                self._close(node)
+            elif child not in self.index:
+                work.append(self._enter(child))
+            elif child in self.on_stack:
+                self.low[node] = min(self.low[node], self.index[child])
 
+
+def find_cycles(edges: dict[str, dict[str, int]]) -> list[list[str]]:
+    """The strongly connected components with more than one module, sorted: each a cycle."""
+    tarjan = _Tarjan(edges)
     for name in sorted(edges):
-        if name not in index:
-            visit(name)
-    return sorted(components)
+        if name not in tarjan.index:
+            tarjan.visit(name)
+    return sorted(tarjan.components)
 
 
 def describe(component: list[str], edges: dict[str, dict[str, int]]) -> list[str]:
@@ -183,6 +199,25 @@ def _private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
+def _module_aliases(
+    name: str, tree: ast.AST, modules: dict[str, Path]
+) -> tuple[dict[str, str], list[str]]:
+    """Names bound to the package's modules in `tree`, and `from m import _private` uses."""
+    aliases: dict[str, str] = {}
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            for alias in node.names:
+                target = f"{node.module}.{alias.name}"
+                if target in modules:
+                    aliases[alias.asname or alias.name] = target
+                elif node.module in modules and _private(alias.name):
+                    found.append(f"{name}:{node.lineno} imports {node.module}.{alias.name}")
+        elif isinstance(node, ast.Import):
+            aliases.update({a.asname: a.name for a in node.names if a.asname and a.name in modules})
+    return aliases, found
+
+
 def private_uses(root: Path, *, include_tests: bool = False) -> list[str]:
     """Where a module uses another module's `_private` name.
 
@@ -193,28 +228,17 @@ def private_uses(root: Path, *, include_tests: bool = False) -> list[str]:
     found: list[str] = []
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        aliases: dict[str, str] = {}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                for alias in node.names:
-                    target = f"{node.module}.{alias.name}"
-                    if target in modules:
-                        aliases[alias.asname or alias.name] = target
-                    elif node.module in modules and _private(alias.name):
-                        found.append(f"{name}:{node.lineno} imports {node.module}.{alias.name}")
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname and alias.name in modules:
-                        aliases[alias.asname] = alias.name
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Attribute)
-                and isinstance(node.value, ast.Name)
-                and node.value.id in aliases
-                and _private(node.attr)
-                and aliases[node.value.id] != name
-            ):
-                found.append(f"{name}:{node.lineno} uses {aliases[node.value.id]}.{node.attr}")
+        aliases, imported = _module_aliases(name, tree, modules)
+        found += imported
+        found += [
+            f"{name}:{node.lineno} uses {aliases[node.value.id]}.{node.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and _private(node.attr)
+            and aliases[node.value.id] != name
+        ]
     return sorted(found)
 
 
@@ -234,14 +258,15 @@ def main(argv: list[str] | None = None) -> int:
         type_checking=args.include_type_checking,
     )
     cycles = find_cycles(edges)
+    out: list[str] = []
     for number, component in enumerate(cycles, 1):
-        print(f"cycle {number}: {' , '.join(component)}")
-        print("\n".join(describe(component, edges)))
-    print(f"{len(edges)} modules, {len(cycles)} import cycle(s)")
+        out.append(f"cycle {number}: {', '.join(component)}")
+        out += describe(component, edges)
+    out.append(f"{len(edges)} modules, {len(cycles)} import cycle(s)")
     privates = private_uses(args.root.resolve(), include_tests=args.include_tests)
-    for line in privates:
-        print(f"private name used across modules: {line}")
-    print(f"{len(privates)} use(s) of another module's private name")
+    out += [f"private name used across modules: {line}" for line in privates]
+    out.append(f"{len(privates)} use(s) of another module's private name")
+    sys.stdout.write("\n".join(out) + "\n")
     return 1 if cycles or privates else 0
 
 
