@@ -71,6 +71,10 @@ fmt: $(STAMP) ## Format and autofix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+.PHONY: typecheck
+typecheck: $(STAMP) ## mypy with the Django and DRF stubs (the domain strictly: pyproject.toml)
+	$(BIN)/mypy
+
 .PHONY: checks
 checks: $(STAMP) ## Django system checks, migrations drift, OpenAPI drift
 	$(BIN)/srmt check --fail-level WARNING
@@ -92,7 +96,7 @@ reference: $(STAMP) ## Rebuild srmt/seed/data from ../shared/data
 	$(BIN)/python scripts/extract_reference.py
 
 .PHONY: ci
-ci: $(STAMP) browsers lint checks ## What CI runs: linters, drift checks, the suite on both databases
+ci: $(STAMP) browsers lint typecheck checks ## What CI runs: linters, drift checks, the suite on both databases
 	@bash scripts/test.sh
 
 .PHONY: bench-intake

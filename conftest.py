@@ -52,23 +52,41 @@ def _fresh_config_snapshots():
     invalidate()
 
 
-@pytest.fixture
-def reference(db):
-    """Offices, forms, request types and deadline policies, as `srmt seed` loads them."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The reference data (offices, forms, request types, deadline policies, routing rules,
+    expedite criteria, the escalation ladder), as `srmt seed` loads them, is loaded ONCE per
+    run into the test database. Each test runs in a transaction that is rolled back, so every
+    test starts from exactly this data; tests that really commit reload it after their flush
+    (`pytest_runtest_teardown` below)."""
     from srmt.seed.reference import load_reference
 
-    load_reference()
+    with django_db_blocker.unblock():
+        load_reference()
+
+
+@pytest.fixture
+def reference(db):
+    """Names a test's need for the reference data, which every test database holds."""
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
     """Transactional tests end with a flush of every table, which the audit log's
-    append-only triggers refuse: lift them for that flush only."""
+    append-only triggers refuse: lift them for that flush only, then reload the reference
+    data the flush removed."""
     from srmt.testing.db import is_transactional, unlocked_audit_log
 
     if not is_transactional(item):
         return (yield)
     # After the session's last test the test database is gone: nothing to re-lock then.
     relock = nextitem is not None
-    with item.config.stash[blocking_manager_key].unblock(), unlocked_audit_log(relock=relock):
-        return (yield)
+    with item.config.stash[blocking_manager_key].unblock():
+        with unlocked_audit_log(relock=relock):
+            outcome = yield
+        if relock:
+            # The flush emptied the reference data too: the next test starts from it again.
+            from srmt.seed.reference import load_reference
+
+            load_reference()
+        return outcome

@@ -11,11 +11,16 @@ import re
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from srmt import env
+
+# Django's generic classes (admin.ModelAdmin[Office], Paginator[T], ...) take their type
+# arguments at runtime too, as the type checker reads them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.string("SRMT_VAR_DIR", str(BASE_DIR / "var")))
@@ -327,6 +332,10 @@ SRMT_NOTIFICATION_STALL_SECONDS = env.integer("SRMT_NOTIFICATION_STALL_SECONDS",
 # at most SRMT_OUTBOX_BATCH per sweep.
 SRMT_OUTBOX_GRACE_SECONDS = env.integer("SRMT_OUTBOX_GRACE_SECONDS", 60)
 SRMT_OUTBOX_BATCH = env.integer("SRMT_OUTBOX_BATCH", 1000)
+# Whether a message to a customer may leave when it is written (the customer-delivery gate,
+# ADR 26): a dotted path to a release policy. ReleaseNow sends at once; HoldAll holds every
+# customer message until `srmt release_held` releases it.
+SRMT_RELEASE_POLICY = env.string("SRMT_RELEASE_POLICY", "srmt.notifications.delivery.ReleaseNow")
 # Idempotency-Key records of the API and the one-time tokens of staff forms are kept this
 # long (a staff form older than this must be submitted again); the sweep deletes older ones.
 SRMT_IDEMPOTENCY_RETENTION_HOURS = env.integer("SRMT_IDEMPOTENCY_RETENTION_HOURS", 48)

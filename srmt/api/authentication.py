@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.request import Request
 
 from srmt.accounts import services as accounts
@@ -17,6 +17,15 @@ from srmt.api.throttling import FailedAuthenticationThrottle
 from srmt.core.requestid import current_api_token_id
 
 KEYWORD = "Token"
+
+
+def signed_in_user(request: Request) -> User:
+    """The user a v1 request acts for: every v1 view requires authentication (ApiMixin), so
+    the permission checks have refused an anonymous caller before a handler asks."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated()
+    return user
 
 
 class ApiTokenAuthentication(BaseAuthentication):
@@ -52,7 +61,8 @@ class ApiTokenAuthentication(BaseAuthentication):
         return KEYWORD
 
 
-class ApiTokenScheme(OpenApiAuthenticationExtension):
+# drf-spectacular registers extensions in an unannotated __init_subclass__.
+class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """The token scheme in the OpenAPI description."""
 
     target_class = ApiTokenAuthentication

@@ -27,8 +27,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from srmt.api.authentication import signed_in_user
 from srmt.api.conditional import body_hash, idempotency_key
-from srmt.api.problems import RequestTooLarge
+from srmt.api.exceptions import RequestTooLarge
 from srmt.api.schema import IDEMPOTENCY_KEY
 from srmt.idempotency import services as idempotency
 from srmt.idempotency.models import IdempotencyRecord
@@ -52,7 +53,7 @@ def idempotent(handler: Handler) -> Handler:
         fingerprint = request_body_hash(request)
         with transaction.atomic():
             record, claimed = idempotency.claim_key(
-                request.user,
+                signed_in_user(request),
                 key,
                 method=request.method or "POST",
                 path=request.path,
@@ -116,7 +117,8 @@ def _rendered(view: APIView, request: Request, response: HttpResponseBase) -> by
     if isinstance(response, Response) and not response.is_rendered:
         response.accepted_renderer = request.accepted_renderer
         response.accepted_media_type = request.accepted_media_type
-        response.renderer_context = view.get_renderer_context()
+        # Response.render() reads renderer_context, which DRF's stubs do not declare.
+        response.renderer_context = view.get_renderer_context()  # type: ignore[attr-defined]
         response.render()
     assert isinstance(response, HttpResponse)
     return response.content

@@ -34,7 +34,7 @@ from srmt.service_requests.services import MAX_TEXT, Submission
 from srmt.sla.choices import DeadlineState
 
 
-class StrictInput(serializers.Serializer):
+class StrictInput(serializers.Serializer[Any]):
     """The base of every input serializer: a field it does not declare is refused with 400
     `unknown_field` naming it, never silently dropped. Read-only attributes of a resource
     (`status`, `office`, `reference`, ...) are not input fields, so they are refused the
@@ -46,7 +46,8 @@ class StrictInput(serializers.Serializer):
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            if not unknown:
+            # Serializer.to_internal_value refuses with errors by field name (a dict).
+            if not unknown or not isinstance(exc.detail, dict):
                 raise
             raise serializers.ValidationError({**exc.detail, **unknown}) from None
         if unknown:
@@ -56,7 +57,7 @@ class StrictInput(serializers.Serializer):
     def _unknown_fields(self, data: Any) -> dict[str, list[ErrorDetail]]:
         if not isinstance(data, Mapping):
             return {}
-        accepted = [field.field_name for field in self._writable_fields]
+        accepted = [name for name, field in self.fields.items() if not field.read_only]
         message = _("This field is not accepted here. The fields are: %(fields)s.") % {
             "fields": ", ".join(accepted)
         }
@@ -66,7 +67,7 @@ class StrictInput(serializers.Serializer):
         }
 
 
-class QueryInput(serializers.Serializer):
+class QueryInput(serializers.Serializer[Any]):
     """The base of every query-string serializer. Views name it in
     `ApiMixin.query_serializers`, which refuses the parameters it does not declare (paging
     parameters aside) before the view runs."""
@@ -258,7 +259,7 @@ MAX_UTC_OFFSET = dt.timedelta(hours=14)
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
-class DateOrDateTimeField(serializers.Field):
+class DateOrDateTimeField(serializers.Field[dt.datetime, Any, str, Any]):
     """An ISO 8601 datetime, or a date meaning its midnight; naive values are local time.
 
     Years 1900 to 2999 and UTC offsets up to ±14:00 only; anything else is refused with

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 
@@ -23,7 +23,7 @@ _WHOLE_NUMBER = re.compile(r"^[0-9]{1,6}$")
 
 
 def _refuse(parameter: str, code: str, message: str) -> ValidationError:
-    return ValidationError({parameter: [ValidationError(message, code=code).detail[0]]})
+    return ValidationError({parameter: [ErrorDetail(message, code=code)]})
 
 
 class ServiceRequestCursorPagination(CursorPagination):

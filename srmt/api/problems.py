@@ -73,10 +73,10 @@ def _problem_for(exc: Exception, context: dict[str, Any]) -> Response | None:
         exc = exceptions.NotFound(str(exc) or None)
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
-    response = drf_exception_handler(exc, context)
-    if response is None:
+    drf_response = drf_exception_handler(exc, context)
+    if drf_response is None:
         return None
-    return _from_drf(exc, response)
+    return _from_drf(exc, drf_response)
 
 
 _CODES = {

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
-from srmt.api.problems import PROBLEM_CONTENT_TYPE
+from srmt.core.problems import PROBLEM_CONTENT_TYPE
 
 PROTECTED_HELP = (
     "The case is protected by 8 U.S.C. 1367 confidentiality (VAWA, T and U cases): the case "
@@ -16,13 +17,13 @@ PROTECTED_HELP = (
 )
 
 
-class ProblemErrorSerializer(serializers.Serializer):
+class ProblemErrorSerializer(serializers.Serializer[Any]):
     field = serializers.CharField(help_text="Dotted path of the field, '' for the whole body.")
     code = serializers.CharField(help_text="Stable machine-readable code.")
     detail = serializers.CharField()
 
 
-class ProblemSerializer(serializers.Serializer):
+class ProblemSerializer(serializers.Serializer[Any]):
     """RFC 9457 problem details; `code` is stable and part of the API."""
 
     type = serializers.CharField(default="about:blank")
@@ -38,7 +39,8 @@ class ProblemSerializer(serializers.Serializer):
         "not_authenticated, authentication_failed, throttled, server_error, ..."
     )
     detail = serializers.CharField()
-    errors = ProblemErrorSerializer(many=True, required=False)
+    # A declared field, not Serializer.errors: DRF's metaclass takes fields off the class.
+    errors = ProblemErrorSerializer(many=True, required=False)  # type: ignore[assignment]
     request_id = serializers.CharField(required=False)
 
 

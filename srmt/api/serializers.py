@@ -7,7 +7,7 @@ objects a service returned), so rendering never adds queries.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import models
 from django.urls import reverse
@@ -32,7 +32,10 @@ class UtcDateTimeField(serializers.DateTimeField):
         super().__init__(*args, **kwargs)
 
 
-class OutputModelSerializer(serializers.ModelSerializer):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class OutputModelSerializer(serializers.ModelSerializer[_M]):
     """The base of model output serializers: datetimes as UtcDateTimeField."""
 
     serializer_field_mapping = {
@@ -41,27 +44,30 @@ class OutputModelSerializer(serializers.ModelSerializer):
     }
 
 
-def _now(serializer: serializers.Field) -> dt.datetime:
+def _now(serializer: serializers.Field[Any, Any, Any, Any]) -> dt.datetime:
     """One clock reading per response, shared by every row (context["at"])."""
-    root = serializer.root
-    if "at" not in root.context:
-        root.context["at"] = timezone.now()
-    return root.context["at"]
+    # The root serializer's context is the dict it was given (or its own empty one); DRF's
+    # stubs show it read-only.
+    context = cast("dict[str, Any]", serializer.root.context)
+    if "at" not in context:
+        context["at"] = timezone.now()
+    at: dt.datetime = context["at"]
+    return at
 
 
-class OfficeRefSerializer(serializers.Serializer):
+class OfficeRefSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class LinksSerializer(serializers.Serializer):
+class LinksSerializer(serializers.Serializer[Any]):
     self = serializers.CharField(read_only=True)
     responses = serializers.CharField(read_only=True)
     notes = serializers.CharField(read_only=True)
     transitions = serializers.CharField(read_only=True)
 
 
-class ServiceRequestSerializer(serializers.Serializer):
+class ServiceRequestSerializer(serializers.Serializer[Any]):
     """A request as lists and writes show it (no description, history or personal data)."""
 
     reference = serializers.CharField(read_only=True)
@@ -117,7 +123,7 @@ class ServiceRequestSerializer(serializers.Serializer):
 
     @extend_schema_field(UtcDateTimeField)
     def get_at_risk_at(self, sr: ServiceRequest) -> str:
-        return UtcDateTimeField().to_representation(at_risk_moment(sr))  # type: ignore[no-any-return]
+        return UtcDateTimeField().to_representation(at_risk_moment(sr))
 
     @extend_schema_field(LinksSerializer)
     def get_links(self, sr: ServiceRequest) -> dict[str, str]:
@@ -130,7 +136,7 @@ class ServiceRequestSerializer(serializers.Serializer):
         }
 
 
-class ResponseSerializer(serializers.Serializer):
+class ResponseSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField(read_only=True)
     body = serializers.CharField(read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
@@ -139,7 +145,7 @@ class ResponseSerializer(serializers.Serializer):
     created_at = UtcDateTimeField(read_only=True)
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
     created_at = UtcDateTimeField(read_only=True)
@@ -176,7 +182,7 @@ StatusChangeSerializer = type(
 )
 
 
-class CaseSummarySerializer(serializers.Serializer):
+class CaseSummarySerializer(serializers.Serializer[Any]):
     receipt_number = serializers.CharField(read_only=True)
     form_type = serializers.CharField(source="form_type.code", read_only=True)
     office = serializers.CharField(source="office.code", read_only=True)
@@ -184,14 +190,14 @@ class CaseSummarySerializer(serializers.Serializer):
     is_protected = serializers.BooleanField(read_only=True, help_text=PROTECTED_HELP)
 
 
-class RequesterSerializer(serializers.Serializer):
+class RequesterSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(read_only=True)
     email = serializers.CharField(read_only=True)
     phone = serializers.CharField(read_only=True)
     language = serializers.CharField(read_only=True)
 
 
-class EscalationSerializer(serializers.Serializer):
+class EscalationSerializer(serializers.Serializer[Any]):
     level = serializers.IntegerField(read_only=True)
     step = serializers.CharField(source="step.name", read_only=True)
     office = OfficeRefSerializer(read_only=True)
@@ -242,15 +248,17 @@ class ServiceRequestDetailSerializer(ServiceRequestSerializer):
     @extend_schema_field(StatusChangeSerializer(many=True))
     def get_transfers(self, sr: ServiceRequest) -> list[dict[str, Any]]:
         moves = [c for c in sr.status_changes.all() if c.to_status == "transferred"]
-        return StatusChangeSerializer(moves, many=True).data  # type: ignore[no-any-return]
+        data: list[dict[str, Any]] = StatusChangeSerializer(moves, many=True).data
+        return data
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_redirect_topic(self, sr: ServiceRequest) -> str | None:
-        return sr.redirect_topic.code if sr.redirect_topic_id else None
+        return sr.redirect_topic.code if sr.redirect_topic is not None else None
 
 
-class OfficeSerializer(OutputModelSerializer):
-    parent = serializers.SlugRelatedField(
+class OfficeSerializer(OutputModelSerializer[Office]):
+    # A declared field, not Field.parent: DRF's metaclass takes fields off the class.
+    parent: serializers.SlugRelatedField[Office] = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="code",
         read_only=True,
         allow_null=True,
@@ -262,13 +270,13 @@ class OfficeSerializer(OutputModelSerializer):
         fields = ["code", "name", "kind", "time_zone", "parent", "is_active"]
 
 
-class FormTypeSerializer(OutputModelSerializer):
+class FormTypeSerializer(OutputModelSerializer[FormType]):
     class Meta:
         model = FormType
         fields = ["code", "name_en", "name_es", "is_premium_processing_eligible", "is_active"]
 
 
-class ServiceRequestTypeSerializer(OutputModelSerializer):
+class ServiceRequestTypeSerializer(OutputModelSerializer[ServiceRequestType]):
     class Meta:
         model = ServiceRequestType
         fields = [
@@ -283,7 +291,7 @@ class ServiceRequestTypeSerializer(OutputModelSerializer):
         ]
 
 
-class CasePartySerializer(OutputModelSerializer):
+class CasePartySerializer(OutputModelSerializer[CaseParty]):
     name = serializers.CharField(source="person.name", read_only=True)
     email = serializers.CharField(source="person.email", read_only=True)
     phone = serializers.CharField(source="person.phone", read_only=True)
@@ -295,9 +303,13 @@ class CasePartySerializer(OutputModelSerializer):
         fields = ["name", "role", "email", "phone", "language", "has_g28_on_file", "external_id"]
 
 
-class CaseSerializer(OutputModelSerializer):
-    form_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
+class CaseSerializer(OutputModelSerializer[Case]):
+    form_type: serializers.SlugRelatedField[FormType] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    office: serializers.SlugRelatedField[Office] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     parties = CasePartySerializer(many=True, read_only=True)
     is_protected = serializers.BooleanField(read_only=True, help_text=PROTECTED_HELP)
 

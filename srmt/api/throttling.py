@@ -18,13 +18,13 @@ from rest_framework.settings import api_settings
 
 
 class _CurrentRate:
-    scope: str
+    scope: str | None
 
     def get_rate(self) -> str:
-        try:
-            return str(api_settings.DEFAULT_THROTTLE_RATES[self.scope])
-        except KeyError as exc:
-            raise ImproperlyConfigured(f"No API throttle rate for scope {self.scope!r}.") from exc
+        rates = api_settings.DEFAULT_THROTTLE_RATES
+        if self.scope is None or self.scope not in rates:
+            raise ImproperlyConfigured(f"No API throttle rate for scope {self.scope!r}.")
+        return str(rates[self.scope])
 
 
 class UserRateThrottle(_CurrentRate, throttling.UserRateThrottle):
@@ -40,6 +40,10 @@ class FailedAuthenticationThrottle(_CurrentRate, throttling.SimpleRateThrottle):
     """
 
     scope = "failed_authentication"
+    # Set by SimpleRateThrottle.__init__ from get_rate(), which always gives a rate here (no
+    # rate is ImproperlyConfigured), so both are numbers; DRF's stubs do not declare them.
+    num_requests: int
+    duration: int
 
     def get_cache_key(self, request: Request, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

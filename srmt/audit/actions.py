@@ -51,6 +51,8 @@ class AuditAction(models.TextChoices):
     USER_LOCKED_OUT = "user.locked_out"
     # The outbox, reference and synthetic data.
     NOTIFICATION_STALLED_RECOVERED = "notification.stalled_recovered"
+    NOTIFICATION_HELD = "notification.held"  # the customer-delivery gate (ADR 26)
+    NOTIFICATION_RELEASED = "notification.released"
     REFERENCE_LOADED = "reference.loaded"
     DATA_GENERATED = "data.generated"
     # Configuration edited in the Django admin (audit.admin_mixins): model name, then verb.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from srmt.audit import actions
@@ -30,7 +31,12 @@ def record(
     """
     if not isinstance(action, AuditAction):
         raise TypeError(f"audit.record takes an AuditAction, not {action!r}")
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = None
+    if actor is not None and actor.is_authenticated:
+        user_model = get_user_model()
+        if not isinstance(actor, user_model):
+            raise TypeError(f"An audit event's actor is a {user_model.__name__}, not {actor!r}.")
+        user = actor
     return AuditEvent.objects.create(
         actor=user,
         actor_username=user.get_username() if user else "",

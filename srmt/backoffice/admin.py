@@ -5,14 +5,16 @@ its own app. A record hidden from a user is answered as one that does not exist.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from srmt.accounts.models import User
 from srmt.audit import actions
 from srmt.audit import services as audit
 from srmt.audit.models import AuditEvent
@@ -22,8 +24,17 @@ from srmt.notifications.models import Notification
 from srmt.service_requests import policies
 from srmt.service_requests.models import Escalation, ServiceRequest
 
+_M = TypeVar("_M", bound=Model)
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+def _reader(request: HttpRequest) -> User:
+    """The signed-in member of staff reading the admin (its views require one)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[_M]):
     """Records are written by services only: no add, change or delete here."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -36,15 +47,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class AuditedViewsAdmin(ReadOnlyAdmin):
+class AuditedViewsAdmin(ReadOnlyAdmin[_M]):
     """Lists and details of case-specific records are audited, as on the staff pages."""
 
     audit_type = ""
 
-    def audit_id(self, obj: Any) -> str:
+    def audit_id(self, obj: _M) -> str:
         return str(obj.pk)
 
-    def is_confidential(self, obj: Any) -> bool:
+    def is_confidential(self, obj: _M) -> bool:
         return False
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
@@ -72,7 +83,7 @@ class AuditedViewsAdmin(ReadOnlyAdmin):
         return obj
 
 
-class CasePartyInline(admin.TabularInline):
+class CasePartyInline(admin.TabularInline[CaseParty, Case]):
     model = CaseParty
     extra = 0
     can_delete = False
@@ -86,7 +97,7 @@ class CasePartyInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(AuditedViewsAdmin):
+class CaseAdmin(AuditedViewsAdmin[Case]):
     """Cases come from the case systems (API upsert, import-cases): read-only here."""
 
     audit_type = "case"
@@ -106,7 +117,7 @@ class CaseAdmin(AuditedViewsAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedViewsAdmin):
+class PersonAdmin(AuditedViewsAdmin[Person]):
     audit_type = "person"
     list_display = ("name", "email", "phone", "language")
     search_fields = ("name", "email")
@@ -116,7 +127,7 @@ class PersonAdmin(AuditedViewsAdmin):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(AuditedViewsAdmin):
+class ServiceRequestAdmin(AuditedViewsAdmin[ServiceRequest]):
     """Requests change only through the service layer: read-only here."""
 
     audit_type = "service_request"
@@ -137,7 +148,7 @@ class ServiceRequestAdmin(AuditedViewsAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(ReadOnlyAdmin):
+class EscalationAdmin(ReadOnlyAdmin[Escalation]):
     """Escalations are written by the sweep only."""
 
     list_display = ("service_request", "level", "office", "escalated_at")
@@ -146,31 +157,34 @@ class EscalationAdmin(ReadOnlyAdmin):
     raw_id_fields = ("service_request",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Escalation]:
-        return visibility.visible_escalations(request.user)
+        return visibility.visible_escalations(_reader(request))
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ReadOnlyAdmin[Notification]):
     """The outbox is the record of what was sent: never edited or deleted here."""
 
     list_display = (
         "created_at",
+        "audience",
+        "kind",
         "channel",
+        "transport",
         "to_address",
         "status",
         "attempts",
         "related_reference",
     )
-    list_filter = ("channel", "status")
+    list_filter = ("audience", "kind", "channel", "transport", "status")
     search_fields = ("related_reference", "to_address")
     readonly_fields = [f.name for f in Notification._meta.fields]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
-        return visibility.visible_notifications(request.user)
+        return visibility.visible_notifications(_reader(request))
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
     list_display = (
         "occurred_at",
         "actor_username",
@@ -195,12 +209,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
-        return visibility.visible_audit_events(request.user)
+        return visibility.visible_audit_events(_reader(request))
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         event = super().get_object(request, object_id, from_field)
         if event is not None:
-            event.viewer = request.user  # shown_changes filters list events for this reader
+            # shown_changes filters list events for this reader: an attribute of this one
+            # object for the page, not a field of the model.
+            event.viewer = request.user  # type: ignore[attr-defined]
         return event
 
     @admin.display(description=_("changes"))

@@ -10,7 +10,7 @@ once, with everything written about it before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -24,7 +24,7 @@ from srmt.service_requests import policies
 from srmt.service_requests.models import Escalation, ServiceRequest
 
 
-def _protected_references() -> QuerySet[ServiceRequest]:
+def _protected_references() -> QuerySet[ServiceRequest, Mapping[str, object]]:
     return ServiceRequest.objects.filter(case__is_protected=True).values("reference")
 
 
@@ -61,7 +61,7 @@ def visible_audit_events(user: User) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.exclude(hidden)
 
 
-def _all_receipts() -> QuerySet[Case]:
+def _all_receipts() -> QuerySet[Case, Mapping[str, object]]:
     # A lookup of a receipt number with no case record names no case: it stays visible.
     return Case.objects.values("receipt_number")
 

@@ -1,8 +1,15 @@
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class DeliveryChannel(models.TextChoices):
+    """How the agency reaches the person: what pages and the API show as the channel.
+
+    A channel is delivered by SRMT itself when a transport is registered for it
+    (notifications.transports: email today), else by a member of staff, who records it."""
+
     EMAIL = "email", _("Email")
     SMS = "sms", _("Text message")
     MAIL = "mail", _("Letter")
@@ -11,6 +18,9 @@ class DeliveryChannel(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
+    # Written by the customer-delivery gate but not yet allowed to leave (ADR 26): nothing
+    # sends it until notifications.delivery.release() puts it in the outbox.
+    HELD = "held", _("Held")
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
@@ -19,9 +29,41 @@ class DeliveryStatus(models.TextChoices):
     RECORDED = "recorded", _("Recorded by staff")
 
 
-# Channels SRMT delivers itself; the others are done by staff and recorded.
-AUTOMATED_CHANNELS = frozenset({DeliveryChannel.EMAIL})
+class Audience(models.TextChoices):
+    """Who a message is for: a customer (only through the gate, ADR 26) or a member of staff."""
+
+    CUSTOMER = "customer", _("Customer")
+    STAFF = "staff", _("Staff")
+
+
+class MessageKind(models.TextChoices):
+    """What a message is. Customer kinds go through notifications.delivery.send_to_customer,
+    staff kinds through notifications.internal.notify_staff."""
+
+    RESPONSE_INITIAL = "response_initial", _("Initial response")
+    RESPONSE_FOLLOW_UP = "response_follow_up", _("Follow-up response")
+    RESPONSE_FINAL = "response_final", _("Final response")
+    REDIRECT_NOTICE = "redirect_notice", _("Redirect notice")
+    ESCALATION_DIGEST = "escalation_digest", _("Escalation digest")
+    TRANSFER_ALERT = "transfer_alert", _("Transfer alert")
+
+    @classmethod
+    def response(cls, response_kind: str) -> MessageKind:
+        """The message kind carrying a response of `response_kind` (initial, follow_up, final)."""
+        return cls(f"response_{response_kind}")
+
+
+CUSTOMER_KINDS = frozenset(
+    {
+        MessageKind.RESPONSE_INITIAL,
+        MessageKind.RESPONSE_FOLLOW_UP,
+        MessageKind.RESPONSE_FINAL,
+        MessageKind.REDIRECT_NOTICE,
+    }
+)
+STAFF_KINDS = frozenset({MessageKind.ESCALATION_DIGEST, MessageKind.TRANSFER_ALERT})
 
 # A row in one of these states waits for a delivery attempt (a failed one while it has
-# attempts left): the sweep wakes those that are due.
+# attempts left): the sweep wakes those that are due. A held row is not waiting: it has not
+# been allowed to leave.
 WAITING_STATUSES = (DeliveryStatus.QUEUED.value, DeliveryStatus.FAILED.value)

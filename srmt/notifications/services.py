@@ -1,21 +1,26 @@
-"""Queue messages in the outbox; delivery runs after the transaction commits.
+"""The outbox: write message rows, deliver them after commit, wake the ones no task sent.
 
-The row is the truth, the task only a wake-up (ADR 17): `queue_message` writes a row due at
+The row is the truth, the task only a wake-up (ADR 17): `write_message` writes a row due at
 once and enqueues its delivery after commit; `deliver` claims the row with a conditional
-UPDATE, so any number of wake-ups send it at most once; a failure makes it due again after a
-back-off; `wake_due` (the sweep) enqueues a delivery for every due row that no task
-delivered: lost when a worker died between commit and enqueue, or by the broker.
+UPDATE, so any number of wake-ups send it at most once, and sends it through the row's
+registered transport (notifications.transports, ADR 26); a failure makes it due again after
+the transport's back-off; `wake_due` (the sweep) enqueues a delivery for every due row that
+no task delivered: lost when a worker died between commit and enqueue, or by the broker.
+
+Nothing outside the notifications app writes rows: messages to customers go through the
+gate (notifications.delivery.send_to_customer), which may hold them (`held`: written, not
+in the outbox) and later `release_held` them; messages to staff through
+notifications.internal.notify_staff.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import smtplib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -23,23 +28,18 @@ from django_tasks.base import Task
 
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
-from srmt.notifications.choices import (
-    AUTOMATED_CHANNELS,
-    WAITING_STATUSES,
-    DeliveryChannel,
-    DeliveryStatus,
-)
+from srmt.notifications import transports
+from srmt.notifications.choices import WAITING_STATUSES, DeliveryStatus
 from srmt.notifications.models import Notification
 
+if TYPE_CHECKING:
+    from srmt.accounts.models import User
+
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
-# Wait before attempt 2, 3, 4 and 5: 1 minute, 5 minutes, 25 minutes, about 2 hours.
-RETRY_DELAYS = (
-    dt.timedelta(minutes=1),
-    dt.timedelta(minutes=5),
-    dt.timedelta(minutes=25),
-    dt.timedelta(minutes=125),
-)
+# The email transport's retry policy (transports.EmailTransport), which the outbox was built
+# with (ADR 17); each transport carries its own.
+MAX_ATTEMPTS = transports.EmailTransport.max_attempts
+RETRY_DELAYS = transports.EmailTransport.retry_delays
 
 
 class _DeliveryTask:
@@ -62,22 +62,38 @@ def delivery_task() -> Task[[int], str]:
     return _DeliveryTask.task
 
 
-def queue_message(
+def write_message(
     *,
+    audience: str,
+    kind: str,
+    actor: User | None,
     channel: str,
     to_address: str,
     subject: str,
     body: str,
     language: str,
     related_reference: str,
-    is_confidential: bool = False,
+    is_confidential: bool,
+    transport: transports.Transport | None,
+    hold_reason: str | None = None,
 ) -> Notification:
-    """Write the message to the outbox; automated channels are sent after commit.
+    """Write one message row. Held (`hold_reason` given): recorded, not in the outbox. Else
+    with a transport and an address: queued, delivered after commit. Else: a member of staff
+    delivers it and records it (`recorded`, sent now).
 
-    `is_confidential`: the message is about a case protected by 8 U.S.C. 1367."""
-    automated = channel in AUTOMATED_CHANNELS and bool(to_address)
+    Only notifications.delivery (customers) and notifications.internal (staff) call this."""
     now = timezone.now()
+    automated = transport is not None and bool(to_address)
+    if hold_reason is not None:
+        status, sent_at = DeliveryStatus.HELD, None
+    elif automated:
+        status, sent_at = DeliveryStatus.QUEUED, None
+    else:
+        status, sent_at = DeliveryStatus.RECORDED, now
     notification = Notification.objects.create(
+        audience=audience,
+        kind=kind,
+        actor=actor,
         channel=channel,
         to_address=to_address,
         subject=subject,
@@ -85,33 +101,72 @@ def queue_message(
         language=language,
         related_reference=related_reference,
         is_confidential=is_confidential,
-        status=DeliveryStatus.QUEUED if automated else DeliveryStatus.RECORDED,
-        sent_at=None if automated else now,
+        transport=transport.name if automated and transport is not None else "",
+        max_attempts=transport.max_attempts if transport is not None else MAX_ATTEMPTS,
+        status=status,
+        sent_at=sent_at,
         next_attempt_at=now,
+        hold_reason=(hold_reason or "")[:200],
     )
-    if automated:
-        transaction.on_commit(lambda: delivery_task().enqueue(notification.pk))
+    if status == DeliveryStatus.QUEUED:
+        transaction.on_commit(lambda: _deliver_later([notification.pk]))
     return notification
 
 
+def release_held(notification_id: int, *, at: dt.datetime) -> bool:
+    """Put one held message in the outbox: queued (delivered after commit) when it has a
+    transport, else recorded for the member of staff who delivers it. One conditional UPDATE
+    from `held`, so a message is released at most once however many try; returns whether
+    this call released it. Audited by the caller (notifications.delivery.release)."""
+    row = (
+        Notification.objects.filter(pk=notification_id, status=DeliveryStatus.HELD)
+        .values_list("transport", flat=True)
+        .first()
+    )
+    if row is None:
+        return False
+    if row:
+        changed = Notification.objects.filter(
+            pk=notification_id, status=DeliveryStatus.HELD
+        ).update(status=DeliveryStatus.QUEUED, next_attempt_at=at, released_at=at)
+    else:
+        changed = Notification.objects.filter(
+            pk=notification_id, status=DeliveryStatus.HELD
+        ).update(status=DeliveryStatus.RECORDED, sent_at=at, released_at=at)
+    if changed != 1:
+        return False
+    if row:
+        transaction.on_commit(lambda: _deliver_later([notification_id]))
+    return True
+
+
 def deliver(notification_id: int) -> str:
-    """Send one queued notification. Idempotent: a sent or claimed one is left alone."""
+    """Send one queued notification through its transport. Idempotent: a sent, claimed or
+    held one is left alone. Returns "sent", "failed" or "skipped"."""
     claimed = Notification.objects.filter(
         pk=notification_id,
         status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED],
-        attempts__lt=MAX_ATTEMPTS,
+        attempts__lt=F("max_attempts"),
     ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
     if claimed != 1:
         return "skipped"
     notification = Notification.objects.get(pk=notification_id)
     try:
-        _send(notification)
-    except (smtplib.SMTPException, OSError) as exc:
-        logger.warning("Notification %s failed: %s", notification_id, exc)
-        Notification.objects.filter(pk=notification_id).update(
-            status=DeliveryStatus.FAILED,
-            last_error=str(exc)[:500],
-            next_attempt_at=timezone.now() + retry_delay(notification.attempts),
+        transport = transports.get(notification.transport)
+    except transports.UnknownTransport as exc:
+        logger.error("Notification %s cannot be delivered: %s", notification_id, exc)
+        _failed(notification, str(exc), delay=dt.timedelta(0), for_good=True)
+        return "failed"
+    try:
+        transport.deliver(notification)
+    except transport.errors as exc:
+        outcome = transport.outcome_for(exc)
+        logger.warning("Notification %s failed (%s): %s", notification_id, outcome.value, exc)
+        _failed(
+            notification,
+            str(exc),
+            delay=transport.retry_delay(notification.attempts),
+            for_good=outcome is transports.Outcome.REJECTED,
         )
         return "failed"
     Notification.objects.filter(pk=notification_id).update(
@@ -120,9 +175,22 @@ def deliver(notification_id: int) -> str:
     return "sent"
 
 
+def _failed(notification: Notification, error: str, *, delay: dt.timedelta, for_good: bool) -> None:
+    """Mark a claimed row failed: due again after `delay`, or never again (`for_good`: its
+    attempts are what it has had, so it is no longer waiting)."""
+    fields: dict[str, object] = {
+        "status": DeliveryStatus.FAILED,
+        "last_error": error[:500],
+        "next_attempt_at": timezone.now() + delay,
+    }
+    if for_good:
+        fields["max_attempts"] = F("attempts")
+    Notification.objects.filter(pk=notification.pk).update(**fields)
+
+
 def retry_delay(attempts: int) -> dt.timedelta:
-    """How long a notification waits after its `attempts`-th failed attempt."""
-    return RETRY_DELAYS[min(max(attempts, 1), len(RETRY_DELAYS)) - 1]
+    """How long an email waits after its `attempts`-th failed attempt."""
+    return transports.EmailTransport().retry_delay(attempts)
 
 
 def schedule_retry(notification_id: int) -> dt.datetime | None:
@@ -134,14 +202,14 @@ def schedule_retry(notification_id: int) -> dt.datetime | None:
     deliver_notification = delivery_task()
     row = (
         Notification.objects.filter(pk=notification_id, status=DeliveryStatus.FAILED)
-        .values_list("attempts", "next_attempt_at")
+        .values_list("attempts", "max_attempts", "next_attempt_at")
         .first()
     )
-    if row is None or row[0] >= MAX_ATTEMPTS:
+    if row is None or row[0] >= row[1]:
         return None
     if not deliver_notification.get_backend().supports_defer:
         return None
-    run_after = row[1]
+    run_after = row[2]
     deliver_notification.using(run_after=run_after).enqueue(notification_id)
     return run_after
 
@@ -189,7 +257,7 @@ def requeue_stalled(*, at: dt.datetime, older_than: dt.timedelta | None = None) 
 # `attempts` on the right-hand side is the value before the update.
 _TAKE_BACK_SQL = """
     UPDATE {table}
-       SET status = CASE WHEN attempts >= %s THEN %s ELSE %s END, last_error = %s,
+       SET status = CASE WHEN attempts >= max_attempts THEN %s ELSE %s END, last_error = %s,
            next_attempt_at = %s
      WHERE status = %s AND claimed_at < %s
     RETURNING id, status
@@ -201,7 +269,6 @@ def _take_back_claimed_before(
 ) -> list[tuple[int, str]]:
     sql = _TAKE_BACK_SQL.format(table=connection.ops.quote_name(Notification._meta.db_table))
     params = [
-        MAX_ATTEMPTS,
         DeliveryStatus.FAILED.value,
         DeliveryStatus.QUEUED.value,
         error[:500],
@@ -243,7 +310,7 @@ _WAKE_SQL = """
        SET next_attempt_at = %s
      WHERE id IN (
         SELECT id FROM {table}
-         WHERE status IN (%s, %s) AND attempts < %s AND next_attempt_at <= %s
+         WHERE status IN (%s, %s) AND attempts < max_attempts AND next_attempt_at <= %s
          ORDER BY next_attempt_at, id
          LIMIT %s{lock}
      )
@@ -261,7 +328,6 @@ def _push_due_rows(*, due_by: dt.datetime, again_at: dt.datetime, limit: int) ->
     params = [
         connection.ops.adapt_datetimefield_value(again_at),
         *WAITING_STATUSES,
-        MAX_ATTEMPTS,
         connection.ops.adapt_datetimefield_value(due_by),
         limit,
     ]
@@ -274,11 +340,3 @@ def _deliver_later(notification_ids: list[int]) -> None:
     deliver_notification = delivery_task()
     for notification_id in notification_ids:
         deliver_notification.enqueue(notification_id)
-
-
-def _send(notification: Notification) -> None:
-    if notification.channel != DeliveryChannel.EMAIL:
-        raise OSError(f"No transport for {notification.channel}")
-    EmailMessage(
-        subject=notification.subject, body=notification.body, to=[notification.to_address]
-    ).send(fail_silently=False)

@@ -13,7 +13,7 @@ from srmt.offices.models import (
 
 
 @admin.register(Office)
-class OfficeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class OfficeAdmin(AuditedAdminMixin, admin.ModelAdmin[Office]):
     list_display = ("code", "name", "kind", "time_zone", "state", "is_active", "is_confidential")
     fields = (
         "code",
@@ -36,14 +36,14 @@ class OfficeAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FormType)
-class FormTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class FormTypeAdmin(AuditedAdminMixin, admin.ModelAdmin[FormType]):
     list_display = ("code", "name_en", "name_es", "is_premium_processing_eligible", "is_active")
     list_filter = ("is_premium_processing_eligible", "is_active")
     search_fields = ("code", "name_en", "name_es")
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin[RoutingRule]):
     list_display = (
         "position",
         "code",
@@ -89,27 +89,27 @@ class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ZipOfficeOverride)
-class ZipOfficeOverrideAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ZipOfficeOverrideAdmin(AuditedAdminMixin, admin.ModelAdmin[ZipOfficeOverride]):
     list_display = ("zip_prefix", "office", "note")
     search_fields = ("zip_prefix", "office__code")
     autocomplete_fields = ("office",)
 
 
 @admin.register(CountryOffice)
-class CountryOfficeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CountryOfficeAdmin(AuditedAdminMixin, admin.ModelAdmin[CountryOffice]):
     list_display = ("country", "office")
     search_fields = ("country", "office__code")
     autocomplete_fields = ("office",)
 
 
 @admin.register(OtherAgency)
-class OtherAgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class OtherAgencyAdmin(AuditedAdminMixin, admin.ModelAdmin[OtherAgency]):
     list_display = ("code", "name_en", "phone", "website", "is_active")
     search_fields = ("code", "name_en", "name_es")
 
 
 @admin.register(RedirectTopic)
-class RedirectTopicAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class RedirectTopicAdmin(AuditedAdminMixin, admin.ModelAdmin[RedirectTopic]):
     list_display = ("code", "name_en", "agency", "sort_order", "is_active")
     list_filter = ("agency", "is_active")
     search_fields = ("code", "name_en", "name_es")

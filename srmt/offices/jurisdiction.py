@@ -20,8 +20,9 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import zipcodes
 from django.utils.translation import gettext as _
@@ -36,6 +37,10 @@ EARTH_RADIUS_KM = 6371.0
 # names of APO/FPO/DPO addresses (the package files six AE-range ZIPs, 099xx, under NJ).
 MILITARY_STATES = frozenset({"AA", "AE", "AP"})
 MILITARY_CITIES = frozenset({"APO", "FPO", "DPO"})
+
+# The package's Python wrappers are unannotated (only its compiled core has a stub); this is
+# the signature of zipcodes.list_all() as that stub gives it.
+_list_all_zips: Callable[[], list[dict[str, Any]]] = zipcodes.list_all
 
 # ZipLocation.position: where the coordinates come from.
 POSITION_ZIP = "zip"  # the package's position of the ZIP code
@@ -120,7 +125,7 @@ def _package_position(row: Mapping[str, object]) -> tuple[float, float] | None:
 @functools.cache
 def _zip_rows() -> dict[str, Mapping[str, object]]:
     """The package's ZIP codes by code (a dict: zipcodes.matching() scans the whole list)."""
-    return {str(row["zip_code"]): row for row in zipcodes.list_all()}
+    return {str(row["zip_code"]): row for row in _list_all_zips()}
 
 
 @functools.cache

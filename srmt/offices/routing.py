@@ -9,7 +9,7 @@ without a database. No rule matching at all sends the request to Tier 2 for tria
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,7 +87,7 @@ def fill_explanation(template: str, values: dict[str, str]) -> str:
 
 
 # criterion name on RuleSpec -> the fact it tests
-_FLAG_FACTS = {
+_FLAG_FACTS: dict[str, Callable[[RoutingFacts], bool]] = {
     "is_protected": lambda f: f.is_protected,
     "has_case_record": lambda f: bool(f.case_office_code),
     "has_receipt_number": lambda f: bool(f.receipt_number),

@@ -9,7 +9,8 @@ from srmt.core.snapshots import snapshot
 from srmt.offices.choices import OfficeKind
 from srmt.offices.jurisdiction import OfficePoint
 from srmt.offices.models import CountryOffice, Office, RoutingRule, ZipOfficeOverride
-from srmt.offices.routing import RuleSpec, tri_state
+from srmt.offices.routing import tri_state
+from srmt.offices.rule_spec import RuleSpec
 
 SNAPSHOTS = ("routing_rules", "field_offices", "zip_overrides", "country_offices")
 
@@ -26,7 +27,7 @@ def rule_spec(rule: RoutingRule) -> RuleSpec:
         action=rule.action,
         explanation=rule.explanation,
         explanation_es=rule.explanation_es,
-        office_code=rule.office.code if rule.office_id else "",
+        office_code=rule.office.code if rule.office is not None else "",
         receipt_prefixes=tuple(p.upper() for p in _codes(rule.receipt_prefixes)),
         request_types=_codes(rule.request_types),
         is_protected=tri_state(rule.is_protected),
@@ -52,12 +53,18 @@ def active_rules() -> tuple[RuleSpec, ...]:
     )
 
 
+def _office_point(office: Office) -> OfficePoint:
+    if office.latitude is None or office.longitude is None:
+        raise ValueError(f"Office {office.code} has no coordinates")
+    return OfficePoint(office.code, office.state, float(office.latitude), float(office.longitude))
+
+
 def field_offices() -> tuple[OfficePoint, ...]:
     """Active field offices that have coordinates."""
     return snapshot(
         "field_offices",
         lambda: tuple(
-            OfficePoint(o.code, o.state, float(o.latitude), float(o.longitude))
+            _office_point(o)
             for o in Office.objects.active().filter(
                 kind=OfficeKind.FIELD_OFFICE, latitude__isnull=False, longitude__isnull=False
             )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max, Model
+from django.db.models import Field, Max, Model
 
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
@@ -38,7 +38,8 @@ from srmt.seed.generate import (
     Catalogue,
     SyntheticData,
 )
-from srmt.service_requests.models import ExpediteRequest, ServiceRequest, StatusChange
+from srmt.service_requests.expedite_models import ExpediteRequest
+from srmt.service_requests.models import ServiceRequest, StatusChange
 
 METHODS = ("auto", "copy", "bulk")
 
@@ -164,9 +165,15 @@ def resolve_method(method: str) -> str:
     return method
 
 
+def _column(model_field: Field[Any, Any]) -> str:
+    if model_field.column is None:  # never for a concrete field
+        raise ValueError(f"{model_field} has no database column.")
+    return model_field.column
+
+
 def copy_rows(model: type[Model], attnames: tuple[str, ...], rows: Iterable[list[Any]]) -> None:
     """COPY rows into the model's table on Django's own connection (same transaction)."""
-    by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
+    by_attname = {f.attname: _column(f) for f in model._meta.concrete_fields}
     columns = ", ".join(connection.ops.quote_name(by_attname[a]) for a in attnames)
     table = connection.ops.quote_name(model._meta.db_table)
     connection.ensure_connection()

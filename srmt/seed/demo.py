@@ -302,7 +302,7 @@ class _DemoRequests:
     def _transition(self, sr: ServiceRequest, to: str, reason: str) -> ServiceRequest:
         return services.transition_request(sr, actor=self._worker(sr), to=to, reason=reason)
 
-    def _respond(self, sr: ServiceRequest, kind: str) -> ServiceRequest:
+    def _respond(self, sr: ServiceRequest, kind: ResponseKind) -> ServiceRequest:
         body = _RESPONSES[kind]
         services.add_response(sr, actor=self._worker(sr), kind=kind, body=body)
         return ServiceRequest.objects.select_related("office").get(pk=sr.pk)

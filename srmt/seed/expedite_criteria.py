@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 
 from srmt.cases.models import Case
+from srmt.service_requests.expedite_models import ExpediteCriterion
 from srmt.service_requests.expedites import ExpediteData
-from srmt.service_requests.models import ExpediteCriterion
 
 PRE_2019 = ("pre-2019", dt.date(2000, 1, 1), dt.date(2019, 5, 10))
 V2019 = ("2019-05", dt.date(2019, 5, 10), dt.date(2021, 6, 9))

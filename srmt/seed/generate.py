@@ -44,8 +44,9 @@ from srmt.seed.mix import (
     workload_mix,
 )
 from srmt.service_requests.choices import Status, Urgency
+from srmt.service_requests.expedite_models import ExpediteCriterion, ExpediteStatus
 from srmt.service_requests.lifecycle import TERMINAL
-from srmt.service_requests.models import ExpediteCriterion, ExpediteStatus, ServiceRequestType
+from srmt.service_requests.models import ServiceRequestType
 from srmt.sla.deadlines import Target, add_target
 from srmt.sla.models import DeadlinePolicy
 
@@ -453,7 +454,11 @@ class SyntheticData:
             premium_allowed = criterion is None or criterion.allowed_for_premium_processing
             case_index = self._pick_case(batch, start, premium_allowed=premium_allowed)
         receipt = batch.cases[case_index][3] if case_index is not None else ""
-        case_office = self._office_code(batch.cases[case_index][5]) if receipt else ""
+        case_office = (
+            self._office_code(batch.cases[case_index][5])
+            if receipt and case_index is not None
+            else ""
+        )
         decision = route(RoutingFacts(receipt, case_office, type_code))
         person_index = self._add_person(batch, start)
         path = self._path(start)

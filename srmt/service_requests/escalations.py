@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
-from srmt.notifications import services as notifications
-from srmt.notifications.choices import DeliveryChannel
+from srmt.notifications.choices import MessageKind
+from srmt.notifications.internal import notify_staff
 from srmt.offices.models import Office
 from srmt.service_requests.choices import Status
 from srmt.service_requests.lifecycle import OPEN_STATUSES
@@ -209,8 +209,8 @@ def _notify(inserted: dict[int, list[int]], *, at: dt.datetime) -> int:
             names_protected = cleared and any(protected for _ref, protected in escalated)
             with translation.override(user.language):
                 subject, body = _digest(office, len(shown), shown[:DIGEST_REFERENCES])
-            notifications.queue_message(
-                channel=DeliveryChannel.EMAIL,
+            notify_staff(
+                kind=MessageKind.ESCALATION_DIGEST,
                 to_address=user.email,
                 subject=subject,
                 body=body,

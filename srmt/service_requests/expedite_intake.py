@@ -25,12 +25,8 @@ from srmt.service_requests.errors import (
     ExpediteNotAvailable,
     InvalidExpedite,
 )
-from srmt.service_requests.models import (
-    ExpediteCriterion,
-    ExpediteRequest,
-    ServiceRequest,
-    ServiceRequestType,
-)
+from srmt.service_requests.expedite_models import ExpediteCriterion, ExpediteRequest
+from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 
 
 @dataclass(frozen=True)

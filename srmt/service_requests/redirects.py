@@ -14,7 +14,8 @@ from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
-from srmt.notifications import services as notifications
+from srmt.notifications import delivery
+from srmt.notifications.choices import MessageKind
 from srmt.offices.models import RedirectTopic
 from srmt.service_requests import core, lifecycle, policies
 from srmt.service_requests.choices import Status
@@ -76,7 +77,9 @@ def redirect_request(
     topic = _topic(topic_code)
     channel, address = core.delivery_for(sr.requester)
     subject, body = agency_message(topic, reference=sr.reference, language=sr.requester.language)
-    notification = notifications.queue_message(
+    notification = delivery.send_to_customer(
+        actor=actor,
+        kind=MessageKind.REDIRECT_NOTICE,
         channel=channel,
         to_address=address,
         subject=subject,

@@ -21,8 +21,8 @@ from django.utils.translation import override
 
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
-from srmt.notifications import services as notifications
-from srmt.notifications.choices import DeliveryChannel
+from srmt.notifications.choices import MessageKind
+from srmt.notifications.internal import notify_staff
 from srmt.offices.models import Office
 from srmt.service_requests import policies, reasons
 from srmt.service_requests.choices import Status
@@ -97,8 +97,8 @@ def _notify_supervisors(sr: ServiceRequest) -> int:
                 "office": sr.office.code,
                 "url": sr.get_absolute_url(),
             }
-        notifications.queue_message(
-            channel=DeliveryChannel.EMAIL,
+        notify_staff(
+            kind=MessageKind.TRANSFER_ALERT,
             to_address=supervisor.email,
             subject=subject,
             body=body,

@@ -6,7 +6,7 @@ from srmt.sla.models import DeadlinePolicy, OfficeCalendar, OfficeClosure
 
 
 @admin.register(DeadlinePolicy)
-class DeadlinePolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DeadlinePolicyAdmin(AuditedAdminMixin, admin.ModelAdmin[DeadlinePolicy]):
     list_display = (
         "request_type",
         "urgency",
@@ -21,13 +21,13 @@ class DeadlinePolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OfficeCalendar)
-class OfficeCalendarAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class OfficeCalendarAdmin(AuditedAdminMixin, admin.ModelAdmin[OfficeCalendar]):
     list_display = ("__str__", "work_start", "work_end", "workdays", "observes_federal_holidays")
     autocomplete_fields = ("office",)
 
 
 @admin.register(OfficeClosure)
-class OfficeClosureAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class OfficeClosureAdmin(AuditedAdminMixin, admin.ModelAdmin[OfficeClosure]):
     list_display = ("office", "start_date", "end_date", "closed_hours", "reason")
     list_filter = ("office",)
     date_hierarchy = "start_date"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,9 @@ from srmt.service_requests.models import ServiceRequest
 from srmt.service_requests.repeats import RepeatChoice
 from srmt.service_requests.services import MAX_TEXT
 from srmt.staff.forms import IntakeForm, UswdsForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NEW = "new"
 
@@ -33,7 +36,8 @@ class DecisionForm(UswdsForm):
 
     @property
     def approved(self) -> bool:
-        return self.cleaned_data["decision"] == "approve"
+        decision: str = self.cleaned_data["decision"]
+        return decision == "approve"
 
 
 class AttachmentForm(UswdsForm):
@@ -59,7 +63,7 @@ class RepeatForm(UswdsForm):
         if not candidates:
             del self.fields["repeat"]
             return
-        choices: list[tuple[str, str]] = []
+        choices: list[tuple[str, StrOrPromise]] = []
         for sr in candidates:
             facts = f"{sr.type.name}, {sr.get_status_display()}, {sr.office.code}"
             choices.append(
@@ -77,7 +81,7 @@ class RepeatForm(UswdsForm):
                     )
                 )
         choices.append((NEW, _("Record it as a new request")))
-        self.fields["repeat"].choices = choices
+        self.field_of("repeat", forms.ChoiceField).choices = choices
 
     def choice(self) -> RepeatChoice:
         """The caller's choice for the service; with no candidates, ask (the service checks

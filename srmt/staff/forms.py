@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
@@ -45,14 +46,25 @@ class UswdsBoundField(BoundField):
         if css and self.errors and css != "usa-checkbox__input":
             css += " usa-input--error"
         if css:
-            attrs["class"] = " ".join(filter(None, [attrs.get("class", ""), css]))
+            attrs["class"] = " ".join(filter(None, [str(attrs.get("class") or ""), css]))
         return attrs
+
+
+_FieldT = TypeVar("_FieldT", bound=forms.Field)
 
 
 class UswdsForm(forms.Form):
     bound_field_class = UswdsBoundField
     # Label optional fields "(optional)"; filter forms, where every field is optional, don't.
     mark_optional = False
+
+    def field_of(self, name: str, kind: type[_FieldT]) -> _FieldT:
+        """The field `name`, which is a `kind` (to set what depends on the data, such as the
+        choices of a ChoiceField)."""
+        field = self.fields[name]
+        if not isinstance(field, kind):
+            raise TypeError(f"{type(self).__name__}.{name} is not a {kind.__name__}.")
+        return field
 
     def add_domain_error(self, error: DomainError) -> None:
         """Show a refusal from a service next to the field it is about, or above the form."""
@@ -99,13 +111,18 @@ class QueueFilterForm(UswdsForm):
 
     def __init__(self, *args: Any, types: list[ServiceRequestType], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
+        self.field_of("status", forms.ChoiceField).choices = [
             (selectors.OPEN, _("Open")),
             (selectors.ALL, _("All")),
             *Status.choices,
         ]
-        self.fields["type"].choices = [("", _("All types"))] + [(t.code, t.name) for t in types]
-        self.fields["channel"].choices = [("", _("All channels")), *Channel.choices]
+        self.field_of("type", forms.ChoiceField).choices = [("", _("All types"))] + [
+            (t.code, t.name) for t in types
+        ]
+        self.field_of("channel", forms.ChoiceField).choices = [
+            ("", _("All channels")),
+            *Channel.choices,
+        ]
 
     def filters(self) -> selectors.QueueFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -127,7 +144,9 @@ class OfficeSelectForm(UswdsForm):
 
     def __init__(self, *args: Any, offices: list[Office], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = [(o.code, f"{o.code} – {o.name}") for o in offices]
+        self.field_of("office", forms.ChoiceField).choices = [
+            (o.code, f"{o.code} – {o.name}") for o in offices
+        ]
 
 
 # --- actions on a request -----------------------------------------------------------------
@@ -149,7 +168,7 @@ class ResponseForm(UswdsForm):
     def __init__(self, *args: Any, has_responses: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         first = ResponseKind.FOLLOW_UP if has_responses else ResponseKind.INITIAL
-        self.fields["kind"].choices = [
+        self.field_of("kind", forms.ChoiceField).choices = [
             (first.value, first.label),
             (ResponseKind.FINAL.value, ResponseKind.FINAL.label),
         ]
@@ -190,25 +209,30 @@ class TransitionForm(UswdsForm):
         self, *args: Any, targets: list[Status], offices: list[Office], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(s.value, s.label) for s in targets]
-        self.fields["office"].choices = [("", _("Choose an office"))] + [
+        self.field_of("to", forms.ChoiceField).choices = [(s.value, s.label) for s in targets]
+        self.field_of("office", forms.ChoiceField).choices = [("", _("Choose an office"))] + [
             (o.code, f"{o.code} – {o.name}") for o in offices
         ]
 
 
+class StaffChoiceField(forms.ModelChoiceField[User]):
+    """Members of staff by name (their username when they have none)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
 class AssignForm(UswdsForm):
-    assignee = forms.ModelChoiceField(
+    assignee = StaffChoiceField(
         label=_("Assignee"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Nobody: return it to the office queue"),
     )
 
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["assignee"]
-        field.queryset = staff
-        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        self.field_of("assignee", StaffChoiceField).queryset = staff
 
 
 # --- intake -------------------------------------------------------------------------------
@@ -303,10 +327,12 @@ class IntakeForm(UswdsForm):
 
     def __init__(self, *args: Any, types: list[ServiceRequestType], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [("", _("Choose a type"))] + [(t.code, t.name) for t in types]
-        self.fields["expedite_criterion"].choices = [("", _("Choose a criterion"))] + [
-            (c.code, c.name) for c in expedites.criteria_in_force()
+        self.field_of("type", forms.ChoiceField).choices = [("", _("Choose a type"))] + [
+            (t.code, t.name) for t in types
         ]
+        self.field_of("expedite_criterion", forms.ChoiceField).choices = [
+            ("", _("Choose a criterion"))
+        ] + [(c.code, c.name) for c in expedites.criteria_in_force()]
 
     def clean_receipt_number(self) -> str:
         value = self.cleaned_data["receipt_number"].strip()

@@ -22,6 +22,6 @@ class RedirectForm(UswdsForm):
 
     def __init__(self, *args: Any, topics: list[RedirectTopic], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", _("Choose a topic"))] + [
+        self.field_of("topic", forms.ChoiceField).choices = [("", _("Choose a topic"))] + [
             (t.code, f"{t.name} – {t.agency.name}") for t in topics
         ]

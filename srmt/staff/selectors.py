@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,7 +168,7 @@ def assignable_staff(sr: ServiceRequest) -> QuerySet[User]:
     staff = User.objects.filter(is_active=True).filter(
         Q(role__in=_act_roles(NATIONAL)) | Q(role__in=_act_roles(OWN_OFFICES), offices=sr.office_id)
     )
-    if sr.case_id is not None and sr.case.is_protected:
+    if sr.case is not None and sr.case.is_protected:
         staff = staff.filter(is_1367_cleared=True)  # 8 U.S.C. 1367
     return staff.distinct().order_by("last_name", "first_name", "username")
 
@@ -252,5 +253,5 @@ def _shown_office(*, fold_confidential: bool) -> dict[str, Any]:
     }
 
 
-def _type_name(row: dict[str, Any]) -> str:
+def _type_name(row: Mapping[str, Any]) -> str:
     return in_language(row["type__name_en"], row["type__name_es"], get_language())

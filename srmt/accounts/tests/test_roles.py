@@ -62,7 +62,7 @@ def test_user_can_follows_the_table_and_inactive_users_can_nothing(role: Role) -
 @pytest.mark.django_db
 def test_office_ids_are_read_once_per_instance(django_assert_num_queries: object) -> None:
     # given
-    esc = Office.objects.create(code="ESC", name="Vermont", kind="service_center", time_zone="UTC")
+    esc = Office.objects.get(code="ESC")
     user = User.objects.create(username="staff", role=Role.OFFICE_STAFF)
     user.offices.set([esc])
     fresh = User.objects.get(pk=user.pk)

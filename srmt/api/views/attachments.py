@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -12,9 +10,10 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from srmt.api.authentication import signed_in_user
+from srmt.api.exceptions import RequestTooLarge
 from srmt.api.idempotency import idempotent
 from srmt.api.inputs import StrictInput
-from srmt.api.problems import RequestTooLarge
 from srmt.api.schema import REFERENCE, problems
 from srmt.api.serializers import OutputModelSerializer
 from srmt.api.views.base import ApiView
@@ -27,7 +26,7 @@ TAG = "expedites and attachments"
 UPLOAD_OVERHEAD = 64 * 1024
 
 
-class AttachmentSerializer(OutputModelSerializer):
+class AttachmentSerializer(OutputModelSerializer[Attachment]):
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
 
     class Meta:
@@ -48,7 +47,7 @@ class UploadInput(StrictInput):
 
 
 class AttachmentCollectionView(ApiView):
-    parser_classes: ClassVar[list[Any]] = [MultiPartParser]
+    parser_classes = [MultiPartParser]
     max_upload_bytes = attachments.MAX_ATTACHMENT_BYTES + UPLOAD_OVERHEAD
 
     @extend_schema(
@@ -80,7 +79,7 @@ class AttachmentCollectionView(ApiView):
         body = UploadInput(data=request.data)
         body.is_valid(raise_exception=True)
         attachment = attachments.add_attachment(
-            sr, actor=request.user, upload=body.validated_data["file"]
+            sr, actor=signed_in_user(request), upload=body.validated_data["file"]
         )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
@@ -104,4 +103,4 @@ class AttachmentDownloadView(ApiView):
         },
     )
     def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
-        return attachments.download(request.user, reference, attachment_id)
+        return attachments.download(signed_in_user(request), reference, attachment_id)

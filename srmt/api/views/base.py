@@ -4,7 +4,7 @@ the refusal of query parameters it does not take."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.http import QueryDict
 from django.utils.translation import gettext
@@ -15,6 +15,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.api.parsers import LimitedJSONParser
 
@@ -26,7 +27,10 @@ class HasCapability(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         required = getattr(view, "required_capabilities", {}).get(request.method)
-        return required is None or request.user.can(required)
+        if required is None:
+            return True
+        # IsAuthenticated, listed before this class, has refused an anonymous caller.
+        return isinstance(request.user, User) and request.user.can(required)
 
 
 def refuse_unknown_parameters(query: QueryDict, accepted: Collection[str]) -> None:
@@ -52,18 +56,25 @@ def refuse_unknown_parameters(query: QueryDict, accepted: Collection[str]) -> No
         raise ValidationError(errors)
 
 
-class ApiMixin:
+if TYPE_CHECKING:
+    # What the mixin is mixed into (before the DRF view class), for the type checker.
+    _ViewBase = APIView
+else:
+    _ViewBase = object
+
+
+class ApiMixin(_ViewBase):
     """Mix into every v1 view (before the DRF base class)."""
 
-    parser_classes: ClassVar[list[Any]] = [LimitedJSONParser]
-    permission_classes: ClassVar[list[Any]] = [IsAuthenticated, HasCapability]
+    parser_classes = [LimitedJSONParser]
+    permission_classes = [IsAuthenticated, HasCapability]
     required_capabilities: ClassVar[dict[str, Capability]] = {}
     # The serializer of the query parameters each method takes (e.g. {"GET": SomeFilter});
     # a method not listed takes none, except the paging parameters of a paginated list.
-    query_serializers: ClassVar[dict[str, type[serializers.Serializer]]] = {}
+    query_serializers: ClassVar[dict[str, type[serializers.Serializer[Any]]]] = {}
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
         if not self.handles(request.method):
             return  # dispatch answers 405 Method Not Allowed, whatever the query string
         refuse_unknown_parameters(request.query_params, self.query_parameters(request.method))
@@ -71,7 +82,7 @@ class ApiMixin:
     def handles(self, method: str | None) -> bool:
         """Whether this view has a handler for `method` (as APIView.dispatch decides)."""
         name = (method or "").lower()
-        return name in self.http_method_names and hasattr(self, name)  # type: ignore[attr-defined]
+        return name in self.http_method_names and hasattr(self, name)
 
     def query_parameters(self, method: str | None) -> set[str]:
         """The names of the query parameters `method` takes on this view. HEAD takes GET's:

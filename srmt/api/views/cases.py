@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from srmt.accounts.roles import Capability
+from srmt.api.authentication import signed_in_user
 from srmt.api.inputs import CaseInput
 from srmt.api.schema import RECEIPT_NUMBER, problems
 from srmt.api.serializers import CaseSerializer
@@ -74,7 +75,9 @@ class CaseDetailView(ApiView):
         number = normalize_receipt_number(receipt_number)
         body = CaseInput(data=request.data)
         body.is_valid(raise_exception=True)
-        case, created = protection.record_case(body.case_data(number), actor=request.user)
+        case, created = protection.record_case(
+            body.case_data(number), actor=signed_in_user(request)
+        )
         case = _cases(Case.objects.all()).get(pk=case.pk)
         return Response(
             CaseSerializer(case).data,

@@ -26,7 +26,7 @@ from srmt.service_requests.models import ServiceRequestType
 TAG = "reference data"
 
 
-class OfficeListView(ApiMixin, ListAPIView):
+class OfficeListView(ApiMixin, ListAPIView[Office]):
     serializer_class = OfficeSerializer
     pagination_class = None
     queryset = Office.objects.select_related("parent").order_by("code")
@@ -54,7 +54,7 @@ class OfficeListView(ApiMixin, ListAPIView):
         return self.list(request)
 
 
-class FormTypeListView(ApiMixin, ListAPIView):
+class FormTypeListView(ApiMixin, ListAPIView[FormType]):
     serializer_class = FormTypeSerializer
     pagination_class = None
     queryset = FormType.objects.order_by("code")
@@ -68,7 +68,7 @@ class FormTypeListView(ApiMixin, ListAPIView):
         return self.list(request)
 
 
-class ServiceRequestTypeListView(ApiMixin, ListAPIView):
+class ServiceRequestTypeListView(ApiMixin, ListAPIView[ServiceRequestType]):
     serializer_class = ServiceRequestTypeSerializer
     pagination_class = None
     queryset = ServiceRequestType.objects.order_by("sort_order", "code")

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from srmt.accounts.roles import Capability
+from srmt.api.authentication import signed_in_user
 from srmt.api.idempotency import idempotent
 from srmt.api.inputs import QueryInput, StrictInput
 from srmt.api.schema import REFERENCE, problems
@@ -18,12 +19,12 @@ from srmt.api.serializers import OutputModelSerializer
 from srmt.api.views.base import ApiView
 from srmt.core.errors import NotFound
 from srmt.service_requests import expedites, policies
-from srmt.service_requests.models import ExpediteCriterion, ExpediteRequest
+from srmt.service_requests.expedite_models import ExpediteCriterion, ExpediteRequest
 
 TAG = "expedites and attachments"
 
 
-class ExpediteCriterionSerializer(OutputModelSerializer):
+class ExpediteCriterionSerializer(OutputModelSerializer[ExpediteCriterion]):
     class Meta:
         model = ExpediteCriterion
         fields = [
@@ -37,7 +38,7 @@ class ExpediteCriterionSerializer(OutputModelSerializer):
         ]
 
 
-class ExpediteSerializer(OutputModelSerializer):
+class ExpediteSerializer(OutputModelSerializer[ExpediteRequest]):
     criterion = ExpediteCriterionSerializer(read_only=True)
     decided_by = serializers.CharField(
         source="decided_by.username", read_only=True, allow_null=True
@@ -124,5 +125,7 @@ class ExpediteDecisionView(ApiView):
         _expedite_or_404(sr)
         body = DecisionInput(data=request.data)
         body.is_valid(raise_exception=True)
-        expedite = expedites.decide_expedite(sr, actor=request.user, **body.validated_data)
+        expedite = expedites.decide_expedite(
+            sr, actor=signed_in_user(request), **body.validated_data
+        )
         return Response(ExpediteSerializer(expedite).data)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -10,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from srmt.accounts.roles import Capability
+from srmt.api.authentication import signed_in_user
 from srmt.api.idempotency import idempotent
 from srmt.api.inputs import RedirectInput, RoutingExplainFilter
 from srmt.api.schema import REFERENCE, problems
@@ -26,18 +29,18 @@ from srmt.service_requests.routing_models import Referral
 TAG = "routing"
 
 
-class OfficeRefOut(serializers.Serializer):
+class OfficeRefOut(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class ReferralTargetOut(serializers.Serializer):
+class ReferralTargetOut(serializers.Serializer[Any]):
     office = OfficeRefOut()
     country = serializers.CharField()
     contact_details = serializers.CharField()
 
 
-class ExplanationOut(serializers.Serializer):
+class ExplanationOut(serializers.Serializer[Any]):
     office = OfficeRefOut()
     rule = serializers.CharField(help_text="Code of the routing rule that decided.")
     reason = serializers.CharField()
@@ -47,7 +50,7 @@ class ExplanationOut(serializers.Serializer):
     )
 
 
-class ReferralOut(serializers.Serializer):
+class ReferralOut(serializers.Serializer[Any]):
     reference = serializers.CharField()
     office = OfficeRefOut()
     country = serializers.CharField()
@@ -56,11 +59,11 @@ class ReferralOut(serializers.Serializer):
     created_at = UtcDateTimeField()
 
 
-class ReferralResponseOut(serializers.Serializer):
+class ReferralResponseOut(serializers.Serializer[Any]):
     referral = ReferralOut()
 
 
-class AgencyOut(serializers.Serializer):
+class AgencyOut(serializers.Serializer[Any]):
     code = serializers.CharField()
     name_en = serializers.CharField()
     name_es = serializers.CharField()
@@ -69,7 +72,7 @@ class AgencyOut(serializers.Serializer):
     mailing_address = serializers.CharField()
 
 
-class RedirectTopicOut(serializers.Serializer):
+class RedirectTopicOut(serializers.Serializer[Any]):
     code = serializers.CharField()
     name_en = serializers.CharField()
     name_es = serializers.CharField()
@@ -141,7 +144,7 @@ class RoutingExplainView(ApiView):
                 field="type",
             )
         routed = routing_facts.route_as_seen_by(
-            request.user,
+            signed_in_user(request),
             receipt_number=data["receipt_number"],
             request_type=data["type"],
             zip_code=data["zip"],
@@ -170,7 +173,7 @@ class RedirectView(ApiView):
         body.is_valid(raise_exception=True)
         sr = redirects.redirect_request(
             sr,
-            actor=request.user,
+            actor=signed_in_user(request),
             topic_code=body.validated_data["topic"],
             reason=body.validated_data["reason"],
         )

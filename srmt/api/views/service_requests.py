@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
@@ -12,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from srmt.accounts.roles import Capability
+from srmt.api.authentication import signed_in_user
 from srmt.api.conditional import body_hash, expected_version, idempotency_key
 from srmt.api.idempotency import idempotent
 from srmt.api.inputs import (
@@ -50,7 +54,7 @@ def _detail(sr: ServiceRequest, *, status_code: int = status.HTTP_200_OK) -> Res
     return _with_etag(Response(data, status=status_code), sr)
 
 
-class ServiceRequestRecordedOut(serializers.Serializer):
+class ServiceRequestRecordedOut(serializers.Serializer[Any]):
     """The answer to a caller who may not be told where the request went (ADR 16): its
     receipt number has no case record they may know of, or they may not see the request."""
 
@@ -92,7 +96,7 @@ def _recorded_unseen(sr: ServiceRequest) -> Response:
     return Response(body, status=status.HTTP_201_CREATED)
 
 
-class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
+class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView[ServiceRequest]):
     queryset = ServiceRequest.objects.none()
     serializer_class = ServiceRequestSerializer
     pagination_class = ServiceRequestCursorPagination
@@ -112,6 +116,8 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
         filters.is_valid(raise_exception=True)
         qs = queries.filter_requests(policies.visible_requests(request.user), **filters.filters())
         page = self.paginate_queryset(queries.for_display(qs))
+        if page is None:
+            raise ImproperlyConfigured("The service request list is paginated (pagination_class).")
         audit.record_views(
             actor=request.user,
             object_type="service_request",
@@ -160,7 +166,7 @@ class ServiceRequestCollectionView(ApiMixin, ListModelMixin, GenericAPIView):
         body.is_valid(raise_exception=True)
         outcome = referrals.submit_or_refer(
             body.submission(),
-            actor=request.user,
+            actor=signed_in_user(request),
             idempotency_key=key,
             body_hash=body_hash(request.data) if key else "",
         )
@@ -188,7 +194,7 @@ class ServiceRequestDetailView(ApiView):
     )
     def get(self, request: Request, reference: str) -> Response:
         sr = policies.get_request_for_user(request.user, reference)
-        services.record_view(sr, actor=request.user)
+        services.record_view(sr, actor=signed_in_user(request))
         return _detail(sr)
 
     @extend_schema(
@@ -208,7 +214,10 @@ class ServiceRequestDetailView(ApiView):
         body = ServiceRequestUpdateInput(data=request.data)
         body.is_valid(raise_exception=True)
         sr = services.update_request(
-            sr, actor=request.user, changes=dict(body.validated_data), expected_version=version
+            sr,
+            actor=signed_in_user(request),
+            changes=dict(body.validated_data),
+            expected_version=version,
         )
         return _detail(sr)
 
@@ -225,7 +234,7 @@ class ResponseCollectionView(ApiView):
     )
     def get(self, request: Request, reference: str) -> Response:
         sr = policies.get_request_for_user(request.user, reference)
-        services.record_view(sr, actor=request.user)
+        services.record_view(sr, actor=signed_in_user(request))
         return Response(ResponseSerializer(queries.responses_of(sr), many=True).data)
 
     @extend_schema(
@@ -242,7 +251,7 @@ class ResponseCollectionView(ApiView):
         sr = policies.get_request_for_user(request.user, reference)
         body = ResponseInput(data=request.data)
         body.is_valid(raise_exception=True)
-        answer = services.add_response(sr, actor=request.user, **body.validated_data)
+        answer = services.add_response(sr, actor=signed_in_user(request), **body.validated_data)
         return Response(ResponseSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 
@@ -258,7 +267,7 @@ class NoteCollectionView(ApiView):
     )
     def get(self, request: Request, reference: str) -> Response:
         sr = policies.get_request_for_user(request.user, reference)
-        services.record_view(sr, actor=request.user)
+        services.record_view(sr, actor=signed_in_user(request))
         return Response(NoteSerializer(queries.notes_of(sr), many=True).data)
 
     @extend_schema(
@@ -273,7 +282,9 @@ class NoteCollectionView(ApiView):
         sr = policies.get_request_for_user(request.user, reference)
         body = NoteInput(data=request.data)
         body.is_valid(raise_exception=True)
-        note = services.add_note(sr, actor=request.user, body=body.validated_data["body"])
+        note = services.add_note(
+            sr, actor=signed_in_user(request), body=body.validated_data["body"]
+        )
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -299,7 +310,7 @@ class TransitionCollectionView(ApiView):
         data = body.validated_data
         sr = services.transition_request(
             sr,
-            actor=request.user,
+            actor=signed_in_user(request),
             to=data["to"],
             reason=data["reason"],
             office_code=data["office"],

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from srmt.notifications import services
+from srmt.notifications import delivery, services
 from srmt.notifications.models import Notification
 from srmt.notifications.tasks import deliver_notification
 from srmt.notifications.tests.smtp import Inbox, start_smtp_server
@@ -37,7 +37,7 @@ def _queue(**overrides: str) -> Notification:
         "related_reference": "SR-7KQ2-M9XD",
         **overrides,
     }
-    return services.queue_message(**fields)
+    return delivery.send_to_customer(actor=None, kind="response_follow_up", **fields)
 
 
 def test_a_queued_email_is_delivered_after_commit(

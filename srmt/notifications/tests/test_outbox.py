@@ -16,7 +16,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 
-from srmt.notifications import services
+from srmt.notifications import delivery, services
 from srmt.notifications.models import Notification
 from srmt.notifications.tests.smtp import Inbox, start_smtp_server
 from srmt.service_requests.sweep import run_sweep
@@ -35,7 +35,9 @@ def _queue_without_its_task(*, at: dt.datetime = AT, to: str = "ana@example.com"
     Outside django_capture_on_commit_callbacks, a test's on_commit callbacks never run: the
     row is in the database and no delivery task was enqueued."""
     with time_machine.travel(at, tick=False):
-        notification = services.queue_message(
+        notification = delivery.send_to_customer(
+            actor=None,
+            kind="response_follow_up",
             channel="email",
             to_address=to,
             subject="Su solicitud de servicio SR-7KQ2-M9XD",

@@ -10,7 +10,7 @@ import time_machine
 from django.db import connection
 
 from srmt.audit.models import AuditEvent
-from srmt.notifications import services
+from srmt.notifications import delivery, services
 from srmt.notifications.models import Notification
 from srmt.notifications.tests.smtp import Inbox
 from srmt.testing.race import run_at_once
@@ -31,6 +31,7 @@ def _sending(*, claimed: dt.datetime, attempts: int = 1, to: str = "ana@example.
         body="Estimada Ana:\n\nEstamos en ello.",
         language="es",
         related_reference="SR-7KQ2-M9XD",
+        transport="email",
         status="sending",
         attempts=attempts,
         claimed_at=claimed,
@@ -49,7 +50,9 @@ def _recovery_events() -> list[AuditEvent]:
 
 def test_a_claim_records_its_time(inbox: Inbox) -> None:
     # given
-    notification = services.queue_message(
+    notification = delivery.send_to_customer(
+        actor=None,
+        kind="response_follow_up",
         channel="email",
         to_address="ana@example.com",
         subject="Hola",

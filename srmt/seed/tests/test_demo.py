@@ -1,18 +1,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from srmt.accounts.models import User
 from srmt.audit.models import AuditEvent
 from srmt.cases.models import Case
-from srmt.seed.demo import DEMO_CASES, DEMO_PROTECTED_CASES, DEMO_REQUESTS, load_demo
+from srmt.seed.demo import (
+    DEMO_CASES,
+    DEMO_PROTECTED_CASES,
+    DEMO_REQUESTS,
+    DemoReport,
+    load_demo,
+)
 from srmt.service_requests.lifecycle import TERMINAL
 from srmt.service_requests.models import Response, ServiceRequest, StatusChange
 
@@ -29,10 +37,75 @@ def _row_counts() -> dict[str, int]:
     }
 
 
+PASSWORD = "demo-password-for-tests"
+
+
+@dataclass(frozen=True)
+class LoadedDemo:
+    report: DemoReport
+    first: tuple[list[tuple], list[tuple]]  # a load into an empty database, rolled back
+    second: tuple[list[tuple], list[tuple]]  # the load the tests below read
+    left_by_first: int  # requests left behind by the rolled-back first load
+
+
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker):
+    """The demo, loaded twice for this module's tests (a load takes seconds): once to compare
+    (rolled back), then inside an outer transaction that is rolled back at the module's end.
+    Each test runs in a savepoint within it, so its writes are undone and the next test sees
+    the demo exactly as loaded."""
+    fast_hashing = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )  # as every test has it (conftest.py), which a module-wide fixture comes before
+    with django_db_blocker.unblock(), transaction.atomic(), fast_hashing:
+        first = _load_and_snapshot()
+        left_by_first = ServiceRequest.objects.count()
+        report = load_demo(password=PASSWORD, now=NOW)
+        yield LoadedDemo(report, first, _snapshot(), left_by_first)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(settings):
-    settings.SRMT_DEMO_PASSWORD = "demo-password-for-tests"
-    return load_demo(password=settings.SRMT_DEMO_PASSWORD, now=NOW)
+def demo(loaded_demo, settings):
+    settings.SRMT_DEMO_PASSWORD = PASSWORD
+    return loaded_demo.report
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _snapshot() -> tuple[list[tuple], list[tuple]]:
+    cases = list(
+        Case.objects.order_by("receipt_number").values_list(
+            "receipt_number", "form_type__code", "office__code", "status_text", "is_protected"
+        )
+    )
+    requests = list(
+        ServiceRequest.objects.order_by("id").values_list(
+            "type__code", "channel", "status", "receipt_number", "office__code", "created_at"
+        )
+    )
+    return cases, requests
+
+
+def _load_and_snapshot() -> tuple[list[tuple], list[tuple]]:
+    try:
+        with transaction.atomic():
+            load_demo(password=PASSWORD, now=NOW)
+            snapshot = _snapshot()
+            raise _Rollback
+    except _Rollback:
+        pass
+    return snapshot
+
+
+def test_demo_is_deterministic(loaded_demo):
+    first, second = loaded_demo.first, loaded_demo.second
+    assert loaded_demo.left_by_first == 0
+    assert len(first[0]) == DEMO_CASES + DEMO_PROTECTED_CASES
+    assert len(first[1]) == DEMO_REQUESTS
+    assert first == second
 
 
 def test_demo_creates_users_cases_and_requests(demo):
@@ -85,45 +158,6 @@ def test_a_demo_loaded_by_an_earlier_release_gets_the_users_it_lacks_and_nothing
     added = User.objects.get(username="case_system")
     assert (added.role, added.is_1367_cleared) == ("case_system", True)
     assert {k: after[k] - before[k] for k in after if after[k] != before[k]} == {"accounts.User": 1}
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _snapshot() -> tuple[list[tuple], list[tuple]]:
-    cases = list(
-        Case.objects.order_by("receipt_number").values_list(
-            "receipt_number", "form_type__code", "office__code", "status_text", "is_protected"
-        )
-    )
-    requests = list(
-        ServiceRequest.objects.order_by("id").values_list(
-            "type__code", "channel", "status", "receipt_number", "office__code", "created_at"
-        )
-    )
-    return cases, requests
-
-
-def _load_and_snapshot() -> tuple[list[tuple], list[tuple]]:
-    try:
-        with transaction.atomic():
-            load_demo(password="demo-password-for-tests", now=NOW)
-            snapshot = _snapshot()
-            raise _Rollback
-    except _Rollback:
-        pass
-    return snapshot
-
-
-@pytest.mark.django_db
-def test_demo_is_deterministic():
-    first = _load_and_snapshot()
-    assert ServiceRequest.objects.count() == 0
-    second = _load_and_snapshot()
-    assert len(first[0]) == DEMO_CASES + DEMO_PROTECTED_CASES
-    assert len(first[1]) == DEMO_REQUESTS
-    assert first == second
 
 
 def test_mix_of_statuses_history_and_timestamps(demo):

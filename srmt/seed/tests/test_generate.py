@@ -77,7 +77,10 @@ def test_rows_follow_the_lifecycle_and_deadline_policies(reference):
     changes: dict[int, list[StatusChange]] = {}
     for change in StatusChange.objects.order_by("id"):
         changes.setdefault(change.service_request_id, []).append(change)
-    for sr in ServiceRequest.objects.select_related("type", "office", "case"):
+    requests = list(ServiceRequest.objects.select_related("type", "office", "case"))
+    assert len(requests) == 200
+    assert sorted(changes) == sorted(sr.pk for sr in requests)
+    for sr in requests:
         history = changes[sr.pk]
         assert (history[0].from_status, history[0].to_status) == ("", "received")
         for before, after in itertools.pairwise(history):
@@ -91,7 +94,9 @@ def test_rows_follow_the_lifecycle_and_deadline_policies(reference):
         assert (sr.closed_at is not None) == (sr.status in lifecycle.TERMINAL)
         assert sr.receipt_number == (sr.case.receipt_number if sr.case else "")
         assert sr.created_at <= END
-    for sr in ServiceRequest.objects.select_related("type").filter(status="received")[:40]:
+    received = list(ServiceRequest.objects.select_related("type").filter(status="received")[:40])
+    assert len(received) >= 5  # seed 3 gives 7 unanswered requests among 200
+    for sr in received:
         expected = deadlines_for(
             sr.type.code, sr.urgency, start=sr.created_at, time_zone=sr.office.time_zone
         )
@@ -216,6 +221,7 @@ def test_generated_expedites_follow_the_expedite_rules(reference):
         "criterion", "decided_by", "service_request__case__form_type"
     )
     # then
+    assert len(expedites) > 0
     for e in expedites:
         sr = e.service_request
         on = sr.created_at.date()

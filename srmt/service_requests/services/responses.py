@@ -10,7 +10,8 @@ from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
-from srmt.notifications import services as notifications
+from srmt.notifications import delivery
+from srmt.notifications.choices import MessageKind
 from srmt.service_requests import core, lifecycle, policies, reasons
 from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.errors import InvalidResponse
@@ -30,7 +31,9 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
     lifecycle.require(sr.status, target)
     channel, address = core.delivery_for(sr.requester)
     subject, message = response_message(sr, kind=kind, body=text)
-    notification = notifications.queue_message(
+    notification = delivery.send_to_customer(
+        actor=actor,
+        kind=MessageKind.response(kind),
         channel=channel,
         to_address=address,
         subject=subject,

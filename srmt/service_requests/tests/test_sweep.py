@@ -178,7 +178,7 @@ def test_a_sweep_takes_back_notifications_a_dead_worker_left_sending(
     stalled, recent = (
         Notification.objects.create(
             channel="email", to_address=f"{name}@example.com", subject="s", body="b",
-            status="sending", attempts=1, claimed_at=AT - age,
+            transport="email", status="sending", attempts=1, claimed_at=AT - age,
         )
         for name, age in (("old", dt.timedelta(minutes=20)), ("new", dt.timedelta(minutes=1)))
     )  # fmt: skip

@@ -34,6 +34,12 @@ def _policy(
     )
 
 
+@pytest.fixture(autouse=True)
+def _own_policy_table(db: None) -> None:
+    """These tests build their own policy table: the reference policies go (rolled back)."""
+    DeadlinePolicy.objects.all().delete()
+
+
 @pytest.fixture
 def policies() -> dict[str, DeadlinePolicy]:
     start = dt.date(2020, 1, 1)

@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
+from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.notifications.choices import DeliveryStatus
 
@@ -35,7 +36,7 @@ def uswds(path: str) -> str:
 
 
 @register.filter
-def person(user: Any) -> str:
+def person(user: User | None) -> str:
     """A member of staff as shown on pages: full name, else username; None is the system."""
     if user is None:
         return str(_("System"))
@@ -60,5 +61,5 @@ def can(user: Any, capability: str) -> bool:
 
 
 @register.filter
-def page_range(paginator: Paginator, page: Page) -> Any:
+def page_range(paginator: Paginator[Any], page: Page[Any]) -> Any:
     return paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

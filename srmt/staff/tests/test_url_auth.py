@@ -12,15 +12,16 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# name -> why it is public
+# name -> why it is public (each reason is checked below, so none can go stale)
 PUBLIC = {
     "login": "the sign-in page itself",
-    "logout": "signing out without a session changes nothing (POST only)",
-    "set_language": "the language switch on the sign-in page",
+    "logout": "POST only; without a session it only sends the visitor to the sign-in page",
+    "set_language": "the language switch, offered before sign-in too; it only sets a cookie",
     "admin:login": "the admin's own sign-in page",
-    "admin:logout": "the admin's sign-out: without a session it changes nothing",
+    "admin:logout": "without a session it only sends the visitor to the admin (its sign-in)",
 }
 
 SAMPLES = {"int": "1", "str": "SR-0000-0000", "slug": "sample", "uuid": "0" * 32, "path": "x/y"}
@@ -105,3 +106,18 @@ def test_public_pages_answer_without_a_session(client):
     response = client.post("/i18n/setlang/", {"language": "es", "next": "/login/"})
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "es"
+
+
+def test_every_public_name_is_a_url_of_the_project():
+    assert set(PUBLIC) <= {name for name, _path in ALL_URLS}
+
+
+@pytest.mark.django_db
+def test_signing_out_without_a_session_changes_nothing(client):
+    assert client.get("/logout/").status_code == 405
+    response = client.post("/logout/")
+    assert (response.status_code, response["Location"]) == (302, "/login/")
+    assert Session.objects.count() == 0
+    response = client.post("/admin/logout/")
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert Session.objects.count() == 0

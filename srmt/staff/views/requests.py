@@ -63,7 +63,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     services.record_view(sr, actor=user)
     now = timezone.now()
     clock = sr.paused_at or now  # a paused request's clocks stopped at paused_at
-    context = {
+    context: dict[str, Any] = {
         "sr": sr,
         "actions": actions,
         "overdue": sr.is_overdue(now),
@@ -134,8 +134,10 @@ def respond(request: HttpRequest, reference: str) -> HttpResponse:
     if not actions.respond:
         raise refuse(_("Your role does not allow you to respond to this request."))
     form = ResponseForm(request.POST, has_responses=sr.first_responded_at is not None)
-    if form.is_valid() and call_service(
-        form, services.add_response, sr, actor=user, **form.cleaned_data
+    if (
+        form.is_valid()
+        and call_service(form, services.add_response, sr, actor=user, **form.cleaned_data)
+        is not None
     ):
         if form.cleaned_data["kind"] == ResponseKind.FINAL:
             return _done(request, sr, _("Final response sent. The request is closed."))
@@ -151,8 +153,9 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
     if not actions.note:
         raise refuse(_("Your role does not allow you to add notes to this request."))
     form = NoteForm(request.POST)
-    if form.is_valid() and call_service(
-        form, services.add_note, sr, actor=user, **form.cleaned_data
+    if (
+        form.is_valid()
+        and call_service(form, services.add_note, sr, actor=user, **form.cleaned_data) is not None
     ):
         return _done(request, sr, _("Internal note added."))
     return _actions_page(request, user, sr, actions, note_form=form)
@@ -237,6 +240,8 @@ def redirect_request(request: HttpRequest, reference: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
         if done is not None:
+            if done.redirect_topic is None:
+                raise RuntimeError(f"{done.reference} was redirected without a topic.")
             return _done(
                 request,
                 done,

@@ -22,7 +22,7 @@ from srmt.cases.importing import (
     read_rows,
     validate_rows,
 )
-from srmt.cases.services import require_case_writer
+from srmt.cases.services import CaseData, require_case_writer
 from srmt.core.errors import DomainError
 
 HELP = f"""Import case records from a CSV file (UTF-8, a BOM is fine), creating or updating
@@ -83,7 +83,9 @@ class Command(BaseCommand):
             ) from None
         self._import(cases, actor=actor, dry_run=options["dry_run"], quiet=not options["verbosity"])
 
-    def _import(self, cases: list, *, actor: User | None, dry_run: bool, quiet: bool) -> None:
+    def _import(
+        self, cases: list[tuple[int, CaseData]], *, actor: User | None, dry_run: bool, quiet: bool
+    ) -> None:
         with tqdm(total=len(cases), unit="case", file=sys.stderr, disable=quiet) as bar:
             try:
                 report = import_cases(cases, actor=actor, dry_run=dry_run, progress=bar.update)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from srmt.seed.reference import load_reference
@@ -6,7 +8,7 @@ from srmt.seed.reference import load_reference
 class Command(BaseCommand):
     help = "Load reference data (offices, forms, request types, deadline policies). Idempotent."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         report = load_reference()
         created = ", ".join(
             f"{count} {name.replace('_', ' ')}" for name, count in vars(report).items()
