@@ -60,10 +60,11 @@ fuzz-api: $(STAMP) ## Schemathesis over openapi.yaml alone, on SQLite (also part
 	DATABASE_URL=sqlite:///$(CURDIR)/var/fuzz.sqlite3 $(BIN)/pytest -q -m schemathesis $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: $(STAMP) ## ruff lint + format check, import contracts
+lint: $(STAMP) ## ruff lint + format check, import contracts, no import cycles or private cross-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_import_cycles.py srmt
 
 .PHONY: fmt
 fmt: $(STAMP) ## Format and autofix

@@ -26,6 +26,7 @@ from srmt.accounts.errors import (
 )
 from srmt.accounts.models import ApiToken, User
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 
 NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length or 100
 # last_used_at is for people ("is this token still in use?"), not for the audit log, which
@@ -101,7 +102,7 @@ def create_api_token(
     )
     audit.record(
         actor=actor,
-        action="api_token.created",
+        action=AuditAction.API_TOKEN_CREATED,
         object_type="api_token",
         object_id=str(token.pk),
         changes={
@@ -127,7 +128,7 @@ def revoke_api_token(token: ApiToken, *, actor: User) -> ApiToken:
     token.save(update_fields=["revoked_at", "revoked_by"])
     audit.record(
         actor=actor,
-        action="api_token.revoked",
+        action=AuditAction.API_TOKEN_REVOKED,
         object_type="api_token",
         object_id=str(token.pk),
         changes={"user": token.user_id, "name": token.name, "prefix": token.prefix},
@@ -176,22 +177,22 @@ def _mark_used(token: ApiToken, *, at: dt.datetime) -> None:
 
 
 def record_sign_in(user: User, *, ip_address: str) -> None:
-    _record_user_event(user, "user.signed_in", ip_address=ip_address)
+    _record_user_event(user, AuditAction.USER_SIGNED_IN, ip_address=ip_address)
 
 
 def record_sign_out(user: User, *, ip_address: str) -> None:
-    _record_user_event(user, "user.signed_out", ip_address=ip_address)
+    _record_user_event(user, AuditAction.USER_SIGNED_OUT, ip_address=ip_address)
 
 
 def record_sign_in_failure(username: str, *, ip_address: str) -> None:
-    _record_attempt("user.sign_in_failed", username, ip_address=ip_address)
+    _record_attempt(AuditAction.USER_SIGN_IN_FAILED, username, ip_address=ip_address)
 
 
 def record_lockout(username: str, *, ip_address: str) -> None:
-    _record_attempt("user.locked_out", username, ip_address=ip_address)
+    _record_attempt(AuditAction.USER_LOCKED_OUT, username, ip_address=ip_address)
 
 
-def _record_user_event(user: User, action: str, *, ip_address: str) -> None:
+def _record_user_event(user: User, action: AuditAction, *, ip_address: str) -> None:
     audit.record(
         actor=user,
         action=action,
@@ -201,7 +202,7 @@ def _record_user_event(user: User, action: str, *, ip_address: str) -> None:
     )
 
 
-def _record_attempt(action: str, username: str, *, ip_address: str) -> None:
+def _record_attempt(action: AuditAction, username: str, *, ip_address: str) -> None:
     username = username[:USERNAME_MAX_LENGTH]
     user_id = User.objects.filter(username=username).values_list("pk", flat=True).first()
     audit.record(
@@ -230,7 +231,7 @@ def create_outside_account(
     account.save()
     audit.record(
         actor=actor,
-        action="user.created",
+        action=AuditAction.USER_CREATED,
         object_type="user",
         object_id=str(account.pk),
         changes={"kind": kind.value},

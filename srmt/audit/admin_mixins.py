@@ -9,6 +9,7 @@ from django.forms import ModelForm
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
+from srmt.audit import actions
 from srmt.audit import services as audit
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class AuditedAdminMixin(_ModelAdminBase):
         fields = form.changed_data if change else list(form.fields)
         audit.record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.{'changed' if change else 'added'}_in_admin",
+            action=actions.admin_edit(str(obj._meta.model_name), "changed" if change else "added"),
             object_type=str(obj._meta.model_name),
             object_id=str(obj.pk),
             changes=_jsonable({f: model_to_dict(obj).get(f) for f in fields}),
@@ -48,7 +49,7 @@ class AuditedAdminMixin(_ModelAdminBase):
         super().delete_model(request, obj)
         audit.record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.deleted_in_admin",
+            action=actions.admin_edit(str(obj._meta.model_name), "deleted"),
             object_type=str(obj._meta.model_name),
             object_id=object_id,
         )
@@ -60,7 +61,7 @@ class AuditedAdminMixin(_ModelAdminBase):
         for object_id in ids:
             audit.record(
                 actor=request.user,
-                action=f"{name}.deleted_in_admin",
+                action=actions.admin_edit(name, "deleted"),
                 object_type=name,
                 object_id=object_id,
             )

@@ -8,6 +8,8 @@ from typing import Any, Protocol
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from srmt.audit import actions
+from srmt.audit.actions import AuditAction
 from srmt.audit.models import AuditEvent
 from srmt.core.requestid import current_api_token_id, current_request_id
 
@@ -25,17 +27,21 @@ class SystemActorLike(Protocol):
 def record(
     *,
     actor: AbstractBaseUser | AnonymousUser | SystemActorLike | None,
-    action: str,
+    action: AuditAction,
     object_type: str,
     object_id: str,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. `changes` holds ids and field values, never copies of documents.
 
+    `action` is a member of AuditAction (srmt.audit.actions); a plain string is refused.
+
     The request id and the acting API token (if the request was authenticated by one) come
     from the request's context. The system (accounts.actors.SYSTEM) is recorded by its name,
     with no user; None records no actor at all.
     """
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit.record takes an AuditAction, not {action!r}")
     user = None
     if actor is not None and actor.is_authenticated:
         user_model = get_user_model()
@@ -45,7 +51,7 @@ def record(
     return AuditEvent.objects.create(
         actor=user,
         actor_username=user.get_username() if user else getattr(actor, "audit_name", ""),
-        action=action,
+        action=action.value,
         object_type=object_type,
         object_id=str(object_id),
         changes=changes or {},
@@ -72,7 +78,7 @@ def record_views(
     if ids:
         record(
             actor=actor,
-            action=f"{object_type}.listed",
+            action=actions.listed(object_type),
             object_type=object_type,
             object_id="*",
             changes={"ids": ids},
@@ -80,7 +86,7 @@ def record_views(
     for object_id in sorted(confidential):
         record(
             actor=actor,
-            action=f"{object_type}.listed",
+            action=actions.listed(object_type),
             object_type=object_type,
             object_id=object_id,
         )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from srmt.accounts.choices import AccountKind
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
+from srmt.audit import actions
 from srmt.audit import services as audit
 from srmt.audit.models import AuditEvent
 from srmt.backoffice import visibility
@@ -83,7 +84,7 @@ class AuditedViewsAdmin(ReadOnlyAdmin[_M]):
         if obj is not None:
             audit.record(
                 actor=request.user,
-                action=f"{self.audit_type}.viewed",
+                action=actions.viewed(self.audit_type),
                 object_type=self.audit_type,
                 object_id=self.audit_id(obj),
                 changes={"in": "admin"},

@@ -16,6 +16,7 @@ from srmt.accounts.actors import Actor, SystemActor
 from srmt.accounts.choices import AccountKind
 from srmt.accounts.models import User
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.cases.choices import REPRESENTATIVE_ROLES, LinkMethod
 from srmt.cases.errors import AlreadyLinked, InvalidRepresentation, WrongAccountKind
 from srmt.cases.models import Case, CustomerLink, Person, Representation
@@ -53,7 +54,7 @@ def link_customer(account: User, person: Person, *, method: str, actor: Actor) -
     )
     audit.record(
         actor=actor,
-        action="customer_link.created",
+        action=AuditAction.CUSTOMER_LINK_CREATED,
         object_type="customer_link",
         object_id=str(person.pk),  # by person, so the audit log hides it with the person
         changes={"link": link.pk, "account": account.pk, "method": method},
@@ -71,7 +72,7 @@ def unlink_customer(link: CustomerLink, *, actor: Actor) -> CustomerLink:
         link.save(update_fields=["unlinked_at"])
         audit.record(
             actor=actor,
-            action="customer_link.ended",
+            action=AuditAction.CUSTOMER_LINK_ENDED,
             object_type="customer_link",
             object_id=str(link.person_id),
             changes={"link": link.pk, "account": link.account_id},
@@ -104,7 +105,7 @@ def record_representation(
     )
     audit.record(
         actor=actor,
-        action="representation.recorded",
+        action=AuditAction.REPRESENTATION_RECORDED,
         object_type="case",
         object_id=case.receipt_number,
         changes={
@@ -134,7 +135,7 @@ def withdraw_representation(
     g28.save(update_fields=["withdrawn_on"])
     audit.record(
         actor=actor,
-        action="representation.withdrawn",
+        action=AuditAction.REPRESENTATION_WITHDRAWN,
         object_type="case",
         object_id=g28.case.receipt_number,
         changes={

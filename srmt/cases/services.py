@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.cases import validation
 from srmt.cases.choices import REPRESENTATIVE_ROLES, PartyRole
 from srmt.cases.errors import (
@@ -169,7 +170,7 @@ def _audit_write(
         changes["protection_reason"] = data.protection_reason.strip()
     audit.record(
         actor=actor,
-        action="case.created" if created else "case.updated",
+        action=AuditAction.CASE_CREATED if created else AuditAction.CASE_UPDATED,
         object_type="case",
         object_id=case.receipt_number,
         changes=changes,
@@ -177,7 +178,7 @@ def _audit_write(
     if changes.get("is_protected") == [True, False]:
         audit.record(
             actor=actor,
-            action="case.protection_removed",
+            action=AuditAction.CASE_PROTECTION_REMOVED,
             object_type="case",
             object_id=case.receipt_number,
             changes={"reason": data.protection_reason.strip()},

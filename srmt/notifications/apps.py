@@ -8,4 +8,12 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the release policy check (ADR 26).
-        from srmt.notifications import checks  # noqa: F401
+        # The outbox enqueues the delivery task, which builds on the outbox: handed over
+        # here, so neither module imports the other both ways (ADR 25).
+        from srmt.notifications import (
+            checks,  # noqa: F401
+            services,
+            tasks,
+        )
+
+        services.set_delivery_task(tasks.deliver_notification)

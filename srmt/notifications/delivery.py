@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.notifications import services as outbox
 from srmt.notifications import transports
 from srmt.notifications.choices import CUSTOMER_KINDS, Audience, DeliveryStatus
@@ -146,7 +147,7 @@ def send_to_customer(
     if notification.status == DeliveryStatus.HELD:
         audit.record(
             actor=actor,
-            action="notification.held",
+            action=AuditAction.NOTIFICATION_HELD,
             object_type="notification",
             object_id=str(notification.pk),
             changes={
@@ -172,7 +173,7 @@ def release(notification_ids: Iterable[int], *, actor: User | None) -> list[int]
         released.append(notification_id)
         audit.record(
             actor=actor,
-            action="notification.released",
+            action=AuditAction.NOTIFICATION_RELEASED,
             object_type="notification",
             object_id=str(notification_id),
             changes={"status": [DeliveryStatus.HELD.value, _status_of(notification_id)]},

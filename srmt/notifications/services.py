@@ -20,11 +20,14 @@ import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks.base import Task
 
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.notifications import transports
 from srmt.notifications.choices import WAITING_STATUSES, DeliveryStatus
 from srmt.notifications.models import Notification
@@ -37,6 +40,26 @@ logger = logging.getLogger(__name__)
 # with (ADR 17); each transport carries its own.
 MAX_ATTEMPTS = transports.EmailTransport.max_attempts
 RETRY_DELAYS = transports.EmailTransport.retry_delays
+
+
+class _DeliveryTask:
+    """The task that delivers one notification (notifications.tasks.deliver_notification).
+
+    tasks builds on this module (the task calls `deliver`), so this module does not import
+    tasks: the app's ready() hands the task over (set_delivery_task), and no import cycle
+    is needed to enqueue it (docs/adr/0025-services-package-and-no-import-cycles.md)."""
+
+    task: Task[[int], str] | None = None
+
+
+def set_delivery_task(task: Task[[int], str]) -> None:
+    _DeliveryTask.task = task
+
+
+def delivery_task() -> Task[[int], str]:
+    if _DeliveryTask.task is None:
+        raise ImproperlyConfigured("The notifications app is not ready: no delivery task.")
+    return _DeliveryTask.task
 
 
 def write_message(
@@ -176,8 +199,7 @@ def schedule_retry(notification_id: int) -> dt.datetime | None:
     Only backends that can defer a task retry by themselves (database, RQ), promptly; on
     every backend the sweep wakes it once it is due (`wake_due`) if no task delivered it.
     """
-    from srmt.notifications.tasks import deliver_notification
-
+    deliver_notification = delivery_task()
     row = (
         Notification.objects.filter(pk=notification_id, status=DeliveryStatus.FAILED)
         .values_list("attempts", "max_attempts", "next_attempt_at")
@@ -217,7 +239,7 @@ def requeue_stalled(*, at: dt.datetime, older_than: dt.timedelta | None = None) 
     failed = sorted(pk for pk, status in taken_back if status == DeliveryStatus.FAILED)
     audit.record(
         actor=None,
-        action="notification.stalled_recovered",
+        action=AuditAction.NOTIFICATION_STALLED_RECOVERED,
         object_type="notification",
         object_id="*",
         changes={
@@ -315,7 +337,6 @@ def _push_due_rows(*, due_by: dt.datetime, again_at: dt.datetime, limit: int) ->
 
 
 def _deliver_later(notification_ids: list[int]) -> None:
-    from srmt.notifications.tasks import deliver_notification
-
+    deliver_notification = delivery_task()
     for notification_id in notification_ids:
         deliver_notification.enqueue(notification_id)

@@ -2,7 +2,7 @@
 
 Rules are data (offices.models.RoutingRule, loaded as RuleSpec by offices.rules); the first
 active rule in position order whose criteria all hold decides. Callers that pass no rules get
-the default rule set (offices.defaults.DEFAULT_RULES), so the function stays pure and usable
+the default rule set (offices.default_rules.DEFAULT_RULES), so the function stays pure and usable
 without a database. No rule matching at all sends the request to Tier 2 for triage.
 """
 
@@ -19,6 +19,8 @@ from django.utils.translation import gettext_noop
 from srmt.core.bilingual import in_language
 from srmt.offices.choices import RoutingAction, TriState
 from srmt.offices.constants import TIER2_OFFICE
+from srmt.offices.default_rules import DEFAULT_RULES
+from srmt.offices.rule_spec import RuleSpec
 
 
 @dataclass(frozen=True)
@@ -42,36 +44,6 @@ class RoutingFacts:
     @property
     def prefix(self) -> str:
         return self.receipt_number[:3]
-
-
-@dataclass(frozen=True)
-class RuleSpec:
-    """A routing rule as plain data. Empty tuples and None criteria match anything."""
-
-    code: str
-    action: str
-    explanation: str  # English; the Spanish one below, with the same placeholders
-    position: int = 0
-    name: str = ""
-    office_code: str = ""
-    receipt_prefixes: tuple[str, ...] = ()
-    request_types: tuple[str, ...] = ()
-    is_protected: bool | None = None
-    has_case_record: bool | None = None
-    has_receipt_number: bool | None = None
-    has_zip_code: bool | None = None
-    requester_in_us: bool | None = None
-    zip_is_military_mail: bool | None = None
-    effective_from: dt.date | None = None
-    effective_until: dt.date | None = None
-    pk: int | None = None
-    explanation_es: str = ""
-
-    def applies_on(self, day: dt.date | None) -> bool:
-        if day is None:
-            return True
-        starts = self.effective_from is None or self.effective_from <= day
-        return starts and (self.effective_until is None or day <= self.effective_until)
 
 
 @dataclass(frozen=True)
@@ -135,8 +107,6 @@ def route(
 ) -> RoutingDecision:
     """The decision of the first rule (by position) that applies on `on` and matches."""
     if rules is None:
-        from srmt.offices.defaults import DEFAULT_RULES
-
         rules = DEFAULT_RULES
     for rule in sorted(rules, key=lambda r: (r.position, r.code)):
         if not rule.applies_on(on) or not _matches(rule, facts):

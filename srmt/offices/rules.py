@@ -9,7 +9,8 @@ from srmt.core.snapshots import snapshot
 from srmt.offices.choices import OfficeKind
 from srmt.offices.jurisdiction import OfficePoint
 from srmt.offices.models import CountryOffice, Office, RoutingRule, ZipOfficeOverride
-from srmt.offices.routing import RuleSpec, tri_state
+from srmt.offices.routing import tri_state
+from srmt.offices.rule_spec import RuleSpec
 
 SNAPSHOTS = ("routing_rules", "field_offices", "zip_overrides", "country_offices")
 

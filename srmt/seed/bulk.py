@@ -24,6 +24,7 @@ from django.db.models import Field, Max, Model
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.cases.models import Case, Person
 from srmt.offices.models import Office
 from srmt.seed.generate import (
@@ -223,7 +224,7 @@ def generate(
                 progress.update(len(batch.requests))
         audit.record(
             actor=None,
-            action="data.generated",
+            action=AuditAction.DATA_GENERATED,
             object_type="dataset",
             object_id=f"seed-{seed}",
             changes={"seed": seed, "end": end.isoformat(), "months": months, **report.counts},

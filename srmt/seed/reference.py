@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.offices.constants import CONFIDENTIAL_UNITS
 from srmt.offices.defaults import load_default_rules
 from srmt.offices.models import FormType, Office
@@ -261,7 +262,7 @@ def load_reference() -> LoadReport:
     if report.total():
         audit.record(
             actor=None,
-            action="reference.loaded",
+            action=AuditAction.REFERENCE_LOADED,
             object_type="reference",
             object_id="seed",
             changes=report.__dict__,

@@ -9,11 +9,14 @@ every receipt number at once.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from srmt.accounts.models import User
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.cases.models import Case
+from srmt.service_requests import core
 from srmt.service_requests.models import InternalNote, ServiceRequest
 
 FINAL_CASE_WORDS = ("approved", "denied", "closed", "withdrawn", "rejected", "delivered")
@@ -41,8 +44,14 @@ def open_cases_of_requester(sr: ServiceRequest) -> list[Case]:
     return [c for c in cases.distinct().order_by("receipt_number") if is_open_case(c)]
 
 
+@transaction.atomic
 def apply_to_open_cases(sr: ServiceRequest, *, actor: User) -> list[str]:
-    """Record the change of address against every open case; returns their receipts."""
+    """Record the change of address against every open case; returns their receipts.
+
+    One transaction with the caller's (intake's, through referrals): the note, the version
+    bump and the audit event are written together or not at all.
+    """
+    sr = core.lock(sr)
     receipts = [c.receipt_number for c in open_cases_of_requester(sr)]
     if not receipts:
         return receipts
@@ -52,9 +61,10 @@ def apply_to_open_cases(sr: ServiceRequest, *, actor: User) -> list[str]:
         body=_("Change of address applies to every open case of the person: %(cases)s.")
         % {"cases": ", ".join(receipts)},
     )
+    core.bump(sr)
     audit.record(
         actor=actor,
-        action="service_request.address_change_applied",
+        action=AuditAction.SERVICE_REQUEST_ADDRESS_CHANGE_APPLIED,
         object_type="service_request",
         object_id=sr.reference,
         changes={"cases": receipts},

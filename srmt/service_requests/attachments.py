@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
-from srmt.service_requests import policies, services
+from srmt.audit.actions import AuditAction
+from srmt.service_requests import core, policies
 from srmt.service_requests.errors import InvalidAttachment, TooManyAttachments
 from srmt.service_requests.models import Attachment, ServiceRequest
 
@@ -71,9 +72,9 @@ def _display_name(name: str) -> str:
 @transaction.atomic
 def add_attachment(sr: ServiceRequest, *, actor: User, upload: File) -> Attachment:
     """Store one file of evidence on an open request (at most MAX_ATTACHMENTS)."""
-    sr = services._lock(sr)
+    sr = core.lock(sr)
     policies.require_act(actor, sr, Capability.NOTE)
-    services._require_open(sr)
+    core.require_open(sr)
     if Attachment.objects.filter(service_request=sr).count() >= MAX_ATTACHMENTS:
         raise TooManyAttachments(
             _("A request can have at most %(max)d attachments.") % {"max": MAX_ATTACHMENTS},
@@ -93,10 +94,10 @@ def add_attachment(sr: ServiceRequest, *, actor: User, upload: File) -> Attachme
     stored_name = attachment.file.name
     try:
         attachment.save()
-        services._bump(sr)
+        core.bump(sr)
         audit.record(
             actor=actor,
-            action="service_request.attachment_added",
+            action=AuditAction.SERVICE_REQUEST_ATTACHMENT_ADDED,
             object_type="service_request",
             object_id=sr.reference,
             changes={"attachment_id": attachment.pk, "sha256": sha256, "size": upload.size},
@@ -119,7 +120,7 @@ def open_attachment(sr: ServiceRequest, attachment_id: int, *, actor: User) -> A
         raise Http404(_("No attachment matches that id."))
     audit.record(
         actor=actor,
-        action="service_request.attachment_viewed",
+        action=AuditAction.SERVICE_REQUEST_ATTACHMENT_VIEWED,
         object_type="service_request",
         object_id=sr.reference,
         changes={"attachment_id": attachment.pk},

@@ -28,7 +28,7 @@ from srmt.sla.services import all_policies, calendar_for, deadlines_for
 def on_status_change(sr: ServiceRequest, *, old: str, new: str, at: dt.datetime) -> list[str]:
     """Pause or resume the clocks for a move `old` -> `new`; returns the fields changed.
 
-    The caller saves those fields with the move (service_requests.services._move).
+    The caller saves those fields with the move (service_requests.core.move).
     """
     waiting = Status.AWAITING_CUSTOMER
     if new == waiting and old != waiting and sr.paused_at is None:

@@ -1,5 +1,9 @@
 """Expedite requests: recorded at intake, decided once by the office holding the case.
 
+The intake half (criteria in force, checking and storing the details) is expedite_intake,
+which intake builds on; it is re-exported here, so `expedites.ExpediteData` and
+`expedites.criteria_in_force` are where callers find them.
+
 Policy: USCIS Policy Manual vol. 1 part A ch. 5 (criteria are versioned rows,
 ExpediteCriterion). Forms eligible for premium processing are not expedited, except under
 the nonprofit criterion. The decision is answered to the customer with a final response in
@@ -8,9 +12,6 @@ their language (docs/adr/0013-expedites-and-repeats.md).
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,110 +19,31 @@ from django.utils.translation import gettext as _
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
-from srmt.cases.models import Case
-from srmt.service_requests import policies, services
-from srmt.service_requests.choices import RequestTypeCode, ResponseKind
-from srmt.service_requests.errors import (
-    AlreadyDecided,
-    CaseRequired,
-    ExpediteDetailsRequired,
-    ExpediteNotAvailable,
-    InvalidExpedite,
-    ReasonRequired,
+from srmt.audit.actions import AuditAction
+from srmt.service_requests import core, policies
+from srmt.service_requests.choices import ResponseKind
+from srmt.service_requests.errors import AlreadyDecided, InvalidExpedite, ReasonRequired
+from srmt.service_requests.expedite_intake import (  # the intake half, for callers of expedites
+    CheckedExpedite,
+    ExpediteData,
+    check_submission,
+    criteria_in_force,
+    record_submission,
 )
-from srmt.service_requests.models import (
-    ExpediteCriterion,
-    ExpediteRequest,
-    ExpediteStatus,
-    ServiceRequest,
-    ServiceRequestType,
-)
+from srmt.service_requests.models import ExpediteRequest, ExpediteStatus, ServiceRequest
+from srmt.service_requests.services import responses
 
-
-@dataclass(frozen=True)
-class ExpediteData:
-    criterion: str
-    justification: str
-
-
-@dataclass(frozen=True)
-class CheckedExpedite:
-    criterion: ExpediteCriterion
-    justification: str
-
-
-def criteria_in_force(on: dt.date | None = None) -> list[ExpediteCriterion]:
-    """The criteria of the policy version in force on `on` (default: today)."""
-    day = on or timezone.localdate()
-    return list(ExpediteCriterion.objects.in_force(day).order_by("sort_order", "code"))
-
-
-def check_submission(
-    data: ExpediteData | None, *, request_type: ServiceRequestType, case: Case | None
-) -> CheckedExpedite | None:
-    """Validate the expedite details of a submission; None for other request types."""
-    if request_type.code != RequestTypeCode.EXPEDITE_REQUEST:
-        if data is not None:
-            raise InvalidExpedite(
-                _("Expedite details go only with an expedite request."), field="expedite"
-            )
-        return None
-    if data is None:
-        raise ExpediteDetailsRequired(
-            _("Choose the expedite criterion and say why the case is urgent."),
-            field="expedite.criterion",
-        )
-    if case is None:
-        # The office holding the case decides, so the case record must be known.
-        raise CaseRequired(
-            _("An expedite needs the case record. Check the receipt number."),
-            field="receipt_number",
-        )
-    criterion = (
-        ExpediteCriterion.objects.in_force(timezone.localdate())
-        .filter(code=(data.criterion or "").strip())
-        .first()
-    )
-    if criterion is None:
-        raise InvalidExpedite(
-            _("Choose one of the expedite criteria in force today."), field="expedite.criterion"
-        )
-    justification = services._clean_text(
-        data.justification, field="expedite.justification", error=InvalidExpedite
-    )
-    if case.form_type.is_premium_processing_eligible and not (
-        criterion.allowed_for_premium_processing
-    ):
-        raise ExpediteNotAvailable(
-            _(
-                "Form %(form)s can use premium processing, so it is not expedited, except "
-                "at the request of a nonprofit organization."
-            )
-            % {"form": case.form_type.code},
-            field="expedite.criterion",
-        )
-    return CheckedExpedite(criterion=criterion, justification=justification)
-
-
-def record_submission(sr: ServiceRequest, checked: CheckedExpedite, *, actor: User) -> None:
-    """Store the expedite details of the new request `sr` (in the caller's transaction)."""
-    expedite = ExpediteRequest.objects.create(
-        service_request=sr,
-        criterion=checked.criterion,
-        justification=checked.justification,
-        created_at=sr.created_at,
-    )
-    audit.record(
-        actor=actor,
-        action="expedite.requested",
-        object_type="service_request",
-        object_id=sr.reference,
-        changes={
-            "expedite_id": expedite.pk,
-            "criterion": checked.criterion.code,
-            "criterion_version": checked.criterion.version,
-        },
-    )
+__all__ = [
+    "CheckedExpedite",
+    "ExpediteData",
+    "can_decide",
+    "check_submission",
+    "criteria_in_force",
+    "decide_expedite",
+    "decision_text",
+    "expedite_for",
+    "record_submission",
+]
 
 
 def can_decide(actor: User, sr: ServiceRequest) -> bool:
@@ -151,7 +73,7 @@ def decide_expedite(
     sr: ServiceRequest, *, actor: User, approved: bool, reason: str = ""
 ) -> ExpediteRequest:
     """Approve or deny once; the customer gets a final response with the outcome."""
-    sr = services._lock(sr)
+    sr = core.lock(sr)
     expedite = ExpediteRequest.objects.select_for_update().filter(service_request=sr).first()
     if expedite is None:
         raise InvalidExpedite(_("This request is not an expedite request."))
@@ -164,23 +86,23 @@ def decide_expedite(
             _("This expedite request was already %(status)s.")
             % {"status": ExpediteStatus(expedite.status).label.lower()}
         )
-    services._require_open(sr)
+    core.require_open(sr)
     reason = (reason or "").strip()
     if not approved and not reason:
         raise ReasonRequired(_("Give the reason for the denial."), field="reason")
     if reason:
-        reason = services._clean_text(reason, field="reason", error=InvalidExpedite)
+        reason = core.clean_text(reason, field="reason", error=InvalidExpedite)
     expedite.status = ExpediteStatus.APPROVED if approved else ExpediteStatus.DENIED
     expedite.decided_by = actor
     expedite.decided_at = timezone.now()
     expedite.decision_reason = reason
     expedite.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    response = services.add_response(
+    response = responses.add_response(
         sr, actor=actor, kind=ResponseKind.FINAL, body=decision_text(sr, expedite)
     )
     audit.record(
         actor=actor,
-        action="expedite.decided",
+        action=AuditAction.EXPEDITE_DECIDED,
         object_type="service_request",
         object_id=sr.reference,
         changes={"status": expedite.status, "response_id": response.pk},

@@ -1,24 +1,21 @@
 """What a submission may carry besides the request itself: expedite details and the
-caller's choice about repeats. services.submit_request calls check() before it writes and
-apply() after, in its transaction."""
+caller's choice about repeats. services.intake.submit_request calls check() before it
+writes and apply() after, in its transaction."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from srmt.accounts.models import User
 from srmt.cases.models import Case
-from srmt.service_requests import expedites, repeats
+from srmt.service_requests import expedite_intake, repeats
 from srmt.service_requests.models import ServiceRequest, ServiceRequestType
-
-if TYPE_CHECKING:
-    from srmt.service_requests.services import Submission
+from srmt.service_requests.submission import Submission
 
 
 @dataclass(frozen=True)
 class CheckedExtras:
-    expedite: expedites.CheckedExpedite | None
+    expedite: expedite_intake.CheckedExpedite | None
     repeat: repeats.RepeatPlan
 
 
@@ -31,7 +28,7 @@ def check(
     receipt_number: str,
 ) -> CheckedExtras:
     """Refuse what does not fit (before anything is written)."""
-    expedite = expedites.check_submission(data.expedite, request_type=request_type, case=case)
+    expedite = expedite_intake.check_submission(data.expedite, request_type=request_type, case=case)
     plan = repeats.plan_for(
         data.repeat, actor=actor, request_type=request_type, receipt_number=receipt_number
     )
@@ -40,5 +37,5 @@ def check(
 
 def apply(sr: ServiceRequest, extras: CheckedExtras, *, actor: User) -> None:
     if extras.expedite is not None:
-        expedites.record_submission(sr, extras.expedite, actor=actor)
+        expedite_intake.record_submission(sr, extras.expedite, actor=actor)
     repeats.apply_plan(sr, extras.repeat, actor=actor)

@@ -18,7 +18,7 @@ from srmt.core.models import TimeStampedModel
 from srmt.core.references import new_reference
 from srmt.core.snapshots import snapshot
 from srmt.notifications.choices import DeliveryChannel
-from srmt.service_requests import reasons
+from srmt.service_requests import deadline_states, reasons
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
 from srmt.service_requests.lifecycle import OPEN_STATUSES
 from srmt.sla.choices import DeadlineState
@@ -75,14 +75,10 @@ class ServiceRequestQuerySet(models.QuerySet["ServiceRequest"]):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, *, at: dt.datetime) -> ServiceRequestQuerySet:
-        from srmt.service_requests.deadline_states import overdue_q
-
-        return self.filter(overdue_q(at))
+        return self.filter(deadline_states.overdue_q(at))
 
     def in_deadline_state(self, state: str, *, at: dt.datetime) -> ServiceRequestQuerySet:
-        from srmt.service_requests.deadline_states import filter_state
-
-        return filter_state(self, state, at=at)
+        return deadline_states.filter_state(self, state, at=at)
 
     def with_escalation_level(self) -> ServiceRequestQuerySet:
         """Annotate the highest rung reached (0: none), read from the escalation rows by
@@ -237,9 +233,7 @@ class ServiceRequest(TimeStampedModel):
 
     def deadline_state(self, at: dt.datetime) -> DeadlineState:
         """On track, at risk or overdue at `at` (deadline_states.state_of)."""
-        from srmt.service_requests.deadline_states import state_of
-
-        return state_of(self, at)
+        return deadline_states.state_of(self, at)
 
     def is_overdue(self, at: dt.datetime) -> bool:
         return self.is_open and self.deadline_state(at) == DeadlineState.OVERDUE

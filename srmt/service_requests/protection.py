@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from srmt.accounts.models import User
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.cases import services as cases
 from srmt.cases.models import Case
 from srmt.offices.models import Office, offices_by_code
-from srmt.service_requests import reasons, routing_facts, services, transfers
+from srmt.service_requests import core, reasons, routing_facts, transfers
 from srmt.service_requests.choices import Status
 from srmt.service_requests.models import ServiceRequest
 
@@ -48,7 +49,7 @@ def move_protected_requests(*, case: Case | None = None) -> int:
     routing rules name for it, as the system; returns how many moved."""
     moved = 0
     for pk in list(_stranded(case).order_by("pk").values_list("pk", flat=True)):
-        sr = services._lock(ServiceRequest(pk=pk))
+        sr = core.lock(ServiceRequest(pk=pk))
         if sr.is_open and sr.is_confidential and not sr.office.is_confidential:
             moved += _move_to_unit(sr)
     return moved
@@ -67,7 +68,7 @@ def _move_to_unit(sr: ServiceRequest) -> int:
     from_office = sr.office
     sr.office = unit
     sr.assignee = None
-    transfer = services._move(
+    transfer = core.move(
         sr,
         Status.TRANSFERRED,
         actor=None,  # type: ignore[arg-type]  # the system moves it
@@ -84,7 +85,7 @@ def _move_to_unit(sr: ServiceRequest) -> int:
     )
     audit.record(
         actor=None,
-        action="service_request.transitioned",
+        action=AuditAction.SERVICE_REQUEST_TRANSITIONED,
         object_type="service_request",
         object_id=sr.reference,
         changes={

@@ -13,11 +13,11 @@ from django.utils.translation import override
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.notifications import delivery
 from srmt.notifications.choices import MessageKind
 from srmt.offices.models import RedirectTopic
-from srmt.service_requests import lifecycle, policies
-from srmt.service_requests import services as sr_services
+from srmt.service_requests import core, lifecycle, policies
 from srmt.service_requests.choices import Status
 from srmt.service_requests.errors import ReasonRequired, UnknownRedirectTopic
 from srmt.service_requests.models import ServiceRequest
@@ -68,14 +68,14 @@ def redirect_request(
     sr: ServiceRequest, *, actor: User, topic_code: str, reason: str
 ) -> ServiceRequest:
     """Close the request as redirected to the topic's agency and tell the customer."""
-    sr = sr_services._lock(sr)
+    sr = core.lock(sr)
     policies.require_act(actor, sr, Capability.TRANSITION)
     lifecycle.require(sr.status, Status.REDIRECTED)  # refuses closed requests too
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired(_("Give a reason for this change."), field="reason")
     topic = _topic(topic_code)
-    channel, address = sr_services._delivery_for(sr.requester)
+    channel, address = core.delivery_for(sr.requester)
     subject, body = agency_message(topic, reference=sr.reference, language=sr.requester.language)
     notification = delivery.send_to_customer(
         actor=actor,
@@ -89,11 +89,11 @@ def redirect_request(
         is_confidential=sr.is_confidential,
     )
     sr.redirect_topic = topic
-    sr_services._move(sr, Status.REDIRECTED, actor=actor, reason=reason[:1000])
+    core.move(sr, Status.REDIRECTED, actor=actor, reason=reason[:1000])
     sr.save(update_fields=["redirect_topic"])
     audit.record(
         actor=actor,
-        action="service_request.redirected",
+        action=AuditAction.SERVICE_REQUEST_REDIRECTED,
         object_type="service_request",
         object_id=sr.reference,
         changes={

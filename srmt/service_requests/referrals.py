@@ -19,9 +19,10 @@ from django.utils import timezone
 from srmt.accounts.actors import Actor
 from srmt.accounts.models import User
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.offices.jurisdiction import is_in_united_states, normalize_country
 from srmt.offices.models import Office
-from srmt.service_requests import address_changes, policies, routing_facts, services
+from srmt.service_requests import address_changes, core, policies, routing_facts, services
 from srmt.service_requests.choices import RequestTypeCode
 from srmt.service_requests.models import ServiceRequest
 from srmt.service_requests.requesters import clean_requester
@@ -48,7 +49,7 @@ def submit_or_refer(
     """
     policies.require_may_submit(actor, receipt_number=data.receipt_number, channel=data.channel)
     assert isinstance(actor, User)  # the system records no requests (require_may_submit)
-    services._resolve_type(data.type)
+    core.resolve_type(data.type)
     country = normalize_country(data.requester.country, field="requester.country")
     if not is_in_united_states(country):
         as_seen = routing_facts.route_as_seen_by(
@@ -63,12 +64,15 @@ def submit_or_refer(
     return _record(data, actor=actor, key=idempotency_key, body_hash=body_hash)
 
 
+@transaction.atomic
 def _record(data: services.Submission, *, actor: User, key: str, body_hash: str) -> IntakeOutcome:
+    """The request and, for a change of address, its cases: one transaction."""
     sr, created = services.submit_request(
         data, actor=actor, idempotency_key=key, body_hash=body_hash
     )
-    if created and sr.type.code == RequestTypeCode.CHANGE_OF_ADDRESS:
-        address_changes.apply_to_open_cases(sr, actor=actor)
+    is_address_change = created and sr.type.code == RequestTypeCode.CHANGE_OF_ADDRESS
+    if is_address_change and address_changes.apply_to_open_cases(sr, actor=actor):
+        sr.refresh_from_db(fields=["version", "updated_at"])  # the note bumped it
     return IntakeOutcome(sr, created)
 
 
@@ -122,7 +126,7 @@ def refer_customer(
     )
     audit.record(
         actor=actor,
-        action="referral.created",
+        action=AuditAction.REFERRAL_CREATED,
         object_type="referral",
         object_id=referral.reference,
         changes={

@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 
 from srmt.accounts.models import User
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.core.references import normalize_reference
-from srmt.service_requests import policies, reasons, services
+from srmt.service_requests import core, policies, reasons
 from srmt.service_requests.choices import Status
 from srmt.service_requests.errors import InvalidRepeat, PossibleRepeat
 from srmt.service_requests.lifecycle import OPEN_STATUSES
@@ -155,7 +156,7 @@ def apply_plan(sr: ServiceRequest, plan: RepeatPlan, *, actor: User) -> None:
     sr.save(update_fields=["repeat_of", "repeat_count"])
     if plan.merge:
         sr.duplicate_of = plan.target
-        services._move(
+        core.move(
             sr,
             Status.MERGED,
             actor=actor,
@@ -164,7 +165,7 @@ def apply_plan(sr: ServiceRequest, plan: RepeatPlan, *, actor: User) -> None:
         )
     audit.record(
         actor=actor,
-        action="service_request.repeat_recorded",
+        action=AuditAction.SERVICE_REQUEST_REPEAT_RECORDED,
         object_type="service_request",
         object_id=sr.reference,
         changes={

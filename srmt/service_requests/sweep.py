@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.idempotency import services as idempotency
 from srmt.notifications import services as notifications
 from srmt.service_requests import deadline_states, protection
@@ -85,7 +86,7 @@ def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
         if escalations.total:
             audit.record(
                 actor=None,
-                action="service_requests.swept",
+                action=AuditAction.SERVICE_REQUESTS_SWEPT,
                 object_type="sweep",
                 object_id=at.isoformat(),
                 changes={

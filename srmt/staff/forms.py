@@ -76,7 +76,7 @@ class LoginForm(AuthenticationForm):
     bound_field_class = UswdsBoundField
 
 
-def _textarea(rows: int = 6) -> forms.Textarea:
+def textarea(rows: int = 6) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
@@ -161,7 +161,7 @@ class ResponseForm(UswdsForm):
     body = forms.CharField(
         label=_("Response to the customer"),
         max_length=MAX_TEXT,
-        widget=_textarea(8),
+        widget=textarea(8),
         help_text=_("The customer receives this text. Use at most 10,000 characters."),
     )
 
@@ -178,7 +178,7 @@ class NoteForm(UswdsForm):
     body = forms.CharField(
         label=_("Internal note"),
         max_length=MAX_TEXT,
-        widget=_textarea(4),
+        widget=textarea(4),
         help_text=_("Only staff see internal notes. The customer never does."),
     )
 
@@ -190,7 +190,7 @@ class TransitionForm(UswdsForm):
         label=_("Reason"),
         required=False,
         max_length=1000,
-        widget=_textarea(3),
+        widget=textarea(3),
         help_text=_("Required to transfer, redirect, withdraw, merge or reopen."),
     )
     office = forms.ChoiceField(
@@ -277,7 +277,7 @@ class IntakeForm(UswdsForm):
     description = forms.CharField(
         label=_("What the customer needs"),
         max_length=MAX_TEXT,
-        widget=_textarea(6),
+        widget=textarea(6),
         help_text=_("Use plain words. Use at most 10,000 characters."),
     )
     requester_name = forms.CharField(label=_("Name of the person asking"), max_length=200)
@@ -321,7 +321,7 @@ class IntakeForm(UswdsForm):
         label=_("Why the case is urgent"),
         required=False,
         max_length=MAX_TEXT,
-        widget=_textarea(4),
+        widget=textarea(4),
         help_text=_("Only for an expedite request. The office holding the case decides."),
     )
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from srmt.offices.models import RedirectTopic
-from srmt.staff.forms import UswdsForm, _textarea
+from srmt.staff.forms import UswdsForm, textarea
 
 
 class RedirectForm(UswdsForm):
@@ -16,7 +16,7 @@ class RedirectForm(UswdsForm):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=1000,
-        widget=_textarea(3),
+        widget=textarea(3),
         help_text=_("For the history; the customer gets the agency's contact details."),
     )
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from srmt.staff.views import attachments, expedites, intake, queues, requests, routing, tokens
+from srmt.staff.views import attachments, expedites, intake, queues, requests, tokens
 
 app_name = "staff"
 urlpatterns = [
@@ -16,7 +16,7 @@ urlpatterns = [
     path("requests/<str:reference>/assign/", requests.assign, name="request-assign"),
     path(
         "requests/<str:reference>/redirect/",
-        routing.redirect_request,
+        requests.redirect_request,
         name="request-redirect",
     ),
     path("requests/<str:reference>/expedite/", expedites.expedite_page, name="request-expedite"),

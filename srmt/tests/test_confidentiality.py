@@ -391,15 +391,15 @@ PROTECTED_REFERENCE_PLACEHOLDER = "SR-PRTC-0001"
 @pytest.fixture(autouse=True)
 def _fixed_protected_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     """The protected request gets a known reference, so world U can ask about it too."""
-    from srmt.service_requests import services as sr_services
+    from srmt.service_requests.services import intake
 
     minted = iter([PROTECTED_REFERENCE_PLACEHOLDER])
-    original = sr_services.new_reference
+    original = intake.new_reference
 
     def first_fixed() -> str:
         return next(minted, None) or original()
 
-    monkeypatch.setattr(sr_services, "new_reference", first_fixed)
+    monkeypatch.setattr(intake, "new_reference", first_fixed)
 
 
 @pytest.mark.usefixtures("world_base")

@@ -17,6 +17,7 @@ from srmt.api.schema import RECEIPT_NUMBER, problems
 from srmt.api.serializers import CaseSerializer
 from srmt.api.views.base import ApiView
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.cases.models import Case, CaseParty, CaseQuerySet
 from srmt.core.receipts import normalize_receipt_number
 from srmt.service_requests import policies, protection
@@ -48,7 +49,9 @@ class CaseDetailView(ApiView):
         case = _cases(policies.visible_cases(request.user)).filter(receipt_number=number).first()
         if case is None:
             raise Http404(_("No case matches that receipt number."))
-        audit.record(actor=request.user, action="case.viewed", object_type="case", object_id=number)
+        audit.record(
+            actor=request.user, action=AuditAction.CASE_VIEWED, object_type="case", object_id=number
+        )
         return Response(CaseSerializer(case).data)
 
     @extend_schema(

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.audit.models import AuditEvent, ImmutableRecordError
 from srmt.core.middleware import RequestIdMiddleware
 from srmt.core.requestid import current_api_token_id
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def event() -> AuditEvent:
     return audit.record(
-        actor=None, action="case.updated", object_type="case", object_id="EAC2190012345"
+        actor=None, action=AuditAction.CASE_UPDATED, object_type="case", object_id="EAC2190012345"
     )
 
 
@@ -42,7 +43,11 @@ def test_record_writes_one_event_with_the_actor() -> None:
     user = User.objects.create(username="ana", role=Role.SUPERVISOR)
     # when
     event = audit.record(
-        actor=user, action="case.created", object_type="case", object_id=42, changes={"a": 1}
+        actor=user,
+        action=AuditAction.CASE_CREATED,
+        object_type="case",
+        object_id=42,
+        changes={"a": 1},
     )
     # then
     row = AuditEvent.objects.get(pk=event.pk)
@@ -135,7 +140,7 @@ def test_postgresql_trigger_is_installed() -> None:
 def test_the_request_id_reaches_audit_rows() -> None:
     # given a view that records an event, behind the request-id middleware
     def view(request: HttpRequest) -> HttpResponse:
-        audit.record(actor=None, action="case.viewed", object_type="case", object_id="X")
+        audit.record(actor=None, action=AuditAction.CASE_VIEWED, object_type="case", object_id="X")
         return HttpResponse("ok")
 
     request = RequestFactory().get("/cases/X", headers={"X-Request-ID": "req-abc.123"})
@@ -145,13 +150,15 @@ def test_the_request_id_reaches_audit_rows() -> None:
     assert response["X-Request-ID"] == "req-abc.123"
     assert AuditEvent.objects.get(action="case.viewed").request_id == "req-abc.123"
     # and outside a request, no id is recorded
-    later = audit.record(actor=None, action="case.viewed", object_type="case", object_id="Y")
+    later = audit.record(
+        actor=None, action=AuditAction.CASE_VIEWED, object_type="case", object_id="Y"
+    )
     assert AuditEvent.objects.get(pk=later.pk).request_id == ""
 
 
 def test_a_minted_request_id_reaches_audit_rows() -> None:
     def view(request: HttpRequest) -> HttpResponse:
-        audit.record(actor=None, action="case.viewed", object_type="case", object_id="X")
+        audit.record(actor=None, action=AuditAction.CASE_VIEWED, object_type="case", object_id="X")
         return HttpResponse("ok")
 
     response = RequestIdMiddleware(view)(RequestFactory().get("/", headers={"X-Request-ID": "a b"}))
@@ -164,12 +171,14 @@ def test_record_names_the_acting_api_token_and_none_otherwise() -> None:
     # given an API request authenticated by token 42 (set by the API's authentication)
     def view(request: HttpRequest) -> HttpResponse:
         current_api_token_id.set(42)
-        audit.record(actor=None, action="case.viewed", object_type="case", object_id="X")
+        audit.record(actor=None, action=AuditAction.CASE_VIEWED, object_type="case", object_id="X")
         return HttpResponse("ok")
 
     # when
     RequestIdMiddleware(view)(RequestFactory().get("/api/v1/cases/X/"))
-    later = audit.record(actor=None, action="case.viewed", object_type="case", object_id="Y")
+    later = audit.record(
+        actor=None, action=AuditAction.CASE_VIEWED, object_type="case", object_id="Y"
+    )
     # then: the token is on the request's event, and gone once the request is over
     assert AuditEvent.objects.get(object_id="X").api_token_id == 42
     assert AuditEvent.objects.get(pk=later.pk).api_token_id is None

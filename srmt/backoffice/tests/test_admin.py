@@ -12,6 +12,7 @@ from django.test import Client
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.audit.models import AuditEvent
 from srmt.backoffice import visibility
 from srmt.notifications.models import Notification
@@ -69,7 +70,7 @@ def test_list_rows_show_only_the_ids_the_reader_may_see() -> None:
     # a list row written before list rows left protected objects out
     audit.record(
         actor=cleared,
-        action="service_request.listed",
+        action=AuditAction.SERVICE_REQUEST_LISTED,
         object_type="service_request",
         object_id="*",
         changes={"ids": [public.reference, hidden.reference]},

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
 from srmt.service_requests import policies, referrals
 from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 from srmt.staff import selectors
@@ -44,7 +45,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         open_requests = list(selectors.open_requests_on_case(user, receipt_number))
         audit.record(
             actor=user,
-            action="case.looked_up",
+            action=AuditAction.CASE_LOOKED_UP,
             object_type="case",
             object_id=receipt_number,
             changes={"found": case is not None, "open_requests": len(open_requests)},

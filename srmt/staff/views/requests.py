@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.offices.models import Office
-from srmt.service_requests import lifecycle, policies, services
+from srmt.service_requests import lifecycle, policies, redirects, services
 from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.models import ServiceRequest
 from srmt.staff import selectors
@@ -219,3 +219,33 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
                 % {"name": assignee.get_full_name() or assignee.get_username()},
             )
     return _actions_page(request, user, sr, actions, assign_form=form)
+
+
+@login_required
+@require_POST
+@one_time_submission
+def redirect_request(request: HttpRequest, reference: str) -> HttpResponse:
+    """Close the request as redirected to another agency (the respond page's form)."""
+    user, sr, actions = _load(request, reference)
+    if not actions.transition:
+        raise refuse(_("Your role does not allow you to change the status of this request."))
+    form = routing.redirect_form(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form,
+            redirects.redirect_request,
+            sr,
+            actor=user,
+            topic_code=form.cleaned_data["topic"],
+            reason=form.cleaned_data["reason"],
+        )
+        if done is not None:
+            if done.redirect_topic is None:
+                raise RuntimeError(f"{done.reference} was redirected without a topic.")
+            return _done(
+                request,
+                done,
+                _("Redirected to %(agency)s. The customer was sent its contact details.")
+                % {"agency": done.redirect_topic.agency.name},
+            )
+    return _actions_page(request, user, sr, actions, redirect_form=form)

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from srmt.accounts.models import User
 from srmt.core.errors import DomainError
@@ -22,8 +19,6 @@ from srmt.service_requests.routing_models import Referral
 from srmt.staff.forms import IntakeForm
 from srmt.staff.routing_forms import RedirectForm
 from srmt.staff.selectors import TimelineEntry
-from srmt.staff.submissions import one_time_submission
-from srmt.staff.views.common import call_service, refuse
 
 
 @dataclass(frozen=True)
@@ -87,35 +82,3 @@ def can_redirect(sr: ServiceRequest) -> bool:
 
 def redirect_form(data: dict[str, str] | None = None) -> RedirectForm:
     return RedirectForm(data, topics=redirects.active_topics())
-
-
-@login_required
-@require_POST
-@one_time_submission
-def redirect_request(request: HttpRequest, reference: str) -> HttpResponse:
-    """Close the request as redirected to another agency (the respond page's form)."""
-    from srmt.staff.views.requests import _actions_page, _done, _load
-
-    user, sr, actions = _load(request, reference)
-    if not actions.transition:
-        raise refuse(_("Your role does not allow you to change the status of this request."))
-    form = redirect_form(request.POST)
-    if form.is_valid():
-        done = call_service(
-            form,
-            redirects.redirect_request,
-            sr,
-            actor=user,
-            topic_code=form.cleaned_data["topic"],
-            reason=form.cleaned_data["reason"],
-        )
-        if done is not None:
-            if done.redirect_topic is None:
-                raise RuntimeError(f"{done.reference} was redirected without a topic.")
-            return _done(
-                request,
-                done,
-                _("Redirected to %(agency)s. The customer was sent its contact details.")
-                % {"agency": done.redirect_topic.agency.name},
-            )
-    return _actions_page(request, user, sr, actions, redirect_form=form)

@@ -1,0 +1,134 @@
+"""Every action name the audit log records: one enumeration, no free strings.
+
+The values are exactly the strings stored in `AuditEvent.action` since the first release, so
+old rows keep their meaning and no data migration is needed. `audit.services.record` takes
+only a member of `AuditAction`; families that vary by model or object type (the admin's
+edits, list and detail views) go through `admin_edit`, `listed` and `viewed`, which refuse
+a value that is not a member (docs/adr/0025-services-package-and-no-import-cycles.md).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    # Service requests (service_requests.services and the modules beside it).
+    SERVICE_REQUEST_CREATED = "service_request.created"
+    SERVICE_REQUEST_RESPONDED = "service_request.responded"
+    SERVICE_REQUEST_NOTED = "service_request.noted"
+    SERVICE_REQUEST_TRANSITIONED = "service_request.transitioned"
+    SERVICE_REQUEST_ASSIGNED = "service_request.assigned"
+    SERVICE_REQUEST_UPDATED = "service_request.updated"
+    SERVICE_REQUEST_VIEWED = "service_request.viewed"
+    SERVICE_REQUEST_LISTED = "service_request.listed"
+    SERVICE_REQUEST_REDIRECTED = "service_request.redirected"
+    SERVICE_REQUEST_REPEAT_RECORDED = "service_request.repeat_recorded"
+    SERVICE_REQUEST_ADDRESS_CHANGE_APPLIED = "service_request.address_change_applied"
+    SERVICE_REQUEST_ATTACHMENT_ADDED = "service_request.attachment_added"
+    SERVICE_REQUEST_ATTACHMENT_VIEWED = "service_request.attachment_viewed"
+    SERVICE_REQUESTS_SWEPT = "service_requests.swept"
+    EXPEDITE_REQUESTED = "expedite.requested"
+    EXPEDITE_DECIDED = "expedite.decided"
+    REFERRAL_CREATED = "referral.created"
+    # Cases and people.
+    CASE_CREATED = "case.created"
+    CASE_UPDATED = "case.updated"
+    CASE_PROTECTION_REMOVED = "case.protection_removed"
+    CASE_VIEWED = "case.viewed"
+    CASE_LISTED = "case.listed"
+    CASE_LOOKED_UP = "case.looked_up"
+    PERSON_VIEWED = "person.viewed"
+    PERSON_LISTED = "person.listed"
+    # Customers' links to their records and representatives' Forms G-28 (ADR 27).
+    CUSTOMER_LINK_CREATED = "customer_link.created"
+    CUSTOMER_LINK_ENDED = "customer_link.ended"
+    REPRESENTATION_RECORDED = "representation.recorded"
+    REPRESENTATION_WITHDRAWN = "representation.withdrawn"
+    # Accounts: API tokens and sign-in.
+    API_TOKEN_CREATED = "api_token.created"  # noqa: S105 (an action name, not a secret)
+    API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
+    USER_CREATED = "user.created"  # an account outside the agency (ADR 27)
+    USER_SIGNED_IN = "user.signed_in"
+    USER_SIGNED_OUT = "user.signed_out"
+    USER_SIGN_IN_FAILED = "user.sign_in_failed"
+    USER_LOCKED_OUT = "user.locked_out"
+    # The outbox, reference and synthetic data.
+    NOTIFICATION_STALLED_RECOVERED = "notification.stalled_recovered"
+    NOTIFICATION_HELD = "notification.held"  # the customer-delivery gate (ADR 26)
+    NOTIFICATION_RELEASED = "notification.released"
+    REFERENCE_LOADED = "reference.loaded"
+    DATA_GENERATED = "data.generated"
+    # Configuration edited in the Django admin (audit.admin_mixins): model name, then verb.
+    USER_ADDED_IN_ADMIN = "user.added_in_admin"
+    USER_CHANGED_IN_ADMIN = "user.changed_in_admin"
+    USER_DELETED_IN_ADMIN = "user.deleted_in_admin"
+    OFFICE_ADDED_IN_ADMIN = "office.added_in_admin"
+    OFFICE_CHANGED_IN_ADMIN = "office.changed_in_admin"
+    OFFICE_DELETED_IN_ADMIN = "office.deleted_in_admin"
+    FORMTYPE_ADDED_IN_ADMIN = "formtype.added_in_admin"
+    FORMTYPE_CHANGED_IN_ADMIN = "formtype.changed_in_admin"
+    FORMTYPE_DELETED_IN_ADMIN = "formtype.deleted_in_admin"
+    ROUTINGRULE_ADDED_IN_ADMIN = "routingrule.added_in_admin"
+    ROUTINGRULE_CHANGED_IN_ADMIN = "routingrule.changed_in_admin"
+    ROUTINGRULE_DELETED_IN_ADMIN = "routingrule.deleted_in_admin"
+    ZIPOFFICEOVERRIDE_ADDED_IN_ADMIN = "zipofficeoverride.added_in_admin"
+    ZIPOFFICEOVERRIDE_CHANGED_IN_ADMIN = "zipofficeoverride.changed_in_admin"
+    ZIPOFFICEOVERRIDE_DELETED_IN_ADMIN = "zipofficeoverride.deleted_in_admin"
+    COUNTRYOFFICE_ADDED_IN_ADMIN = "countryoffice.added_in_admin"
+    COUNTRYOFFICE_CHANGED_IN_ADMIN = "countryoffice.changed_in_admin"
+    COUNTRYOFFICE_DELETED_IN_ADMIN = "countryoffice.deleted_in_admin"
+    OTHERAGENCY_ADDED_IN_ADMIN = "otheragency.added_in_admin"
+    OTHERAGENCY_CHANGED_IN_ADMIN = "otheragency.changed_in_admin"
+    OTHERAGENCY_DELETED_IN_ADMIN = "otheragency.deleted_in_admin"
+    REDIRECTTOPIC_ADDED_IN_ADMIN = "redirecttopic.added_in_admin"
+    REDIRECTTOPIC_CHANGED_IN_ADMIN = "redirecttopic.changed_in_admin"
+    REDIRECTTOPIC_DELETED_IN_ADMIN = "redirecttopic.deleted_in_admin"
+    SERVICEREQUESTTYPE_ADDED_IN_ADMIN = "servicerequesttype.added_in_admin"
+    SERVICEREQUESTTYPE_CHANGED_IN_ADMIN = "servicerequesttype.changed_in_admin"
+    SERVICEREQUESTTYPE_DELETED_IN_ADMIN = "servicerequesttype.deleted_in_admin"
+    ESCALATIONSTEP_ADDED_IN_ADMIN = "escalationstep.added_in_admin"
+    ESCALATIONSTEP_CHANGED_IN_ADMIN = "escalationstep.changed_in_admin"
+    ESCALATIONSTEP_DELETED_IN_ADMIN = "escalationstep.deleted_in_admin"
+    EXPEDITECRITERION_ADDED_IN_ADMIN = "expeditecriterion.added_in_admin"
+    EXPEDITECRITERION_CHANGED_IN_ADMIN = "expeditecriterion.changed_in_admin"
+    EXPEDITECRITERION_DELETED_IN_ADMIN = "expeditecriterion.deleted_in_admin"
+    DEADLINEPOLICY_ADDED_IN_ADMIN = "deadlinepolicy.added_in_admin"
+    DEADLINEPOLICY_CHANGED_IN_ADMIN = "deadlinepolicy.changed_in_admin"
+    DEADLINEPOLICY_DELETED_IN_ADMIN = "deadlinepolicy.deleted_in_admin"
+    OFFICECALENDAR_ADDED_IN_ADMIN = "officecalendar.added_in_admin"
+    OFFICECALENDAR_CHANGED_IN_ADMIN = "officecalendar.changed_in_admin"
+    OFFICECALENDAR_DELETED_IN_ADMIN = "officecalendar.deleted_in_admin"
+    OFFICECLOSURE_ADDED_IN_ADMIN = "officeclosure.added_in_admin"
+    OFFICECLOSURE_CHANGED_IN_ADMIN = "officeclosure.changed_in_admin"
+    OFFICECLOSURE_DELETED_IN_ADMIN = "officeclosure.deleted_in_admin"
+
+
+class UnknownAuditAction(ValueError):
+    """A family helper was asked for an action that is not a member of AuditAction."""
+
+
+def _member(value: str) -> AuditAction:
+    try:
+        return AuditAction(value)
+    except ValueError:
+        raise UnknownAuditAction(
+            f"{value!r} is not an audit action: add it to srmt.audit.actions.AuditAction"
+        ) from None
+
+
+def admin_edit(model_name: str, verb: Literal["added", "changed", "deleted"]) -> AuditAction:
+    """The action for an edit of this model in the Django admin (e.g. routingrule, changed)."""
+    return _member(f"{model_name}.{verb}_in_admin")
+
+
+def listed(object_type: str) -> AuditAction:
+    """The action for a list of these objects shown to someone (audit.record_views)."""
+    return _member(f"{object_type}.listed")
+
+
+def viewed(object_type: str) -> AuditAction:
+    """The action for one of these objects shown to someone in detail."""
+    return _member(f"{object_type}.viewed")

@@ -1,0 +1,272 @@
+"""Intake: record a new request and route it (submit_request).
+
+A submission is checked in full before anything is written (fields, then the extras it
+carries: expedite details, the caller's choice about repeats), then routed, then stored
+with its first StatusChange and audit event, all in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from srmt.accounts.actors import Actor
+from srmt.accounts.models import User
+from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
+from srmt.cases.models import Case, Person
+from srmt.core.receipts import normalize_receipt_number
+from srmt.core.references import new_reference
+from srmt.offices.models import Office, offices_by_code
+from srmt.offices.routing import RoutingDecision
+from srmt.service_requests import core, intake_extras, policies, reasons, routing_facts
+from srmt.service_requests.choices import Channel, Status, Urgency
+from srmt.service_requests.errors import (
+    IdempotencyKeyReused,
+    InvalidDescription,
+    InvalidUrgency,
+    ReceiptNumberRequired,
+    RequesterOutsideUnitedStates,
+    UnknownChannel,
+)
+from srmt.service_requests.models import (
+    ServiceRequest,
+    ServiceRequestType,
+    StatusChange,
+    SubmissionKey,
+)
+from srmt.service_requests.requesters import RequesterData, clean_requester
+from srmt.service_requests.submission import Submission
+from srmt.sla.services import deadlines_for
+
+# References carry 40 random bits; a collision is rare, three in a row practically impossible.
+REFERENCE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """A submission's own fields, checked and normalized; `case` is the true case record."""
+
+    request_type: ServiceRequestType
+    description: str
+    requester: RequesterData
+    receipt_number: str
+    case: Case | None
+
+
+def submit_request(
+    data: Submission, *, actor: Actor, idempotency_key: str = "", body_hash: str = ""
+) -> tuple[ServiceRequest, bool]:
+    """Record a new request and route it; returns (request, created).
+
+    With an idempotency key, the same key and body return the request made the first time
+    (created False); the same key with another body is refused. Staff record requests by
+    role; a customer or representative online, about their own or represented case (ADR 27).
+    """
+    policies.require_may_submit(actor, receipt_number=data.receipt_number, channel=data.channel)
+    assert isinstance(actor, User)  # the system records no requests (require_may_submit)
+    for attempt in range(REFERENCE_ATTEMPTS):
+        # A fresh random reference per attempt; no savepoint around the insert (it costs two
+        # round trips on every request): the whole transaction retries on the rare collision.
+        reference = new_reference()
+        try:
+            with transaction.atomic():
+                if idempotency_key:
+                    existing = _claim_key(actor, idempotency_key, body_hash)
+                    if existing is not None:
+                        return existing, False
+                sr = _create_request(data, actor=actor, reference=reference)
+                if idempotency_key:
+                    SubmissionKey.objects.filter(user=actor, key=idempotency_key).update(
+                        service_request=sr
+                    )
+                return sr, True
+        except IntegrityError:
+            collided = ServiceRequest.objects.filter(reference=reference).exists()
+            if not collided or attempt == REFERENCE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _claim_key(actor: User, key: str, body_hash: str) -> ServiceRequest | None:
+    try:
+        with transaction.atomic():
+            SubmissionKey.objects.create(
+                user=actor, key=key, body_hash=body_hash, created_at=timezone.now()
+            )
+    except IntegrityError:
+        # Another transaction holds this key; on PostgreSQL the insert above waited for it
+        # to commit, so its request is visible now.
+        seen = SubmissionKey.objects.select_related("service_request").get(user=actor, key=key)
+        if seen.body_hash != body_hash:
+            raise IdempotencyKeyReused(
+                _("This Idempotency-Key was used with a different request body."),
+                field="Idempotency-Key",
+            ) from None
+        return seen.service_request
+    return None
+
+
+def _create_request(data: Submission, *, actor: User, reference: str) -> ServiceRequest:
+    """Check everything, route, then write: nothing is written before every check passed."""
+    fields = _check_fields(data)
+    # Checks answer on the case as the actor may know it, so that a 1367 case they are not
+    # cleared for is refused or accepted exactly as an unknown receipt number would be;
+    # routing and the record use the true case (it still goes to the VAWA/T/U unit).
+    extras = intake_extras.check(
+        data,
+        actor=actor,
+        request_type=fields.request_type,
+        case=policies.as_known_to(actor, fields.case),
+        receipt_number=fields.receipt_number,
+    )
+    decision = _route(fields)
+    office = offices_by_code().get(decision.office_code) or Office.objects.get(
+        code=decision.office_code
+    )
+    sr = _store(data, fields, decision, office, actor=actor, reference=reference)
+    _audit_created(sr, data, fields, decision, actor=actor)
+    intake_extras.apply(sr, extras, actor=actor)
+    return sr
+
+
+def _check_fields(data: Submission) -> _Fields:
+    request_type = core.resolve_type(data.type)
+    if data.channel not in Channel.values:
+        raise UnknownChannel(
+            _("%(channel)s is not a channel.") % {"channel": data.channel}, field="channel"
+        )
+    if data.urgency not in Urgency.values:
+        raise InvalidUrgency(_("Urgency is normal or urgent."), field="urgency")
+    description = core.clean_text(data.description, field="description", error=InvalidDescription)
+    requester = clean_requester(data.requester)
+    receipt_number = normalize_receipt_number(data.receipt_number) if data.receipt_number else ""
+    if request_type.requires_receipt_number and not receipt_number:
+        raise ReceiptNumberRequired(
+            _("This type of request needs the case's receipt number."), field="receipt_number"
+        )
+    case = (
+        Case.objects.select_related("office").filter(receipt_number=receipt_number).first()
+        if receipt_number
+        else None
+    )
+    return _Fields(request_type, description, requester, receipt_number, case)
+
+
+def _route(fields: _Fields) -> RoutingDecision:
+    """The office that takes the request; a customer abroad is refused (refer them)."""
+    decision = routing_facts.route_submission(
+        receipt_number=fields.receipt_number,
+        request_type=fields.request_type.code,
+        zip_code=fields.requester.zip_code,
+        country=fields.requester.country,
+        zip_field="requester.zip_code",
+        country_field="requester.country",
+        case=fields.case,
+    ).decision
+    if decision.is_referral:
+        raise RequesterOutsideUnitedStates(
+            _("The customer lives outside the U.S.: refer them to %(office)s.")
+            % {"office": decision.office_code},
+            field="requester.country",
+            office=decision.office_code,
+        )
+    return decision
+
+
+def _store(
+    data: Submission,
+    fields: _Fields,
+    decision: RoutingDecision,
+    office: Office,
+    *,
+    actor: User,
+    reference: str,
+) -> ServiceRequest:
+    """The request row, with its deadlines, and its first StatusChange (received, routed)."""
+    now = timezone.now()
+    deadlines = deadlines_for(
+        fields.request_type.code,
+        data.urgency,
+        start=now,
+        time_zone=office.time_zone,
+        office_id=office.pk,
+    )
+    sr = ServiceRequest.objects.create(
+        reference=reference,
+        type=fields.request_type,
+        channel=data.channel,
+        case=fields.case,
+        receipt_number=fields.receipt_number,
+        requester=_requester_person(fields.requester, fields.case),
+        description=fields.description,
+        urgency=data.urgency,
+        status=Status.RECEIVED,
+        office=office,
+        routing_reason=decision.reason[:300],
+        routing_reason_es=decision.reason_es[:300],
+        routing_rule_id=decision.rule_id,
+        created_by=actor,
+        created_at=now,
+        first_response_due_at=deadlines.first_response_due_at,
+        due_at=deadlines.due_at,
+        deadline_policy_id=deadlines.policy_id,
+    )
+    sr.current_escalation_level = 0  # a new request has reached no rung: no read needed
+    StatusChange.objects.create(
+        service_request=sr,
+        from_status="",
+        to_status=Status.RECEIVED,
+        actor=actor,
+        reason=decision.reason[:1000],
+        reason_code=reasons.ROUTED,
+        reason_params=reasons.routed_params(decision),
+        to_office=office,
+        created_at=now,
+    )
+    return sr
+
+
+def _audit_created(
+    sr: ServiceRequest,
+    data: Submission,
+    fields: _Fields,
+    decision: RoutingDecision,
+    *,
+    actor: User,
+) -> None:
+    audit.record(
+        actor=actor,
+        action=AuditAction.SERVICE_REQUEST_CREATED,
+        object_type="service_request",
+        object_id=sr.reference,
+        changes={
+            "type": fields.request_type.code,
+            "channel": data.channel,
+            "receipt_number": fields.receipt_number,
+            "office": sr.office.code,
+            "routing_rule": decision.rule,
+            "routing_facts": decision.facts_used,
+            "due_at": sr.due_at.isoformat(),
+        },
+    )
+
+
+def _requester_person(data: RequesterData, case: Case | None) -> Person:
+    """The case's party with this email address, or a new person."""
+    if data.email and case is not None:
+        known = Person.objects.filter(case_roles__case=case, email__iexact=data.email).first()
+        if known is not None:
+            return known
+    return Person.objects.create(
+        name=data.name,
+        email=data.email,
+        phone=data.phone,
+        language=data.language,
+        zip_code=data.zip_code,
+        sms_consent=data.sms_consent,
+        country=(data.country or "US").upper(),
+    )

@@ -1,0 +1,81 @@
+"""Responses to the customer (add_response): a final response closes the request."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from srmt.accounts.models import User
+from srmt.accounts.roles import Capability
+from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
+from srmt.notifications import delivery
+from srmt.notifications.choices import MessageKind
+from srmt.service_requests import core, lifecycle, policies, reasons
+from srmt.service_requests.choices import ResponseKind, Status
+from srmt.service_requests.errors import InvalidResponse
+from srmt.service_requests.messages import response_message
+from srmt.service_requests.models import Response, ServiceRequest
+
+
+@transaction.atomic
+def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Response:
+    """Send a response to the customer. A final response closes the request."""
+    sr = core.lock(sr)
+    policies.require_act(actor, sr, Capability.RESPOND)
+    core.require_open(sr)
+    text = core.clean_text(body, field="body", error=InvalidResponse)
+    _check_response_kind(sr, kind)
+    target = Status.CLOSED if kind == ResponseKind.FINAL else Status.RESPONDED
+    lifecycle.require(sr.status, target)
+    channel, address = core.delivery_for(sr.requester)
+    subject, message = response_message(sr, kind=kind, body=text)
+    notification = delivery.send_to_customer(
+        actor=actor,
+        kind=MessageKind.response(kind),
+        channel=channel,
+        to_address=address,
+        subject=subject,
+        body=message,
+        language=sr.requester.language,
+        related_reference=sr.reference,
+        is_confidential=sr.is_confidential,
+    )
+    response = Response.objects.create(
+        service_request=sr,
+        kind=kind,
+        author=actor,
+        body=text,
+        delivery_channel=channel,
+        notification=notification,
+    )
+    now = timezone.now()
+    if sr.first_responded_at is None:
+        sr.first_responded_at = now
+    core.move(sr, target, actor=actor, code=reasons.RESPONSE_SENT, params={"kind": kind}, at=now)
+    audit.record(
+        actor=actor,
+        action=AuditAction.SERVICE_REQUEST_RESPONDED,
+        object_type="service_request",
+        object_id=sr.reference,
+        changes={
+            "kind": kind,
+            "response_id": response.pk,
+            "channel": channel,
+            "status": [sr.status_before_move, sr.status],
+        },
+    )
+    return response
+
+
+def _check_response_kind(sr: ServiceRequest, kind: str) -> None:
+    if kind not in ResponseKind.values:
+        raise InvalidResponse(_("A response is initial, follow_up or final."), field="kind")
+    has_responses = sr.first_responded_at is not None
+    if kind == ResponseKind.INITIAL and has_responses:
+        raise InvalidResponse(
+            _("An initial response was already sent; send a follow-up."), field="kind"
+        )
+    if kind == ResponseKind.FOLLOW_UP and not has_responses:
+        raise InvalidResponse(_("Send an initial or final response first."), field="kind")
