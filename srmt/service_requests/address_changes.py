@@ -38,7 +38,7 @@ def open_cases_of_requester(sr: ServiceRequest) -> list[Case]:
     cases = Case.objects.filter(pk=sr.case_id) if sr.case_id else Case.objects.none()
     if email:
         cases = cases | Case.objects.filter(parties__person__email__iexact=email)
-    protected = bool(sr.case_id and sr.case.is_protected)
+    protected = sr.is_confidential
     if not protected:
         cases = cases.filter(is_protected=False)
     return [c for c in cases.distinct().order_by("receipt_number") if is_open_case(c)]

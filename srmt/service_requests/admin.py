@@ -2,6 +2,7 @@
 Requests and escalations are record views: see srmt/backoffice/admin.py."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from srmt.audit.admin_mixins import AuditedAdminMixin
 from srmt.service_requests.models import (
@@ -12,7 +13,7 @@ from srmt.service_requests.models import (
 
 
 @admin.register(ServiceRequestType)
-class ServiceRequestTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ServiceRequestTypeAdmin(AuditedAdminMixin, admin.ModelAdmin[ServiceRequestType]):
     list_display = (
         "code",
         "name_en",
@@ -26,7 +27,9 @@ class ServiceRequestTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_editable = ("sort_order",)
     readonly_fields = ("code",)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: ServiceRequestType | None = None
+    ) -> bool:
         return False  # codes are part of the API; deactivate instead
 
 
@@ -34,7 +37,7 @@ class ServiceRequestTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(EscalationStep)
-class EscalationStepAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class EscalationStepAdmin(AuditedAdminMixin, admin.ModelAdmin[EscalationStep]):
     list_display = (
         "order",
         "name",
@@ -52,7 +55,7 @@ class EscalationStepAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ExpediteCriterion)
-class ExpediteCriterionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ExpediteCriterionAdmin(AuditedAdminMixin, admin.ModelAdmin[ExpediteCriterion]):
     """A new policy version is a new set of rows; end the old ones with effective_until."""
 
     list_display = (
@@ -65,5 +68,7 @@ class ExpediteCriterionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("version",)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: ExpediteCriterion | None = None
+    ) -> bool:
         return False  # expedite requests keep the criterion they were recorded under

@@ -42,7 +42,7 @@ def sniff_content_type(head: bytes) -> str | None:
     return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
 
 
-def _checked(upload: File) -> tuple[str, str]:
+def _checked(upload: File[bytes]) -> tuple[str, str]:
     """(content type, sha256) of an acceptable upload; refuses anything else."""
     if not upload.size:
         raise InvalidAttachment(_("The file is empty."), field="file")
@@ -70,7 +70,7 @@ def _display_name(name: str) -> str:
 
 
 @transaction.atomic
-def add_attachment(sr: ServiceRequest, *, actor: User, upload: File) -> Attachment:
+def add_attachment(sr: ServiceRequest, *, actor: User, upload: File[bytes]) -> Attachment:
     """Store one file of evidence on an open request (at most MAX_ATTACHMENTS)."""
     sr = core.lock(sr)
     policies.require_act(actor, sr, Capability.NOTE)
@@ -104,7 +104,8 @@ def add_attachment(sr: ServiceRequest, *, actor: User, upload: File) -> Attachme
         )
     except Exception:
         # The row was not written: the stored file must not stay behind without it.
-        attachment.file.storage.delete(stored_name)
+        if stored_name:
+            attachment.file.storage.delete(stored_name)
         raise
     return attachment
 

@@ -79,7 +79,7 @@ def recompute(sr: ServiceRequest) -> list[str]:
         .select_related("to_office")
         .order_by("created_at", "id")
     )
-    history, started_at, office = _since_clock_start(sr, history)
+    since_start, started_at, office = _since_clock_start(sr, history)
     deadlines = deadlines_for(
         sr.type.code,
         sr.urgency,
@@ -90,7 +90,7 @@ def recompute(sr: ServiceRequest) -> list[str]:
     first_unit, final_unit = _units(deadlines.policy_id)
     pauses = [
         (paused_at, resumed_at, calendar_for(resumed_in.pk, time_zone=resumed_in.time_zone))
-        for paused_at, resumed_at, resumed_in in _completed_pauses(history, office=sr.office)
+        for paused_at, resumed_at, resumed_in in _completed_pauses(since_start, office=sr.office)
     ]
     first_due = _pushed(deadlines.first_response_due_at, pauses, unit=first_unit)
     final_due = _pushed(deadlines.due_at, pauses, unit=final_unit)

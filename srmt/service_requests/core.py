@@ -101,7 +101,7 @@ def move(
     params = params or {}
     if code:
         reason = reasons.english(code, params)
-    sr.status_before_move = sr.status  # type: ignore[attr-defined]
+    sr.status_before_move = sr.status
     change = StatusChange.objects.create(
         service_request=sr,
         from_status=sr.status,

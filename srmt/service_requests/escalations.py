@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -155,7 +156,7 @@ def _insert_level(
         ON CONFLICT (service_request_id, level) DO NOTHING
         RETURNING service_request_id, office_id
     """  # noqa: S608 (table names come from model metadata, values are parameters)
-    params = [
+    params: list[Any] = [
         step.pk,
         level,
         *target_params,

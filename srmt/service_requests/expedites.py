@@ -54,7 +54,7 @@ def can_decide(actor: User, sr: ServiceRequest) -> bool:
     """
     return (
         policies.can_act(actor, sr, Capability.RESPOND)
-        and sr.case_id is not None
+        and sr.case is not None
         and sr.office_id == sr.case.office_id
         and sr.office_id in actor.office_ids()
     )

@@ -185,6 +185,10 @@ class ServiceRequest(TimeStampedModel):
 
     objects = ServiceRequestQuerySet.as_manager()
 
+    # Not columns: set on an instance by the services while they write it.
+    # The status before the move being written (core.move), for its audit event.
+    status_before_move: str
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -229,7 +233,8 @@ class ServiceRequest(TimeStampedModel):
     def is_confidential(self) -> bool:
         """About a case protected by 8 U.S.C. 1367: only cleared staff may see it or be told
         of it (policies; notifications to staff and customers carry the mark)."""
-        return self.case_id is not None and self.case.is_protected
+        case = self.case  # no query when there is no case
+        return case is not None and case.is_protected
 
     def deadline_state(self, at: dt.datetime) -> DeadlineState:
         """On track, at risk or overdue at `at` (deadline_states.state_of)."""
@@ -344,7 +349,8 @@ class Response(TimeStampedModel):
 
     @property
     def delivery_status(self) -> str:
-        return self.notification.status if self.notification_id else "recorded"
+        notification = self.notification  # no query when there is none
+        return notification.status if notification is not None else "recorded"
 
 
 class InternalNote(TimeStampedModel):
@@ -423,10 +429,14 @@ class Attachment(models.Model):
 
 
 # Models of this app kept in their own module (expedites).
-from srmt.service_requests.expedite_models import (  # noqa: E402, F401
-    ExpediteCriterion,
-    ExpediteRequest,
-    ExpediteStatus,
+from srmt.service_requests.expedite_models import (  # noqa: E402
+    ExpediteCriterion as ExpediteCriterion,
+)
+from srmt.service_requests.expedite_models import (  # noqa: E402
+    ExpediteRequest as ExpediteRequest,
+)
+from srmt.service_requests.expedite_models import (  # noqa: E402
+    ExpediteStatus as ExpediteStatus,
 )
 
 # --- escalation ladder (service_requests.escalations, service_requests.sweep) -------------

@@ -89,7 +89,7 @@ def _move_to_unit(sr: ServiceRequest) -> int:
         object_type="service_request",
         object_id=sr.reference,
         changes={
-            "status": [sr.status_before_move, Status.TRANSFERRED.value],  # type: ignore[attr-defined]
+            "status": [sr.status_before_move, Status.TRANSFERRED.value],
             "office": [from_office.code, unit.code],
             "reason": reasons.english(reasons.PROTECTED_CASE, {"office": unit.code}),
             **changes,

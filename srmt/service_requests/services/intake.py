@@ -215,7 +215,8 @@ def _store(
         due_at=deadlines.due_at,
         deadline_policy_id=deadlines.policy_id,
     )
-    sr.current_escalation_level = 0  # a new request has reached no rung: no read needed
+    # A new request has reached no rung: no read needed (as with_escalation_level annotates).
+    sr.__dict__["current_escalation_level"] = 0
     StatusChange.objects.create(
         service_request=sr,
         from_status="",

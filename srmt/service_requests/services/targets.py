@@ -34,10 +34,10 @@ def duplicate_target(sr: ServiceRequest, reference: str, actor: User) -> Service
         raise InvalidDuplicate(
             _("Give the reference of another request you can see."), field="duplicate_of"
         )
-    if original.duplicate_of_id is not None:
+    merged_into = original.duplicate_of
+    if merged_into is not None:
         raise InvalidDuplicate(
-            _("That request is itself merged into %(ref)s.")
-            % {"ref": original.duplicate_of.reference},
+            _("That request is itself merged into %(ref)s.") % {"ref": merged_into.reference},
             field="duplicate_of",
         )
     return original
