@@ -26,6 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks.base import Task
 
+from srmt.accounts.actors import SYSTEM
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
 from srmt.notifications import transports
@@ -238,7 +239,7 @@ def requeue_stalled(*, at: dt.datetime, older_than: dt.timedelta | None = None) 
     requeued = sorted(pk for pk, status in taken_back if status == DeliveryStatus.QUEUED)
     failed = sorted(pk for pk, status in taken_back if status == DeliveryStatus.FAILED)
     audit.record(
-        actor=None,
+        actor=SYSTEM,
         action=AuditAction.NOTIFICATION_STALLED_RECOVERED,
         object_type="notification",
         object_id="*",

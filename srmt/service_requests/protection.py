@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from srmt.accounts.actors import SYSTEM
 from srmt.accounts.models import User
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
@@ -84,7 +85,7 @@ def _move_to_unit(sr: ServiceRequest) -> int:
         transfer=transfer,
     )
     audit.record(
-        actor=None,
+        actor=SYSTEM,
         action=AuditAction.SERVICE_REQUEST_TRANSITIONED,
         object_type="service_request",
         object_id=sr.reference,

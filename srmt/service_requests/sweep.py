@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from srmt.accounts.actors import SYSTEM
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
 from srmt.idempotency import services as idempotency
@@ -85,7 +86,7 @@ def run_sweep(*, at: dt.datetime | None = None) -> SweepReport:
         escalations = escalate_due(at)
         if escalations.total:
             audit.record(
-                actor=None,
+                actor=SYSTEM,
                 action=AuditAction.SERVICE_REQUESTS_SWEPT,
                 object_type="sweep",
                 object_id=at.isoformat(),

@@ -89,7 +89,12 @@ def test_a_stalled_notification_is_queued_again_and_delivered_once(
     assert message["Subject"] == "Su solicitud de servicio SR-7KQ2-M9XD"
     assert _row(pk) == ("sent", 2, "", AT)
     [event] = _recovery_events()
-    assert (event.actor_id, event.object_type, event.object_id) == (None, "notification", "*")
+    assert (event.actor_id, event.actor_username, event.object_type, event.object_id) == (
+        None,
+        "system",
+        "notification",
+        "*",
+    )
     assert event.changes == {
         "claimed_before": (AT - 15 * MINUTE).isoformat(),
         "requeued": [pk],

@@ -62,9 +62,10 @@ def test_marking_a_case_protected_through_the_api_moves_its_open_requests_at_onc
         "The case is now protected by 8 U.S.C. 1367: moved to ESC-VAWA, which works such cases"
     )
     event = AuditEvent.objects.filter(object_id=open_sr.reference).latest("id")
-    assert (event.action, event.actor, event.changes["office"]) == (
+    assert (event.action, event.actor, event.actor_username, event.changes["office"]) == (
         "service_request.transitioned",
         None,
+        "system",
         ["NSC", "ESC-VAWA"],
     )
 

@@ -154,6 +154,7 @@ def test_a_sweep_escalates_each_request_once_and_a_second_sweep_changes_nothing(
     assert _levels(*requests) == [0, 0, 0, 0, 1, 1, 1]
     assert ServiceRequest.objects.filter(version=1).count() == 7  # the sweep is not an edit
     [event] = AuditEvent.objects.filter(action="service_requests.swept")
+    assert (event.actor_id, event.actor_username) == (None, "system")  # the system actor
     assert event.changes == {
         "at": AT.isoformat(),
         "escalated": {"1": 3, "2": 0},
