@@ -96,8 +96,8 @@ reference: $(STAMP) ## Rebuild srmt/seed/data from ../shared/data
 	$(BIN)/python scripts/extract_reference.py
 
 .PHONY: ci
-ci: $(STAMP) browsers lint typecheck checks ## What CI runs: linters, drift checks, the suite on both databases
-	@bash scripts/test.sh
+ci: $(STAMP) browsers lint typecheck checks ## What CI runs: linters, types, drift checks, the suite on both databases with coverage
+	@COVERAGE=1 bash scripts/test.sh
 
 .PHONY: bench-intake
 bench-intake: $(STAMP) ## Intake benchmark: HTTP API on gunicorn + PostgreSQL vs a psycopg ceiling
