@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import smtplib
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
 from django.core.mail import EmailMessage
@@ -48,7 +49,7 @@ class DeliveryError(Exception):
         self.outcome = outcome
 
 
-class Transport:
+class Transport(ABC):
     """One way SRMT delivers a message. Subclass, set the class attributes, implement
     `deliver`, and `register` the class."""
 
@@ -60,9 +61,9 @@ class Transport:
     # Errors `deliver` may raise that `outcome_for` maps; anything else is a bug and raises.
     errors: ClassVar[tuple[type[BaseException], ...]] = (DeliveryError,)
 
+    @abstractmethod
     def deliver(self, notification: Notification) -> None:
         """Send it; return when it has left, raise one of `errors` when it has not."""
-        raise NotImplementedError
 
     def outcome_for(self, error: BaseException) -> Outcome:
         """The status mapping: what a failed attempt means for the row."""
