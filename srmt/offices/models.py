@@ -45,6 +45,10 @@ class Office(models.Model):
     phone = models.CharField(max_length=32, blank=True)
     email = models.EmailField(blank=True)
     address = models.CharField(max_length=240, blank=True)
+    # Public contact details given to customers (e.g. with an overseas referral), from the
+    # agency's public pages: opening hours or how to get an appointment, and the office's page.
+    hours = models.CharField(_("public hours"), max_length=240, blank=True)
+    web_page = models.URLField(_("public web page"), blank=True)
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     is_active = models.BooleanField(default=True)
