@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "srmt.notifications",
     "srmt.idempotency",
     "srmt.service_requests",
+    "srmt.workspace",
     "srmt.api",
     "srmt.staff",
     "srmt.backoffice",

@@ -33,6 +33,13 @@ class AuditAction(models.TextChoices):
     EXPEDITE_REQUESTED = "expedite.requested"
     EXPEDITE_DECIDED = "expedite.decided"
     REFERRAL_CREATED = "referral.created"
+    # The staff workspace (docs/adr/0031): exports, saved queue views, notifications.
+    SERVICE_REQUESTS_EXPORTED = "service_requests.exported"
+    QUEUE_VIEW_SAVED = "queue_view.saved"
+    QUEUE_VIEW_RENAMED = "queue_view.renamed"
+    QUEUE_VIEW_DELETED = "queue_view.deleted"
+    STAFF_NOTIFICATIONS_READ = "staff_notifications.read"
+    STAFF_NOTIFICATION_PREFERENCE_CHANGED = "staff_notification_preference.changed"
     # Cases and people.
     CASE_CREATED = "case.created"
     CASE_UPDATED = "case.updated"

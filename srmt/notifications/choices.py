@@ -46,6 +46,8 @@ class MessageKind(models.TextChoices):
     REDIRECT_NOTICE = "redirect_notice", _("Redirect notice")
     ESCALATION_DIGEST = "escalation_digest", _("Escalation digest")
     TRANSFER_ALERT = "transfer_alert", _("Transfer alert")
+    # A request assigned or returned to a member of staff who asked for email (ADR 31).
+    ASSIGNMENT_ALERT = "assignment_alert", _("Assignment alert")
 
     @classmethod
     def response(cls, response_kind: str) -> MessageKind:
@@ -61,7 +63,9 @@ CUSTOMER_KINDS = frozenset(
         MessageKind.REDIRECT_NOTICE,
     }
 )
-STAFF_KINDS = frozenset({MessageKind.ESCALATION_DIGEST, MessageKind.TRANSFER_ALERT})
+STAFF_KINDS = frozenset(
+    {MessageKind.ESCALATION_DIGEST, MessageKind.TRANSFER_ALERT, MessageKind.ASSIGNMENT_ALERT}
+)
 
 # A row in one of these states waits for a delivery attempt (a failed one while it has
 # attempts left): the sweep wakes those that are due. A held row is not waiting: it has not

@@ -63,6 +63,13 @@ STORED_BEFORE = {
     "customer_link.ended",
     "representation.recorded",
     "representation.withdrawn",
+    # The staff workspace (docs/adr/0031).
+    "service_requests.exported",
+    "queue_view.saved",
+    "queue_view.renamed",
+    "queue_view.deleted",
+    "staff_notifications.read",
+    "staff_notification_preference.changed",
 }
 
 
