@@ -26,6 +26,7 @@ from srmt.notifications.choices import MessageKind
 from srmt.notifications.internal import notify_staff
 from srmt.offices.models import Office
 from srmt.service_requests.choices import Status
+from srmt.service_requests import workspace_hooks
 from srmt.service_requests.lifecycle import OPEN_STATUSES
 from srmt.service_requests.models import (
     Escalation,
@@ -90,6 +91,7 @@ def escalate_due(at: dt.datetime) -> EscalationReport:
     """Escalate every request due a new level at `at`; returns what this call inserted."""
     report = EscalationReport()
     inserted: dict[int, list[int]] = defaultdict(list)  # office id -> request ids
+    levels: list[tuple[int, int, int]] = []  # (request id, level, office id): in-app notices
     elapsed = dt.timedelta(0)
     steps = steps_in_force(at.date())
     targets = [_target_sql(step) for step in steps]  # refuse a bad ladder before any insert
@@ -99,7 +101,9 @@ def escalate_due(at: dt.datetime) -> EscalationReport:
         report.by_level[level] = len(rows)
         for request_id, office_id in rows:
             inserted[office_id].append(request_id)
+            levels.append((request_id, level, office_id))
     report.notifications = _notify(inserted, at=at)
+    workspace_hooks.escalated(levels)
     return report
 
 

@@ -14,6 +14,7 @@ from srmt.accounts.models import User
 from srmt.cases.choices import Language
 from srmt.core.errors import DomainError, InvalidReceiptNumber
 from srmt.core.receipts import normalize_receipt_number
+from srmt.offices.labels import office_choices
 from srmt.offices.models import Office
 from srmt.service_requests import expedites
 from srmt.service_requests.choices import (
@@ -83,7 +84,36 @@ def textarea(rows: int = 6) -> forms.Textarea:
 # --- queue --------------------------------------------------------------------------------
 
 
+# Every sortable column of the queue, both ways (selectors.SORT_KEYS; docs/adr/0031).
+QUEUE_SORT_CHOICES = [
+    ("due", _("Due date, soonest first")),
+    ("-due", _("Due date, latest first")),
+    ("-created", _("Date received, newest first")),
+    ("created", _("Date received, oldest first")),
+    ("reference", _("Reference, A to Z")),
+    ("-reference", _("Reference, Z to A")),
+    ("type", _("Type, A to Z")),
+    ("-type", _("Type, Z to A")),
+    ("status", _("Status, A to Z")),
+    ("-status", _("Status, Z to A")),
+    ("channel", _("Channel, A to Z")),
+    ("-channel", _("Channel, Z to A")),
+    ("language", _("Language, A to Z")),
+    ("-language", _("Language, Z to A")),
+    ("assignee", _("Assignee, A to Z")),
+    ("-assignee", _("Assignee, Z to A")),
+    ("office", _("Office, A to Z")),
+    ("-office", _("Office, Z to A")),
+]
+# The queue's query parameters a saved view keeps (filters and sort, not the page).
+QUEUE_QUERY_KEYS = (
+    "status", "type", "channel", "assigned", "overdue", "at_risk", "flagged", "escalated", "sort",
+)
+
+
 class QueueFilterForm(UswdsForm):
+    """The queue page's filters and sort (a GET form; every field optional)."""
+
     status = forms.ChoiceField(label=_("Status"), required=False)
     type = forms.ChoiceField(label=_("Type of request"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False)
@@ -100,14 +130,7 @@ class QueueFilterForm(UswdsForm):
     at_risk = forms.BooleanField(label=_("At risk only"), required=False)
     flagged = forms.BooleanField(label=_("Flagged only"), required=False)
     escalated = forms.BooleanField(label=_("Escalated only"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[
-            (selectors.SORT_DUE, _("Due date, soonest first")),
-            (selectors.SORT_CREATED, _("Date received, newest first")),
-        ],
-    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=QUEUE_SORT_CHOICES)
 
     def __init__(self, *args: Any, types: list[ServiceRequestType], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,14 +161,32 @@ class QueueFilterForm(UswdsForm):
             sort=data.get("sort") or selectors.SORT_DUE,
         )
 
+    def query(self) -> dict[str, str]:
+        """The checked filters and sort as query parameters (what a saved view keeps);
+        defaults and invalid values are left out."""
+        data = self.cleaned_data if self.is_valid() else {}
+        query: dict[str, str] = {}
+        for key in QUEUE_QUERY_KEYS:
+            value = data.get(key)
+            if value is True:
+                query[key] = "on"
+            elif value and value is not False:
+                query[key] = str(value)
+        if query.get("sort") == selectors.SORT_DUE:
+            del query["sort"]
+        return query
+
 
 class OfficeSelectForm(UswdsForm):
+    """The queue page's office picker: a USWDS combo box (a plain select without
+    JavaScript) that tells apart offices of the same name (offices.labels)."""
+
     office = forms.ChoiceField(label=_("Office"))
 
     def __init__(self, *args: Any, offices: list[Office], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.field_of("office", forms.ChoiceField).choices = [
-            (o.code, f"{o.code} – {o.name}") for o in offices
+            (code, f"{code} – {label}") for code, label in office_choices(offices)
         ]
 
 

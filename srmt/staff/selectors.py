@@ -22,11 +22,12 @@ from srmt.accounts.roles import (
     Capability,
 )
 from srmt.audit.models import AuditEvent
+from srmt.cases.choices import Language
 from srmt.cases.models import Case
 from srmt.core.bilingual import in_language
 from srmt.offices.models import Office
 from srmt.service_requests import policies
-from srmt.service_requests.choices import Status
+from srmt.service_requests.choices import Channel, Status
 from srmt.service_requests.models import (
     Escalation,
     InternalNote,
@@ -77,7 +78,7 @@ class QueueFilters:
     flagged_only: bool = False
     escalated_only: bool = False
     assigned: str = ""
-    sort: str = SORT_DUE
+    sort: str = SORT_DUE  # a key of SORT_KEYS, "-" first for descending
 
 
 def _yes_no_filters(
@@ -93,6 +94,75 @@ def _yes_no_filters(
     if filters.escalated_only:
         qs = qs.escalated()
     return qs
+
+
+# --- queue columns and sorting (docs/adr/0031) ----------------------------------------------
+
+# The queue's sortable columns, in the table's order; every other value is refused (the
+# queue falls back to the due date). Each sorts by what the reader sees (labels in their
+# language), then by id, so that equal values keep one order on every page.
+SORT_KEYS = (
+    "reference",
+    "type",
+    "status",
+    "due",
+    "channel",
+    "language",
+    "assignee",
+    "office",
+    "created",
+)
+
+
+def parse_sort(value: str) -> tuple[str, bool]:
+    """(column key, descending) of a sort parameter such as "due" or "-created"; the due
+    date, soonest first, for anything else."""
+    descending = value.startswith("-")
+    key = value[1:] if descending else value
+    if key not in SORT_KEYS:
+        return SORT_DUE, False
+    return key, descending
+
+
+def _labels(field: str, choices: list[tuple[str, Any]]) -> models.Case:
+    """`field`'s value as the label the reader sees, for sorting."""
+    return models.Case(
+        *[models.When(**{field: value}, then=models.Value(str(label))) for value, label in choices],
+        default=F(field),
+        output_field=models.CharField(),
+    )
+
+
+def _sort_expressions(key: str) -> list[Any]:
+    language = get_language() or "en"
+    if key == "reference":
+        return [F("reference")]
+    if key == "type":
+        return [F("type__name_es" if language.startswith("es") else "type__name_en")]
+    if key == "status":
+        return [_labels("status", Status.choices)]
+    if key == "channel":
+        return [_labels("channel", Channel.choices)]
+    if key == "language":
+        return [_labels("requester__language", Language.choices)]
+    if key == "assignee":
+        return [F("assignee__last_name"), F("assignee__first_name"), F("assignee__username")]
+    if key == "office":
+        return [F("office__code")]
+    if key == "created":
+        return [F("created_at")]
+    return [F("due_at")]
+
+
+def sort_queue(qs: ServiceRequestQuerySet, sort: str) -> ServiceRequestQuerySet:
+    """Order by a whitelisted column in either direction, ties broken by id; requests
+    without a value (no assignee) come last in both directions, on every database."""
+    key, descending = parse_sort(sort)
+    order = [
+        e.desc(nulls_last=True) if descending else e.asc(nulls_last=True)
+        for e in _sort_expressions(key)
+    ]
+    return qs.order_by(*order, "-id" if descending else "id")
 
 
 def queue_requests(
@@ -119,9 +189,7 @@ def queue_requests(
         qs = qs.filter(assignee=user)
     elif filters.assigned == UNASSIGNED:
         qs = qs.filter(assignee__isnull=True)
-    if filters.sort == SORT_CREATED:
-        return qs.order_by("-created_at", "-id")
-    return qs.order_by("due_at", "id")
+    return sort_queue(qs, filters.sort)
 
 
 # --- one request --------------------------------------------------------------------------
@@ -170,6 +238,15 @@ def assignable_staff(sr: ServiceRequest) -> QuerySet[User]:
     )
     if sr.case is not None and sr.case.is_protected:
         staff = staff.filter(is_1367_cleared=True)  # 8 U.S.C. 1367
+    return staff.distinct().order_by("last_name", "first_name", "username")
+
+
+def office_assignable_staff(office: Office) -> QuerySet[User]:
+    """Active staff who may work requests at `office` (bulk assignment offers them; the
+    service still checks each request, 8 U.S.C. 1367 included)."""
+    staff = User.objects.filter(is_active=True).filter(
+        Q(role__in=_act_roles(NATIONAL)) | Q(role__in=_act_roles(OWN_OFFICES), offices=office)
+    )
     return staff.distinct().order_by("last_name", "first_name", "username")
 
 

@@ -2,13 +2,34 @@
 
 from django.urls import path
 
-from srmt.staff.views import attachments, expedites, intake, queues, requests, tokens
+from srmt.staff.views import (
+    attachments,
+    expedites,
+    intake,
+    notifications,
+    queues,
+    requests,
+    tokens,
+)
 
 app_name = "staff"
 urlpatterns = [
     path("", queues.home, name="home"),
     path("queues/", queues.queue_index, name="queue-index"),
     path("queues/<str:office_code>/", queues.queue, name="queue"),
+    # The workspace (docs/adr/0031): export, bulk actions, saved views, notifications.
+    path("queues/<str:office_code>/export.csv", queues.export_csv, name="queue-export"),
+    path("queues/<str:office_code>/bulk/", queues.bulk_action, name="queue-bulk"),
+    path("queues/<str:office_code>/views/", queues.save_view, name="queue-view-save"),
+    path("views/<int:view_id>/rename/", queues.rename_view, name="queue-view-rename"),
+    path("views/<int:view_id>/delete/", queues.delete_view, name="queue-view-delete"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.mark_read, name="notifications-read"),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification-settings",
+    ),
     path("requests/<str:reference>/", requests.request_detail, name="request-detail"),
     path("requests/<str:reference>/respond/", requests.respond, name="request-respond"),
     path("requests/<str:reference>/note/", requests.add_note, name="request-note"),

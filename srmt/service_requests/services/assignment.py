@@ -9,7 +9,7 @@ from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
-from srmt.service_requests import core, lifecycle, policies, reasons
+from srmt.service_requests import core, lifecycle, policies, reasons, workspace_hooks
 from srmt.service_requests.choices import Status
 from srmt.service_requests.errors import InvalidAssignee
 from srmt.service_requests.models import ServiceRequest
@@ -27,7 +27,8 @@ def assign_request(sr: ServiceRequest, *, actor: User, assignee: User | None) ->
             % {"user": assignee.get_username(), "office": sr.office.code},
             field="assignee",
         )
-    old = sr.assignee.get_username() if sr.assignee else None
+    previous = sr.assignee
+    old = previous.get_username() if previous else None
     sr.assignee = assignee
     if (
         assignee is not None
@@ -43,6 +44,8 @@ def assign_request(sr: ServiceRequest, *, actor: User, assignee: User | None) ->
         )
     else:
         core.bump(sr)
+    # Before this assignment's audit event: the workspace reads the earlier ones.
+    workspace_hooks.assigned(sr, actor=actor, assignee=assignee, previous=previous)
     audit.record(
         actor=actor,
         action=AuditAction.SERVICE_REQUEST_ASSIGNED,

@@ -12,7 +12,7 @@ from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
 from srmt.offices.models import Office
-from srmt.service_requests import core, lifecycle, policies, transfers
+from srmt.service_requests import core, lifecycle, policies, transfers, workspace_hooks
 from srmt.service_requests.choices import Status
 from srmt.service_requests.errors import ReasonRequired, RedirectTopicRequired
 from srmt.service_requests.models import ServiceRequest
@@ -60,6 +60,7 @@ def transition_request(
     move = core.move(sr, to, actor=actor, reason=reason, from_office=from_office)
     if to == Status.TRANSFERRED:
         changes |= transfers.after_transfer(sr, actor=actor, from_office=from_office, transfer=move)
+        workspace_hooks.transferred(sr, actor=actor)
     audit.record(
         actor=actor,
         action=AuditAction.SERVICE_REQUEST_TRANSITIONED,

@@ -25,20 +25,48 @@ def demo(tier1, esc_staff):
     return build_demo(intake=tier1, worker=esc_staff)
 
 
+MY_WORK = ["assigned", "due-soon", "returned", "changed"]
+
+
+@pytest.mark.parametrize(
+    ("role", "offices", "sections"),
+    [
+        (Role.OFFICE_STAFF, ["ESC"], [*MY_WORK, "office-ESC"]),
+        (Role.TIER1, ["CC-T1"], ["recorded"]),
+        (Role.TIER2, ["CC-T2"], MY_WORK),
+        (Role.SUPERVISOR, ["ESC"], ["escalated", "review", *MY_WORK]),
+        (Role.ADMINISTRATOR, [], ["escalated", "review", *MY_WORK]),
+        (Role.QA_REVIEWER, [], ["recorded"]),
+    ],
+)
+def test_home_shows_each_role_its_own_page(reference, role, offices, sections):
+    user = make_user(role=role, offices=offices)
+    response = client_for(user).get("/")
+    assert response.status_code == 200
+    assert [s.key for s in response.context["home"].sections] == sections
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "location"),
+    [(Role.ANALYST, 302, "/statistics/"), (Role.CASE_SYSTEM, 403, None)],
+)
+def test_home_of_roles_that_see_no_requests(reference, role, status, location):
+    response = client_for(make_user(role=role)).get("/")
+    assert response.status_code == status
+    assert response.get("Location") == location
+
+
 @pytest.mark.parametrize(
     ("role", "offices", "target"),
     [
         (Role.OFFICE_STAFF, ["ESC"], "/queues/ESC/"),
         (Role.TIER1, ["CC-T1"], "/queues/CC-T1/"),
         (Role.QA_REVIEWER, [], "/queues/AAO/"),  # no office of their own: the first office
-        (Role.ANALYST, [], "/statistics/"),
     ],
 )
-def test_home_sends_each_role_to_its_start_page(reference, role, offices, target):
-    user = make_user(role=role, offices=offices)
-    response = client_for(user).get("/")
-    assert response.status_code == 302
-    assert response["Location"] == target
+def test_the_queues_link_opens_each_role_s_first_queue(reference, role, offices, target):
+    response = client_for(make_user(role=role, offices=offices)).get("/queues/")
+    assert (response.status_code, response["Location"]) == (302, target)
 
 
 def test_queue_lists_open_requests_by_due_date_with_overdue_and_at_risk_in_words(esc_staff, demo):
@@ -66,7 +94,7 @@ def test_queue_lists_open_requests_by_due_date_with_overdue_and_at_risk_in_words
         ("assigned=me", ["worked"]),
         ("type=expedite_request", ["at_risk"]),
         ("status=responded", ["worked"]),
-        ("assigned=unassigned&sort=created", ["fresh", "at_risk", "overdue"]),
+        ("assigned=unassigned&sort=-created", ["fresh", "at_risk", "overdue"]),
         ("channel=email", []),
     ],
 )
@@ -105,8 +133,9 @@ def test_queue_is_paginated_by_25(reference, tier1, esc_staff):
 
 
 def _queue_queries(client, django_assert_num_queries) -> None:
-    # session, user, the user's offices, offices, types, count, rows, audit insert
-    with django_assert_num_queries(8):
+    # session, user, the user's offices, offices, types, count, rows, audit insert; the
+    # user's saved views, the staff and offices of the bulk form, the header's unread count
+    with django_assert_num_queries(12):
         assert client.get("/queues/ESC/?status=all&sort=created").status_code == 200
 
 
