@@ -15,17 +15,27 @@ from srmt.core.errors import DomainError
 from srmt.staff import home as home_reads
 from srmt.staff import submissions
 from srmt.staff.submissions import one_time_submission
-from srmt.staff.views.common import call_service, staff_user
+from srmt.accounts.models import User
+from srmt.accounts.roles import Capability
+from srmt.staff.views.common import call_service, refuse, staff_user
 from srmt.staff.workspace_forms import NotificationSettingsForm
 from srmt.workspace import services as workspace
 
 PAGE_SIZE = 25
 
 
+def _viewer(request: HttpRequest) -> User:
+    """Notifications are about requests: roles that see none have none."""
+    user = _viewer(request)
+    if not user.can(Capability.VIEW):
+        raise refuse()
+    return user
+
+
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request)
+    user = _viewer(request)
     notifications = home_reads.visible_notifications(user)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -40,7 +50,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @one_time_submission
 def mark_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification read (`id`), or every one the user can see (`all`)."""
-    user = staff_user(request)
+    user = _viewer(request)
     visible = home_reads.visible_notifications(user).values_list("pk", flat=True)
     try:
         with submissions.service_call():
@@ -69,7 +79,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @one_time_submission
 def notification_settings(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request)
+    user = _viewer(request)
     if request.method == "POST":
         form = NotificationSettingsForm(request.POST)
         if form.is_valid() and call_service(
