@@ -26,7 +26,7 @@ PAGE_SIZE = 25
 
 def _viewer(request: HttpRequest) -> User:
     """Notifications are about requests: roles that see none have none."""
-    user = _viewer(request)
+    user = staff_user(request)
     if not user.can(Capability.VIEW):
         raise refuse()
     return user
