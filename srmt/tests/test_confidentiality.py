@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import transaction
+from django.http import HttpResponse
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -202,6 +203,17 @@ def _intake_form(**overrides: str) -> dict[str, str]:
     return form
 
 
+def _read(response: Any) -> Any:
+    """A streamed answer (a CSV export) as a plain one, to compare it whole."""
+    if not getattr(response, "streaming", False):
+        return response
+    plain = HttpResponse(b"".join(response.streaming_content), status=response.status_code)
+    for header in HEADERS:
+        if header in response:
+            plain[header] = response[header]
+    return plain
+
+
 # The primary keys of world P's records; world U asks for the same numbers, which there name
 # no record (set by build_protected_world, which every test runs before world U).
 WORLD_IDS: dict[str, int] = {}
@@ -253,6 +265,18 @@ PROBES: dict[str, Probe] = {
     "staff headquarters queue, escalated": lambda api, web, ref: web.get(
         "/queues/HQ-SCOPS/?status=all&escalated=on"
     ),
+    # the workspace (ADR 31): home page, notifications, exports
+    "staff home": lambda api, web, ref: web.get("/"),
+    "staff notifications": lambda api, web, ref: web.get("/notifications/"),
+    "staff unit queue export": lambda api, web, ref: _read(
+        web.get("/queues/ESC-VAWA/export.csv?status=all")
+    ),
+    "staff headquarters export, escalated": lambda api, web, ref: _read(
+        web.get("/queues/HQ-SCOPS/export.csv?status=all&escalated=on")
+    ),
+    "staff unit queue, sorted by assignee": lambda api, web, ref: web.get(
+        "/queues/ESC-VAWA/?status=all&sort=-assignee"
+    ),
     "staff intake preview": lambda api, web, ref: web.post(
         "/intake/new/", {**_intake_form(), "preview": "1"}
     ),
@@ -287,6 +311,12 @@ PROBES: dict[str, Probe] = {
         format="json",
     ),
     "staff note": lambda api, web, ref: web.post(f"/requests/{ref}/note/", {"body": "A note."}),
+    "staff bulk status change": lambda api, web, ref: web.post(
+        "/queues/ESC-VAWA/bulk/", {"reference": [ref], "action": "status", "to": "in_progress"}
+    ),
+    "staff bulk assign from headquarters": lambda api, web, ref: web.post(
+        "/queues/HQ-SCOPS/bulk/", {"reference": [ref], "action": "assign", "assignee": "-"}
+    ),
     "staff status": lambda api, web, ref: web.post(
         f"/requests/{ref}/status/", {"to": "in_progress"}
     ),
