@@ -127,8 +127,8 @@ def _sign_in(auditor: Auditor, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("form.usa-form button[type=submit]")
-    page.wait_for_url(f"{auditor.base_url}/queues/ESC/")
-    auditor.check("queue")
+    page.wait_for_url(f"{auditor.base_url}/")  # the home page (test_workspace_accessibility)
+    auditor.visit("/queues/ESC/", "queue")
 
 
 def _visit_request_pages(auditor: Auditor, reference: str, language: str) -> None:
