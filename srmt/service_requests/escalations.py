@@ -25,8 +25,8 @@ from srmt.accounts.models import User
 from srmt.notifications.choices import MessageKind
 from srmt.notifications.internal import notify_staff
 from srmt.offices.models import Office
-from srmt.service_requests.choices import Status
 from srmt.service_requests import workspace_hooks
+from srmt.service_requests.choices import Status
 from srmt.service_requests.lifecycle import OPEN_STATUSES
 from srmt.service_requests.models import (
     Escalation,

@@ -31,7 +31,9 @@ def facts(sr: ServiceRequest, *, confidential: bool = False) -> RequestFacts:
     )
 
 
-def assigned(sr: ServiceRequest, *, actor: User, assignee: User | None, previous: User | None) -> None:
+def assigned(
+    sr: ServiceRequest, *, actor: User, assignee: User | None, previous: User | None
+) -> None:
     """`actor` gave `sr` to `assignee` (who may work it: assign_request checked)."""
     if assignee is not None:
         workspace.request_assigned(facts(sr), actor=actor, assignee=assignee, previous=previous)

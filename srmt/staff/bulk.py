@@ -44,14 +44,17 @@ def apply(
     """Run `action` on each request in turn; a per-row report of what was done or refused."""
     call: Callable[[ServiceRequest], ServiceRequest]
     if action == ASSIGN:
+
         def call(sr: ServiceRequest) -> ServiceRequest:
             return services.assign_request(sr, actor=user, assignee=assignee)
     elif action == TRANSFER:
+
         def call(sr: ServiceRequest) -> ServiceRequest:
             return services.transition_request(
                 sr, actor=user, to="transferred", reason=reason, office_code=office_code
             )
     elif action == STATUS:
+
         def call(sr: ServiceRequest) -> ServiceRequest:
             return services.transition_request(sr, actor=user, to=to, reason=reason)
     else:
@@ -59,9 +62,7 @@ def apply(
     return [_one(user, reference, call) for reference in references]
 
 
-def _one(
-    user: User, reference: str, call: Callable[[ServiceRequest], ServiceRequest]
-) -> RowResult:
+def _one(user: User, reference: str, call: Callable[[ServiceRequest], ServiceRequest]) -> RowResult:
     try:
         sr = policies.get_request_for_user(user, reference)
     except Http404:

@@ -107,7 +107,15 @@ QUEUE_SORT_CHOICES = [
 ]
 # The queue's query parameters a saved view keeps (filters and sort, not the page).
 QUEUE_QUERY_KEYS = (
-    "status", "type", "channel", "assigned", "overdue", "at_risk", "flagged", "escalated", "sort",
+    "status",
+    "type",
+    "channel",
+    "assigned",
+    "overdue",
+    "at_risk",
+    "flagged",
+    "escalated",
+    "sort",
 )
 
 

@@ -10,8 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.utils.translation import gettext_lazy as _
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils.translation import gettext as _
 
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
@@ -75,9 +86,7 @@ class Home:
 
     @property
     def confidential_references(self) -> list[str]:
-        return [
-            sr.reference for s in self.sections for sr in s.rows if sr.is_confidential
-        ]
+        return [sr.reference for s in self.sections for sr in s.rows if sr.is_confidential]
 
 
 def home_kind(user: User) -> str:
@@ -219,10 +228,8 @@ def escalated(user: User) -> ServiceRequestQuerySet:
     qs = policies.visible_requests(user).open().escalated().for_lists()
     offices = scope_offices(user)
     if offices:
-        qs = qs.filter(
-            Q(office__in=offices) | Q(escalations__office__in=offices)
-        ).distinct()
-    return qs.order_by("-current_escalation_level", "due_at", "id")
+        qs = qs.filter(Q(office__in=offices) | Q(escalations__office__in=offices)).distinct()
+    return qs.order_by(F("current_escalation_level").desc(), "due_at", "id")
 
 
 def flagged(user: User) -> ServiceRequestQuerySet:
@@ -275,7 +282,8 @@ def home(user: User, *, now: dt.datetime) -> Home:
             page.sections.append(
                 _section(
                     f"office-{office.code}",
-                    _("Queue of %(office)s") % {"office": office_label(office, shared_names=shared)},
+                    _("Queue of %(office)s")
+                    % {"office": office_label(office, shared_names=shared)},
                     office_queue(user, office, now=now),
                     _("The queue is empty."),
                     link=office.code,
@@ -301,9 +309,9 @@ def home(user: User, *, now: dt.datetime) -> Home:
 def visible_notifications(user: User) -> QuerySet[StaffNotification]:
     """`user`'s notifications about requests they may see today, newest first."""
     references = policies.visible_requests(user).values("reference")
-    return StaffNotification.objects.filter(recipient=user, reference__in=references).select_related(
-        "actor"
-    )
+    return StaffNotification.objects.filter(
+        recipient=user, reference__in=references
+    ).select_related("actor")
 
 
 def unread_count(user: User) -> int:

@@ -46,9 +46,7 @@ class BulkActionForm(UswdsForm):
         help_text=_("Needed for a transfer and for withdrawing."),
     )
 
-    def __init__(
-        self, *args: Any, staff: list[User], offices: list[Office], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, staff: list[User], offices: list[Office], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.staff = {u.get_username(): u for u in staff}
         self.field_of("assignee", forms.ChoiceField).choices = [

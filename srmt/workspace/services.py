@@ -136,7 +136,10 @@ def _notify(
     if not _may_be_told(recipient, sr):
         return None
     notification = StaffNotification.objects.create(
-        recipient=recipient, kind=kind, reference=sr.reference, is_confidential=sr.is_confidential,
+        recipient=recipient,
+        kind=kind,
+        reference=sr.reference,
+        is_confidential=sr.is_confidential,
         actor=actor,
     )
     if recipient.email and wants_email(recipient):

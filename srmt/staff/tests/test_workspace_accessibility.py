@@ -71,7 +71,7 @@ def test_workspace_pages_have_no_axe_violations(live_server, reference, browser,
     auditor.visit("/queues/ESC/", "queue with saved views")
     auditor.visit("/queues/ESC/?sort=-assignee&status=all", "queue sorted, with saved views")
     auditor.screenshot(f"queue-workspace-{language}.png")
-    page.dispatch_event(f"label[for=\"select-{demo.fresh.reference}\"]", "click")
+    page.dispatch_event(f'label[for="select-{demo.fresh.reference}"]', "click")
     page.select_option("#id_action", "status")
     page.select_option("#id_to", "in_progress")
     page.click("#bulk-form button[type=submit]")

@@ -35,7 +35,9 @@ def demo(tier1, esc_staff):
 def test_my_work_lists_my_requests_with_overdue_then_at_risk_first(esc_staff, tier1, demo):
     # given three more requests assigned to Olga: overdue, at risk, and one due later
     def mine(created: float, due: float):
-        sr = make_service_request(actor=tier1, receipt_number=make_case(office="ESC").receipt_number)
+        sr = make_service_request(
+            actor=tier1, receipt_number=make_case(office="ESC").receipt_number
+        )
         services.assign_request(sr, actor=esc_staff, assignee=esc_staff)
         set_deadline(sr, created_days_ago=created, due_in_days=due)
         return sr
@@ -47,14 +49,19 @@ def test_my_work_lists_my_requests_with_overdue_then_at_risk_first(esc_staff, ti
     response = client_for(esc_staff).get("/")
     # then
     assert _section(response, "assigned") == [
-        late.reference, risky.reference,
-        *sorted([demo.worked.reference, later.reference],
-                key=lambda r: demo.worked.due_at if r == demo.worked.reference else later.due_at),
+        late.reference,
+        risky.reference,
+        *sorted(
+            [demo.worked.reference, later.reference],
+            key=lambda r: demo.worked.due_at if r == demo.worked.reference else later.due_at,
+        ),
     ]
     assert _section(response, "due-soon") == [late.reference, risky.reference]
     assert _count(response, "assigned") == 4
     content = response.content.decode()
-    assert '<a class="usa-link" href="#due-soon"><span class="srmt-counts__number">2</span>' in content
+    assert (
+        '<a class="usa-link" href="#due-soon"><span class="srmt-counts__number">2</span>' in content
+    )
 
 
 def test_returned_to_me_lists_what_was_handed_back(esc_staff, supervisor, tier1):
@@ -91,9 +98,13 @@ def test_supervisors_see_escalated_requests_highest_level_first_without_a_filter
     first = make_service_request(actor=tier1, receipt_number=make_case(office="ESC").receipt_number)
     escalations.load_default_ladder()
     escalations.escalate_due(timezone.now() + dt.timedelta(days=36))  # level 2
-    second = make_service_request(actor=tier1, receipt_number=make_case(office="ESC").receipt_number)
+    second = make_service_request(
+        actor=tier1, receipt_number=make_case(office="ESC").receipt_number
+    )
     escalations.escalate_due(timezone.now() + dt.timedelta(days=16))  # level 1
-    elsewhere = make_service_request(actor=tier1, receipt_number=make_case(office="CSC").receipt_number)
+    elsewhere = make_service_request(
+        actor=tier1, receipt_number=make_case(office="CSC").receipt_number
+    )
     escalations.escalate_due(timezone.now() + dt.timedelta(days=16))
     response = client_for(supervisor).get("/")
     assert _section(response, "escalated") == [first.reference, second.reference]
@@ -102,14 +113,18 @@ def test_supervisors_see_escalated_requests_highest_level_first_without_a_filter
     assert everywhere[0] == first.reference
     assert sorted(everywhere[1:]) == sorted([second.reference, elsewhere.reference])
     content = response.content.decode()
-    assert "<th scope=\"col\">Escalation level</th>" in content
+    assert '<th scope="col">Escalation level</th>' in content
 
 
 def test_supervisors_review_queue_lists_flagged_requests(supervisor, tier1, settings):
     settings.SRMT_TRANSFER_FLAG_AFTER = 1
     sr = make_service_request(actor=tier1, receipt_number=make_case(office="ESC").receipt_number)
-    services.transition_request(sr, actor=supervisor, to="transferred", reason="CSC.", office_code="CSC")
-    services.transition_request(sr, actor=supervisor, to="transferred", reason="Back.", office_code="ESC")
+    services.transition_request(
+        sr, actor=supervisor, to="transferred", reason="CSC.", office_code="CSC"
+    )
+    services.transition_request(
+        sr, actor=supervisor, to="transferred", reason="Back.", office_code="ESC"
+    )
     assert _section(client_for(supervisor).get("/"), "review") == [sr.reference]
 
 
@@ -160,7 +175,9 @@ def test_a_protected_request_never_shows_on_an_uncleared_home_page(reference, su
 def assigned_twice(esc_staff, supervisor, tier1):
     made = []
     for _ in range(2):
-        sr = make_service_request(actor=tier1, receipt_number=make_case(office="ESC").receipt_number)
+        sr = make_service_request(
+            actor=tier1, receipt_number=make_case(office="ESC").receipt_number
+        )
         services.assign_request(sr, actor=supervisor, assignee=esc_staff)
         made.append(sr)
     return made
@@ -168,7 +185,10 @@ def assigned_twice(esc_staff, supervisor, tier1):
 
 def test_the_header_shows_the_unread_count(esc_staff, assigned_twice):
     content = client_for(esc_staff).get("/notifications/").content.decode()
-    assert '<span class="usa-tag srmt-tag--count">2<span class="usa-sr-only"> unread</span></span>' in content
+    assert (
+        '<span class="usa-tag srmt-tag--count">2<span class="usa-sr-only"> unread</span></span>'
+        in content
+    )
     for sr in assigned_twice:
         assert f'href="/requests/{sr.reference}/">{sr.reference}</a>' in content
     assert content.count("sam.supervisor assigned a request to you:") == 2
@@ -222,7 +242,9 @@ def test_notification_settings_turn_email_on_and_off(esc_staff):
     assert NotificationPreference.objects.get(user=esc_staff).email is True
     client.post("/notifications/settings/", {})
     assert NotificationPreference.objects.get(user=esc_staff).email is False
-    changes = AuditEvent.objects.filter(
-        action="staff_notification_preference.changed"
-    ).order_by("id").values_list("changes", flat=True)
+    changes = (
+        AuditEvent.objects.filter(action="staff_notification_preference.changed")
+        .order_by("id")
+        .values_list("changes", flat=True)
+    )
     assert list(changes) == [{"email": [False, True]}, {"email": [True, False]}]

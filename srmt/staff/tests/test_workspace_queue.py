@@ -38,8 +38,9 @@ class Three:
 
 @pytest.fixture
 def ben(reference) -> User:
-    return make_user("ben.adams", role=Role.OFFICE_STAFF, offices=["ESC"], first_name="Ben",
-                     last_name="Adams")
+    return make_user(
+        "ben.adams", role=Role.OFFICE_STAFF, offices=["ESC"], first_name="Ben", last_name="Adams"
+    )
 
 
 @pytest.fixture
@@ -47,11 +48,16 @@ def three(esc_staff, ben, tier1) -> Three:
     """a: general inquiry by phone, English, assigned to Olga Ramos, due in 5 days, 3 days old;
     b: expedite by email, Spanish, Ben Adams, in progress, due in 1 day, 1 day old;
     c: outside normal processing time, online, English, unassigned, due in 10 days, 9 days old."""
+
     def make(type_: str, channel: str, language: str, name: str) -> ServiceRequest:
         return make_service_request(
-            actor=tier1, type=type_, channel=channel,
+            actor=tier1,
+            type=type_,
+            channel=channel,
             receipt_number=make_case(office="ESC").receipt_number,
-            requester=RequesterData(name=name, email=f"{name.lower()}@example.com", language=language),
+            requester=RequesterData(
+                name=name, email=f"{name.lower()}@example.com", language=language
+            ),
         )
 
     a = make("general_case_inquiry", "phone_tier1", "en", "Ann")
@@ -98,7 +104,9 @@ def test_the_queue_sorts_by_reference(esc_staff, three):
 
 def test_the_queue_sorts_types_by_their_spanish_names_in_spanish(esc_staff, three):
     # Caso fuera…, Consulta general…, Solicitud de trámite acelerado
-    response = client_for(esc_staff).get("/queues/ESC/?sort=type", headers={"accept-language": "es"})
+    response = client_for(esc_staff).get(
+        "/queues/ESC/?sort=type", headers={"accept-language": "es"}
+    )
     names = [sr.type.name_es for sr, _o, _r in response.context["rows"]]
     assert names == sorted(names)
 
@@ -113,8 +121,14 @@ def test_an_unknown_sort_falls_back_on_the_due_date(esc_staff, three, sort):
 def test_sortable_headers_say_how_the_table_is_sorted(esc_staff, three):
     content = client_for(esc_staff).get("/queues/ESC/?sort=-created&status=all").content.decode()
     assert content.count("aria-sort=") == 1
-    assert '<th scope="col" aria-sort="descending"><a class="usa-link srmt-sort-link" href="?status=all&amp;sort=created">Received' in content
-    assert 'href="?status=all&amp;sort=type">Type<span class="usa-sr-only"> (select to sort by this column)' in content
+    assert (
+        '<th scope="col" aria-sort="descending">'
+        '<a class="usa-link srmt-sort-link" href="?status=all&amp;sort=created">Received'
+    ) in content
+    assert (
+        'href="?status=all&amp;sort=type">Type'
+        '<span class="usa-sr-only"> (select to sort by this column)'
+    ) in content
 
 
 def test_the_queue_shows_the_new_columns(esc_staff, three):
@@ -133,23 +147,34 @@ def test_save_rename_and_delete_a_view(esc_staff, three):
     client = client_for(esc_staff)
     response = client.post(
         "/queues/ESC/views/",
-        {"name": "  My  overdue ", "status": "all", "assigned": "me", "sort": "-created",
-         "page": "3"},
+        {
+            "name": "  My  overdue ",
+            "status": "all",
+            "assigned": "me",
+            "sort": "-created",
+            "page": "3",
+        },
     )
     view = SavedQueueView.objects.get()
     assert (view.name, view.office.code, view.query) == (
-        "My overdue", "ESC", {"status": "all", "assigned": "me", "sort": "-created"},
+        "My overdue",
+        "ESC",
+        {"status": "all", "assigned": "me", "sort": "-created"},
     )
     assert response["Location"] == "/queues/ESC/?status=all&assigned=me&sort=-created"
     listed = client.get("/queues/ESC/").content.decode()
-    assert 'href="/queues/ESC/?status=all&amp;assigned=me&amp;sort=-created">My overdue</a>' in listed
+    assert (
+        'href="/queues/ESC/?status=all&amp;assigned=me&amp;sort=-created">My overdue</a>' in listed
+    )
     client.post(f"/views/{view.pk}/rename/", {"name": "Mine"})
     view.refresh_from_db()
     assert view.name == "Mine"
     client.post(f"/views/{view.pk}/delete/")
     assert not SavedQueueView.objects.exists()
     assert list(
-        AuditEvent.objects.filter(object_type="queue_view").order_by("id").values_list("action", flat=True)
+        AuditEvent.objects.filter(object_type="queue_view")
+        .order_by("id")
+        .values_list("action", flat=True)
     ) == ["queue_view.saved", "queue_view.renamed", "queue_view.deleted"]
 
 
@@ -188,7 +213,13 @@ def test_another_users_view_is_not_found(esc_staff, ben):
 
 def _state(sr: ServiceRequest) -> tuple[object, ...]:
     fresh = ServiceRequest.objects.get(pk=sr.pk)
-    return (fresh.version, fresh.status, fresh.assignee_id, fresh.office_id, fresh.status_changes.count())
+    return (
+        fresh.version,
+        fresh.status,
+        fresh.assignee_id,
+        fresh.office_id,
+        fresh.status_changes.count(),
+    )
 
 
 def test_bulk_assign_reports_each_request_and_keeps_refused_ones_unchanged(
@@ -198,9 +229,13 @@ def test_bulk_assign_reports_each_request_and_keeps_refused_ones_unchanged(
     # ESC, a closed request at ESC, one at CSC, one on a 1367 case he may not see, and a
     # reference that names nothing
     worker = make_user("tomas.t2", role=Role.TIER2, offices=["ESC"])
-    closed = make_service_request(actor=tier1, receipt_number=make_case(office="ESC").receipt_number)
+    closed = make_service_request(
+        actor=tier1, receipt_number=make_case(office="ESC").receipt_number
+    )
     services.add_response(closed, actor=esc_staff, kind="final", body="Done.")
-    at_csc = make_service_request(actor=tier1, receipt_number=make_case(office="CSC").receipt_number)
+    at_csc = make_service_request(
+        actor=tier1, receipt_number=make_case(office="CSC").receipt_number
+    )
     admin = make_user("admin1", role=Role.ADMINISTRATOR, is_1367_cleared=True)
     protected = make_service_request(
         actor=admin, receipt_number=make_case(office="ESC", is_protected=True).receipt_number
@@ -212,8 +247,13 @@ def test_bulk_assign_reports_each_request_and_keeps_refused_ones_unchanged(
     response = client_for(worker).post(
         "/queues/ESC/bulk/",
         {
-            "reference": [three.c.reference, closed.reference, at_csc.reference,
-                          protected.reference, "SR-NONE-0000"],
+            "reference": [
+                three.c.reference,
+                closed.reference,
+                at_csc.reference,
+                protected.reference,
+                "SR-NONE-0000",
+            ],
             "action": "assign",
             "assignee": "ben.adams",
         },
@@ -240,13 +280,20 @@ def test_bulk_transfer_and_status_change_each_go_through_the_service(esc_staff, 
     client = client_for(esc_staff)
     transfer = client.post(
         "/queues/ESC/bulk/",
-        {"reference": [three.a.reference], "action": "transfer", "office": "CSC",
-         "reason": "Their case."},
+        {
+            "reference": [three.a.reference],
+            "action": "transfer",
+            "office": "CSC",
+            "reason": "Their case.",
+        },
     )
     status = client.post(
         "/queues/ESC/bulk/",
-        {"reference": [three.b.reference, three.c.reference], "action": "status",
-         "to": "in_progress"},
+        {
+            "reference": [three.b.reference, three.c.reference],
+            "action": "status",
+            "to": "in_progress",
+        },
     )
     assert [(r.done, r.message) for r in transfer.context["results"]] == [
         (True, "Done. Status: Transferred; at CSC."),
@@ -266,8 +313,10 @@ def test_bulk_transfer_and_status_change_each_go_through_the_service(esc_staff, 
         ({"action": "assign"}, {"assignee": ["Choose who to assign the requests to."]}),
         (
             {"action": "transfer"},
-            {"office": ["Choose the office to transfer the requests to."],
-             "reason": ["Give a reason for the transfer."]},
+            {
+                "office": ["Choose the office to transfer the requests to."],
+                "reason": ["Give a reason for the transfer."],
+            },
         ),
         ({"action": "status"}, {"to": ["Choose the new status."]}),
         (
@@ -288,7 +337,9 @@ def test_bulk_form_errors_all_at_once_and_nothing_changes(esc_staff, three, data
 
 
 def test_bulk_without_a_selection_changes_nothing(esc_staff, three):
-    response = client_for(esc_staff).post("/queues/ESC/bulk/", {"action": "status", "to": "in_progress"})
+    response = client_for(esc_staff).post(
+        "/queues/ESC/bulk/", {"action": "status", "to": "in_progress"}
+    )
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == ["Select at least one request."]
 
@@ -302,7 +353,8 @@ def test_roles_that_cannot_change_requests_get_no_bulk_actions(reference, three,
     assert 'id="bulk-form"' not in page.content.decode()
     before = _state(three.c)
     response = client.post(
-        "/queues/ESC/bulk/", {"reference": [three.c.reference], "action": "status", "to": "in_progress"}
+        "/queues/ESC/bulk/",
+        {"reference": [three.c.reference], "action": "status", "to": "in_progress"},
     )
     assert response.status_code == 403
     assert _state(three.c) == before
@@ -324,17 +376,43 @@ def test_export_holds_exactly_the_filtered_rows_in_order(esc_staff, three):
     c = ServiceRequest.objects.get(pk=three.c.pk)
     local = timezone.localtime
     assert _csv(response) == [
-        ["Reference", "Type", "Status", "Due", "Channel", "Language", "Assignee", "Office",
-         "Received", "Escalation level", "Flagged"],
-        [c.reference, "Case outside normal processing time", "Received",
-         local(c.due_at).isoformat(timespec="minutes"), "Online e-Request", "English", "",
-         "ESC", local(c.created_at).isoformat(timespec="minutes"), "0", "No"],
+        [
+            "Reference",
+            "Type",
+            "Status",
+            "Due",
+            "Channel",
+            "Language",
+            "Assignee",
+            "Office",
+            "Received",
+            "Escalation level",
+            "Flagged",
+        ],
+        [
+            c.reference,
+            "Case outside normal processing time",
+            "Received",
+            local(c.due_at).isoformat(timespec="minutes"),
+            "Online e-Request",
+            "English",
+            "",
+            "ESC",
+            local(c.created_at).isoformat(timespec="minutes"),
+            "0",
+            "No",
+        ],
     ]
     event = AuditEvent.objects.get(action="service_requests.exported")
     assert (event.actor, event.object_id, event.changes) == (
-        esc_staff, "*",
-        {"office": "ESC", "query": {"assigned": "unassigned", "sort": "-due"}, "count": 1,
-         "ids": [c.reference]},
+        esc_staff,
+        "*",
+        {
+            "office": "ESC",
+            "query": {"assigned": "unassigned", "sort": "-due"},
+            "count": 1,
+            "ids": [c.reference],
+        },
     )
 
 
@@ -350,7 +428,7 @@ def test_export_headers_and_values_follow_the_language(esc_staff, three):
 @pytest.mark.parametrize(
     ("value", "written"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+1 555", "'+1 555"),
         ("-2", "'-2"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -365,8 +443,13 @@ def test_cells_that_a_spreadsheet_would_run_are_defused(value, written):
 
 
 def test_an_assignee_named_like_a_formula_is_exported_as_text(esc_staff, tier1):
-    evil = make_user("evil", role=Role.OFFICE_STAFF, offices=["ESC"], first_name="=cmd|' /C calc'!A0",
-                     last_name="")
+    evil = make_user(
+        "evil",
+        role=Role.OFFICE_STAFF,
+        offices=["ESC"],
+        first_name="=cmd|' /C calc'!A0",
+        last_name="",
+    )
     sr = make_service_request(actor=tier1, receipt_number=make_case(office="ESC").receipt_number)
     services.assign_request(sr, actor=esc_staff, assignee=evil)
     rows = _csv(client_for(esc_staff).get("/queues/ESC/export.csv"))
@@ -387,7 +470,9 @@ def test_export_leaves_out_what_the_user_may_not_see(reference, esc_staff, tier1
     # the protected request is named alone in the audit log, never in a list's row
     exported = AuditEvent.objects.filter(action="service_requests.exported").order_by("id")
     assert [(e.actor.username, e.object_id) for e in exported] == [
-        (esc_staff.username, "*"), ("vera", "*"), ("vera", protected.reference),
+        (esc_staff.username, "*"),
+        ("vera", "*"),
+        ("vera", protected.reference),
     ]
     assert exported[1].changes["ids"] == []
 

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from srmt.accounts.models import User
+from srmt.accounts.roles import Capability
 from srmt.core.errors import DomainError
 from srmt.staff import home as home_reads
 from srmt.staff import submissions
 from srmt.staff.submissions import one_time_submission
-from srmt.accounts.models import User
-from srmt.accounts.roles import Capability
 from srmt.staff.views.common import call_service, refuse, staff_user
 from srmt.staff.workspace_forms import NotificationSettingsForm
 from srmt.workspace import services as workspace
@@ -82,9 +82,12 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     if request.method == "POST":
         form = NotificationSettingsForm(request.POST)
-        if form.is_valid() and call_service(
-            form, workspace.set_email_preference, user, email=form.cleaned_data["email"]
-        ):
+        saved = None
+        if form.is_valid():
+            saved = call_service(
+                form, workspace.set_email_preference, user, email=form.cleaned_data["email"]
+            )
+        if saved is not None:
             messages.success(request, _("Your notification settings are saved."))
             return redirect("staff:notification-settings")
     else:

@@ -19,10 +19,10 @@ from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
+from srmt.core.errors import DomainError
 from srmt.offices.labels import office_label, shared_names
 from srmt.offices.models import Office
 from srmt.service_requests.models import ServiceRequestType
-from srmt.core.errors import DomainError
 from srmt.staff import bulk, export, selectors, submissions
 from srmt.staff import home as home_reads
 from srmt.staff.forms import QUEUE_QUERY_KEYS, OfficeSelectForm, QueueFilterForm
@@ -134,7 +134,9 @@ def queue(request: HttpRequest, office_code: str) -> HttpResponse:
         object_ids=[sr.reference for sr in page],
         confidential_ids=[sr.reference for sr in page if sr.is_confidential],
     )
-    return render(request, "staff/queue.html", _queue_context(request, user, office, offices, form, page, now))
+    return render(
+        request, "staff/queue.html", _queue_context(request, user, office, offices, form, page, now)
+    )
 
 
 def _queue_context(
@@ -223,7 +225,9 @@ def bulk_action(request: HttpRequest, office_code: str) -> HttpResponse:
         return redirect("staff:queue", office_code=office.code)
     if not user.can(Capability.TRANSITION):
         raise refuse()
-    references = list(dict.fromkeys(r.strip().upper() for r in request.POST.getlist("reference") if r.strip()))
+    references = list(
+        dict.fromkeys(r.strip().upper() for r in request.POST.getlist("reference") if r.strip())
+    )
     form = _bulk_form(office, request.POST)
     valid = form.is_valid()
     if not references:
@@ -314,9 +318,12 @@ def rename_view(request: HttpRequest, view_id: int) -> HttpResponse:
     user = staff_user(request)
     view = _own_view(user, view_id)
     form = SavedViewForm(request.POST)
-    if form.is_valid() and call_service(
-        form, workspace.rename_view, user, view.pk, name=form.cleaned_data["name"]
-    ):
+    renamed = None
+    if form.is_valid():
+        renamed = call_service(
+            form, workspace.rename_view, user, view.pk, name=form.cleaned_data["name"]
+        )
+    if renamed is not None:
         messages.success(request, _("View renamed."))
         return redirect(_view_url(view))
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))

@@ -14,10 +14,10 @@ from srmt.accounts.models import User
 from srmt.notifications.models import Notification
 from srmt.service_requests import escalations, services
 from srmt.service_requests.models import ServiceRequest
+from srmt.testing.factories import make_case, make_service_request, make_user
 from srmt.workspace import services as workspace
 from srmt.workspace.models import StaffNotification
 from srmt.workspace.services import RequestFacts
-from srmt.testing.factories import make_case, make_service_request, make_user
 
 
 def _rows() -> list[tuple[str, str, str, int | None, str]]:
@@ -44,7 +44,10 @@ def people(reference: None) -> dict[str, User]:
             "olga", role=Role.OFFICE_STAFF, offices=["ESC"], email="olga@srmt.example"
         ),
         "pedro": make_user(
-            "pedro", role=Role.OFFICE_STAFF, offices=["ESC"], email="pedro@srmt.example",
+            "pedro",
+            role=Role.OFFICE_STAFF,
+            offices=["ESC"],
+            email="pedro@srmt.example",
             language="es",
         ),
     }
@@ -92,12 +95,18 @@ def test_a_transfer_back_returns_the_request_to_whoever_held_it_there(
 ) -> None:
     services.assign_request(request_at_esc, actor=people["olga"], assignee=people["olga"])
     services.transition_request(
-        request_at_esc, actor=people["boss"], to="transferred", reason="Wrong office.",
+        request_at_esc,
+        actor=people["boss"],
+        to="transferred",
+        reason="Wrong office.",
         office_code="CSC",
     )
     assert _rows() == []  # Olga cannot work it at CSC: nobody is told
     services.transition_request(
-        request_at_esc, actor=people["boss"], to="transferred", reason="It was ours.",
+        request_at_esc,
+        actor=people["boss"],
+        to="transferred",
+        reason="It was ours.",
         office_code="ESC",
     )
     assert _rows() == [("olga", "returned", request_at_esc.reference, None, "")]
@@ -126,7 +135,9 @@ def test_email_only_for_who_asked_for_it_in_their_language(
     workspace.set_email_preference(people["pedro"], email=email_on)
     services.assign_request(request_at_esc, actor=people["boss"], assignee=people["pedro"])
     ref = request_at_esc.reference
-    assert _alerts() == [tuple(v.format(ref=ref) if isinstance(v, str) else v for v in a) for a in alerts]
+    assert _alerts() == [
+        tuple(v.format(ref=ref) if isinstance(v, str) else v for v in a) for a in alerts
+    ]
     assert len(_rows()) == 1  # in the page either way
 
 
@@ -177,7 +188,9 @@ def test_the_workspace_refuses_to_tell_an_uncleared_user_of_a_protected_case(
     uncleared = make_user("u1", role=Role.OFFICE_STAFF, offices=["ESC"], email="u@srmt.example")
     actor = make_user("a1", role=Role.SUPERVISOR, is_1367_cleared=True)
     workspace.set_email_preference(uncleared, email=True)
-    facts = RequestFacts(reference="SR-PRTC-0001", url="/requests/SR-PRTC-0001/", is_confidential=True)
+    facts = RequestFacts(
+        reference="SR-PRTC-0001", url="/requests/SR-PRTC-0001/", is_confidential=True
+    )
     assert workspace.request_returned(facts, actor=actor, recipient=uncleared) is None
     assert workspace.requests_escalated([(facts, 1, "ESC")], recipients=[uncleared]) == 0
     assert (_rows(), _alerts()) == ([], [])
@@ -188,7 +201,10 @@ def test_assignment_of_a_protected_request_to_cleared_staff_is_marked_confidenti
 ) -> None:
     boss = make_user("vboss", role=Role.SUPERVISOR, is_1367_cleared=True)
     vawa = make_user(
-        "vera", role=Role.OFFICE_STAFF, offices=["ESC-VAWA"], is_1367_cleared=True,
+        "vera",
+        role=Role.OFFICE_STAFF,
+        offices=["ESC-VAWA"],
+        is_1367_cleared=True,
         email="vera@srmt.example",
     )
     workspace.set_email_preference(vawa, email=True)
