@@ -161,7 +161,7 @@ def _queue_context(
         "rows": [(sr, sr.is_overdue(now), sr.is_at_risk(now)) for sr in page],  # type: ignore[attr-defined]
         "sort_links": _sort_links(form),
         "query": urlencode(query),
-        "saved_views": [(v, urlencode(v.query)) for v in views],
+        "saved_views": [(v, _view_query(v)) for v in views],
         "save_form": extra.pop("save_form", None) or SavedViewForm(),
         "can_bulk": can_bulk,
     }
@@ -306,9 +306,17 @@ def save_view(request: HttpRequest, office_code: str) -> HttpResponse:
     return render(request, "staff/queue.html", context, status=400)
 
 
+def _view_query(view: SavedQueueView) -> str:
+    """The view's query string, its parameters in the queue form's order (PostgreSQL's JSON
+    does not keep the order they were stored in)."""
+    query = view.query or {}
+    return urlencode([(key, query[key]) for key in QUEUE_QUERY_KEYS if query.get(key)])
+
+
 def _view_url(view: SavedQueueView) -> str:
     base = reverse("staff:queue", args=[view.office.code])
-    return f"{base}?{urlencode(view.query)}" if view.query else base
+    query = _view_query(view)
+    return f"{base}?{query}" if query else base
 
 
 @login_required
