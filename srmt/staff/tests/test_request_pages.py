@@ -238,8 +238,8 @@ def test_assign_refuses_staff_of_another_office(esc_staff, csc_staff, demo):
 
 def _detail_queries(client, reference, django_assert_num_queries) -> None:
     # session, user, request, the user's offices, view audit insert, responses, notes,
-    # status changes, the case's office, audit events
-    with django_assert_num_queries(10):
+    # status changes, the case's office, audit events, the header's unread notifications
+    with django_assert_num_queries(11):
         assert client.get(f"/requests/{reference}/").status_code == 200
 
 
