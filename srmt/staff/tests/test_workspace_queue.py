@@ -480,3 +480,43 @@ def test_export_leaves_out_what_the_user_may_not_see(reference, esc_staff, tier1
 def test_export_of_a_queue_the_user_may_not_open_is_not_found(csc_staff, esc_staff):
     assert client_for(csc_staff).get("/queues/ESC/export.csv").status_code == 404
     assert not AuditEvent.objects.filter(action="service_requests.exported").exists()
+
+
+# --- the filter panel and pickers (issue 9, section 5) ----------------------------------
+
+
+def test_office_pickers_tell_apart_the_two_portland_field_offices_and_are_combo_boxes(
+    supervisor,
+):
+    response = client_for(supervisor).get("/queues/POO/")
+    content = response.content.decode()
+    assert dict(response.context["office_form"].fields["office"].choices)["POM"] == (
+        "POM – Portland Field Office (Portland, ME)"
+    )
+    assert '<option value="POO" selected>POO – Portland Field Office (Portland, OR)</option>' in (
+        content
+    )
+    assert "<h1>Work queue: Portland Field Office (Portland, OR)</h1>" in content
+    assert '<div class="usa-combo-box" data-default-value="POO">' in content
+    bulk_offices = dict(response.context["bulk_form"].fields["office"].choices)
+    assert bulk_offices["POM"] == "POM – Portland Field Office (Portland, ME)"
+    assert content.count('<div class="usa-combo-box"') == 1  # no rows: no bulk form
+
+
+def test_the_filter_panel_has_a_filter_button_and_a_clear_link(esc_staff):
+    content = client_for(esc_staff).get("/queues/ESC/?status=all").content.decode()
+    assert '<button type="submit" class="usa-button">Filter</button>' in content
+    assert '<a class="usa-link" href="/queues/ESC/">Clear filters</a>' in content
+    assert '<div class="tablet:grid-col-8 desktop:grid-col-6 srmt-sort-field">' in content
+
+
+def test_a_rename_to_a_taken_name_is_refused_and_changes_nothing(esc_staff):
+    client = client_for(esc_staff)
+    client.post("/queues/ESC/views/", {"name": "Mine"})
+    client.post("/queues/ESC/views/", {"name": "Other", "status": "all"})
+    other = SavedQueueView.objects.get(name="Other")
+    response = client.post(f"/views/{other.pk}/rename/", {"name": "MINE"}, follow=True)
+    assert "You already have a view named “MINE”. Choose another name." in (
+        response.content.decode()
+    )
+    assert sorted(SavedQueueView.objects.values_list("name", flat=True)) == ["Mine", "Other"]
