@@ -35,10 +35,12 @@ from srmt.service_requests.models import (
     ServiceRequest,
     StatusChange,
 )
+from srmt.service_requests import services
 from srmt.staff import submissions
 from srmt.staff import urls as staff_urls
 from srmt.testing.factories import make_case, make_service_request, make_user
 from srmt.testing.race import run_at_once
+from srmt.workspace import services as workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +61,7 @@ class World:
     sr: ServiceRequest
     expedite_sr: ServiceRequest
     api_token_prefix: str = ""
+    view_id: int = 0  # a saved queue view of esc_staff (ADR 31)
 
 
 @pytest.fixture
@@ -66,15 +69,21 @@ def world(reference: None, settings: Any, tmp_path: Any) -> World:
     settings.MEDIA_ROOT = tmp_path
     tier1 = make_user("tina", role=Role.TIER1, offices=["CC-T1"])
     esc_staff = make_user("olga", role=Role.OFFICE_STAFF, offices=["ESC"])
+    expedite_sr = make_service_request(
+        actor=tier1,
+        type="expedite_request",
+        receipt_number=make_case(office="ESC").receipt_number,
+    )
+    # an unread notification for Olga, and a saved view of hers (ADR 31)
+    boss = make_user("boss_of_olga", role=Role.SUPERVISOR, offices=["ESC"])
+    services.assign_request(expedite_sr, actor=boss, assignee=esc_staff)
+    view = workspace.save_view(esc_staff, office=expedite_sr.office, name="Mine", query={})
     return World(
         tier1=tier1,
         esc_staff=esc_staff,
         sr=make_service_request(actor=tier1),
-        expedite_sr=make_service_request(
-            actor=tier1,
-            type="expedite_request",
-            receipt_number=make_case(office="ESC").receipt_number,
-        ),
+        expedite_sr=expedite_sr,
+        view_id=view.pk,
         api_token_prefix=accounts.create_api_token(
             esc_staff, actor=esc_staff, name="CI"
         ).token.prefix,
@@ -122,6 +131,7 @@ class StaffForm:
             "sr": world.sr.reference,
             "expedite": world.expedite_sr.reference,
             "prefix": world.api_token_prefix,
+            "view": str(world.view_id),
         }
 
 
@@ -217,6 +227,50 @@ FORMS = [
         "/account/tokens/",
         "/account/tokens/{prefix}/revoke/",
         lambda w: {},
+    ),
+    # the workspace (ADR 31)
+    StaffForm(
+        "save a queue view",
+        "esc_staff",
+        "/queues/ESC/",
+        "/queues/ESC/views/",
+        lambda w: {"name": "Overdue", "overdue": "on"},
+    ),
+    StaffForm(
+        "rename a queue view",
+        "esc_staff",
+        "/queues/ESC/",
+        "/views/{view}/rename/",
+        lambda w: {"name": "Renamed"},
+    ),
+    StaffForm(
+        "delete a queue view",
+        "esc_staff",
+        "/queues/ESC/",
+        "/views/{view}/delete/",
+        lambda w: {},
+    ),
+    StaffForm(
+        "act on several requests",  # the answer is a report per request
+        "esc_staff",
+        "/queues/ESC/",
+        "/queues/ESC/bulk/",
+        lambda w: {"reference": [w.expedite_sr.reference], "action": "status", "to": "in_progress"},
+        answers_with_page=True,
+    ),
+    StaffForm(
+        "mark every notification read",
+        "esc_staff",
+        "/notifications/",
+        "/notifications/read/",
+        lambda w: {"all": "1"},
+    ),
+    StaffForm(
+        "turn notification emails on",
+        "esc_staff",
+        "/notifications/settings/",
+        "/notifications/settings/",
+        lambda w: {"email": "on"},
     ),
 ]
 
@@ -360,6 +414,7 @@ def test_every_staff_page_that_takes_a_post_is_in_the_table(world: World) -> Non
         "office_code": "ESC",
         "attachment_id": 1,
         "prefix": world.api_token_prefix,
+        "view_id": world.view_id,
     }
     client = signed_in(make_user("boss", role=Role.ADMINISTRATOR))
     refusing = {}
@@ -370,7 +425,7 @@ def test_every_staff_page_that_takes_a_post_is_in_the_table(world: World) -> Non
         refusing[pattern.name] = client.post(
             reverse(f"staff:{pattern.name}", kwargs=kwargs)
         ).status_code
-    assert len(with_forms) == 10
+    assert len(with_forms) == 16
     assert set(refusing.values()) == {405}, refusing
 
 

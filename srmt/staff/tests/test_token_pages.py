@@ -60,8 +60,8 @@ def test_the_page_takes_a_fixed_number_of_queries(alice, django_assert_num_queri
         accounts.create_api_token(alice, name=f"t{number}", actor=alice)
     client = client_for(alice)
 
-    # session, user, tokens
-    with django_assert_num_queries(3):
+    # session, user, tokens, the header's unread notifications (ADR 31)
+    with django_assert_num_queries(4):
         client.get(PAGE)
 
 

@@ -332,7 +332,7 @@ def test_bulk_form_errors_all_at_once_and_nothing_changes(esc_staff, three, data
         "/queues/ESC/bulk/", {"reference": three.refs("abc"), **data}
     )
     assert response.status_code == 400
-    assert response.context["form"].errors == errors
+    assert response.context["bulk_form"].errors == errors
     assert [_state(sr) for sr in (three.a, three.b, three.c)] == before
 
 
@@ -341,7 +341,7 @@ def test_bulk_without_a_selection_changes_nothing(esc_staff, three):
         "/queues/ESC/bulk/", {"action": "status", "to": "in_progress"}
     )
     assert response.status_code == 400
-    assert response.context["form"].non_field_errors() == ["Select at least one request."]
+    assert response.context["bulk_form"].non_field_errors() == ["Select at least one request."]
 
 
 @pytest.mark.parametrize("role", [Role.TIER1, Role.QA_REVIEWER])

@@ -35,13 +35,17 @@ def _viewer(request: HttpRequest) -> User:
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    user = _viewer(request)
+    return _list_page(request, _viewer(request))
+
+
+def _list_page(request: HttpRequest, user: User, *, error: str = "") -> HttpResponse:
     notifications = home_reads.visible_notifications(user)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "staff/notifications.html",
-        {"page": page, "unread": home_reads.unread_count(user)},
+        {"page": page, "unread": home_reads.unread_count(user), "error": error},
+        status=400 if error else 200,
     )
 
 
@@ -60,8 +64,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
                 ids = [i for i in request.POST.getlist("id") if i.isdigit()]
                 count = workspace.mark_read(user, [int(i) for i in ids if int(i) in set(visible)])
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("staff:notifications")
+        return _list_page(request, user, error=exc.message)
     if count:
         messages.success(
             request,

@@ -25,7 +25,7 @@ from srmt.offices.models import Office
 from srmt.service_requests.models import ServiceRequestType
 from srmt.staff import bulk, export, selectors, submissions
 from srmt.staff import home as home_reads
-from srmt.staff.forms import QUEUE_QUERY_KEYS, OfficeSelectForm, QueueFilterForm
+from srmt.staff.forms import QUEUE_QUERY_KEYS, OfficeSelectForm, QueueFilterForm, UswdsForm
 from srmt.staff.submissions import one_time_submission
 from srmt.staff.views.common import call_service, refuse, staff_user
 from srmt.staff.workspace_forms import (
@@ -56,18 +56,10 @@ def home(request: HttpRequest) -> HttpResponse:
         object_ids=page.references,
         confidential_ids=page.confidential_references,
     )
-    offices = list(Office.objects.active())
-    shared = shared_names(offices)
-    labels = {o.code: office_label(o, shared_names=shared) for o in offices}
     return render(
         request,
         "staff/home.html",
-        {
-            "home": page,
-            "office_labels": labels,
-            "default_office": selectors.default_queue_office(user),
-            "now": timezone.now(),
-        },
+        {"home": page, "default_office": selectors.default_queue_office(user)},
     )
 
 
@@ -163,6 +155,7 @@ def _queue_context(
         "query": urlencode(query),
         "saved_views": [(v, _view_query(v)) for v in views],
         "save_form": extra.pop("save_form", None) or SavedViewForm(),
+        "view_errors": extra.pop("view_errors", {}),
         "can_bulk": can_bulk,
     }
     if can_bulk:
@@ -214,15 +207,44 @@ def export_csv(request: HttpRequest, office_code: str) -> StreamingHttpResponse:
     return response
 
 
+def _queue_again(
+    request: HttpRequest,
+    user: User,
+    office: Office,
+    query: QueryDict,
+    **extra: object,
+) -> HttpResponse:
+    """The queue page again (filters and page from `query`), with a form's errors: 400."""
+    offices = list(selectors.queue_offices(user))
+    form = QueueFilterForm(query, types=list(ServiceRequestType.objects.filter(is_active=True)))
+    now = timezone.now()
+    rows = selectors.queue_requests(user, office, form.filters(), now=now)
+    page = Paginator(rows, PAGE_SIZE).get_page(query.get("page"))
+    context = _queue_context(request, user, office, offices, form, page, now, **extra)
+    return render(request, "staff/queue.html", context, status=400)
+
+
+def _token_checked(form: UswdsForm) -> bool:
+    """Refuse on `form` a submission without a valid one-time token, before a bulk action
+    runs its service calls (each of them is checked too)."""
+    try:
+        with submissions.service_call():
+            return True
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return False
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @one_time_submission
 def bulk_action(request: HttpRequest, office_code: str) -> HttpResponse:
-    """POST: one action for the selected requests, a report per request. GET: the queue."""
+    """POST: one action for the selected requests, a report per request. GET (where a
+    submission sent twice lands): a link back to the queue."""
     user = staff_user(request)
     office, _offices = _queue_office(user, office_code)
     if request.method == "GET":
-        return redirect("staff:queue", office_code=office.code)
+        return render(request, "staff/bulk_result.html", {"office": office, "results": None})
     if not user.can(Capability.TRANSITION):
         raise refuse()
     references = list(
@@ -236,13 +258,10 @@ def bulk_action(request: HttpRequest, office_code: str) -> HttpResponse:
     elif len(references) > MAX_BULK:
         form.add_error(None, _("Select at most %(max)d requests at once.") % {"max": MAX_BULK})
         valid = False
-    if not valid:
-        return render(
-            request,
-            "staff/bulk_result.html",
-            {"office": office, "form": form, "results": None, "back": request.POST.get("back", "")},
-            status=400,
-        )
+    back = _safe_back(str(request.POST.get("back", "")), office)
+    if not (valid and _token_checked(form)):
+        query = QueryDict(back.partition("?")[2])
+        return _queue_again(request, user, office, query, bulk_form=form)
     data = form.cleaned_data
     results = bulk.apply(
         user,
@@ -258,11 +277,10 @@ def bulk_action(request: HttpRequest, office_code: str) -> HttpResponse:
         "staff/bulk_result.html",
         {
             "office": office,
-            "form": form,
             "results": results,
             "done": sum(r.done for r in results),
             "refused": sum(not r.done for r in results),
-            "back": _safe_back(request.POST.get("back", ""), office),
+            "back": back,
         },
     )
 
@@ -282,7 +300,7 @@ def _safe_back(query: str, office: Office) -> str:
 def save_view(request: HttpRequest, office_code: str) -> HttpResponse:
     """Save the queue's current filters and sort under a name."""
     user = staff_user(request)
-    office, offices = _queue_office(user, office_code)
+    office, _offices = _queue_office(user, office_code)
     filters = QueueFilterForm(
         request.POST, types=list(ServiceRequestType.objects.filter(is_active=True))
     )
@@ -299,11 +317,9 @@ def save_view(request: HttpRequest, office_code: str) -> HttpResponse:
         if view is not None:
             messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
             return redirect(_view_url(view))
-    now = timezone.now()
-    rows = selectors.queue_requests(user, office, filters.filters(), now=now)
-    page = Paginator(rows, PAGE_SIZE).get_page(1)
-    context = _queue_context(request, user, office, offices, filters, page, now, save_form=form)
-    return render(request, "staff/queue.html", context, status=400)
+    query = QueryDict(mutable=True)
+    query.update(filters.query())
+    return _queue_again(request, user, office, query, save_form=form)
 
 
 def _view_query(view: SavedQueueView) -> str:
@@ -319,6 +335,18 @@ def _view_url(view: SavedQueueView) -> str:
     return f"{base}?{query}" if query else base
 
 
+def _view_page_again(
+    request: HttpRequest, user: User, view: SavedQueueView, form: SavedViewForm
+) -> HttpResponse:
+    """The view's queue again, the refusal shown next to the view's forms."""
+    office = view.office
+    if not selectors.queue_offices(user).filter(pk=office.pk).exists():
+        office = selectors.default_queue_office(user) or office
+    return _queue_again(
+        request, user, office, QueryDict(_view_query(view)), view_errors={view.pk: form}
+    )
+
+
 @login_required
 @require_POST
 @one_time_submission
@@ -331,11 +359,10 @@ def rename_view(request: HttpRequest, view_id: int) -> HttpResponse:
         renamed = call_service(
             form, workspace.rename_view, user, view.pk, name=form.cleaned_data["name"]
         )
-    if renamed is not None:
-        messages.success(request, _("View renamed."))
-        return redirect(_view_url(view))
-    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(_view_url(view))
+    if renamed is None:
+        return _view_page_again(request, user, view, form)
+    messages.success(request, _("View renamed."))
+    return redirect(_view_url(renamed))
 
 
 @login_required
@@ -344,12 +371,10 @@ def rename_view(request: HttpRequest, view_id: int) -> HttpResponse:
 def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
     user = staff_user(request)
     view = _own_view(user, view_id)
-    try:
-        with submissions.service_call():
-            workspace.delete_view(user, view.pk)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(_view_url(view))
+    form = SavedViewForm({"name": view.name})
+    form.is_valid()
+    if call_service(form, workspace.delete_view, user, view.pk) is None and form.errors:
+        return _view_page_again(request, user, view, form)
     messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
     return redirect("staff:queue", office_code=view.office.code)
 
