@@ -28,6 +28,7 @@ from srmt.accounts.models import ApiToken, User
 from srmt.audit.models import AuditEvent
 from srmt.idempotency.models import SubmissionToken
 from srmt.notifications.models import Notification
+from srmt.service_requests import services
 from srmt.service_requests.models import (
     Attachment,
     InternalNote,
@@ -35,7 +36,6 @@ from srmt.service_requests.models import (
     ServiceRequest,
     StatusChange,
 )
-from srmt.service_requests import services
 from srmt.staff import submissions
 from srmt.staff import urls as staff_urls
 from srmt.testing.factories import make_case, make_service_request, make_user
