@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from srmt.accounts.choices import Role
@@ -248,3 +250,28 @@ def test_notification_settings_turn_email_on_and_off(esc_staff):
         .values_list("changes", flat=True)
     )
     assert list(changes) == [{"email": [False, True]}, {"email": [True, False]}]
+
+
+@pytest.mark.parametrize("fixture", ["esc_staff", "supervisor"])
+def test_the_home_page_query_count_does_not_grow_with_rows(request, tier1, fixture):
+    user = request.getfixturevalue(fixture)
+    client = client_for(user)
+
+    def assigned_and_noted() -> None:
+        sr = make_service_request(
+            actor=tier1, receipt_number=make_case(office="ESC").receipt_number
+        )
+        services.assign_request(sr, actor=user, assignee=user)
+        services.add_note(sr, actor=tier1, body="Called again.")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return len(captured)
+
+    assigned_and_noted()
+    client.get("/")  # the session is read once
+    one = queries()
+    for _ in range(5):
+        assigned_and_noted()
+    assert queries() == one
