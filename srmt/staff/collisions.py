@@ -49,7 +49,9 @@ CHANGES = {
     AuditAction.SERVICE_REQUEST_REDIRECTED: gettext_lazy(
         "%(who)s redirected the request at %(when)s"
     ),
-    AuditAction.SERVICE_REQUEST_ATTACHMENT_ADDED: gettext_lazy("%(who)s attached a file at %(when)s"),
+    AuditAction.SERVICE_REQUEST_ATTACHMENT_ADDED: gettext_lazy(
+        "%(who)s attached a file at %(when)s"
+    ),
     AuditAction.SERVICE_REQUEST_REPEAT_RECORDED: gettext_lazy(
         "%(who)s recorded a repeat contact at %(when)s"
     ),

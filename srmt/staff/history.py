@@ -134,9 +134,11 @@ def _assignments(
             continue
         assigned.append(event)
     usernames = {(e.changes.get("assignee") or [None, None])[1] for e in assigned} - {None}
-    names = {
-        u.get_username(): name_of(u) for u in User.objects.filter(username__in=usernames)
-    } if usernames else {}
+    names = (
+        {u.get_username(): name_of(u) for u in User.objects.filter(username__in=usernames)}
+        if usernames
+        else {}
+    )
     entries = []
     for event in assigned:
         new = (event.changes.get("assignee") or [None, None])[1]

@@ -37,8 +37,7 @@ def evidence_page(
         panel="expedite",
         status=status,
         collision=guard.seen if guard is not None and guard.collided else None,
-        decision_form=decision_form,
-        upload_form=upload_form,
+        bound={"decision_form": decision_form, "upload_form": upload_form},
     )
 
 

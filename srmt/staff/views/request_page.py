@@ -9,6 +9,7 @@ allows are offered; the services refuse everything else anyway.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,7 +108,11 @@ def first_panel(actions: Actions) -> str:
 
 
 def request_page_context(
-    request: HttpRequest, sr: ServiceRequest, *, panel: str = "", **bound: UswdsForm | None
+    request: HttpRequest,
+    sr: ServiceRequest,
+    *,
+    panel: str = "",
+    bound: Mapping[str, UswdsForm | None] | None = None,
 ) -> dict[str, Any]:
     user = staff_user(request)
     actions = Actions.for_user(user, sr)
@@ -145,7 +150,7 @@ def request_page_context(
         **_forms(user, sr, actions),
         **_evidence(user, sr, expedite),
     }
-    context.update({name: form for name, form in bound.items() if form is not None})
+    context.update({name: form for name, form in (bound or {}).items() if form is not None})
     context["panel"] = panel
     return context
 
@@ -157,14 +162,15 @@ def render_request_page(
     panel: str = "",
     status: int = 200,
     collision: Seen | None = None,
-    **bound: UswdsForm | None,
+    bound: Mapping[str, UswdsForm | None] | None = None,
 ) -> HttpResponse:
     """The request page as the request is now, with `panel` open and the `bound` forms shown
     as sent. `collision`: what the user had seen when their action was refused because
     someone changed the request since (collisions); the page then says what changed."""
+    bound = bound or {}
     if collision is not None or any(form is not None for form in bound.values()):
         sr = policies.get_request_for_user(staff_user(request), sr.reference)  # as it is now
-    context = request_page_context(request, sr, panel=panel, **bound)
+    context = request_page_context(request, sr, panel=panel, bound=bound)
     if collision is not None:
         context["collision_changes"] = changes_since(sr, collision.at, office=sr.office)
         context["collision"] = True

@@ -47,13 +47,12 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _refused(
-    request: HttpRequest, sr: ServiceRequest, guard: Guard, panel: str, **bound: UswdsForm
+    request: HttpRequest, sr: ServiceRequest, guard: Guard, panel: str, **bound: UswdsForm | None
 ) -> HttpResponse:
     """The page again with the refused form in its open panel (and, after a collision,
     what changed since the user opened the page)."""
-    return render_request_page(
-        request, sr, panel=panel, collision=guard.seen if guard.collided else None, **bound
-    )
+    collision = guard.seen if guard.collided else None
+    return render_request_page(request, sr, panel=panel, collision=collision, bound=bound)
 
 
 def _done(request: HttpRequest, sr: ServiceRequest, message: str) -> HttpResponse:
