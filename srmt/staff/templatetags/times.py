@@ -76,6 +76,19 @@ def user_time(context: template.Context, value: dt.datetime | None) -> str:
     return in_zone(value, users_office(context.get("user")))
 
 
+@register.simple_tag(takes_context=True)
+def context_time(context: template.Context, value: dt.datetime | None) -> str:
+    """`value` in the zone of the context's `office`, else of its request `sr`'s office, else
+    of the signed-in user's office (components/deadline.html, included with either)."""
+    if value is None:
+        return ""
+    office = context.get("office")
+    if not isinstance(office, Office):
+        sr = context.get("sr")
+        office = getattr(sr, "office", None) or users_office(context.get("user"))
+    return in_zone(value, office)
+
+
 def duration(seconds: int) -> str:
     """A length of time in words: "2 days 4 h", "3 h 20 min", "45 min"."""
     minutes = seconds // 60
