@@ -71,7 +71,8 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     # "a" puts the focus on "Assign to me" (taking it needs Enter); "s" on the status
     page.locator("h1").click()
     page.keyboard.press("s")
-    assert _is_open(page, "status") and _focused_id(page) == "status-to"
+    assert _is_open(page, "status")
+    assert _focused_id(page) == "status-to"
     page.locator("h1").click()
     page.keyboard.press("?")
     assert page.evaluate("document.getElementById('shortcuts').open")
@@ -81,7 +82,8 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     # "r" opens the respond panel; sending it empty shows the errors in place
     page.locator("h1").click()
     page.keyboard.press("r")
-    assert _is_open(page, "respond") and _focused_id(page) == "respond-kind_0"
+    assert _is_open(page, "respond")
+    assert _focused_id(page) == "respond-kind_0"
     page.click("#panel-respond form button[type=submit]")
     assert _is_open(page, "respond")
     assert page.locator("#panel-respond .usa-alert--error").count() == 1
