@@ -79,6 +79,13 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     assert page.get_attribute("#panel-note summary", "aria-keyshortcuts") == "n"
     auditor.check("detail with the shortcuts listed")
 
+    # "t" chooses Transferred and puts the cursor in the (searchable) office picker
+    page.locator("h1").click()
+    page.keyboard.press("t")
+    assert page.input_value("select[name=to]") == "transferred"
+    assert _focused_id(page) == "status-office"
+    auditor.screenshot(f"request-transfer-{language}.png")
+
     # "r" opens the respond panel; sending it empty shows the errors in place
     page.locator("h1").click()
     page.keyboard.press("r")
@@ -99,6 +106,16 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     assert page.locator("#collision").count() == 1
     assert "Tomás Uno" in page.inner_text("#collision")
     auditor.check("after a collision")
+
+    # "a" on a request assigned to someone else: the focus is on "Assign to me"
+    auditor.visit(f"/requests/{demo.fresh.reference}/", "detail")
+    page.locator("h1").click()
+    page.keyboard.press("a")
+    assert _is_open(page, "assign")
+    assert page.evaluate("document.activeElement.textContent.trim()") == {
+        "en": "Assign to me",
+        "es": "Asignármela",
+    }[language]
 
     # the expedite decision: what the customer asked first, the decision after; errors
     auditor.visit(f"/requests/{demo.at_risk.reference}/", "expedite request")
