@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -70,12 +70,13 @@ class Seen:
     at: dt.datetime | None
 
 
-def seen(request: HttpRequest) -> Seen:
-    """The version and moment an action form was drawn with (None when absent or not valid)."""
-    raw = str(request.POST.get(VERSION_FIELD, "")).strip()
+def seen(data: QueryDict) -> Seen:
+    """The version and moment a form (or the page's poll) was drawn with (None when absent or
+    not valid)."""
+    raw = str(data.get(VERSION_FIELD, "")).strip()
     version = int(raw) if raw.isdigit() and len(raw) <= 9 else None
     try:
-        at = parse_datetime(str(request.POST.get(SEEN_AT_FIELD, "")).strip())
+        at = parse_datetime(str(data.get(SEEN_AT_FIELD, "")).strip())
     except ValueError:
         at = None
     return Seen(version=version, at=at if at is not None and at.tzinfo is not None else None)
@@ -114,7 +115,7 @@ class Guard:
 
 
 def guarded(sr: ServiceRequest, request: HttpRequest) -> Guard:
-    return Guard(sr, seen(request))
+    return Guard(sr, seen(request.POST))
 
 
 def changes_since(sr: ServiceRequest, at: dt.datetime | None, *, office: Office) -> list[str]:

@@ -112,10 +112,13 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     page.locator("h1").click()
     page.keyboard.press("a")
     assert _is_open(page, "assign")
-    assert page.evaluate("document.activeElement.textContent.trim()") == {
-        "en": "Assign to me",
-        "es": "Asignármela",
-    }[language]
+    assert (
+        page.evaluate("document.activeElement.textContent.trim()")
+        == {
+            "en": "Assign to me",
+            "es": "Asignármela",
+        }[language]
+    )
 
     # the expedite decision: what the customer asked first, the decision after; errors
     auditor.visit(f"/requests/{demo.at_risk.reference}/", "expedite request")

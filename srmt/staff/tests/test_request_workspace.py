@@ -264,3 +264,40 @@ def test_offices_in_the_picker_are_the_active_ones(esc_staff, demo):
     response = client_for(esc_staff).get(f"/requests/{demo.worked.reference}/")
     codes = [c for c, _label in response.context["transition_form"].fields["office"].choices]
     assert codes[1:] == [o.code for o in Office.objects.active()]
+
+
+# --- the poll while the page is open ----------------------------------------------------------
+
+
+def test_the_open_page_is_told_when_someone_changes_the_request(esc_staff, tier1, demo):
+    client = client_for(esc_staff)
+    seen = _seen(client, demo.worked)
+    url = f"/requests/{demo.worked.reference}/changes/"
+    page = client.get(f"/requests/{demo.worked.reference}/").content.decode()
+    assert f'hx-get="{url}?seen_version=' in page
+    unchanged = client.get(url, seen)
+    assert (unchanged.status_code, unchanged.content) == (204, b"")
+    services.add_note(demo.worked, actor=tier1, body="Customer called again.")
+    changed = client.get(url, seen)
+    assert changed.status_code == 200
+    content = changed.content.decode()
+    assert "This request changed since you opened the page:" in content
+    assert "Tina Tierone added an internal note at " in content
+    assert "Customer called again." not in content  # who and when, not what was written
+
+
+@pytest.mark.parametrize(
+    ("fixture", "status"),
+    [
+        ("esc_staff", 200),
+        ("supervisor", 200),
+        ("tier1", 200),
+        ("csc_staff", 404),
+        ("analyst", 404),
+    ],
+)
+def test_the_poll_answers_only_those_who_may_see_the_request(request, demo, fixture, status):
+    services.add_note(demo.worked, actor=request.getfixturevalue("tier1"), body="Again.")
+    client = client_for(request.getfixturevalue(fixture))
+    response = client.get(f"/requests/{demo.worked.reference}/changes/?seen_version=1")
+    assert response.status_code == status

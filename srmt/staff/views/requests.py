@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,7 +18,7 @@ from srmt.accounts.models import User
 from srmt.service_requests import policies, redirects, services
 from srmt.service_requests.choices import ResponseKind
 from srmt.service_requests.models import ServiceRequest
-from srmt.staff import selectors
+from srmt.staff import collisions, selectors
 from srmt.staff.collisions import Guard, guarded
 from srmt.staff.forms import AssignForm, NoteForm, ResponseForm, UswdsForm
 from srmt.staff.submissions import one_time_submission
@@ -44,6 +44,19 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     user, sr, _actions = _load(request, reference)
     services.record_view(sr, actor=user)
     return render_request_page(request, sr)
+
+
+@login_required
+@require_GET
+def request_changes(request: HttpRequest, reference: str) -> HttpResponse:
+    """While the page is open (htmx polls it): 204 when the request is still at the version
+    the page shows, else who changed what since (staff/_changes_since.html)."""
+    sr = policies.get_request_for_user(staff_user(request), reference)
+    seen = collisions.seen(request.GET)
+    if seen.version is None or seen.version == sr.version:
+        return HttpResponse(status=204)
+    changes = collisions.changes_since(sr, seen.at, office=sr.office)
+    return render(request, "staff/_changes_since.html", {"sr": sr, "changes": changes})
 
 
 def _refused(
