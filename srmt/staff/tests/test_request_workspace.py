@@ -301,3 +301,29 @@ def test_the_poll_answers_only_those_who_may_see_the_request(request, demo, fixt
     client = client_for(request.getfixturevalue(fixture))
     response = client.get(f"/requests/{demo.worked.reference}/changes/?seen_version=1")
     assert response.status_code == status
+
+
+def test_the_redrawn_form_after_a_collision_applies_when_sent_again_as_shown(
+    esc_staff, supervisor, demo
+):
+    """The form shown after a collision keeps the text, its one-time token and the new
+    version: sending it again as it is applies it once."""
+    client = client_for(esc_staff)
+    seen = _seen(client, demo.worked)
+    services.add_note(demo.worked, actor=supervisor, body="Customer called again.")
+    refused = client.post(
+        f"/requests/{demo.worked.reference}/note/", {"body": "Called back.", **seen}
+    )
+    form = refused.content.decode().split('id="panel-note"')[1].split("</form>")[0]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    assert fields["seen_version"] == str(refused.context["sr"].version)
+    assert "Called back.</textarea>" in form
+    sent = client.post(
+        f"/requests/{demo.worked.reference}/note/", {**fields, "body": "Called back."}
+    )
+    assert sent.status_code == 302
+    again = client.post(
+        f"/requests/{demo.worked.reference}/note/", {**fields, "body": "Called back."}
+    )
+    assert again.status_code == 302  # the same submission: nothing done twice
+    assert list(demo.worked.notes.values_list("body", flat=True)).count("Called back.") == 1
