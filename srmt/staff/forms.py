@@ -33,6 +33,7 @@ from srmt.staff import selectors
 _WIDGET_CLASSES = {
     "textarea": "usa-textarea",
     "select": "usa-select",
+    "combobox": "usa-select",
     "checkbox": "usa-checkbox__input",
     "radioselect": "",
 }
@@ -201,7 +202,19 @@ class OfficeSelectForm(UswdsForm):
 # --- actions on a request -----------------------------------------------------------------
 
 
-class ResponseForm(UswdsForm):
+class PanelForm(UswdsForm):
+    """A form of one panel of the request page: its field ids start with the panel's name,
+    so that the page's forms never share an id (two have a "body", three a "reason")."""
+
+    panel = "action"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.panel}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class ResponseForm(PanelForm):
+    panel = "respond"
     kind = forms.ChoiceField(
         label=_("Kind of response"),
         widget=forms.RadioSelect,
@@ -223,7 +236,8 @@ class ResponseForm(UswdsForm):
         ]
 
 
-class NoteForm(UswdsForm):
+class NoteForm(PanelForm):
+    panel = "note"
     body = forms.CharField(
         label=_("Internal note"),
         max_length=MAX_TEXT,
@@ -232,7 +246,15 @@ class NoteForm(UswdsForm):
     )
 
 
-class TransitionForm(UswdsForm):
+class ComboBox(forms.Select):
+    """A select that USWDS turns into a searchable combo box (a plain select without
+    JavaScript)."""
+
+    template_name = "django/forms/widgets/combo_box.html"
+
+
+class TransitionForm(PanelForm):
+    panel = "status"
     mark_optional = True
     to = forms.ChoiceField(label=_("New status"))
     reason = forms.CharField(
@@ -245,7 +267,8 @@ class TransitionForm(UswdsForm):
     office = forms.ChoiceField(
         label=_("Office to transfer to"),
         required=False,
-        help_text=_("Only when the new status is Transferred."),
+        widget=ComboBox,
+        help_text=_("Only when the new status is Transferred. Type to search."),
     )
     duplicate_of = forms.CharField(
         label=_("Reference of the original request"),
@@ -259,8 +282,9 @@ class TransitionForm(UswdsForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.field_of("to", forms.ChoiceField).choices = [(s.value, s.label) for s in targets]
+        # Names told apart where two offices share one (the two Portland field offices).
         self.field_of("office", forms.ChoiceField).choices = [("", _("Choose an office"))] + [
-            (o.code, f"{o.code} – {o.name}") for o in offices
+            (code, f"{code} – {label}") for code, label in office_choices(offices)
         ]
 
 
@@ -271,7 +295,8 @@ class StaffChoiceField(forms.ModelChoiceField[User]):
         return obj.get_full_name() or obj.get_username()
 
 
-class AssignForm(UswdsForm):
+class AssignForm(PanelForm):
+    panel = "assign"
     assignee = StaffChoiceField(
         label=_("Assignee"),
         queryset=User.objects.none(),
