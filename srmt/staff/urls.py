@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from srmt.staff.views import attachments, expedites, intake, queues, requests, tokens
+from srmt.staff.views import (
+    attachments,
+    expedites,
+    intake,
+    people,
+    queues,
+    requests,
+    search,
+    tokens,
+)
 
 app_name = "staff"
 urlpatterns = [
@@ -33,6 +42,8 @@ urlpatterns = [
     ),
     path("intake/", intake.lookup, name="intake"),
     path("intake/new/", intake.new_request, name="intake-new"),
+    path("search/", search.search, name="search"),
+    path("people/<int:person_id>/", people.person_detail, name="person-detail"),
     path("statistics/", queues.statistics, name="statistics"),
     path("account/tokens/", tokens.api_tokens, name="api-tokens"),
     path(

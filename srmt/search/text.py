@@ -1,0 +1,75 @@
+"""Text matching on each database: full-text search and trigram similarity on PostgreSQL,
+a plain substring fallback on SQLite (docs/adr/0029-search.md).
+
+The expressions here match the expression indexes created by this app's migrations
+(0001_search_indexes) exactly, so that PostgreSQL can use them: keep the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import and_
+from typing import Any, cast
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramSimilarity,
+)
+from django.db import connection
+from django.db.models import Case, F, FloatField, Func, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
+
+# 'simple': no stemming and no stop words, the same for English and Spanish text (ADR 29).
+TEXT_SEARCH_CONFIG = "simple"
+
+
+class DescriptionVector(Func):
+    """to_tsvector('simple', description): the expression of the index sr_description_fts."""
+
+    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def words_query(words: tuple[str, ...]) -> SearchQuery:
+    """Every word, each also as a prefix ("interview" finds "interviews", "entrevista"
+    "entrevistas"): a raw tsquery built only from \\w characters, so nothing the user typed
+    is read as tsquery syntax."""
+    raw = " & ".join(f"{word}:*" for word in words)
+    return SearchQuery(raw, search_type="raw", config=TEXT_SEARCH_CONFIG)
+
+
+def description_matches(qs: QuerySet[Any], words: tuple[str, ...]) -> QuerySet[Any]:
+    """Requests whose description has every word; annotated with `text_rank` (0..1)."""
+    if is_postgresql():
+        query = words_query(words)
+        matching = qs.annotate(document=DescriptionVector(F("description"))).filter(document=query)
+        return cast("QuerySet[Any]", matching.annotate(text_rank=SearchRank(F("document"), query)))
+    condition = reduce(and_, (Q(description__icontains=w) for w in words))
+    return cast("QuerySet[Any]", qs.filter(condition).annotate(text_rank=Value(0.0)))
+
+
+def name_matches(qs: QuerySet[Any], text: str, words: tuple[str, ...]) -> QuerySet[Any]:
+    """People whose name (or email address) is like `text`, annotated with `name_rank` (0..1).
+
+    PostgreSQL: trigram similarity (pg_trgm's % operator, served by the indexes
+    person_name_trgm and person_email_trgm), which forgives a typo ("Maria Garsia").
+    SQLite: every word in the name or the email address, the exact name ranked first."""
+    if is_postgresql():
+        similar = Q(name__trigram_similar=text) | Q(email__trigram_similar=text)
+        rank = Greatest(TrigramSimilarity("name", text), TrigramSimilarity("email", text))
+        return cast("QuerySet[Any]", qs.filter(similar).annotate(name_rank=rank))
+    in_name = reduce(and_, (Q(name__icontains=w) for w in words))
+    in_email = reduce(and_, (Q(email__icontains=w) for w in words))
+    exact_first = Case(
+        When(Q(name__iexact=text), then=Value(1.0)),
+        When(in_name, then=Value(0.5)),
+        default=Value(0.4),
+        output_field=FloatField(),
+    )
+    return cast("QuerySet[Any]", qs.filter(in_name | in_email).annotate(name_rank=exact_first))
