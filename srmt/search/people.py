@@ -57,13 +57,14 @@ def get_person_for_user(user: Viewer, person_id: int) -> Person:
 def person_profile(
     user: Viewer, person: Person, *, now: dt.datetime | None = None
 ) -> PersonProfile:
-    """What `user` may see of `person`: their visible cases (with their roles on each), open
+    """What `user` may see of `person`: their visible cases (those they are a party to, with
+    their roles, and those they asked about), open
     and recently closed requests they made or that are about their cases, the responses sent
     on those requests, and the representatives on file for those cases."""
     now = now or timezone.now()
     cases = list(
         policies.visible_cases(user)
-        .filter(parties__person=person)
+        .filter(Q(parties__person=person) | Q(service_requests__requester=person))
         .distinct()
         .select_related("form_type", "office")
         .order_by("-received_on", "receipt_number")

@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from django.db import transaction
 from django.db.models import Prefetch, Q
 
 from srmt.accounts.actors import Viewer
@@ -79,6 +80,21 @@ def search(user: Viewer, raw: str) -> SearchResults:
     query = parse(raw)
     if query.is_empty:
         return SearchResults(query=query)
+    with transaction.atomic():
+        text.prepare_connection()
+        batches = _batches(user, query)
+    best: dict[tuple[str, int], Hit] = {}
+    for hit in (h for batch in batches for h in batch):
+        if hit.key not in best or hit.sort_key() < best[hit.key].sort_key():
+            best[hit.key] = hit
+    return SearchResults(
+        query=query,
+        hits=sorted(best.values(), key=Hit.sort_key),
+        truncated=any(len(batch) >= PER_SOURCE for batch in batches),
+    )
+
+
+def _batches(user: Viewer, query: ParsedQuery) -> list[list[Hit]]:
     batches: list[list[Hit]] = []
     if query.reference:
         batches.append(_requests_by_reference(user, query.reference))
@@ -92,15 +108,7 @@ def search(user: Viewer, raw: str) -> SearchResults:
     if query.words:
         batches.append(_people_by_name(user, query))
         batches.append(_requests_by_text(user, query.words))
-    best: dict[tuple[str, int], Hit] = {}
-    for hit in (h for batch in batches for h in batch):
-        if hit.key not in best or hit.sort_key() < best[hit.key].sort_key():
-            best[hit.key] = hit
-    return SearchResults(
-        query=query,
-        hits=sorted(best.values(), key=Hit.sort_key),
-        truncated=any(len(batch) >= PER_SOURCE for batch in batches),
-    )
+    return batches
 
 
 # --- the sources --------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from django.db.models.functions import Greatest
 
 # 'simple': no stemming and no stop words, the same for English and Spanish text (ADR 29).
 TEXT_SEARCH_CONFIG = "simple"
+# How many of the most recent matching descriptions are ranked by text rank.
+RANKED_CANDIDATES = 200
 
 
 class DescriptionVector(Func):
@@ -36,6 +38,15 @@ def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+def prepare_connection() -> None:
+    """In the search's transaction on PostgreSQL: no JIT compilation. The search's queries are
+    short; compiling them (the planner asks for it on large tables) costs more than it saves.
+    """
+    if is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
 def words_query(words: tuple[str, ...]) -> SearchQuery:
     """Every word, each also as a prefix ("interview" finds "interviews", "entrevista"
     "entrevistas"): a raw tsquery built only from \\w characters, so nothing the user typed
@@ -45,11 +56,22 @@ def words_query(words: tuple[str, ...]) -> SearchQuery:
 
 
 def description_matches(qs: QuerySet[Any], words: tuple[str, ...]) -> QuerySet[Any]:
-    """Requests whose description has every word; annotated with `text_rank` (0..1)."""
+    """Requests whose description has every word; annotated with `text_rank` (0..1).
+
+    On PostgreSQL the text rank is computed for the RANKED_CANDIDATES most recent matches
+    only: a word found in a hundred thousand descriptions would otherwise have every one of
+    them parsed again to be ranked (ADR 29)."""
     if is_postgresql():
         query = words_query(words)
-        matching = qs.annotate(document=DescriptionVector(F("description"))).filter(document=query)
-        return cast("QuerySet[Any]", matching.annotate(text_rank=SearchRank(F("document"), query)))
+        document = DescriptionVector(F("description"))
+        recent = (
+            qs.annotate(document=document)
+            .filter(document=query)
+            .order_by("-created_at")
+            .values("pk")[:RANKED_CANDIDATES]
+        )
+        matching = qs.model.objects.filter(pk__in=recent)
+        return cast("QuerySet[Any]", matching.annotate(text_rank=SearchRank(document, query)))
     condition = reduce(and_, (Q(description__icontains=w) for w in words))
     return cast("QuerySet[Any]", qs.filter(condition).annotate(text_rank=Value(0.0)))
 
