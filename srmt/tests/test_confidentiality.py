@@ -253,6 +253,15 @@ PROBES: dict[str, Probe] = {
     "staff headquarters queue, escalated": lambda api, web, ref: web.get(
         "/queues/HQ-SCOPS/?status=all&escalated=on"
     ),
+    "staff search, by receipt number": lambda api, web, ref: web.get(f"/search/?q={RN}"),
+    "staff search, by reference": lambda api, web, ref: web.get(f"/search/?q={ref}"),
+    # The page repeats what was typed: typed here in other letter case than SECRETS.
+    "staff search, by name": lambda api, web, ref: web.get("/search/?q=rosa%20d%C3%ADaz"),
+    "staff search, by email": lambda api, web, ref: web.get("/search/?q=ROSA@example.com"),
+    "staff search, by description words": lambda api, web, ref: web.get(
+        "/search/?q=asks%20interview"
+    ),
+    "staff person page": lambda api, web, ref: web.get("/people/{person}/".format(**WORLD_IDS)),
     "staff intake preview": lambda api, web, ref: web.post(
         "/intake/new/", {**_intake_form(), "preview": "1"}
     ),
