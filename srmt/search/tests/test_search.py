@@ -309,14 +309,17 @@ def test_the_person_page_shows_the_whole_person(world: World, language: str) -> 
         ):
             assert translation.gettext(heading) in body
     assert ANA_RN in body
-    assert world.ana.reference in body and world.ana_again.reference in body
+    assert world.ana.reference in body
+    assert world.ana_again.reference in body
     assert "We wrote." in body
-    assert "+18025550142" in body and "ana@example.com" in body
-    assert BO_RN not in body and ROSA_RN not in body
+    assert "+18025550142" in body
+    assert "ana@example.com" in body
+    assert BO_RN not in body
+    assert ROSA_RN not in body
 
 
 def test_the_profile_keeps_requests_closed_in_the_last_90_days_only(world: World) -> None:
-    admin = User.objects.get(username="intake_admin")
+    # Closed the day before the world began (a direct update: this test only reads).
     ServiceRequest.objects.filter(pk=world.ana.pk).update(
         status="closed", closed_at=START - dt.timedelta(days=1)
     )
@@ -329,4 +332,21 @@ def test_the_profile_keeps_requests_closed_in_the_last_90_days_only(world: World
         world.ana.reference,
     ]
     assert [sr.reference for sr in later.requests] == [world.ana_again.reference]
-    assert admin.pk  # the request was closed by a direct update: this test reads, nothing else
+
+
+def test_the_view_of_a_protected_person_is_left_out_of_the_audit_log_of_the_uncleared(
+    world: World,
+) -> None:
+    from srmt.backoffice.visibility import visible_audit_events
+
+    rosa, ana = world.rosa.requester, world.ana.requester
+    people.record_person_view(rosa, actor=world.users["cleared_supervisor"])
+    people.record_person_view(ana, actor=world.users["cleared_supervisor"])
+    viewed = AuditEvent.objects.filter(action=AuditAction.PERSON_VIEWED)
+
+    def seen(user: str) -> list[str]:
+        events = visible_audit_events(world.users[user]).filter(pk__in=viewed.values("pk"))
+        return sorted(events.values_list("object_id", flat=True))
+
+    assert seen("supervisor") == [str(ana.pk)]
+    assert seen("cleared_supervisor") == sorted([str(ana.pk), str(rosa.pk)])
