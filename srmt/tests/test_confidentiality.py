@@ -261,6 +261,10 @@ PROBES: dict[str, Probe] = {
     "staff search, by description words": lambda api, web, ref: web.get(
         "/search/?q=asks%20interview"
     ),
+    "api search, by receipt number": lambda api, web, ref: api.get(f"/api/v1/search?q={RN}"),
+    "api search, by reference": lambda api, web, ref: api.get(f"/api/v1/search?q={ref}"),
+    "api search, by email": lambda api, web, ref: api.get("/api/v1/search?q=ROSA@example.com"),
+    "api search, by words": lambda api, web, ref: api.get("/api/v1/search?q=asks%20interview"),
     "staff person page": lambda api, web, ref: web.get("/people/{person}/".format(**WORLD_IDS)),
     "staff intake preview": lambda api, web, ref: web.post(
         "/intake/new/", {**_intake_form(), "preview": "1"}

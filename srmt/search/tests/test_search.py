@@ -350,3 +350,66 @@ def test_the_view_of_a_protected_person_is_left_out_of_the_audit_log_of_the_uncl
 
     assert seen("supervisor") == [str(ana.pk)]
     assert seen("cleared_supervisor") == sorted([str(ana.pk), str(rosa.pk)])
+
+
+# --- the API ------------------------------------------------------------------------------
+
+
+def test_the_api_answers_typed_results_in_rank_order(world: World) -> None:
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.users["supervisor"])
+    response = api.get("/api/v1/search", {"q": "ana@example.com", "limit": 2})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["q"], body["truncated"]) == ("ana@example.com", True)
+    person, request = body["results"]
+    assert (person["kind"], person["tier"], person["request"], person["case"]) == (
+        "person",
+        1,
+        None,
+        None,
+    )
+    assert person["person"] == {
+        "id": world.ana.requester_id,
+        "name": "Ana Pérez",
+        "email": "ana@example.com",
+        "phone": "+18025550142",
+        "language": "en",
+    }
+    assert (request["kind"], request["request"]["reference"]) == (
+        "request",
+        world.ana_again.reference,
+    )
+    assert request["request"]["office"] == "ESC"
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "code"),
+    [
+        ({}, 400, "required"),
+        ({"q": "x", "limit": 0}, 400, "min_value"),
+        ({"q": "x", "other": "1"}, 400, "unknown_parameter"),
+    ],
+)
+def test_the_api_refuses_bad_queries_with_a_stable_code(
+    world: World, params: dict[str, object], status: int, code: str
+) -> None:
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.users["supervisor"])
+    before = AuditEvent.objects.count()
+    response = api.get("/api/v1/search", params)
+    assert response.status_code == status
+    assert code in response.content.decode()
+    assert AuditEvent.objects.count() == before
+
+
+def test_the_api_is_refused_to_roles_without_case_data(world: World) -> None:
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.users["analyst"])
+    assert api.get("/api/v1/search", {"q": "passport"}).status_code == 403
