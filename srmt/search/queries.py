@@ -30,6 +30,8 @@ from srmt.service_requests import policies
 from srmt.service_requests.models import ServiceRequest, ServiceRequestQuerySet
 
 PER_SOURCE = 100
+# A name search that finds fewer people than this tries again, less strictly.
+ENOUGH_NAMES = 10
 
 Kind = Literal["request", "case", "person"]
 
@@ -172,11 +174,24 @@ def _requests_by_contact(user: Viewer, contact: Q) -> list[Hit]:
 
 
 def _people_by_name(user: Viewer, query: ParsedQuery) -> list[Hit]:
-    people = text.name_matches(policies.visible_people(user), query.text, query.words)
-    ranked = people.order_by("-name_rank", "-created_at", "-id")[:PER_SOURCE]
+    """The most similar names first; the strictest threshold that finds ENOUGH_NAMES."""
+    found: list[Person] = []
+    for threshold in text.name_thresholds():
+        people = text.name_matches(
+            policies.visible_people(user), query.text, query.words, threshold=threshold
+        )
+        found = list(people.order_by("-name_rank", "-created_at", "-id")[:PER_SOURCE])
+        if len(found) >= ENOUGH_NAMES:
+            break
     return [
-        Hit("person", TIER_NAME, float(person.name_rank), person.created_at, person=person)
-        for person in ranked
+        Hit(
+            "person",
+            TIER_NAME,
+            float(getattr(person, "name_rank", 0.0)),
+            person.created_at,
+            person=person,
+        )
+        for person in found
     ]
 
 

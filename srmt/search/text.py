@@ -19,7 +19,6 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import Case, F, FloatField, Func, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
 
 # 'simple': no stemming and no stop words, the same for English and Spanish text (ADR 29).
 TEXT_SEARCH_CONFIG = "simple"
@@ -76,15 +75,34 @@ def description_matches(qs: QuerySet[Any], words: tuple[str, ...]) -> QuerySet[A
     return cast("QuerySet[Any]", qs.filter(condition).annotate(text_rank=Value(0.0)))
 
 
-def name_matches(qs: QuerySet[Any], text: str, words: tuple[str, ...]) -> QuerySet[Any]:
-    """People whose name (or email address) is like `text`, annotated with `name_rank` (0..1).
+def name_thresholds() -> tuple[float | None, ...]:
+    """The trigram similarity thresholds to try, strictest first (None: no threshold, SQLite).
 
-    PostgreSQL: trigram similarity (pg_trgm's % operator, served by the indexes
-    person_name_trgm and person_email_trgm), which forgives a typo ("Maria Garsia").
-    SQLite: every word in the name or the email address, the exact name ranked first."""
+    A strict threshold keeps a common name ("Maria Garcia") to the close matches, cheaply; a
+    short name with a typo ("Ana Peres" is 0.33 like "Ana Pérez") is found by the second."""
+    return (0.5, 0.3) if is_postgresql() else (None,)
+
+
+def name_matches(
+    qs: QuerySet[Any], text: str, words: tuple[str, ...], *, threshold: float | None
+) -> QuerySet[Any]:
+    """People whose name is like `text` (or, for what looks like part of an email address,
+    whose email address is), annotated with `name_rank` (0..1).
+
+    PostgreSQL: trigram similarity of at least `threshold` (pg_trgm's % operator, served by
+    the indexes person_name_trgm and person_email_trgm), which forgives a typo. SQLite: every
+    word in the name or the email address, the exact name ranked first."""
     if is_postgresql():
-        similar = Q(name__trigram_similar=text) | Q(email__trigram_similar=text)
-        rank = Greatest(TrigramSimilarity("name", text), TrigramSimilarity("email", text))
+        with connection.cursor() as cursor:  # for this transaction only (search.queries)
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)]
+            )
+        if "@" in text or ("." in text and " " not in text):
+            similar = Q(email__trigram_similar=text)
+            rank: Any = TrigramSimilarity("email", text)
+        else:
+            similar = Q(name__trigram_similar=text)
+            rank = TrigramSimilarity("name", text)
         return cast("QuerySet[Any]", qs.filter(similar).annotate(name_rank=rank))
     in_name = reduce(and_, (Q(name__icontains=w) for w in words))
     in_email = reduce(and_, (Q(email__icontains=w) for w in words))
