@@ -360,6 +360,7 @@ def test_every_staff_page_that_takes_a_post_is_in_the_table(world: World) -> Non
         "office_code": "ESC",
         "attachment_id": 1,
         "prefix": world.api_token_prefix,
+        "person_id": world.sr.requester_id,
     }
     client = signed_in(make_user("boss", role=Role.ADMINISTRATOR))
     refusing = {}
