@@ -116,10 +116,11 @@ def _batches(user: Viewer, query: ParsedQuery) -> list[list[Hit]]:
 # --- the sources --------------------------------------------------------------------------
 
 
+RELATED = ("type", "office", "requester", "case", "case__form_type")
+
+
 def _requests(user: Viewer) -> ServiceRequestQuerySet:
-    return policies.visible_requests(user).select_related(
-        "type", "office", "requester", "case", "case__form_type"
-    )
+    return policies.visible_requests(user).select_related(*RELATED)
 
 
 def _request_hits(rows: list[ServiceRequest], tier: int, scores: list[float]) -> list[Hit]:
@@ -197,8 +198,8 @@ def _people_by_name(user: Viewer, query: ParsedQuery) -> list[Hit]:
 
 def _requests_by_text(user: Viewer, words: tuple[str, ...]) -> list[Hit]:
     rows = list(
-        text.description_matches(_requests(user), words).order_by(
-            "-text_rank", "-created_at", "-id"
-        )[:PER_SOURCE]
+        text.description_matches(_requests(user), words)
+        .select_related(*RELATED)  # the PostgreSQL path ranks a new queryset of candidates
+        .order_by("-text_rank", "-created_at", "-id")[:PER_SOURCE]
     )
     return _request_hits(rows, TIER_TEXT, [float(sr.text_rank) for sr in rows])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import time_machine
@@ -24,6 +25,7 @@ from srmt.service_requests.models import ServiceRequest
 from srmt.service_requests.requesters import RequesterData
 from srmt.testing.factories import make_case, make_service_request, make_user
 
+QUERIES_FOR_WORDS = {"sqlite": 7, "postgresql": 11}[connection.vendor]
 START = dt.datetime(2026, 10, 5, 14, 0, tzinfo=dt.UTC)
 ANA_RN = "EAC2190000101"
 BO_RN = "WAC2190000202"
@@ -413,3 +415,13 @@ def test_the_api_is_refused_to_roles_without_case_data(world: World) -> None:
     api = APIClient()
     api.force_authenticate(world.users["analyst"])
     assert api.get("/api/v1/search", {"q": "passport"}).status_code == 403
+
+
+def test_the_search_page_reads_a_fixed_number_of_queries(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """However many results: one query per source, the session, the user and the audit."""
+    client = _client(world.users["supervisor"])
+    client.get("/search/", {"q": "passport"})  # warm: the session and the user's offices
+    with django_assert_num_queries(QUERIES_FOR_WORDS):
+        client.get("/search/", {"q": "passport"})
