@@ -103,6 +103,10 @@ ci: $(STAMP) browsers lint typecheck checks ## What CI runs: linters, types, dri
 bench-intake: $(STAMP) ## Intake benchmark: HTTP API on gunicorn + PostgreSQL vs a psycopg ceiling
 	$(BIN)/python bench/intake.py
 
+.PHONY: bench-search
+bench-search: $(STAMP) ## Search box on 1M SRs in PostgreSQL: p50/p95 per kind of search, vs no search indexes
+	$(BIN)/python bench/search.py $(BENCH_ARGS)
+
 .PHONY: bench-routing
 bench-routing: $(STAMP) ## Routing + deadlines per SR (µs), and one sweep over 1M open SRs on PostgreSQL
 	$(BIN)/python bench/routing.py $(BENCH_ARGS)

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     # ISO 3166-1 countries with their names in English and Spanish (its translations load
     # only as an installed app): offices.jurisdiction, docs/adr/0024.
     "django_countries",
+    # pg_trgm lookups (trigram_similar) and full-text search for the search box (ADR 29);
+    # nothing in it runs on SQLite.
+    "django.contrib.postgres",
     "srmt.core",
     "srmt.audit",
     "srmt.offices",
@@ -67,6 +70,7 @@ INSTALLED_APPS = [
     "srmt.idempotency",
     "srmt.service_requests",
     "srmt.workspace",
+    "srmt.search",
     "srmt.api",
     "srmt.staff",
     "srmt.backoffice",

@@ -7,7 +7,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import IsAuthenticated
 
 from srmt.api.permissions import IsAgencyStaff
-from srmt.api.views import attachments, cases, catalogue, expedites, routing, service_requests
+from srmt.api.views import (
+    attachments,
+    cases,
+    catalogue,
+    expedites,
+    routing,
+    search,
+    service_requests,
+)
 
 app_name = "api"
 
@@ -67,6 +75,7 @@ v1 = [
         routing.RedirectView.as_view(),
         name="service-request-redirect",
     ),
+    path("search", search.SearchView.as_view(), name="search"),
     path("routing/explain", routing.RoutingExplainView.as_view(), name="routing-explain"),
     path("redirect-topics/", routing.RedirectTopicListView.as_view(), name="redirect-topic-list"),
     path("offices/", catalogue.OfficeListView.as_view(), name="office-list"),

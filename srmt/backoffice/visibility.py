@@ -57,6 +57,8 @@ def visible_audit_events(user: User) -> QuerySet[AuditEvent]:
     hidden = (
         # Customer links name the linked person (ADR 27): shown only with the person.
         (Q(object_type="customer_link") & ~Q(object_id__in=people))
+        # A person's page was viewed (the person view, ADR 29): shown only with the person.
+        | (Q(object_type="person") & ~Q(object_id__in=people))
         | (Q(object_type="service_request") & ~Q(object_id="*") & ~Q(object_id__in=requests))
         | (Q(object_type="case") & ~Q(object_id__in=cases) & Q(object_id__in=_all_receipts()))
         | (Q(object_type="notification") & ~Q(object_id="*") & ~Q(object_id__in=notifications))

@@ -7,8 +7,10 @@ from srmt.staff.views import (
     expedites,
     intake,
     notifications,
+    people,
     queues,
     requests,
+    search,
     tokens,
 )
 
@@ -55,6 +57,8 @@ urlpatterns = [
     ),
     path("intake/", intake.lookup, name="intake"),
     path("intake/new/", intake.new_request, name="intake-new"),
+    path("search/", search.search, name="search"),
+    path("people/<int:person_id>/", people.person_detail, name="person-detail"),
     path("statistics/", queues.statistics, name="statistics"),
     path("account/tokens/", tokens.api_tokens, name="api-tokens"),
     path(

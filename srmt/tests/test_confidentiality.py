@@ -280,6 +280,19 @@ PROBES: dict[str, Probe] = {
     "staff unit queue, sorted by assignee": lambda api, web, ref: web.get(
         "/queues/ESC-VAWA/?status=all&sort=-assignee"
     ),
+    "staff search, by receipt number": lambda api, web, ref: web.get(f"/search/?q={RN}"),
+    "staff search, by reference": lambda api, web, ref: web.get(f"/search/?q={ref}"),
+    # The page repeats what was typed: typed here in other letter case than SECRETS.
+    "staff search, by name": lambda api, web, ref: web.get("/search/?q=rosa%20d%C3%ADaz"),
+    "staff search, by email": lambda api, web, ref: web.get("/search/?q=ROSA@example.com"),
+    "staff search, by description words": lambda api, web, ref: web.get(
+        "/search/?q=asks%20interview"
+    ),
+    "api search, by receipt number": lambda api, web, ref: api.get(f"/api/v1/search?q={RN}"),
+    "api search, by reference": lambda api, web, ref: api.get(f"/api/v1/search?q={ref}"),
+    "api search, by email": lambda api, web, ref: api.get("/api/v1/search?q=ROSA@example.com"),
+    "api search, by words": lambda api, web, ref: api.get("/api/v1/search?q=asks%20interview"),
+    "staff person page": lambda api, web, ref: web.get("/people/{person}/".format(**WORLD_IDS)),
     "staff intake preview": lambda api, web, ref: web.post(
         "/intake/new/", {**_intake_form(), "preview": "1"}
     ),

@@ -17,6 +17,7 @@ from django.http import Http404
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.cases.models import Case
+from srmt.search import people, queries
 from srmt.service_requests import escalations, policies, services
 from srmt.service_requests.models import ServiceRequest
 from srmt.service_requests.requesters import RequesterData
@@ -25,7 +26,19 @@ from srmt.testing.factories import make_case, make_service_request, make_user
 
 pytestmark = pytest.mark.usefixtures("clock")
 
-ACTIONS = ("view", "create", "note", "respond", "transition", "assign", "update")
+ACTIONS = (
+    "view",
+    "search",
+    "person",
+    "create",
+    "note",
+    "respond",
+    "transition",
+    "assign",
+    "update",
+)
+# search: the search box finds the request by its reference; person: the person view of the
+# request's customer opens (srmt.search). Both follow what the user may view.
 # own: a request at the user's office (ESC); other: at CSC; protected: a 1367 case at ESC,
 # routed to the user's VAWA/T/U unit (ESC-VAWA),
 # seen by a user with clearance (protected_cleared) or without (protected_uncleared).
@@ -53,6 +66,8 @@ Y, N = True, False
 EXPECTED: dict[str, dict[str, tuple[bool, ...]]] = {
     Role.TIER1: {
         "view": (Y, Y, Y, N, Y, Y, N),
+        "search": (Y, Y, Y, N, Y, Y, N),
+        "person": (Y, Y, Y, N, Y, Y, N),
         "create": (Y, Y, Y, Y, Y, Y, Y),
         "note": (Y, Y, Y, N, Y, Y, N),
         "respond": (N, N, N, N, N, N, N),
@@ -62,6 +77,8 @@ EXPECTED: dict[str, dict[str, tuple[bool, ...]]] = {
     },
     Role.TIER2: {
         "view": (Y, Y, Y, N, Y, Y, N),
+        "search": (Y, Y, Y, N, Y, Y, N),
+        "person": (Y, Y, Y, N, Y, Y, N),
         "create": (Y, Y, Y, Y, Y, Y, Y),
         "note": (Y, N, Y, N, N, N, N),
         "respond": (Y, N, Y, N, N, N, N),
@@ -72,6 +89,8 @@ EXPECTED: dict[str, dict[str, tuple[bool, ...]]] = {
     # Office staff see what is escalated to their office, and act only on what it holds.
     Role.OFFICE_STAFF: {
         "view": (Y, N, Y, N, Y, Y, N),
+        "search": (Y, N, Y, N, Y, Y, N),
+        "person": (Y, N, Y, N, Y, Y, N),
         "create": (Y, Y, Y, Y, Y, Y, Y),
         "note": (Y, N, Y, N, N, N, N),
         "respond": (Y, N, Y, N, N, N, N),
@@ -81,6 +100,8 @@ EXPECTED: dict[str, dict[str, tuple[bool, ...]]] = {
     },
     Role.SUPERVISOR: {
         "view": (Y, Y, Y, N, Y, Y, N),
+        "search": (Y, Y, Y, N, Y, Y, N),
+        "person": (Y, Y, Y, N, Y, Y, N),
         "create": (Y, Y, Y, Y, Y, Y, Y),
         "note": (Y, Y, Y, N, Y, Y, N),
         "respond": (Y, Y, Y, N, Y, Y, N),
@@ -90,6 +111,8 @@ EXPECTED: dict[str, dict[str, tuple[bool, ...]]] = {
     },
     Role.QA_REVIEWER: {
         "view": (Y, Y, Y, N, Y, Y, N),
+        "search": (Y, Y, Y, N, Y, Y, N),
+        "person": (Y, Y, Y, N, Y, Y, N),
         "create": (N, N, N, N, N, N, N),
         "note": (N, N, N, N, N, N, N),
         "respond": (N, N, N, N, N, N, N),
@@ -101,6 +124,8 @@ EXPECTED: dict[str, dict[str, tuple[bool, ...]]] = {
     Role.CASE_SYSTEM: dict.fromkeys(ACTIONS, (N, N, N, N, N, N, N)),
     Role.ADMINISTRATOR: {
         "view": (Y, Y, Y, N, Y, Y, N),
+        "search": (Y, Y, Y, N, Y, Y, N),
+        "person": (Y, Y, Y, N, Y, Y, N),
         "create": (Y, Y, Y, Y, Y, Y, Y),
         "note": (Y, Y, Y, N, Y, Y, N),
         "respond": (Y, Y, Y, N, Y, Y, N),
@@ -166,6 +191,13 @@ def _request_in(scope: str) -> ServiceRequest:
     return sr
 
 
+def _found_by_search(user: User, sr: ServiceRequest) -> ServiceRequest:
+    """The request as the search box finds it by its reference; Http404 when it does not."""
+    if [h.request for h in queries.search(user, sr.reference).hits] != [sr]:
+        raise Http404
+    return sr
+
+
 def _action(action: str, user: User, sr: ServiceRequest, scope: str) -> Callable[[], object]:
     assignee = _cleared_admin("assignee")
     submission = services.Submission(
@@ -177,6 +209,8 @@ def _action(action: str, user: User, sr: ServiceRequest, scope: str) -> Callable
     )
     return {
         "view": lambda: policies.get_request_for_user(user, sr.reference),
+        "search": lambda: _found_by_search(user, sr),
+        "person": lambda: people.get_person_for_user(user, sr.requester_id),
         "create": lambda: services.submit_request(submission, actor=user),
         "note": lambda: services.add_note(sr, actor=user, body="A note."),
         "respond": lambda: services.add_response(sr, actor=user, kind="initial", body="Hi."),
@@ -195,11 +229,13 @@ def _outcome(action: str, user: User, sr: ServiceRequest, scope: str) -> str:
         except (Http404, policies.PermissionDenied) as refusal:
             if snapshot(sr) != before:
                 return "refused but changed something"
-            if isinstance(refusal, Http404) != (action == "view"):
+            if isinstance(refusal, Http404) != (action in ("view", "search", "person")):
                 return f"refused with the wrong error: {type(refusal).__name__}"
             return "refused"
         done = {
             "view": result == sr,
+            "search": result == sr,
+            "person": result == sr.requester,
             "create": counts()["requests"] == before["requests"] + 1,
         }.get(action, snapshot(sr)["version"] == before["version"] + 1)
         transaction.set_rollback(True)

@@ -108,6 +108,10 @@ EXPECTED_PAGES = [
     "detail with escalations",
     "queue of requests escalated to headquarters",
     "statistics",
+    "search",
+    "search results",
+    "search, nothing found",
+    "person",
     "API tokens",
     "API tokens with errors",
     "API token created",
@@ -149,6 +153,19 @@ def _visit_intake_pages(auditor: Auditor, receipt_number: str, language: str) ->
     auditor.page.click("form.usa-form button[type=submit]")
     auditor.check("intake step 2 with errors")
     auditor.screenshot(f"intake-errors-{language}.png")
+
+
+def _visit_search_pages(auditor: Auditor, sr: Any, language: str) -> None:
+    """The search page (from the header's box), its results, and a person's page."""
+    page = auditor.page
+    auditor.visit("/search/", "search")
+    page.fill("#srmt-search-box", sr.receipt_number)
+    page.click(".srmt-header-search button[type=submit]")
+    auditor.check("search results")
+    auditor.screenshot(f"search-{language}.png")
+    auditor.visit("/search/?q=zebra%20quagga", "search, nothing found")
+    auditor.visit(f"/people/{sr.requester_id}/", "person")
+    auditor.screenshot(f"person-{language}.png")
 
 
 def _visit_token_pages(auditor: Auditor, language: str) -> None:
@@ -214,6 +231,7 @@ def test_every_page_has_no_axe_violations(live_server, reference, browser, langu
     auditor.visit(f"/requests/{escalated}/", "detail with escalations")
     auditor.visit("/queues/HQ-SCOPS/?escalated=on", "queue of requests escalated to headquarters")
     auditor.visit("/statistics/", "statistics")
+    _visit_search_pages(auditor, demo.worked, language)
     _visit_token_pages(auditor, language)
     auditor.visit("/requests/SR-0000-0000/", "not found", status=404)
     context.clear_cookies()

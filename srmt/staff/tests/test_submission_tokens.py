@@ -415,6 +415,7 @@ def test_every_staff_page_that_takes_a_post_is_in_the_table(world: World) -> Non
         "attachment_id": 1,
         "prefix": world.api_token_prefix,
         "view_id": world.view_id,
+        "person_id": world.sr.requester_id,
     }
     client = signed_in(make_user("boss", role=Role.ADMINISTRATOR))
     refusing = {}

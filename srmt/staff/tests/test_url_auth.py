@@ -76,6 +76,8 @@ def test_the_sweep_sees_the_staff_pages():
         "staff:statistics",
         "staff:api-tokens",
         "staff:api-token-revoke",
+        "staff:search",
+        "staff:person-detail",
     } <= names
     assert ("staff:queue", "/queues/SR-0000-0000/") in ALL_URLS
 
