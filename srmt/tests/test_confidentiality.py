@@ -127,7 +127,7 @@ def build_protected_world() -> str:
         request=sr.pk,
         escalation=sr.escalations.get(level=1).pk,
         notification=Notification.objects.get(
-            related_reference=sr.reference, to_address=rosa.email
+            related_reference=sr.reference, to_address=rosa.email, kind="response_initial"
         ).pk,
         event=AuditEvent.objects.filter(object_id=sr.reference).latest("id").pk,
         g28=g28.pk,

@@ -145,7 +145,7 @@ def test_supervisors_of_the_target_office_get_one_digest(reference: None) -> Non
     report = run_sweep(at=RECEIVED + 16 * DAY)
     # then
     assert report.escalations.notifications == 2
-    sent = {n.to_address: n for n in Notification.objects.all()}
+    sent = {n.to_address: n for n in Notification.objects.filter(audience="staff")}
     assert sorted(sent) == ["all@example.gov", "esc@example.gov"]
     references = sorted(sr.reference for sr in requests)
     english = sent["esc@example.gov"]

@@ -167,7 +167,9 @@ def test_redirect_closes_the_request_and_tells_the_customer(officer: User) -> No
     )
     assert (sr.status, sr.redirect_topic.code) == ("redirected", "sevp_sevis")
     assert sr.closed_at is not None
-    notification = Notification.objects.get(related_reference=sr.reference)
+    notification = Notification.objects.exclude(kind="acknowledgement").get(
+        related_reference=sr.reference
+    )
     assert notification.language == "es"
     assert "866-347-2423" in notification.body
     assert "https://www.ice.gov" in notification.body
