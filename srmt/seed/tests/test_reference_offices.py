@@ -157,7 +157,7 @@ def test_every_international_office_has_public_contact_details_with_sources() ->
     contacts = _contacts()
     assert set(contacts) == international == {"MEX", "GUA", "BEJ", "NDE", "NAI"}
     for code, row in contacts.items():
-        assert row["address"] and row["hours"] and row["hours_es"], code
+        assert all(row[f] for f in ("address", "hours", "hours_es")), code
         assert row["web_page"].startswith("https://"), code
         assert row["source"].startswith(("https://", "http://")), code
         assert all(len(row[f]) <= 240 for f in ("address", "hours", "hours_es")), code
@@ -180,7 +180,7 @@ def test_the_load_fills_blank_contact_details_and_keeps_an_administrators_edit(
     for code in ("MEX", "NDE"):
         office = offices[code]
         held = [office.address, office.phone, office.email, office.hours, office.hours_es]
-        assert held + [office.web_page] == [
+        assert [*held, office.web_page] == [
             contacts[code][f]
             for f in ("address", "phone", "email", "hours", "hours_es", "web_page")
         ]
