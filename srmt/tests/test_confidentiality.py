@@ -520,8 +520,8 @@ def test_digests_reach_only_cleared_supervisors(world_base: None) -> None:
         .order_by("subject")
     )
     assert digests == [
-        ("c@srmt.example", "1 service requests escalated to ESC-VAWA", True, reference),
-        ("c@srmt.example", "1 service requests escalated to HQ-SCOPS", True, reference),
+        ("c@srmt.example", "1 service request escalated to ESC-VAWA", True, reference),
+        ("c@srmt.example", "1 service request escalated to HQ-SCOPS", True, reference),
     ]
 
 
