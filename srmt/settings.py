@@ -279,7 +279,10 @@ EMAIL_HOST_USER = env.string("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 10)
-DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "SRMT <no-reply@srmt.example>")
+# Customers see this sender: the agency, never the tool (docs/adr/0032).
+DEFAULT_FROM_EMAIL = env.string(
+    "DEFAULT_FROM_EMAIL", "U.S. Citizenship and Immigration Services <no-reply@agency.example>"
+)
 
 # API tokens (docs/adr/0019): a new token lasts SRMT_API_TOKEN_DAYS unless its maker
 # chooses otherwise, never more than SRMT_API_TOKEN_MAX_DAYS.
@@ -351,6 +354,19 @@ SRMT_RELEASE_POLICY = env.string("SRMT_RELEASE_POLICY", "srmt.notifications.deli
 # long (a staff form older than this must be submitted again); the sweep deletes older ones.
 SRMT_IDEMPOTENCY_RETENTION_HOURS = env.integer("SRMT_IDEMPOTENCY_RETENTION_HOURS", 48)
 SRMT_DEMO_PASSWORD = env.string("SRMT_DEMO_PASSWORD", "srmt-demo-2026")
+
+# --- Customer messages: the agency's brand (docs/adr/0032) -----------------------------------
+# Every message to a customer is signed as the agency, never as this tool. The defaults are the
+# agency's public contact center (../shared/docs/domain.md section 3).
+SRMT_AGENCY_NAME = env.string("SRMT_AGENCY_NAME", "U.S. Citizenship and Immigration Services")
+# The closing line under every message; blank signs with the agency's name.
+SRMT_AGENCY_SIGNATURE = env.string("SRMT_AGENCY_SIGNATURE", "")
+SRMT_AGENCY_PHONE = env.string("SRMT_AGENCY_PHONE", "800-375-5283")
+SRMT_AGENCY_TTY = env.string("SRMT_AGENCY_TTY", "800-767-1833")
+SRMT_AGENCY_WEB = env.string("SRMT_AGENCY_WEB", "https://www.uscis.gov")
+# Where staff open SRMT: links in messages to staff (escalation digests) start with it.
+SRMT_STAFF_BASE_URL = env.string("SRMT_STAFF_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# --- end of the agency's brand ---------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -40,10 +40,12 @@ class MessageKind(models.TextChoices):
     """What a message is. Customer kinds go through notifications.delivery.send_to_customer,
     staff kinds through notifications.internal.notify_staff."""
 
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
     RESPONSE_INITIAL = "response_initial", _("Initial response")
     RESPONSE_FOLLOW_UP = "response_follow_up", _("Follow-up response")
     RESPONSE_FINAL = "response_final", _("Final response")
     REDIRECT_NOTICE = "redirect_notice", _("Redirect notice")
+    REFERRAL_NOTICE = "referral_notice", _("Referral notice")
     ESCALATION_DIGEST = "escalation_digest", _("Escalation digest")
     TRANSFER_ALERT = "transfer_alert", _("Transfer alert")
     # A request assigned or returned to a member of staff who asked for email (ADR 31).
@@ -57,10 +59,12 @@ class MessageKind(models.TextChoices):
 
 CUSTOMER_KINDS = frozenset(
     {
+        MessageKind.ACKNOWLEDGEMENT,
         MessageKind.RESPONSE_INITIAL,
         MessageKind.RESPONSE_FOLLOW_UP,
         MessageKind.RESPONSE_FINAL,
         MessageKind.REDIRECT_NOTICE,
+        MessageKind.REFERRAL_NOTICE,
     }
 )
 STAFF_KINDS = frozenset(

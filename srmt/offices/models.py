@@ -48,6 +48,8 @@ class Office(models.Model):
     # Public contact details given to customers (e.g. with an overseas referral), from the
     # agency's public pages: opening hours or how to get an appointment, and the office's page.
     hours = models.CharField(_("public hours"), max_length=240, blank=True)
+    # The same in Spanish, for Spanish-speaking customers (blank: the English text is used).
+    hours_es = models.CharField(_("public hours (Spanish)"), max_length=240, blank=True)
     web_page = models.URLField(_("public web page"), blank=True)
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)

@@ -10,6 +10,7 @@ import functools
 import itertools
 import json
 import random
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,8 +133,11 @@ def person_name(rng: random.Random) -> str:
 
 
 def email_for(name: str, serial: int) -> str:
-    local = "".join(c for c in name.lower() if (c.isascii() and c.isalpha()) or c == " ")
-    return f"{local.replace(' ', '.')}.{serial}@example.com"
+    """An address that matches the name: "María Pérez" -> maria.perez.12@example.com (accents
+    folded to their letters, not dropped, so that the address still spells the name)."""
+    folded = unicodedata.normalize("NFKD", name.lower())
+    local = "".join(c for c in folded if (c.isascii() and c.isalpha()) or c == " ")
+    return f"{'.'.join(local.split())}.{serial}@example.com"
 
 
 def phone_for(rng: random.Random) -> str:

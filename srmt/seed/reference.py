@@ -234,6 +234,7 @@ PREVIOUSLY_SEEDED_LOCATIONS = (
 class LoadReport:
     offices: int = 0
     office_locations_corrected: int = 0
+    office_contacts_filled: int = 0
     forms: int = 0
     request_types: int = 0
     policies: int = 0
@@ -252,6 +253,7 @@ def load_reference() -> LoadReport:
     report = LoadReport(
         offices=offices,
         office_locations_corrected=office_locations_corrected,
+        office_contacts_filled=_load_office_contacts(),
         forms=_load_forms(),
         request_types=_load_request_types(),
         policies=_load_policies(),
@@ -311,6 +313,29 @@ def _load_offices() -> tuple[int, int]:
             office.save(update_fields=["latitude", "longitude"])  # post_save drops the snapshots
             corrected += 1
     return created, corrected
+
+
+# Public contact details of offices (data/office_contacts.csv, sources in its `source` column).
+CONTACT_FIELDS = ("address", "phone", "email", "hours", "hours_es", "web_page")
+
+
+def _load_office_contacts() -> int:
+    """Fill the blank public contact fields of offices from office_contacts.csv; returns how
+    many offices changed. A field that holds a value (an administrator's edit, or an earlier
+    load) is left alone, so loading again changes nothing."""
+    filled = 0
+    offices = Office.objects.in_bulk(field_name="code")
+    for row in _rows("office_contacts.csv"):
+        office = offices.get(row["code"])
+        if office is None:
+            continue
+        blank = [f for f in CONTACT_FIELDS if row[f] and not getattr(office, f)]
+        for field in blank:
+            setattr(office, field, row[field])
+        if blank:
+            office.save(update_fields=blank)  # post_save drops the snapshots
+            filled += 1
+    return filled
 
 
 def _load_forms() -> int:

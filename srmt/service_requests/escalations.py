@@ -15,10 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
@@ -183,64 +186,92 @@ def _param(value: dt.datetime) -> object:
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
-def _supervisors(office_id: int) -> list[User]:
-    """Active supervisors with an email: those of the office, or every one without offices."""
+def _supervisors(office_ids: set[int]) -> list[User]:
+    """Active supervisors with an email whose offices include one of `office_ids`, and the
+    national ones (no offices)."""
     supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True).exclude(email="")
     return list(
-        supervisors.filter(Q(offices=office_id) | Q(offices__isnull=True)).distinct().order_by("pk")
+        supervisors.filter(Q(offices__in=office_ids) | Q(offices__isnull=True))
+        .distinct()
+        .order_by("pk")
     )
 
 
+def _concerns(user: User, *, target_id: int, office_id: int) -> bool:
+    """Whether an escalation to `target_id` of a request held by `office_id` concerns the
+    supervisor: national supervisors, and those of either office."""
+    mine = user.office_ids()
+    return not mine or target_id in mine or office_id in mine
+
+
 def _notify(inserted: dict[int, list[int]], *, at: dt.datetime) -> int:
-    """One digest per office and supervisor, naming only what that supervisor may see: the
+    """One digest per office escalated to and supervisor concerned (of that office, of the
+    request's own office, or national), naming only what that supervisor may see: the
     requests on 8 U.S.C. 1367 cases, and anything escalated to a confidential unit, go to
     cleared supervisors only (an uncleared one is told nothing of them, not even a count)."""
     sent = 0
     offices = Office.objects.in_bulk(list(inserted))
-    for office_id, request_ids in sorted(inserted.items()):
-        office = offices[office_id]
+    for target_id, request_ids in sorted(inserted.items()):
+        office = offices[target_id]
         escalated = list(
             ServiceRequest.objects.filter(pk__in=request_ids)
             .order_by("reference")
-            .values_list("reference", "case__is_protected")
+            .values_list("reference", "case__is_protected", "office_id")
         )
-        for user in _supervisors(office_id):
+        for user in _supervisors({target_id, *(held for _r, _p, held in escalated)}):
             cleared = user.is_1367_cleared
             if office.is_confidential and not cleared:
                 continue
-            shown = [ref for ref, protected in escalated if cleared or not protected]
+            shown = [
+                (ref, bool(protected))
+                for ref, protected, held in escalated
+                if (cleared or not protected)
+                and _concerns(user, target_id=target_id, office_id=held)
+            ]
             if not shown:
                 continue
-            names_protected = cleared and any(protected for _ref, protected in escalated)
+            names_protected = any(protected for _ref, protected in shown)
+            references = [ref for ref, _protected in shown]
             with translation.override(user.language):
-                subject, body = _digest(office, len(shown), shown[:DIGEST_REFERENCES])
+                subject, body = _digest(office, len(references), references[:DIGEST_REFERENCES])
             notify_staff(
                 kind=MessageKind.ESCALATION_DIGEST,
                 to_address=user.email,
                 subject=subject,
                 body=body,
                 language=user.language,
-                related_reference=shown[0] if len(shown) == 1 else "",
+                related_reference=references[0] if len(references) == 1 else "",
                 is_confidential=office.is_confidential or names_protected,
             )
             sent += 1
     return sent
 
 
+def staff_link(reference: str) -> str:
+    """The request's staff page as an absolute address (SRMT_STAFF_BASE_URL)."""
+    return f"{settings.SRMT_STAFF_BASE_URL}{reverse('staff:request-detail', args=[reference])}"
+
+
 def _digest(office: Office, count: int, references: list[str]) -> tuple[str, str]:
-    subject = _("%(count)d service requests escalated to %(office)s") % {
-        "count": count,
-        "office": office.code,
-    }
-    lines = [
-        _(
-            "These service requests had no answer within the escalation period and were "
-            "escalated to %(office)s:"
+    """Subject and body of a digest: each request named with a link to its page, and the
+    count in the right plural ("1 service request", "2 service requests")."""
+    values = {"count": count, "office": office.code}
+    subject = (
+        ngettext(
+            "%(count)d service request escalated to %(office)s",
+            "%(count)d service requests escalated to %(office)s",
+            count,
         )
-        % {"office": f"{office.code} {office.name}"},
-        "",
-        *references,
-    ]
+        % values
+    )
+    intro = ngettext(
+        "This service request had no answer within the escalation period and was "
+        "escalated to %(office)s:",
+        "These service requests had no answer within the escalation period and were "
+        "escalated to %(office)s:",
+        count,
+    ) % {"office": f"{office.code} {office.name}"}
+    lines = [intro, "", *(f"{ref}  {staff_link(ref)}" for ref in references)]
     if count > len(references):
         lines += ["", _("and %(more)d more.") % {"more": count - len(references)}]
     return subject, "\n".join(lines)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
@@ -17,7 +16,7 @@ from srmt.audit.actions import AuditAction
 from srmt.notifications import delivery
 from srmt.notifications.choices import MessageKind
 from srmt.offices.models import RedirectTopic
-from srmt.service_requests import core, lifecycle, policies
+from srmt.service_requests import core, lifecycle, messages, policies
 from srmt.service_requests.choices import Status
 from srmt.service_requests.errors import ReasonRequired, UnknownRedirectTopic
 from srmt.service_requests.models import ServiceRequest
@@ -40,27 +39,11 @@ def _topic(code: str) -> RedirectTopic:
     return topic
 
 
-def agency_message(topic: RedirectTopic, *, reference: str, language: str) -> tuple[str, str]:
+def agency_message(
+    topic: RedirectTopic, *, reference: str, language: str, name: str = ""
+) -> tuple[str, str]:
     """Subject and body telling the customer who can help, in their language."""
-    agency = topic.agency
-    with override(language):
-        subject = _("Your request %(reference)s: another agency can help") % {
-            "reference": reference
-        }
-        lines = [
-            _(
-                "Questions about %(topic)s are handled by %(agency)s, not by us, so we have "
-                "closed request %(reference)s. Please contact them:"
-            )
-            % {"topic": topic.name, "agency": agency.name, "reference": reference},
-        ]
-        if agency.phone:
-            lines.append(_("Phone: %(phone)s") % {"phone": agency.phone})
-        if agency.website:
-            lines.append(_("Website: %(url)s") % {"url": agency.website})
-        if agency.mailing_address:
-            lines.append(_("Mail: %(address)s") % {"address": agency.mailing_address})
-    return subject, "\n".join(lines)
+    return messages.redirect_message(topic, reference=reference, language=language, name=name)
 
 
 @transaction.atomic
@@ -76,7 +59,12 @@ def redirect_request(
         raise ReasonRequired(_("Give a reason for this change."), field="reason")
     topic = _topic(topic_code)
     channel, address = core.delivery_for(sr.requester)
-    subject, body = agency_message(topic, reference=sr.reference, language=sr.requester.language)
+    subject, body = agency_message(
+        topic,
+        reference=sr.reference,
+        language=sr.requester.language,
+        name=sr.requester.name,
+    )
     notification = delivery.send_to_customer(
         actor=actor,
         kind=MessageKind.REDIRECT_NOTICE,

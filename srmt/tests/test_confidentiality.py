@@ -128,7 +128,7 @@ def build_protected_world() -> str:
         request=sr.pk,
         escalation=sr.escalations.get(level=1).pk,
         notification=Notification.objects.get(
-            related_reference=sr.reference, to_address=rosa.email
+            related_reference=sr.reference, to_address=rosa.email, kind="response_initial"
         ).pk,
         event=AuditEvent.objects.filter(object_id=sr.reference).latest("id").pk,
         g28=g28.pk,
@@ -566,8 +566,8 @@ def test_digests_reach_only_cleared_supervisors(world_base: None) -> None:
         .order_by("subject")
     )
     assert digests == [
-        ("c@srmt.example", "1 service requests escalated to ESC-VAWA", True, reference),
-        ("c@srmt.example", "1 service requests escalated to HQ-SCOPS", True, reference),
+        ("c@srmt.example", "1 service request escalated to ESC-VAWA", True, reference),
+        ("c@srmt.example", "1 service request escalated to HQ-SCOPS", True, reference),
     ]
 
 

@@ -92,7 +92,7 @@ POSTS = [
         "record a request",
         lambda: ("/api/v1/service-requests/", valid_submission),
         201,
-        0,
+        1,  # the acknowledgement to the requester
     ),
     Post("refer a customer abroad", lambda: ("/api/v1/service-requests/", _abroad), 200, 0),
     Post(
@@ -304,7 +304,8 @@ def test_two_retries_at_once_send_one_response(reference: None) -> None:
     ]
     assert results[0][2] == results[1][2]
     assert Response.objects.filter(service_request=sr).count() == 1
-    assert len(mail.outbox) == 1
+    responses = ("Your service request", "Su solicitud de servicio")
+    assert len([m for m in mail.outbox if m.subject.startswith(responses)]) == 1
     assert IdempotencyRecord.objects.count() == 1
     if connection.vendor == "postgresql":
         assert ServiceRequest.objects.get(pk=sr.pk).status == "responded"

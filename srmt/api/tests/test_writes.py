@@ -179,7 +179,9 @@ def test_an_initial_response_is_sent_and_shown(esc_staff):
     assert body["delivery_status"] == "queued"
     sr.refresh_from_db()
     assert sr.status == "responded"
-    assert Notification.objects.get().related_reference == sr.reference
+    assert Notification.objects.exclude(kind="acknowledgement").get().related_reference == (
+        sr.reference
+    )
 
 
 def test_a_final_response_closes_the_request(esc_staff):

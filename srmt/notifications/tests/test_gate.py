@@ -192,7 +192,7 @@ PATHS = [
     Path("staff page: response", _page_respond, 1),
     Path("staff page: redirect notice", _page_redirect, 1),
     Path("staff page: expedite decision", _page_expedite, 1, prepare=World.expedite),
-    Path("API: intake", _api_intake, 0),
+    Path("API: intake (acknowledgement)", _api_intake, 1),
     Path("API: referral abroad", _api_referral, 0),
     Path("API: transfers (supervisors alerted)", _api_transfers, 0),
     Path("command: srmt sweep (supervisors' digest)", _command_sweep, 0),
@@ -308,8 +308,12 @@ def test_the_demo_command_writes_through_the_gate(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("demo", stdout=StringIO())
     held = list(Notification.objects.filter(audience="customer"))
-    # one message per demo response, every one held
-    assert len(held) == Response.objects.count() > 0
+    # one message per demo response and one acknowledgement per request with an email,
+    # every one held
+    acknowledged = ServiceRequest.objects.exclude(requester__email="").count()
+    assert len(held) == Response.objects.count() + acknowledged
+    assert Response.objects.count() > 0
+    assert acknowledged > 0
     assert {n.status for n in held} == {"held"}
     assert (wire.customer_emails(), wire.customer_enqueued()) == (Counter(), [])
     with django_capture_on_commit_callbacks(execute=True):
@@ -329,7 +333,7 @@ def test_the_sweep_never_wakes_a_held_message(
     sr = world.request()
     with django_capture_on_commit_callbacks(execute=True):
         services.add_response(sr, actor=world.officer, kind="initial", body="Hello.")
-    held = Notification.objects.get(audience="customer")
+    held = Notification.objects.get(audience="customer", kind="response_initial")
     # when sweeps run days later
     for days in (1, 30):
         with (
@@ -377,8 +381,8 @@ def test_a_held_response_is_shown_as_held_and_the_request_moves_on(
 def test_release_takes_each_message_once_even_when_asked_twice_at_once(
     world: World, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
+    sr = world.request()  # its acknowledgement leaves before the gate holds
     settings.SRMT_RELEASE_POLICY = HOLD_ALL
-    sr = world.request()
     services.add_response(sr, actor=world.officer, kind="initial", body="Hello.")
     [pk] = delivery.held_ids()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

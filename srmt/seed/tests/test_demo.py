@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from io import StringIO
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from srmt.accounts.models import User
 from srmt.audit.models import AuditEvent
-from srmt.cases.models import Case
+from srmt.cases.models import Case, Person
 from srmt.seed.demo import (
     DEMO_CASES,
     DEMO_PROTECTED_CASES,
@@ -21,6 +22,7 @@ from srmt.seed.demo import (
     DemoReport,
     load_demo,
 )
+from srmt.seed.mix import email_for
 from srmt.service_requests.lifecycle import TERMINAL
 from srmt.service_requests.models import Response, ServiceRequest, StatusChange
 
@@ -191,3 +193,26 @@ def test_mix_of_statuses_history_and_timestamps(demo):
     assert not AuditEvent.objects.filter(
         occurred_at__lt=timezone.now() - dt.timedelta(hours=1)
     ).exists()
+
+
+def test_demo_email_addresses_spell_the_peoples_names(demo):
+    """Issue 9 section 5: "María Pérez" writes from maria.perez.NNN@example.com."""
+    people = list(Person.objects.exclude(email="").values_list("name", "email"))
+    assert len(people) > DEMO_CASES
+    mismatched = [
+        (name, email)
+        for name, email in people
+        if email.split("@")[0].rsplit(".", 1)[0] != _spelled(name)
+    ]
+    assert mismatched == []
+
+
+def _spelled(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+    return ".".join(folded.split())
+
+
+def test_email_for_folds_accents_instead_of_dropping_them():
+    assert email_for("María Pérez", 12) == "maria.perez.12@example.com"
+    assert email_for("José Müller", 7) == "jose.muller.7@example.com"
+    assert email_for("Wei Chen", 1) == "wei.chen.1@example.com"

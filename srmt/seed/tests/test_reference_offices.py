@@ -145,3 +145,45 @@ def test_loading_corrects_seeded_coordinates_and_keeps_an_administrators(referen
 
     assert load_reference().office_locations_corrected == 0
     assert AuditEvent.objects.filter(action="reference.loaded").latest("id") == event
+
+
+def _contacts() -> dict[str, dict[str, str]]:
+    with (DATA / "office_contacts.csv").open(encoding="utf-8") as fh:
+        return {row["code"]: row for row in csv.DictReader(fh)}
+
+
+def test_every_international_office_has_public_contact_details_with_sources() -> None:
+    international = {c for c, row in _offices().items() if row["kind"] == "international_office"}
+    contacts = _contacts()
+    assert set(contacts) == international == {"MEX", "GUA", "BEJ", "NDE", "NAI"}
+    for code, row in contacts.items():
+        assert all(row[f] for f in ("address", "hours", "hours_es")), code
+        assert row["web_page"].startswith("https://"), code
+        assert row["source"].startswith(("https://", "http://")), code
+        assert all(len(row[f]) <= 240 for f in ("address", "hours", "hours_es")), code
+
+
+def test_the_load_fills_blank_contact_details_and_keeps_an_administrators_edit(
+    reference: None,
+) -> None:
+    contacts = _contacts()
+    # given offices whose details were never loaded, and one an administrator edited
+    Office.objects.filter(code__in=["MEX", "NDE"]).update(
+        address="", phone="", email="", hours="", hours_es="", web_page=""
+    )
+    Office.objects.filter(code="GUA").update(phone="+502 0000-0000")
+    # when
+    report = load_reference()
+    # then the blanks are filled from the data, the edit stays
+    offices = Office.objects.in_bulk(["MEX", "NDE", "GUA"], field_name="code")
+    assert report.office_contacts_filled == 2
+    for code in ("MEX", "NDE"):
+        office = offices[code]
+        held = [office.address, office.phone, office.email, office.hours, office.hours_es]
+        assert [*held, office.web_page] == [
+            contacts[code][f]
+            for f in ("address", "phone", "email", "hours", "hours_es", "web_page")
+        ]
+    assert offices["GUA"].phone == "+502 0000-0000"
+    # and loading again changes nothing
+    assert load_reference().office_contacts_filled == 0

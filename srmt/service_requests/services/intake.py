@@ -32,6 +32,7 @@ from srmt.service_requests.errors import (
     RequesterOutsideUnitedStates,
     UnknownChannel,
 )
+from srmt.service_requests.messages import send_acknowledgement
 from srmt.service_requests.models import (
     ServiceRequest,
     ServiceRequestType,
@@ -130,6 +131,7 @@ def _create_request(data: Submission, *, actor: User, reference: str) -> Service
     sr = _store(data, fields, decision, office, actor=actor, reference=reference)
     _audit_created(sr, data, fields, decision, actor=actor)
     intake_extras.apply(sr, extras, actor=actor)
+    send_acknowledgement(sr)
     return sr
 
 

@@ -115,10 +115,12 @@ def test_the_message_is_written_in_the_requesters_language(
     notification = Notification.objects.get(pk=response.notification_id)
     assert notification.subject == f"Su solicitud de servicio {sr.reference}"
     assert notification.body == (
-        "Estimado/a Ana Pérez:\n\nEstamos en ello.\n\n"
+        "Hola, Ana Pérez:\n\nEstamos en ello.\n\n"
         "Le escribiremos de nuevo cuando tengamos más información.\n"
-        f"Indique la referencia {sr.reference} si se comunica con nosotros sobre esta solicitud.\n"
-        "Número de recibo: EAC2190012345"
+        "Número de recibo: EAC2190012345\n\n"
+        "Para dar seguimiento, llame al centro de contacto al 800-375-5283 (TTY 800-767-1833) "
+        f"e indique la referencia {sr.reference}.\n\n"
+        "Atentamente,\nU.S. Citizenship and Immigration Services\nhttps://www.uscis.gov"
     )
 
 
@@ -136,9 +138,16 @@ def test_the_message_in_english(officer: User) -> None:
     assert notification.subject == f"Your service request {sr.reference}"
     assert notification.body == (
         "Dear Bo Li,\n\nIt is approved.\n\n"
-        "This is the final response to your request, which is now closed.\n"
-        f"Please quote {sr.reference} if you contact us about this request.\n"
-        "Receipt number: EAC2190012345"
+        "This is the final response to your request, which is now closed.\n\n"
+        f"If you disagree with this answer, contact us again with the reference {sr.reference} "
+        "and ask for a supervisor to review it.\n"
+        "If you disagree with a decision on your case itself, follow the instructions in the "
+        "decision notice: it says whether and how you can appeal or ask for the decision to be "
+        "reopened or reconsidered.\n"
+        "Receipt number: EAC2190012345\n\n"
+        "To follow up, call the contact center at 800-375-5283 (TTY 800-767-1833) and give the "
+        f"reference {sr.reference}.\n\n"
+        "Sincerely,\nU.S. Citizenship and Immigration Services\nhttps://www.uscis.gov"
     )
 
 

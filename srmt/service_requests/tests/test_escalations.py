@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -145,12 +146,14 @@ def test_supervisors_of_the_target_office_get_one_digest(reference: None) -> Non
     report = run_sweep(at=RECEIVED + 16 * DAY)
     # then
     assert report.escalations.notifications == 2
-    sent = {n.to_address: n for n in Notification.objects.all()}
+    sent = {n.to_address: n for n in Notification.objects.filter(audience="staff")}
     assert sorted(sent) == ["all@example.gov", "esc@example.gov"]
     references = sorted(sr.reference for sr in requests)
     english = sent["esc@example.gov"]
     assert english.subject == "2 service requests escalated to ESC"
-    assert english.body.splitlines()[2:] == references
+    assert english.body.splitlines()[2:] == [
+        f"{ref}  http://127.0.0.1:8000/requests/{ref}/" for ref in references
+    ]
     assert english.related_reference == ""
     spanish = sent["all@example.gov"]
     assert (spanish.language, spanish.subject) == (
@@ -306,3 +309,75 @@ def test_the_detail_page_lists_the_escalations(
     assert all(f"<td>{rung}</td>" in html for rung in rungs)
     assert fresh_page.context["escalations"] == []
     assert 'id="escalations-heading"' not in fresh_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("count", "language", "subject", "intro"),
+    [
+        (
+            1,
+            "en",
+            "1 service request escalated to ESC",
+            "This service request had no answer within the escalation period and was "
+            "escalated to ESC Vermont Service Center:",
+        ),
+        (
+            2,
+            "en",
+            "2 service requests escalated to ESC",
+            "These service requests had no answer within the escalation period and were "
+            "escalated to ESC Vermont Service Center:",
+        ),
+        (
+            1,
+            "es",
+            "1 solicitud de servicio escalada a ESC",
+            "Esta solicitud de servicio no recibió respuesta dentro del plazo de escalamiento "
+            "y se escaló a ESC Vermont Service Center:",
+        ),
+        (
+            2,
+            "es",
+            "2 solicitudes de servicio escaladas a ESC",
+            "Estas solicitudes de servicio no recibieron respuesta dentro del plazo de "
+            "escalamiento y se escalaron a ESC Vermont Service Center:",
+        ),
+    ],
+)
+def test_a_digest_names_each_request_with_a_link_and_the_right_plural(
+    reference: None, settings: Any, count: int, language: str, subject: str, intro: str
+) -> None:
+    settings.SRMT_STAFF_BASE_URL = "https://srmt.agency.example"
+    make_user("sup_esc", role=Role.SUPERVISOR, offices=["ESC"], email="esc@example.gov",
+              language=language)  # fmt: skip
+    references = sorted(_request().reference for _ in range(count))
+    run_sweep(at=RECEIVED + 16 * DAY)
+    digest = Notification.objects.get(audience="staff")
+    assert (digest.subject, digest.language) == (subject, language)
+    assert digest.body.splitlines() == [
+        intro,
+        "",
+        *(f"{ref}  https://srmt.agency.example/requests/{ref}/" for ref in references),
+    ]
+    assert digest.related_reference == (references[0] if count == 1 else "")
+
+
+def test_a_digest_reaches_the_supervisors_of_the_requests_office_too(reference: None) -> None:
+    # given a request held by NSC on a case held by ESC: level 1 goes to ESC
+    make_user("sup_esc", role=Role.SUPERVISOR, offices=["ESC"], email="esc@example.gov")
+    make_user("sup_nsc", role=Role.SUPERVISOR, offices=["NSC"], email="nsc@example.gov")
+    make_user("sup_csc", role=Role.SUPERVISOR, offices=["CSC"], email="csc@example.gov")
+    held_by_nsc = _request()
+    held_by_esc = _request()
+    ServiceRequest.objects.filter(pk=held_by_nsc.pk).update(office=Office.objects.get(code="NSC"))
+    # when
+    run_sweep(at=RECEIVED + 16 * DAY)
+    # then ESC's supervisor hears of both, NSC's of its own request only, CSC's of nothing
+    bodies = {
+        n.to_address: [line.split()[0] for line in n.body.splitlines()[2:]]
+        for n in Notification.objects.filter(audience="staff")
+    }
+    assert bodies == {
+        "esc@example.gov": sorted([held_by_nsc.reference, held_by_esc.reference]),
+        "nsc@example.gov": [held_by_nsc.reference],
+    }

@@ -161,7 +161,9 @@ def test_office_of_the_case_approves_and_customer_is_told(
     assert response.kind == "final"
     assert response.body == expedites.decision_text(sr, expedite)
     assert sr.receipt_number in response.body
-    notification = Notification.objects.get(related_reference=sr.reference)
+    notification = Notification.objects.exclude(kind="acknowledgement").get(
+        related_reference=sr.reference
+    )
     assert notification.language == "es"
     assert notification.to_address == "ana@example.com"
 

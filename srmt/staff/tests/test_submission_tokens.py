@@ -448,6 +448,10 @@ def test_a_double_click_sends_one_response(reference: None) -> None:
 
     assert results == [(302, f"/requests/{sr.reference}/")] * 2
     assert Response.objects.filter(service_request=sr).count() == 1
-    assert Notification.objects.filter(related_reference=sr.reference).count() == 1
-    assert len(mail.outbox) == 1
+    assert (
+        Notification.objects.filter(related_reference=sr.reference, kind="response_initial").count()
+        == 1
+    )
+    responses = ("Your service request", "Su solicitud de servicio")
+    assert len([m for m in mail.outbox if m.subject.startswith(responses)]) == 1
     assert SubmissionToken.objects.get().result_url == f"/requests/{sr.reference}/"
