@@ -44,6 +44,7 @@ class MessageKind(models.TextChoices):
     RESPONSE_FOLLOW_UP = "response_follow_up", _("Follow-up response")
     RESPONSE_FINAL = "response_final", _("Final response")
     REDIRECT_NOTICE = "redirect_notice", _("Redirect notice")
+    REFERRAL_NOTICE = "referral_notice", _("Referral to an international office")
     ESCALATION_DIGEST = "escalation_digest", _("Escalation digest")
     TRANSFER_ALERT = "transfer_alert", _("Transfer alert")
 
@@ -59,6 +60,7 @@ CUSTOMER_KINDS = frozenset(
         MessageKind.RESPONSE_FOLLOW_UP,
         MessageKind.RESPONSE_FINAL,
         MessageKind.REDIRECT_NOTICE,
+        MessageKind.REFERRAL_NOTICE,
     }
 )
 STAFF_KINDS = frozenset({MessageKind.ESCALATION_DIGEST, MessageKind.TRANSFER_ALERT})

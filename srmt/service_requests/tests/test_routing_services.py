@@ -79,7 +79,13 @@ def test_submit_or_refer_records_the_referral_with_contact_details(officer: User
         "es",
     )
     assert referral.contact_details == "Nairobi International Field Office\nNairobi"
-    assert counts() == {**before, "audit_events": before["audit_events"] + 1}
+    assert referral.reference.startswith("RF-")
+    # the customer is emailed the office's contact details (referral_notice)
+    assert counts() == {
+        **before,
+        "audit_events": before["audit_events"] + 1,
+        "notifications": before["notifications"] + 1,
+    }
 
 
 @pytest.mark.parametrize(
