@@ -142,7 +142,8 @@ def test_intake_preview_answers_as_the_given_user_may_know_it(
         routing.intake_preview(form),
         routing.intake_preview(form, user=make_user(role=Role.TIER1)),
     )  # no user: the answer for staff without clearance
-    assert no_user is not None and uncleared is not None
+    assert no_user is not None
+    assert uncleared is not None
     assert (no_user.office, no_user.rule, no_user.reason) == (
         uncleared.office,
         uncleared.rule,
