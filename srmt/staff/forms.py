@@ -474,7 +474,7 @@ class IntakeForm(UswdsForm):
             raise forms.ValidationError(exc.message) from None
 
     def clean_requester_zip_code(self) -> str:
-        value = self.cleaned_data["requester_zip_code"].strip()
+        value = str(self.cleaned_data["requester_zip_code"]).strip()
         if value:
             try:
                 normalize_zip(value, field="requester_zip_code")
@@ -483,7 +483,7 @@ class IntakeForm(UswdsForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         request_type = self.types.get(data.get("type") or "")
         if request_type is None:
             return data

@@ -184,8 +184,8 @@ def _intake_page(
 ) -> HttpResponse:
     no_receipt_types = [t for t in types if not t.requires_receipt_number]
     if differences and form.is_bound and not form.data.get("person_choice"):
-        form.data = form.data.copy()  # shown with its default: what the caller said wins
-        form.data["person_choice"] = PERSON_CALLER
+        # Shown with its default: what the caller said wins.
+        form.data = {**dict(form.data.items()), "person_choice": PERSON_CALLER}
     context = {
         "form": form,
         "no_receipt_types": no_receipt_types,
