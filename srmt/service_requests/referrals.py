@@ -24,6 +24,7 @@ from srmt.offices.jurisdiction import is_in_united_states, normalize_country
 from srmt.offices.models import Office
 from srmt.service_requests import (
     address_changes,
+    attachments,
     core,
     policies,
     referral_notice,
@@ -80,6 +81,9 @@ def _record(data: services.Submission, *, actor: User, key: str, body_hash: str)
     sr, created = services.submit_request(
         data, actor=actor, idempotency_key=key, body_hash=body_hash
     )
+    if created and data.attachments:
+        attachments.add_at_intake(sr, actor=actor, uploads=data.attachments)
+        sr.refresh_from_db(fields=["version", "updated_at"])
     is_address_change = created and sr.type.code == RequestTypeCode.CHANGE_OF_ADDRESS
     if is_address_change:
         receipts = address_changes.apply_to_open_cases(sr, actor=actor, address=address)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.files.base import File
+
 from srmt.service_requests.address_changes import NewAddress
 from srmt.service_requests.choices import Urgency
 from srmt.service_requests.expedite_intake import ExpediteData
@@ -29,3 +31,4 @@ class Submission:
     # keep the record on file; by default what the caller just said wins (ADR 28).
     keep_person_on_file: bool = False
     new_address: NewAddress | None = None  # for a change of address (address_changes)
+    attachments: tuple[File[bytes], ...] = ()  # evidence files (attachments.add_at_intake)

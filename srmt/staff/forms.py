@@ -19,7 +19,7 @@ from srmt.core.errors import DomainError, InvalidReceiptNumber
 from srmt.core.receipts import normalize_receipt_number
 from srmt.offices.jurisdiction import country_choices, normalize_zip, zip_states
 from srmt.offices.models import Office
-from srmt.service_requests import expedites
+from srmt.service_requests import attachments, expedites
 from srmt.service_requests.address_changes import NewAddress, address_problems
 from srmt.service_requests.choices import (
     Channel,
@@ -38,6 +38,7 @@ _WIDGET_CLASSES = {
     "textarea": "usa-textarea",
     "charactercounttextarea": "usa-textarea usa-character-count__field",
     "comboboxselect": "usa-select",
+    "multiplefileinput": "",
     "select": "usa-select",
     "checkbox": "usa-checkbox__input",
     "radioselect": "",
@@ -129,6 +130,41 @@ class LongTextField(forms.CharField):
                 },
                 code="max_length",
             )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); each checked by the
+    attachments' rules (size, type by content) with the form, before anything is written."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "usa-file-input"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [single(item, initial) for item in files]
+        if len(cleaned) > attachments.MAX_ATTACHMENTS:
+            raise forms.ValidationError(
+                _("Attach at most %(max)d files.") % {"max": attachments.MAX_ATTACHMENTS}
+            )
+        errors = []
+        for upload in cleaned:
+            try:
+                attachments.check_upload(upload)
+            except DomainError as exc:
+                errors.append(
+                    forms.ValidationError(
+                        _("%(name)s: %(problem)s") % {"name": upload.name, "problem": exc.message}
+                    )
+                )
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
 
 
 class ComboBoxSelect(forms.Select):
@@ -414,6 +450,14 @@ class IntakeForm(UswdsForm):
         help_text=_("For example a letter from a doctor, or an airline ticket."),
         rows=3,
     )
+    attachments = MultipleFileField(
+        label=_("Files of evidence"),
+        required=False,
+        help_text=_(
+            "PDF, JPEG or PNG, at most 10 MB each, 10 files at most. They are saved with the "
+            "request (not with a referral)."
+        ),
+    )
     person_choice = forms.ChoiceField(
         label=_("Which details should the request use?"),
         required=False,
@@ -566,4 +610,5 @@ class IntakeForm(UswdsForm):
             new_address=self._address(data)
             if type_code == RequestTypeCode.CHANGE_OF_ADDRESS
             else None,
+            attachments=tuple(data.get("attachments") or ()),
         )

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
@@ -397,3 +398,44 @@ def test_rule_codes_are_shown_only_to_those_who_manage_routing(
     page = response.content.decode()
     assert "Why: The case record places the file at ESC." in page
     assert ("(rule case_office)" in page) is shown
+
+
+# --- 6. attachments at intake -------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def test_files_of_evidence_are_saved_with_the_request(
+    tier1: User, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    make_case(RECEIPT, office="ESC")
+    files = [
+        SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf"),
+        SimpleUploadedFile("ticket.pdf", PDF, content_type="application/pdf"),
+    ]
+    response = client_for(tier1).post(
+        URL, {**FORM, "receipt_number": RECEIPT, "attachments": files}
+    )
+    assert response.status_code == 302
+    sr = ServiceRequest.objects.get()
+    assert sorted(a.original_name for a in sr.attachments.all()) == ["letter.pdf", "ticket.pdf"]
+    assert AuditEvent.objects.filter(action="service_request.attachment_added").count() == 2
+
+
+def test_a_refused_file_leaves_nothing_written(tier1: User, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    make_case(RECEIPT, office="ESC")
+    client = client_for(tier1)
+    before = _written()
+    files = [
+        SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf"),
+        SimpleUploadedFile("notes.txt", b"plain text", content_type="application/pdf"),
+    ]
+    response = client.post(URL, {**FORM, "receipt_number": RECEIPT, "attachments": files})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "attachments": ["notes.txt: Attach a PDF, JPEG or PNG file."]
+    }
+    assert _written() == before
+    assert list(tmp_path.iterdir()) == []

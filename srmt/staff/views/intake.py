@@ -77,7 +77,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
         initial = {"receipt_number": request.GET.get("receipt_number", "")[:40]}
         form = IntakeForm(initial=initial, types=types)
         return _intake_page(request, form, types, None)
-    form = IntakeForm(request.POST, types=types)
+    form = IntakeForm(request.POST, request.FILES, types=types)
     repeat_form = repeat_form_for(user, form, request.POST)
     if not form.is_valid():
         return _intake_page(request, form, types, None, repeat_form)
