@@ -27,6 +27,7 @@ from srmt.core.receipts import normalize_receipt_number
 from srmt.offices.choices import OfficeKind
 from srmt.offices.jurisdiction import resolve_country
 from srmt.offices.models import offices_by_code
+from srmt.service_requests.address_changes import NewAddress
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
 from srmt.service_requests.expedites import ExpediteData
 from srmt.service_requests.models import ServiceRequestType
@@ -150,6 +151,26 @@ class ExpediteInput(StrictInput):
     )
 
 
+class AddressInput(StrictInput):
+    street = serializers.CharField(max_length=200)
+    unit = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    state = serializers.CharField(
+        max_length=2,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="In the U.S.: the two-letter state or territory of zip_code.",
+    )
+    zip_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    country = serializers.CharField(
+        max_length=2,
+        required=False,
+        default="US",
+        help_text="ISO 3166-1 alpha-2; US (default) needs state and a ZIP code of that state.",
+    )
+
+
 class ServiceRequestInput(StrictInput):
     type = serializers.CharField(
         max_length=48, help_text="A code from /api/v1/service-request-types/."
@@ -162,6 +183,11 @@ class ServiceRequestInput(StrictInput):
     urgency = _urgency(required=False, default=Urgency.NORMAL)
     requester = RequesterInput()
     expedite = ExpediteInput(required=False, help_text="Required for type expedite_request.")
+    new_address = AddressInput(
+        required=False,
+        help_text="For type change_of_address: the new address, checked (invalid_address) and "
+        "recorded on the request and on every open case of the person.",
+    )
     repeat_of = serializers.CharField(
         max_length=16,
         required=False,
@@ -188,6 +214,7 @@ class ServiceRequestInput(StrictInput):
     def submission(self) -> Submission:
         data = self.validated_data
         expedite = data.get("expedite")
+        address = data.get("new_address")
         return Submission(
             type=data["type"],
             channel=data["channel"],
@@ -196,6 +223,7 @@ class ServiceRequestInput(StrictInput):
             urgency=data["urgency"],
             requester=RequesterData(**data["requester"], given=self._requester_given()),
             expedite=ExpediteData(**expedite) if expedite is not None else None,
+            new_address=NewAddress(**address) if address is not None else None,
             repeat=RepeatChoice(
                 repeat_of=data["repeat_of"],
                 merge_into=data["merge_into"],

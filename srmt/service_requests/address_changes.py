@@ -50,30 +50,30 @@ class NewAddress:
 
 
 def address_problems(address: NewAddress) -> dict[str, str]:
-    """Everything wrong with `address`, by field (address.street, ...): all at once."""
+    """Everything wrong with `address`, by field (street, city, ...): all at once."""
     problems: dict[str, str] = {}
     if not address.street.strip():
-        problems["address.street"] = _("Enter the street address.")
+        problems["street"] = _("Enter the street address.")
     if not address.city.strip():
-        problems["address.city"] = _("Enter the city.")
+        problems["city"] = _("Enter the city.")
     if len(address.street) > 200 or len(address.unit) > 100 or len(address.city) > 100:
-        problems.setdefault("address.street", _("Use at most 200 characters for the street."))
+        problems.setdefault("street", _("Use at most 200 characters for the street."))
     if address.country and address.country != "US":
         try:
-            jurisdiction.normalize_country(address.country, field="address.country")
+            jurisdiction.normalize_country(address.country, field="country")
         except DomainError:
-            problems["address.country"] = _("Choose the country.")
+            problems["country"] = _("Choose the country.")
         return problems
     if address.state not in jurisdiction.zip_states():
-        problems["address.state"] = _("Choose the state.")
+        problems["state"] = _("Choose the state.")
     try:
-        zip5 = jurisdiction.normalize_zip(address.zip_code, field="address.zip_code")
-        location = jurisdiction.locate_zip(zip5, field="address.zip_code")
+        zip5 = jurisdiction.normalize_zip(address.zip_code, field="zip_code")
+        location = jurisdiction.locate_zip(zip5, field="zip_code")
     except DomainError as exc:
-        problems["address.zip_code"] = exc.message
+        problems["zip_code"] = exc.message
         return problems
-    if "address.state" not in problems and location.state != address.state:
-        problems["address.zip_code"] = _(
+    if "state" not in problems and location.state != address.state:
+        problems["zip_code"] = _(
             "ZIP code %(zip)s is in %(zip_state)s, not %(state)s. Check the ZIP code and state."
         ) % {"zip": zip5, "zip_state": location.state, "state": address.state}
     return problems
@@ -84,7 +84,7 @@ def clean_address(address: NewAddress) -> NewAddress:
     trimmed = NewAddress(**{k: str(v).strip() for k, v in asdict(address).items()})
     trimmed = NewAddress(**{**asdict(trimmed), "country": (trimmed.country or "US").upper()})
     for field, message in address_problems(trimmed).items():
-        raise InvalidAddress(message, field=field)
+        raise InvalidAddress(message, field=f"new_address.{field}")
     return trimmed
 
 

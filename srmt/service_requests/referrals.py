@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from srmt.accounts.actors import Actor
 from srmt.accounts.models import User
@@ -75,9 +76,13 @@ def submit_or_refer(
 @transaction.atomic
 def _record(data: services.Submission, *, actor: User, key: str, body_hash: str) -> IntakeOutcome:
     """The request and, for a change of address, its cases: one transaction."""
-    address = (
-        address_changes.clean_address(data.new_address) if data.new_address is not None else None
-    )
+    address = None
+    if data.new_address is not None:
+        if data.type != RequestTypeCode.CHANGE_OF_ADDRESS:
+            raise address_changes.InvalidAddress(
+                _("A new address goes only with a change of address."), field="new_address"
+            )
+        address = address_changes.clean_address(data.new_address)
     sr, created = services.submit_request(
         data, actor=actor, idempotency_key=key, body_hash=body_hash
     )

@@ -540,7 +540,7 @@ class IntakeForm(UswdsForm):
         if request_type.code == RequestTypeCode.CHANGE_OF_ADDRESS:
             address = self._address(data)
             for field, message in address_problems(address).items():
-                self.add_error(field.replace(".", "_"), message)
+                self.add_error(f"address_{field}", message)
         return data
 
     def _require_expedite(self, data: dict[str, Any]) -> None:

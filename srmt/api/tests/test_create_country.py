@@ -124,3 +124,52 @@ def test_language_left_out_keeps_the_persons_language(
     person.refresh_from_db()
     assert person.language == expected
     assert ServiceRequest.objects.get().requester_id == person.pk
+
+
+ADDRESS = {"street": "12 Elm Street", "city": "Essex Junction", "state": "VT", "zip_code": "05452"}
+
+
+@pytest.mark.parametrize(
+    ("type_", "address", "status", "code", "field"),
+    [
+        ("change_of_address", ADDRESS, 201, None, None),
+        (
+            "change_of_address",
+            {**ADDRESS, "zip_code": "10001"},
+            400,
+            "invalid_address",
+            "new_address.zip_code",
+        ),
+        (
+            "change_of_address",
+            {**ADDRESS, "state": "ZZ"},
+            400,
+            "invalid_address",
+            "new_address.state",
+        ),
+        ("general_case_inquiry", ADDRESS, 400, "invalid_address", "new_address"),
+    ],
+)
+def test_a_change_of_address_carries_its_new_address(
+    make_client: Any,
+    type_: str,
+    address: dict[str, str],
+    status: int,
+    code: str | None,
+    field: str | None,
+) -> None:
+    client, _user = make_client(Role.TIER1, offices=["CC-T1"])
+    make_case("EAC2190012345", office="ESC")
+    before = row_counts()
+    body = valid_submission(type=type_, new_address=address)
+    response = client.post(URL, body, format="json")
+    assert response.status_code == status, response.json()
+    if code is None:
+        sr = ServiceRequest.objects.get()
+        (note,) = sr.notes.all()
+        assert note.body.startswith("New address: 12 Elm Street, Essex Junction, VT 05452.")
+        return
+    problem = response.json()
+    assert problem["code"] == code
+    assert [e["field"] for e in problem["errors"]] == [field]
+    assert row_counts() == before
