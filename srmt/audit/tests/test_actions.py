@@ -63,6 +63,9 @@ STORED_BEFORE = {
     "customer_link.ended",
     "representation.recorded",
     "representation.withdrawn",
+    # Intake keeps what the caller said (issue 9, ADR 28).
+    "person.updated",
+    "case.address_changed",
 }
 
 
