@@ -12,7 +12,7 @@ from srmt.service_requests import repeats
 from srmt.service_requests.models import ServiceRequest
 from srmt.service_requests.repeats import RepeatChoice
 from srmt.service_requests.services import MAX_TEXT
-from srmt.staff.forms import IntakeForm, UswdsForm
+from srmt.staff.forms import IntakeForm, PanelForm, UswdsForm
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 NEW = "new"
 
 
-class DecisionForm(UswdsForm):
+class DecisionForm(PanelForm):
+    panel = "decide"
     decision = forms.ChoiceField(
         label=_("Decision"),
         widget=forms.RadioSelect,
@@ -40,7 +41,8 @@ class DecisionForm(UswdsForm):
         return decision == "approve"
 
 
-class AttachmentForm(UswdsForm):
+class AttachmentForm(PanelForm):
+    panel = "upload"
     file = forms.FileField(
         label=_("File of evidence"),
         help_text=_("PDF, JPEG or PNG, at most 10 MB. A request can have 10 files."),

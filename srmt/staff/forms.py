@@ -18,6 +18,7 @@ from srmt.core.contacts import to_email
 from srmt.core.errors import DomainError, InvalidReceiptNumber
 from srmt.core.receipts import normalize_receipt_number
 from srmt.offices.jurisdiction import country_choices, normalize_zip, zip_states
+from srmt.offices.labels import office_choices
 from srmt.offices.models import Office
 from srmt.service_requests import attachments, expedites
 from srmt.service_requests.address_changes import NewAddress, address_problems
@@ -37,9 +38,9 @@ from srmt.staff import selectors
 _WIDGET_CLASSES = {
     "textarea": "usa-textarea",
     "charactercounttextarea": "usa-textarea usa-character-count__field",
-    "comboboxselect": "usa-select",
     "multiplefileinput": "",
     "select": "usa-select",
+    "combobox": "usa-select",
     "checkbox": "usa-checkbox__input",
     "radioselect": "",
 }
@@ -167,12 +168,6 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-class ComboBoxSelect(forms.Select):
-    """A select in the USWDS combo box: searchable with JavaScript, a plain select without."""
-
-    template_name = "django/forms/widgets/combo_box.html"
-
-
 # --- queue --------------------------------------------------------------------------------
 
 
@@ -245,7 +240,19 @@ class OfficeSelectForm(UswdsForm):
 # --- actions on a request -----------------------------------------------------------------
 
 
-class ResponseForm(UswdsForm):
+class PanelForm(UswdsForm):
+    """A form of one panel of the request page: its field ids start with the panel's name,
+    so that the page's forms never share an id (two have a "body", three a "reason")."""
+
+    panel = "action"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.panel}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class ResponseForm(PanelForm):
+    panel = "respond"
     kind = forms.ChoiceField(
         label=_("Kind of response"),
         widget=forms.RadioSelect,
@@ -267,7 +274,8 @@ class ResponseForm(UswdsForm):
         ]
 
 
-class NoteForm(UswdsForm):
+class NoteForm(PanelForm):
+    panel = "note"
     body = forms.CharField(
         label=_("Internal note"),
         max_length=MAX_TEXT,
@@ -276,7 +284,15 @@ class NoteForm(UswdsForm):
     )
 
 
-class TransitionForm(UswdsForm):
+class ComboBox(forms.Select):
+    """A select that USWDS turns into a searchable combo box (a plain select without
+    JavaScript)."""
+
+    template_name = "django/forms/widgets/combo_box.html"
+
+
+class TransitionForm(PanelForm):
+    panel = "status"
     mark_optional = True
     to = forms.ChoiceField(label=_("New status"))
     reason = forms.CharField(
@@ -289,7 +305,8 @@ class TransitionForm(UswdsForm):
     office = forms.ChoiceField(
         label=_("Office to transfer to"),
         required=False,
-        help_text=_("Only when the new status is Transferred."),
+        widget=ComboBox,
+        help_text=_("Only when the new status is Transferred. Type to search."),
     )
     duplicate_of = forms.CharField(
         label=_("Reference of the original request"),
@@ -303,8 +320,9 @@ class TransitionForm(UswdsForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.field_of("to", forms.ChoiceField).choices = [(s.value, s.label) for s in targets]
+        # Names told apart where two offices share one (the two Portland field offices).
         self.field_of("office", forms.ChoiceField).choices = [("", _("Choose an office"))] + [
-            (o.code, f"{o.code} – {o.name}") for o in offices
+            (code, f"{code} – {label}") for code, label in office_choices(offices)
         ]
 
 
@@ -315,7 +333,8 @@ class StaffChoiceField(forms.ModelChoiceField[User]):
         return obj.get_full_name() or obj.get_username()
 
 
-class AssignForm(UswdsForm):
+class AssignForm(PanelForm):
+    panel = "assign"
     assignee = StaffChoiceField(
         label=_("Assignee"),
         queryset=User.objects.none(),
@@ -407,7 +426,7 @@ class IntakeForm(UswdsForm):
         label=_("Country of residence"),
         required=False,
         initial="US",
-        widget=ComboBoxSelect,
+        widget=ComboBox,
         help_text=_(
             "Type to search. Customers outside the U.S. are referred to an international "
             "office; you see which one before the referral is recorded."
@@ -429,7 +448,7 @@ class IntakeForm(UswdsForm):
         label=_("Country of the new address"),
         required=False,
         initial="US",
-        widget=ComboBoxSelect,
+        widget=ComboBox,
     )
     expedite_criterion = forms.ChoiceField(label=_("Expedite criterion"), required=False)
     expedite_customer_deadline = forms.DateField(

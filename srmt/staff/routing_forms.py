@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from srmt.offices.models import RedirectTopic
-from srmt.staff.forms import UswdsForm, textarea
+from srmt.staff.forms import ComboBox, PanelForm, textarea
 
 
-class RedirectForm(UswdsForm):
-    topic = forms.ChoiceField(label=_("What the customer is asking about"))
+class RedirectForm(PanelForm):
+    panel = "redirect"
+    topic = forms.ChoiceField(label=_("What the customer is asking about"), widget=ComboBox)
     reason = forms.CharField(
         label=_("Reason"),
         max_length=1000,

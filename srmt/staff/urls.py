@@ -10,6 +10,7 @@ urlpatterns = [
     path("queues/", queues.queue_index, name="queue-index"),
     path("queues/<str:office_code>/", queues.queue, name="queue"),
     path("requests/<str:reference>/", requests.request_detail, name="request-detail"),
+    path("requests/<str:reference>/changes/", requests.request_changes, name="request-changes"),
     path("requests/<str:reference>/respond/", requests.respond, name="request-respond"),
     path("requests/<str:reference>/note/", requests.add_note, name="request-note"),
     path("requests/<str:reference>/status/", requests.transition, name="request-transition"),

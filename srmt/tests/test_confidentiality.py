@@ -246,6 +246,9 @@ PROBES: dict[str, Probe] = {
     ),
     "staff intake lookup": lambda api, web, ref: web.get(f"/intake/?receipt_number={RN}"),
     "staff request page": lambda api, web, ref: web.get(f"/requests/{ref}/"),
+    "staff request page poll": lambda api, web, ref: web.get(
+        f"/requests/{ref}/changes/?seen_version=1"
+    ),
     "staff unit queue": lambda api, web, ref: web.get("/queues/ESC-VAWA/?status=all"),
     "staff unit queue, escalated": lambda api, web, ref: web.get(
         "/queues/ESC-VAWA/?status=all&escalated=on"

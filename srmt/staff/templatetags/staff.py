@@ -11,21 +11,29 @@ from django.utils.translation import gettext_lazy as _
 
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
+from srmt.audit.actions import AuditAction
 from srmt.notifications.choices import DeliveryStatus
 
 register = template.Library()
 
 USWDS_VERSION = "3.14.0"
 
-AUDIT_ACTIONS = {
-    "service_request.created": _("Request recorded"),
-    "service_request.viewed": _("Request viewed"),
-    "service_request.listed": _("Shown in a list"),
-    "service_request.responded": _("Response sent"),
-    "service_request.noted": _("Internal note added"),
-    "service_request.transitioned": _("Status changed"),
-    "service_request.assigned": _("Assignee changed"),
-    "service_request.updated": _("Request edited"),
+AUDIT_ACTIONS: dict[str, Any] = {
+    AuditAction.SERVICE_REQUEST_CREATED: _("Request recorded"),
+    AuditAction.SERVICE_REQUEST_VIEWED: _("Request viewed"),
+    AuditAction.SERVICE_REQUEST_LISTED: _("Shown in a list"),
+    AuditAction.SERVICE_REQUEST_RESPONDED: _("Response sent"),
+    AuditAction.SERVICE_REQUEST_NOTED: _("Internal note added"),
+    AuditAction.SERVICE_REQUEST_TRANSITIONED: _("Status changed"),
+    AuditAction.SERVICE_REQUEST_ASSIGNED: _("Assignee changed"),
+    AuditAction.SERVICE_REQUEST_UPDATED: _("Request edited"),
+    AuditAction.SERVICE_REQUEST_REDIRECTED: _("Redirected to another agency"),
+    AuditAction.SERVICE_REQUEST_REPEAT_RECORDED: _("Repeat contact recorded"),
+    AuditAction.SERVICE_REQUEST_ADDRESS_CHANGE_APPLIED: _("Change of address applied"),
+    AuditAction.SERVICE_REQUEST_ATTACHMENT_ADDED: _("File attached"),
+    AuditAction.SERVICE_REQUEST_ATTACHMENT_VIEWED: _("File opened"),
+    AuditAction.EXPEDITE_REQUESTED: _("Expedite requested"),
+    AuditAction.EXPEDITE_DECIDED: _("Expedite decided"),
 }
 
 
@@ -45,7 +53,12 @@ def person(user: User | None) -> str:
 
 @register.filter
 def audit_action(action: str) -> str:
-    return str(AUDIT_ACTIONS.get(action, action))
+    """An audit action in words, never its code (an action without words of its own here:
+    its enumeration label; an unknown one: "Other action")."""
+    label = AUDIT_ACTIONS.get(action)
+    if label is None:
+        label = AuditAction(action).label if action in AuditAction.values else _("Other action")
+    return str(label)
 
 
 @register.filter

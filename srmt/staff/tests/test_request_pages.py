@@ -50,7 +50,8 @@ def test_detail_shows_summary_case_requester_timeline_and_audit(esc_staff, demo)
         "Staff only. Never sent to the customer.",
         "Status: Assigned → In progress",
         "Request recorded",
-        "Respond or update",
+        "Act on this request",
+        'id="panel-respond"',
     ):
         assert text in content, text
     kinds = [entry.kind for entry in response.context["timeline"]]
@@ -149,7 +150,9 @@ def test_response_errors_are_shown_and_nothing_changes(esc_staff, demo):
         "kind": ["Select a valid choice. initial is not one of the available choices."],
         "body": ["This field is required."],
     }
-    assert 'class="usa-error-message" id="id_body_error"' in response.content.decode()
+    content = response.content.decode()
+    assert 'class="usa-error-message" id="respond-body_error"' in content
+    assert '<details class="srmt-action" id="panel-respond" data-shortcut="r" open>' in content
     assert _snapshot(demo.worked) == before
 
 
@@ -238,8 +241,9 @@ def test_assign_refuses_staff_of_another_office(esc_staff, csc_staff, demo):
 
 def _detail_queries(client, reference, django_assert_num_queries) -> None:
     # session, user, request, the user's offices, view audit insert, responses, notes,
-    # status changes, the case's office, audit events
-    with django_assert_num_queries(10):
+    # status changes, the case's office, audit events (with their actors); the action area:
+    # the offices to transfer to, the staff to assign, the files of evidence
+    with django_assert_num_queries(13):
         assert client.get(f"/requests/{reference}/").status_code == 200
 
 

@@ -1,5 +1,5 @@
-"""The evidence attached to a request: upload (shown on the expedite-and-evidence page) and
-download (service_requests.attachments)."""
+"""The evidence attached to a request: upload (the evidence panel of the request page) and
+download (service_requests.attachments); both on the request page."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def upload(request: HttpRequest, reference: str) -> HttpResponse:
         )
         if added is not None:
             messages.success(request, _("File attached."))
-            return redirect("staff:request-expedite", reference=sr.reference)
+            return redirect("staff:request-detail", reference=sr.reference)
     return evidence_page(request, sr, upload_form=form, status=400)
 
 

@@ -1,21 +1,23 @@
-"""The expedite-and-evidence page of a request: expedite details and decision, and the
-evidence attached to the request (uploaded and downloaded in staff.views.attachments)."""
+"""The expedite decision and the evidence of a request, on the request page: the expedite
+details, the customer's description and the files come first, then the decision (uploads
+and downloads are in staff.views.attachments)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from srmt.accounts.roles import Capability
-from srmt.service_requests import attachments, expedites, policies
+from srmt.service_requests import expedites, policies
 from srmt.service_requests.models import ServiceRequest
+from srmt.staff.collisions import Guard, guarded
 from srmt.staff.expedite_forms import AttachmentForm, DecisionForm
 from srmt.staff.submissions import one_time_submission
 from srmt.staff.views.common import call_service, staff_user
+from srmt.staff.views.request_page import render_request_page
 
 
 def evidence_page(
@@ -25,23 +27,18 @@ def evidence_page(
     decision_form: DecisionForm | None = None,
     upload_form: AttachmentForm | None = None,
     status: int = 200,
+    guard: Guard | None = None,
 ) -> HttpResponse:
-    """The expedite-and-evidence page of `sr`, with the forms its user may use (a bound one
-    when it was just refused)."""
-    user = staff_user(request)
-    expedite = expedites.expedite_for(sr)
-    can_decide = expedite is not None and not expedite.is_decided and sr.is_open
-    can_decide = can_decide and expedites.can_decide(user, sr)
-    can_upload = sr.is_open and policies.can_act(user, sr, Capability.NOTE)
-    context = {
-        "sr": sr,
-        "crumb": _("Expedite and evidence"),
-        "expedite": expedite,
-        "decision_form": (decision_form or DecisionForm()) if can_decide else None,
-        "upload_form": (upload_form or AttachmentForm()) if can_upload else None,
-        "attachments": attachments.attachments_of(sr),
-    }
-    return render(request, "staff/expedite.html", context, status=status)
+    """The request page with its expedite-and-evidence panel open (a bound form shown as
+    sent when it was just refused; the unbound ones only when the user may use them)."""
+    return render_request_page(
+        request,
+        sr,
+        panel="expedite",
+        status=status,
+        collision=guard.seen if guard is not None and guard.collided else None,
+        bound={"decision_form": decision_form, "upload_form": upload_form},
+    )
 
 
 @login_required
@@ -58,10 +55,11 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     user = staff_user(request)
     sr = policies.get_request_for_user(user, reference)
     form = DecisionForm(request.POST)
+    guard = guarded(sr, request)
     if form.is_valid():
         done = call_service(
             form,
-            expedites.decide_expedite,
+            guard(expedites.decide_expedite),
             sr,
             actor=user,
             approved=form.approved,
@@ -69,5 +67,5 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
         )
         if done is not None:
             messages.success(request, _("Decision recorded and sent to the customer."))
-            return redirect("staff:request-expedite", reference=sr.reference)
-    return evidence_page(request, sr, decision_form=form, status=400)
+            return redirect("staff:request-detail", reference=sr.reference)
+    return evidence_page(request, sr, decision_form=form, status=400, guard=guard)

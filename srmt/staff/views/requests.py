@@ -1,53 +1,35 @@
-"""One service request: its detail page and the actions staff take on it."""
+"""One service request: its page and the actions staff take on it, each from the page.
+
+Each action posts to its own URL; success redirects back to the page with a message, a
+refusal draws the page again with the form's errors in its open panel (request_page). Every
+action is applied only to the request as the user saw it (collisions).
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from srmt.accounts.models import User
-from srmt.accounts.roles import Capability
-from srmt.offices.models import Office
-from srmt.service_requests import lifecycle, policies, redirects, services
-from srmt.service_requests.choices import ResponseKind, Status
+from srmt.service_requests import policies, redirects, services
+from srmt.service_requests.choices import ResponseKind
 from srmt.service_requests.models import ServiceRequest
-from srmt.staff import selectors
-from srmt.staff.forms import AssignForm, NoteForm, ResponseForm, TransitionForm, UswdsForm
+from srmt.staff import collisions, selectors
+from srmt.staff.collisions import Guard, guarded
+from srmt.staff.forms import AssignForm, NoteForm, ResponseForm, UswdsForm
 from srmt.staff.submissions import one_time_submission
 from srmt.staff.views import routing
 from srmt.staff.views.common import call_service, refuse, staff_user
-
-
-@dataclass(frozen=True)
-class Actions:
-    """What the user may do with the request now; the page shows only these forms."""
-
-    respond: bool
-    note: bool
-    transition: bool
-    assign: bool
-
-    @classmethod
-    def for_user(cls, user: User, sr: ServiceRequest) -> Actions:
-        can_transition = policies.can_act(user, sr, Capability.TRANSITION)
-        return cls(
-            respond=sr.is_open and policies.can_act(user, sr, Capability.RESPOND),
-            note=policies.can_act(user, sr, Capability.NOTE),
-            transition=can_transition and bool(lifecycle.manual_targets(sr.status)),
-            assign=can_transition and sr.is_open,
-        )
-
-    @property
-    def any(self) -> bool:
-        return self.respond or self.note or self.transition or self.assign
+from srmt.staff.views.request_page import (
+    Actions,
+    first_panel,
+    render_request_page,
+    transition_form,
+)
 
 
 def _load(request: HttpRequest, reference: str) -> tuple[User, ServiceRequest, Actions]:
@@ -59,61 +41,31 @@ def _load(request: HttpRequest, reference: str) -> tuple[User, ServiceRequest, A
 @login_required
 @require_GET
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    user, sr, actions = _load(request, reference)
+    user, sr, _actions = _load(request, reference)
     services.record_view(sr, actor=user)
-    now = timezone.now()
-    clock = sr.paused_at or now  # a paused request's clocks stopped at paused_at
-    context: dict[str, Any] = {
-        "sr": sr,
-        "actions": actions,
-        "overdue": sr.is_overdue(now),
-        "at_risk": sr.is_at_risk(now),
-        "first_response_overdue": sr.is_open
-        and sr.first_responded_at is None
-        and sr.first_response_due_at < clock,
-        # The escalation rows, read only for a request that reached a rung (annotated level).
-        "escalations": list(sr.escalations.select_related("step", "office").order_by("level"))
-        if sr.escalation_level
-        else [],
-        "timeline": selectors.timeline(sr),
-        "audit_events": selectors.audit_events(sr),
-    }
-    context["transfers"] = routing.transfers(context["timeline"])
-    return render(request, "staff/request_detail.html", context)
+    return render_request_page(request, sr)
 
 
-def _transition_targets(sr: ServiceRequest) -> list[Status]:
-    """Manual moves; redirecting has its own form, which names the agency."""
-    return [s for s in lifecycle.manual_targets(sr.status) if s != Status.REDIRECTED]
+@login_required
+@require_GET
+def request_changes(request: HttpRequest, reference: str) -> HttpResponse:
+    """While the page is open (htmx polls it): 204 when the request is still at the version
+    the page shows, else who changed what since (staff/_changes_since.html)."""
+    sr = policies.get_request_for_user(staff_user(request), reference)
+    seen = collisions.seen(request.GET)
+    if seen.version is None or seen.version == sr.version:
+        return HttpResponse(status=204)
+    changes = collisions.changes_since(sr, seen.at, office=sr.office)
+    return render(request, "staff/_changes_since.html", {"sr": sr, "changes": changes})
 
 
-def _forms(user: User, sr: ServiceRequest, actions: Actions, **bound: UswdsForm) -> dict[str, Any]:
-    """Unbound forms for every allowed action, except the one bound form being re-shown."""
-    forms: dict[str, Any] = {}
-    if actions.respond:
-        forms["response_form"] = ResponseForm(has_responses=sr.first_responded_at is not None)
-    if actions.note:
-        forms["note_form"] = NoteForm()
-    if actions.transition:
-        forms["transition_form"] = TransitionForm(
-            targets=_transition_targets(sr), offices=list(Office.objects.active())
-        )
-        if routing.can_redirect(sr):
-            forms["redirect_form"] = routing.redirect_form()
-    if actions.assign:
-        forms["assign_form"] = AssignForm(
-            initial={"assignee": sr.assignee_id}, staff=selectors.assignable_staff(sr)
-        )
-        forms["can_take"] = policies.can_act(user, sr, Capability.RESPOND)
-    forms.update(bound)
-    return forms
-
-
-def _actions_page(
-    request: HttpRequest, user: User, sr: ServiceRequest, actions: Actions, **bound: UswdsForm
+def _refused(
+    request: HttpRequest, sr: ServiceRequest, guard: Guard, panel: str, **bound: UswdsForm | None
 ) -> HttpResponse:
-    context = {"sr": sr, "actions": actions, **_forms(user, sr, actions, **bound)}
-    return render(request, "staff/request_actions.html", context)
+    """The page again with the refused form in its open panel (and, after a collision,
+    what changed since the user opened the page)."""
+    collision = guard.seen if guard.collided else None
+    return render_request_page(request, sr, panel=panel, collision=collision, bound=bound)
 
 
 def _done(request: HttpRequest, sr: ServiceRequest, message: str) -> HttpResponse:
@@ -125,24 +77,25 @@ def _done(request: HttpRequest, sr: ServiceRequest, message: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 @one_time_submission
 def respond(request: HttpRequest, reference: str) -> HttpResponse:
-    """GET: every action the user may take. POST: send a response."""
+    """GET: the request page with the first action open. POST: send a response."""
     user, sr, actions = _load(request, reference)
     if request.method == "GET":
         if not actions.any:
             raise refuse(_("Your role does not allow you to change this request."))
-        return _actions_page(request, user, sr, actions)
+        return render_request_page(request, sr, panel=first_panel(actions))
     if not actions.respond:
         raise refuse(_("Your role does not allow you to respond to this request."))
     form = ResponseForm(request.POST, has_responses=sr.first_responded_at is not None)
+    guard = guarded(sr, request)
     if (
         form.is_valid()
-        and call_service(form, services.add_response, sr, actor=user, **form.cleaned_data)
+        and call_service(form, guard(services.add_response), sr, actor=user, **form.cleaned_data)
         is not None
     ):
         if form.cleaned_data["kind"] == ResponseKind.FINAL:
             return _done(request, sr, _("Final response sent. The request is closed."))
         return _done(request, sr, _("Response sent."))
-    return _actions_page(request, user, sr, actions, response_form=form)
+    return _refused(request, sr, guard, "respond", response_form=form)
 
 
 @login_required
@@ -153,12 +106,14 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
     if not actions.note:
         raise refuse(_("Your role does not allow you to add notes to this request."))
     form = NoteForm(request.POST)
+    guard = guarded(sr, request)
     if (
         form.is_valid()
-        and call_service(form, services.add_note, sr, actor=user, **form.cleaned_data) is not None
+        and call_service(form, guard(services.add_note), sr, actor=user, **form.cleaned_data)
+        is not None
     ):
         return _done(request, sr, _("Internal note added."))
-    return _actions_page(request, user, sr, actions, note_form=form)
+    return _refused(request, sr, guard, "note", note_form=form)
 
 
 @login_required
@@ -168,16 +123,13 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
     user, sr, actions = _load(request, reference)
     if not actions.transition:
         raise refuse(_("Your role does not allow you to change the status of this request."))
-    form = TransitionForm(
-        request.POST,
-        targets=_transition_targets(sr),
-        offices=list(Office.objects.active()),
-    )
+    form = transition_form(sr, request.POST)
+    guard = guarded(sr, request)
     if form.is_valid():
         data = form.cleaned_data
         done = call_service(
             form,
-            services.transition_request,
+            guard(services.transition_request),
             sr,
             actor=user,
             to=data["to"],
@@ -187,7 +139,7 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
         )
         if done is not None:
             return _after_transition(request, user, done)
-    return _actions_page(request, user, sr, actions, transition_form=form)
+    return _refused(request, sr, guard, "status", transition_form=form)
 
 
 def _after_transition(request: HttpRequest, user: User, sr: ServiceRequest) -> HttpResponse:
@@ -207,9 +159,10 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
     if not actions.assign:
         raise refuse(_("Your role does not allow you to assign this request."))
     form = AssignForm(request.POST, staff=selectors.assignable_staff(sr))
+    guard = guarded(sr, request)
     if form.is_valid():
         assignee = form.cleaned_data["assignee"]
-        if call_service(form, services.assign_request, sr, actor=user, assignee=assignee):
+        if call_service(form, guard(services.assign_request), sr, actor=user, assignee=assignee):
             if assignee is None:
                 return _done(request, sr, _("The request is back in the office queue."))
             return _done(
@@ -218,22 +171,23 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
                 _("Assigned to %(name)s.")
                 % {"name": assignee.get_full_name() or assignee.get_username()},
             )
-    return _actions_page(request, user, sr, actions, assign_form=form)
+    return _refused(request, sr, guard, "assign", assign_form=form)
 
 
 @login_required
 @require_POST
 @one_time_submission
 def redirect_request(request: HttpRequest, reference: str) -> HttpResponse:
-    """Close the request as redirected to another agency (the respond page's form)."""
+    """Close the request as redirected to another agency."""
     user, sr, actions = _load(request, reference)
     if not actions.transition:
         raise refuse(_("Your role does not allow you to change the status of this request."))
     form = routing.redirect_form(request.POST)
+    guard = guarded(sr, request)
     if form.is_valid():
         done = call_service(
             form,
-            redirects.redirect_request,
+            guard(redirects.redirect_request),
             sr,
             actor=user,
             topic_code=form.cleaned_data["topic"],
@@ -248,4 +202,4 @@ def redirect_request(request: HttpRequest, reference: str) -> HttpResponse:
                 _("Redirected to %(agency)s. The customer was sent its contact details.")
                 % {"agency": done.redirect_topic.agency.name},
             )
-    return _actions_page(request, user, sr, actions, redirect_form=form)
+    return _refused(request, sr, guard, "redirect", redirect_form=form)
