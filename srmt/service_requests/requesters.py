@@ -83,7 +83,11 @@ def normalize_phone(raw: str) -> str:
 
 
 def on_file_value(person: Person, name: str) -> str | bool:
-    return bool(person.sms_consent) if name == "sms_consent" else str(getattr(person, name))
+    if name == "sms_consent":
+        return bool(person.sms_consent)
+    if name == "country":
+        return (person.country or "US").upper()  # blank on file means the U.S., as at intake
+    return str(getattr(person, name))
 
 
 def said_value(data: RequesterData, name: str) -> str | bool:
