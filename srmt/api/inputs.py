@@ -22,9 +22,12 @@ from srmt.accounts.models import User
 from srmt.api.schema import PROTECTED_HELP
 from srmt.cases.choices import Language, PartyRole
 from srmt.cases.services import CaseData, PartyData
+from srmt.core.errors import DomainError
 from srmt.core.receipts import normalize_receipt_number
 from srmt.offices.choices import OfficeKind
+from srmt.offices.jurisdiction import resolve_country
 from srmt.offices.models import offices_by_code
+from srmt.service_requests.address_changes import NewAddress
 from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
 from srmt.service_requests.expedites import ExpediteData
 from srmt.service_requests.models import ServiceRequestType
@@ -101,17 +104,32 @@ class RequesterInput(StrictInput):
     name = serializers.CharField(max_length=200)
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    language = serializers.CharField(max_length=8, required=False, default="en")
+    language = serializers.CharField(
+        max_length=8,
+        required=False,
+        default="en",
+        help_text="en or es. Left out, a person already on the case keeps their language "
+        "(a new person gets en).",
+    )
     zip_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
     sms_consent = serializers.BooleanField(required=False, default=False)
     country = serializers.CharField(
-        max_length=2,
+        max_length=100,
         required=False,
         allow_blank=True,
         default="",
-        help_text="Country of residence, ISO 3166-1 alpha-2 (blank: U.S.). Outside the U.S. "
-        "the customer is referred to an international office instead.",
+        help_text="Country of residence (blank: U.S.): an ISO 3166-1 alpha-2 code (GU is Guam, "
+        "ME Montenegro) or the country's name in English or Spanish, case and accents aside "
+        "(Guatemala, México, Estados Unidos). An unknown name is refused with unknown_country, "
+        "a name of more than one country with ambiguous_country. Outside the U.S. the "
+        "customer is referred to an international office instead.",
     )
+
+    def validate_country(self, value: str) -> str:
+        try:
+            return resolve_country(value, field="requester.country")
+        except DomainError as exc:
+            raise serializers.ValidationError(exc.message, code=exc.code) from None
 
 
 class ExpediteInput(StrictInput):
@@ -119,6 +137,38 @@ class ExpediteInput(StrictInput):
         max_length=48, help_text="A criterion code from /api/v1/expedite-criteria/."
     )
     justification = _text(help_text="Why the case is urgent, in the customer's words.")
+    customer_deadline = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The date by which the customer needs the decision (today or later).",
+    )
+    evidence = _text(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The evidence the customer has or will send.",
+    )
+
+
+class AddressInput(StrictInput):
+    street = serializers.CharField(max_length=200)
+    unit = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    state = serializers.CharField(
+        max_length=2,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="In the U.S.: the two-letter state or territory of zip_code.",
+    )
+    zip_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    country = serializers.CharField(
+        max_length=2,
+        required=False,
+        default="US",
+        help_text="ISO 3166-1 alpha-2; US (default) needs state and a ZIP code of that state.",
+    )
 
 
 class ServiceRequestInput(StrictInput):
@@ -133,6 +183,11 @@ class ServiceRequestInput(StrictInput):
     urgency = _urgency(required=False, default=Urgency.NORMAL)
     requester = RequesterInput()
     expedite = ExpediteInput(required=False, help_text="Required for type expedite_request.")
+    new_address = AddressInput(
+        required=False,
+        help_text="For type change_of_address: the new address, checked (invalid_address) and "
+        "recorded on the request and on every open case of the person.",
+    )
     repeat_of = serializers.CharField(
         max_length=16,
         required=False,
@@ -159,20 +214,28 @@ class ServiceRequestInput(StrictInput):
     def submission(self) -> Submission:
         data = self.validated_data
         expedite = data.get("expedite")
+        address = data.get("new_address")
         return Submission(
             type=data["type"],
             channel=data["channel"],
             description=data["description"],
             receipt_number=data["receipt_number"],
             urgency=data["urgency"],
-            requester=RequesterData(**data["requester"]),
+            requester=RequesterData(**data["requester"], given=self._requester_given()),
             expedite=ExpediteData(**expedite) if expedite is not None else None,
+            new_address=NewAddress(**address) if address is not None else None,
             repeat=RepeatChoice(
                 repeat_of=data["repeat_of"],
                 merge_into=data["merge_into"],
                 check=data["repeat_check"],
             ),
         )
+
+    def _requester_given(self) -> frozenset[str]:
+        """The requester fields the body gave: one left out (`language` above all, whose
+        default is en) never replaces what is on file for a person on the case (ADR 28)."""
+        body = self.initial_data.get("requester") if isinstance(self.initial_data, dict) else {}
+        return frozenset(str(k) for k in body) if isinstance(body, dict) else frozenset()
 
 
 class ServiceRequestUpdateInput(StrictInput):

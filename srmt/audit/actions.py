@@ -47,8 +47,10 @@ class AuditAction(models.TextChoices):
     CASE_VIEWED = "case.viewed"
     CASE_LISTED = "case.listed"
     CASE_LOOKED_UP = "case.looked_up"
+    CASE_ADDRESS_CHANGED = "case.address_changed"  # a change of address taken at intake
     PERSON_VIEWED = "person.viewed"
     PERSON_LISTED = "person.listed"
+    PERSON_UPDATED = "person.updated"  # what a caller said at intake replaced what was on file
     # Customers' links to their records and representatives' Forms G-28 (ADR 27).
     CUSTOMER_LINK_CREATED = "customer_link.created"
     CUSTOMER_LINK_ENDED = "customer_link.ended"

@@ -20,11 +20,13 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import zipcodes
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -69,6 +71,14 @@ class UnknownZipCode(DomainError):
 
 class InvalidCountryCode(DomainError):
     code = "invalid_country_code"
+
+
+class UnknownCountry(DomainError):
+    code = "unknown_country"
+
+
+class AmbiguousCountry(DomainError):
+    code = "ambiguous_country"
 
 
 @dataclass(frozen=True)
@@ -145,6 +155,11 @@ def _prefix_positions() -> dict[tuple[str, str], tuple[float, float]]:
     }
 
 
+def zip_states() -> tuple[str, ...]:
+    """The two-letter codes of every state, territory and military "state" with ZIP codes."""
+    return tuple(sorted({str(row["state"]) for row in _zip_rows().values()}))
+
+
 def all_zip_codes() -> tuple[str, ...]:
     """Every ZIP code the package knows, in order."""
     return tuple(sorted(_zip_rows()))
@@ -184,6 +199,82 @@ def normalize_country(raw: str, *, field: str = "country") -> str:
             _("Enter a two-letter country code (ISO 3166-1), like US, MX or IN."), field=field
         )
     return code
+
+
+# Names people use that the package's English and Spanish names do not spell out.
+COUNTRY_ALIASES = {
+    "united states": "US",
+    "usa": "US",
+    "u s a": "US",
+    "u s": "US",
+    "ee uu": "US",
+    "eeuu": "US",
+    "estados unidos de america": "US",
+    "uk": "GB",
+}
+# Short names people use for more than one country: refused as ambiguous, never guessed.
+AMBIGUOUS_NAMES = {
+    "korea": ("KP", "KR"),
+    "corea": ("KP", "KR"),
+    "virgin islands": ("VG", "VI"),
+    "islas virgenes": ("VG", "VI"),
+}
+
+
+def _name_key(name: str) -> str:
+    """A name without case, accents or punctuation: "México" and "mexico" are one key."""
+    plain = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
+@functools.cache
+def _codes_by_name() -> dict[str, frozenset[str]]:
+    """Every country name in English and Spanish (as _name_key) -> the codes it names."""
+    found: dict[str, set[str]] = {}
+    for language in ("en", "es"):
+        with translation.override(language):
+            for country in countries:
+                found.setdefault(_name_key(str(country.name)), set()).add(country.code)
+    for alias, code in COUNTRY_ALIASES.items():
+        found.setdefault(alias, set()).add(code)
+    for name, codes in AMBIGUOUS_NAMES.items():
+        found.setdefault(name, set()).update(codes)
+    return {key: frozenset(codes) for key, codes in found.items()}
+
+
+def resolve_country(raw: str, *, field: str = "country") -> str:
+    """The ISO 3166-1 alpha-2 code of `raw`: a two-letter code (any case: "GU" is Guam, "ME"
+    Montenegro), or a country's name in English or Spanish, case and accents aside
+    ("Guatemala", "México", "Estados Unidos"). '' stays '' (the U.S.). An unknown name is
+    refused with UnknownCountry, a name of more than one country with AmbiguousCountry."""
+    text = (raw or "").strip()
+    if len(text) <= 2:
+        return normalize_country(text, field=field)
+    codes = _codes_by_name().get(_name_key(text), frozenset())
+    if not codes:
+        raise UnknownCountry(
+            _(
+                "%(name)s is not a country we know. Choose the country from the list or give its "
+                "two-letter code, like MX."
+            )
+            % {"name": text[:100]},
+            field=field,
+        )
+    if len(codes) > 1:
+        raise AmbiguousCountry(
+            _("%(name)s could be more than one country (%(codes)s). Give its two-letter code.")
+            % {"name": text[:100], "codes": ", ".join(sorted(codes))},
+            field=field,
+        )
+    return next(iter(codes))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country as (code, name in the active language), sorted by that name, the U.S.
+    first (the package sorts by the localized name)."""
+    listed = [(c.code, str(c.name)) for c in countries]
+    return [c for c in listed if c[0] == "US"] + [c for c in listed if c[0] != "US"]
 
 
 def country_name(code: str) -> str:

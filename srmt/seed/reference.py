@@ -140,6 +140,22 @@ POLICIES = [
         (30, "business_days"),
         "Regular Tier 2 callback within 7 to 30 business days (practitioner reports)",
     ),
+    # Urgent targets (ADR 28): an urgent request is answered sooner than the general target
+    # (general inquiries among them); a type's own policy still wins over this one.
+    (
+        "",
+        "urgent",
+        (2, "business_days"),
+        (10, "business_days"),
+        "Urgent SR: first response in 2, final in 10 business days (SRMT ADR 28)",
+    ),
+    (
+        "expedite_request",
+        "urgent",
+        (1, "business_days"),
+        (5, "business_days"),
+        "Urgent expedite (a customer deadline): 1 and 5 business days (SRMT ADR 28)",
+    ),
 ]
 
 

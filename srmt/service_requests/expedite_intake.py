@@ -33,12 +33,16 @@ from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 class ExpediteData:
     criterion: str
     justification: str
+    customer_deadline: dt.date | None = None  # by when the customer needs the decision
+    evidence: str = ""  # what evidence the customer has or will send
 
 
 @dataclass(frozen=True)
 class CheckedExpedite:
     criterion: ExpediteCriterion
     justification: str
+    customer_deadline: dt.date | None = None
+    evidence: str = ""
 
 
 def criteria_in_force(on: dt.date | None = None) -> list[ExpediteCriterion]:
@@ -91,7 +95,22 @@ def check_submission(
             % {"form": case.form_type.code},
             field="expedite.criterion",
         )
-    return CheckedExpedite(criterion=criterion, justification=justification)
+    if data.customer_deadline is not None and data.customer_deadline < timezone.localdate():
+        raise InvalidExpedite(
+            _("The customer's deadline cannot be in the past."),
+            field="expedite.customer_deadline",
+        )
+    evidence = (
+        core.clean_text(data.evidence, field="expedite.evidence", error=InvalidExpedite)
+        if (data.evidence or "").strip()
+        else ""
+    )
+    return CheckedExpedite(
+        criterion=criterion,
+        justification=justification,
+        customer_deadline=data.customer_deadline,
+        evidence=evidence,
+    )
 
 
 def record_submission(sr: ServiceRequest, checked: CheckedExpedite, *, actor: User) -> None:
@@ -100,6 +119,8 @@ def record_submission(sr: ServiceRequest, checked: CheckedExpedite, *, actor: Us
         service_request=sr,
         criterion=checked.criterion,
         justification=checked.justification,
+        customer_deadline=checked.customer_deadline,
+        evidence=checked.evidence,
         created_at=sr.created_at,
     )
     audit.record(
@@ -111,5 +132,8 @@ def record_submission(sr: ServiceRequest, checked: CheckedExpedite, *, actor: Us
             "expedite_id": expedite.pk,
             "criterion": checked.criterion.code,
             "criterion_version": checked.criterion.version,
+            "customer_deadline": (
+                checked.customer_deadline.isoformat() if checked.customer_deadline else None
+            ),
         },
     )

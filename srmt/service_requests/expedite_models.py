@@ -81,6 +81,10 @@ class ExpediteRequest(models.Model):
     )
     criterion = models.ForeignKey(ExpediteCriterion, on_delete=models.PROTECT, related_name="+")
     justification = models.TextField(max_length=10_000)
+    # The date by which the customer needs the decision, and the evidence they have or will
+    # send, as said at intake (ADR 28). Older expedites have neither.
+    customer_deadline = models.DateField(null=True, blank=True)
+    evidence = models.TextField(max_length=10_000, blank=True, default="", db_default="")
     status = models.CharField(
         max_length=16, choices=ExpediteStatus.choices, default=ExpediteStatus.PENDING
     )

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from srmt.accounts.actors import Actor
 from srmt.accounts.models import User
@@ -22,7 +23,15 @@ from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
 from srmt.offices.jurisdiction import is_in_united_states, normalize_country
 from srmt.offices.models import Office
-from srmt.service_requests import address_changes, core, policies, routing_facts, services
+from srmt.service_requests import (
+    address_changes,
+    attachments,
+    core,
+    policies,
+    referral_notice,
+    routing_facts,
+    services,
+)
 from srmt.service_requests.choices import RequestTypeCode
 from srmt.service_requests.models import ServiceRequest
 from srmt.service_requests.requesters import clean_requester
@@ -67,12 +76,24 @@ def submit_or_refer(
 @transaction.atomic
 def _record(data: services.Submission, *, actor: User, key: str, body_hash: str) -> IntakeOutcome:
     """The request and, for a change of address, its cases: one transaction."""
+    address = None
+    if data.new_address is not None:
+        if data.type != RequestTypeCode.CHANGE_OF_ADDRESS:
+            raise address_changes.InvalidAddress(
+                _("A new address goes only with a change of address."), field="new_address"
+            )
+        address = address_changes.clean_address(data.new_address)
     sr, created = services.submit_request(
         data, actor=actor, idempotency_key=key, body_hash=body_hash
     )
+    if created and data.attachments:
+        attachments.add_at_intake(sr, actor=actor, uploads=data.attachments)
+        sr.refresh_from_db(fields=["version", "updated_at"])
     is_address_change = created and sr.type.code == RequestTypeCode.CHANGE_OF_ADDRESS
-    if is_address_change and address_changes.apply_to_open_cases(sr, actor=actor):
-        sr.refresh_from_db(fields=["version", "updated_at"])  # the note bumped it
+    if is_address_change:
+        receipts = address_changes.apply_to_open_cases(sr, actor=actor, address=address)
+        if receipts or address is not None:
+            sr.refresh_from_db(fields=["version", "updated_at"])  # the note bumped it
     return IntakeOutcome(sr, created)
 
 
@@ -97,8 +118,10 @@ def _refer(
 
 
 def contact_details(office: Office) -> str:
-    parts = [office.name, office.address, office.city, office.phone, office.email]
-    return "\n".join(p for p in parts if p)
+    """The office's public contact details as recorded on a referral (in English, the
+    record's language; the pages show them from the office, in the reader's language)."""
+    with translation.override("en"):
+        return "\n".join(referral_notice.contact_lines(office))
 
 
 @transaction.atomic
@@ -136,4 +159,5 @@ def refer_customer(
             "routing_facts": routed.decision.facts_used,
         },
     )
+    referral_notice.notify_customer_of_referral(referral)
     return referral

@@ -11,12 +11,18 @@ from srmt.core.references import new_reference
 from srmt.offices.jurisdiction import country_name
 
 
+def new_referral_reference() -> str:
+    """A referral's reference, RF-XXXX-XXXX: no service request was opened, so it never
+    reads as one (an SR- reference)."""
+    return new_reference("RF")
+
+
 class Referral(models.Model):
     """A customer living outside the U.S. referred to the international office serving
     their country. No service request is opened; this row records who asked, what, where
     they were sent and which contact details they were given."""
 
-    reference = models.CharField(max_length=16, unique=True, default=new_reference)
+    reference = models.CharField(max_length=16, unique=True, default=new_referral_reference)
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=20, blank=True)

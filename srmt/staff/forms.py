@@ -8,15 +8,20 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.forms.boundfield import BoundField
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from srmt.accounts.models import User
 from srmt.cases.choices import Language
+from srmt.core.contacts import to_email
 from srmt.core.errors import DomainError, InvalidReceiptNumber
 from srmt.core.receipts import normalize_receipt_number
+from srmt.offices.jurisdiction import country_choices, normalize_zip, zip_states
 from srmt.offices.labels import office_choices
 from srmt.offices.models import Office
-from srmt.service_requests import expedites
+from srmt.service_requests import attachments, expedites
+from srmt.service_requests.address_changes import NewAddress, address_problems
 from srmt.service_requests.choices import (
     Channel,
     RequestTypeCode,
@@ -26,12 +31,14 @@ from srmt.service_requests.choices import (
 )
 from srmt.service_requests.expedites import ExpediteData
 from srmt.service_requests.models import ServiceRequestType
-from srmt.service_requests.requesters import RequesterData
+from srmt.service_requests.requesters import RequesterData, normalize_phone
 from srmt.service_requests.services import MAX_TEXT, Submission
 from srmt.staff import selectors
 
 _WIDGET_CLASSES = {
     "textarea": "usa-textarea",
+    "charactercounttextarea": "usa-textarea usa-character-count__field",
+    "multiplefileinput": "",
     "select": "usa-select",
     "combobox": "usa-select",
     "checkbox": "usa-checkbox__input",
@@ -80,6 +87,85 @@ class LoginForm(AuthenticationForm):
 
 def textarea(rows: int = 6) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
+
+
+class CharacterCountTextarea(forms.Textarea):
+    """A textarea in the USWDS character count component. The limit is a `data-maxlength`
+    on the component, never a `maxlength` on the textarea, so the browser never cuts a text
+    silently: a text over the limit is counted as such and refused with a visible error."""
+
+    template_name = "django/forms/widgets/character_count.html"
+
+    def __init__(self, *, max_length: int = MAX_TEXT, rows: int = 6) -> None:
+        super().__init__(attrs={"rows": rows})
+        self.max_length = max_length
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs.pop("maxlength", None)
+        info = f"{widget_attrs.get('id', name)}-info"
+        described = str(widget_attrs.get("aria-describedby", "")).split()
+        widget_attrs["aria-describedby"] = " ".join([*described, info])
+        context["widget"].update(max_length=self.max_length, info_id=info)
+        return context
+
+
+class LongTextField(forms.CharField):
+    """Free text of at most `max_length` characters (the services' MAX_TEXT by default),
+    counted as it is typed; a longer text is refused with an error naming the limit."""
+
+    def __init__(self, *, max_length: int = MAX_TEXT, rows: int = 6, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", CharacterCountTextarea(max_length=max_length, rows=rows))
+        super().__init__(**kwargs)
+        self.limit = max_length
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and len(value) > self.limit:
+            raise forms.ValidationError(
+                _("Use at most %(limit)s characters. This text has %(count)s.")
+                % {
+                    "limit": number_format(self.limit, force_grouping=True),
+                    "count": number_format(len(value), force_grouping=True),
+                },
+                code="max_length",
+            )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); each checked by the
+    attachments' rules (size, type by content) with the form, before anything is written."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "usa-file-input"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [single(item, initial) for item in files]
+        if len(cleaned) > attachments.MAX_ATTACHMENTS:
+            raise forms.ValidationError(
+                _("Attach at most %(max)d files.") % {"max": attachments.MAX_ATTACHMENTS}
+            )
+        errors = []
+        for upload in cleaned:
+            try:
+                attachments.check_upload(upload)
+            except DomainError as exc:
+                errors.append(
+                    forms.ValidationError(
+                        _("%(name)s: %(problem)s") % {"name": upload.name, "problem": exc.message}
+                    )
+                )
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
 
 
 # --- queue --------------------------------------------------------------------------------
@@ -330,7 +416,16 @@ class LookupForm(UswdsForm):
         return _clean_receipt(self.cleaned_data["receipt_number"])
 
 
+# Who wins when the person on file differs from what the caller said (ADR 28).
+PERSON_CALLER = "caller"
+PERSON_ON_FILE = "on_file"
+
+
 class IntakeForm(UswdsForm):
+    """A new request as the caller tells it. Every field is checked here, all at once (the
+    email, phone, ZIP code, country, the receipt number a type needs, the expedite and
+    address details its type needs), before any routing or referral is decided."""
+
     mark_optional = True
     receipt_number = forms.CharField(
         label=_("Receipt number"),
@@ -347,12 +442,10 @@ class IntakeForm(UswdsForm):
         choices=Urgency.choices,
         initial=Urgency.NORMAL,
         widget=forms.RadioSelect,
+        help_text=_("An urgent request gets the shorter targets of its type's deadline policy."),
     )
-    description = forms.CharField(
-        label=_("What the customer needs"),
-        max_length=MAX_TEXT,
-        widget=textarea(6),
-        help_text=_("Use plain words. Use at most 10,000 characters."),
+    description = LongTextField(
+        label=_("What the customer needs"), help_text=_("Use plain words."), rows=6
     )
     requester_name = forms.CharField(label=_("Name of the person asking"), max_length=200)
     requester_email = forms.EmailField(label=_("Email address"), required=False)
@@ -377,58 +470,212 @@ class IntakeForm(UswdsForm):
             "office for this ZIP code."
         ),
     )
-    requester_country = forms.CharField(
+    requester_country = forms.ChoiceField(
         label=_("Country of residence"),
         required=False,
-        max_length=2,
+        initial="US",
+        widget=ComboBox,
         help_text=_(
-            "Two-letter code, for example MX. Leave empty for the U.S. Customers "
-            "outside the U.S. are referred to an international office."
+            "Type to search. Customers outside the U.S. are referred to an international "
+            "office; you see which one before the referral is recorded."
         ),
     )
-    expedite_criterion = forms.ChoiceField(
-        label=_("Expedite criterion"),
-        required=False,
-        help_text=_("Only for an expedite request."),
+    address_street = forms.CharField(label=_("Street address"), required=False, max_length=200)
+    address_unit = forms.CharField(
+        label=_("Apartment, suite or unit"), required=False, max_length=100
     )
-    expedite_justification = forms.CharField(
+    address_city = forms.CharField(label=_("City"), required=False, max_length=100)
+    address_state = forms.ChoiceField(label=_("State or territory"), required=False)
+    address_zip_code = forms.CharField(
+        label=_("ZIP code of the new address"),
+        required=False,
+        max_length=10,
+        help_text=_("In the U.S.: 5 digits, like 05478. Abroad: the postal code, if any."),
+    )
+    address_country = forms.ChoiceField(
+        label=_("Country of the new address"),
+        required=False,
+        initial="US",
+        widget=ComboBox,
+    )
+    expedite_criterion = forms.ChoiceField(label=_("Expedite criterion"), required=False)
+    expedite_customer_deadline = forms.DateField(
+        label=_("Date by which the customer needs a decision"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For example 2027-03-31."),
+    )
+    expedite_justification = LongTextField(
         label=_("Why the case is urgent"),
         required=False,
-        max_length=MAX_TEXT,
-        widget=textarea(4),
-        help_text=_("Only for an expedite request. The office holding the case decides."),
+        help_text=_("The office holding the case decides."),
+        rows=4,
+    )
+    expedite_evidence = LongTextField(
+        label=_("Evidence the customer has or will send"),
+        required=False,
+        help_text=_("For example a letter from a doctor, or an airline ticket."),
+        rows=3,
+    )
+    attachments = MultipleFileField(
+        label=_("Files of evidence"),
+        required=False,
+        help_text=_(
+            "PDF, JPEG or PNG, at most 10 MB each, 10 files at most. They are saved with the "
+            "request (not with a referral)."
+        ),
+    )
+    person_choice = forms.ChoiceField(
+        label=_("Which details should the request use?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            (PERSON_CALLER, _("What the caller just said (the record on file is updated)")),
+            (PERSON_ON_FILE, _("The details on file (nothing is changed)")),
+        ],
+    )
+
+    EXPEDITE_FIELDS = (
+        "expedite_criterion",
+        "expedite_customer_deadline",
+        "expedite_justification",
+        "expedite_evidence",
+    )
+    ADDRESS_FIELDS = (
+        "address_street",
+        "address_unit",
+        "address_city",
+        "address_state",
+        "address_zip_code",
+        "address_country",
     )
 
     def __init__(self, *args: Any, types: list[ServiceRequestType], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.types = {t.code: t for t in types}
         self.field_of("type", forms.ChoiceField).choices = [("", _("Choose a type"))] + [
             (t.code, t.name) for t in types
         ]
         self.field_of("expedite_criterion", forms.ChoiceField).choices = [
             ("", _("Choose a criterion"))
         ] + [(c.code, c.name) for c in expedites.criteria_in_force()]
+        countries = country_choices()  # in the active language, the U.S. first
+        self.field_of("requester_country", forms.ChoiceField).choices = countries
+        self.field_of("address_country", forms.ChoiceField).choices = countries
+        self.field_of("address_state", forms.ChoiceField).choices = [("", _("Choose a state"))] + [
+            (code, code) for code in zip_states()
+        ]
+
+    # --- fields, each on its own so that every error shows at once ---------------------
 
     def clean_receipt_number(self) -> str:
         value = self.cleaned_data["receipt_number"].strip()
         return _clean_receipt(value) if value else ""
 
+    def clean_requester_email(self) -> str:
+        email = to_email(self.cleaned_data["requester_email"])
+        if email is None:
+            raise forms.ValidationError(_("Enter an email address like name@example.com."))
+        return email
+
+    def clean_requester_phone(self) -> str:
+        try:
+            return normalize_phone(self.cleaned_data["requester_phone"])
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+    def clean_requester_zip_code(self) -> str:
+        value = str(self.cleaned_data["requester_zip_code"]).strip()
+        if value:
+            try:
+                normalize_zip(value, field="requester_zip_code")
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from None
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        request_type = self.types.get(data.get("type") or "")
+        if request_type is None:
+            return data
+        if request_type.requires_receipt_number and data.get("receipt_number") == "":
+            self.add_error(
+                "receipt_number", _("This type of request needs the case's receipt number.")
+            )
+        if request_type.code == RequestTypeCode.EXPEDITE_REQUEST:
+            self._require_expedite(data)
+        if request_type.code == RequestTypeCode.CHANGE_OF_ADDRESS:
+            address = self._address(data)
+            for field, message in address_problems(address).items():
+                self.add_error(f"address_{field}", message)
+        return data
+
+    def _require_expedite(self, data: dict[str, Any]) -> None:
+        messages = {
+            "expedite_criterion": _("Choose the expedite criterion."),
+            "expedite_customer_deadline": _(
+                "Enter the date by which the customer needs a decision."
+            ),
+            "expedite_justification": _("Say why the case is urgent."),
+            "expedite_evidence": _("Describe the evidence the customer has or will send."),
+        }
+        for name, message in messages.items():
+            if name in data and data[name] in ("", None):
+                self.add_error(name, message)
+        deadline = data.get("expedite_customer_deadline")
+        if deadline is not None and deadline < timezone.localdate():
+            self.add_error(
+                "expedite_customer_deadline", _("The customer's deadline cannot be in the past.")
+            )
+
+    @staticmethod
+    def _address(data: dict[str, Any]) -> NewAddress:
+        return NewAddress(
+            street=data.get("address_street", "").strip(),
+            unit=data.get("address_unit", "").strip(),
+            city=data.get("address_city", "").strip(),
+            state=data.get("address_state", ""),
+            zip_code=data.get("address_zip_code", "").strip(),
+            country=data.get("address_country") or "US",
+        )
+
+    # --- what the services are given ----------------------------------------------------
+
+    def requester(self) -> RequesterData:
+        data = self.cleaned_data
+        values = {
+            "name": data["requester_name"],
+            "email": data["requester_email"],
+            "phone": data["requester_phone"],
+            "language": data["requester_language"],
+            "zip_code": data["requester_zip_code"],
+            "country": data["requester_country"],
+        }
+        # What the worker typed, and the language they chose; an empty field says nothing.
+        given = frozenset(name for name, value in values.items() if value)
+        return RequesterData(**values, given=given)
+
     def submission(self) -> Submission:
         data = self.cleaned_data
+        type_code = data["type"]
         return Submission(
-            type=data["type"],
+            type=type_code,
             channel=data["channel"],
             description=data["description"],
             receipt_number=data["receipt_number"],
             urgency=data["urgency"],
-            requester=RequesterData(
-                name=data["requester_name"],
-                email=data["requester_email"],
-                phone=data["requester_phone"],
-                language=data["requester_language"],
-                zip_code=data["requester_zip_code"],
-                country=data["requester_country"],
-            ),
-            expedite=ExpediteData(data["expedite_criterion"], data["expedite_justification"])
-            if data["type"] == RequestTypeCode.EXPEDITE_REQUEST
+            requester=self.requester(),
+            expedite=ExpediteData(
+                data["expedite_criterion"],
+                data["expedite_justification"],
+                customer_deadline=data["expedite_customer_deadline"],
+                evidence=data["expedite_evidence"],
+            )
+            if type_code == RequestTypeCode.EXPEDITE_REQUEST
             else None,
+            keep_person_on_file=data.get("person_choice") == PERSON_ON_FILE,
+            new_address=self._address(data)
+            if type_code == RequestTypeCode.CHANGE_OF_ADDRESS
+            else None,
+            attachments=tuple(data.get("attachments") or ()),
         )

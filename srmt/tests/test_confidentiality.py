@@ -357,6 +357,25 @@ PROBES: dict[str, Probe] = {
         format="json",
     ),
     "staff intake": lambda api, web, ref: web.post("/intake/new/", _intake_form(), follow=True),
+    # issue 9: the protected person's email with other details (never matched, never shown),
+    # a customer abroad (the referral to confirm, then confirmed), a country by its name
+    "staff intake, the protected person's email": lambda api, web, ref: web.post(
+        "/intake/new/",
+        _intake_form(requester_email="rosa@example.com", requester_phone="802-555-0199"),
+        follow=True,
+    ),
+    "staff intake, customer abroad": lambda api, web, ref: web.post(
+        "/intake/new/", _intake_form(type="complaint", requester_country="MX")
+    ),
+    "staff intake, referral confirmed": lambda api, web, ref: web.post(
+        "/intake/new/",
+        _intake_form(type="complaint", requester_country="MX", confirm_referral="MEX"),
+    ),
+    "api intake, country by name": lambda api, web, ref: api.post(
+        "/api/v1/service-requests/",
+        _submission(requester={"name": "A caller", "country": "México"}),
+        format="json",
+    ),
 }
 
 

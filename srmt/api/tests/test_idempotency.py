@@ -94,7 +94,8 @@ POSTS = [
         201,
         1,  # the acknowledgement to the requester
     ),
-    Post("refer a customer abroad", lambda: ("/api/v1/service-requests/", _abroad), 200, 0),
+    # the customer is emailed the international office's contact details (ADR 28)
+    Post("refer a customer abroad", lambda: ("/api/v1/service-requests/", _abroad), 200, 1),
     Post(
         "send a response",
         _on_request("responses", {"kind": "initial", "body": "We are on it."}),

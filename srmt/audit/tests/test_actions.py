@@ -70,6 +70,9 @@ STORED_BEFORE = {
     "queue_view.deleted",
     "staff_notifications.read",
     "staff_notification_preference.changed",
+    # Intake keeps what the caller said (issue 9, ADR 28).
+    "person.updated",
+    "case.address_changed",
 }
 
 

@@ -193,7 +193,7 @@ PATHS = [
     Path("staff page: redirect notice", _page_redirect, 1),
     Path("staff page: expedite decision", _page_expedite, 1, prepare=World.expedite),
     Path("API: intake (acknowledgement)", _api_intake, 1),
-    Path("API: referral abroad", _api_referral, 0),
+    Path("API: referral abroad", _api_referral, 1),  # the office's contact details
     Path("API: transfers (supervisors alerted)", _api_transfers, 0),
     Path("command: srmt sweep (supervisors' digest)", _command_sweep, 0),
     Path("command: srmt generate", _command_generate, 0),

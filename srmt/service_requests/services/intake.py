@@ -22,7 +22,7 @@ from srmt.core.receipts import normalize_receipt_number
 from srmt.core.references import new_reference
 from srmt.offices.models import Office, offices_by_code
 from srmt.offices.routing import RoutingDecision
-from srmt.service_requests import core, intake_extras, policies, reasons, routing_facts
+from srmt.service_requests import core, intake_extras, policies, reasons, requesters, routing_facts
 from srmt.service_requests.choices import Channel, Status, Urgency
 from srmt.service_requests.errors import (
     IdempotencyKeyReused,
@@ -203,7 +203,12 @@ def _store(
         channel=data.channel,
         case=fields.case,
         receipt_number=fields.receipt_number,
-        requester=_requester_person(fields.requester, fields.case),
+        requester=_requester_person(
+            fields.requester,
+            policies.as_known_to(actor, fields.case),
+            actor=actor,
+            keep_on_file=data.keep_person_on_file,
+        ),
         description=fields.description,
         urgency=data.urgency,
         status=Status.RECEIVED,
@@ -258,18 +263,37 @@ def _audit_created(
     )
 
 
-def _requester_person(data: RequesterData, case: Case | None) -> Person:
-    """The case's party with this email address, or a new person."""
-    if data.email and case is not None:
-        known = Person.objects.filter(case_roles__case=case, email__iexact=data.email).first()
-        if known is not None:
-            return known
-    return Person.objects.create(
-        name=data.name,
-        email=data.email,
-        phone=data.phone,
-        language=data.language,
-        zip_code=data.zip_code,
-        sms_consent=data.sms_consent,
-        country=(data.country or "US").upper(),
-    )
+def _requester_person(
+    data: RequesterData, case: Case | None, *, actor: User, keep_on_file: bool
+) -> Person:
+    """The case's party with this email address, brought up to date with what the caller
+    just said (unless the worker chose to keep the record on file), or a new person.
+
+    `case` is the case as the actor may know of it: a party of a 1367 case is never matched
+    for an actor without clearance (a caller could otherwise change a protected person's
+    contact details), so the request gets a new person with what the caller said (ADR 28).
+    """
+    known = requesters.person_on_file(case, data.email)
+    if known is None:
+        return Person.objects.create(
+            name=data.name,
+            email=data.email,
+            phone=data.phone,
+            language=data.language,
+            zip_code=data.zip_code,
+            sms_consent=data.sms_consent,
+            country=(data.country or "US").upper(),
+        )
+    changed = {} if keep_on_file else requesters.differences(known, data)
+    if changed:
+        for name, (_on_file, said) in changed.items():
+            setattr(known, name, said)
+        known.save(update_fields=list(changed))
+        audit.record(
+            actor=actor,
+            action=AuditAction.PERSON_UPDATED,
+            object_type="person",
+            object_id=str(known.pk),
+            changes={name: [before, after] for name, (before, after) in changed.items()},
+        )
+    return known

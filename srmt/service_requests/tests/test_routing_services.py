@@ -83,7 +83,13 @@ def test_submit_or_refer_records_the_referral_with_contact_details(officer: User
         f"Nairobi International Field Office\n{referral.office.address}\nNairobi"
     )
     assert referral.office.address.startswith("U.S. Embassy, United Nations Avenue")
-    assert counts() == {**before, "audit_events": before["audit_events"] + 1}
+    assert referral.reference.startswith("RF-")
+    # the customer is emailed the office's contact details (referral_notice)
+    assert counts() == {
+        **before,
+        "audit_events": before["audit_events"] + 1,
+        "notifications": before["notifications"] + 1,
+    }
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,8 @@ import pytest
 from django.conf import settings
 
 from srmt.accounts.choices import Role
+from srmt.cases.models import Case, CaseParty, Person
+from srmt.offices.models import Office
 from srmt.staff.tests.demo import build_demo
 from srmt.testing.factories import make_user
 
@@ -105,6 +107,11 @@ EXPECTED_PAGES = [
     "intake step 1 with an error",
     "intake step 2",
     "intake step 2 with errors",
+    "intake step 2, again",
+    "intake step 2 with due dates and the details on file",
+    "intake step 2, no case",
+    "intake step 2 with a referral to confirm",
+    "referral confirmation",
     "detail with escalations",
     "queue of requests escalated to headquarters",
     "statistics",
@@ -153,6 +160,44 @@ def _visit_intake_pages(auditor: Auditor, receipt_number: str, language: str) ->
     auditor.page.click("form.usa-form button[type=submit]")
     auditor.check("intake step 2 with errors")
     auditor.screenshot(f"intake-errors-{language}.png")
+    _visit_intake_states(auditor, receipt_number, language)
+
+
+def _fill_intake(page: Any, *, type_: str, email: str) -> None:
+    page.select_option("#id_type", type_)
+    page.fill("#id_description", "The customer asks about the interview.")
+    page.fill("#id_requester_name", "Ana Pérez")
+    page.fill("#id_requester_email", email)
+    page.fill("#id_requester_phone", "802-555-0199")
+
+
+def _visit_intake_states(auditor: Auditor, receipt_number: str, language: str) -> None:
+    """The intake page as the worker sees it before saving: the due dates and the person's
+    details on file that differ from what the caller said; a referral to confirm, with the
+    office's contact details; and the referral's confirmation (issue 9, ADR 28)."""
+    person = Person.objects.create(
+        name="Ana Pérez", email="ana.file@example.com", phone="+18025550100", language="en"
+    )
+    CaseParty.objects.create(
+        case=Case.objects.get(receipt_number=receipt_number), person=person, role="applicant"
+    )
+    office = Office.objects.get(code="GUA")  # saved: the offices' snapshot is dropped
+    office.phone, office.email, office.hours = "+502 2326 4000", "gua@example.gov", "Mon-Fri"
+    office.save()
+    page = auditor.page
+    auditor.visit(f"/intake/new/?receipt_number={receipt_number}", "intake step 2, again")
+    _fill_intake(page, type_="general_case_inquiry", email="ana.file@example.com")
+    page.click("#intake-form button[name=preview]")
+    auditor.check("intake step 2 with due dates and the details on file")
+    auditor.screenshot(f"intake-differences-{language}.png")
+    auditor.visit("/intake/new/", "intake step 2, no case")
+    _fill_intake(page, type_="complaint", email="ana@example.com")
+    page.evaluate("document.querySelector('select[name=requester_country]').value = 'GT'")
+    page.click("#intake-form button[type=submit]")
+    auditor.check("intake step 2 with a referral to confirm")
+    auditor.screenshot(f"intake-referral-{language}.png")
+    page.click("button[name=confirm_referral]")
+    auditor.check("referral confirmation")
 
 
 def _visit_search_pages(auditor: Auditor, sr: Any, language: str) -> None:

@@ -34,6 +34,8 @@ def test_intake_records_an_expedite_with_its_criterion(tier1: Any) -> None:
         "type": "expedite_request",
         "expedite_criterion": "emergency_humanitarian",
         "expedite_justification": "Surgery abroad next month.",
+        "expedite_customer_deadline": "2099-01-31",
+        "expedite_evidence": "A letter from the hospital.",
     }
     response = client_for(tier1).post("/intake/new/", data)
     sr = ServiceRequest.objects.get()
@@ -51,6 +53,8 @@ def test_intake_shows_the_expedite_refusal_next_to_the_criterion(tier1: Any) -> 
         "type": "expedite_request",
         "expedite_criterion": "severe_financial_loss",
         "expedite_justification": "Job loss.",
+        "expedite_customer_deadline": "2099-01-31",
+        "expedite_evidence": "A letter from the employer.",
     }
     response = client_for(tier1).post("/intake/new/", data)
     assert response.status_code == 200

@@ -80,8 +80,19 @@ def test_intake_records_the_request_and_shows_its_reference(tier1):
     )
 
 
+ADDRESS = {
+    "address_street": "12 Elm Street",
+    "address_city": "Essex Junction",
+    "address_state": "VT",
+    "address_zip_code": "05452",
+    "address_country": "US",
+}
+
+
 def test_intake_without_receipt_number_for_a_type_that_needs_none(tier1):
-    response = client_for(tier1).post("/intake/new/", {**FORM, "type": "change_of_address"})
+    response = client_for(tier1).post(
+        "/intake/new/", {**FORM, **ADDRESS, "type": "change_of_address"}
+    )
     assert response.status_code == 302
     assert ServiceRequest.objects.get().receipt_number == ""
 
@@ -90,10 +101,14 @@ def test_intake_refusals_are_shown_on_the_form_and_nothing_is_created(tier1):
     response = client_for(tier1).post("/intake/new/", {**FORM, "type": "expedite_request"})
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "receipt_number": ["This type of request needs the case's receipt number."]
+        "receipt_number": ["This type of request needs the case's receipt number."],
+        "expedite_criterion": ["Choose the expedite criterion."],
+        "expedite_customer_deadline": ["Enter the date by which the customer needs a decision."],
+        "expedite_justification": ["Say why the case is urgent."],
+        "expedite_evidence": ["Describe the evidence the customer has or will send."],
     }
     bad_phone = client_for(tier1).post(
-        "/intake/new/", {**FORM, "type": "change_of_address", "requester_phone": "12"}
+        "/intake/new/", {**FORM, **ADDRESS, "type": "change_of_address", "requester_phone": "12"}
     )
     assert list(bad_phone.context["form"].errors) == ["requester_phone"]
     assert ServiceRequest.objects.count() == 0

@@ -20,7 +20,7 @@ from srmt.staff.tests.test_intake import FORM
 def test_the_referral_page_names_the_country(tier1: User, language: str, sentence: str) -> None:
     response = client_for(tier1).post(
         "/intake/new/",
-        {**FORM, "type": "complaint", "requester_country": "ke"},
+        {**FORM, "type": "complaint", "requester_country": "KE", "confirm_referral": "NAI"},
         headers={"accept-language": language},
     )
     assert response.status_code == 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,11 +15,15 @@ from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
-from srmt.service_requests import policies, referrals
+from srmt.cases.choices import Language
+from srmt.cases.models import Case
+from srmt.offices.jurisdiction import country_name
+from srmt.service_requests import policies, referrals, requesters
+from srmt.service_requests.choices import RequestTypeCode
 from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 from srmt.staff import selectors
 from srmt.staff.expedite_forms import RepeatForm, repeat_form_for
-from srmt.staff.forms import IntakeForm, LookupForm
+from srmt.staff.forms import PERSON_CALLER, IntakeForm, LookupForm
 from srmt.staff.submissions import one_time_submission
 from srmt.staff.views import routing
 from srmt.staff.views.common import call_service, refuse, staff_user
@@ -59,27 +63,88 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @one_time_submission
 def new_request(request: HttpRequest) -> HttpResponse:
-    """Step 2: the request itself; the service routes it and sets its due dates."""
+    """Step 2: the request itself; the service routes it and sets its due dates.
+
+    Nothing is decided before the whole form is valid. Then, before anything is saved, the
+    worker sees (and the page stops to show) what would otherwise happen without their
+    knowing: a referral abroad, which they confirm with its own button, naming the office
+    they were shown; and a person on file whose details differ from what the caller said,
+    for them to choose which to keep (ADR 28). "Check where it goes" only shows.
+    """
     user = _intake_user(request)
     types = list(ServiceRequestType.objects.filter(is_active=True))
     if request.method == "GET":
         initial = {"receipt_number": request.GET.get("receipt_number", "")[:40]}
         form = IntakeForm(initial=initial, types=types)
-    else:
-        form = IntakeForm(request.POST, types=types)
-        repeat_form = repeat_form_for(user, form, request.POST)
-        if form.is_valid() and "preview" in request.POST:  # where it would go, saving nothing
-            preview = routing.intake_preview(form, user=user)
-            return _intake_page(request, form, types, preview, repeat_form)
-        if form.is_valid() and repeat_form.is_valid():
-            submission = replace(form.submission(), repeat=repeat_form.choice())
-            outcome = call_service(form, referrals.submit_or_refer, submission, actor=user)
-            if outcome is not None and outcome.referral is not None:
-                return routing.referral_page(request, outcome.referral)
-            if outcome is not None and outcome.service_request is not None:
-                return _recorded(request, user, outcome.service_request)
+        return _intake_page(request, form, types, None)
+    form = IntakeForm(request.POST, request.FILES, types=types)
+    repeat_form = repeat_form_for(user, form, request.POST)
+    if not form.is_valid():
         return _intake_page(request, form, types, None, repeat_form)
-    return _intake_page(request, form, types, None)
+    preview = routing.intake_preview(form, user=user)
+    differences = _differences(user, form)
+    if preview is None or "preview" in request.POST:  # where it would go, saving nothing
+        return _intake_page(request, form, types, preview, repeat_form, differences)
+    confirmed = request.POST.get("confirm_referral", "") == preview.office.code
+    if (preview.is_referral and not confirmed) or (
+        differences and not form.cleaned_data.get("person_choice")
+    ):
+        return _intake_page(request, form, types, preview, repeat_form, differences)
+    if repeat_form.is_valid():
+        submission = replace(form.submission(), repeat=repeat_form.choice())
+        outcome = call_service(form, referrals.submit_or_refer, submission, actor=user)
+        if outcome is not None and outcome.referral is not None:
+            return routing.referral_page(request, outcome.referral)
+        if outcome is not None and outcome.service_request is not None:
+            return _recorded(request, user, outcome.service_request)
+    return _intake_page(request, form, types, preview, repeat_form, differences)
+
+
+@dataclass(frozen=True)
+class Difference:
+    label: str
+    on_file: str
+    said: str
+
+
+def _differences(user: User, form: IntakeForm) -> list[Difference]:
+    """How the person on the case (as `user` may know it: never a party of a 1367 case they
+    are not cleared for) differs from what the caller said, for the worker to choose."""
+    data = form.cleaned_data
+    case = Case.objects.filter(receipt_number=data["receipt_number"]).first()
+    person = requesters.person_on_file(
+        policies.as_known_to(user, case) if data["receipt_number"] else None,
+        data["requester_email"],
+    )
+    if person is None:
+        return []
+    found = requesters.differences(person, form.requester())
+    return [
+        Difference(_person_label(name), _shown(name, on_file), _shown(name, said))
+        for name, (on_file, said) in found.items()
+    ]
+
+
+def _person_label(name: str) -> str:
+    labels = {
+        "name": _("Name"),
+        "phone": _("Phone number"),
+        "language": _("Language for responses"),
+        "zip_code": _("ZIP code"),
+        "country": _("Country of residence"),
+        "sms_consent": _("Text messages"),
+    }
+    return labels[name]
+
+
+def _shown(name: str, value: str | bool) -> str:
+    if name == "language":
+        return str(dict(Language.choices).get(str(value), value))
+    if name == "country":
+        return country_name(str(value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value or _("(none)")
 
 
 def _recorded(request: HttpRequest, user: User, sr: ServiceRequest) -> HttpResponse:
@@ -115,8 +180,20 @@ def _intake_page(
     types: list[ServiceRequestType],
     preview: routing.RoutingPreview | None,
     repeat_form: RepeatForm | None = None,
+    differences: list[Difference] | None = None,
 ) -> HttpResponse:
     no_receipt_types = [t for t in types if not t.requires_receipt_number]
-    context = {"form": form, "no_receipt_types": no_receipt_types, "preview": preview}
+    if differences and form.is_bound and not form.data.get("person_choice"):
+        # Shown with its default: what the caller said wins.
+        form.data = {**dict(form.data.items()), "person_choice": PERSON_CALLER}
+    context = {
+        "form": form,
+        "no_receipt_types": no_receipt_types,
+        "preview": preview,
+        "differences": differences or [],
+        "show_rule_codes": routing.shows_rule_codes(staff_user(request)),
+        "expedite_type": RequestTypeCode.EXPEDITE_REQUEST.value,
+        "address_type": RequestTypeCode.CHANGE_OF_ADDRESS.value,
+    }
     context["repeat_form"] = repeat_form if repeat_form and repeat_form.candidates else None
     return render(request, "staff/intake_form.html", context)
