@@ -157,6 +157,8 @@ def test_every_later_email_uses_the_new_language(reference: None) -> None:
     _case, _person = _case_with_ana()
     sr = _submit(actor, replace(RequesterData("Ana Pérez", "ana@example.com"), language="es"))
     services.add_response(sr, actor=officer, kind="initial", body="Estamos revisando su caso.")
-    assert list(Notification.objects.values_list("language", "to_address")) == [
-        ("es", "ana@example.com")
+    # the acknowledgement at intake, then the response: both in the language just said
+    assert list(Notification.objects.order_by("id").values_list("kind", "language")) == [
+        ("acknowledgement", "es"),
+        ("response_initial", "es"),
     ]

@@ -79,8 +79,14 @@ def test_submit_or_refer_records_the_referral_with_contact_details(officer: User
         "es",
     )
     # the office's public details from the reference data (seed/data/office_contacts.csv)
-    assert referral.contact_details == (
-        f"Nairobi International Field Office\n{referral.office.address}\nNairobi"
+    office = referral.office
+    assert referral.contact_details == "\n".join(
+        [
+            "Nairobi International Field Office",
+            office.address,
+            f"Hours and appointments: {office.hours}",
+            f"Web page: {office.web_page}",
+        ]
     )
     assert referral.office.address.startswith("U.S. Embassy, United Nations Avenue")
     assert referral.reference.startswith("RF-")

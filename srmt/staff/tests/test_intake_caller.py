@@ -233,7 +233,7 @@ def test_a_referral_waits_for_the_worker_to_confirm_it(
     )
     assert real_name in notice.body
     assert "+502 2326 4000" in notice.body
-    assert notice.body.startswith("Hola Luis Gómez,")
+    assert notice.body.startswith("Hola, Luis Gómez:")
     del office_name
 
 
