@@ -112,7 +112,7 @@ def _a_sent_response() -> Notification:
     supervisor = make_user(role=Role.SUPERVISOR)
     sr = make_service_request(actor=supervisor)
     services.add_response(sr, actor=supervisor, kind="initial", body="We are on it.")
-    return Notification.objects.get(related_reference=sr.reference)
+    return Notification.objects.get(related_reference=sr.reference, kind="response_initial")
 
 
 def test_the_outbox_list_offers_no_delete_action() -> None:

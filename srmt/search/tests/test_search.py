@@ -25,7 +25,7 @@ from srmt.service_requests.models import ServiceRequest
 from srmt.service_requests.requesters import RequesterData
 from srmt.testing.factories import make_case, make_service_request, make_user
 
-QUERIES_FOR_WORDS = {"sqlite": 7, "postgresql": 11}[connection.vendor]
+QUERIES_FOR_WORDS = {"sqlite": 8, "postgresql": 12}[connection.vendor]
 START = dt.datetime(2026, 10, 5, 14, 0, tzinfo=dt.UTC)
 ANA_RN = "EAC2190000101"
 BO_RN = "WAC2190000202"

@@ -215,10 +215,11 @@ def test_two_sweeps_at_once_escalate_each_request_exactly_once(reference: None) 
     assert Escalation.objects.count() == 40
     assert _levels(*late) == [2] * 20
     # one digest per target office, each request named once (none twice, none lost)
-    digests = {
-        n.subject: n.body.splitlines()[2:] for n in Notification.objects.filter(audience="staff")
-    }
     references = sorted(sr.reference for sr in late)
+    digests = {
+        n.subject: sorted(ref for line in n.body.splitlines() for ref in references if ref in line)
+        for n in Notification.objects.filter(audience="staff")
+    }
     assert digests == {
         "20 service requests escalated to ESC": references,
         "20 service requests escalated to HQ-SCOPS": references,
