@@ -82,6 +82,12 @@ class Auditor:
         if violations:
             self.failures.append(_report(f"{label} ({self.page.url})", violations))
 
+    def submit(self, selector: str) -> None:
+        """Click a button that submits a form and wait for the answer's page: axe must never
+        run on the page being left (or on the blank document between the two)."""
+        with self.page.expect_navigation():
+            self.page.click(selector)
+
     def visit(self, path: str, label: str, *, status: int = 200) -> None:
         response = self.page.goto(self.base_url + path)
         assert response is not None
@@ -133,11 +139,11 @@ def _sign_in(auditor: Auditor, username: str) -> None:
     auditor.visit("/login/", "login")
     page.fill("#id_username", username)
     page.fill("#id_password", "wrong password")
-    page.click("form.usa-form button[type=submit]")
+    auditor.submit("form.usa-form button[type=submit]")
     auditor.check("login with an error")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("form.usa-form button[type=submit]")
+    auditor.submit("form.usa-form button[type=submit]")
     page.wait_for_url(f"{auditor.base_url}/")  # the home page (test_workspace_accessibility)
     auditor.visit("/queues/ESC/", "queue")
 
@@ -146,7 +152,7 @@ def _visit_request_pages(auditor: Auditor, reference: str, language: str) -> Non
     auditor.visit(f"/requests/{reference}/", "detail")
     auditor.screenshot(f"detail-{language}.png")
     auditor.visit(f"/requests/{reference}/respond/", "respond")
-    auditor.page.click("#panel-respond form button[type=submit]")
+    auditor.submit("#panel-respond form button[type=submit]")
     auditor.check("respond with errors")
     auditor.screenshot(f"respond-errors-{language}.png")
 
@@ -157,7 +163,7 @@ def _visit_intake_pages(auditor: Auditor, receipt_number: str, language: str) ->
     auditor.visit("/intake/?receipt_number=12345", "intake step 1 with an error")
     auditor.visit(f"/intake/new/?receipt_number={receipt_number}", "intake step 2")
     auditor.page.fill("#id_requester_email", "not an email")
-    auditor.page.click("form.usa-form button[type=submit]")
+    auditor.submit("form.usa-form button[type=submit]")
     auditor.check("intake step 2 with errors")
     auditor.screenshot(f"intake-errors-{language}.png")
     _visit_intake_states(auditor, receipt_number, language)
@@ -187,16 +193,16 @@ def _visit_intake_states(auditor: Auditor, receipt_number: str, language: str) -
     page = auditor.page
     auditor.visit(f"/intake/new/?receipt_number={receipt_number}", "intake step 2, again")
     _fill_intake(page, type_="general_case_inquiry", email="ana.file@example.com")
-    page.click("#intake-form button[name=preview]")
+    auditor.submit("#intake-form button[name=preview]")
     auditor.check("intake step 2 with due dates and the details on file")
     auditor.screenshot(f"intake-differences-{language}.png")
     auditor.visit("/intake/new/", "intake step 2, no case")
     _fill_intake(page, type_="complaint", email="ana@example.com")
     page.evaluate("document.querySelector('select[name=requester_country]').value = 'GT'")
-    page.click("#intake-form button[type=submit]")
+    auditor.submit("#intake-form button[type=submit]")
     auditor.check("intake step 2 with a referral to confirm")
     auditor.screenshot(f"intake-referral-{language}.png")
-    page.click("button[name=confirm_referral]")
+    auditor.submit("button[name=confirm_referral]")
     auditor.check("referral confirmation")
 
 
@@ -205,7 +211,7 @@ def _visit_search_pages(auditor: Auditor, sr: Any, language: str) -> None:
     page = auditor.page
     auditor.visit("/search/", "search")
     page.fill("#srmt-search-box", sr.receipt_number)
-    page.click(".srmt-header-search button[type=submit]")
+    auditor.submit(".srmt-header-search button[type=submit]")
     auditor.check("search results")
     auditor.screenshot(f"search-{language}.png")
     auditor.visit("/search/?q=zebra%20quagga", "search, nothing found")
@@ -216,15 +222,15 @@ def _visit_search_pages(auditor: Auditor, sr: Any, language: str) -> None:
 def _visit_token_pages(auditor: Auditor, language: str) -> None:
     page = auditor.page
     auditor.visit("/account/tokens/", "API tokens")
-    page.click("#new-token-heading ~ form button[type=submit]")
+    auditor.submit("#new-token-heading ~ form button[type=submit]")
     auditor.check("API tokens with errors")
     page.fill("#id_name", "Case system")
-    page.click("#new-token-heading ~ form button[type=submit]")
+    auditor.submit("#new-token-heading ~ form button[type=submit]")
     auditor.check("API token created")
     auditor.screenshot(f"api-token-created-{language}.png")
     auditor.visit("/account/tokens/", "API tokens")
     auditor.visited.pop()  # the same page as the first visit, now with a token
-    page.click("table form button[type=submit]")
+    auditor.submit("table form button[type=submit]")
     auditor.check("API tokens after revoking")
     auditor.screenshot(f"api-tokens-{language}.png")
 
@@ -236,7 +242,7 @@ def _visit_lockout_page(auditor: Auditor, language: str) -> None:
     for _attempt in range(5):
         page.fill("#id_username", "someone.else")
         page.fill("#id_password", "wrong password")
-        page.click("form.usa-form button[type=submit]")
+        auditor.submit("form.usa-form button[type=submit]")
     auditor.check("sign-in paused")
     auditor.screenshot(f"sign-in-paused-{language}.png")
 

@@ -26,8 +26,8 @@ def _signed_in(browser: Any, live_server: Any, username: str, language: str) -> 
     page.goto(live_server.url + "/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("form.usa-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.usa-form button[type=submit]")
     return Auditor(page, live_server.url)
 
 
@@ -91,7 +91,7 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     page.keyboard.press("r")
     assert _is_open(page, "respond")
     assert _focused_id(page) == "respond-kind_0"
-    page.click("#panel-respond form button[type=submit]")
+    auditor.submit("#panel-respond form button[type=submit]")
     assert _is_open(page, "respond")
     assert page.locator("#panel-respond .usa-alert--error").count() == 1
     auditor.check("respond with errors")
@@ -102,7 +102,7 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     page.locator("h1").click()
     page.keyboard.press("n")
     page.keyboard.type("Called back.")
-    page.click("#panel-note form button[type=submit]")
+    auditor.submit("#panel-note form button[type=submit]")
     assert page.locator("#collision").count() == 1
     assert "Tomás Uno" in page.inner_text("#collision")
     auditor.check("after a collision")
@@ -125,7 +125,7 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     page.locator("h1").click()
     page.keyboard.press("e")
     assert _is_open(page, "expedite")
-    page.click("#panel-expedite form[action$='/decide/'] button[type=submit]")
+    auditor.submit("#panel-expedite form[action$='/decide/'] button[type=submit]")
     assert page.locator("#panel-expedite .usa-alert--error").count() == 1
     auditor.check("expedite decision with errors")
     auditor.screenshot(f"request-expedite-errors-{language}.png")
