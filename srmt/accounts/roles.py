@@ -21,6 +21,10 @@ class Capability(StrEnum):
     TRANSITION = "transition"  # change status, assign, edit
     AGGREGATES = "aggregates"  # counts without personal data
     MANAGE_CASES = "manage_cases"  # upsert case records (integration with case systems)
+    MANAGE_TEMPLATES = "manage_templates"  # write response templates (national or an office's)
+    REVIEW_RESPONSES = "review_responses"  # decide responses held for supervisory review
+    QA_REVIEW = "qa_review"  # score sampled requests in national QA review, calibrate, disputes
+    QUALITY_REPORTS = "quality_reports"  # quality dashboards, outcome metrics, satisfaction
 
 
 NATIONAL: Final = "national"
@@ -49,9 +53,12 @@ CAPABILITIES: Final[dict[Role, frozenset[Capability]]] = {
             Capability.TRANSITION,
         }
     ),
-    Role.SUPERVISOR: _ALL - {Capability.MANAGE_CASES},
-    Role.QA_REVIEWER: frozenset({Capability.VIEW, Capability.AGGREGATES}),
-    Role.ANALYST: frozenset({Capability.AGGREGATES}),
+    # National QA review is done by QA reviewers, never by the supervisors whose teams it scores.
+    Role.SUPERVISOR: _ALL - {Capability.MANAGE_CASES, Capability.QA_REVIEW},
+    Role.QA_REVIEWER: frozenset(
+        {Capability.VIEW, Capability.AGGREGATES, Capability.QA_REVIEW, Capability.QUALITY_REPORTS}
+    ),
+    Role.ANALYST: frozenset({Capability.AGGREGATES, Capability.QUALITY_REPORTS}),
     Role.ADMINISTRATOR: _ALL,
     # Writing case records also needs 1367 clearance (cases.services.require_case_writer).
     Role.CASE_SYSTEM: frozenset({Capability.MANAGE_CASES}),

@@ -335,6 +335,16 @@ class Response(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The template (response_templates) and version the writer started from; blank: none.
+    template_code = models.CharField(max_length=64, blank=True)
+    template_version = models.PositiveIntegerField(null=True, blank=True)
+    # The new-information check (srmt.quality) as the response was sent: 0 nothing new, 1 all
+    # new; `form_letter` when the score was below the threshold then in force. None: sent
+    # before the check existed.
+    new_information = models.FloatField(null=True, blank=True)
+    form_letter = models.BooleanField(null=True, blank=True)
+    # Why the writer sent it despite the form-letter warning (required then, blank otherwise).
+    form_letter_override_reason = models.TextField(max_length=2_000, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
