@@ -27,8 +27,8 @@ from srmt.service_requests import (
     address_changes,
     attachments,
     core,
+    messages,
     policies,
-    referral_notice,
     routing_facts,
     services,
 )
@@ -121,7 +121,7 @@ def contact_details(office: Office) -> str:
     """The office's public contact details as recorded on a referral (in English, the
     record's language; the pages show them from the office, in the reader's language)."""
     with translation.override("en"):
-        return "\n".join(referral_notice.contact_lines(office))
+        return "\n".join([office.name, *messages.office_contact_lines(office, language="en")])
 
 
 @transaction.atomic
@@ -159,5 +159,5 @@ def refer_customer(
             "routing_facts": routed.decision.facts_used,
         },
     )
-    referral_notice.notify_customer_of_referral(referral)
+    messages.send_referral_notice(referral)  # the office to contact, if there is an email
     return referral

@@ -83,14 +83,14 @@ def test_submit_or_refer_records_the_referral_with_contact_details(officer: User
     assert referral.contact_details == "\n".join(
         [
             "Nairobi International Field Office",
-            office.address,
+            f"Address: {office.address}",
             f"Hours and appointments: {office.hours}",
             f"Web page: {office.web_page}",
         ]
     )
     assert referral.office.address.startswith("U.S. Embassy, United Nations Avenue")
     assert referral.reference.startswith("RF-")
-    # the customer is emailed the office's contact details (referral_notice)
+    # the customer is emailed the office's contact details (messages.send_referral_notice)
     assert counts() == {
         **before,
         "audit_events": before["audit_events"] + 1,
