@@ -286,21 +286,38 @@ def test_the_open_page_is_told_when_someone_changes_the_request(esc_staff, tier1
     assert "Customer called again." not in content  # who and when, not what was written
 
 
-@pytest.mark.parametrize(
-    ("fixture", "status"),
-    [
-        ("esc_staff", 200),
-        ("supervisor", 200),
-        ("tier1", 200),
-        ("csc_staff", 404),
-        ("analyst", 404),
-    ],
-)
-def test_the_poll_answers_only_those_who_may_see_the_request(request, demo, fixture, status):
-    services.add_note(demo.worked, actor=request.getfixturevalue("tier1"), body="Again.")
-    client = client_for(request.getfixturevalue(fixture))
+# Every role (customers and representatives: test_outside_accounts), written out: who may see
+# the request is told what changed; the others get the same 404 as for an unknown reference.
+POLL_MATRIX = {
+    "tier1": (Role.TIER1, ["CC-T1"], 200),
+    "tier2_elsewhere": (Role.TIER2, ["CC-T2"], 200),
+    "office_staff_at_esc": (Role.OFFICE_STAFF, ["ESC"], 200),
+    "office_staff_elsewhere": (Role.OFFICE_STAFF, ["CSC"], 404),
+    "supervisor": (Role.SUPERVISOR, ["ESC"], 200),
+    "qa_reviewer": (Role.QA_REVIEWER, [], 200),
+    "analyst": (Role.ANALYST, [], 404),
+    "administrator": (Role.ADMINISTRATOR, [], 200),
+    "case_system": (Role.CASE_SYSTEM, [], 404),
+}
+
+
+def test_the_poll_matrix_covers_every_staff_role():
+    assert {role for role, _offices, _status in POLL_MATRIX.values()} == set(Role)
+
+
+@pytest.mark.parametrize("actor", list(POLL_MATRIX))
+def test_the_poll_answers_only_those_who_may_see_the_request(demo, tier1, actor):
+    role, offices, status = POLL_MATRIX[actor]
+    services.add_note(demo.worked, actor=tier1, body="Again.")
+    before = ServiceRequest.objects.values_list("version", "status").get(pk=demo.worked.pk)
+    client = client_for(make_user(f"poll_{actor}", role=role, offices=offices))
     response = client.get(f"/requests/{demo.worked.reference}/changes/?seen_version=1")
-    assert response.status_code == status
+    unknown = client.get("/requests/SR-0000-0000/changes/?seen_version=1")
+    assert (response.status_code, unknown.status_code) == (status, 404)
+    if status == 200:
+        assert "Tina Tierone added an internal note at " in response.content.decode()
+    # reading changes nothing
+    assert ServiceRequest.objects.values_list("version", "status").get(pk=demo.worked.pk) == before
 
 
 def test_the_redrawn_form_after_a_collision_applies_when_sent_again_as_shown(
