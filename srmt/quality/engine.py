@@ -41,7 +41,7 @@ NEWS_WEIGHT = 2.0
 TEMPLATE_SENTENCE_SHARE = 0.75
 TEMPLATE_COVERED_SHARE = 0.6
 # Words a wildcard may stand for (a name, an office, a form's title).
-WILDCARD_WORDS = 4
+WILDCARD_WORDS = 6
 # A sentence repeats an earlier response when this share of its remaining content (words that
 # are not generic) and all its facts are in that response.
 PRIOR_SHARE = 0.6
@@ -49,7 +49,12 @@ PRIOR_SHARE = 0.6
 
 @lru_cache(maxsize=2)
 def _generic(language: str) -> frozenset[str]:
-    return frozenset(canonical(word, language) for word in lexicon.GENERIC)
+    return frozenset(canonical(word, language) for word in lexicon.GENERIC) - _specific(language)
+
+
+@lru_cache(maxsize=2)
+def _specific(language: str) -> frozenset[str]:
+    return frozenset(canonical(word, language) for word in lexicon.SPECIFIC)
 
 
 @dataclass(frozen=True)
@@ -125,9 +130,7 @@ def _template_index(templates: tuple[str, ...], language: str) -> _TemplateIndex
     return _TemplateIndex(tuple(sentences), {w: tuple(ns) for w, ns in by_word.items()})
 
 
-def _matches_template(
-    sentence: Analysis, index: _TemplateIndex, known_facts: frozenset[str]
-) -> bool:
+def _matches_template(sentence: Analysis, index: _TemplateIndex, known: _Known) -> bool:
     """Whether a template sentence says this sentence (placeholders standing for its blanks)."""
     if not sentence.words:
         return False
@@ -136,20 +139,23 @@ def _matches_template(
         for number in index.by_word.get(word, ()):
             candidates[number] = candidates.get(number, 0) + 1
     size = len(sentence.words)
+    # A placeholder is filled from the request, the case, the office: it may stand for their
+    # words (a name, a form's title, an office), never for anything else.
+    fillers = sentence.words & (known.record_words | known.request_words | sentence.proper)
     for number, shared in candidates.items():
         template = index.sentences[number]
-        absorbed = min(size - shared, WILDCARD_WORDS * template.wildcards)
+        if template.wildcards:
+            filled = len(fillers - template.words)
+            absorbed = min(filled, WILDCARD_WORDS * template.wildcards)
+        else:
+            absorbed = 0
         if (shared + absorbed) / size < TEMPLATE_SENTENCE_SHARE:
             continue
         if shared / len(template.words) < TEMPLATE_COVERED_SHARE:
             continue
-        # Facts: those written in the template, or known ones filled into its placeholders.
-        unexplained = sentence.facts - template.facts
-        if template.wildcards == 0 and unexplained:
-            continue
-        if template.wildcards and any(
-            fact.startswith(("date:", "time:")) and fact not in known_facts for fact in unexplained
-        ):
+        # Facts: those written in the template, or filled into its placeholders (the
+        # template's variables are the request's, the case's and the published times).
+        if template.wildcards == 0 and sentence.facts - template.facts:
             continue
         return True
     return False
@@ -163,8 +169,7 @@ def _verdict(
 ) -> SentenceVerdict:
     language = context.language
     analysis = analyse(text, language)
-    known_facts = known.record_facts | known.request_facts | known.prior_facts
-    if _matches_template(analysis, templates, known_facts):
+    if _matches_template(analysis, templates, known):
         return SentenceVerdict(text, False, Why.TEMPLATE)
     if analysis.courtesy or not (analysis.words or analysis.facts):
         return SentenceVerdict(text, False, Why.GENERIC)
@@ -175,19 +180,63 @@ def _verdict(
     specific = analysis.words - generic
     own = specific - known.record_words - known.request_words
     fresh = own - known.prior_words
+    known_facts = known.record_facts | known.request_facts | known.prior_facts
     unknown_facts = analysis.facts - known_facts
     dated = sum(1 for fact in unknown_facts if fact.startswith(("date:", "time:")))
+    if analysis.echo and not dated:
+        return SentenceVerdict(text, False, Why.CUSTOMER_REQUEST)
+    if _repeats_prior(analysis, specific, fresh, unknown_facts, known, language):
+        return SentenceVerdict(text, False, Why.PRIOR_RESPONSE)
+    news_bonus = any(
+        canonical(word, language) not in known.request_words | known.prior_words
+        for word in analysis.news_words
+    )
+    # Something concrete the customer does not have: a date, a number, a thing of the case
+    # (an interview, a card, a certificate...), a place or office by name, an action reported.
+    concrete = bool(
+        unknown_facts
+        or fresh & _specific(language)
+        or fresh & analysis.proper
+        or (news_bonus and fresh)
+    )
     if analysis.conditional:
         # A promise or a rule ("if we need more evidence, we will write"): only a date the
         # customer does not have, or much that is theirs alone, makes it news.
         weight = 2.0 * dated + (len(fresh) if len(fresh) >= 3 else 0)
     else:
         weight = len(fresh) + 2.0 * dated + (len(unknown_facts) - dated)
-        if analysis.news_words and (fresh or unknown_facts):
+        if news_bonus and (fresh or unknown_facts):
             weight += 1.0  # an action reported as done, about something not already told
-    if weight >= NEWS_WEIGHT:
+    if concrete and weight >= NEWS_WEIGHT:
         return SentenceVerdict(text, True, None)
     return SentenceVerdict(text, False, _why_not_new(analysis, specific, own, known))
+
+
+def _repeats_prior(
+    analysis: Analysis,
+    specific: frozenset[str],
+    fresh: frozenset[str],
+    unknown_facts: frozenset[str],
+    known: _Known,
+    language: str,
+) -> bool:
+    """Whether the sentence repeats an earlier response's news in other words.
+
+    Anchored on a date already given: the same dated facts as an earlier response, some of
+    its content, and at most one specific thing it did not say. Without a date: most of its
+    content (and at least two words) in one earlier response, and no action it did not report.
+    """
+    if unknown_facts or len(fresh & _specific(language)) > 1:
+        return False
+    dated = {fact for fact in analysis.facts if fact.startswith(("date:", "time:"))}
+    if dated:
+        return any(dated & facts and specific & words for words, facts in known.prior)
+    if any(canonical(word, language) in fresh for word in analysis.news_words):
+        return False
+    return bool(specific) and any(
+        len(specific & words) >= 2 and len(specific & words) / len(specific) >= PRIOR_SHARE
+        for words, _ in known.prior
+    )
 
 
 def _why_not_new(

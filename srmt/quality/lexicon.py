@@ -109,6 +109,8 @@ STOP_WORDS = _words(
     themselves then there these they this those through to too under until up very was we were
     what when where which while who whom why will with would you your yours yourself yourselves
     may might must shall us let lets it's i'm we're you're we've we'll you'll there's s t ll ve re
+    cannot can't won't don't doesn't didn't isn't aren't wasn't couldn't don won doesn didn isn aren
+    wasn couldn also any anything
     d m o y e u el la los las un una unos unas de del al en con por para sin sobre entre hasta
     desde hacia que quien quienes cual cuales cuyo como cuando donde porque pues si no ni ya aun
     mas muy tambien solo su sus mi mis tu tus nuestro nuestra nuestros nuestras usted ustedes le
@@ -125,7 +127,7 @@ NEWS_WORDS = _words(
     """
     scheduled rescheduled transferred relocated reassigned forwarded ordered reordered approved
     denied granted rejected refused mailed issued reissued produced printed reopened expedited
-    corrected updated waived cancelled canceled completed requested located found missing lacks
+    corrected updated waived cancelled canceled requested located found missing lacks
     lacking incomplete expired unsigned illegible returned placed withdrew withdrawn accepted
     programamos programada programado programo reprogramamos reprogramada reprogramado
     reprogramo agendamos agendada agendado transferimos transferido transferida transfirio
@@ -134,15 +136,17 @@ NEWS_WORDS = _words(
     denegamos denegada denegado denego concedimos concedida concedido rechazamos rechazada
     rechazado rechazo enviamos emitimos emitida emitido reabrimos reabierto reabierta
     agilizamos agilizada agilizado aceleramos acelerada acelerado corregimos corregida corregido
-    actualizamos actualizada actualizado cancelamos cancelada cancelado completamos completada
-    completado solicitamos solicitada solicitado encontramos localizamos localizado falta faltan
+    actualizamos actualizada actualizado cancelamos cancelada cancelado solicitamos solicitada
+    solicitado encontramos localizamos localizado falta faltan
     faltante faltantes incompleta incompleto vencido vencida caducado caducada ilegible firmado
-    devolvimos devuelta devuelto aceptamos aceptada aceptado imprimimos impresa
+    devolvimos devuelta devuelto aceptamos aceptada aceptado imprimimos impresa necesitamos
     """
 )
 
 # A sentence opening with these states a condition or a general rule, not a fact of the case.
-CONDITIONAL_WORDS = _words("if once when whenever unless should si cuando una vez mientras siempre")
+# Anywhere in the sentence ("we will write if anything else is needed").
+CONDITIONAL_ANYWHERE = {"en": _words("if unless whenever"), "es": _words("si cuando")}
+CONDITIONAL_WORDS = _words("if once when whenever unless should si cuando mientras siempre")
 CONDITIONAL_PHRASES = re.compile(
     r"\b(if we|if you|if your|once we|once your|once a|once the|as soon as|in the event|when we"
     r"|si necesitamos|si usted|si su|si no|si tiene|en cuanto|tan pronto|una vez que|cuando"
@@ -157,7 +161,8 @@ COURTESY_OPENERS = _words(
     """
 )
 COURTESY = re.compile(
-    r"^(we (truly |sincerely |greatly )?appreciate|we apologi[sz]e|we are sorry|we're sorry"
+    r"^(good (morning|afternoon|evening|day)|buen(os|as) (dias|tardes|noches)"
+    r"|we (truly |sincerely |greatly )?appreciate|we apologi[sz]e|we are sorry|we're sorry"
     r"|we regret|we understand|please accept|have a (good|nice)|le agradecemos|lamentamos"
     r"|sentimos|le pedimos disculpas|disculpe|entendemos|comprendemos|reciba un)"
 )
@@ -170,7 +175,7 @@ _SYNONYM_GROUPS: dict[str, str] = {
     "~card": "card tarjeta tarjet",
     "~transfer": "transfer transferred transferr transferimos transferido transferida "
     "transfirio transfer traslad trasladamos trasladado trasladada traslado relocat "
-    "relocated moved mov reassigned reassign reasign",
+    "relocated reassigned reassign reasign",
     "~schedule": "schedul scheduled reschedul rescheduled program programamos programada "
     "programado programo reprogram agend agendada agendado agendamos",
     "~certificate": "certificat certificate certificado certific acta actas partida",
@@ -178,7 +183,8 @@ _SYNONYM_GROUPS: dict[str, str] = {
     "~send": "send sent mail mailed enviar enviamos enviado envi envio mand mandamos remit",
     "~expedite": "expedit expedite expedited expedition agiliz aceler urgent",
     "~deny": "deny denied deni deneg negamos negada negado rechaz reject rejected refus",
-    "~approve": "approv approve approved aprob aprobada aprobado concedid grant granted",
+    "~approve": "approv approve approved aprob aprobada aprobado concedid conced concedimos grant "
+    "granted",
     "~case": "cas case expediente expedient file",
     "~application": "application applic solicitud petition peticion formulario form",
     "~office": "office ofic oficina",
@@ -202,6 +208,12 @@ _SYNONYM_GROUPS: dict[str, str] = {
     "~review": "review revis revisar revision",
     "~update": "updat update actualiz actualizacion novedad noved",
     "~evidence": "evidenc evidence evidencia prueba pruebas document documento documentacion",
+}
+# Folded as whole words only (their stems would catch unrelated words: necesita, necesitan).
+EXACT_SYNONYMS: dict[str, str] = {
+    "necesitamos": "~missing",
+    "requerimos": "~missing",
+    "lacks": "~missing",
 }
 SYNONYMS: dict[str, str] = {
     word: group for group, words in _SYNONYM_GROUPS.items() for word in words.split()
@@ -295,5 +307,37 @@ GENERIC = _words(
     instrucciones frecuentes herramientas respondido explicar explicamos pedir pedido
     manejar manejado atender atendido atendiendo usted ustedes senor senora gestion
     gestionar gestionando esperamos quedamos disposicion orden llegada recibidas
+    """
+)
+
+# A sentence that reports what the customer said or asked: it echoes their request.
+CUSTOMER_ECHO = re.compile(
+    r"^(i|we) (understand|see|know|note|notice|realize)\b|^(as )?you (have )?(asked|told|wrote"
+    r"|mentioned|reported|said|want|would like|are asking|inquired|called|contacted|indicated"
+    r"|stated|say|ask|write|mention|report|explained|shared|let us know)\b|^(entiendo|entendemos"
+    r"|veo|vemos|sabemos|comprendo|comprendemos|notamos)\b|^(como )?usted (nos )?(pregunta|dice"
+    r"|menciona|escribe|reporta|quiere|indica|escribio|llamo|pide|pidio|solicito|solicita|comenta"
+    r"|comento|explica|explico|informa|informo|senala|senalo)\b|^(nos|me) (dice|pregunta|escribe"
+    r"|cuenta|comenta|informa|explica)\b"
+)
+
+# The things a concrete, case-specific message is about (before folding into canonical forms).
+SPECIFIC = _words(
+    """
+    interview interviews appointment biometrics fingerprints card cards transfer transferred
+    certificate certificates translation medical exam examination passport photo photos missing
+    oath ceremony rfe noid background fbi tracking usps fedex courier spouse tax taxes returns
+    transcript transcripts affidavit sponsor signature unsigned fee fees payment refund visa
+    bulletin priority motion appeal denial approval approved denied granted rejected reopened
+    field support room floor suite window expired illegible incomplete vaccination vaccine
+    court police arrest disposition fingerprint employment authorization travel
+    parole advance welcome packet green
+    entrevista entrevistas cita citas biometricos huellas tarjeta tarjetas traslado trasladado
+    certificado certificados acta actas traduccion examen medico pasaporte foto fotos falta
+    faltan juramento ceremonia antecedentes rastreo conyuge esposo esposa impuestos declaracion
+    declaraciones patrocinador firma pago cuota reembolso visa boletin prioridad mocion apelacion
+    negacion aprobacion aprobado aprobada negado negada denegado denegada reabierto sala piso
+    ventanilla vencido vencida ilegible incompleto incompleta vacunas vacuna corte policia
+    arresto permiso viaje
     """
 )

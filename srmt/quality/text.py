@@ -31,6 +31,7 @@ _WORD_DATE_MD = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?
 _WORD_DATE_DM = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th|º|°)?\s+(?:de\s+|of\s+)?({_MONTHS})\b(?:,?\s+(?:de\s+|del\s+)?(\d{{4}}))?"
 )
+_CAPITALISED = re.compile(r"\b[A-ZÁÉÍÓÚÑ][\wáéíóúñü]*")
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 _WORD = re.compile(r"[a-z0-9ñ]+|\*")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"')\]]*\s+(?=[\"'(¿¡]?[A-ZÁÉÍÓÚÑ0-9¿¡])")
@@ -95,7 +96,9 @@ class Analysis:
     news_words: frozenset[str]  # words that report an action taken or a decision (past tense)
     wildcards: int
     conditional: bool  # "if we need...", "once a decision...": a promise, not a fact
-    courtesy: bool  # a greeting, a closing, a thank-you
+    courtesy: bool  # a greeting, a closing, a thank-you, a signature
+    echo: bool  # reports what the customer said ("you asked...", "entiendo que...")
+    proper: frozenset[str]  # capitalised words inside the sentence (names of places, offices)
 
 
 def _month(name: str) -> int:
@@ -108,7 +111,7 @@ def _date_fact(month: int, day: int) -> str | None:
     return None
 
 
-def extract_facts(folded: str) -> tuple[str, set[str]]:
+def extract_facts(folded: str, language: str = "en") -> tuple[str, set[str]]:
     """(text with its facts cut out, the facts). Receipt numbers, dates, times, numbers."""
     facts: set[str] = set()
 
@@ -123,7 +126,9 @@ def extract_facts(folded: str) -> tuple[str, set[str]]:
 
     text = cut(_RECEIPT, lambda m: f"receipt:{m.group(1)}{m.group(2)}", folded)
     text = cut(_ISO_DATE, lambda m: _date_fact(int(m.group(2)), int(m.group(3))), text)
-    text = cut(_SLASH_DATE, lambda m: _date_fact(int(m.group(1)), int(m.group(2))), text)
+    # 6/10/2026 is June 10 in English, 6 October in Spanish.
+    month, day = (2, 1) if language == "es" else (1, 2)
+    text = cut(_SLASH_DATE, lambda m: _date_fact(int(m.group(month)), int(m.group(day))), text)
     text = cut(_TIME, _time_fact, text)
     text = cut(_WORD_DATE_MD, lambda m: _date_fact(_month(m.group(1)), int(m.group(2))), text)
     text = cut(_WORD_DATE_DM, lambda m: _date_fact(_month(m.group(2)), int(m.group(1))), text)
@@ -154,7 +159,7 @@ def analyse(sentence: str, language: str) -> Analysis:
     """Content words and facts of one sentence (cached: templates repeat)."""
     language = "es" if language == "es" else "en"
     folded = fold(_PLACEHOLDER.sub(f" {WILDCARD} ", sentence))
-    text, facts = extract_facts(folded)
+    text, facts = extract_facts(folded, language)
     raw = _WORD.findall(text)
     stop = lexicon.STOP_WORDS
     words: set[str] = set()
@@ -171,24 +176,46 @@ def analyse(sentence: str, language: str) -> Analysis:
         words.add(canonical(token, language))
     forms = {fact for fact in facts if fact.startswith("form:")}
     first = raw[0] if raw else ""
+    stripped = sentence.strip()
+    signature = (
+        len(words) <= 4
+        and not stripped.endswith((".", "!", "?"))
+        and not any(fact.startswith(("date:", "time:")) for fact in facts)
+    )
+    proper = {
+        canonical(fold(word), language)
+        for word in _CAPITALISED.findall(stripped)[1:]
+        if fold(word) not in stop and len(word) > 1
+    }
     return Analysis(
         words=frozenset(words | forms),
         facts=frozenset(facts - forms),
         news_words=frozenset(news),
         wildcards=wildcards,
-        conditional=any(token in lexicon.CONDITIONAL_WORDS for token in raw[:4])
+        conditional=any(token in lexicon.CONDITIONAL_WORDS for token in raw[:2])
+        or any(token in lexicon.CONDITIONAL_ANYWHERE[language] for token in raw)
         or bool(lexicon.CONDITIONAL_PHRASES.search(folded)),
-        courtesy=first in lexicon.COURTESY_OPENERS or bool(lexicon.COURTESY.match(folded)),
+        courtesy=first in lexicon.COURTESY_OPENERS
+        or bool(lexicon.COURTESY.match(folded))
+        or signature,
+        echo=bool(lexicon.CUSTOMER_ECHO.match(folded.lstrip("¿¡\"'( "))),
+        proper=frozenset(proper) & frozenset(words),
     )
 
 
 def canonical(token: str, language: str) -> str:
     """A word's comparable form: its synonym group's name, else its light stem."""
-    group = lexicon.SYNONYMS.get(token)
+    group = lexicon.EXACT_SYNONYMS.get(token) or lexicon.SYNONYMS.get(token)
     if group is not None:
         return group
     stemmed = stem(token, language)
-    return lexicon.SYNONYMS.get(stemmed, stemmed)
+    return lexicon.SYNONYMS.get(stemmed) or _STEM_SYNONYMS[language].get(stemmed, stemmed)
+
+
+_STEM_SYNONYMS = {
+    language: {stem(word, language): group for word, group in lexicon.SYNONYMS.items()}
+    for language in ("en", "es")
+}
 
 
 def words_of(text: str, language: str) -> tuple[frozenset[str], frozenset[str]]:

@@ -1,0 +1,36 @@
+"""The whole labelled evaluation set: the form-letter warning's precision and recall, per
+language, at the configured threshold (docs/adr/0034)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.conf import settings
+
+from srmt.quality.evaluation import describe, evaluate, load
+
+
+def test_the_set_is_as_the_issue_asks() -> None:
+    items = load()
+    assert len(items) >= 300
+    assert Counter(item.language for item in items) == {"en": 160, "es": 160}
+    for language in ("en", "es"):
+        mine = [item for item in items if item.language == language]
+        assert sum(item.form_letter for item in mine) == len(mine) // 2
+    assert sum(item.hard for item in items) / len(items) >= 0.4
+    assert len({item.body for item in items}) == len(items)
+
+
+def test_precision_and_recall_per_language() -> None:
+    scores, mistakes = evaluate(load(), threshold=settings.SRMT_NEW_INFORMATION_THRESHOLD)
+    for language, score in scores.items():
+        print(
+            f"{language}: {score.items} items, precision {score.precision:.3f}, "
+            f"recall {score.recall:.3f} (tp {score.true_positives}, "
+            f"fp {score.false_positives}, fn {score.false_negatives})"
+        )
+    print(describe(mistakes))
+    assert set(scores) == {"en", "es"}
+    for score in scores.values():
+        assert score.precision >= 0.95
+        assert score.recall >= 0.95
