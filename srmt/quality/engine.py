@@ -181,22 +181,25 @@ def _verdict(
     own = specific - known.record_words - known.request_words
     fresh = own - known.prior_words
     known_facts = known.record_facts | known.request_facts | known.prior_facts
-    unknown_facts = analysis.facts - known_facts
+    unknown_facts = frozenset(
+        fact for fact in analysis.facts - known_facts if not fact.startswith("duration:")
+    )
     dated = sum(1 for fact in unknown_facts if fact.startswith(("date:", "time:")))
     if analysis.echo and not dated:
         return SentenceVerdict(text, False, Why.CUSTOMER_REQUEST)
+    if known.prior and analysis.refers_back and not dated:
+        return SentenceVerdict(text, False, Why.PRIOR_RESPONSE)
     if _repeats_prior(analysis, specific, fresh, unknown_facts, known, language):
         return SentenceVerdict(text, False, Why.PRIOR_RESPONSE)
-    news_bonus = any(
+    news_bonus = analysis.addressed and any(
         canonical(word, language) not in known.request_words | known.prior_words
         for word in analysis.news_words
     )
-    # Something concrete the customer does not have: a date, a number, a thing of the case
-    # (an interview, a card, a certificate...), a place or office by name, an action reported.
+    # Something concrete the customer does not have: a date, a number, a thing of their case
+    # ("your interview", "su tarjeta"...) or a place or office by name, an action reported.
     concrete = bool(
         unknown_facts
-        or fresh & _specific(language)
-        or fresh & analysis.proper
+        or (analysis.personal and fresh & (_specific(language) | analysis.proper))
         or (news_bonus and fresh)
     )
     if analysis.conditional:

@@ -310,6 +310,24 @@ GENERIC = _words(
     """
 )
 
+# "As we told you...": the writer says it is repeating an earlier message.
+REFERS_BACK = re.compile(
+    r"\b(as (we|i) (have )?(told|said|mentioned|explained|wrote|informed|indicated|noted|advised)"
+    r"|as (previously|already|earlier) (stated|mentioned|explained|indicated|noted|advised|said)"
+    r"|as mentioned (before|earlier|previously)|to repeat|(we|i) (already|previously) (told"
+    r"|informed|advised|explained|let you know)|as stated in our (last|previous|earlier)"
+    r"|como le (dijimos|mencionamos|explicamos|informamos|indicamos|escribimos|comentamos"
+    r"|habiamos)|como (ya )?(se )?le (dijo|menciono|indico|informo|explico)|le repetimos"
+    r"|como (ya )?(mencionamos|dijimos|indicamos|explicamos|informamos)|ya le (dijimos"
+    r"|informamos|explicamos|indicamos|comunicamos))\b"
+)
+
+# Words that tie a sentence to this customer and their case (a report of an action on it),
+# unlike a general statement ("interviews are scheduled in the order...").
+ADDRESSING = _words("you your yours we our us su sus usted ustedes le les nosotros nuestro nuestra")
+# Words that make a sentence about this customer ("your interview", "su caso").
+PERSONAL = _words("you your yours su sus usted ustedes le les")
+
 # A sentence that reports what the customer said or asked: it echoes their request.
 CUSTOMER_ECHO = re.compile(
     r"^(i|we) (understand|see|know|note|notice|realize)\b|^(as )?you (have )?(asked|told|wrote"
@@ -331,13 +349,13 @@ SPECIFIC = _words(
     bulletin priority motion appeal denial approval approved denied granted rejected reopened
     field support room floor suite window expired illegible incomplete vaccination vaccine
     court police arrest disposition fingerprint employment authorization travel
-    parole advance welcome packet green
+    parole advance welcome packet green expedite expedited expediting
     entrevista entrevistas cita citas biometricos huellas tarjeta tarjetas traslado trasladado
     certificado certificados acta actas traduccion examen medico pasaporte foto fotos falta
     faltan juramento ceremonia antecedentes rastreo conyuge esposo esposa impuestos declaracion
     declaraciones patrocinador firma pago cuota reembolso visa boletin prioridad mocion apelacion
     negacion aprobacion aprobado aprobada negado negada denegado denegada reabierto sala piso
     ventanilla vencido vencida ilegible incompleto incompleta vacunas vacuna corte policia
-    arresto permiso viaje
+    arresto permiso viaje acelerar agilizar
     """
 )

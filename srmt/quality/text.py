@@ -32,6 +32,12 @@ _WORD_DATE_DM = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th|º|°)?\s+(?:de\s+|of\s+)?({_MONTHS})\b(?:,?\s+(?:de\s+|del\s+)?(\d{{4}}))?"
 )
 _CAPITALISED = re.compile(r"\b[A-ZÁÉÍÓÚÑ][\wáéíóúñü]*")
+# "30 days", "7.5 months", "14 business days", "30 días hábiles": how long things take (a
+# published time, a promise), not a fact of the case.
+_DURATION = re.compile(
+    r"\b(\d+(?:[.,]\d+)?)\s*(?:(?:to|a|-)\s*\d+\s*)?(?:business\s+|calendar\s+|working\s+)?"
+    r"(days?|weeks?|months?|years?|hours?|dias?|semanas?|mes|meses|anos?|horas?)\b"
+)
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 _WORD = re.compile(r"[a-z0-9ñ]+|\*")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"')\]]*\s+(?=[\"'(¿¡]?[A-ZÁÉÍÓÚÑ0-9¿¡])")
@@ -94,6 +100,9 @@ class Analysis:
     words: frozenset[str]
     facts: frozenset[str]
     news_words: frozenset[str]  # words that report an action taken or a decision (past tense)
+    addressed: bool  # speaks of this customer's case ("your", "we", "su", "usted", "-amos")
+    personal: bool  # about the customer: "you", "your", "su", "usted"
+    refers_back: bool  # "as we told you", "como le dijimos"
     wildcards: int
     conditional: bool  # "if we need...", "once a decision...": a promise, not a fact
     courtesy: bool  # a greeting, a closing, a thank-you, a signature
@@ -133,6 +142,7 @@ def extract_facts(folded: str, language: str = "en") -> tuple[str, set[str]]:
     text = cut(_WORD_DATE_MD, lambda m: _date_fact(_month(m.group(1)), int(m.group(2))), text)
     text = cut(_WORD_DATE_DM, lambda m: _date_fact(_month(m.group(2)), int(m.group(1))), text)
     text = cut(_FORM, _form_fact, text)
+    text = cut(_DURATION, lambda m: f"duration:{m.group(1).replace(',', '.')}", text)
     text = cut(_NUMBER, lambda m: f"number:{m.group(0).replace(',', '.')}", text)
     return text, facts
 
@@ -200,6 +210,11 @@ def analyse(sentence: str, language: str) -> Analysis:
         or signature,
         echo=bool(lexicon.CUSTOMER_ECHO.match(folded.lstrip("¿¡\"'( "))),
         proper=frozenset(proper) & frozenset(words),
+        personal=any(token in lexicon.PERSONAL for token in raw),
+        refers_back=bool(lexicon.REFERS_BACK.search(folded)),
+        addressed=any(
+            token in lexicon.ADDRESSING or token.endswith(("amos", "imos")) for token in raw
+        ),
     )
 
 
@@ -233,9 +248,10 @@ def sentence_key(text: str, language: str) -> str:
     """The normalised key of a sentence for the common-phrase index.
 
     Its content words, sorted, and its facts, except receipt numbers (every case has its own,
-    so a phrase naming one would never look common): two wordings with the same words after
+    so a phrase naming one would never look common) and durations (the published times change
+    every month): two wordings with the same words after
     folding and stemming share a key; a different date or number gives another key.
     """
     analysis = analyse(text, language)
-    facts = sorted(f for f in analysis.facts if not f.startswith("receipt:"))
+    facts = sorted(f for f in analysis.facts if not f.startswith(("receipt:", "duration:")))
     return " ".join(sorted(analysis.words) + facts)
