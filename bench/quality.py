@@ -3,7 +3,8 @@
     .venv/bin/python bench/quality.py [--database NAME] [--samples N]   (or `make bench-quality`)
 
 1. Accuracy: precision and recall of the form-letter warning, per language, on the labelled
-   evaluation set (srmt/quality/evaluation/responses.jsonl) at SRMT_NEW_INFORMATION_THRESHOLD.
+   evaluation set (srmt/quality/evaluation/responses.jsonl) at SRMT_NEW_INFORMATION_THRESHOLD,
+   and on the 56 hand-written items (handwritten.jsonl).
 2. A PostgreSQL database NAME (default srmt_bench_quality), kept between runs: `srmt seed`,
    `srmt generate` (200,000 requests, COPY), then in SQL: 500 national templates for every
    request type, two versions each (INSERT ... SELECT generate_series), 1,000,000 earlier
@@ -237,11 +238,21 @@ def accuracy() -> dict[str, Any]:
     _setup()
     from django.conf import settings
 
-    from srmt.quality.evaluation import evaluate, load
+    from srmt.quality.evaluation import HANDWRITTEN, evaluate, load
 
     items = load()
-    scores, mistakes = evaluate(items, threshold=settings.SRMT_NEW_INFORMATION_THRESHOLD)
+    threshold = settings.SRMT_NEW_INFORMATION_THRESHOLD
+    scores, mistakes = evaluate(items, threshold=threshold)
+    handwritten, _ = evaluate(load(HANDWRITTEN), threshold=threshold)
     return {
+        "handwritten": {
+            language: {
+                "items": s.items,
+                "precision": round(s.precision, 4),
+                "recall": round(s.recall, 4),
+            }
+            for language, s in handwritten.items()
+        },  # fmt: skip
         "threshold": settings.SRMT_NEW_INFORMATION_THRESHOLD,
         "items": len(items),
         "hard_share": round(sum(item.hard for item in items) / len(items), 3),
@@ -264,6 +275,11 @@ def _table(results: dict[str, Any]) -> str:
     for language, score in results["accuracy"]["per_language"].items():
         lines.append(
             f"| {language} | {score['items']} | {score['precision']:.3f} | {score['recall']:.3f} |"
+        )
+    for language, score in results["accuracy"]["handwritten"].items():
+        lines.append(
+            f"| {language} (hand-written) | {score['items']} | {score['precision']:.3f} "
+            f"| {score['recall']:.3f} |"
         )
     latency = results["latency"]
     lines += ["", "| measured | p50 ms | p99 ms |", "|---|---|---|"]

@@ -16,6 +16,8 @@ from functools import lru_cache
 from srmt.quality import lexicon
 
 WILDCARD = "*"
+# A greeting or a thank-you longer than this (or naming a date) may carry more: it is weighed.
+COURTESY_WORDS = 8
 
 _PLACEHOLDER = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
 _RECEIPT = re.compile(r"\b([a-z]{3})[-\s]?(\d{10})\b")
@@ -205,9 +207,12 @@ def analyse(sentence: str, language: str) -> Analysis:
         conditional=any(token in lexicon.CONDITIONAL_WORDS for token in raw[:2])
         or any(token in lexicon.CONDITIONAL_ANYWHERE[language] for token in raw)
         or bool(lexicon.CONDITIONAL_PHRASES.search(folded)),
-        courtesy=first in lexicon.COURTESY_OPENERS
-        or bool(lexicon.COURTESY.match(folded))
-        or signature,
+        courtesy=signature
+        or (
+            (first in lexicon.COURTESY_OPENERS or bool(lexicon.COURTESY.match(folded)))
+            and len(words) <= COURTESY_WORDS
+            and not any(fact.startswith(("date:", "time:")) for fact in facts)
+        ),
         echo=bool(lexicon.CUSTOMER_ECHO.match(folded.lstrip("¿¡\"'( "))),
         proper=frozenset(proper) & frozenset(words),
         personal=any(token in lexicon.PERSONAL for token in raw),

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from pathlib import Path
+
+import pytest
 
 from django.conf import settings
 
-from srmt.quality.evaluation import describe, evaluate, load
+from srmt.quality.evaluation import HANDWRITTEN, describe, evaluate, load
 
 
 def test_the_set_is_as_the_issue_asks() -> None:
@@ -22,16 +25,18 @@ def test_the_set_is_as_the_issue_asks() -> None:
     assert len({item.body for item in items}) == len(items)
 
 
-def test_precision_and_recall_per_language() -> None:
+@pytest.mark.parametrize("path", [None, HANDWRITTEN], ids=["generated", "handwritten"])
+def test_precision_and_recall_per_language(path: Path | None) -> None:
     """Run with -s to see the figures; a failure shows them and every mistake."""
-    scores, mistakes = evaluate(load(), threshold=settings.SRMT_NEW_INFORMATION_THRESHOLD)
+    items = load() if path is None else load(path)
+    scores, mistakes = evaluate(items, threshold=settings.SRMT_NEW_INFORMATION_THRESHOLD)
     figures = "\n".join(
         f"{language}: {score.items} items, precision {score.precision:.3f}, "
         f"recall {score.recall:.3f} (tp {score.true_positives}, "
         f"fp {score.false_positives}, fn {score.false_negatives})"
         for language, score in scores.items()
     )
-    sys.stdout.write(f"\nnew-information check on the evaluation set:\n{figures}\n")
+    sys.stdout.write(f"\nnew-information check, {path or 'evaluation set'}:\n{figures}\n")
     report = f"{figures}\n{describe(mistakes)}"
     assert set(scores) == {"en", "es"}
     for score in scores.values():
