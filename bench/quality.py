@@ -252,7 +252,7 @@ def accuracy() -> dict[str, Any]:
                 "recall": round(s.recall, 4),
             }
             for language, s in handwritten.items()
-        },  # fmt: skip
+        },
         "threshold": settings.SRMT_NEW_INFORMATION_THRESHOLD,
         "items": len(items),
         "hard_share": round(sum(item.hard for item in items) / len(items), 3),

@@ -1,8 +1,9 @@
 """The labelled evaluation set of the new-information check (docs/adr/0034).
 
 responses.jsonl: one response a line, with its context and its label (`form_letter` or
-`new_information`); built by build.py. handwritten.jsonl: the same, written by hand. `evaluate()` runs the engine over it and gives the
-precision and recall of the form-letter warning per language.
+`new_information`); built by build.py. handwritten.jsonl: the same, written by hand.
+`evaluate()` runs the engine over a set and gives the precision and recall of the form-letter
+warning per language.
 """
 
 from __future__ import annotations

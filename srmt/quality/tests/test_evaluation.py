@@ -8,7 +8,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from django.conf import settings
 
 from srmt.quality.evaluation import HANDWRITTEN, describe, evaluate, load
