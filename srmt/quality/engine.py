@@ -175,22 +175,57 @@ def _verdict(
         return SentenceVerdict(text, False, Why.GENERIC)
     if context.is_common(sentence_key(text, language)):
         return SentenceVerdict(text, False, Why.COMMON_PHRASE)
-
-    generic = _generic(language)
-    specific = analysis.words - generic
+    specific = analysis.words - _generic(language)
     own = specific - known.record_words - known.request_words
     fresh = own - known.prior_words
     known_facts = known.record_facts | known.request_facts | known.prior_facts
     unknown_facts = frozenset(
         fact for fact in analysis.facts - known_facts if not fact.startswith("duration:")
     )
-    dated = sum(1 for fact in unknown_facts if fact.startswith(("date:", "time:")))
+    why = _set_aside(analysis, specific, fresh, unknown_facts, known, language)
+    if why is not None:
+        return SentenceVerdict(text, False, why)
+    if _is_news(analysis, fresh, unknown_facts, known, language):
+        return SentenceVerdict(text, True, None)
+    return SentenceVerdict(text, False, _why_not_new(analysis, specific, own, known))
+
+
+def _dated(facts: frozenset[str]) -> int:
+    return sum(1 for fact in facts if fact.startswith(("date:", "time:")))
+
+
+def _set_aside(
+    analysis: Analysis,
+    specific: frozenset[str],
+    fresh: frozenset[str],
+    unknown_facts: frozenset[str],
+    known: _Known,
+    language: str,
+) -> Why | None:
+    """Sentences that are not news whatever their words, unless they name a new date: an echo
+    of the customer ("you asked..."), a standing instruction ("please bring your passport"),
+    a repeat announced ("as we told you") or recognised (_repeats_prior)."""
+    dated = _dated(unknown_facts)
     if analysis.echo and not dated:
-        return SentenceVerdict(text, False, Why.CUSTOMER_REQUEST)
+        return Why.CUSTOMER_REQUEST
+    if analysis.instruction and not unknown_facts:
+        return Why.GENERIC
     if known.prior and analysis.refers_back and not dated:
-        return SentenceVerdict(text, False, Why.PRIOR_RESPONSE)
+        return Why.PRIOR_RESPONSE
     if _repeats_prior(analysis, specific, fresh, unknown_facts, known, language):
-        return SentenceVerdict(text, False, Why.PRIOR_RESPONSE)
+        return Why.PRIOR_RESPONSE
+    return None
+
+
+def _is_news(
+    analysis: Analysis,
+    fresh: frozenset[str],
+    unknown_facts: frozenset[str],
+    known: _Known,
+    language: str,
+) -> bool:
+    """Concrete, and weighing at least NEWS_WEIGHT once everything known is taken out."""
+    dated = _dated(unknown_facts)
     news_bonus = analysis.addressed and any(
         canonical(word, language) not in known.request_words | known.prior_words
         for word in analysis.news_words
@@ -210,9 +245,7 @@ def _verdict(
         weight = len(fresh) + 2.0 * dated + (len(unknown_facts) - dated)
         if news_bonus and (fresh or unknown_facts):
             weight += 1.0  # an action reported as done, about something not already told
-    if concrete and weight >= NEWS_WEIGHT:
-        return SentenceVerdict(text, True, None)
-    return SentenceVerdict(text, False, _why_not_new(analysis, specific, own, known))
+    return concrete and weight >= NEWS_WEIGHT
 
 
 def _repeats_prior(

@@ -129,6 +129,7 @@ NEWS_WORDS = _words(
     denied granted rejected refused mailed issued reissued produced printed reopened expedited
     corrected updated waived cancelled canceled requested located found missing lacks
     lacking incomplete expired unsigned illegible returned placed withdrew withdrawn accepted
+    escalated referred elevated flagged suspended paused terminated revoked resent rejected
     programamos programada programado programo reprogramamos reprogramada reprogramado
     reprogramo agendamos agendada agendado transferimos transferido transferida transfirio
     trasladamos trasladado trasladada traslado reasignamos reasignado reasignada ordenamos
@@ -140,6 +141,8 @@ NEWS_WORDS = _words(
     solicitado encontramos localizamos localizado falta faltan
     faltante faltantes incompleta incompleto vencido vencida caducado caducada ilegible firmado
     devolvimos devuelta devuelto aceptamos aceptada aceptado imprimimos impresa necesitamos
+    escalamos escalado escalada elevamos elevado elevada remitimos remitido remitida referimos
+    suspendimos suspendido suspendida reenviamos reenviado reenviada revocado revocada
     """
 )
 
@@ -322,6 +325,13 @@ REFERS_BACK = re.compile(
     r"|informamos|explicamos|indicamos|comunicamos))\b"
 )
 
+# Standing instructions, the same for everyone ("please bring your passport to the interview").
+STANDING_INSTRUCTION = re.compile(
+    r"^((please|kindly|por favor|favor de)\s+)?((remember|be sure|make sure) to\s+)?(bring|arrive"
+    r"|keep|carry|wear|traiga|traer|lleve|llevar|recuerde|asegurese de (traer|llevar|llegar)"
+    r"|llegue|llegar|mantenga|conserve|presentese con)\b"
+)
+
 # Words that tie a sentence to this customer and their case (a report of an action on it),
 # unlike a general statement ("interviews are scheduled in the order...").
 ADDRESSING = _words("you your yours we our us su sus usted ustedes le les nosotros nuestro nuestra")
@@ -349,13 +359,15 @@ SPECIFIC = _words(
     bulletin priority motion appeal denial approval approved denied granted rejected reopened
     field support room floor suite window expired illegible incomplete vaccination vaccine
     court police arrest disposition fingerprint employment authorization travel
-    parole advance welcome packet green expedite expedited expediting
+    parole advance welcome packet green expedite expedited expediting hold supervisor
+    escalated suspended revoked
     entrevista entrevistas cita citas biometricos huellas tarjeta tarjetas traslado trasladado
     certificado certificados acta actas traduccion examen medico pasaporte foto fotos falta
     faltan juramento ceremonia antecedentes rastreo conyuge esposo esposa impuestos declaracion
     declaraciones patrocinador firma pago cuota reembolso visa boletin prioridad mocion apelacion
     negacion aprobacion aprobado aprobada negado negada denegado denegada reabierto sala piso
     ventanilla vencido vencida ilegible incompleto incompleta vacunas vacuna corte policia
-    arresto permiso viaje acelerar agilizar
+    arresto permiso viaje acelerar agilizar supervisor supervisora retenido retenida suspendido
+    suspendida escalado escalada
     """
 )

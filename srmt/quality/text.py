@@ -109,6 +109,7 @@ class Analysis:
     conditional: bool  # "if we need...", "once a decision...": a promise, not a fact
     courtesy: bool  # a greeting, a closing, a thank-you, a signature
     echo: bool  # reports what the customer said ("you asked...", "entiendo que...")
+    instruction: bool  # a standing instruction ("please bring your passport")
     proper: frozenset[str]  # capitalised words inside the sentence (names of places, offices)
 
 
@@ -214,6 +215,7 @@ def analyse(sentence: str, language: str) -> Analysis:
             and not any(fact.startswith(("date:", "time:")) for fact in facts)
         ),
         echo=bool(lexicon.CUSTOMER_ECHO.match(folded.lstrip("¿¡\"'( "))),
+        instruction=bool(lexicon.STANDING_INSTRUCTION.match(folded.lstrip("¿¡\"'( "))),
         proper=frozenset(proper) & frozenset(words),
         personal=any(token in lexicon.PERSONAL for token in raw),
         refers_back=bool(lexicon.REFERS_BACK.search(folded)),

@@ -207,3 +207,53 @@ def test_the_key_ignores_case_accents_and_the_receipt_number(sentence: str) -> N
     assert sentence_key(sentence.replace("IOE0912345678", "EAC2190000001"), language) == (
         sentence_key(sentence, language)
     )
+
+
+PLAIN = {
+    "en": AssessmentContext(
+        language="en",
+        customer_request="I filed my I-485 two years ago and nothing happens. Please help.",
+        case_record=("IOE0912345678", "I-485. Application to Register Permanent Residence",
+                     "2024-03-03", "Case Was Received", "Maria Lopez", "National Benefits Center"),
+    ),
+    "es": AssessmentContext(
+        language="es",
+        customer_request="Presenté mi I-485 hace dos años y no pasa nada. Ayúdenme.",
+        case_record=("IOE0912345678", "I-485. Solicitud de Registro", "2024-03-03",
+                     "Caso Recibido", "María López", "Centro Nacional de Beneficios"),
+    ),
+}  # fmt: skip
+# Sentences met in letters, with nothing else to compare them with: news or not.
+ALONE = [
+    ("en", "We have escalated your case to a supervisor at the National Benefits Center.", True),
+    ("en", "Your case is on hold pending a background check by another agency.", True),
+    ("en", "Your case was approved.", True),
+    ("en", "Your interview notice was mailed on 12/3/26.", True),
+    ("en", "Your fingerprints were taken on April 5, 2024 and are valid.", True),
+    ("en", "Today I sent an email to the Houston Field Office asking them to look at it.", True),
+    ("en", "We have forwarded your inquiry to the office handling your case.", False),
+    ("en", "Please bring your passport and your appointment notice to your interview.", False),
+    ("en", "Your case status is Case Was Received.", False),
+    ("en", "We are unable to provide more information at this time.", False),
+    ("en", "You can upload documents through your online account at my.uscis.gov.", False),
+    ("en", "Due to high volumes, responses may take up to 45 days.", False),
+    ("en", "An officer has been assigned to your case.", False),
+    ("en", "Our records indicate your application was filed on March 3, 2024.", False),
+    ("es", "Hemos escalado su caso a un supervisor del Centro Nacional de Beneficios.", True),
+    ("es", "Su caso está detenido por una verificación de antecedentes de otra agencia.", True),
+    ("es", "Su caso fue aprobado.", True),
+    ("es", "Su aviso de entrevista se envió por correo el 3/12/26.", True),
+    ("es", "Sus huellas se tomaron el 5 de abril de 2024 y siguen vigentes.", True),
+    ("es", "Hemos remitido su consulta a la oficina que tiene su caso.", False),
+    ("es", "Por favor traiga su pasaporte y su aviso de cita a la entrevista.", False),
+    ("es", "No podemos darle más información en este momento.", False),
+    ("es", "Le informamos que su solicitud sigue en trámite.", False),
+    ("es", "Debido al alto volumen, las respuestas pueden tardar hasta 45 días.", False),
+    ("es", "Un oficial ha sido asignado a su caso.", False),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence", "new"), ALONE)
+def test_sentences_alone(language: str, sentence: str, new: bool) -> None:
+    result = assess(sentence, PLAIN[language], threshold=0.15)
+    assert [v.new for v in result.sentences] == [new]
