@@ -230,7 +230,11 @@ ALONE = [
     ("en", "Your case was approved.", True),
     ("en", "Your interview notice was mailed on 12/3/26.", True),
     ("en", "Your fingerprints were taken on April 5, 2024 and are valid.", True),
-    ("en", "Today I sent an email to the Houston Field Office asking them to look at it.", True),
+    (
+        "en",
+        "Today I sent an email to the Houston Field Office asking them to look at your file.",
+        True,
+    ),
     ("en", "We have forwarded your inquiry to the office handling your case.", False),
     ("en", "Please bring your passport and your appointment notice to your interview.", False),
     ("en", "Your case status is Case Was Received.", False),
