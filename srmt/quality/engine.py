@@ -232,10 +232,14 @@ def _is_news(
     )
     # Something concrete the customer does not have: a date, a number, a thing of their case
     # ("your interview", "su tarjeta"...) or a place or office by name, an action reported.
+    specific = _specific(language)
+    # An action reported on a thing of their case ("we ordered your card") is news even when
+    # the thing is known; on anything else ("we forwarded your inquiry") it needs more.
+    on_their_thing = analysis.personal and bool(analysis.words & specific)
     concrete = bool(
         unknown_facts
-        or (analysis.personal and fresh & (_specific(language) | analysis.proper))
-        or (news_bonus and fresh)
+        or (analysis.personal and fresh & (specific | analysis.proper))
+        or (news_bonus and (fresh or on_their_thing))
     )
     if analysis.conditional:
         # A promise or a rule ("if we need more evidence, we will write"): only a date the
@@ -243,8 +247,8 @@ def _is_news(
         weight = 2.0 * dated + (len(fresh) if len(fresh) >= 3 else 0)
     else:
         weight = len(fresh) + 2.0 * dated + (len(unknown_facts) - dated)
-        if news_bonus and (fresh or unknown_facts):
-            weight += 1.0  # an action reported as done, about something not already told
+        if news_bonus:
+            weight += 2.0 if on_their_thing else 1.0  # an action reported as done
     return concrete and weight >= NEWS_WEIGHT
 
 

@@ -327,9 +327,18 @@ REFERS_BACK = re.compile(
 
 # Standing instructions, the same for everyone ("please bring your passport to the interview").
 STANDING_INSTRUCTION = re.compile(
-    r"^((please|kindly|por favor|favor de)\s+)?((remember|be sure|make sure) to\s+)?(bring|arrive"
-    r"|keep|carry|wear|traiga|traer|lleve|llevar|recuerde|asegurese de (traer|llevar|llegar)"
-    r"|llegue|llegar|mantenga|conserve|presentese con)\b"
+    r"^((to|para) [^,]{1,60},\s*)?((please|kindly|por favor|favor de)\s+)?((remember|be sure"
+    r"|make sure) to\s+)?(bring|arrive|keep|carry|wear|use|visit|call|go to|see|check|consult"
+    r"|read|follow|download|log in|sign in|create|contact|traiga|traer|lleve|llevar|recuerde"
+    r"|asegurese de (traer|llevar|llegar)|llegue|llegar|mantenga|conserve|presentese con|use"
+    r"|utilice|visite|llame|vaya|consulte|lea|siga|descargue|ingrese|cree|comuniquese|contacte)\b"
+)
+
+# A past participle after these is a promise or a rule, not a report: "will be mailed", "is
+# produced", "será enviada".
+MODALS = _words(
+    "will would can could may might should must shall to ll is are be being sera seran seria"
+    " podra podria puede pueden debe deben va van vamos vaya es son sea sean"
 )
 
 # Words that tie a sentence to this customer and their case (a report of an action on it),
@@ -340,10 +349,10 @@ PERSONAL = _words("you your yours su sus usted ustedes le les")
 
 # A sentence that reports what the customer said or asked: it echoes their request.
 CUSTOMER_ECHO = re.compile(
-    r"^(i|we) (understand|see|know|note|notice|realize)\b|^(as )?you (have )?(asked|told|wrote"
+    r"^(i|we) (understand|know|realize)\b|^(as )?you (have )?(asked|told|wrote"
     r"|mentioned|reported|said|want|would like|are asking|inquired|called|contacted|indicated"
     r"|stated|say|ask|write|mention|report|explained|shared|let us know)\b|^(entiendo|entendemos"
-    r"|veo|vemos|sabemos|comprendo|comprendemos|notamos)\b|^(como )?usted (nos )?(pregunta|dice"
+    r"|sabemos|comprendo|comprendemos)\b|^(como )?usted (nos )?(pregunta|dice"
     r"|menciona|escribe|reporta|quiere|indica|escribio|llamo|pide|pidio|solicito|solicita|comenta"
     r"|comento|explica|explico|informa|informo|senala|senalo)\b|^(nos|me) (dice|pregunta|escribe"
     r"|cuenta|comenta|informa|explica)\b"

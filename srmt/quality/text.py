@@ -21,7 +21,7 @@ COURTESY_WORDS = 8
 
 _PLACEHOLDER = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
 _RECEIPT = re.compile(r"\b([a-z]{3})[-\s]?(\d{10})\b")
-_FORM = re.compile(r"\b([a-z]{1,2})-?(\d{3}[a-z]?)\b")
+_FORM = re.compile(r"\b([a-z]{1,4})-?(\d{2,4}[a-z]?)\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _SLASH_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
 _TIME = re.compile(
@@ -42,7 +42,7 @@ _DURATION = re.compile(
 )
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 _WORD = re.compile(r"[a-z0-9ñ]+|\*")
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"')\]]*\s+(?=[\"'(¿¡]?[A-ZÁÉÍÓÚÑ0-9¿¡])")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])[\"')\]]*\s+(?=[\"'(¿¡]?[A-ZÁÉÍÓÚÑ0-9¿¡])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:u\.s|mr|mrs|ms|dr|sr|sra|srta|no|núm|num|st|ave|etc|e\.g|i\.e|a\.m|p\.m|p\.ej|ud|uds|"
     r"vs|inc|dept|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|ene|abr|ago|dic)\.)$",
@@ -59,7 +59,7 @@ def fold(text: str) -> str:
 
 
 def split_sentences(text: str, language: str) -> list[str]:
-    """The sentences of `text`: lines, then ., !, ?, ;, : before a capital or digit.
+    """The sentences of `text`: lines, then ., !, ?, ; before a capital or digit.
 
     Abbreviations (U.S., Mr., a.m., No.) and decimals (8.5) do not end a sentence.
     """
@@ -178,11 +178,11 @@ def analyse(sentence: str, language: str) -> Analysis:
     words: set[str] = set()
     news: set[str] = set()
     wildcards = 0
-    for token in raw:
+    for at, token in enumerate(raw):
         if token == WILDCARD:
             wildcards += 1
             continue
-        if token in lexicon.NEWS_WORDS:
+        if token in lexicon.NEWS_WORDS and not lexicon.MODALS & set(raw[max(0, at - 2) : at]):
             news.add(token)
         if token in stop or len(token) < 2:
             continue

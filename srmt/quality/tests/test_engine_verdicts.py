@@ -261,3 +261,61 @@ ALONE = [
 def test_sentences_alone(language: str, sentence: str, new: bool) -> None:
     result = assess(sentence, PLAIN[language], threshold=0.15)
     assert [v.new for v in result.sentences] == [new]
+
+
+CARD = {
+    "en": AssessmentContext(
+        language="en",
+        customer_request="Where is my green card? My I-485 was approved in September.",
+        case_record=("MSC2190000001", "I-485. Application to Register Permanent Residence",
+                     "2024-01-10", "Case Was Approved", "Li Wei", "National Benefits Center"),
+    ),
+    "es": AssessmentContext(
+        language="es",
+        customer_request="¿Dónde está mi tarjeta verde? Mi I-485 fue aprobado en septiembre.",
+        case_record=("MSC2190000001", "I-485. Solicitud de Registro", "2024-01-10",
+                     "Caso Aprobado", "Li Wei", "Centro Nacional de Beneficios"),
+    ),
+}  # fmt: skip
+# About a card the customer is waiting for: promises and rules are not news; actions are.
+ABOUT_THE_CARD = [
+    ("en", "Your card will be mailed to you after it is produced.", False),
+    ("en", "Cards are usually mailed within 30 days of approval.", False),
+    ("en", "Your case was approved, as you know.", False),
+    ("en", "We have reviewed your file and everything is in order.", False),
+    ("en", "Your card is in production.", False),
+    ("en", "Please call us if you do not receive your card in 30 days.", False),
+    ("en", "We are sorry that your card has not arrived yet.", False),
+    ("en", "A supervisor will review your request.", False),
+    ("en", "Your request has been sent to the appropriate department.", False),
+    ("en", "To change your address, use Form AR-11 online.", False),
+    ("en", "Your card was returned to us as undeliverable.", True),
+    ("en", "The Postal Service returned your card because the apartment number was missing.", True),
+    ("en", "We ordered your card today.", True),
+    ("en", "Our records show your card was delivered on October 14, 2026 to 88 Pine St.", True),
+    ("en", "I called the card facility and your card was printed on November 3.", True),
+    ("es", "Su tarjeta será enviada por correo una vez que se produzca.", False),
+    ("es", "Las tarjetas suelen enviarse dentro de 30 días de la aprobación.", False),
+    ("es", "Revisamos su expediente y todo está en orden.", False),
+    ("es", "Su tarjeta está en producción.", False),
+    ("es", "Llámenos si no recibe su tarjeta en 30 días.", False),
+    ("es", "Lamentamos que su tarjeta no haya llegado todavía.", False),
+    ("es", "Un supervisor revisará su solicitud.", False),
+    ("es", "Su solicitud fue enviada al departamento correspondiente.", False),
+    ("es", "Para cambiar su dirección, use el Formulario AR-11 en línea.", False),
+    ("es", "Su tarjeta nos fue devuelta como no entregable.", True),
+    (
+        "es",
+        "El Servicio Postal nos devolvió su tarjeta porque faltaba el número de apartamento.",
+        True,
+    ),
+    ("es", "Hoy ordenamos su tarjeta.", True),
+    ("es", "Nuestros registros muestran que su tarjeta se entregó el 14 de octubre de 2026.", True),
+    ("es", "Llamé al centro de tarjetas y su tarjeta se imprimió el 3 de noviembre.", True),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence", "new"), ABOUT_THE_CARD)
+def test_sentences_about_the_card(language: str, sentence: str, new: bool) -> None:
+    result = assess(sentence, CARD[language], threshold=0.15)
+    assert [v.new for v in result.sentences] == [new]
