@@ -40,6 +40,8 @@ NEWS_WEIGHT = 2.0
 # sentence's words is in it.
 TEMPLATE_SENTENCE_SHARE = 0.75
 TEMPLATE_COVERED_SHARE = 0.6
+# Facts that are never news: how long things take, how to reach the agency.
+NOT_NEWS_FACTS = ("duration:", "contact:")
 # Words a wildcard may stand for (a name, an office, a form's title).
 WILDCARD_WORDS = 6
 # A sentence repeats an earlier response when this share of its remaining content (words that
@@ -180,7 +182,7 @@ def _verdict(
     fresh = own - known.prior_words
     known_facts = known.record_facts | known.request_facts | known.prior_facts
     unknown_facts = frozenset(
-        fact for fact in analysis.facts - known_facts if not fact.startswith("duration:")
+        fact for fact in analysis.facts - known_facts if not fact.startswith(NOT_NEWS_FACTS)
     )
     why = _set_aside(analysis, specific, fresh, unknown_facts, known, language)
     if why is not None:
@@ -203,12 +205,15 @@ def _set_aside(
     language: str,
 ) -> Why | None:
     """Sentences that are not news whatever their words, unless they name a new date: an echo
-    of the customer ("you asked..."), a standing instruction ("please bring your passport"),
-    a repeat announced ("as we told you") or recognised (_repeats_prior)."""
+    of the customer ("you asked..."), a standing instruction ("please bring your passport",
+    "mail your evidence to...", unless it names a specific thing), a repeat announced ("as we
+    told you") or recognised (_repeats_prior)."""
     dated = _dated(unknown_facts)
     if analysis.echo and not dated:
         return Why.CUSTOMER_REQUEST
     if analysis.instruction and not unknown_facts:
+        return Why.GENERIC
+    if analysis.sending and not unknown_facts and not analysis.words & _specific(language):
         return Why.GENERIC
     if known.prior and analysis.refers_back and not dated:
         return Why.PRIOR_RESPONSE
@@ -226,9 +231,9 @@ def _is_news(
 ) -> bool:
     """Concrete, and weighing at least NEWS_WEIGHT once everything known is taken out."""
     dated = _dated(unknown_facts)
+    told = known.request_words | known.prior_words | known.record_words
     news_bonus = analysis.addressed and any(
-        canonical(word, language) not in known.request_words | known.prior_words
-        for word in analysis.news_words
+        canonical(word, language) not in told for word in analysis.news_words
     )
     # Something concrete the customer does not have: a date, a number, a thing of their case
     # ("your interview", "su tarjeta"...) or a place or office by name, an action reported.

@@ -334,6 +334,12 @@ STANDING_INSTRUCTION = re.compile(
     r"|utilice|visite|llame|vaya|consulte|lea|siga|descargue|ingrese|cree|comuniquese|contacte)\b"
 )
 
+# "Send your evidence to...": a standing instruction, unless it names what exactly is missing.
+SENDING_INSTRUCTION = re.compile(
+    r"^((please|kindly|por favor|favor de)\s+)?(mail|send|submit|upload|fax|return|envie|enviar"
+    r"|mande|mandar|presente|presentar|suba|subir|remita|remitir|devuelva)\b"
+)
+
 # A past participle after these is a promise or a rule, not a report: "will be mailed", "is
 # produced", "será enviada".
 MODALS = _words(

@@ -40,11 +40,16 @@ _DURATION = re.compile(
     r"\b(\d+(?:[.,]\d+)?)\s*(?:(?:to|a|-)\s*\d+\s*)?(?:business\s+|calendar\s+|working\s+)?"
     r"(days?|weeks?|months?|years?|hours?|dias?|semanas?|mes|meses|anos?|horas?)\b"
 )
+# A telephone number, a P.O. box, a ZIP code after a state: how to reach the agency, which
+# every letter gives, not a fact of the case.
+_PHONE = re.compile(r"(?<![\w-])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b")
+_PO_BOX = re.compile(r"\b(?:p\.?\s?o\.?\s?box|apartado postal|casilla)\s*#?\s*\d+")
+_ZIP = re.compile(r"\b(?:[a-z]{2}),?\s+\d{5}(?:-\d{4})?\b")
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 _WORD = re.compile(r"[a-z0-9ñ]+|\*")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])[\"')\]]*\s+(?=[\"'(¿¡]?[A-ZÁÉÍÓÚÑ0-9¿¡])")
 _ABBREVIATION = re.compile(
-    r"(?:\b(?:u\.s|mr|mrs|ms|dr|sr|sra|srta|no|núm|num|st|ave|etc|e\.g|i\.e|a\.m|p\.m|p\.ej|ud|uds|"
+    r"(?:\b(?:[a-z]|p\.o|u\.s|mr|mrs|ms|dr|sr|sra|srta|no|núm|num|st|ave|etc|e\.g|i\.e|a\.m|p\.m|p\.ej|ud|uds|"
     r"vs|inc|dept|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|ene|abr|ago|dic)\.)$",
     re.IGNORECASE,
 )
@@ -110,6 +115,7 @@ class Analysis:
     courtesy: bool  # a greeting, a closing, a thank-you, a signature
     echo: bool  # reports what the customer said ("you asked...", "entiendo que...")
     instruction: bool  # a standing instruction ("please bring your passport")
+    sending: bool  # an instruction to send something ("mail your evidence to...")
     proper: frozenset[str]  # capitalised words inside the sentence (names of places, offices)
 
 
@@ -137,6 +143,9 @@ def extract_facts(folded: str, language: str = "en") -> tuple[str, set[str]]:
         return pattern.sub(replace, text)
 
     text = cut(_RECEIPT, lambda m: f"receipt:{m.group(1)}{m.group(2)}", folded)
+    text = cut(_PHONE, lambda m: "contact:phone", text)
+    text = cut(_PO_BOX, lambda m: "contact:box", text)
+    text = cut(_ZIP, lambda m: "contact:zip", text)
     text = cut(_ISO_DATE, lambda m: _date_fact(int(m.group(2)), int(m.group(3))), text)
     # 6/10/2026 is June 10 in English, 6 October in Spanish.
     month, day = (2, 1) if language == "es" else (1, 2)
@@ -216,6 +225,7 @@ def analyse(sentence: str, language: str) -> Analysis:
         ),
         echo=bool(lexicon.CUSTOMER_ECHO.match(folded.lstrip("¿¡\"'( "))),
         instruction=bool(lexicon.STANDING_INSTRUCTION.match(folded.lstrip("¿¡\"'( "))),
+        sending=bool(lexicon.SENDING_INSTRUCTION.match(folded.lstrip("¿¡\"'( "))),
         proper=frozenset(proper) & frozenset(words),
         personal=any(token in lexicon.PERSONAL for token in raw),
         refers_back=bool(lexicon.REFERS_BACK.search(folded)),

@@ -319,3 +319,50 @@ ABOUT_THE_CARD = [
 def test_sentences_about_the_card(language: str, sentence: str, new: bool) -> None:
     result = assess(sentence, CARD[language], threshold=0.15)
     assert [v.new for v in result.sentences] == [new]
+
+
+MOVED = {
+    "en": AssessmentContext(
+        language="en",
+        customer_request="What is happening with my case? I moved to Texas.",
+        case_record=("MSC2190000001", "I-485. Application to Register Permanent Residence",
+                     "2024-01-10", "Case Was Transferred And A New Office Has Jurisdiction",
+                     "2026-10-02", "Li Wei", "National Benefits Center"),
+    ),
+    "es": AssessmentContext(
+        language="es",
+        customer_request="¿Qué pasa con mi caso? Me mudé a Texas.",
+        case_record=("MSC2190000001", "I-485. Solicitud de Registro", "2024-01-10",
+                     "Caso Transferido y una Nueva Oficina Tiene Jurisdicción", "2026-10-02",
+                     "Li Wei", "Centro Nacional de Beneficios"),
+    ),
+}  # fmt: skip
+# What the case record already shows, and how to reach the agency, are not news.
+ABOUT_THE_MOVE = [
+    ("en", "Call us at 800-375-5283 (TTY 800-767-1833).", False),
+    ("en", "Mail your evidence to USCIS, P.O. Box 660867, Dallas, TX 75266.", False),
+    ("en", "Your case was transferred to a new office, as your online status shows.", False),
+    ("en", "Your case was transferred on October 2, 2026.", False),
+    (
+        "en",
+        "On October 2, 2026 it went to the Houston Field Office because you moved to Texas.",
+        True,
+    ),
+    ("en", "We updated your address to 77 Mission Road, San Antonio, TX 78210.", True),
+    ("es", "Llámenos al 800-375-5283 (TTY 800-767-1833).", False),
+    ("es", "Envíe su evidencia a USCIS, P.O. Box 660867, Dallas, TX 75266.", False),
+    ("es", "Su caso fue transferido a una nueva oficina, como muestra su estado en línea.", False),
+    ("es", "Su caso fue transferido el 2 de octubre de 2026.", False),
+    (
+        "es",
+        "El 2 de octubre de 2026 pasó a la Oficina Local de Houston porque se mudó a Texas.",
+        True,
+    ),
+    ("es", "Actualizamos su dirección a 77 Mission Road, San Antonio, TX 78210.", True),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence", "new"), ABOUT_THE_MOVE)
+def test_sentences_about_the_move(language: str, sentence: str, new: bool) -> None:
+    result = assess(sentence, MOVED[language], threshold=0.15)
+    assert [v.new for v in result.sentences] == [new]
