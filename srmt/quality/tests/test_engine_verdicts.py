@@ -355,7 +355,7 @@ ABOUT_THE_MOVE = [
     ("es", "Su caso fue transferido el 2 de octubre de 2026.", False),
     (
         "es",
-        "El 2 de octubre de 2026 pasó a la Oficina Local de Houston porque se mudó a Texas.",
+        "El 2 de octubre de 2026 su caso pasó a la Oficina Local de Houston porque se mudó.",
         True,
     ),
     ("es", "Actualizamos su dirección a 77 Mission Road, San Antonio, TX 78210.", True),
