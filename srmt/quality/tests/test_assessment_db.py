@@ -112,6 +112,30 @@ def test_the_context_is_read_with_a_fixed_number_of_bounded_queries(
     # The common-phrase lookup, the templates, the request's and the case's responses.
     with django_assert_num_queries(4):
         assess_response(sr, "Su caso sigue pendiente. Gracias.", template_code="b")
+    # The templates then come from the process's snapshot.
+    with django_assert_num_queries(3):
+        assess_response(sr, "Su caso sigue pendiente. Gracias.", template_code="b")
+
+
+def test_templates_offered_and_the_writers_own_first(reference: None) -> None:
+    from srmt.offices.models import Office
+    from srmt.service_requests.assessment import template_bodies
+
+    sr = make_service_request()
+    other = Office.objects.exclude(pk=sr.office_id).first()
+    _template("national", "National.", "Nacional.")
+    _template("mine", "Mine.", "Mía.")
+    _template("elsewhere", "Elsewhere.", "En otra parte.")
+    _template("old", "Old.", "Vieja.")
+    _template("other_type", "Other type.", "Otro tipo.")
+    ResponseTemplate.objects.filter(code="mine").update(office=sr.office)
+    ResponseTemplate.objects.filter(code="elsewhere").update(office=other)
+    ResponseTemplate.objects.filter(code="old").update(is_active=False)
+    ResponseTemplate.objects.filter(code="other_type").update(request_type="expedite_request")
+    assert template_bodies(sr, "es", None) == ["Mía.", "Nacional."]
+    assert template_bodies(sr, "en", "old") == ["Old.", "Mine.", "National."]
+    assert template_bodies(sr, "en", "national") == ["National.", "Mine."]
+    assert template_bodies(sr, "en", "missing") == ["Mine.", "National."]
 
 
 def test_assess_response_writes_nothing(reference: None) -> None:
