@@ -76,10 +76,22 @@ def _text_words(texts: Iterable[str], language: str) -> tuple[frozenset[str], fr
     words: set[str] = set()
     facts: set[str] = set()
     for text in texts:
-        for sentence in split_sentences(text, language):
-            analysis = analyse(sentence, language)
-            words |= analysis.words
-            facts |= analysis.facts
+        text_words, text_facts = _one_text_words(text, language)
+        words |= text_words
+        facts |= text_facts
+    return frozenset(words), frozenset(facts)
+
+
+@lru_cache(maxsize=8192)
+def _one_text_words(text: str, language: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The content words and facts of one text (cached: a request's earlier responses and its
+    case record are compared again at every keystroke)."""
+    words: set[str] = set()
+    facts: set[str] = set()
+    for sentence in split_sentences(text, language):
+        analysis = analyse(sentence, language)
+        words |= analysis.words
+        facts |= analysis.facts
     return frozenset(words), frozenset(facts)
 
 
