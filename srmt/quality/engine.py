@@ -128,7 +128,7 @@ class _TemplateIndex:
     by_word: dict[str, tuple[int, ...]]
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _template_index(templates: tuple[str, ...], language: str) -> _TemplateIndex:
     sentences: list[Analysis] = []
     seen: set[Analysis] = set()
@@ -253,8 +253,11 @@ def _is_news(
     # An action reported on a thing of their case ("we ordered your card") is news even when
     # the thing is known; on anything else ("we forwarded your inquiry") it needs more.
     on_their_thing = analysis.personal and bool(analysis.words & specific)
+    # A number (not a date) is about their case only in a sentence addressed to them.
+    about_them = analysis.personal or analysis.addressed
     concrete = bool(
-        unknown_facts
+        dated
+        or (unknown_facts and about_them)
         or (analysis.personal and fresh & (specific | analysis.proper))
         or (news_bonus and (fresh or on_their_thing))
     )

@@ -282,7 +282,7 @@ GENERIC = _words(
     recibido recibida recibio continuar continua continuamos trabajo trabajando trabajamos
     orden archivo presentar presento presentada presentado presentacion fecha fechas
     decision decisiones tomar tomaremos completar atentamente cordialmente estimado estimada
-    estimados saludos agencia centro servicio servicios cliente clientes ayuda ayudar asistir
+    estimados saludos agencia centro servicio cutoff servicios cliente clientes ayuda ayudar asistir
     asistencia llamar llamada llamadas telefono numero numeros favor tenga cuenta nota
     escuchar semana semanas mes meses dia dias habiles normal normalmente rango dentro fuera
     exceder excede estimado promedio publicado publicados publicada herramienta referencia

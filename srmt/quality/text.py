@@ -37,8 +37,13 @@ _CAPITALISED = re.compile(r"\b[A-ZÁÉÍÓÚÑ][\wáéíóúñü]*")
 # "30 days", "7.5 months", "14 business days", "30 días hábiles": how long things take (a
 # published time, a promise), not a fact of the case.
 _DURATION = re.compile(
-    r"\b(\d+(?:[.,]\d+)?)\s*(?:(?:to|a|-)\s*\d+\s*)?(?:business\s+|calendar\s+|working\s+)?"
-    r"(days?|weeks?|months?|years?|hours?|dias?|semanas?|mes|meses|anos?|horas?)\b"
+    r"\b(\d+(?:[.,]\d+)?)\s*(?:(?:to|and|a|y|-)\s*\d+(?:[.,]\d+)?\s*)?(?:business\s+|calendar\s+"
+    r"|working\s+)?(days?|weeks?|months?|years?|hours?|dias?|semanas?|mes|meses|anos?|horas?)\b"
+)
+# "Cases filed before June 1, 2024 are being processed": the published cut-off, every letter's.
+_CUTOFF = re.compile(
+    r"\b(process|procesa|tramita)\w*\b.*\b(before|on or before|prior to|through|antes del?"
+    r"|hasta el)\s+(the\s+)?(?=\w)"
 )
 # A telephone number, a P.O. box, a ZIP code after a state: how to reach the agency, which
 # every letter gives, not a fact of the case.
@@ -142,6 +147,9 @@ def extract_facts(folded: str, language: str = "en") -> tuple[str, set[str]]:
 
         return pattern.sub(replace, text)
 
+    if _CUTOFF.search(folded) and not lexicon.PERSONAL & set(_WORD.findall(folded)):
+        folded = _WORD_DATE_MD.sub(" cutoff ", _WORD_DATE_DM.sub(" cutoff ", folded))
+        folded = _SLASH_DATE.sub(" cutoff ", _ISO_DATE.sub(" cutoff ", folded))
     text = cut(_RECEIPT, lambda m: f"receipt:{m.group(1)}{m.group(2)}", folded)
     text = cut(_PHONE, lambda m: "contact:phone", text)
     text = cut(_PO_BOX, lambda m: "contact:box", text)
@@ -176,7 +184,7 @@ def _form_fact(match: re.Match[str]) -> str | None:
     return f"form:{prefix}{match.group(2)}"
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)
 def analyse(sentence: str, language: str) -> Analysis:
     """Content words and facts of one sentence (cached: templates repeat)."""
     language = "es" if language == "es" else "en"

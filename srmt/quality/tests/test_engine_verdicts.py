@@ -243,6 +243,12 @@ ALONE = [
     ("en", "Due to high volumes, responses may take up to 45 days.", False),
     ("en", "An officer has been assigned to your case.", False),
     ("en", "Our records indicate your application was filed on March 3, 2024.", False),
+    ("en", "We are currently processing cases filed on or before March 1, 2024.", False),
+    ("en", "The Center is processing applications received before 01/15/2024.", False),
+    ("en", "80% of cases are completed within 14.5 months.", False),
+    ("en", "Marriage-based applications are taking between 10 and 16 months.", False),
+    ("en", "Your case was put on hold on March 1, 2026 for a security check.", True),
+    ("en", "Please respond to our request by December 10, 2026.", True),
     ("es", "Hemos escalado su caso a un supervisor del Centro Nacional de Beneficios.", True),
     ("es", "Su caso está detenido por una verificación de antecedentes de otra agencia.", True),
     ("es", "Su caso fue aprobado.", True),
@@ -254,6 +260,15 @@ ALONE = [
     ("es", "Le informamos que su solicitud sigue en trámite.", False),
     ("es", "Debido al alto volumen, las respuestas pueden tardar hasta 45 días.", False),
     ("es", "Un oficial ha sido asignado a su caso.", False),
+    ("es", "Actualmente estamos procesando casos presentados antes del 1 de marzo de 2024.", False),
+    ("es", "El 80% de los casos se completan en 14.5 meses.", False),
+    ("es", "Las solicitudes por matrimonio tardan entre 10 y 16 meses.", False),
+    (
+        "es",
+        "Su caso quedó en espera el 1 de marzo de 2026 por una verificación de seguridad.",
+        True,
+    ),
+    ("es", "Por favor responda a nuestra solicitud antes del 10 de diciembre de 2026.", True),
 ]
 
 
