@@ -403,3 +403,55 @@ ABOUT_THE_MOVE = [
 def test_sentences_about_the_move(language: str, sentence: str, new: bool) -> None:
     result = assess(sentence, MOVED[language], threshold=0.15)
     assert [v.new for v in result.sentences] == [new]
+
+
+# (language, an earlier response, the new sentence, new): earlier news said again in other
+# words is not news; other news on the same case is.
+AFTER_AN_EARLIER_RESPONSE = [
+    ("en", "We need a copy of your passport.",
+     "As a reminder, we still need a copy of your passport.", False),
+    ("en", "We need a copy of your passport.",
+     "We are still waiting for the copy of your passport we asked for.", False),
+    ("en", "Your fingerprints were rejected, so we scheduled a new biometrics appointment for "
+     "May 5, 2026.",
+     "Your new fingerprint appointment is on 5/5/2026, because the first prints were rejected.",
+     False),
+    ("en", "We transferred your case to the Houston Field Office because you moved.",
+     "Your case is now at the Houston Field Office since you moved.", False),
+    ("en", "We transferred your case to the Houston Field Office because you moved.",
+     "The Houston Field Office scheduled your interview for June 2, 2026.", True),
+    ("en", "Your case was approved on May 1, 2026.", "Your card was mailed on May 8, 2026.", True),
+    ("en", "We need a copy of your passport.",
+     "We received the copy of your passport on April 2, 2026.", True),
+    ("es", "Necesitamos una copia de su pasaporte.",
+     "Le recordamos que todavía necesitamos una copia de su pasaporte.", False),
+    ("es", "Necesitamos una copia de su pasaporte.",
+     "Seguimos esperando la copia de su pasaporte que le pedimos.", False),
+    ("es", "Sus huellas fueron rechazadas, así que programamos una nueva cita de biométricos "
+     "para el 5 de mayo de 2026.",
+     "Su nueva cita de huellas es el 05/05/2026, porque las primeras huellas fueron rechazadas.",
+     False),
+    ("es", "Transferimos su caso a la Oficina Local de Houston porque usted se mudó.",
+     "Su caso ahora está en la Oficina Local de Houston porque usted se mudó.", False),
+    ("es", "Transferimos su caso a la Oficina Local de Houston porque usted se mudó.",
+     "La Oficina Local de Houston programó su entrevista para el 2 de junio de 2026.", True),
+    ("es", "Su caso fue aprobado el 1 de mayo de 2026.",
+     "Su tarjeta se envió por correo el 8 de mayo de 2026.", True),
+    ("es", "Necesitamos una copia de su pasaporte.",
+     "Recibimos la copia de su pasaporte el 2 de abril de 2026.", True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "earlier", "sentence", "new"), AFTER_AN_EARLIER_RESPONSE)
+def test_sentences_after_an_earlier_response(
+    language: str, earlier: str, sentence: str, new: bool
+) -> None:
+    context = AssessmentContext(
+        language=language,
+        customer_request="It has been two years. Why?" if language == "en" else "¿Por qué?",
+        case_record=("IOE0912345678", "I-485", "2024-03-03", "Maria Lopez"),
+        prior_responses=(earlier,),
+    )
+    result = assess(sentence, context, threshold=0.15)
+    expected = (True, None) if new else (False, Why.PRIOR_RESPONSE)
+    assert [(v.new, v.why) for v in result.sentences] == [expected]
