@@ -19,6 +19,7 @@ WILDCARD = "*"
 # A greeting or a thank-you longer than this (or naming a date) may carry more: it is weighed.
 COURTESY_WORDS = 8
 
+_YES = re.compile(r"\b[sS][íÍ]\b")
 _PLACEHOLDER = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
 _RECEIPT = re.compile(r"\b([a-z]{3})[-\s]?(\d{10})\b")
 _FORM = re.compile(r"\b([a-z]{1,4})-?(\d{2,4}[a-z]?)\b")
@@ -188,7 +189,8 @@ def _form_fact(match: re.Match[str]) -> str | None:
 def analyse(sentence: str, language: str) -> Analysis:
     """Content words and facts of one sentence (cached: templates repeat)."""
     language = "es" if language == "es" else "en"
-    folded = fold(_PLACEHOLDER.sub(f" {WILDCARD} ", sentence))
+    # "Sí" (yes) is not "si" (if) once accents are folded.
+    folded = fold(_YES.sub(" afirmativo ", _PLACEHOLDER.sub(f" {WILDCARD} ", sentence)))
     text, facts = extract_facts(folded, language)
     raw = _WORD.findall(text)
     stop = lexicon.STOP_WORDS
@@ -199,7 +201,10 @@ def analyse(sentence: str, language: str) -> Analysis:
         if token == WILDCARD:
             wildcards += 1
             continue
-        if token in lexicon.NEWS_WORDS and not lexicon.MODALS & set(raw[max(0, at - 2) : at]):
+        reflexive = token in lexicon.REFLEXIVE_NEWS and at > 0 and raw[at - 1] in ("se", "le")
+        if (token in lexicon.NEWS_WORDS or reflexive) and not lexicon.MODALS & set(
+            raw[max(0, at - 2) : at]
+        ):
             news.add(token)
         if token in stop or len(token) < 2:
             continue

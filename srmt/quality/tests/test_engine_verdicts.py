@@ -455,3 +455,42 @@ def test_sentences_after_an_earlier_response(
     result = assess(sentence, context, threshold=0.15)
     expected = (True, None) if new else (False, Why.PRIOR_RESPONSE)
     assert [(v.new, v.why) for v in result.sentences] == [expected]
+
+
+ASKED = {
+    "en": AssessmentContext(
+        language="en",
+        customer_request="Was my interview scheduled? I filed in 2024.",
+        case_record=("IOE0912345678", "I-485", "2024-03-03", "Case Was Received", "Maria Lopez"),
+    ),
+    "es": AssessmentContext(
+        language="es",
+        customer_request="¿Ya programaron mi entrevista? Presenté en 2024.",
+        case_record=("IOE0912345678", "I-485", "2024-03-03", "Caso Recibido", "María López"),
+    ),
+}
+# Instructions, promises, signatures and greetings are not news; "sí" is not "si" (if).
+AFTER_A_QUESTION = [
+    ("en", "Attend your interview with your original documents.", False),
+    ("en", "You should receive your card within 30 days.", False),
+    ("en", "Yes, your interview has been scheduled; the notice was mailed last week.", True),
+    ("en", "Your next step is to wait for the interview notice.", False),
+    ("en", "John Doe", False),
+    ("en", "Immigration Services Officer", False),
+    ("en", "Dear Mr. Smith, thank you for contacting us about your case.", False),
+    ("es", "Asista a su entrevista con sus documentos originales.", False),
+    ("es", "Debería recibir su tarjeta dentro de 30 días.", False),
+    (
+        "es",
+        "Sí, su entrevista ya fue programada; el aviso se envió por correo la semana pasada.",
+        True,
+    ),
+    ("es", "Su próximo paso es esperar el aviso de entrevista.", False),
+    ("es", "Estimado señor Smith, gracias por comunicarse con nosotros sobre su caso.", False),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence", "new"), AFTER_A_QUESTION)
+def test_sentences_after_a_question(language: str, sentence: str, new: bool) -> None:
+    result = assess(sentence, ASKED[language], threshold=0.15)
+    assert [v.new for v in result.sentences] == [new]
