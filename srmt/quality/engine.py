@@ -262,9 +262,10 @@ def _is_news(
         or (news_bonus and (fresh or on_their_thing))
     )
     if analysis.conditional:
-        # A promise or a rule ("if we need more evidence, we will write"): only a date the
-        # customer does not have, or much that is theirs alone, makes it news.
-        weight = 2.0 * dated + (len(fresh) if len(fresh) >= 3 else 0)
+        # A promise or a rule ("if we need more evidence, we will write", "if your trip
+        # cannot wait, an emergency appointment may be an option"): only a date the customer
+        # does not have makes it news.
+        weight = 2.0 * dated
     else:
         weight = len(fresh) + 2.0 * dated + (len(unknown_facts) - dated)
         if news_bonus:

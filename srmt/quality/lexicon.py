@@ -168,7 +168,8 @@ COURTESY_OPENERS = _words(
 )
 COURTESY = re.compile(
     r"^(good (morning|afternoon|evening|day)|buen(os|as) (dias|tardes|noches)"
-    r"|we (truly |sincerely |greatly )?appreciate|we apologi[sz]e|we are sorry|we're sorry"
+    r"|we (truly |sincerely |greatly )?appreciate|we apologi[sz]e"
+    r"|(we are|we're|i am|i'm) (truly |so |very |deeply |sincerely |really )?sorry"
     r"|we regret|we understand|please accept|have a (good|nice)|le agradecemos|lamentamos"
     r"|sentimos|le pedimos disculpas|disculpe|entendemos|comprendemos|reciba un)"
 )
@@ -187,7 +188,7 @@ _SYNONYM_GROUPS: dict[str, str] = {
     "~certificate": "certificat certificate certificado certific acta actas partida",
     "~missing": "missing lack lacking falta faltan faltant faltante incomplet incomplete",
     "~send": "send sent mail mailed enviar enviamos enviado envi envio mand mandamos remit",
-    "~expedite": "expedit expedite expedited expedition agiliz aceler urgent",
+    "~expedite": "expedit expedite expedited expedition agiliz aceler",
     "~deny": "deny denied deni deneg negamos negada negado rechaz reject rejected refus",
     "~approve": "approv approve approved aprob aprobada aprobado concedid conced concedimos grant "
     "granted",
