@@ -117,6 +117,7 @@ class AuditAction(models.TextChoices):
     QA_EVALUATED = "qa.evaluated"
     QA_DISPUTED = "qa.disputed"
     QA_DISPUTE_DECIDED = "qa.dispute_decided"
+    QA_EVALUATION_LISTED = "qa_evaluation.listed"
     SAMPLINGPOLICY_ADDED_IN_ADMIN = "samplingpolicy.added_in_admin"
     SAMPLINGPOLICY_CHANGED_IN_ADMIN = "samplingpolicy.changed_in_admin"
     SAMPLINGPOLICY_DELETED_IN_ADMIN = "samplingpolicy.deleted_in_admin"
