@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from srmt.core.errors import DomainError
+from srmt.service_requests.policies import PermissionDenied
 
 
-class QaDenied(DomainError):
-    """A visible QA object the actor may not act on (403)."""
-
-    code = "permission_denied"
-    http_status = 403
+class QaDenied(PermissionDenied):
+    """A visible QA object the actor may not act on: 403 in the API and on the pages."""
 
 
 class OwnOffice(QaDenied):
