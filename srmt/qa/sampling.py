@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from srmt.core.errors import DomainError
 
@@ -36,11 +37,11 @@ def parse_week(week: str) -> tuple[dt.datetime, dt.datetime]:
     week written YYYY-Www."""
     match = _WEEK.match(week)
     if not match:
-        raise InvalidWeek("Give the week as YYYY-Www, for example 2026-W48.", field="week")
+        raise InvalidWeek(_("Give the week as YYYY-Www, for example 2026-W48."), field="week")
     try:
         monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:
-        raise InvalidWeek("This year has no such ISO week.", field="week") from None
+        raise InvalidWeek(_("This year has no such ISO week."), field="week") from None
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(monday, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time.min, tzinfo=tz)

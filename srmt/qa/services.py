@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from srmt.accounts.actors import Actor, SystemActor
 from srmt.accounts.models import User
@@ -55,7 +56,7 @@ def _require_reviewer(actor: Actor) -> None:
     if isinstance(actor, SystemActor):
         return
     if not access.is_reviewer(actor):
-        raise QaDenied("Your role does not allow you to do that.")
+        raise QaDenied(_("Your role does not allow you to do that."))
 
 
 def _actor_user(actor: Actor) -> User | None:
@@ -114,10 +115,10 @@ def draw_sample(*, week: str, seed: int, actor: Actor, at: dt.datetime | None = 
     _start, end = sampling.parse_week(week)
     if at < end:
         raise WeekNotOver(
-            "That week is not over yet: sample it from the Monday after.", field="week"
+            _("That week is not over yet: sample it from the Monday after."), field="week"
         )
     if Sample.objects.filter(week=week, seed=seed).exists():
-        raise SampleExists("This week was already sampled with this seed.", field="seed")
+        raise SampleExists(_("This week was already sampled with this seed."), field="seed")
     strata = build_frame(week)
     drawn_by_stratum = [sampling.select(s, week=week, seed=seed) for s in strata]
     sample = Sample.objects.create(
@@ -196,15 +197,17 @@ def assign(item: SampleItem, *, reviewer: User, actor: User) -> Assignment:
         .get(pk=item.pk)
     )
     if item.office_id in reviewer.office_ids():
-        raise OwnOffice("A reviewer never reviews requests of their own office.", field="reviewer")
+        raise OwnOffice(
+            _("A reviewer never reviews requests of their own office."), field="reviewer"
+        )
     if item.service_request.is_confidential and not reviewer.is_1367_cleared:
         raise NotCleared(
-            "This request is on a 1367 case: choose a cleared reviewer.", field="reviewer"
+            _("This request is on a 1367 case: choose a cleared reviewer."), field="reviewer"
         )
     if not access.may_review(reviewer, item):
-        raise QaDenied("That person may not review this request.", field="reviewer")
+        raise QaDenied(_("That person may not review this request."), field="reviewer")
     if Assignment.objects.filter(item=item, reviewer=reviewer).exists():
-        raise AlreadyAssigned("That reviewer already has this request.", field="reviewer")
+        raise AlreadyAssigned(_("That reviewer already has this request."), field="reviewer")
     is_calibration = Assignment.objects.filter(item=item).exists()
     assignment = Assignment.objects.create(
         item=item, reviewer=reviewer, is_calibration=is_calibration, created_at=timezone.now()
@@ -228,7 +231,7 @@ def current_scorecard(on: dt.date | None = None) -> Scorecard:
     on = on or timezone.localdate()
     scorecard = Scorecard.objects.filter(effective_from__lte=on).order_by("-version").first()
     if scorecard is None:
-        raise NoScorecard("No QA scorecard is in force.")
+        raise NoScorecard(_("No QA scorecard is in force."))
     return scorecard
 
 
@@ -256,9 +259,9 @@ def submit_evaluation(
     _require_reviewer(actor)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.reviewer_id != actor.pk:
-        raise NotYourAssignment("Only the reviewer it was assigned to scores it.")
+        raise NotYourAssignment(_("Only the reviewer it was assigned to scores it."))
     if Evaluation.objects.filter(assignment=assignment).exists():
-        raise AlreadyEvaluated("This request was already scored.")
+        raise AlreadyEvaluated(_("This request was already scored."))
     at = at or timezone.now()
     scorecard = current_scorecard(timezone.localdate(at))
     criteria = criteria_of(scorecard)
@@ -303,17 +306,25 @@ def _check_scores(criteria: list[Criterion], scores: dict[str, ScoreInput]) -> N
     if missing or unknown:
         parts = []
         if missing:
-            parts.append("missing: " + ", ".join(missing))
+            parts.append(_("missing: %(codes)s") % {"codes": ", ".join(missing)})
         if unknown:
-            parts.append("not on this scorecard: " + ", ".join(unknown))
+            parts.append(_("not on this scorecard: %(codes)s") % {"codes": ", ".join(unknown)})
         raise InvalidScores(
-            "Score every criterion of the scorecard (" + "; ".join(parts) + ").", field="scores"
+            _("Score every criterion of the scorecard (%(problems)s).")
+            % {"problems": "; ".join(parts)},
+            field="scores",
         )
     for criterion in criteria:
         if scores[criterion.code].value not in criterion.values:
             raise InvalidScores(
-                f"{criterion.code}: choose one of {criterion.values}.", field="scores"
+                _("%(criterion)s: choose one of %(values)s.")
+                % {"criterion": criterion.code, "values": _values(criterion)},
+                field="scores",
             )
+
+
+def _values(criterion: Criterion) -> str:
+    return ", ".join(str(v) for v in criterion.values)
 
 
 def _recompute(evaluation: Evaluation) -> None:
@@ -337,15 +348,15 @@ def raise_dispute(evaluation: Evaluation, *, actor: User, criterion: str, reason
         .get(pk=evaluation.pk)
     )
     if evaluation.assignment.item.responder_id != actor.pk:
-        raise NotResponder("Only the author of the response may dispute its evaluation.")
+        raise NotResponder(_("Only the author of the response may dispute its evaluation."))
     if Dispute.objects.filter(evaluation=evaluation).exists():
-        raise AlreadyDisputed("This evaluation was already disputed: a score is disputed once.")
+        raise AlreadyDisputed(_("This evaluation was already disputed: a score is disputed once."))
     text = reason.strip()
     if not text:
-        raise InvalidDispute("Say why the score is wrong.", field="reason")
+        raise InvalidDispute(_("Say why the score is wrong."), field="reason")
     score = evaluation.scores.filter(criterion__code=criterion).first()
     if score is None:
-        raise InvalidDispute("This evaluation has no such criterion.", field="criterion")
+        raise InvalidDispute(_("This evaluation has no such criterion."), field="criterion")
     dispute = Dispute.objects.create(
         evaluation=evaluation,
         score=score,
@@ -375,17 +386,19 @@ def decide_dispute(dispute: Dispute, *, actor: User, value: int | None, comment:
         .get(pk=dispute.pk)
     )
     if dispute.evaluation.assignment.reviewer_id == actor.pk:
-        raise OwnEvaluation("Another reviewer decides a dispute of your evaluation.")
+        raise OwnEvaluation(_("Another reviewer decides a dispute of your evaluation."))
     if dispute.raised_by_id == actor.pk:
-        raise OwnEvaluation("You cannot decide your own dispute.")
+        raise OwnEvaluation(_("You cannot decide your own dispute."))
     if dispute.status != DisputeStatus.OPEN:
-        raise AlreadyDecided("This dispute was already decided.")
+        raise AlreadyDecided(_("This dispute was already decided."))
     text = comment.strip()
     if not text:
-        raise InvalidDispute("Explain the decision to the responder.", field="comment")
+        raise InvalidDispute(_("Explain the decision to the responder."), field="comment")
     criterion = dispute.score.criterion
     if value is not None and value not in criterion.values:
-        raise InvalidDispute(f"Choose one of {criterion.values}.", field="value")
+        raise InvalidDispute(
+            _("Choose one of %(values)s.") % {"values": _values(criterion)}, field="value"
+        )
     changed = value is not None and value != dispute.original_value
     dispute.status = DisputeStatus.CHANGED if changed else DisputeStatus.UPHELD
     dispute.decided_value = value if changed else dispute.original_value

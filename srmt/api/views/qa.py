@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -426,12 +427,14 @@ class EvaluationCollectionView(ApiView):
             pk=data["assignment"], item__in=access.visible_items(user)
         ).first()
         if assignment is None:
-            raise Http404("No assignment matches that id.")
+            raise Http404(_("No assignment matches that id."))
         scores: dict[str, services.ScoreInput] = {}
         for given in data["scores"]:
             if given["criterion"] in scores:
                 raise InvalidScores(
-                    f"{given['criterion']}: score each criterion once.", field="scores"
+                    _("%(criterion)s: score each criterion once.")
+                    % {"criterion": given["criterion"]},
+                    field="scores",
                 )
             scores[given["criterion"]] = services.ScoreInput(given["value"], given["comment"])
         evaluation = services.submit_evaluation(

@@ -9,6 +9,7 @@ from django.test import Client
 from srmt.accounts.choices import Role
 from srmt.qa import services
 from srmt.qa.models import Assignment, Dispute, Evaluation, Sample
+from srmt.qa.tests.helpers import AFTER_W48 as AFTER
 from srmt.qa.tests.helpers import ALL_MET, closed_request, evaluate, reviewer
 from srmt.staff.tests.conftest import StaffClient
 from srmt.testing.factories import make_customer, make_user
@@ -49,9 +50,6 @@ def world(reference):
     }
 
 
-from srmt.qa.tests.helpers import AFTER_W48 as AFTER  # noqa: E402
-
-
 def actor_for(name: str, world: dict) -> object:
     simple = {
         "tier1": (Role.TIER1, ["CC-T1"]),
@@ -85,9 +83,7 @@ def urls(world: dict) -> list[str]:
 
 
 def test_the_matrix_covers_every_staff_role():
-    assert {r for r in Role.values} <= {
-        n.split("_nbc")[0].split("_elsewhere")[0] for n in EXPECTED
-    } | {
+    assert set(Role.values) <= {n.split("_nbc")[0].split("_elsewhere")[0] for n in EXPECTED} | {
         "office_staff",
         "supervisor",
     }
