@@ -168,14 +168,13 @@ def _assign_reviewers(sample: Sample, *, at: dt.datetime) -> int:
     broken by a generator seeded from the week and seed (so a re-draw assigns the same way
     with the same reviewers). Items nobody may review stay unassigned."""
     reviewers = list(access.reviewer_pool().prefetch_related("offices"))
-    for reviewer in reviewers:
-        reviewer._office_ids = {o.pk for o in reviewer.offices.all()}
+    offices = {r.pk: {o.pk for o in r.offices.all()} for r in reviewers}
     rng = random.Random(f"{sample.week}:{sample.seed}:reviewers")  # noqa: S311
     load = dict.fromkeys((r.pk for r in reviewers), 0)
     assignments = []
     items = SampleItem.objects.filter(sample=sample).select_related("service_request__case")
     for item in items.order_by("office__code", "type__code", "service_request_id"):
-        eligible = [r for r in reviewers if access.may_review(r, item)]
+        eligible = [r for r in reviewers if access.may_review(r, item, office_ids=offices[r.pk])]
         if not eligible:
             continue
         fewest = min(load[r.pk] for r in eligible)
