@@ -191,7 +191,7 @@ def assign(item: SampleItem, *, reviewer: User, actor: User) -> Assignment:
     calibration assignment (several reviewers scoring the same request)."""
     _require_reviewer(actor)
     item = (
-        SampleItem.objects.select_for_update()
+        SampleItem.objects.select_for_update(of=("self",))
         .select_related("service_request__case")
         .get(pk=item.pk)
     )
@@ -256,7 +256,7 @@ def submit_evaluation(
     """Score an assignment once, on the scorecard in force: one value on every criterion's
     scale. The overall result follows qa.scoring.overall."""
     _require_reviewer(actor)
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
     if assignment.reviewer_id != actor.pk:
         raise NotYourAssignment(_("Only the reviewer it was assigned to scores it."))
     if Evaluation.objects.filter(assignment=assignment).exists():
@@ -342,7 +342,7 @@ def _recompute(evaluation: Evaluation) -> None:
 def raise_dispute(evaluation: Evaluation, *, actor: User, criterion: str, reason: str) -> Dispute:
     """The responder disputes one score of an evaluation of their response, once."""
     evaluation = (
-        Evaluation.objects.select_for_update()
+        Evaluation.objects.select_for_update(of=("self",))
         .select_related("assignment__item")
         .get(pk=evaluation.pk)
     )
@@ -380,7 +380,7 @@ def decide_dispute(dispute: Dispute, *, actor: User, value: int | None, comment:
     (`value` None or unchanged) or changes it; the overall result is computed again."""
     _require_reviewer(actor)
     dispute = (
-        Dispute.objects.select_for_update()
+        Dispute.objects.select_for_update(of=("self",))
         .select_related("evaluation__assignment", "score__criterion")
         .get(pk=dispute.pk)
     )
