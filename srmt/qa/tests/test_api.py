@@ -10,6 +10,7 @@ from srmt.audit.models import AuditEvent
 from srmt.qa import services
 from srmt.qa.models import Assignment, Dispute, Evaluation, Sample
 from srmt.qa.tests.helpers import AFTER_W48, ALL_MET, closed_request, evaluate, reviewer
+from srmt.staff.tests.conftest import StaffClient
 from srmt.testing.factories import make_customer, make_representative, make_user
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +261,21 @@ def test_unknown_query_parameters_are_refused(sampled):
     )
     response = client.get("/api/v1/qa/results/?by=planet")
     assert response.status_code == 400
+
+
+def test_a_1367_request_is_shown_only_to_cleared_reviewers(reference):
+    protected = closed_request(office="NBC", protected=True)
+    cleared = reviewer("qa_cleared", cleared=True)
+    plain = reviewer("qa_plain")
+    sample = services.draw_sample(week="2026-W48", seed=7, actor=cleared, at=AFTER_W48)
+    evaluation = evaluate(Assignment.objects.get(item__service_request=protected))
+    for user, references in ((cleared, [protected.reference]), (plain, [])):
+        client = APIClient()
+        client.force_authenticate(user)
+        items = client.get(f"/api/v1/qa/samples/{sample.pk}/items/").json()
+        assert [i["reference"] for i in items] == references
+        listed = client.get(f"/api/v1/qa/evaluations/?sample={sample.pk}").json()
+        assert [e["reference"] for e in listed] == references
+    pages = StaffClient(plain)
+    assert protected.reference not in pages.get(f"/qa/samples/{sample.pk}/").content.decode()
+    assert pages.get(f"/qa/evaluations/{evaluation.pk}/").status_code == 404
