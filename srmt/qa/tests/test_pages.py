@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from srmt.accounts.choices import Role
+from srmt.audit.models import AuditEvent
 from srmt.qa import services
 from srmt.qa.models import Assignment, Dispute, Evaluation, Sample
 from srmt.qa.tests.helpers import AFTER_W48 as AFTER
@@ -193,3 +194,17 @@ def test_the_pages_speak_spanish(world):
     page = client.get(f"/qa/evaluations/{world['evaluation'].pk}/").content.decode()
     assert "Exactitud" in page
     assert "No cumplido" in page
+
+
+def test_qa_pages_record_the_requests_they_name(world):
+    client = StaffClient(world["assignment"].reviewer)
+    client.get(f"/qa/samples/{world['sample'].pk}/")
+    event = AuditEvent.objects.filter(action="service_request.listed").latest("id")
+    assert (event.actor, event.changes) == (
+        world["assignment"].reviewer,
+        {"ids": [world["sr"].reference]},
+    )
+    responder = StaffClient(world["responder"])
+    responder.get("/qa/mine/")
+    event = AuditEvent.objects.filter(action="service_request.listed").latest("id")
+    assert (event.actor, event.changes) == (world["responder"], {"ids": [world["sr"].reference]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from typing import cast
 
 from django.contrib import messages
@@ -17,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from srmt.accounts.models import User
+from srmt.audit import services as audit
 from srmt.qa import access, agreement, reports, services
 from srmt.qa.models import Dispute, Evaluation, Result
+from srmt.service_requests.models import ServiceRequest
 from srmt.staff.export import safe_cell
 from srmt.staff.qa_forms import (
     AssignForm,
@@ -32,6 +35,17 @@ from srmt.staff.submissions import one_time_submission
 from srmt.staff.views.common import call_service, refuse, staff_user
 
 
+def _record_listed(user: User, requests: Iterable[ServiceRequest]) -> None:
+    """The requests a QA page names, in the audit log as every list of requests is."""
+    shown = list(requests)
+    audit.record_views(
+        actor=user,
+        object_type="service_request",
+        object_ids=[sr.reference for sr in shown],
+        confidential_ids=[sr.reference for sr in shown if sr.is_confidential],
+    )
+
+
 def _require_reviewer(user: User) -> None:
     if not access.is_reviewer(user):
         raise refuse()
@@ -40,7 +54,7 @@ def _require_reviewer(user: User) -> None:
 def _evaluations(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
     return qs.select_related(
         "assignment__reviewer",
-        "assignment__item__service_request",
+        "assignment__item__service_request__case",
         "assignment__item__office",
         "assignment__item__type",
         "assignment__item__responder",
@@ -67,15 +81,17 @@ def index(request: HttpRequest) -> HttpResponse:
         if sample is not None:
             messages.success(request, _("The sample was drawn."))
             return redirect("staff:qa-sample", sample_id=sample.pk)
-    pending = (
+    waiting = (
         access.my_assignments(user)
         .filter(evaluation__isnull=True, item__in=access.visible_items(user))
-        .select_related("item__service_request", "item__office", "item__type", "item__sample")
+        .select_related("item__service_request__case", "item__office", "item__type", "item__sample")
         .order_by("item__sample__week", "id")
     )
     disputes = access.open_disputes_for(user).select_related(
         "evaluation__assignment__item__service_request", "score__criterion"
     )
+    pending = list(waiting)
+    _record_listed(user, [a.item.service_request for a in pending])
     context = {
         "form": form,
         "samples": access.visible_samples(user).select_related("created_by")[:52],
@@ -96,7 +112,7 @@ def sample_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
     items = list(
         access.visible_items(user)
         .filter(sample=sample)
-        .select_related("service_request", "office", "type", "responder")
+        .select_related("service_request__case", "office", "type", "responder")
         .prefetch_related("assignments__reviewer", "assignments__evaluation")
         .order_by("office__code", "type__code", "id")
     )
@@ -112,6 +128,7 @@ def sample_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
         if call_service(form, services.assign, item, reviewer=reviewer, actor=user) is not None:
             messages.success(request, _("The reviewer was added."))
             return redirect("staff:qa-sample", sample_id=sample.pk)
+    _record_listed(user, [i.service_request for i in items])
     context = {
         "sample": sample,
         "items": items,
@@ -166,12 +183,14 @@ def my_results(request: HttpRequest) -> HttpResponse:
     """My QA results as a responder; a supervisor's also those of their offices' responders."""
     user = staff_user(request)
     visible = _evaluations(access.visible_evaluations(user))
-    mine = visible.filter(assignment__item__responder=user).order_by("-submitted_at")
-    team = (
+    own = visible.filter(assignment__item__responder=user).order_by("-submitted_at")
+    others = (
         visible.exclude(assignment__item__responder=user).order_by("-submitted_at")[:200]
         if user.role == "supervisor"
         else []
     )
+    mine, team = list(own), list(others)
+    _record_listed(user, [e.assignment.item.service_request for e in [*mine, *team]])
     context = {"mine": mine, "team": team, "is_supervisor": user.role == "supervisor"}
     return render(request, "staff/qa/mine.html", context)
 
