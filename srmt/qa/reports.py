@@ -65,10 +65,12 @@ def dashboard(
     evaluations: QuerySet[Evaluation],
     *,
     by: Dimension,
-    months: tuple[str, str] | None = None,
+    since: str = "",
+    until: str = "",
 ) -> tuple[list[Row], list[str]]:
     """The rows of `by` (with their trend over the months shown) and the months, ascending.
-    `months` (first, last, "YYYY-MM") keeps the requests closed in that range."""
+    `since` and `until` ("YYYY-MM", inclusive; blank: open) keep the requests closed in
+    that range of months."""
     rows: dict[str, Row] = {}
     monthly: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     all_months: set[str] = set()
@@ -81,7 +83,7 @@ def dashboard(
     for evaluation in qs:
         item = evaluation.assignment.item
         month = _month(item.service_request.closed_at or evaluation.submitted_at)
-        if months is not None and not months[0] <= month <= months[1]:
+        if (since and month < since) or (until and month > until):
             continue
         key, label = _key(evaluation, by)
         row = rows.setdefault(key, Row(key=key, label=label))

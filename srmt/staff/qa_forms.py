@@ -111,6 +111,9 @@ class DecisionForm(UswdsForm):
         self.initial.setdefault("value", "")
 
 
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
 class DashboardForm(UswdsForm):
     by = forms.ChoiceField(
         label=_("Group by"),
@@ -123,6 +126,29 @@ class DashboardForm(UswdsForm):
         required=False,
     )
 
+    since = forms.RegexField(
+        label=_("From month"),
+        regex=MONTH,
+        required=False,
+        help_text=_("For example 2026-01."),
+        error_messages={"invalid": _("Give the month as YYYY-MM, for example 2026-01.")},
+    )
+    until = forms.RegexField(
+        label=_("To month"),
+        regex=MONTH,
+        required=False,
+        help_text=_("For example 2026-12."),
+        error_messages={"invalid": _("Give the month as YYYY-MM, for example 2026-01.")},
+    )
+
     def dimension(self) -> str:
         value = self.cleaned_data.get("by") if self.is_valid() else None
         return value if value in DIMENSIONS else "office"
+
+    def month_range(self) -> tuple[str, str]:
+        """The months asked for; a month given wrong is left out (the form shows why)."""
+        if not self.is_bound:
+            return "", ""
+        self.is_valid()
+        data = self.cleaned_data
+        return data.get("since") or "", data.get("until") or ""

@@ -239,6 +239,12 @@ class DisputeDecisionInput(StrictInput):
 
 class ResultsFilter(QueryInput):
     by = serializers.ChoiceField(choices=list(reports.DIMENSIONS))
+    since = serializers.RegexField(
+        r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="First month (YYYY-MM) shown."
+    )
+    until = serializers.RegexField(
+        r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="Last month (YYYY-MM) shown."
+    )
 
 
 class ResultRowOut(serializers.Serializer[Any]):
@@ -500,7 +506,12 @@ class ResultsView(ApiView):
         query = ResultsFilter(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         by = query.validated_data["by"]
-        rows, months = reports.dashboard(Evaluation.objects.all(), by=by)
+        rows, months = reports.dashboard(
+            Evaluation.objects.all(),
+            by=by,
+            since=query.validated_data.get("since", ""),
+            until=query.validated_data.get("until", ""),
+        )
         return Response(
             ResultsOut(
                 {

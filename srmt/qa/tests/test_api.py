@@ -279,3 +279,30 @@ def test_a_1367_request_is_shown_only_to_cleared_reviewers(reference):
     pages = StaffClient(plain)
     assert protected.reference not in pages.get(f"/qa/samples/{sample.pk}/").content.decode()
     assert pages.get(f"/qa/evaluations/{evaluation.pk}/").status_code == 404
+
+
+def test_results_by_month_keep_the_months_asked_for(reference):
+    november = closed_request(office="NBC")
+    october = closed_request(office="NSC", closed_at=AFTER_W48.replace(month=10))
+    one = reviewer("qa_one")
+    services.draw_sample(week="2026-W48", seed=7, actor=one, at=AFTER_W48)
+    services.draw_sample(week="2026-W44", seed=7, actor=one, at=AFTER_W48)
+    for sr, values in ((november, ALL_MET), (october, {**ALL_MET, "accuracy": 0})):
+        evaluate(Assignment.objects.get(item__service_request=sr), values)
+    client = APIClient()
+    client.force_authenticate(one)
+    every = client.get("/api/v1/qa/results/?by=month").json()
+    assert every["months"] == ["2026-10", "2026-11"]
+    assert [(r["key"], r["evaluations"], r["pass_rate"]) for r in every["rows"]] == [
+        ("2026-10", 1, 0.0),
+        ("2026-11", 1, 1.0),
+    ]
+    office = client.get("/api/v1/qa/results/?by=office&since=2026-11").json()
+    assert office["months"] == ["2026-11"]
+    assert [(r["key"], r["trend"]) for r in office["rows"]] == [("NBC", {"2026-11": 1.0})]
+    until = client.get("/api/v1/qa/results/?by=office&until=2026-10").json()
+    assert [r["key"] for r in until["rows"]] == ["NSC"]
+    wrong = client.get("/api/v1/qa/results/?by=office&since=2026-13")
+    assert wrong.status_code == 400
+    page = StaffClient(one).get("/qa/dashboard.csv?by=office&since=2026-11")
+    assert page.content.decode("utf-8-sig").splitlines()[1].startswith("office,NBC,")

@@ -299,7 +299,8 @@ def _dashboard_data(
         raise refuse()
     form = DashboardForm(request.GET or None)
     by = cast(reports.Dimension, form.dimension())
-    rows, months = reports.dashboard(Evaluation.objects.all(), by=by)
+    since, until = form.month_range()
+    rows, months = reports.dashboard(Evaluation.objects.all(), by=by, since=since, until=until)
     return form, by, rows, months
 
 
