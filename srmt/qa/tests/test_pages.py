@@ -13,7 +13,7 @@ from srmt.qa.models import Assignment, Dispute, Evaluation, Sample
 from srmt.qa.tests.helpers import AFTER_W48 as AFTER
 from srmt.qa.tests.helpers import ALL_MET, closed_request, evaluate, reviewer
 from srmt.staff.tests.conftest import StaffClient
-from srmt.testing.factories import make_customer, make_user
+from srmt.testing.factories import make_customer, make_representative, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -97,11 +97,13 @@ def test_page_permission_matrix(world, actor):
     assert dict(zip(PAGES, got, strict=True)) == dict(zip(PAGES, EXPECTED[actor], strict=True))
 
 
-@pytest.mark.parametrize("actor", ["anonymous", "customer"])
+@pytest.mark.parametrize("actor", ["anonymous", "customer", "representative"])
 def test_outside_actors_get_nothing(world, actor):
     client = Client()
     if actor == "customer":
         client.force_login(make_customer("cust"))
+    if actor == "representative":
+        client.force_login(make_representative("rep"))
     for url in urls(world):
         response = client.get(url)
         assert response.status_code in {302, 403}, url
