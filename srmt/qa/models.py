@@ -224,6 +224,9 @@ class Evaluation(models.Model):
 
 
 class Score(models.Model):
+    """One criterion's value in an evaluation, on the criterion's scale, with a comment. A
+    dispute decided "changed" rewrites the value (the dispute keeps the original)."""
+
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     value = models.SmallIntegerField()
