@@ -12,6 +12,7 @@ from srmt.api.views import (
     cases,
     catalogue,
     expedites,
+    qa,
     routing,
     search,
     service_requests,
@@ -85,6 +86,21 @@ v1 = [
         catalogue.ServiceRequestTypeListView.as_view(),
         name="service-request-type-list",
     ),
+    path("qa/samples/", qa.SampleCollectionView.as_view(), name="qa-sample-list"),
+    path("qa/samples/<int:id>/items/", qa.SampleItemListView.as_view(), name="qa-sample-items"),
+    path("qa/scorecard/", qa.ScorecardView.as_view(), name="qa-scorecard"),
+    path("qa/evaluations/", qa.EvaluationCollectionView.as_view(), name="qa-evaluation-list"),
+    path(
+        "qa/evaluations/<int:id>/dispute/",
+        qa.EvaluationDisputeView.as_view(),
+        name="qa-evaluation-dispute",
+    ),
+    path(
+        "qa/disputes/<int:id>/decision/",
+        qa.DisputeDecisionView.as_view(),
+        name="qa-dispute-decision",
+    ),
+    path("qa/results/", qa.ResultsView.as_view(), name="qa-results"),
     path("cases/<str:receipt_number>/", cases.CaseDetailView.as_view(), name="case-detail"),
 ]
 

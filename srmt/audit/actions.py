@@ -111,6 +111,16 @@ class AuditAction(models.TextChoices):
     OFFICECALENDAR_CHANGED_IN_ADMIN = "officecalendar.changed_in_admin"
     OFFICECALENDAR_DELETED_IN_ADMIN = "officecalendar.deleted_in_admin"
     OFFICECLOSURE_ADDED_IN_ADMIN = "officeclosure.added_in_admin"
+    # National QA review (srmt.qa.services).
+    QA_SAMPLE_DRAWN = "qa.sample_drawn"
+    QA_ASSIGNED = "qa.assigned"
+    QA_EVALUATED = "qa.evaluated"
+    QA_DISPUTED = "qa.disputed"
+    QA_DISPUTE_DECIDED = "qa.dispute_decided"
+    QA_EVALUATION_LISTED = "qa_evaluation.listed"
+    SAMPLINGPOLICY_ADDED_IN_ADMIN = "samplingpolicy.added_in_admin"
+    SAMPLINGPOLICY_CHANGED_IN_ADMIN = "samplingpolicy.changed_in_admin"
+    SAMPLINGPOLICY_DELETED_IN_ADMIN = "samplingpolicy.deleted_in_admin"
     OFFICECLOSURE_CHANGED_IN_ADMIN = "officeclosure.changed_in_admin"
     OFFICECLOSURE_DELETED_IN_ADMIN = "officeclosure.deleted_in_admin"
 

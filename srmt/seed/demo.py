@@ -33,6 +33,7 @@ from srmt.notifications.choices import DeliveryStatus
 from srmt.notifications.models import Notification
 from srmt.offices.constants import PREFIX_OFFICES, TIER2_OFFICE
 from srmt.offices.models import Office
+from srmt.qa import services as qa
 from srmt.seed.expedite_criteria import demo_expedite
 from srmt.seed.mix import (
     CHANNEL_WEIGHTS,
@@ -137,7 +138,15 @@ def load_demo(*, password: str, now: dt.datetime | None = None) -> DemoReport:
         report = DemoReport(created=True, users=len(users), cases=len(cases))
         _DemoRequests(rng, users, cases, now, report).create(DEMO_REQUESTS)
         _mark_history_delivered()
+        _draw_qa_samples(users["qa"], now)
     return report
+
+
+def _draw_qa_samples(reviewer: User, now: dt.datetime) -> None:
+    """National QA review (ADR 36): the samples of the last four full weeks, seed 7."""
+    for weeks_ago in range(4, 0, -1):
+        year, week, _day = (now - dt.timedelta(weeks=weeks_ago)).isocalendar()
+        qa.draw_sample(week=f"{year}-W{week:02d}", seed=7, actor=reviewer, at=now)
 
 
 def _mark_history_delivered() -> None:

@@ -21,6 +21,7 @@ from srmt.audit.actions import AuditAction
 from srmt.offices.constants import CONFIDENTIAL_UNITS
 from srmt.offices.defaults import load_default_rules
 from srmt.offices.models import FormType, Office
+from srmt.qa.scorecards import load_scorecards
 from srmt.seed.expedite_criteria import load_expedite_criteria
 from srmt.service_requests.escalations import load_default_ladder
 from srmt.service_requests.models import ServiceRequestType
@@ -257,6 +258,7 @@ class LoadReport:
     routing: int = 0
     expedite_criteria: int = 0
     escalation_steps: int = 0
+    qa_scorecards: int = 0
 
     def total(self) -> int:
         return sum(self.__dict__.values())
@@ -276,6 +278,7 @@ def load_reference() -> LoadReport:
         routing=load_default_rules(),
         expedite_criteria=load_expedite_criteria(),
         escalation_steps=load_default_ladder(),
+        qa_scorecards=load_scorecards(),
     )
     if report.total():
         audit.record(
