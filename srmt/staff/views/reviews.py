@@ -23,7 +23,7 @@ from srmt.audit import services as audit
 from srmt.reviews import metrics
 from srmt.reviews.diff import Segment, word_diff
 from srmt.reviews.errors import NotAuthor, OwnResponse
-from srmt.reviews.models import ResponseReview, ReviewRevision
+from srmt.reviews.models import ResponseReview, ReviewRevision, ReviewRule
 from srmt.service_requests import policies, services
 from srmt.service_requests.models import ServiceRequest
 from srmt.service_requests.services import reviews as review_flow
@@ -116,9 +116,17 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "now": now,
             "margin_hours": settings.SRMT_REVIEW_MARGIN_HOURS,
             "summary": summary,
+            "by_rule": _named(summary.by_rule),
             "summary_days": SUMMARY_DAYS,
         },
     )
+
+
+def _named(by_rule: dict[str, metrics.Shares]) -> list[tuple[str, metrics.Shares]]:
+    """The summary's rows by rule, named as the supervisor reads them (the latest rule of
+    each code)."""
+    names = {rule.code: rule.name for rule in ReviewRule.objects.order_by("code", "effective_from")}
+    return [(names.get(code, code), shares) for code, shares in by_rule.items()]
 
 
 def _revisions(review: ResponseReview) -> list[RevisionView]:
