@@ -437,3 +437,46 @@ def test_the_random_rule_draws_from_the_responses_stable_id(
     )
     follow_up = Response(service_request=sr, kind="follow_up", author=people["officer"], body="y")
     assert reviews.facts_of(follow_up).stable_id == f"{sr.reference}#2"
+
+
+def test_the_facts_of_a_response(people: dict[str, User]) -> None:
+    """What the flow tells the rules: which repeat on the case, probation, a form-letter
+    override, a complaint, a 1367 case."""
+    receipt = make_case().receipt_number
+    first = _request(people, receipt_number=receipt)
+    repeats = [_request(people, receipt_number=receipt) for _n in range(3)]
+    for sr in repeats:
+        ServiceRequest.objects.filter(pk=sr.pk).update(repeat_of=first)
+        sr.refresh_from_db()
+
+    def facts(sr: ServiceRequest, author: User, **fields: Any) -> Any:
+        return reviews.facts_of(
+            Response(service_request=sr, kind="initial", author=author, body="x", **fields)
+        )
+
+    officer = people["officer"]
+    assert [facts(sr, officer).repeat_number for sr in [first, *repeats]] == [0, 1, 2, 3]
+    assert facts(first, officer).author_on_probation is False
+    assert facts(first, people["novice"]).author_on_probation is True
+    assert facts(first, officer, form_letter=True).form_letter_override is True
+    assert facts(first, officer, form_letter=False).form_letter_override is False
+    assert facts(first, officer, form_letter_override_reason="New facts.").form_letter_override
+    assert facts(first, officer).request_type == "general_case_inquiry"
+    assert facts(first, officer).protected_case is False
+    # the rule each fact brings
+    assert (
+        reviews.rule_for(
+            Response(service_request=repeats[0], kind="initial", author=officer, body="x")
+        )
+        is None
+    )
+    second = reviews.rule_for(
+        Response(service_request=repeats[1], kind="initial", author=officer, body="x")
+    )
+    assert second is not None
+    assert second.code == "repeat"
+    override = reviews.rule_for(
+        Response(service_request=first, kind="initial", author=officer, body="x", form_letter=True)
+    )
+    assert override is not None
+    assert override.code == "form_letter"
