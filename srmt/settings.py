@@ -331,8 +331,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Review statuses (ADR 35) by their own name; the expedite statuses keep theirs.
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "srmt.reviews.choices.ReviewStatus",
+        "StatusEnum": "srmt.service_requests.expedite_models.ExpediteStatus",
+    },
 }
 
+# Supervisory review (ADR 35): a request whose response waits for review is flagged on the
+# review queue when its deadline falls within this many hours (or has passed).
+SRMT_REVIEW_MARGIN_HOURS = env.integer("SRMT_REVIEW_MARGIN_HOURS", 24)
 # Deadlines: a request is "at risk" once this share of the time to its due date has passed.
 SRMT_AT_RISK_SHARE = env.decimal_fraction("SRMT_AT_RISK_SHARE", 0.8)
 # Seconds a process keeps its snapshot of request types, offices and deadline policies.

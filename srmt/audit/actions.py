@@ -33,6 +33,11 @@ class AuditAction(models.TextChoices):
     EXPEDITE_REQUESTED = "expedite.requested"
     EXPEDITE_DECIDED = "expedite.decided"
     REFERRAL_CREATED = "referral.created"
+    # Mandatory supervisory review of responses (srmt.reviews, ADR 35).
+    RESPONSE_HELD_FOR_REVIEW = "response.held_for_review"
+    RESPONSE_REVIEW_APPROVED = "response_review.approved"
+    RESPONSE_REVIEW_RETURNED = "response_review.returned"
+    RESPONSE_REVIEW_RESUBMITTED = "response_review.resubmitted"
     # The staff workspace (docs/adr/0031): exports, saved queue views, notifications.
     SERVICE_REQUESTS_EXPORTED = "service_requests.exported"
     QUEUE_VIEW_SAVED = "queue_view.saved"
@@ -68,6 +73,7 @@ class AuditAction(models.TextChoices):
     NOTIFICATION_STALLED_RECOVERED = "notification.stalled_recovered"
     NOTIFICATION_HELD = "notification.held"  # the customer-delivery gate (ADR 26)
     NOTIFICATION_RELEASED = "notification.released"
+    NOTIFICATION_BODY_REPLACED = "notification.body_replaced"  # a held message, before release
     REFERENCE_LOADED = "reference.loaded"
     DATA_GENERATED = "data.generated"
     # Configuration edited in the Django admin (audit.admin_mixins): model name, then verb.
@@ -104,6 +110,9 @@ class AuditAction(models.TextChoices):
     EXPEDITECRITERION_ADDED_IN_ADMIN = "expeditecriterion.added_in_admin"
     EXPEDITECRITERION_CHANGED_IN_ADMIN = "expeditecriterion.changed_in_admin"
     EXPEDITECRITERION_DELETED_IN_ADMIN = "expeditecriterion.deleted_in_admin"
+    REVIEWRULE_ADDED_IN_ADMIN = "reviewrule.added_in_admin"
+    REVIEWRULE_CHANGED_IN_ADMIN = "reviewrule.changed_in_admin"
+    REVIEWRULE_DELETED_IN_ADMIN = "reviewrule.deleted_in_admin"
     DEADLINEPOLICY_ADDED_IN_ADMIN = "deadlinepolicy.added_in_admin"
     DEADLINEPOLICY_CHANGED_IN_ADMIN = "deadlinepolicy.changed_in_admin"
     DEADLINEPOLICY_DELETED_IN_ADMIN = "deadlinepolicy.deleted_in_admin"

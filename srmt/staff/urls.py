@@ -11,6 +11,7 @@ from srmt.staff.views import (
     qa,
     queues,
     requests,
+    reviews,
     search,
     tokens,
 )
@@ -56,6 +57,12 @@ urlpatterns = [
         attachments.download,
         name="request-attachment",
     ),
+    # Supervisory review of responses (docs/adr/0035).
+    path("reviews/", reviews.review_queue, name="review-queue"),
+    path("reviews/<int:review_id>/", reviews.review_detail, name="review-detail"),
+    path("reviews/<int:review_id>/approve/", reviews.approve, name="review-approve"),
+    path("reviews/<int:review_id>/return/", reviews.return_to_author, name="review-return"),
+    path("reviews/<int:review_id>/resubmit/", reviews.resubmit, name="review-resubmit"),
     path("intake/", intake.lookup, name="intake"),
     path("intake/new/", intake.new_request, name="intake-new"),
     path("search/", search.search, name="search"),

@@ -17,11 +17,13 @@ from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.errors import InvalidResponse
 from srmt.service_requests.messages import response_message
 from srmt.service_requests.models import Response, ServiceRequest
+from srmt.service_requests.services import reviews
 
 
 @transaction.atomic
 def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Response:
-    """Send a response to the customer. A final response closes the request."""
+    """Send a response to the customer. A final response closes the request. A response
+    a review rule holds waits for a supervisor (services.reviews): the request moves then."""
     sr = core.lock(sr)
     policies.require_act(actor, sr, Capability.RESPOND)
     core.require_open(sr)
@@ -29,9 +31,14 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
     _check_response_kind(sr, kind)
     target = Status.CLOSED if kind == ResponseKind.FINAL else Status.RESPONDED
     lifecycle.require(sr.status, target)
+    reviews.require_none_in_review(sr)
     channel, address = core.delivery_for(sr.requester)
     subject, message = response_message(sr, kind=kind, body=text)
-    notification = delivery.send_to_customer(
+    response = Response(
+        service_request=sr, kind=kind, author=actor, body=text, delivery_channel=channel
+    )
+    rule = reviews.rule_for(response)  # mandatory supervisory review (ADR 35)
+    response.notification = delivery.send_to_customer(
         actor=actor,
         kind=MessageKind.response(kind),
         channel=channel,
@@ -41,15 +48,12 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
         language=sr.requester.language,
         related_reference=sr.reference,
         is_confidential=sr.is_confidential,
+        hold_reason=reviews.hold_reason(rule),
     )
-    response = Response.objects.create(
-        service_request=sr,
-        kind=kind,
-        author=actor,
-        body=text,
-        delivery_channel=channel,
-        notification=notification,
-    )
+    response.save()
+    if rule is not None:  # held: the request moves when a supervisor approves
+        reviews.hold(response, rule, actor=actor)
+        return response
     now = timezone.now()
     if sr.first_responded_at is None:
         sr.first_responded_at = now
