@@ -17,6 +17,7 @@ from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.errors import InvalidResponse
 from srmt.service_requests.messages import response_message
 from srmt.service_requests.models import Response, ServiceRequest
+from srmt.surveys import services as surveys
 
 
 @transaction.atomic
@@ -30,7 +31,8 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
     target = Status.CLOSED if kind == ResponseKind.FINAL else Status.RESPONDED
     lifecycle.require(sr.status, target)
     channel, address = core.delivery_for(sr.requester)
-    subject, message = response_message(sr, kind=kind, body=text)
+    survey_link = surveys.send(sr, actor=actor) if kind == ResponseKind.FINAL else ""
+    subject, message = response_message(sr, kind=kind, body=text, survey_link=survey_link)
     notification = delivery.send_to_customer(
         actor=actor,
         kind=MessageKind.response(kind),
