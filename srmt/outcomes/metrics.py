@@ -140,7 +140,7 @@ def annotated_requests(period: Period) -> models.QuerySet[ServiceRequest]:
     )
     responses = Response.objects.filter(**mine)
     surveys = Survey.objects.filter(**mine)
-    qs = (
+    return (
         ServiceRequest.objects.filter(created_at__gte=start, created_at__lt=end)
         .exclude(status=Status.MERGED)
         .annotate(closed_first_at=Subquery(closures.values("created_at")[:1]))
@@ -158,7 +158,6 @@ def annotated_requests(period: Period) -> models.QuerySet[ServiceRequest]:
             **{f"repeat_{days}": _repeat_within(days) for days in REPEAT_WINDOWS},
         )
     )
-    return qs
 
 
 def _aggregates(as_of: dt.datetime) -> dict[str, Any]:

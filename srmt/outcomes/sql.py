@@ -24,7 +24,7 @@ class Seconds(models.Func):
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> tuple[str, list[Any]]:
+    ) -> tuple[str, tuple[str | int, ...]]:
         template = "EXTRACT(EPOCH FROM (date_trunc('second', %(expressions)s)))::double precision"
         return self.as_sql(
             compiler,
@@ -36,7 +36,7 @@ class Seconds(models.Func):
 
     def as_sqlite(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> tuple[str, list[Any]]:
+    ) -> tuple[str, tuple[str | int, ...]]:
         # '%%%%s' becomes '%%s' in the statement, which the SQLite backend reads as '%s'.
         template = "CAST(strftime('%%%%s', %(expressions)s) AS REAL)"
         return self.as_sql(
@@ -64,13 +64,13 @@ class PercentileCont(models.Aggregate):
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> tuple[str, list[Any]]:
+    ) -> tuple[str, tuple[str | int, ...]]:
         template = f"percentile_cont({self.fraction!r}) WITHIN GROUP (ORDER BY %(expressions)s)"
         return super().as_sql(compiler, connection, template=template, **extra)
 
     def as_sqlite(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> tuple[str, list[Any]]:
+    ) -> tuple[str, tuple[str | int, ...]]:
         template = f"{SQLITE_PERCENTILE}(%(expressions)s, {self.fraction!r})"
         return super().as_sql(compiler, connection, template=template, **extra)
 

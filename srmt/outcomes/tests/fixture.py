@@ -2,16 +2,20 @@
 
 Requests of March 2026 (the period), as of 2026-06-30 00:00 UTC:
 
-| | office | type | channel | lang | created | responses | first due | final due | status |
+| | office | type | chan. | lang | made | responses | 1st due | due | status |
 |---|---|---|---|---|---|---|---|---|---|
 | A | ESC | general | phone | es | 03-02 | final 03-03 | 03-05 | 03-17 | closed |
-| B | ESC | general | phone | en | 03-02 | initial 03-04 (form letter, overridden), final 03-10 (form letter) | 03-05 | 03-17 | closed |
-| C | ESC | general | phone | en | 03-02 | final 03-20, reopened 03-25 | 03-05 | 03-17 | reopened |
-| E | NSC | general | online | es | 03-30 | none (a repeat of C, 10 days after its closure) | 04-02 | 04-14 | received |
+| B | ESC | gen. | phone | en | 03-02 | first 03-04 (1), final 03-10 (2) | 03-05 | 03-17 | closed |
+| C | ESC | general | phone | en | 03-02 | final 03-20, reopened 03-25 | 03-05 | 03-17 | reopened|
+| E | NSC | general | online | es | 03-30 | none; C's receipt (3) | 04-02 | 04-14 | received |
 | F | ESC-VAWA | notice | online | en | 03-15 | none | 07-10 | 07-20 | received |
 | G | ESC | general | phone | en | 03-05 | merged: left out | | | merged |
-| H | ESC | general | phone | en | 02-20 | outside the period | | | closed |
-| D | ESC | general | phone | en | 04-25 | none (a repeat of B, 46 days after its closure) | 04-28 | 05-10 | received |
+| H | ESC | general | phone | en | 02-20 | before the period | | | closed |
+| D | ESC | general | phone | en | 04-25 | none; B's receipt (4) | 04-28 | 05-10 | received |
+
+(1) a form letter sent with a reason; (2) a form letter without one; (3) a repeat of C 10
+days after its final response; (4) a repeat of B 46 days after its final response (April:
+outside the period, but it counts as B's repeat).
 
 Surveys: A answered 5, B not answered, C answered 2.
 """
