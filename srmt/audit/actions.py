@@ -43,6 +43,8 @@ class AuditAction(models.TextChoices):
     # Customer satisfaction surveys (docs/adr/0038).
     SURVEY_SENT = "survey.sent"
     SURVEY_ANSWERED = "survey.answered"
+    # Outcome metrics (docs/adr/0037): a table exported as CSV.
+    METRICS_EXPORTED = "metrics.exported"
     # Cases and people.
     CASE_CREATED = "case.created"
     CASE_UPDATED = "case.updated"

@@ -15,25 +15,40 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from srmt.cases.choices import Language
 from srmt.core.bilingual import in_language
+from srmt.core.errors import DomainError
 from srmt.outcomes.sql import PercentileCont, Seconds
 from srmt.service_requests.choices import Channel, ResponseKind, Status
 from srmt.service_requests.lifecycle import OPEN_STATUSES
 from srmt.service_requests.models import Response, ServiceRequest, StatusChange
 from srmt.surveys.models import Survey
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 UTC = dt.UTC
 REPEAT_WINDOWS = (30, 60, 90)
 # First-contact resolution: no repeat within this many days of the final response.
 FCR_REPEAT_DAYS = 30
 SATISFIED = 4  # a rating of 4 or 5 is "satisfied"
+
+
+# The longest period one table covers (about three years).
+MAX_PERIOD_DAYS = 1_100
+
+
+class InvalidPeriod(DomainError):
+    code = "invalid_period"
 
 
 class GroupBy(StrEnum):
@@ -50,6 +65,26 @@ class Period:
 
     start: dt.date
     end: dt.date
+
+    @classmethod
+    def checked(cls, start: dt.date, end: dt.date) -> Period:
+        """The period from `start` to `end`; refused when it ends before it starts or is
+        longer than MAX_PERIOD_DAYS."""
+        if end < start:
+            raise InvalidPeriod(_("The period ends before it starts."), field="to")
+        if (end - start).days + 1 > MAX_PERIOD_DAYS:
+            raise InvalidPeriod(
+                _("Choose a period of at most %(days)s days.") % {"days": MAX_PERIOD_DAYS},
+                field="from",
+            )
+        return cls(start, end)
+
+    @classmethod
+    def default(cls, today: dt.date) -> Period:
+        """Twelve calendar months: from the first day of the month eleven months ago to
+        `today`."""
+        month = today.year * 12 + today.month - 1 - 11
+        return cls(dt.date(month // 12, month % 12 + 1, 1), today)
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         start = dt.datetime.combine(self.start, dt.time(), tzinfo=UTC)
@@ -232,9 +267,18 @@ def _labels(group_by: GroupBy, row: Mapping[str, Any]) -> tuple[str, str, str]:
         return key, key, key
     if group_by in (GroupBy.CHANNEL, GroupBy.LANGUAGE):
         choices = Channel if group_by == GroupBy.CHANNEL else Language
-        label = str(choices(value).label) if value in choices.values else str(value)
-        return str(value), label, ""
+        if value not in choices.values:
+            return str(value), str(value), ""
+        return str(value), *_in_both(choices(value).label)
     return str(value), str(row.get("g_en") or value), str(row.get("g_es") or "")
+
+
+def _in_both(label: StrOrPromise) -> tuple[str, str]:
+    """A translatable label in English and in Spanish."""
+    with translation.override("en"):
+        english = str(label)
+    with translation.override("es"):
+        return english, str(label)
 
 
 def _row(key: str, label_en: str, label_es: str, a: Mapping[str, Any]) -> OutcomeRow:
@@ -276,5 +320,5 @@ def outcomes(
     columns = _group_columns(group_by, fold_confidential=fold_confidential)
     grouped = base.annotate(**columns).values(*columns).annotate(**aggregates).order_by("g_key")
     rows = [_row(*_labels(group_by, r), r) for r in grouped]
-    total = _row("total", "All requests", "Todas las solicitudes", base.aggregate(**aggregates))
+    total = _row("total", *_in_both(gettext_lazy("All requests")), base.aggregate(**aggregates))
     return Outcomes(group_by=group_by, period=period, as_of=as_of, rows=rows, total=total)

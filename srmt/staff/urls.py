@@ -7,6 +7,7 @@ from srmt.staff.views import (
     expedites,
     intake,
     notifications,
+    outcomes,
     people,
     queues,
     requests,
@@ -60,6 +61,9 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("people/<int:person_id>/", people.person_detail, name="person-detail"),
     path("statistics/", queues.statistics, name="statistics"),
+    # Outcome metrics and satisfaction (docs/adr/0037, 0038).
+    path("quality/outcomes/", outcomes.outcomes, name="outcomes"),
+    path("quality/outcomes/export.csv", outcomes.outcomes_csv, name="outcomes-export"),
     path("account/tokens/", tokens.api_tokens, name="api-tokens"),
     path(
         "account/tokens/<str:prefix>/revoke/",

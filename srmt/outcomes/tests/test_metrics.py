@@ -137,3 +137,29 @@ def test_an_empty_period():
 )
 def test_percentile_cont_in_python(values, fraction, expected):
     assert percentile_cont(values, fraction) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "code"),
+    [
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 1), "invalid_period"),
+        (dt.date(2023, 1, 1), dt.date(2026, 1, 5), "invalid_period"),
+        (dt.date(2023, 1, 1), dt.date(2026, 1, 4), None),  # 1,100 days
+        (dt.date(2026, 3, 1), dt.date(2026, 3, 1), None),
+    ],
+)
+def test_a_period_is_checked(start, end, code):
+    if code is None:
+        assert metrics.Period.checked(start, end) == Period(start, end)
+    else:
+        with pytest.raises(metrics.InvalidPeriod) as refused:
+            metrics.Period.checked(start, end)
+        assert refused.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("today", "start"),
+    [(dt.date(2026, 12, 4), dt.date(2026, 1, 1)), (dt.date(2026, 3, 31), dt.date(2025, 4, 1))],
+)
+def test_the_default_period_is_twelve_months(today, start):
+    assert Period.default(today) == Period(start, today)
