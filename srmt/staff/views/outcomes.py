@@ -124,19 +124,11 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 
 def csv_headers(table: list[Column]) -> list[str]:
     headers = [_("Group"), _("Label"), _("Requests")]
+    ratio_parts = [_("numerator"), _("denominator"), _("rate")]
+    duration_parts = [_("count"), _("median seconds"), _("80th percentile seconds")]
     for column in table:
-        if column.ratio is not None:
-            headers += [
-                f"{column.header}: {_('numerator')}",
-                f"{column.header}: {_('denominator')}",
-                f"{column.header}: {_('rate')}",
-            ]
-        else:
-            headers += [
-                f"{column.header}: {_('count')}",
-                f"{column.header}: {_('median seconds')}",
-                f"{column.header}: {_('80th percentile seconds')}",
-            ]
+        parts = ratio_parts if column.ratio is not None else duration_parts
+        headers += [f"{column.header}: {part}" for part in parts]
     return [*headers, _("Mean rating (1 to 5)")]
 
 
