@@ -100,10 +100,15 @@ class OutcomeRowOut(serializers.Serializer[Any]):
     satisfaction = SatisfactionOut()
 
 
+class PeriodOut(serializers.Serializer[Any]):
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # "from" is a Python keyword (as in OutcomeFilter).
+        return {"from": serializers.DateField(), "to": serializers.DateField()}
+
+
 class OutcomesOut(serializers.Serializer[Any]):
     group_by = serializers.CharField()
-    # "from" is a keyword; the period is an object.
-    period = serializers.DictField(child=serializers.DateField(), help_text="from and to.")
+    period = PeriodOut(help_text="The UTC days of the period, both included.")
     as_of = UtcDateTimeField()
     rows = OutcomeRowOut(many=True)
     total = OutcomeRowOut()
