@@ -87,7 +87,7 @@ class SatisfactionOut(serializers.Serializer[Any]):
 
 class OutcomeRowOut(serializers.Serializer[Any]):
     key = serializers.CharField(help_text="An office, type, channel or language code, or YYYY-MM.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     requests = serializers.IntegerField()
     first_contact_resolution = RatioOut()
     repeats = RepeatsOut()
