@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import translation
@@ -153,17 +153,22 @@ def _sum_per_request(qs: models.QuerySet[Any], field: str) -> Coalesce:
     return Coalesce(Subquery(summed, output_field=models.IntegerField()), Value(0))
 
 
-def _repeat_within(days: int) -> Exists:
+def _repeat_within(days: int) -> models.Case:
     """Another request on the same receipt number and of the same type, made after the first
     final response and at most `days` days after it (merged ones included: the customer
-    asked again)."""
+    asked again). A request without a receipt number has none (and the subquery is not run
+    for it: many requests share the blank receipt number)."""
     later = ServiceRequest.objects.filter(
         receipt_number=OuterRef("receipt_number"),
         type_id=OuterRef("type_id"),
         created_at__gt=OuterRef("closed_first_at"),
         created_at__lte=OuterRef("closed_first_at") + Value(dt.timedelta(days=days)),
     ).exclude(pk=OuterRef("pk"))
-    return Exists(later)
+    return models.Case(
+        models.When(Q(receipt_number="") | Q(closed_first_at__isnull=True), then=Value(False)),
+        default=Exists(later),
+        output_field=models.BooleanField(),
+    )
 
 
 def annotated_requests(period: Period) -> models.QuerySet[ServiceRequest]:
@@ -315,9 +320,23 @@ def outcomes(
     """Every outcome metric for the requests created in `period`, one row per group and a
     total. `as_of` decides which deadlines have passed and which repeat windows are over.
     Two queries, whatever the number of requests."""
+    with transaction.atomic():
+        _prepare_connection()
+        return _outcomes(period=period, group_by=group_by, as_of=as_of, fold=fold_confidential)
+
+
+def _prepare_connection() -> None:
+    """On PostgreSQL, no JIT compilation in this transaction: the planner asks for it on
+    large tables, and compiling these wide aggregates costs more than it saves."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
+def _outcomes(*, period: Period, group_by: GroupBy, as_of: dt.datetime, fold: bool) -> Outcomes:
     base = annotated_requests(period)
     aggregates = _aggregates(as_of)
-    columns = _group_columns(group_by, fold_confidential=fold_confidential)
+    columns = _group_columns(group_by, fold_confidential=fold)
     grouped = base.annotate(**columns).values(*columns).annotate(**aggregates).order_by("g_key")
     rows = [_row(*_labels(group_by, r), r) for r in grouped]
     total = _row("total", *_in_both(gettext_lazy("All requests")), base.aggregate(**aggregates))
