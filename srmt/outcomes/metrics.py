@@ -171,33 +171,40 @@ def _repeat_within(days: int) -> models.Case:
     )
 
 
-def annotated_requests(period: Period) -> models.QuerySet[ServiceRequest]:
-    """The requests of the period, each with the facts the metrics count."""
+def cohort(period: Period) -> models.QuerySet[ServiceRequest]:
+    """The requests of the period, each with the time of its first closure."""
     start, end = period.bounds()
-    mine = {"service_request": OuterRef("pk")}
-    closures = StatusChange.objects.filter(**mine, to_status=Status.CLOSED).order_by(
-        "created_at", "id"
-    )
-    responses = Response.objects.filter(**mine)
-    surveys = Survey.objects.filter(**mine)
+    closures = StatusChange.objects.filter(
+        service_request=OuterRef("pk"), to_status=Status.CLOSED
+    ).order_by("created_at", "id")
     return (
         ServiceRequest.objects.filter(created_at__gte=start, created_at__lt=end)
         .exclude(status=Status.MERGED)
         .annotate(closed_first_at=Subquery(closures.values("created_at")[:1]))
-        .annotate(
-            reopened=Exists(StatusChange.objects.filter(**mine, to_status=Status.REOPENED)),
-            other_responses=Exists(responses.exclude(kind=ResponseKind.FINAL)),
-            form_letters=_count_per_request(responses.filter(form_letter=True)),
-            overridden=_count_per_request(
-                responses.filter(form_letter=True).exclude(form_letter_override_reason="")
-            ),
-            surveys_sent=_count_per_request(surveys),
-            surveys_answered=_count_per_request(surveys.filter(answered_at__isnull=False)),
-            surveys_satisfied=_count_per_request(surveys.filter(rating__gte=SATISFIED)),
-            rating_total=_sum_per_request(surveys.filter(answered_at__isnull=False), "rating"),
-            **{f"repeat_{days}": _repeat_within(days) for days in REPEAT_WINDOWS},
-        )
     )
+
+
+def annotated_requests(period: Period) -> models.QuerySet[ServiceRequest]:
+    """The requests of the period, each with the facts the metrics count."""
+    mine = {"service_request": OuterRef("pk")}
+    responses = Response.objects.filter(**mine)
+    surveys = Survey.objects.filter(**mine)
+    return cohort(period).annotate(
+        reopened=Exists(StatusChange.objects.filter(**mine, to_status=Status.REOPENED)),
+        other_responses=Exists(responses.exclude(kind=ResponseKind.FINAL)),
+        form_letters=_count_per_request(responses.filter(form_letter=True)),
+        overridden=_count_per_request(
+            responses.filter(form_letter=True).exclude(form_letter_override_reason="")
+        ),
+        surveys_sent=_count_per_request(surveys),
+        surveys_answered=_count_per_request(surveys.filter(answered_at__isnull=False)),
+        surveys_satisfied=_count_per_request(surveys.filter(rating__gte=SATISFIED)),
+        rating_total=_sum_per_request(surveys.filter(answered_at__isnull=False), "rating"),
+        **{f"repeat_{days}": _repeat_within(days) for days in REPEAT_WINDOWS},
+    )
+
+
+PERCENTILES = ("first_median", "first_p80", "final_median", "final_p80")
 
 
 def _aggregates(as_of: dt.datetime) -> dict[str, Any]:
@@ -319,7 +326,7 @@ def outcomes(
 ) -> Outcomes:
     """Every outcome metric for the requests created in `period`, one row per group and a
     total. `as_of` decides which deadlines have passed and which repeat windows are over.
-    Two queries, whatever the number of requests."""
+    Two queries, whatever the number of requests: the groups, and the total's percentiles."""
     with transaction.atomic():
         _prepare_connection()
         return _outcomes(period=period, group_by=group_by, as_of=as_of, fold=fold_confidential)
@@ -337,7 +344,17 @@ def _outcomes(*, period: Period, group_by: GroupBy, as_of: dt.datetime, fold: bo
     base = annotated_requests(period)
     aggregates = _aggregates(as_of)
     columns = _group_columns(group_by, fold_confidential=fold)
-    grouped = base.annotate(**columns).values(*columns).annotate(**aggregates).order_by("g_key")
+    grouped = list(
+        base.annotate(**columns).values(*columns).annotate(**aggregates).order_by("g_key")
+    )
     rows = [_row(*_labels(group_by, r), r) for r in grouped]
-    total = _row("total", *_in_both(gettext_lazy("All requests")), base.aggregate(**aggregates))
+    # The groups share the cohort out: the total's counts are their sums. Percentiles are
+    # not additive: they are aggregated again, over the cohort with only what they read.
+    totals: dict[str, Any] = {
+        name: sum(int(r[name] or 0) for r in grouped)
+        for name in aggregates
+        if name not in PERCENTILES
+    }
+    totals |= cohort(period).aggregate(**{name: aggregates[name] for name in PERCENTILES})
+    total = _row("total", *_in_both(gettext_lazy("All requests")), totals)
     return Outcomes(group_by=group_by, period=period, as_of=as_of, rows=rows, total=total)
