@@ -385,6 +385,14 @@ SRMT_AGENCY_TTY = env.string("SRMT_AGENCY_TTY", "800-767-1833")
 SRMT_AGENCY_WEB = env.string("SRMT_AGENCY_WEB", "https://www.uscis.gov")
 # Where staff open SRMT: links in messages to staff (escalation digests) start with it.
 SRMT_STAFF_BASE_URL = env.string("SRMT_STAFF_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# --- Customer satisfaction surveys (docs/adr/0038) ---------------------------------------------
+# A final response's message links to a one-question survey, answerable once within this many
+# days, at this address (the public survey page; by default where the staff pages are).
+SRMT_SURVEY_DAYS = env.integer("SRMT_SURVEY_DAYS", 30)
+SRMT_SURVEY_BASE_URL = env.string("SRMT_SURVEY_BASE_URL", SRMT_STAFF_BASE_URL).rstrip("/")
+# Answers posted to the survey page per client address and hour (a forged or guessed link is
+# refused anyway; this bounds the attempts).
+SRMT_SURVEY_POSTS_PER_HOUR = env.integer("SRMT_SURVEY_POSTS_PER_HOUR", 20)
 # --- end of the agency's brand ---------------------------------------------------------------
 
 LOGGING = {

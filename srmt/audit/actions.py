@@ -45,6 +45,11 @@ class AuditAction(models.TextChoices):
     QUEUE_VIEW_DELETED = "queue_view.deleted"
     STAFF_NOTIFICATIONS_READ = "staff_notifications.read"
     STAFF_NOTIFICATION_PREFERENCE_CHANGED = "staff_notification_preference.changed"
+    # Customer satisfaction surveys (docs/adr/0038).
+    SURVEY_SENT = "survey.sent"
+    SURVEY_ANSWERED = "survey.answered"
+    # Outcome metrics (docs/adr/0037): a table exported as CSV.
+    METRICS_EXPORTED = "metrics.exported"
     # Cases and people.
     CASE_CREATED = "case.created"
     CASE_UPDATED = "case.updated"

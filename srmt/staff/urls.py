@@ -7,6 +7,7 @@ from srmt.staff.views import (
     expedites,
     intake,
     notifications,
+    outcomes,
     people,
     qa,
     queues,
@@ -78,6 +79,9 @@ urlpatterns = [
     path("qa/disputes/<int:dispute_id>/decision/", qa.decide, name="qa-decide"),
     path("qa/dashboard/", qa.dashboard, name="qa-dashboard"),
     path("qa/dashboard.csv", qa.dashboard_csv, name="qa-dashboard-csv"),
+    # Outcome metrics and satisfaction (docs/adr/0037, 0038).
+    path("quality/outcomes/", outcomes.outcomes, name="outcomes"),
+    path("quality/outcomes/export.csv", outcomes.outcomes_csv, name="outcomes-export"),
     path("account/tokens/", tokens.api_tokens, name="api-tokens"),
     path(
         "account/tokens/<str:prefix>/revoke/",

@@ -126,4 +126,5 @@ READS: list[tuple[str, str]] = [
     ("forms", "/api/v1/forms/"),
     ("types", "/api/v1/service-request-types/"),
     ("case", "/api/v1/cases/{receipt}/"),
+    ("outcome metrics", "/api/v1/metrics/outcomes"),
 ]

@@ -18,6 +18,7 @@ from srmt.service_requests.errors import InvalidResponse
 from srmt.service_requests.messages import response_message
 from srmt.service_requests.models import Response, ServiceRequest
 from srmt.service_requests.services import reviews
+from srmt.surveys import services as surveys
 
 
 @transaction.atomic
@@ -33,7 +34,8 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
     lifecycle.require(sr.status, target)
     reviews.require_none_in_review(sr)
     channel, address = core.delivery_for(sr.requester)
-    subject, message = response_message(sr, kind=kind, body=text)
+    survey_link = surveys.send(sr, actor=actor) if kind == ResponseKind.FINAL else ""
+    subject, message = response_message(sr, kind=kind, body=text, survey_link=survey_link)
     response = Response(
         service_request=sr, kind=kind, author=actor, body=text, delivery_channel=channel
     )

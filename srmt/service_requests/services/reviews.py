@@ -47,6 +47,7 @@ from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.expedite_models import ExpediteStatus
 from srmt.service_requests.messages import response_message
 from srmt.service_requests.models import ExpediteRequest, Response, ServiceRequest
+from srmt.surveys import services as surveys
 
 APPROVE = "approve"
 RETURN = "return"
@@ -359,7 +360,8 @@ def _revise(
     response.body = text
     response.save(update_fields=["body", "updated_at"])
     if response.notification_id:
-        _subject, message = response_message(sr, kind=response.kind, body=text)
+        link = surveys.current_link(sr) if response.kind == ResponseKind.FINAL else ""
+        _subject, message = response_message(sr, kind=response.kind, body=text, survey_link=link)
         delivery.replace_held_body(response.notification_id, body=message, actor=author)
 
 
