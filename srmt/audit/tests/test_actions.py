@@ -20,6 +20,9 @@ SRMT = Path(__file__).resolve().parents[2]
 # The stored values before the enumeration, grouped as the call sites wrote them: rows
 # already in the log keep their meaning only if these stay exactly the same.
 STORED_BEFORE = {
+    "metrics.exported",
+    "survey.sent",
+    "survey.answered",
     "qa.sample_drawn",
     "qa.assigned",
     "qa.evaluated",
