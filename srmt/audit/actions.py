@@ -40,6 +40,11 @@ class AuditAction(models.TextChoices):
     QUEUE_VIEW_DELETED = "queue_view.deleted"
     STAFF_NOTIFICATIONS_READ = "staff_notifications.read"
     STAFF_NOTIFICATION_PREFERENCE_CHANGED = "staff_notification_preference.changed"
+    # Response templates (response_templates.services, docs/adr/0033).
+    TEMPLATE_CREATED = "response_template.created"
+    TEMPLATE_VERSION_ADDED = "response_template.version_added"
+    TEMPLATE_DEACTIVATED = "response_template.deactivated"
+    TEMPLATE_REACTIVATED = "response_template.reactivated"
     # Cases and people.
     CASE_CREATED = "case.created"
     CASE_UPDATED = "case.updated"

@@ -12,7 +12,7 @@ from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
 from srmt.notifications import delivery
 from srmt.notifications.choices import MessageKind
-from srmt.service_requests import core, lifecycle, policies, reasons
+from srmt.service_requests import core, lifecycle, policies, reasons, template_context
 from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.errors import InvalidResponse
 from srmt.service_requests.messages import response_message
@@ -20,13 +20,20 @@ from srmt.service_requests.models import Response, ServiceRequest
 
 
 @transaction.atomic
-def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Response:
-    """Send a response to the customer. A final response closes the request."""
+def add_response(
+    sr: ServiceRequest, *, actor: User, kind: str, body: str, template: str | None = None
+) -> Response:
+    """Send a response to the customer. A final response closes the request. `template`:
+    the code of a template offered for the request that the text started from (recorded
+    with its latest version); a text still holding a {{ placeholder }} is refused."""
     sr = core.lock(sr)
     policies.require_act(actor, sr, Capability.RESPOND)
     core.require_open(sr)
     text = core.clean_text(body, field="body", error=InvalidResponse)
     _check_response_kind(sr, kind)
+    template_code, template_version = template_context.check_response(
+        sr, body=text, kind=kind, template=template
+    )
     target = Status.CLOSED if kind == ResponseKind.FINAL else Status.RESPONDED
     lifecycle.require(sr.status, target)
     channel, address = core.delivery_for(sr.requester)
@@ -49,6 +56,8 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
         body=text,
         delivery_channel=channel,
         notification=notification,
+        template_code=template_code,
+        template_version=template_version,
     )
     now = timezone.now()
     if sr.first_responded_at is None:
@@ -64,6 +73,7 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
             "response_id": response.pk,
             "channel": channel,
             "status": [sr.status_before_move, sr.status],
+            **({"template": [template_code, template_version]} if template_code else {}),
         },
     )
     return response
