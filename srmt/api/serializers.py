@@ -19,6 +19,7 @@ from srmt.api.schema import PROTECTED_HELP
 from srmt.cases.models import Case, CaseParty
 from srmt.offices.models import FormType, Office
 from srmt.service_requests.deadline_states import at_risk_moment
+from srmt.service_requests.models import Response as ServiceRequestResponse
 from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 from srmt.sla.choices import DeadlineState
 
@@ -136,6 +137,11 @@ class ServiceRequestSerializer(serializers.Serializer[Any]):
         }
 
 
+class TemplateUsedSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+
+
 class ResponseSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField(read_only=True)
     body = serializers.CharField(read_only=True)
@@ -143,6 +149,15 @@ class ResponseSerializer(serializers.Serializer[Any]):
     delivery_channel = serializers.CharField(read_only=True)
     delivery_status = serializers.CharField(read_only=True)
     created_at = UtcDateTimeField(read_only=True)
+    template = serializers.SerializerMethodField(
+        help_text="The template (and its version) the response started from; null if none."
+    )
+
+    @extend_schema_field(TemplateUsedSerializer(allow_null=True))
+    def get_template(self, response: ServiceRequestResponse) -> dict[str, Any] | None:
+        if not response.template_code:
+            return None
+        return {"code": response.template_code, "version": response.template_version}
 
 
 class NoteSerializer(serializers.Serializer[Any]):

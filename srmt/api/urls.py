@@ -15,6 +15,7 @@ from srmt.api.views import (
     routing,
     search,
     service_requests,
+    templates,
 )
 
 app_name = "api"
@@ -75,6 +76,12 @@ v1 = [
         routing.RedirectView.as_view(),
         name="service-request-redirect",
     ),
+    path(
+        "service-requests/<str:reference>/templates/<slug:code>",
+        templates.RenderedTemplateView.as_view(),
+        name="service-request-template",
+    ),
+    path("templates/", templates.TemplateListView.as_view(), name="template-list"),
     path("search", search.SearchView.as_view(), name="search"),
     path("routing/explain", routing.RoutingExplainView.as_view(), name="routing-explain"),
     path("redirect-topics/", routing.RedirectTopicListView.as_view(), name="redirect-topic-list"),

@@ -126,4 +126,6 @@ READS: list[tuple[str, str]] = [
     ("forms", "/api/v1/forms/"),
     ("types", "/api/v1/service-request-types/"),
     ("case", "/api/v1/cases/{receipt}/"),
+    ("templates", "/api/v1/templates/"),
+    ("rendered template", SR + "templates/acknowledgement"),
 ]
