@@ -312,6 +312,11 @@ class ResponseForm(PanelForm):
         widget=textarea(8),
         help_text=_("The customer receives this text. Use at most 10,000 characters."),
     )
+    # The code of the template the text started from (the template picker sets it).
+    template = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Set by the template picker (staff.views.library): what to tell the writer.
+    template_error: str = ""
+    template_missing: dict[str, list[Any]] | None = None
 
     def __init__(self, *args: Any, has_responses: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from srmt.response_templates.diff import word_diff
 from srmt.response_templates.rendering import render, unfilled
 from srmt.response_templates.variables import (
     BY_WRITER,
@@ -157,3 +158,17 @@ def test_a_placeholder_is_never_replaced_by_a_blank(
     assert unfilled(rendered.text) == ["{{ %s }}" % n for n in blank]  # noqa: UP031
     for name in set(used) - set(blank):
         assert values[name].strip() in rendered.text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("a b", "a b", [("same", "a b")]),
+        ("a b", "a c", [("same", "a "), ("removed", "b"), ("added", "c")]),
+        ("{{ form }} x", "{{ form }} x y", [("same", "{{ form }} x"), ("added", " y")]),
+        ("{{ form }}", "{{ filed_on }}", [("removed", "{{ form }}"), ("added", "{{ filed_on }}")]),
+        ("", "new", [("added", "new")]),
+    ],
+)
+def test_word_diff(old: str, new: str, expected: list[tuple[str, str]]) -> None:
+    assert [(s.op, s.text) for s in word_diff(old, new)] == expected

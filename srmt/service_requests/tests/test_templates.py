@@ -133,12 +133,14 @@ def test_values_without_a_case_or_a_published_time(admin: User) -> None:
 
 def test_office_contact_in_the_customers_language(admin: User) -> None:
     Office.objects.filter(code="NSC").update(phone="+1 402 555 0100", email="nsc@example.gov")
-    assert template_context.values_for(request(language="es"), viewer=admin)[
-        "office_contact"
-    ] == "Teléfono: +1 402 555 0100\nCorreo electrónico: nsc@example.gov"
-    assert template_context.values_for(request(language="en"), viewer=admin)[
-        "office_contact"
-    ] == "Phone: +1 402 555 0100\nEmail: nsc@example.gov"
+    assert (
+        template_context.values_for(request(language="es"), viewer=admin)["office_contact"]
+        == "Teléfono: +1 402 555 0100\nCorreo electrónico: nsc@example.gov"
+    )
+    assert (
+        template_context.values_for(request(language="en"), viewer=admin)["office_contact"]
+        == "Phone: +1 402 555 0100\nEmail: nsc@example.gov"
+    )
 
 
 def make_template(admin: User, code: str, **kw: Any) -> ResponseTemplate:
@@ -151,7 +153,10 @@ def make_template(admin: User, code: str, **kw: Any) -> ResponseTemplate:
         request_type=kw.pop("request_type", ""),
         response_kind=kw.pop("response_kind", ""),
         wording=kw.pop(
-            "wording", Wording("Form {{ form }}: {{ case_details }}", "Formulario {{ form }}: {{ case_details }}")
+            "wording",
+            Wording(
+                "Form {{ form }}: {{ case_details }}", "Formulario {{ form }}: {{ case_details }}"
+            ),
         ),
     )
 
@@ -186,7 +191,9 @@ def test_fill_renders_the_latest_version_in_the_requests_language(admin: User) -
     templates.add_version(
         template,
         actor=admin,
-        wording=Wording("v2 {{ form }}", "v2 {{ form }} del {{ filed_on }} {{ action_taken }}", "n"),
+        wording=Wording(
+            "v2 {{ form }}", "v2 {{ form }} del {{ filed_on }} {{ action_taken }}", "n"
+        ),
     )
     filled = template_context.fill(sr, "mine", viewer=admin)
     assert (filled.version.version, filled.language) == (2, "es")
