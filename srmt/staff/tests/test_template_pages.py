@@ -244,7 +244,7 @@ def test_picker_fills_the_respond_form_with_htmx_and_without(admin_client):
     url = f"/requests/{sr.reference}/respond/template/?template=acknowledgement"
     partial = admin_client.get(url, HTTP_HX_REQUEST="true")
     assert partial.status_code == 200
-    assert [t.name for t in partial.templates][0] == "staff/_respond_form.html"
+    assert partial.templates[0].name == "staff/_respond_form.html"
     form = partial.context["response_form"]
     assert form.initial["template"] == "acknowledgement"
     assert form.initial["kind"] == "initial"
