@@ -73,6 +73,11 @@ STORED_BEFORE = {
     # Intake keeps what the caller said (issue 9, ADR 28).
     "person.updated",
     "case.address_changed",
+    # Response templates (issue 10, ADR 33).
+    "response_template.created",
+    "response_template.version_added",
+    "response_template.deactivated",
+    "response_template.reactivated",
 }
 
 

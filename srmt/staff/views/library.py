@@ -24,7 +24,7 @@ from srmt.service_requests import policies, template_context
 from srmt.service_requests import services as request_services
 from srmt.service_requests.choices import ResponseKind
 from srmt.service_requests.errors import UnknownTemplate
-from srmt.service_requests.models import ServiceRequest
+from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 from srmt.staff.forms import ResponseForm
 from srmt.staff.submissions import one_time_submission
 from srmt.staff.template_forms import (
@@ -44,6 +44,17 @@ def _manager(request: HttpRequest) -> User:
     if not access.may_manage_any(user):
         raise refuse(_("Your role does not allow you to manage response templates."))
     return user
+
+
+def _purpose(template: ResponseTemplate, types: dict[str, str]) -> tuple[str, str]:
+    """The template's request type and response kind as the reader's labels ("" for every)."""
+    kind = template.response_kind
+    kind_label = str(ResponseKind(kind).label) if kind in ResponseKind.values else kind
+    return types.get(template.request_type, template.request_type), kind_label
+
+
+def _type_names() -> dict[str, str]:
+    return {t.code: t.name for t in ServiceRequestType.objects.all()}
 
 
 def _template(user: User, code: str) -> ResponseTemplate:
@@ -67,9 +78,10 @@ def template_list(request: HttpRequest) -> HttpResponse:
     ).order_by("name", "code")
     language = data.get("language") or "en"
     rows = []
+    types = _type_names()
     for template in templates.prefetch_related("versions"):
         latest = max(template.versions.all(), key=lambda v: v.version)
-        rows.append((template, latest, latest.body(language)))
+        rows.append((template, latest, latest.body(language), *_purpose(template, types)))
     context = {
         "form": form,
         "rows": rows,
@@ -170,6 +182,7 @@ def template_detail(request: HttpRequest, code: str) -> HttpResponse:
     pair = _diff_pair(versions, request)
     context: dict[str, Any] = {
         "template": template,
+        "purpose": _purpose(template, _type_names()),
         "latest": versions[-1],
         "versions": list(reversed(versions)),
         "can_manage": access.can_manage(user, template.office),
