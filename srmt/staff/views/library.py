@@ -177,7 +177,15 @@ def _missing(names: tuple[str, ...]) -> dict[str, list[Any]]:
 @require_GET
 def template_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = _manager(request)
-    template = _template(user, code)
+    return _detail_page(request, user, _template(user, code))
+
+
+def _detail_page(
+    request: HttpRequest,
+    user: User,
+    template: ResponseTemplate,
+    active_form: ActiveForm | None = None,
+) -> HttpResponse:
     versions = list(template.versions.select_related("created_by").order_by("version"))
     pair = _diff_pair(versions, request)
     context: dict[str, Any] = {
@@ -186,7 +194,7 @@ def template_detail(request: HttpRequest, code: str) -> HttpResponse:
         "latest": versions[-1],
         "versions": list(reversed(versions)),
         "can_manage": access.can_manage(user, template.office),
-        "active_form": ActiveForm(),
+        "active_form": active_form or ActiveForm(),
         "variables": CATALOGUE,
         **_preview(user, template, request),
     }
@@ -244,8 +252,8 @@ def template_active(request: HttpRequest, code: str) -> HttpResponse:
     form = ActiveForm(request.POST)
     done = call_service(form, services.set_active, template, actor=user, active=active)
     if done is None:
-        messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
-    elif active:
+        return _detail_page(request, user, template, form)
+    if active:
         messages.success(request, _("Template %(code)s is offered again.") % {"code": code})
     else:
         messages.success(request, _("Template %(code)s is no longer offered.") % {"code": code})
