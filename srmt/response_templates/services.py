@@ -172,7 +172,10 @@ def _write_version(
 
 
 def _locked(template: ResponseTemplate) -> ResponseTemplate:
-    return ResponseTemplate.objects.select_for_update().select_related("office").get(pk=template.pk)
+    # of=("self",): the office is a nullable join (national templates), which PostgreSQL
+    # will not lock; only the template's row needs locking.
+    locked = ResponseTemplate.objects.select_for_update(of=("self",)).select_related("office")
+    return locked.get(pk=template.pk)
 
 
 @transaction.atomic
