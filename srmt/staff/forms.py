@@ -303,7 +303,8 @@ class ResponseForm(PanelForm):
     panel = "respond"
     kind = forms.ChoiceField(
         label=_("Kind of response"),
-        widget=forms.RadioSelect,
+        # The "r" shortcut lands here, past the template picker (staff.js).
+        widget=forms.RadioSelect(attrs={"data-shortcut-focus": ""}),
         help_text=_("A final response closes the request."),
     )
     body = forms.CharField(
