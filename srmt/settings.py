@@ -331,8 +331,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Review statuses (ADR 35) by their own name; the expedite statuses keep theirs.
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "srmt.reviews.choices.ReviewStatus",
+        "StatusEnum": "srmt.service_requests.expedite_models.ExpediteStatus",
+    },
 }
 
+# Supervisory review (ADR 35): a request whose response waits for review is flagged on the
+# review queue when its deadline falls within this many hours (or has passed).
+SRMT_REVIEW_MARGIN_HOURS = env.integer("SRMT_REVIEW_MARGIN_HOURS", 24)
 # Deadlines: a request is "at risk" once this share of the time to its due date has passed.
 SRMT_AT_RISK_SHARE = env.decimal_fraction("SRMT_AT_RISK_SHARE", 0.8)
 # Seconds a process keeps its snapshot of request types, offices and deadline policies.
@@ -360,6 +368,11 @@ SRMT_RELEASE_POLICY = env.string("SRMT_RELEASE_POLICY", "srmt.notifications.deli
 # long (a staff form older than this must be submitted again); the sweep deletes older ones.
 SRMT_IDEMPOTENCY_RETENTION_HOURS = env.integer("SRMT_IDEMPOTENCY_RETENTION_HOURS", 48)
 SRMT_DEMO_PASSWORD = env.string("SRMT_DEMO_PASSWORD", "srmt-demo-2026")
+# The new-information check (issue 10, docs/adr/0034): a response scoring below this is a
+# form letter (the writer is warned); a sentence said in responses to at least
+# SRMT_COMMON_PHRASE_CASES different cases is a common phrase.
+SRMT_NEW_INFORMATION_THRESHOLD = env.decimal_fraction("SRMT_NEW_INFORMATION_THRESHOLD", 0.15)
+SRMT_COMMON_PHRASE_CASES = env.integer("SRMT_COMMON_PHRASE_CASES", 20, minimum=2)
 
 # --- Customer messages: the agency's brand (docs/adr/0032) -----------------------------------
 # Every message to a customer is signed as the agency, never as this tool. The defaults are the

@@ -18,6 +18,7 @@ from rest_framework import serializers
 from srmt.api.schema import PROTECTED_HELP
 from srmt.cases.models import Case, CaseParty
 from srmt.offices.models import FormType, Office
+from srmt.reviews.choices import ReviewStatus
 from srmt.service_requests.deadline_states import at_risk_moment
 from srmt.service_requests.models import Response as ServiceRequestResponse
 from srmt.service_requests.models import ServiceRequest, ServiceRequestType
@@ -142,13 +143,40 @@ class TemplateUsedSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(read_only=True)
 
 
+class ReviewRefSerializer(serializers.Serializer[Any]):
+    """A response's supervisory review (ADR 35), as every response in the API carries it."""
+
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.ChoiceField(
+        choices=ReviewStatus.choices,
+        read_only=True,
+        help_text="pending: held, waiting for a supervisor; approved: sent; returned: back "
+        "to its author with a comment.",
+    )
+    rule = serializers.CharField(
+        source="rule.code", read_only=True, help_text="The code of the rule that held it."
+    )
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, allow_null=True
+    )
+    decided_at = UtcDateTimeField(read_only=True, allow_null=True)
+    comment = serializers.CharField(read_only=True)
+
+
 class ResponseSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(read_only=True)
     kind = serializers.CharField(read_only=True)
     body = serializers.CharField(read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
     delivery_channel = serializers.CharField(read_only=True)
     delivery_status = serializers.CharField(read_only=True)
     created_at = UtcDateTimeField(read_only=True)
+    review = ReviewRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="null: no review rule held it. A held response is not sent before a "
+        "supervisor approves it.",
+    )
     template = serializers.SerializerMethodField(
         help_text="The template (and its version) the response started from; null if none."
     )

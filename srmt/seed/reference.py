@@ -22,6 +22,7 @@ from srmt.audit.actions import AuditAction
 from srmt.offices.constants import CONFIDENTIAL_UNITS
 from srmt.offices.defaults import load_default_rules
 from srmt.offices.models import FormType, Office
+from srmt.qa.scorecards import load_scorecards
 from srmt.response_templates.models import ProcessingTime
 from srmt.seed.expedite_criteria import load_expedite_criteria
 from srmt.seed.template_library import load_template_library
@@ -262,6 +263,7 @@ class LoadReport:
     escalation_steps: int = 0
     processing_times: int = 0
     response_templates: int = 0
+    qa_scorecards: int = 0
 
     def total(self) -> int:
         return sum(self.__dict__.values())
@@ -283,6 +285,7 @@ def load_reference() -> LoadReport:
         escalation_steps=load_default_ladder(),
         processing_times=_load_processing_times(),
         response_templates=load_template_library(),
+        qa_scorecards=load_scorecards(),
     )
     if report.total():
         audit.record(

@@ -241,7 +241,10 @@ class ResponseCollectionView(ApiView):
         tags=[TAG],
         summary="Send a response to the requester",
         description="An initial or follow-up response moves the request to responded; a "
-        "final response closes it.",
+        "final response closes it. A response a review rule holds (supervisory review) is "
+        "not sent yet: its `review.status` is pending, and the request moves when a "
+        "supervisor approves it; meanwhile the request takes no other response (409 "
+        "`response_in_review`).",
         parameters=[REFERENCE],
         request=ResponseInput,
         responses={201: ResponseSerializer, **problems(400, 403, 404, 409, 413, 415, 422)},

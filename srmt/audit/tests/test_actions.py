@@ -20,6 +20,12 @@ SRMT = Path(__file__).resolve().parents[2]
 # The stored values before the enumeration, grouped as the call sites wrote them: rows
 # already in the log keep their meaning only if these stay exactly the same.
 STORED_BEFORE = {
+    "qa.sample_drawn",
+    "qa.assigned",
+    "qa.evaluated",
+    "qa.disputed",
+    "qa.dispute_decided",
+    "qa_evaluation.listed",
     "service_request.created",
     "service_request.responded",
     "service_request.noted",
@@ -54,6 +60,12 @@ STORED_BEFORE = {
     "notification.stalled_recovered",
     "notification.held",
     "notification.released",
+    # supervisory review (ADR 35)
+    "notification.body_replaced",
+    "response.held_for_review",
+    "response_review.approved",
+    "response_review.returned",
+    "response_review.resubmitted",
     "reference.loaded",
     "data.generated",
     # Accounts outside the agency, their links and Forms G-28 (ADR 27), written as strings
@@ -104,7 +116,8 @@ def test_every_admin_that_audits_its_edits_has_its_three_actions() -> None:
         if admin.site.is_registered(model)
         and isinstance(admin.site.get_model_admin(model), AuditedAdminMixin)
     )
-    assert len(audited) == 15  # processingtime: ADR 33
+    # 14, QA's sampling policy (ADR 36), the review rules (ADR 35), processing times (ADR 33)
+    assert len(audited) == 17
     for model_name in audited:
         assert [actions.admin_edit(model_name, verb).value for verb in ("added", "changed")] == [
             f"{model_name}.added_in_admin",

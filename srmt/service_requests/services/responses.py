@@ -17,15 +17,17 @@ from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.errors import InvalidResponse
 from srmt.service_requests.messages import response_message
 from srmt.service_requests.models import Response, ServiceRequest
+from srmt.service_requests.services import reviews
 
 
 @transaction.atomic
 def add_response(
     sr: ServiceRequest, *, actor: User, kind: str, body: str, template: str | None = None
 ) -> Response:
-    """Send a response to the customer. A final response closes the request. `template`:
-    the code of a template offered for the request that the text started from (recorded
-    with its latest version); a text still holding a {{ placeholder }} is refused."""
+    """Send a response to the customer. A final response closes the request. A response
+    a review rule holds waits for a supervisor (services.reviews): the request moves then.
+    `template`: the code of a template offered for the request that the text started from
+    (recorded with its latest version); a text still holding a {{ placeholder }} is refused."""
     sr = core.lock(sr)
     policies.require_act(actor, sr, Capability.RESPOND)
     core.require_open(sr)
@@ -36,9 +38,20 @@ def add_response(
     )
     target = Status.CLOSED if kind == ResponseKind.FINAL else Status.RESPONDED
     lifecycle.require(sr.status, target)
+    reviews.require_none_in_review(sr)
     channel, address = core.delivery_for(sr.requester)
     subject, message = response_message(sr, kind=kind, body=text)
-    notification = delivery.send_to_customer(
+    response = Response(
+        service_request=sr,
+        kind=kind,
+        author=actor,
+        body=text,
+        delivery_channel=channel,
+        template_code=template_code,
+        template_version=template_version,
+    )
+    rule = reviews.rule_for(response)  # mandatory supervisory review (ADR 35)
+    response.notification = delivery.send_to_customer(
         actor=actor,
         kind=MessageKind.response(kind),
         channel=channel,
@@ -48,17 +61,12 @@ def add_response(
         language=sr.requester.language,
         related_reference=sr.reference,
         is_confidential=sr.is_confidential,
+        hold_reason=reviews.hold_reason(rule),
     )
-    response = Response.objects.create(
-        service_request=sr,
-        kind=kind,
-        author=actor,
-        body=text,
-        delivery_channel=channel,
-        notification=notification,
-        template_code=template_code,
-        template_version=template_version,
-    )
+    response.save()
+    if rule is not None:  # held: the request moves when a supervisor approves
+        reviews.hold(response, rule, actor=actor)
+        return response
     now = timezone.now()
     if sr.first_responded_at is None:
         sr.first_responded_at = now

@@ -24,10 +24,12 @@ from srmt.service_requests import attachments, expedites, lifecycle, policies, t
 from srmt.service_requests.choices import RequestTypeCode, Status
 from srmt.service_requests.expedite_models import ExpediteRequest
 from srmt.service_requests.models import ServiceRequest
+from srmt.service_requests.services import reviews as review_flow
 from srmt.staff import history, selectors
 from srmt.staff.collisions import Seen, changes_since
 from srmt.staff.expedite_forms import AttachmentForm, DecisionForm
 from srmt.staff.forms import AssignForm, NoteForm, ResponseForm, TransitionForm, UswdsForm
+from srmt.staff.review_forms import ResubmitForm
 from srmt.staff.views import routing
 from srmt.staff.views.common import staff_user
 
@@ -103,6 +105,20 @@ def _evidence(user: User, sr: ServiceRequest, expedite: ExpediteRequest | None) 
     }
 
 
+def _review(user: User, sr: ServiceRequest) -> dict[str, Any]:
+    """A response in supervisory review (ADR 35), and its author's resubmission form."""
+    review = review_flow.in_review_on(sr)
+    may_resubmit = (
+        review is not None and review.status == "returned" and review.response.author_id == user.pk
+    )
+    return {
+        "review_in_progress": review,
+        "review_resubmit_form": ResubmitForm(initial={"body": review.response.body})
+        if review is not None and may_resubmit
+        else None,
+    }
+
+
 def first_panel(actions: Actions) -> str:
     """The panel a visit to the old "respond or update" address opens."""
     return "respond" if actions.respond else "note"
@@ -150,6 +166,7 @@ def request_page_context(
         "transfers": routing.transfers(timeline),
         **_forms(user, sr, actions),
         **_evidence(user, sr, expedite),
+        **_review(user, sr),
     }
     context.update({name: form for name, form in (bound or {}).items() if form is not None})
     context["panel"] = panel
