@@ -20,6 +20,7 @@ from srmt.cases.models import Case, CaseParty
 from srmt.offices.models import FormType, Office
 from srmt.reviews.choices import ReviewStatus
 from srmt.service_requests.deadline_states import at_risk_moment
+from srmt.service_requests.models import Response as ServiceRequestResponse
 from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 from srmt.sla.choices import DeadlineState
 
@@ -137,6 +138,11 @@ class ServiceRequestSerializer(serializers.Serializer[Any]):
         }
 
 
+class TemplateUsedSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+
+
 class ReviewRefSerializer(serializers.Serializer[Any]):
     """A response's supervisory review (ADR 35), as every response in the API carries it."""
 
@@ -171,6 +177,15 @@ class ResponseSerializer(serializers.Serializer[Any]):
         help_text="null: no review rule held it. A held response is not sent before a "
         "supervisor approves it.",
     )
+    template = serializers.SerializerMethodField(
+        help_text="The template (and its version) the response started from; null if none."
+    )
+
+    @extend_schema_field(TemplateUsedSerializer(allow_null=True))
+    def get_template(self, response: ServiceRequestResponse) -> dict[str, Any] | None:
+        if not response.template_code:
+            return None
+        return {"code": response.template_code, "version": response.template_version}
 
 
 class NoteSerializer(serializers.Serializer[Any]):

@@ -18,6 +18,7 @@ from srmt.api.views import (
     routing,
     search,
     service_requests,
+    templates,
 )
 
 app_name = "api"
@@ -78,6 +79,12 @@ v1 = [
         routing.RedirectView.as_view(),
         name="service-request-redirect",
     ),
+    path(
+        "service-requests/<str:reference>/templates/<slug:code>",
+        templates.RenderedTemplateView.as_view(),
+        name="service-request-template",
+    ),
+    path("templates/", templates.TemplateListView.as_view(), name="template-list"),
     path("reviews/", reviews.ReviewListView.as_view(), name="review-list"),
     path("reviews/<int:review_id>/", reviews.ReviewDetailView.as_view(), name="review-detail"),
     path(

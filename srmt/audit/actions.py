@@ -50,6 +50,11 @@ class AuditAction(models.TextChoices):
     SURVEY_ANSWERED = "survey.answered"
     # Outcome metrics (docs/adr/0037): a table exported as CSV.
     METRICS_EXPORTED = "metrics.exported"
+    # Response templates (response_templates.services, docs/adr/0033).
+    TEMPLATE_CREATED = "response_template.created"
+    TEMPLATE_VERSION_ADDED = "response_template.version_added"
+    TEMPLATE_DEACTIVATED = "response_template.deactivated"
+    TEMPLATE_REACTIVATED = "response_template.reactivated"
     # Cases and people.
     CASE_CREATED = "case.created"
     CASE_UPDATED = "case.updated"
@@ -91,6 +96,9 @@ class AuditAction(models.TextChoices):
     FORMTYPE_ADDED_IN_ADMIN = "formtype.added_in_admin"
     FORMTYPE_CHANGED_IN_ADMIN = "formtype.changed_in_admin"
     FORMTYPE_DELETED_IN_ADMIN = "formtype.deleted_in_admin"
+    PROCESSINGTIME_ADDED_IN_ADMIN = "processingtime.added_in_admin"
+    PROCESSINGTIME_CHANGED_IN_ADMIN = "processingtime.changed_in_admin"
+    PROCESSINGTIME_DELETED_IN_ADMIN = "processingtime.deleted_in_admin"
     ROUTINGRULE_ADDED_IN_ADMIN = "routingrule.added_in_admin"
     ROUTINGRULE_CHANGED_IN_ADMIN = "routingrule.changed_in_admin"
     ROUTINGRULE_DELETED_IN_ADMIN = "routingrule.deleted_in_admin"

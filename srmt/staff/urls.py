@@ -6,6 +6,7 @@ from srmt.staff.views import (
     attachments,
     expedites,
     intake,
+    library,
     notifications,
     outcomes,
     people,
@@ -38,6 +39,11 @@ urlpatterns = [
     path("requests/<str:reference>/", requests.request_detail, name="request-detail"),
     path("requests/<str:reference>/changes/", requests.request_changes, name="request-changes"),
     path("requests/<str:reference>/respond/", requests.respond, name="request-respond"),
+    path(
+        "requests/<str:reference>/respond/template/",
+        library.respond_with_template,
+        name="request-respond-template",
+    ),
     path("requests/<str:reference>/note/", requests.add_note, name="request-note"),
     path("requests/<str:reference>/status/", requests.transition, name="request-transition"),
     path("requests/<str:reference>/assign/", requests.assign, name="request-assign"),
@@ -69,6 +75,12 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("people/<int:person_id>/", people.person_detail, name="person-detail"),
     path("statistics/", queues.statistics, name="statistics"),
+    # The response template library (docs/adr/0033).
+    path("templates/", library.template_list, name="template-list"),
+    path("templates/new/", library.template_new, name="template-new"),
+    path("templates/<slug:code>/", library.template_detail, name="template-detail"),
+    path("templates/<slug:code>/edit/", library.template_edit, name="template-edit"),
+    path("templates/<slug:code>/active/", library.template_active, name="template-active"),
     # National QA review (docs/adr/0036).
     path("qa/", qa.index, name="qa-index"),
     path("qa/samples/<int:sample_id>/", qa.sample_detail, name="qa-sample"),

@@ -127,4 +127,6 @@ READS: list[tuple[str, str]] = [
     ("types", "/api/v1/service-request-types/"),
     ("case", "/api/v1/cases/{receipt}/"),
     ("outcome metrics", "/api/v1/metrics/outcomes"),
+    ("templates", "/api/v1/templates/"),
+    ("rendered template", SR + "templates/acknowledgement"),
 ]

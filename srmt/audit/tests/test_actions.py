@@ -88,6 +88,11 @@ STORED_BEFORE = {
     # Intake keeps what the caller said (issue 9, ADR 28).
     "person.updated",
     "case.address_changed",
+    # Response templates (issue 10, ADR 33).
+    "response_template.created",
+    "response_template.version_added",
+    "response_template.deactivated",
+    "response_template.reactivated",
 }
 
 
@@ -114,7 +119,8 @@ def test_every_admin_that_audits_its_edits_has_its_three_actions() -> None:
         if admin.site.is_registered(model)
         and isinstance(admin.site.get_model_admin(model), AuditedAdminMixin)
     )
-    assert len(audited) == 16  # 14, QA's sampling policy (ADR 36), the review rules (ADR 35)
+    # 14, QA's sampling policy (ADR 36), the review rules (ADR 35), processing times (ADR 33)
+    assert len(audited) == 17
     for model_name in audited:
         assert [actions.admin_edit(model_name, verb).value for verb in ("added", "changed")] == [
             f"{model_name}.added_in_admin",

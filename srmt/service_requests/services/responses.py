@@ -12,7 +12,7 @@ from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
 from srmt.notifications import delivery
 from srmt.notifications.choices import MessageKind
-from srmt.service_requests import core, lifecycle, policies, reasons
+from srmt.service_requests import core, lifecycle, policies, reasons, template_context
 from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.errors import InvalidResponse
 from srmt.service_requests.messages import response_message
@@ -22,14 +22,21 @@ from srmt.surveys import services as surveys
 
 
 @transaction.atomic
-def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Response:
+def add_response(
+    sr: ServiceRequest, *, actor: User, kind: str, body: str, template: str | None = None
+) -> Response:
     """Send a response to the customer. A final response closes the request. A response
-    a review rule holds waits for a supervisor (services.reviews): the request moves then."""
+    a review rule holds waits for a supervisor (services.reviews): the request moves then.
+    `template`: the code of a template offered for the request that the text started from
+    (recorded with its latest version); a text still holding a {{ placeholder }} is refused."""
     sr = core.lock(sr)
     policies.require_act(actor, sr, Capability.RESPOND)
     core.require_open(sr)
     text = core.clean_text(body, field="body", error=InvalidResponse)
     _check_response_kind(sr, kind)
+    template_code, template_version = template_context.check_response(
+        sr, body=text, kind=kind, template=template
+    )
     target = Status.CLOSED if kind == ResponseKind.FINAL else Status.RESPONDED
     lifecycle.require(sr.status, target)
     reviews.require_none_in_review(sr)
@@ -37,7 +44,13 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
     survey_link = surveys.send(sr, actor=actor) if kind == ResponseKind.FINAL else ""
     subject, message = response_message(sr, kind=kind, body=text, survey_link=survey_link)
     response = Response(
-        service_request=sr, kind=kind, author=actor, body=text, delivery_channel=channel
+        service_request=sr,
+        kind=kind,
+        author=actor,
+        body=text,
+        delivery_channel=channel,
+        template_code=template_code,
+        template_version=template_version,
     )
     rule = reviews.rule_for(response)  # mandatory supervisory review (ADR 35)
     response.notification = delivery.send_to_customer(
@@ -70,6 +83,7 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
             "response_id": response.pk,
             "channel": channel,
             "status": [sr.status_before_move, sr.status],
+            **({"template": [template_code, template_version]} if template_code else {}),
         },
     )
     return response

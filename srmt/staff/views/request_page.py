@@ -20,7 +20,7 @@ from django.utils import timezone
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.offices.models import Office
-from srmt.service_requests import attachments, expedites, lifecycle, policies
+from srmt.service_requests import attachments, expedites, lifecycle, policies, template_context
 from srmt.service_requests.choices import RequestTypeCode, Status
 from srmt.service_requests.expedite_models import ExpediteRequest
 from srmt.service_requests.models import ServiceRequest
@@ -77,6 +77,7 @@ def _forms(user: User, sr: ServiceRequest, actions: Actions) -> dict[str, Any]:
     forms: dict[str, Any] = {}
     if actions.respond:
         forms["response_form"] = ResponseForm(has_responses=sr.first_responded_at is not None)
+        forms["offered_templates"] = list(template_context.offered_for(sr))
     if actions.note:
         forms["note_form"] = NoteForm()
     if actions.transition:
