@@ -39,6 +39,7 @@ from srmt.service_requests import expedites, services
 from srmt.service_requests.models import Response, ServiceRequest
 from srmt.service_requests.policies import PermissionDenied
 from srmt.service_requests.services import reviews
+from srmt.surveys import services as surveys
 from srmt.testing.factories import make_case, make_service_request, make_user
 from srmt.workspace.models import StaffNotification
 
@@ -480,3 +481,17 @@ def test_the_facts_of_a_response(people: dict[str, User]) -> None:
     )
     assert override is not None
     assert override.code == "form_letter"
+
+
+def test_an_edited_final_response_keeps_its_survey_link(
+    people: dict[str, User], django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.SRMT_SURVEY_BASE_URL = "https://survey.example"
+    review = _held(people, django_capture_on_commit_callbacks, kind="final")
+    [survey] = review.response.service_request.surveys.all()
+    link = f"https://survey.example/survey/{surveys.token_for(survey)}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.decide(review, actor=people["sam"], decision="approve", body="Edited text.")
+    [sent] = _customer_mail()
+    assert "Edited text." in sent.body
+    assert sent.body.count(link) == 1
