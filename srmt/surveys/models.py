@@ -19,6 +19,9 @@ def new_nonce() -> str:
 
 
 class Survey(models.Model):
+    """One satisfaction survey: sent with a final response, answered once (1 to 5, an
+    optional comment) through its signed link within SRMT_SURVEY_DAYS (ADR 38)."""
+
     service_request = models.ForeignKey(
         "service_requests.ServiceRequest", on_delete=models.CASCADE, related_name="surveys"
     )

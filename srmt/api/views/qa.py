@@ -298,7 +298,7 @@ class SampleCollectionView(ApiView):
         "reproducible from `seed`; reviewers from other offices are assigned. 409 "
         "`sample_exists` for a week and seed drawn before; 400 `week_not_over`.",
         request=SampleInput,
-        responses={201: SampleOut, **problems(403, 409, 413, 415)},
+        responses={201: SampleOut, **problems(403, 409, 413, 415, 422)},
     )
     @idempotent
     def post(self, request: Request) -> Response:
@@ -421,7 +421,7 @@ class EvaluationCollectionView(ApiView):
         "`invalid_scores` otherwise), once (409 `already_evaluated`), only for your own "
         "assignment (403 `not_your_assignment`). The overall result is computed.",
         request=EvaluationInput,
-        responses={201: EvaluationOut, **problems(403, 404, 409, 413, 415)},
+        responses={201: EvaluationOut, **problems(403, 404, 409, 413, 415, 422)},
     )
     @idempotent
     def post(self, request: Request) -> Response:
@@ -457,7 +457,7 @@ class EvaluationDisputeView(ApiView):
         "`already_disputed`). Another QA reviewer decides.",
         parameters=[ID],
         request=DisputeInput,
-        responses={201: DisputeOut, **problems(403, 404, 409, 413, 415)},
+        responses={201: DisputeOut, **problems(403, 404, 409, 413, 415, 422)},
     )
     @idempotent
     def post(self, request: Request, id: int) -> Response:
@@ -479,7 +479,7 @@ class DisputeDecisionView(ApiView):
         "(409 `already_decided`). A changed score recomputes the overall result.",
         parameters=[ID],
         request=DisputeDecisionInput,
-        responses={200: DisputeOut, **problems(403, 404, 409, 413, 415)},
+        responses={200: DisputeOut, **problems(403, 404, 409, 413, 415, 422)},
     )
     @idempotent
     def post(self, request: Request, id: int) -> Response:
