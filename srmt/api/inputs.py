@@ -253,6 +253,26 @@ class ServiceRequestUpdateInput(StrictInput):
 class ResponseInput(StrictInput):
     kind = serializers.ChoiceField(choices=ResponseKind.choices)
     body = _text()
+    override_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why you send a form letter anyway (required then: the new-information "
+        "check refuses a form letter without it with 409 `form_letter_warning`); ignored "
+        "for a response that is not a form letter.",
+    )
+
+
+class AssessInput(StrictInput):
+    body = _text(help_text="The draft response, as it would be sent.")
+    template = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The code of the response template the draft starts from, if any.",
+    )
 
 
 class NoteInput(StrictInput):

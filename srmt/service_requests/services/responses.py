@@ -12,7 +12,8 @@ from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
 from srmt.notifications import delivery
 from srmt.notifications.choices import MessageKind
-from srmt.service_requests import core, lifecycle, policies, reasons
+from srmt.service_requests import core, form_letters, lifecycle, policies, reasons
+from srmt.service_requests.assessment import record_sent
 from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.errors import InvalidResponse
 from srmt.service_requests.messages import response_message
@@ -20,8 +21,11 @@ from srmt.service_requests.models import Response, ServiceRequest
 
 
 @transaction.atomic
-def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Response:
-    """Send a response to the customer. A final response closes the request."""
+def add_response(
+    sr: ServiceRequest, *, actor: User, kind: str, body: str, override_reason: str = ""
+) -> Response:
+    """Send a response to the customer. A final response closes the request. A form letter
+    (form_letters: the new-information check) is sent only with an `override_reason`."""
     sr = core.lock(sr)
     policies.require_act(actor, sr, Capability.RESPOND)
     core.require_open(sr)
@@ -29,6 +33,7 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
     _check_response_kind(sr, kind)
     target = Status.CLOSED if kind == ResponseKind.FINAL else Status.RESPONDED
     lifecycle.require(sr.status, target)
+    checked = form_letters.check_response(sr, text, override_reason=override_reason)
     channel, address = core.delivery_for(sr.requester)
     subject, message = response_message(sr, kind=kind, body=text)
     notification = delivery.send_to_customer(
@@ -49,7 +54,9 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
         body=text,
         delivery_channel=channel,
         notification=notification,
+        **checked.response_fields(),
     )
+    record_sent(response)
     now = timezone.now()
     if sr.first_responded_at is None:
         sr.first_responded_at = now
@@ -64,6 +71,7 @@ def add_response(sr: ServiceRequest, *, actor: User, kind: str, body: str) -> Re
             "response_id": response.pk,
             "channel": channel,
             "status": [sr.status_before_move, sr.status],
+            **checked.audit_changes(),
         },
     )
     return response
