@@ -360,6 +360,11 @@ SRMT_RELEASE_POLICY = env.string("SRMT_RELEASE_POLICY", "srmt.notifications.deli
 # long (a staff form older than this must be submitted again); the sweep deletes older ones.
 SRMT_IDEMPOTENCY_RETENTION_HOURS = env.integer("SRMT_IDEMPOTENCY_RETENTION_HOURS", 48)
 SRMT_DEMO_PASSWORD = env.string("SRMT_DEMO_PASSWORD", "srmt-demo-2026")
+# The new-information check (issue 10, docs/adr/0034): a response scoring below this is a
+# form letter (the writer is warned); a sentence said in responses to at least
+# SRMT_COMMON_PHRASE_CASES different cases is a common phrase.
+SRMT_NEW_INFORMATION_THRESHOLD = env.decimal_fraction("SRMT_NEW_INFORMATION_THRESHOLD", 0.15)
+SRMT_COMMON_PHRASE_CASES = env.integer("SRMT_COMMON_PHRASE_CASES", 20, minimum=2)
 
 # --- Customer messages: the agency's brand (docs/adr/0032) -----------------------------------
 # Every message to a customer is signed as the agency, never as this tool. The defaults are the
