@@ -36,7 +36,7 @@ class InvalidResponse(DomainError):
 
 
 class FormLetterWarning(InvalidResponse):
-    """The response tells the customer nothing new (the new-information check, ADR 34) and
+    """The response tells the customer nothing new (the new-information check, ADR 39) and
     the writer gave no reason to send it anyway; `assessment` says why, sentence by sentence.
     Resubmit with `override_reason` to send it."""
 

@@ -1,4 +1,4 @@
-"""The new-information check where writers meet it (issue 10, §2; ADR 34).
+"""The new-information check where writers meet it (issue 10, §2; ADR 39).
 
 Every response is assessed before it is sent (add_response). A form letter (the score below
 the threshold) is sent only with the writer's reason for sending it anyway; without one it is

@@ -1,4 +1,4 @@
-"""The new-information check in the respond panel (issue 10, §2; ADR 34).
+"""The new-information check in the respond panel (issue 10, §2; ADR 39).
 
 As the writer types, htmx posts the draft (views.assessment) and the panel shows the score
 and each sentence, new or why not, in words. A form letter needs a reason for sending it

@@ -1,4 +1,4 @@
-"""The respond panel's new-information check as the writer types (htmx; ADR 34)."""
+"""The respond panel's new-information check as the writer types (htmx; ADR 39)."""
 
 from __future__ import annotations
 

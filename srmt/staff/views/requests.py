@@ -87,7 +87,7 @@ def respond(request: HttpRequest, reference: str) -> HttpResponse:
     if not actions.respond:
         raise refuse(_("Your role does not allow you to respond to this request."))
     form = ResponseForm(request.POST, has_responses=sr.first_responded_at is not None)
-    reason = OverrideReasonForm(request.POST)  # a form letter's reason (ADR 34)
+    reason = OverrideReasonForm(request.POST)  # a form letter's reason (ADR 39)
     guard = guarded(sr, request)
     if (
         form.is_valid()
