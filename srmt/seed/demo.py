@@ -352,4 +352,3 @@ class _DemoRequests:
 
 def _is_answer(change: StatusChange) -> bool:
     return change.to_status in {Status.RESPONDED, Status.CLOSED}
-

@@ -10,9 +10,20 @@ import datetime as dt
 from srmt.service_requests.choices import ResponseKind
 from srmt.service_requests.models import ServiceRequest
 
-_MONTHS_ES = (
-    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
-).split()
+_MONTHS_ES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
 
 _BODIES = {
     ("en", ResponseKind.INITIAL): (

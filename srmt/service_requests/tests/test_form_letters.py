@@ -143,7 +143,8 @@ def test_a_form_letter_with_a_reason_is_sent_and_the_reason_kept_and_audited(
 
     response.refresh_from_db()
     assert response.form_letter is True
-    assert response.new_information is not None and response.new_information < THRESHOLD
+    assert response.new_information is not None
+    assert response.new_information < THRESHOLD
     assert response.form_letter_override_reason == reason.strip()
     assert response.notification_id is not None  # handed to the delivery gate
     assert PhraseStat.objects.count() > 0  # its sentences counted (assessment.record_sent)
@@ -197,9 +198,7 @@ def test_news_already_sent_is_a_form_letter_the_second_time(officer: User, sr: S
     assert {s.why for s in assessment.sentences} == {Why.PRIOR_RESPONSE}
 
 
-@pytest.mark.parametrize(
-    ("body", "form_letter"), [(FORM_LETTER_ES, True), (INFORMATIVE_ES, False)]
-)
+@pytest.mark.parametrize(("body", "form_letter"), [(FORM_LETTER_ES, True), (INFORMATIVE_ES, False)])
 def test_a_spanish_request_is_assessed_in_spanish(officer: User, body: str, form_letter: bool):
     sr = make_service_request(actor=officer, receipt_number="EAC2190012345")  # requester: es
 

@@ -168,7 +168,8 @@ def test_a_form_letter_shows_the_warning_each_sentence_and_the_reason_field(writ
     assert "Reason for sending it anyway" in text
     # The verdict goes to the live region; the sentences replace the panel's assessment.
     assert '<div id="respond-assessment-status" hx-swap-oob="innerHTML">' in content
-    assert "errorlist" not in content and "usa-error-message" not in content  # no error yet
+    assert "errorlist" not in content
+    assert "usa-error-message" not in content
 
 
 def test_an_informative_draft_shows_no_warning_and_no_reason_field(writer):
