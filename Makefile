@@ -111,6 +111,10 @@ bench-search: $(STAMP) ## Search box on 1M SRs in PostgreSQL: p50/p95 per kind o
 bench-routing: $(STAMP) ## Routing + deadlines per SR (µs), and one sweep over 1M open SRs on PostgreSQL
 	$(BIN)/python bench/routing.py $(BENCH_ARGS)
 
+.PHONY: bench-quality
+bench-quality: $(STAMP) ## New-information check: precision/recall per language; p50/p99 with 500 templates, 1M responses (PostgreSQL)
+	$(BIN)/python bench/quality.py $(BENCH_ARGS)
+
 .PHONY: probe-schema
 probe-schema: $(STAMP) ## Schemathesis CLI vs gunicorn + PostgreSQL, production settings (fails on a 5xx)
 	$(BIN)/python bench/probe_schema.py $(PROBE_ARGS)

@@ -17,8 +17,8 @@ with what the customer already has (the `AssessmentContext`):
    response), customer_request, case_record (it echoes their facts), or generic.
 
 Score: n_new / (n_new + sqrt(n_other)), 0 when nothing is new, 1 when everything is. One new
-sentence among up to 15 others scores 0.2 or more: boilerplate around real news does not hide
-it, and the form-letter warning is `score < threshold`.
+sentence among 16 others scores 0.2, among 32 others 0.15 (the default threshold): boilerplate
+around real news does not hide it. The form-letter warning is `score < threshold`.
 """
 
 from __future__ import annotations
@@ -40,8 +40,10 @@ NEWS_WEIGHT = 2.0
 # sentence's words is in it.
 TEMPLATE_SENTENCE_SHARE = 0.75
 TEMPLATE_COVERED_SHARE = 0.6
+# Facts that are never news: how long things take, how to reach the agency.
+NOT_NEWS_FACTS = ("duration:", "contact:")
 # Words a wildcard may stand for (a name, an office, a form's title).
-WILDCARD_WORDS = 4
+WILDCARD_WORDS = 6
 # A sentence repeats an earlier response when this share of its remaining content (words that
 # are not generic) and all its facts are in that response.
 PRIOR_SHARE = 0.6
@@ -49,7 +51,12 @@ PRIOR_SHARE = 0.6
 
 @lru_cache(maxsize=2)
 def _generic(language: str) -> frozenset[str]:
-    return frozenset(canonical(word, language) for word in lexicon.GENERIC)
+    return frozenset(canonical(word, language) for word in lexicon.GENERIC) - _specific(language)
+
+
+@lru_cache(maxsize=2)
+def _specific(language: str) -> frozenset[str]:
+    return frozenset(canonical(word, language) for word in lexicon.SPECIFIC)
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,7 @@ class _TemplateIndex:
     by_word: dict[str, tuple[int, ...]]
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def _template_index(templates: tuple[str, ...], language: str) -> _TemplateIndex:
     sentences: list[Analysis] = []
     seen: set[Analysis] = set()
@@ -125,9 +132,7 @@ def _template_index(templates: tuple[str, ...], language: str) -> _TemplateIndex
     return _TemplateIndex(tuple(sentences), {w: tuple(ns) for w, ns in by_word.items()})
 
 
-def _matches_template(
-    sentence: Analysis, index: _TemplateIndex, known_facts: frozenset[str]
-) -> bool:
+def _matches_template(sentence: Analysis, index: _TemplateIndex, known: _Known) -> bool:
     """Whether a template sentence says this sentence (placeholders standing for its blanks)."""
     if not sentence.words:
         return False
@@ -136,20 +141,23 @@ def _matches_template(
         for number in index.by_word.get(word, ()):
             candidates[number] = candidates.get(number, 0) + 1
     size = len(sentence.words)
+    # A placeholder is filled from the request, the case, the office: it may stand for their
+    # words (a name, a form's title, an office), never for anything else.
+    fillers = sentence.words & (known.record_words | known.request_words | sentence.proper)
     for number, shared in candidates.items():
         template = index.sentences[number]
-        absorbed = min(size - shared, WILDCARD_WORDS * template.wildcards)
+        if template.wildcards:
+            filled = len(fillers - template.words)
+            absorbed = min(filled, WILDCARD_WORDS * template.wildcards)
+        else:
+            absorbed = 0
         if (shared + absorbed) / size < TEMPLATE_SENTENCE_SHARE:
             continue
         if shared / len(template.words) < TEMPLATE_COVERED_SHARE:
             continue
-        # Facts: those written in the template, or known ones filled into its placeholders.
-        unexplained = sentence.facts - template.facts
-        if template.wildcards == 0 and unexplained:
-            continue
-        if template.wildcards and any(
-            fact.startswith(("date:", "time:")) and fact not in known_facts for fact in unexplained
-        ):
+        # Facts: those written in the template, or filled into its placeholders (the
+        # template's variables are the request's, the case's and the published times).
+        if template.wildcards == 0 and sentence.facts - template.facts:
             continue
         return True
     return False
@@ -163,31 +171,117 @@ def _verdict(
 ) -> SentenceVerdict:
     language = context.language
     analysis = analyse(text, language)
-    known_facts = known.record_facts | known.request_facts | known.prior_facts
-    if _matches_template(analysis, templates, known_facts):
+    if _matches_template(analysis, templates, known):
         return SentenceVerdict(text, False, Why.TEMPLATE)
     if analysis.courtesy or not (analysis.words or analysis.facts):
         return SentenceVerdict(text, False, Why.GENERIC)
     if context.is_common(sentence_key(text, language)):
         return SentenceVerdict(text, False, Why.COMMON_PHRASE)
-
-    generic = _generic(language)
-    specific = analysis.words - generic
+    specific = analysis.words - _generic(language)
     own = specific - known.record_words - known.request_words
     fresh = own - known.prior_words
-    unknown_facts = analysis.facts - known_facts
-    dated = sum(1 for fact in unknown_facts if fact.startswith(("date:", "time:")))
+    known_facts = known.record_facts | known.request_facts | known.prior_facts
+    unknown_facts = frozenset(
+        fact for fact in analysis.facts - known_facts if not fact.startswith(NOT_NEWS_FACTS)
+    )
+    why = _set_aside(analysis, specific, fresh, unknown_facts, known, language)
+    if why is not None:
+        return SentenceVerdict(text, False, why)
+    if _is_news(analysis, fresh, unknown_facts, known, language):
+        return SentenceVerdict(text, True, None)
+    return SentenceVerdict(text, False, _why_not_new(analysis, specific, own, known))
+
+
+def _dated(facts: frozenset[str]) -> int:
+    return sum(1 for fact in facts if fact.startswith(("date:", "time:")))
+
+
+def _set_aside(
+    analysis: Analysis,
+    specific: frozenset[str],
+    fresh: frozenset[str],
+    unknown_facts: frozenset[str],
+    known: _Known,
+    language: str,
+) -> Why | None:
+    """Sentences that are not news whatever their words, unless they name a new date: an echo
+    of the customer ("you asked..."), a standing instruction ("please bring your passport",
+    "mail your evidence to...", unless it names a specific thing), a repeat announced ("as we
+    told you") or recognised (_repeats_prior)."""
+    dated = _dated(unknown_facts)
+    if analysis.echo and not dated:
+        return Why.CUSTOMER_REQUEST
+    if analysis.instruction and not unknown_facts:
+        return Why.GENERIC
+    if analysis.sending and not unknown_facts and not analysis.words & _specific(language):
+        return Why.GENERIC
+    if known.prior and analysis.refers_back and not dated:
+        return Why.PRIOR_RESPONSE
+    if _repeats_prior(analysis, specific, fresh, unknown_facts, known, language):
+        return Why.PRIOR_RESPONSE
+    return None
+
+
+def _is_news(
+    analysis: Analysis,
+    fresh: frozenset[str],
+    unknown_facts: frozenset[str],
+    known: _Known,
+    language: str,
+) -> bool:
+    """Concrete, and weighing at least NEWS_WEIGHT once everything known is taken out."""
+    dated = _dated(unknown_facts)
+    told = known.request_words | known.prior_words | known.record_words
+    news_bonus = analysis.addressed and any(
+        canonical(word, language) not in told for word in analysis.news_words
+    )
+    # Something concrete the customer does not have: a date, a number, a thing of their case
+    # ("your interview", "su tarjeta"...) or a place or office by name, an action reported.
+    specific = _specific(language)
+    # An action reported on a thing of their case ("we ordered your card") is news even when
+    # the thing is known; on anything else ("we forwarded your inquiry") it needs more.
+    on_their_thing = analysis.personal and bool(analysis.words & specific)
+    concrete = bool(
+        unknown_facts
+        or (analysis.personal and fresh & (specific | analysis.proper))
+        or (news_bonus and (fresh or on_their_thing))
+    )
     if analysis.conditional:
         # A promise or a rule ("if we need more evidence, we will write"): only a date the
         # customer does not have, or much that is theirs alone, makes it news.
         weight = 2.0 * dated + (len(fresh) if len(fresh) >= 3 else 0)
     else:
         weight = len(fresh) + 2.0 * dated + (len(unknown_facts) - dated)
-        if analysis.news_words and (fresh or unknown_facts):
-            weight += 1.0  # an action reported as done, about something not already told
-    if weight >= NEWS_WEIGHT:
-        return SentenceVerdict(text, True, None)
-    return SentenceVerdict(text, False, _why_not_new(analysis, specific, own, known))
+        if news_bonus:
+            weight += 2.0 if on_their_thing else 1.0  # an action reported as done
+    return concrete and weight >= NEWS_WEIGHT
+
+
+def _repeats_prior(
+    analysis: Analysis,
+    specific: frozenset[str],
+    fresh: frozenset[str],
+    unknown_facts: frozenset[str],
+    known: _Known,
+    language: str,
+) -> bool:
+    """Whether the sentence repeats an earlier response's news in other words.
+
+    Anchored on a date already given: the same dated facts as an earlier response, some of
+    its content, and at most one specific thing it did not say. Without a date: most of its
+    content (and at least two words) in one earlier response, and no action it did not report.
+    """
+    if unknown_facts or len(fresh & _specific(language)) > 1:
+        return False
+    dated = {fact for fact in analysis.facts if fact.startswith(("date:", "time:"))}
+    if dated:
+        return any(dated & facts and specific & words for words, facts in known.prior)
+    if any(canonical(word, language) in fresh for word in analysis.news_words):
+        return False
+    return bool(specific) and any(
+        len(specific & words) >= 2 and len(specific & words) / len(specific) >= PRIOR_SHARE
+        for words, _ in known.prior
+    )
 
 
 def _why_not_new(

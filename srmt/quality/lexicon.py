@@ -109,6 +109,8 @@ STOP_WORDS = _words(
     themselves then there these they this those through to too under until up very was we were
     what when where which while who whom why will with would you your yours yourself yourselves
     may might must shall us let lets it's i'm we're you're we've we'll you'll there's s t ll ve re
+    cannot can't won't don't doesn't didn't isn't aren't wasn't couldn't don won doesn didn isn aren
+    wasn couldn also any anything
     d m o y e u el la los las un una unos unas de del al en con por para sin sobre entre hasta
     desde hacia que quien quienes cual cuales cuyo como cuando donde porque pues si no ni ya aun
     mas muy tambien solo su sus mi mis tu tus nuestro nuestra nuestros nuestras usted ustedes le
@@ -125,8 +127,9 @@ NEWS_WORDS = _words(
     """
     scheduled rescheduled transferred relocated reassigned forwarded ordered reordered approved
     denied granted rejected refused mailed issued reissued produced printed reopened expedited
-    corrected updated waived cancelled canceled completed requested located found missing lacks
+    corrected updated waived cancelled canceled requested located found missing lacks
     lacking incomplete expired unsigned illegible returned placed withdrew withdrawn accepted
+    escalated referred elevated flagged suspended paused terminated revoked resent rejected
     programamos programada programado programo reprogramamos reprogramada reprogramado
     reprogramo agendamos agendada agendado transferimos transferido transferida transfirio
     trasladamos trasladado trasladada traslado reasignamos reasignado reasignada ordenamos
@@ -134,15 +137,19 @@ NEWS_WORDS = _words(
     denegamos denegada denegado denego concedimos concedida concedido rechazamos rechazada
     rechazado rechazo enviamos emitimos emitida emitido reabrimos reabierto reabierta
     agilizamos agilizada agilizado aceleramos acelerada acelerado corregimos corregida corregido
-    actualizamos actualizada actualizado cancelamos cancelada cancelado completamos completada
-    completado solicitamos solicitada solicitado encontramos localizamos localizado falta faltan
+    actualizamos actualizada actualizado cancelamos cancelada cancelado solicitamos solicitada
+    solicitado encontramos localizamos localizado falta faltan
     faltante faltantes incompleta incompleto vencido vencida caducado caducada ilegible firmado
-    devolvimos devuelta devuelto aceptamos aceptada aceptado imprimimos impresa
+    devolvimos devuelta devuelto aceptamos aceptada aceptado imprimimos impresa necesitamos
+    escalamos escalado escalada elevamos elevado elevada remitimos remitido remitida referimos
+    suspendimos suspendido suspendida reenviamos reenviado reenviada revocado revocada
     """
 )
 
 # A sentence opening with these states a condition or a general rule, not a fact of the case.
-CONDITIONAL_WORDS = _words("if once when whenever unless should si cuando una vez mientras siempre")
+# Anywhere in the sentence ("we will write if anything else is needed").
+CONDITIONAL_ANYWHERE = {"en": _words("if unless whenever"), "es": _words("si cuando")}
+CONDITIONAL_WORDS = _words("if once when whenever unless should si cuando mientras siempre")
 CONDITIONAL_PHRASES = re.compile(
     r"\b(if we|if you|if your|once we|once your|once a|once the|as soon as|in the event|when we"
     r"|si necesitamos|si usted|si su|si no|si tiene|en cuanto|tan pronto|una vez que|cuando"
@@ -157,7 +164,8 @@ COURTESY_OPENERS = _words(
     """
 )
 COURTESY = re.compile(
-    r"^(we (truly |sincerely |greatly )?appreciate|we apologi[sz]e|we are sorry|we're sorry"
+    r"^(good (morning|afternoon|evening|day)|buen(os|as) (dias|tardes|noches)"
+    r"|we (truly |sincerely |greatly )?appreciate|we apologi[sz]e|we are sorry|we're sorry"
     r"|we regret|we understand|please accept|have a (good|nice)|le agradecemos|lamentamos"
     r"|sentimos|le pedimos disculpas|disculpe|entendemos|comprendemos|reciba un)"
 )
@@ -170,7 +178,7 @@ _SYNONYM_GROUPS: dict[str, str] = {
     "~card": "card tarjeta tarjet",
     "~transfer": "transfer transferred transferr transferimos transferido transferida "
     "transfirio transfer traslad trasladamos trasladado trasladada traslado relocat "
-    "relocated moved mov reassigned reassign reasign",
+    "relocated reassigned reassign reasign",
     "~schedule": "schedul scheduled reschedul rescheduled program programamos programada "
     "programado programo reprogram agend agendada agendado agendamos",
     "~certificate": "certificat certificate certificado certific acta actas partida",
@@ -178,7 +186,8 @@ _SYNONYM_GROUPS: dict[str, str] = {
     "~send": "send sent mail mailed enviar enviamos enviado envi envio mand mandamos remit",
     "~expedite": "expedit expedite expedited expedition agiliz aceler urgent",
     "~deny": "deny denied deni deneg negamos negada negado rechaz reject rejected refus",
-    "~approve": "approv approve approved aprob aprobada aprobado concedid grant granted",
+    "~approve": "approv approve approved aprob aprobada aprobado concedid conced concedimos grant "
+    "granted",
     "~case": "cas case expediente expedient file",
     "~application": "application applic solicitud petition peticion formulario form",
     "~office": "office ofic oficina",
@@ -202,6 +211,12 @@ _SYNONYM_GROUPS: dict[str, str] = {
     "~review": "review revis revisar revision",
     "~update": "updat update actualiz actualizacion novedad noved",
     "~evidence": "evidenc evidence evidencia prueba pruebas document documento documentacion",
+}
+# Folded as whole words only (their stems would catch unrelated words: necesita, necesitan).
+EXACT_SYNONYMS: dict[str, str] = {
+    "necesitamos": "~missing",
+    "requerimos": "~missing",
+    "lacks": "~missing",
 }
 SYNONYMS: dict[str, str] = {
     word: group for group, words in _SYNONYM_GROUPS.items() for word in words.split()
@@ -295,5 +310,79 @@ GENERIC = _words(
     instrucciones frecuentes herramientas respondido explicar explicamos pedir pedido
     manejar manejado atender atendido atendiendo usted ustedes senor senora gestion
     gestionar gestionando esperamos quedamos disposicion orden llegada recibidas
+    """
+)
+
+# "As we told you...": the writer says it is repeating an earlier message.
+REFERS_BACK = re.compile(
+    r"\b(as (we|i) (have )?(told|said|mentioned|explained|wrote|informed|indicated|noted|advised)"
+    r"|as (previously|already|earlier) (stated|mentioned|explained|indicated|noted|advised|said)"
+    r"|as mentioned (before|earlier|previously)|to repeat|(we|i) (already|previously) (told"
+    r"|informed|advised|explained|let you know)|as stated in our (last|previous|earlier)"
+    r"|como le (dijimos|mencionamos|explicamos|informamos|indicamos|escribimos|comentamos"
+    r"|habiamos)|como (ya )?(se )?le (dijo|menciono|indico|informo|explico)|le repetimos"
+    r"|como (ya )?(mencionamos|dijimos|indicamos|explicamos|informamos)|ya le (dijimos"
+    r"|informamos|explicamos|indicamos|comunicamos))\b"
+)
+
+# Standing instructions, the same for everyone ("please bring your passport to the interview").
+STANDING_INSTRUCTION = re.compile(
+    r"^((to|para) [^,]{1,60},\s*)?((please|kindly|por favor|favor de)\s+)?((remember|be sure"
+    r"|make sure) to\s+)?(bring|arrive|keep|carry|wear|use|visit|call|go to|see|check|consult"
+    r"|read|follow|download|log in|sign in|create|contact|traiga|traer|lleve|llevar|recuerde"
+    r"|asegurese de (traer|llevar|llegar)|llegue|llegar|mantenga|conserve|presentese con|use"
+    r"|utilice|visite|llame|vaya|consulte|lea|siga|descargue|ingrese|cree|comuniquese|contacte)\b"
+)
+
+# "Send your evidence to...": a standing instruction, unless it names what exactly is missing.
+SENDING_INSTRUCTION = re.compile(
+    r"^((please|kindly|por favor|favor de)\s+)?(mail|send|submit|upload|fax|return|envie|enviar"
+    r"|mande|mandar|presente|presentar|suba|subir|remita|remitir|devuelva)\b"
+)
+
+# A past participle after these is a promise or a rule, not a report: "will be mailed", "is
+# produced", "será enviada".
+MODALS = _words(
+    "will would can could may might should must shall to ll is are be being sera seran seria"
+    " podra podria puede pueden debe deben va van vamos vaya es son sea sean"
+)
+
+# Words that tie a sentence to this customer and their case (a report of an action on it),
+# unlike a general statement ("interviews are scheduled in the order...").
+ADDRESSING = _words("you your yours we our us su sus usted ustedes le les nosotros nuestro nuestra")
+# Words that make a sentence about this customer ("your interview", "su caso").
+PERSONAL = _words("you your yours su sus usted ustedes le les")
+
+# A sentence that reports what the customer said or asked: it echoes their request.
+CUSTOMER_ECHO = re.compile(
+    r"^(i|we) (understand|know|realize)\b|^(as )?you (have )?(asked|told|wrote"
+    r"|mentioned|reported|said|want|would like|are asking|inquired|called|contacted|indicated"
+    r"|stated|say|ask|write|mention|report|explained|shared|let us know)\b|^(entiendo|entendemos"
+    r"|sabemos|comprendo|comprendemos)\b|^(como )?usted (nos )?(pregunta|dice"
+    r"|menciona|escribe|reporta|quiere|indica|escribio|llamo|pide|pidio|solicito|solicita|comenta"
+    r"|comento|explica|explico|informa|informo|senala|senalo)\b|^(nos|me) (dice|pregunta|escribe"
+    r"|cuenta|comenta|informa|explica)\b"
+)
+
+# The things a concrete, case-specific message is about (before folding into canonical forms).
+SPECIFIC = _words(
+    """
+    interview interviews appointment biometrics fingerprints card cards transfer transferred
+    certificate certificates translation medical exam examination passport photo photos missing
+    oath ceremony rfe noid background fbi tracking usps fedex courier spouse tax taxes returns
+    transcript transcripts affidavit sponsor signature unsigned fee fees payment refund visa
+    bulletin priority motion appeal denial approval approved denied granted rejected reopened
+    field support room floor suite window expired illegible incomplete vaccination vaccine
+    court police arrest disposition fingerprint employment authorization travel
+    parole advance welcome packet green expedite expedited expediting hold supervisor
+    escalated suspended revoked
+    entrevista entrevistas cita citas biometricos huellas tarjeta tarjetas traslado trasladado
+    certificado certificados acta actas traduccion examen medico pasaporte foto fotos falta
+    faltan juramento ceremonia antecedentes rastreo conyuge esposo esposa impuestos declaracion
+    declaraciones patrocinador firma pago cuota reembolso visa boletin prioridad mocion apelacion
+    negacion aprobacion aprobado aprobada negado negada denegado denegada reabierto sala piso
+    ventanilla vencido vencida ilegible incompleto incompleta vacunas vacuna corte policia
+    arresto permiso viaje acelerar agilizar supervisor supervisora retenido retenida suspendido
+    suspendida escalado escalada
     """
 )

@@ -16,10 +16,12 @@ from functools import lru_cache
 from srmt.quality import lexicon
 
 WILDCARD = "*"
+# A greeting or a thank-you longer than this (or naming a date) may carry more: it is weighed.
+COURTESY_WORDS = 8
 
 _PLACEHOLDER = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
 _RECEIPT = re.compile(r"\b([a-z]{3})[-\s]?(\d{10})\b")
-_FORM = re.compile(r"\b([a-z]{1,2})-?(\d{3}[a-z]?)\b")
+_FORM = re.compile(r"\b([a-z]{1,4})-?(\d{2,4}[a-z]?)\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _SLASH_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
 _TIME = re.compile(
@@ -31,11 +33,23 @@ _WORD_DATE_MD = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?
 _WORD_DATE_DM = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th|º|°)?\s+(?:de\s+|of\s+)?({_MONTHS})\b(?:,?\s+(?:de\s+|del\s+)?(\d{{4}}))?"
 )
+_CAPITALISED = re.compile(r"\b[A-ZÁÉÍÓÚÑ][\wáéíóúñü]*")
+# "30 days", "7.5 months", "14 business days", "30 días hábiles": how long things take (a
+# published time, a promise), not a fact of the case.
+_DURATION = re.compile(
+    r"\b(\d+(?:[.,]\d+)?)\s*(?:(?:to|a|-)\s*\d+\s*)?(?:business\s+|calendar\s+|working\s+)?"
+    r"(days?|weeks?|months?|years?|hours?|dias?|semanas?|mes|meses|anos?|horas?)\b"
+)
+# A telephone number, a P.O. box, a ZIP code after a state: how to reach the agency, which
+# every letter gives, not a fact of the case.
+_PHONE = re.compile(r"(?<![\w-])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b")
+_PO_BOX = re.compile(r"\b(?:p\.?\s?o\.?\s?box|apartado postal|casilla)\s*#?\s*\d+")
+_ZIP = re.compile(r"\b(?:[a-z]{2}),?\s+\d{5}(?:-\d{4})?\b")
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 _WORD = re.compile(r"[a-z0-9ñ]+|\*")
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"')\]]*\s+(?=[\"'(¿¡]?[A-ZÁÉÍÓÚÑ0-9¿¡])")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])[\"')\]]*\s+(?=[\"'(¿¡]?[A-ZÁÉÍÓÚÑ0-9¿¡])")
 _ABBREVIATION = re.compile(
-    r"(?:\b(?:u\.s|mr|mrs|ms|dr|sr|sra|srta|no|núm|num|st|ave|etc|e\.g|i\.e|a\.m|p\.m|p\.ej|ud|uds|"
+    r"(?:\b(?:[a-z]|p\.o|u\.s|mr|mrs|ms|dr|sr|sra|srta|no|núm|num|st|ave|etc|e\.g|i\.e|a\.m|p\.m|p\.ej|ud|uds|"
     r"vs|inc|dept|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|ene|abr|ago|dic)\.)$",
     re.IGNORECASE,
 )
@@ -50,7 +64,7 @@ def fold(text: str) -> str:
 
 
 def split_sentences(text: str, language: str) -> list[str]:
-    """The sentences of `text`: lines, then ., !, ?, ;, : before a capital or digit.
+    """The sentences of `text`: lines, then ., !, ?, ; before a capital or digit.
 
     Abbreviations (U.S., Mr., a.m., No.) and decimals (8.5) do not end a sentence.
     """
@@ -93,9 +107,16 @@ class Analysis:
     words: frozenset[str]
     facts: frozenset[str]
     news_words: frozenset[str]  # words that report an action taken or a decision (past tense)
+    addressed: bool  # speaks of this customer's case ("your", "we", "su", "usted", "-amos")
+    personal: bool  # about the customer: "you", "your", "su", "usted"
+    refers_back: bool  # "as we told you", "como le dijimos"
     wildcards: int
     conditional: bool  # "if we need...", "once a decision...": a promise, not a fact
-    courtesy: bool  # a greeting, a closing, a thank-you
+    courtesy: bool  # a greeting, a closing, a thank-you, a signature
+    echo: bool  # reports what the customer said ("you asked...", "entiendo que...")
+    instruction: bool  # a standing instruction ("please bring your passport")
+    sending: bool  # an instruction to send something ("mail your evidence to...")
+    proper: frozenset[str]  # capitalised words inside the sentence (names of places, offices)
 
 
 def _month(name: str) -> int:
@@ -108,7 +129,7 @@ def _date_fact(month: int, day: int) -> str | None:
     return None
 
 
-def extract_facts(folded: str) -> tuple[str, set[str]]:
+def extract_facts(folded: str, language: str = "en") -> tuple[str, set[str]]:
     """(text with its facts cut out, the facts). Receipt numbers, dates, times, numbers."""
     facts: set[str] = set()
 
@@ -122,12 +143,18 @@ def extract_facts(folded: str) -> tuple[str, set[str]]:
         return pattern.sub(replace, text)
 
     text = cut(_RECEIPT, lambda m: f"receipt:{m.group(1)}{m.group(2)}", folded)
+    text = cut(_PHONE, lambda m: "contact:phone", text)
+    text = cut(_PO_BOX, lambda m: "contact:box", text)
+    text = cut(_ZIP, lambda m: "contact:zip", text)
     text = cut(_ISO_DATE, lambda m: _date_fact(int(m.group(2)), int(m.group(3))), text)
-    text = cut(_SLASH_DATE, lambda m: _date_fact(int(m.group(1)), int(m.group(2))), text)
+    # 6/10/2026 is June 10 in English, 6 October in Spanish.
+    month, day = (2, 1) if language == "es" else (1, 2)
+    text = cut(_SLASH_DATE, lambda m: _date_fact(int(m.group(month)), int(m.group(day))), text)
     text = cut(_TIME, _time_fact, text)
     text = cut(_WORD_DATE_MD, lambda m: _date_fact(_month(m.group(1)), int(m.group(2))), text)
     text = cut(_WORD_DATE_DM, lambda m: _date_fact(_month(m.group(2)), int(m.group(1))), text)
     text = cut(_FORM, _form_fact, text)
+    text = cut(_DURATION, lambda m: f"duration:{m.group(1).replace(',', '.')}", text)
     text = cut(_NUMBER, lambda m: f"number:{m.group(0).replace(',', '.')}", text)
     return text, facts
 
@@ -154,41 +181,73 @@ def analyse(sentence: str, language: str) -> Analysis:
     """Content words and facts of one sentence (cached: templates repeat)."""
     language = "es" if language == "es" else "en"
     folded = fold(_PLACEHOLDER.sub(f" {WILDCARD} ", sentence))
-    text, facts = extract_facts(folded)
+    text, facts = extract_facts(folded, language)
     raw = _WORD.findall(text)
     stop = lexicon.STOP_WORDS
     words: set[str] = set()
     news: set[str] = set()
     wildcards = 0
-    for token in raw:
+    for at, token in enumerate(raw):
         if token == WILDCARD:
             wildcards += 1
             continue
-        if token in lexicon.NEWS_WORDS:
+        if token in lexicon.NEWS_WORDS and not lexicon.MODALS & set(raw[max(0, at - 2) : at]):
             news.add(token)
         if token in stop or len(token) < 2:
             continue
         words.add(canonical(token, language))
     forms = {fact for fact in facts if fact.startswith("form:")}
     first = raw[0] if raw else ""
+    stripped = sentence.strip()
+    signature = (
+        len(words) <= 4
+        and not stripped.endswith((".", "!", "?"))
+        and not any(fact.startswith(("date:", "time:")) for fact in facts)
+    )
+    proper = {
+        canonical(fold(word), language)
+        for word in _CAPITALISED.findall(stripped)[1:]
+        if fold(word) not in stop and len(word) > 1
+    }
     return Analysis(
         words=frozenset(words | forms),
         facts=frozenset(facts - forms),
         news_words=frozenset(news),
         wildcards=wildcards,
-        conditional=any(token in lexicon.CONDITIONAL_WORDS for token in raw[:4])
+        conditional=any(token in lexicon.CONDITIONAL_WORDS for token in raw[:2])
+        or any(token in lexicon.CONDITIONAL_ANYWHERE[language] for token in raw)
         or bool(lexicon.CONDITIONAL_PHRASES.search(folded)),
-        courtesy=first in lexicon.COURTESY_OPENERS or bool(lexicon.COURTESY.match(folded)),
+        courtesy=signature
+        or (
+            (first in lexicon.COURTESY_OPENERS or bool(lexicon.COURTESY.match(folded)))
+            and len(words) <= COURTESY_WORDS
+            and not any(fact.startswith(("date:", "time:")) for fact in facts)
+        ),
+        echo=bool(lexicon.CUSTOMER_ECHO.match(folded.lstrip("¿¡\"'( "))),
+        instruction=bool(lexicon.STANDING_INSTRUCTION.match(folded.lstrip("¿¡\"'( "))),
+        sending=bool(lexicon.SENDING_INSTRUCTION.match(folded.lstrip("¿¡\"'( "))),
+        proper=frozenset(proper) & frozenset(words),
+        personal=any(token in lexicon.PERSONAL for token in raw),
+        refers_back=bool(lexicon.REFERS_BACK.search(folded)),
+        addressed=any(
+            token in lexicon.ADDRESSING or token.endswith(("amos", "imos")) for token in raw
+        ),
     )
 
 
 def canonical(token: str, language: str) -> str:
     """A word's comparable form: its synonym group's name, else its light stem."""
-    group = lexicon.SYNONYMS.get(token)
+    group = lexicon.EXACT_SYNONYMS.get(token) or lexicon.SYNONYMS.get(token)
     if group is not None:
         return group
     stemmed = stem(token, language)
-    return lexicon.SYNONYMS.get(stemmed, stemmed)
+    return lexicon.SYNONYMS.get(stemmed) or _STEM_SYNONYMS[language].get(stemmed, stemmed)
+
+
+_STEM_SYNONYMS = {
+    language: {stem(word, language): group for word, group in lexicon.SYNONYMS.items()}
+    for language in ("en", "es")
+}
 
 
 def words_of(text: str, language: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -206,9 +265,10 @@ def sentence_key(text: str, language: str) -> str:
     """The normalised key of a sentence for the common-phrase index.
 
     Its content words, sorted, and its facts, except receipt numbers (every case has its own,
-    so a phrase naming one would never look common): two wordings with the same words after
+    so a phrase naming one would never look common) and durations (the published times change
+    every month): two wordings with the same words after
     folding and stemming share a key; a different date or number gives another key.
     """
     analysis = analyse(text, language)
-    facts = sorted(f for f in analysis.facts if not f.startswith("receipt:"))
+    facts = sorted(f for f in analysis.facts if not f.startswith(("receipt:", "duration:")))
     return " ".join(sorted(analysis.words) + facts)
