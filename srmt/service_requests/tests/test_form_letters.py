@@ -15,11 +15,12 @@ from srmt.audit.models import AuditEvent
 from srmt.core.errors import DomainError
 from srmt.quality.models import PhraseStat
 from srmt.quality.types import Why
-from srmt.service_requests import form_letters, services
+from srmt.service_requests import expedites, form_letters, services
 from srmt.service_requests.errors import FormLetterWarning, InvalidResponse
 from srmt.service_requests.models import Response, ServiceRequest
 from srmt.service_requests.requesters import RequesterData
 from srmt.service_requests.tests.conftest import snapshot
+from srmt.service_requests.tests.test_expedites import submit_expedite
 from srmt.testing.factories import make_service_request, make_user
 
 pytestmark = [pytest.mark.usefixtures("clock"), pytest.mark.new_information]
@@ -270,3 +271,22 @@ def test_a_blank_or_too_long_draft_is_refused(officer: User, sr: ServiceRequest,
     with pytest.raises(DomainError) as excinfo:
         form_letters.assess_draft(sr, actor=officer, body=body)
     assert (excinfo.value.code, excinfo.value.field) == ("invalid_response", "body")
+
+
+# --- responses the system writes ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("approved", "reason"), [(True, ""), (False, "No evidence of the loss.")])
+def test_an_expedite_decision_is_news_and_passes_the_check(
+    officer: User, approved: bool, reason: str
+):
+    # A decision on an expedite and why is news (issue 10, §2): never held up as a form letter.
+    tier1 = make_user("tier1", role=Role.TIER1)
+    sr = submit_expedite(tier1)
+
+    expedites.decide_expedite(sr, actor=officer, approved=approved, reason=reason)
+
+    response = Response.objects.get(service_request=sr)
+    assert response.form_letter is False
+    assert response.new_information is not None
+    assert response.new_information >= THRESHOLD
