@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from srmt.accounts.choices import Role
 from srmt.service_requests.models import Response
