@@ -288,7 +288,8 @@ class ResponseAssessView(ApiView):
         "request's language, against `template` if given, the earlier responses on the "
         "request and its case, the customer's request and the case record): a score from "
         "0 (nothing new) to 1 (all new), whether it is a form letter (below `threshold`), "
-        "and each sentence, new or `why` not. Writes nothing, not even to the audit log. "
+        "and each sentence, new or `why` not. Writes nothing, not even to the audit log "
+        "(an Idempotency-Key is not needed and is ignored: a repeat is simply asked again). "
         "Access as for sending a response: 404 when you may not see the request, 403 when "
         "you may not respond to it, 409 when it is closed.",
         operation_id="v1_service_requests_responses_assess",
