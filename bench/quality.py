@@ -4,7 +4,7 @@
 
 1. Accuracy: precision and recall of the form-letter warning, per language, on the labelled
    evaluation set (srmt/quality/evaluation/responses.jsonl) at SRMT_NEW_INFORMATION_THRESHOLD,
-   and on the 56 hand-written items (handwritten.jsonl).
+   and on the 162 hand-written items (handwritten.jsonl).
 2. A PostgreSQL database NAME (default srmt_bench_quality), kept between runs: `srmt seed`,
    `srmt generate` (200,000 requests, COPY), then in SQL: 500 national templates for every
    request type, two versions each (INSERT ... SELECT generate_series), 1,000,000 earlier

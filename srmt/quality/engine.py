@@ -76,10 +76,22 @@ def _text_words(texts: Iterable[str], language: str) -> tuple[frozenset[str], fr
     words: set[str] = set()
     facts: set[str] = set()
     for text in texts:
-        for sentence in split_sentences(text, language):
-            analysis = analyse(sentence, language)
-            words |= analysis.words
-            facts |= analysis.facts
+        text_words, text_facts = _one_text_words(text, language)
+        words |= text_words
+        facts |= text_facts
+    return frozenset(words), frozenset(facts)
+
+
+@lru_cache(maxsize=8192)
+def _one_text_words(text: str, language: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The content words and facts of one text (cached: a request's earlier responses and its
+    case record are compared again at every keystroke)."""
+    words: set[str] = set()
+    facts: set[str] = set()
+    for sentence in split_sentences(text, language):
+        analysis = analyse(sentence, language)
+        words |= analysis.words
+        facts |= analysis.facts
     return frozenset(words), frozenset(facts)
 
 
@@ -116,7 +128,7 @@ class _TemplateIndex:
     by_word: dict[str, tuple[int, ...]]
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _template_index(templates: tuple[str, ...], language: str) -> _TemplateIndex:
     sentences: list[Analysis] = []
     seen: set[Analysis] = set()
@@ -241,15 +253,19 @@ def _is_news(
     # An action reported on a thing of their case ("we ordered your card") is news even when
     # the thing is known; on anything else ("we forwarded your inquiry") it needs more.
     on_their_thing = analysis.personal and bool(analysis.words & specific)
+    # A number (not a date) is about their case only in a sentence addressed to them.
+    about_them = analysis.personal or analysis.addressed
     concrete = bool(
-        unknown_facts
+        dated
+        or (unknown_facts and about_them)
         or (analysis.personal and fresh & (specific | analysis.proper))
         or (news_bonus and (fresh or on_their_thing))
     )
     if analysis.conditional:
-        # A promise or a rule ("if we need more evidence, we will write"): only a date the
-        # customer does not have, or much that is theirs alone, makes it news.
-        weight = 2.0 * dated + (len(fresh) if len(fresh) >= 3 else 0)
+        # A promise or a rule ("if we need more evidence, we will write", "if your trip
+        # cannot wait, an emergency appointment may be an option"): only a date the customer
+        # does not have makes it news.
+        weight = 2.0 * dated
     else:
         weight = len(fresh) + 2.0 * dated + (len(unknown_facts) - dated)
         if news_bonus:

@@ -118,7 +118,8 @@ STOP_WORDS = _words(
     este esto estos estas ese esa esos esas aquel ha han hemos he has haber habia hay sea sean
     yo el ella ellos ellas nosotros vosotros este otra otro otros otras todo toda todos todas
     algo alguna alguno algunos algunas mucho muchos mucha muchas poco pocos cada mismo misma
-    puede pueden podemos podra podran debe deben va van vamos tiene tienen tenemos
+    puede pueden podemos podra podran debe deben va van vamos tiene tienen tenemos deberia
+    deberian podria podrian
     """
 )
 
@@ -149,7 +150,9 @@ NEWS_WORDS = _words(
 # A sentence opening with these states a condition or a general rule, not a fact of the case.
 # Anywhere in the sentence ("we will write if anything else is needed").
 CONDITIONAL_ANYWHERE = {"en": _words("if unless whenever"), "es": _words("si cuando")}
-CONDITIONAL_WORDS = _words("if once when whenever unless should si cuando mientras siempre")
+CONDITIONAL_WORDS = _words(
+    "if once when whenever unless should si cuando mientras siempre deberia deberian podria podrian"
+)
 CONDITIONAL_PHRASES = re.compile(
     r"\b(if we|if you|if your|once we|once your|once a|once the|as soon as|in the event|when we"
     r"|si necesitamos|si usted|si su|si no|si tiene|en cuanto|tan pronto|una vez que|cuando"
@@ -165,7 +168,8 @@ COURTESY_OPENERS = _words(
 )
 COURTESY = re.compile(
     r"^(good (morning|afternoon|evening|day)|buen(os|as) (dias|tardes|noches)"
-    r"|we (truly |sincerely |greatly )?appreciate|we apologi[sz]e|we are sorry|we're sorry"
+    r"|we (truly |sincerely |greatly )?appreciate|we apologi[sz]e"
+    r"|(we are|we're|i am|i'm) (truly |so |very |deeply |sincerely |really )?sorry"
     r"|we regret|we understand|please accept|have a (good|nice)|le agradecemos|lamentamos"
     r"|sentimos|le pedimos disculpas|disculpe|entendemos|comprendemos|reciba un)"
 )
@@ -184,7 +188,7 @@ _SYNONYM_GROUPS: dict[str, str] = {
     "~certificate": "certificat certificate certificado certific acta actas partida",
     "~missing": "missing lack lacking falta faltan faltant faltante incomplet incomplete",
     "~send": "send sent mail mailed enviar enviamos enviado envi envio mand mandamos remit",
-    "~expedite": "expedit expedite expedited expedition agiliz aceler urgent",
+    "~expedite": "expedit expedite expedited expedition agiliz aceler",
     "~deny": "deny denied deni deneg negamos negada negado rechaz reject rejected refus",
     "~approve": "approv approve approved aprob aprobada aprobado concedid conced concedimos grant "
     "granted",
@@ -282,7 +286,8 @@ GENERIC = _words(
     recibido recibida recibio continuar continua continuamos trabajo trabajando trabajamos
     orden archivo presentar presento presentada presentado presentacion fecha fechas
     decision decisiones tomar tomaremos completar atentamente cordialmente estimado estimada
-    estimados saludos agencia centro servicio servicios cliente clientes ayuda ayudar asistir
+    estimados saludos agencia centro servicio cutoff afirmativo servicios cliente clientes ayuda
+    ayudar asistir
     asistencia llamar llamada llamadas telefono numero numeros favor tenga cuenta nota
     escuchar semana semanas mes meses dia dias habiles normal normalmente rango dentro fuera
     exceder excede estimado promedio publicado publicados publicada herramienta referencia
@@ -328,10 +333,12 @@ REFERS_BACK = re.compile(
 # Standing instructions, the same for everyone ("please bring your passport to the interview").
 STANDING_INSTRUCTION = re.compile(
     r"^((to|para) [^,]{1,60},\s*)?((please|kindly|por favor|favor de)\s+)?((remember|be sure"
-    r"|make sure) to\s+)?(bring|arrive|keep|carry|wear|use|visit|call|go to|see|check|consult"
+    r"|make sure) to\s+)?(bring|arrive|attend|keep|carry|wear|use|visit|call|go to|see|check"
+    r"|consult"
     r"|read|follow|download|log in|sign in|create|contact|traiga|traer|lleve|llevar|recuerde"
     r"|asegurese de (traer|llevar|llegar)|llegue|llegar|mantenga|conserve|presentese con|use"
-    r"|utilice|visite|llame|vaya|consulte|lea|siga|descargue|ingrese|cree|comuniquese|contacte)\b"
+    r"|utilice|visite|llame|vaya|consulte|lea|siga|descargue|ingrese|cree|comuniquese|contacte"
+    r"|asista|acuda)\b"
 )
 
 # "Send your evidence to...": a standing instruction, unless it names what exactly is missing.
@@ -339,6 +346,9 @@ SENDING_INSTRUCTION = re.compile(
     r"^((please|kindly|por favor|favor de)\s+)?(mail|send|submit|upload|fax|return|envie|enviar"
     r"|mande|mandar|presente|presentar|suba|subir|remita|remitir|devuelva)\b"
 )
+
+# Reflexive passives that report an action: "se envió", "se emitió" (alone, "envío" is a noun).
+REFLEXIVE_NEWS = _words("envio emitio imprimio produjo corrigio cancelo actualizo recibio")
 
 # A past participle after these is a promise or a rule, not a report: "will be mailed", "is
 # produced", "será enviada".

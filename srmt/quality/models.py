@@ -12,6 +12,8 @@ from django.db import models
 
 
 class PhraseStat(models.Model):
+    """One sentence key of sent responses, and how many different cases it was sent to."""
+
     language = models.CharField(max_length=2)
     # The first 8 bytes of sha256(sentence key), as a signed 64-bit integer.
     key_hash = models.BigIntegerField()

@@ -19,6 +19,7 @@ WILDCARD = "*"
 # A greeting or a thank-you longer than this (or naming a date) may carry more: it is weighed.
 COURTESY_WORDS = 8
 
+_YES = re.compile(r"\b[sS][íÍ]\b")
 _PLACEHOLDER = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
 _RECEIPT = re.compile(r"\b([a-z]{3})[-\s]?(\d{10})\b")
 _FORM = re.compile(r"\b([a-z]{1,4})-?(\d{2,4}[a-z]?)\b")
@@ -37,8 +38,13 @@ _CAPITALISED = re.compile(r"\b[A-ZÁÉÍÓÚÑ][\wáéíóúñü]*")
 # "30 days", "7.5 months", "14 business days", "30 días hábiles": how long things take (a
 # published time, a promise), not a fact of the case.
 _DURATION = re.compile(
-    r"\b(\d+(?:[.,]\d+)?)\s*(?:(?:to|a|-)\s*\d+\s*)?(?:business\s+|calendar\s+|working\s+)?"
-    r"(days?|weeks?|months?|years?|hours?|dias?|semanas?|mes|meses|anos?|horas?)\b"
+    r"\b(\d+(?:[.,]\d+)?)\s*(?:(?:to|and|a|y|-)\s*\d+(?:[.,]\d+)?\s*)?(?:business\s+|calendar\s+"
+    r"|working\s+)?(days?|weeks?|months?|years?|hours?|dias?|semanas?|mes|meses|anos?|horas?)\b"
+)
+# "Cases filed before June 1, 2024 are being processed": the published cut-off, every letter's.
+_CUTOFF = re.compile(
+    r"\b(process|procesa|tramita)\w*\b.*\b(before|on or before|prior to|through|antes del?"
+    r"|hasta el)\s+(the\s+)?(?=\w)"
 )
 # A telephone number, a P.O. box, a ZIP code after a state: how to reach the agency, which
 # every letter gives, not a fact of the case.
@@ -142,6 +148,9 @@ def extract_facts(folded: str, language: str = "en") -> tuple[str, set[str]]:
 
         return pattern.sub(replace, text)
 
+    if _CUTOFF.search(folded) and not lexicon.PERSONAL & set(_WORD.findall(folded)):
+        folded = _WORD_DATE_MD.sub(" cutoff ", _WORD_DATE_DM.sub(" cutoff ", folded))
+        folded = _SLASH_DATE.sub(" cutoff ", _ISO_DATE.sub(" cutoff ", folded))
     text = cut(_RECEIPT, lambda m: f"receipt:{m.group(1)}{m.group(2)}", folded)
     text = cut(_PHONE, lambda m: "contact:phone", text)
     text = cut(_PO_BOX, lambda m: "contact:box", text)
@@ -176,11 +185,12 @@ def _form_fact(match: re.Match[str]) -> str | None:
     return f"form:{prefix}{match.group(2)}"
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)
 def analyse(sentence: str, language: str) -> Analysis:
     """Content words and facts of one sentence (cached: templates repeat)."""
     language = "es" if language == "es" else "en"
-    folded = fold(_PLACEHOLDER.sub(f" {WILDCARD} ", sentence))
+    # "Sí" (yes) is not "si" (if) once accents are folded.
+    folded = fold(_YES.sub(" afirmativo ", _PLACEHOLDER.sub(f" {WILDCARD} ", sentence)))
     text, facts = extract_facts(folded, language)
     raw = _WORD.findall(text)
     stop = lexicon.STOP_WORDS
@@ -191,7 +201,10 @@ def analyse(sentence: str, language: str) -> Analysis:
         if token == WILDCARD:
             wildcards += 1
             continue
-        if token in lexicon.NEWS_WORDS and not lexicon.MODALS & set(raw[max(0, at - 2) : at]):
+        reflexive = token in lexicon.REFLEXIVE_NEWS and at > 0 and raw[at - 1] in ("se", "le")
+        if (token in lexicon.NEWS_WORDS or reflexive) and not lexicon.MODALS & set(
+            raw[max(0, at - 2) : at]
+        ):
             news.add(token)
         if token in stop or len(token) < 2:
             continue

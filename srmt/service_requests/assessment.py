@@ -2,7 +2,8 @@
 already has, gathered for the engine (srmt.quality.engine), and the common-phrase index fed.
 
 Reads only, with bounded, indexed queries: the templates offered for the request (their
-latest versions, in the request's language; the writer's template first), the latest
+latest versions, in the request's language, from a per-process snapshot: quality.templates;
+the writer's template first), the latest
 PRIOR_RESPONSES responses on the request and as many on the other requests of its case, the
 request's description, the case record, and one lookup of the body's sentences in the
 common-phrase index.
@@ -11,11 +12,9 @@ common-phrase index.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
 
-from srmt.quality import engine, phrases
+from srmt.quality import engine, phrases, templates
 from srmt.quality.types import Assessment, AssessmentContext
-from srmt.response_templates.models import TemplateVersion
 from srmt.service_requests.models import Response, ServiceRequest
 
 # Earlier responses compared with, on the request and on the other requests of its case.
@@ -28,22 +27,16 @@ def language_of(sr: ServiceRequest) -> str:
 
 def template_bodies(sr: ServiceRequest, language: str, template_code: str | None) -> list[str]:
     """The latest wording of each active template offered for `sr`; `template_code`'s first."""
-    offered = (
-        TemplateVersion.objects.filter(template__is_active=True)
-        .filter(Q(template__office__isnull=True) | Q(template__office_id=sr.office_id))
-        .filter(Q(template__request_type="") | Q(template__request_type=sr.type.code))
-    )
-    if template_code:
-        offered = TemplateVersion.objects.filter(template__code=template_code) | offered
-    field = "body_es" if language == "es" else "body_en"
-    latest: dict[str, tuple[int, str]] = {}
-    for code, version, body in offered.values_list("template__code", "version", field):
-        if code not in latest or latest[code][0] < version:
-            latest[code] = (version, body)
-    bodies = [body for code, (_, body) in sorted(latest.items()) if code != template_code]
-    if template_code and template_code in latest:
-        bodies.insert(0, latest[template_code][1])
-    return bodies
+    bodies = []
+    first: str | None = None
+    for template in templates.active_templates():
+        if template.code == template_code:
+            first = template.body(language)
+        elif template.offered(office_id=sr.office_id, request_type=sr.type.code):
+            bodies.append(template.body(language))
+    if template_code and first is None:  # an inactive template the writer started from
+        first = templates.latest_body(template_code, language)
+    return [first, *bodies] if first is not None else bodies
 
 
 def prior_responses(sr: ServiceRequest) -> list[str]:

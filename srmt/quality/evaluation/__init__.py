@@ -18,7 +18,7 @@ from srmt.quality import engine
 from srmt.quality.types import Assessment, AssessmentContext
 
 SET = Path(__file__).with_name("responses.jsonl")
-# 56 more, each written by hand in full (other cases, other styles: chatty, call summaries,
+# 162 more, each written by hand in full (other cases, other styles: chatty, call summaries,
 # lists), after the engine was built on the generated set: a check that it generalises.
 HANDWRITTEN = Path(__file__).with_name("handwritten.jsonl")
 

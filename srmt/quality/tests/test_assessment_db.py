@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import override_settings
 
@@ -78,3 +80,66 @@ def test_record_sent_of_a_response_makes_its_sentences_common(reference: None) -
     sr = make_service_request()  # the factory's requester writes in Spanish
     result = assess_response(sr, sentence)
     assert [(v.new, v.why) for v in result.sentences] == [(False, Why.COMMON_PHRASE)]
+
+
+def test_the_context_is_read_with_a_fixed_number_of_bounded_queries(
+    reference: None, django_assert_num_queries: Any
+) -> None:
+    from srmt.service_requests.assessment import PRIOR_RESPONSES, prior_responses
+    from srmt.service_requests.models import ServiceRequest
+
+    author = make_user("writer_b")
+    case = make_case("EAC2190990009")
+    first = make_service_request(receipt_number=case.receipt_number)
+    second = make_service_request(receipt_number=case.receipt_number)
+    for number in range(PRIOR_RESPONSES + 5):
+        for sr in (first, second):
+            Response.objects.create(
+                service_request=sr, kind="follow_up", author=author,
+                body=f"Respuesta número {number} a {sr.reference}.", delivery_channel="email",
+            )  # fmt: skip
+    for code in ("a", "b", "c"):
+        _template(code, f"Template {code}.", f"Plantilla {code}.")
+    sr = ServiceRequest.objects.select_related(
+        "type", "office", "case", "case__form_type", "case__office", "requester"
+    ).get(pk=first.pk)
+    bodies = prior_responses(sr)
+    assert len(bodies) == 2 * PRIOR_RESPONSES
+    assert bodies[0] == f"Respuesta número {PRIOR_RESPONSES + 4} a {first.reference}."
+    assert (
+        bodies[PRIOR_RESPONSES] == f"Respuesta número {PRIOR_RESPONSES + 4} a {second.reference}."
+    )
+    # The common-phrase lookup, the templates, the request's and the case's responses.
+    with django_assert_num_queries(4):
+        assess_response(sr, "Su caso sigue pendiente. Gracias.", template_code="b")
+    # The templates then come from the process's snapshot.
+    with django_assert_num_queries(3):
+        assess_response(sr, "Su caso sigue pendiente. Gracias.", template_code="b")
+
+
+def test_templates_offered_and_the_writers_own_first(reference: None) -> None:
+    from srmt.offices.models import Office
+    from srmt.service_requests.assessment import template_bodies
+
+    sr = make_service_request()
+    other = Office.objects.exclude(pk=sr.office_id).first()
+    _template("national", "National.", "Nacional.")
+    _template("mine", "Mine.", "Mía.")
+    _template("elsewhere", "Elsewhere.", "En otra parte.")
+    _template("old", "Old.", "Vieja.")
+    _template("other_type", "Other type.", "Otro tipo.")
+    ResponseTemplate.objects.filter(code="mine").update(office=sr.office)
+    ResponseTemplate.objects.filter(code="elsewhere").update(office=other)
+    ResponseTemplate.objects.filter(code="old").update(is_active=False)
+    ResponseTemplate.objects.filter(code="other_type").update(request_type="expedite_request")
+    assert template_bodies(sr, "es", None) == ["Mía.", "Nacional."]
+    assert template_bodies(sr, "en", "old") == ["Old.", "Mine.", "National."]
+    assert template_bodies(sr, "en", "national") == ["National.", "Mine."]
+    assert template_bodies(sr, "en", "missing") == ["Mine.", "National."]
+
+
+def test_assess_response_writes_nothing(reference: None) -> None:
+    sr = make_service_request()
+    before = (Response.objects.count(), PhraseStat.objects.count())
+    assess_response(sr, "Transferimos su caso a la Oficina Local de Houston.")
+    assert (Response.objects.count(), PhraseStat.objects.count()) == before

@@ -243,6 +243,23 @@ ALONE = [
     ("en", "Due to high volumes, responses may take up to 45 days.", False),
     ("en", "An officer has been assigned to your case.", False),
     ("en", "Our records indicate your application was filed on March 3, 2024.", False),
+    ("en", "We are currently processing cases filed on or before March 1, 2024.", False),
+    ("en", "The Center is processing applications received before 01/15/2024.", False),
+    ("en", "80% of cases are completed within 14.5 months.", False),
+    ("en", "Marriage-based applications are taking between 10 and 16 months.", False),
+    ("en", "Your case was put on hold on March 1, 2026 for a security check.", True),
+    ("en", "Please respond to our request by December 10, 2026.", True),
+    ("en", "Your fingerprints were rejected.", True),
+    ("en", "Your case has been reopened.", True),
+    ("en", "Your interview was cancelled.", True),
+    ("en", "We need a copy of your passport.", True),
+    ("en", "Page 3 of your form is not signed.", True),
+    ("en", "Your medical exam is missing.", True),
+    ("en", "Your case is taking longer than usual.", False),
+    ("en", "Some cases take longer than others.", False),
+    ("en", "Your case has been received and is being processed.", False),
+    ("en", "We will review your case soon.", False),
+    ("en", "The officer handling your case is reviewing it.", False),
     ("es", "Hemos escalado su caso a un supervisor del Centro Nacional de Beneficios.", True),
     ("es", "Su caso está detenido por una verificación de antecedentes de otra agencia.", True),
     ("es", "Su caso fue aprobado.", True),
@@ -254,6 +271,26 @@ ALONE = [
     ("es", "Le informamos que su solicitud sigue en trámite.", False),
     ("es", "Debido al alto volumen, las respuestas pueden tardar hasta 45 días.", False),
     ("es", "Un oficial ha sido asignado a su caso.", False),
+    ("es", "Actualmente estamos procesando casos presentados antes del 1 de marzo de 2024.", False),
+    ("es", "El 80% de los casos se completan en 14.5 meses.", False),
+    ("es", "Las solicitudes por matrimonio tardan entre 10 y 16 meses.", False),
+    (
+        "es",
+        "Su caso quedó en espera el 1 de marzo de 2026 por una verificación de seguridad.",
+        True,
+    ),
+    ("es", "Por favor responda a nuestra solicitud antes del 10 de diciembre de 2026.", True),
+    ("es", "Sus huellas fueron rechazadas.", True),
+    ("es", "Su caso fue reabierto.", True),
+    ("es", "Su entrevista fue cancelada.", True),
+    ("es", "Necesitamos una copia de su pasaporte.", True),
+    ("es", "La página 3 de su formulario no está firmada.", True),
+    ("es", "Falta su examen médico.", True),
+    ("es", "Su caso está tardando más de lo normal.", False),
+    ("es", "Algunos casos tardan más que otros.", False),
+    ("es", "Su caso fue recibido y se está procesando.", False),
+    ("es", "Revisaremos su caso pronto.", False),
+    ("es", "El oficial a cargo de su caso lo está revisando.", False),
 ]
 
 
@@ -365,4 +402,95 @@ ABOUT_THE_MOVE = [
 @pytest.mark.parametrize(("language", "sentence", "new"), ABOUT_THE_MOVE)
 def test_sentences_about_the_move(language: str, sentence: str, new: bool) -> None:
     result = assess(sentence, MOVED[language], threshold=0.15)
+    assert [v.new for v in result.sentences] == [new]
+
+
+# (language, an earlier response, the new sentence, new): earlier news said again in other
+# words is not news; other news on the same case is.
+AFTER_AN_EARLIER_RESPONSE = [
+    ("en", "We need a copy of your passport.",
+     "As a reminder, we still need a copy of your passport.", False),
+    ("en", "We need a copy of your passport.",
+     "We are still waiting for the copy of your passport we asked for.", False),
+    ("en", "Your fingerprints were rejected, so we scheduled a new biometrics appointment for "
+     "May 5, 2026.",
+     "Your new fingerprint appointment is on 5/5/2026, because the first prints were rejected.",
+     False),
+    ("en", "We transferred your case to the Houston Field Office because you moved.",
+     "Your case is now at the Houston Field Office since you moved.", False),
+    ("en", "We transferred your case to the Houston Field Office because you moved.",
+     "The Houston Field Office scheduled your interview for June 2, 2026.", True),
+    ("en", "Your case was approved on May 1, 2026.", "Your card was mailed on May 8, 2026.", True),
+    ("en", "We need a copy of your passport.",
+     "We received the copy of your passport on April 2, 2026.", True),
+    ("es", "Necesitamos una copia de su pasaporte.",
+     "Le recordamos que todavía necesitamos una copia de su pasaporte.", False),
+    ("es", "Necesitamos una copia de su pasaporte.",
+     "Seguimos esperando la copia de su pasaporte que le pedimos.", False),
+    ("es", "Sus huellas fueron rechazadas, así que programamos una nueva cita de biométricos "
+     "para el 5 de mayo de 2026.",
+     "Su nueva cita de huellas es el 05/05/2026, porque las primeras huellas fueron rechazadas.",
+     False),
+    ("es", "Transferimos su caso a la Oficina Local de Houston porque usted se mudó.",
+     "Su caso ahora está en la Oficina Local de Houston porque usted se mudó.", False),
+    ("es", "Transferimos su caso a la Oficina Local de Houston porque usted se mudó.",
+     "La Oficina Local de Houston programó su entrevista para el 2 de junio de 2026.", True),
+    ("es", "Su caso fue aprobado el 1 de mayo de 2026.",
+     "Su tarjeta se envió por correo el 8 de mayo de 2026.", True),
+    ("es", "Necesitamos una copia de su pasaporte.",
+     "Recibimos la copia de su pasaporte el 2 de abril de 2026.", True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "earlier", "sentence", "new"), AFTER_AN_EARLIER_RESPONSE)
+def test_sentences_after_an_earlier_response(
+    language: str, earlier: str, sentence: str, new: bool
+) -> None:
+    context = AssessmentContext(
+        language=language,
+        customer_request="It has been two years. Why?" if language == "en" else "¿Por qué?",
+        case_record=("IOE0912345678", "I-485", "2024-03-03", "Maria Lopez"),
+        prior_responses=(earlier,),
+    )
+    result = assess(sentence, context, threshold=0.15)
+    expected = (True, None) if new else (False, Why.PRIOR_RESPONSE)
+    assert [(v.new, v.why) for v in result.sentences] == [expected]
+
+
+ASKED = {
+    "en": AssessmentContext(
+        language="en",
+        customer_request="Was my interview scheduled? I filed in 2024.",
+        case_record=("IOE0912345678", "I-485", "2024-03-03", "Case Was Received", "Maria Lopez"),
+    ),
+    "es": AssessmentContext(
+        language="es",
+        customer_request="¿Ya programaron mi entrevista? Presenté en 2024.",
+        case_record=("IOE0912345678", "I-485", "2024-03-03", "Caso Recibido", "María López"),
+    ),
+}
+# Instructions, promises, signatures and greetings are not news; "sí" is not "si" (if).
+AFTER_A_QUESTION = [
+    ("en", "Attend your interview with your original documents.", False),
+    ("en", "You should receive your card within 30 days.", False),
+    ("en", "Yes, your interview has been scheduled; the notice was mailed last week.", True),
+    ("en", "Your next step is to wait for the interview notice.", False),
+    ("en", "John Doe", False),
+    ("en", "Immigration Services Officer", False),
+    ("en", "Dear Mr. Smith, thank you for contacting us about your case.", False),
+    ("es", "Asista a su entrevista con sus documentos originales.", False),
+    ("es", "Debería recibir su tarjeta dentro de 30 días.", False),
+    (
+        "es",
+        "Sí, su entrevista ya fue programada; el aviso se envió por correo la semana pasada.",
+        True,
+    ),
+    ("es", "Su próximo paso es esperar el aviso de entrevista.", False),
+    ("es", "Estimado señor Smith, gracias por comunicarse con nosotros sobre su caso.", False),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence", "new"), AFTER_A_QUESTION)
+def test_sentences_after_a_question(language: str, sentence: str, new: bool) -> None:
+    result = assess(sentence, ASKED[language], threshold=0.15)
     assert [v.new for v in result.sentences] == [new]
