@@ -108,7 +108,9 @@ def _batches(user: Viewer, query: ParsedQuery) -> list[list[Hit]]:
         batches.append(_people_by_contact(user, contact))
         batches.append(_requests_by_contact(user, contact))
     if query.words:
-        batches.append(_people_by_name(user, query))
+        people = _people_by_name(user, query)
+        batches.append(people)
+        batches.append(_requests_of_people(user, people))
         batches.append(_requests_by_text(user, query.words))
     return batches
 
@@ -194,6 +196,19 @@ def _people_by_name(user: Viewer, query: ParsedQuery) -> list[Hit]:
         )
         for person in found
     ]
+
+
+def _requests_of_people(user: Viewer, people: list[Hit]) -> list[Hit]:
+    """The requests of the people a name found, each just after its requester."""
+    ranks = {hit.person.pk: hit.score for hit in people if hit.person is not None}
+    if not ranks:
+        return []
+    rows = list(
+        _requests(user)
+        .filter(requester_id__in=list(ranks))
+        .order_by("-created_at", "-id")[:PER_SOURCE]
+    )
+    return _request_hits(rows, TIER_NAME, [ranks[sr.requester_id] - 1e-6 for sr in rows])
 
 
 def _requests_by_text(user: Viewer, words: tuple[str, ...]) -> list[Hit]:

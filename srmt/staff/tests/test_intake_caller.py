@@ -343,11 +343,11 @@ NOW = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)  # Monday 10:00 in Vermont
 @pytest.mark.parametrize(
     ("type_", "urgency", "first", "final"),
     [
-        ("general_case_inquiry", "normal", "11/17/2026 10 a.m. EST", "11/17/2026 10 a.m. EST"),
-        ("general_case_inquiry", "urgent", "11/04/2026 10 a.m. EST", "11/17/2026 10 a.m. EST"),
-        ("complaint", "urgent", "11/04/2026 10 a.m. EST", "11/17/2026 10 a.m. EST"),
-        ("change_of_address", "urgent", "11/09/2026 10 a.m. EST", "11/09/2026 10 a.m. EST"),
-        ("tier2_callback", "urgent", "11/05/2026 10 a.m. EST", "11/05/2026 10 a.m. EST"),
+        ("general_case_inquiry", "normal", "17 Nov 2026, 10:00 EST", "17 Nov 2026, 10:00 EST"),
+        ("general_case_inquiry", "urgent", "4 Nov 2026, 10:00 EST", "17 Nov 2026, 10:00 EST"),
+        ("complaint", "urgent", "4 Nov 2026, 10:00 EST", "17 Nov 2026, 10:00 EST"),
+        ("change_of_address", "urgent", "9 Nov 2026, 10:00 EST", "9 Nov 2026, 10:00 EST"),
+        ("tier2_callback", "urgent", "5 Nov 2026, 10:00 EST", "5 Nov 2026, 10:00 EST"),
     ],
 )
 def test_the_preview_shows_the_due_dates_of_the_urgency(

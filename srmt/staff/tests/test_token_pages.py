@@ -60,8 +60,9 @@ def test_the_page_takes_a_fixed_number_of_queries(alice, django_assert_num_queri
         accounts.create_api_token(alice, name=f"t{number}", actor=alice)
     client = client_for(alice)
 
-    # session, user, tokens, the header's unread notifications (ADR 31)
-    with django_assert_num_queries(4):
+    # session, user, tokens, the header's unread notifications (ADR 31), the user's office
+    # (its time zone for the times shown, once for all rows)
+    with django_assert_num_queries(5):
         client.get(PAGE)
 
 
