@@ -107,6 +107,10 @@ bench-intake: $(STAMP) ## Intake benchmark: HTTP API on gunicorn + PostgreSQL vs
 bench-search: $(STAMP) ## Search box on 1M SRs in PostgreSQL: p50/p95 per kind of search, vs no search indexes
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
 
+.PHONY: bench-outcomes
+bench-outcomes: $(STAMP) ## Outcome metrics over 12 months of a generated database (DATABASE_URL): ms per grouping
+	$(BIN)/python bench/outcomes.py $(BENCH_ARGS)
+
 .PHONY: bench-routing
 bench-routing: $(STAMP) ## Routing + deadlines per SR (µs), and one sweep over 1M open SRs on PostgreSQL
 	$(BIN)/python bench/routing.py $(BENCH_ARGS)

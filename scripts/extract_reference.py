@@ -1,14 +1,15 @@
 """Derive SRMT's reference data files from the public data in ../shared/data.
 
-Writes srmt/seed/data/offices.csv, forms.csv and workload_mix.json. Run it again when the
-shared data changes (`make reference`); the output is committed so that the product does not
-depend on ../shared at run time.
+Writes srmt/seed/data/offices.csv, forms.csv, processing_times.csv and workload_mix.json.
+Run it again when the shared data changes (`make reference`); the output is committed so
+that the product does not depend on ../shared at run time.
 """
 
 from __future__ import annotations
 
 import collections
 import csv
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -482,6 +483,36 @@ def forms() -> list[list[str]]:
     ]
 
 
+WEEKS_PER_MONTH = 52 / 12
+
+
+def _months(bound: dict) -> float:
+    value = float(bound["value"])
+    return value / WEEKS_PER_MONTH if bound["unit"].lower().startswith("week") else value
+
+
+def processing_times() -> list[list[str]]:
+    """The published processing time per form and office: the longest upper bound of the
+    form's range and of its subtypes' ranges, in months (to the half month, rounded up)."""
+    rows = []
+    for path in sorted((TIMES / "processingtime").glob("*/*.json")):
+        data = json.loads(path.read_text())["data"]["processing_time"]
+        bounds = list(data.get("range") or [])
+        dates = []
+        for subtype in data.get("subtypes") or []:
+            bounds.extend(subtype.get("range") or [])
+            dates.append(subtype.get("publication_date") or "")
+        if not bounds:
+            continue
+        months = max(_months(b) for b in bounds)
+        halves = -(-round(months * 2, 6) // 1)  # ceiling, in half months
+        published = max(
+            dt.datetime.strptime(d, "%B %d, %Y").replace(tzinfo=dt.UTC).date() for d in dates if d
+        )
+        rows.append([data["form_name"], data["office_code"], f"{halves / 2:.1f}", str(published)])
+    return rows
+
+
 def workload_mix() -> dict:
     """Forms per receipt prefix and statuses per form, from the latest day's counts."""
     counts = json.loads(COUNTS.read_text())
@@ -526,6 +557,10 @@ def main() -> int:
         writer = csv.writer(fh)
         writer.writerow(["code", "name_en", "name_es", "premium_processing_eligible"])
         writer.writerows(forms())
+    with (OUT / "processing_times.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["form", "office", "months", "published_on"])
+        writer.writerows(processing_times())
     (OUT / "workload_mix.json").write_text(
         json.dumps(workload_mix(), indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )

@@ -331,8 +331,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Review statuses (ADR 35) by their own name; the expedite statuses keep theirs.
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "srmt.reviews.choices.ReviewStatus",
+        "StatusEnum": "srmt.service_requests.expedite_models.ExpediteStatus",
+    },
 }
 
+# Supervisory review (ADR 35): a request whose response waits for review is flagged on the
+# review queue when its deadline falls within this many hours (or has passed).
+SRMT_REVIEW_MARGIN_HOURS = env.integer("SRMT_REVIEW_MARGIN_HOURS", 24)
 # Deadlines: a request is "at risk" once this share of the time to its due date has passed.
 SRMT_AT_RISK_SHARE = env.decimal_fraction("SRMT_AT_RISK_SHARE", 0.8)
 # Seconds a process keeps its snapshot of request types, offices and deadline policies.
@@ -377,6 +385,14 @@ SRMT_AGENCY_TTY = env.string("SRMT_AGENCY_TTY", "800-767-1833")
 SRMT_AGENCY_WEB = env.string("SRMT_AGENCY_WEB", "https://www.uscis.gov")
 # Where staff open SRMT: links in messages to staff (escalation digests) start with it.
 SRMT_STAFF_BASE_URL = env.string("SRMT_STAFF_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# --- Customer satisfaction surveys (docs/adr/0038) ---------------------------------------------
+# A final response's message links to a one-question survey, answerable once within this many
+# days, at this address (the public survey page; by default where the staff pages are).
+SRMT_SURVEY_DAYS = env.integer("SRMT_SURVEY_DAYS", 30)
+SRMT_SURVEY_BASE_URL = env.string("SRMT_SURVEY_BASE_URL", SRMT_STAFF_BASE_URL).rstrip("/")
+# Answers posted to the survey page per client address and hour (a forged or guessed link is
+# refused anyway; this bounds the attempts).
+SRMT_SURVEY_POSTS_PER_HOUR = env.integer("SRMT_SURVEY_POSTS_PER_HOUR", 20)
 # --- end of the agency's brand ---------------------------------------------------------------
 
 LOGGING = {

@@ -8,6 +8,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("srmt.api.urls")),
     path("", include("srmt.staff.auth_urls")),
+    # The customer's satisfaction survey: public, opened by its signed link (ADR 0038).
+    path("", include("srmt.surveys.urls")),
     path("", include("srmt.staff.urls")),
 ]
 

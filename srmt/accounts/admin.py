@@ -18,6 +18,7 @@ STAFF_ONLY_FIELDS = (
     "role",
     "offices",
     "is_1367_cleared",
+    "probation_until",
     "is_staff",
     "is_superuser",
     "groups",
@@ -38,7 +39,16 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin[User]):
         *(DjangoUserAdmin.fieldsets or ()),
         (
             _("SRMT role and offices"),
-            {"fields": ("kind", "role", "offices", "is_1367_cleared", "language")},
+            {
+                "fields": (
+                    "kind",
+                    "role",
+                    "offices",
+                    "is_1367_cleared",
+                    "probation_until",
+                    "language",
+                )
+            },
         ),
     )
 

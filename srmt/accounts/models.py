@@ -41,6 +41,15 @@ class User(AbstractUser):
     language = models.CharField(
         max_length=2, choices=[("en", _("English")), ("es", _("Spanish"))], default="en"
     )
+    # The last day of a member of staff's probation period: until then every response they
+    # write is held for supervisory review (srmt.reviews, the probation rule). Set by
+    # administrators in the admin.
+    probation_until = models.DateField(
+        _("probation until"),
+        null=True,
+        blank=True,
+        help_text=_("Responses by this member of staff are reviewed until this day included."),
+    )
 
     class Meta:
         constraints = [
@@ -67,6 +76,10 @@ class User(AbstractUser):
         if not self.is_active or not self.is_agency_staff:
             return False
         return capability in CAPABILITIES.get(Role(self.role), frozenset())
+
+    def on_probation(self, on: dt.date) -> bool:
+        """Whether `on` falls within this member of staff's probation period."""
+        return self.probation_until is not None and on <= self.probation_until
 
     def office_ids(self) -> set[int]:
         """Ids of the user's offices, cached on the instance for the request."""

@@ -253,6 +253,12 @@ class ServiceRequestUpdateInput(StrictInput):
 class ResponseInput(StrictInput):
     kind = serializers.ChoiceField(choices=ResponseKind.choices)
     body = _text()
+    template = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="The code of a template offered for this request that the body started "
+        "from (GET .../templates/{code}); recorded with the template's latest version.",
+    )
     override_reason = serializers.CharField(
         max_length=2000,
         required=False,

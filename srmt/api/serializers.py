@@ -19,9 +19,10 @@ from srmt.api.schema import PROTECTED_HELP
 from srmt.cases.models import Case, CaseParty
 from srmt.offices.models import FormType, Office
 from srmt.quality.types import Why
+from srmt.reviews.choices import ReviewStatus
 from srmt.service_requests import form_letters
 from srmt.service_requests.deadline_states import at_risk_moment
-from srmt.service_requests.models import Response as ResponseModel
+from srmt.service_requests.models import Response as ServiceRequestResponse
 from srmt.service_requests.models import ServiceRequest, ServiceRequestType
 from srmt.sla.choices import DeadlineState
 
@@ -148,7 +149,33 @@ class NewInformationSerializer(serializers.Serializer[Any]):
     )
 
 
+class TemplateUsedSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+
+
+class ReviewRefSerializer(serializers.Serializer[Any]):
+    """A response's supervisory review (ADR 35), as every response in the API carries it."""
+
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.ChoiceField(
+        choices=ReviewStatus.choices,
+        read_only=True,
+        help_text="pending: held, waiting for a supervisor; approved: sent; returned: back "
+        "to its author with a comment.",
+    )
+    rule = serializers.CharField(
+        source="rule.code", read_only=True, help_text="The code of the rule that held it."
+    )
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, allow_null=True
+    )
+    decided_at = UtcDateTimeField(read_only=True, allow_null=True)
+    comment = serializers.CharField(read_only=True)
+
+
 class ResponseSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(read_only=True)
     kind = serializers.CharField(read_only=True)
     body = serializers.CharField(read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
@@ -165,7 +192,7 @@ class ResponseSerializer(serializers.Serializer[Any]):
     )
 
     @extend_schema_field(NewInformationSerializer(allow_null=True))
-    def get_new_information(self, response: ResponseModel) -> dict[str, Any] | None:
+    def get_new_information(self, response: ServiceRequestResponse) -> dict[str, Any] | None:
         return form_letters.stored_score(response)
 
 
@@ -192,6 +219,21 @@ class AssessmentSerializer(serializers.Serializer[Any]):
     )
     threshold = serializers.FloatField(read_only=True)
     sentences = SentenceVerdictSerializer(many=True, read_only=True)
+    review = ReviewRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="null: no review rule held it. A held response is not sent before a "
+        "supervisor approves it.",
+    )
+    template = serializers.SerializerMethodField(
+        help_text="The template (and its version) the response started from; null if none."
+    )
+
+    @extend_schema_field(TemplateUsedSerializer(allow_null=True))
+    def get_template(self, response: ServiceRequestResponse) -> dict[str, Any] | None:
+        if not response.template_code:
+            return None
+        return {"code": response.template_code, "version": response.template_version}
 
 
 class NoteSerializer(serializers.Serializer[Any]):

@@ -12,9 +12,13 @@ from srmt.api.views import (
     cases,
     catalogue,
     expedites,
+    metrics,
+    qa,
+    reviews,
     routing,
     search,
     service_requests,
+    templates,
 )
 
 app_name = "api"
@@ -80,7 +84,26 @@ v1 = [
         routing.RedirectView.as_view(),
         name="service-request-redirect",
     ),
+    path(
+        "service-requests/<str:reference>/templates/<slug:code>",
+        templates.RenderedTemplateView.as_view(),
+        name="service-request-template",
+    ),
+    path("templates/", templates.TemplateListView.as_view(), name="template-list"),
+    path("reviews/", reviews.ReviewListView.as_view(), name="review-list"),
+    path("reviews/<int:review_id>/", reviews.ReviewDetailView.as_view(), name="review-detail"),
+    path(
+        "reviews/<int:review_id>/decision",
+        reviews.ReviewDecisionView.as_view(),
+        name="review-decision",
+    ),
+    path(
+        "reviews/<int:review_id>/resubmit",
+        reviews.ReviewResubmitView.as_view(),
+        name="review-resubmit",
+    ),
     path("search", search.SearchView.as_view(), name="search"),
+    path("metrics/outcomes", metrics.OutcomeMetricsView.as_view(), name="metrics-outcomes"),
     path("routing/explain", routing.RoutingExplainView.as_view(), name="routing-explain"),
     path("redirect-topics/", routing.RedirectTopicListView.as_view(), name="redirect-topic-list"),
     path("offices/", catalogue.OfficeListView.as_view(), name="office-list"),
@@ -90,6 +113,21 @@ v1 = [
         catalogue.ServiceRequestTypeListView.as_view(),
         name="service-request-type-list",
     ),
+    path("qa/samples/", qa.SampleCollectionView.as_view(), name="qa-sample-list"),
+    path("qa/samples/<int:id>/items/", qa.SampleItemListView.as_view(), name="qa-sample-items"),
+    path("qa/scorecard/", qa.ScorecardView.as_view(), name="qa-scorecard"),
+    path("qa/evaluations/", qa.EvaluationCollectionView.as_view(), name="qa-evaluation-list"),
+    path(
+        "qa/evaluations/<int:id>/dispute/",
+        qa.EvaluationDisputeView.as_view(),
+        name="qa-evaluation-dispute",
+    ),
+    path(
+        "qa/disputes/<int:id>/decision/",
+        qa.DisputeDecisionView.as_view(),
+        name="qa-dispute-decision",
+    ),
+    path("qa/results/", qa.ResultsView.as_view(), name="qa-results"),
     path("cases/<str:receipt_number>/", cases.CaseDetailView.as_view(), name="case-detail"),
 ]
 

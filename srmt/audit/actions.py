@@ -33,6 +33,11 @@ class AuditAction(models.TextChoices):
     EXPEDITE_REQUESTED = "expedite.requested"
     EXPEDITE_DECIDED = "expedite.decided"
     REFERRAL_CREATED = "referral.created"
+    # Mandatory supervisory review of responses (srmt.reviews, ADR 35).
+    RESPONSE_HELD_FOR_REVIEW = "response.held_for_review"
+    RESPONSE_REVIEW_APPROVED = "response_review.approved"
+    RESPONSE_REVIEW_RETURNED = "response_review.returned"
+    RESPONSE_REVIEW_RESUBMITTED = "response_review.resubmitted"
     # The staff workspace (docs/adr/0031): exports, saved queue views, notifications.
     SERVICE_REQUESTS_EXPORTED = "service_requests.exported"
     QUEUE_VIEW_SAVED = "queue_view.saved"
@@ -40,6 +45,16 @@ class AuditAction(models.TextChoices):
     QUEUE_VIEW_DELETED = "queue_view.deleted"
     STAFF_NOTIFICATIONS_READ = "staff_notifications.read"
     STAFF_NOTIFICATION_PREFERENCE_CHANGED = "staff_notification_preference.changed"
+    # Customer satisfaction surveys (docs/adr/0038).
+    SURVEY_SENT = "survey.sent"
+    SURVEY_ANSWERED = "survey.answered"
+    # Outcome metrics (docs/adr/0037): a table exported as CSV.
+    METRICS_EXPORTED = "metrics.exported"
+    # Response templates (response_templates.services, docs/adr/0033).
+    TEMPLATE_CREATED = "response_template.created"
+    TEMPLATE_VERSION_ADDED = "response_template.version_added"
+    TEMPLATE_DEACTIVATED = "response_template.deactivated"
+    TEMPLATE_REACTIVATED = "response_template.reactivated"
     # Cases and people.
     CASE_CREATED = "case.created"
     CASE_UPDATED = "case.updated"
@@ -68,6 +83,7 @@ class AuditAction(models.TextChoices):
     NOTIFICATION_STALLED_RECOVERED = "notification.stalled_recovered"
     NOTIFICATION_HELD = "notification.held"  # the customer-delivery gate (ADR 26)
     NOTIFICATION_RELEASED = "notification.released"
+    NOTIFICATION_BODY_REPLACED = "notification.body_replaced"  # a held message, before release
     REFERENCE_LOADED = "reference.loaded"
     DATA_GENERATED = "data.generated"
     # Configuration edited in the Django admin (audit.admin_mixins): model name, then verb.
@@ -80,6 +96,9 @@ class AuditAction(models.TextChoices):
     FORMTYPE_ADDED_IN_ADMIN = "formtype.added_in_admin"
     FORMTYPE_CHANGED_IN_ADMIN = "formtype.changed_in_admin"
     FORMTYPE_DELETED_IN_ADMIN = "formtype.deleted_in_admin"
+    PROCESSINGTIME_ADDED_IN_ADMIN = "processingtime.added_in_admin"
+    PROCESSINGTIME_CHANGED_IN_ADMIN = "processingtime.changed_in_admin"
+    PROCESSINGTIME_DELETED_IN_ADMIN = "processingtime.deleted_in_admin"
     ROUTINGRULE_ADDED_IN_ADMIN = "routingrule.added_in_admin"
     ROUTINGRULE_CHANGED_IN_ADMIN = "routingrule.changed_in_admin"
     ROUTINGRULE_DELETED_IN_ADMIN = "routingrule.deleted_in_admin"
@@ -104,6 +123,9 @@ class AuditAction(models.TextChoices):
     EXPEDITECRITERION_ADDED_IN_ADMIN = "expeditecriterion.added_in_admin"
     EXPEDITECRITERION_CHANGED_IN_ADMIN = "expeditecriterion.changed_in_admin"
     EXPEDITECRITERION_DELETED_IN_ADMIN = "expeditecriterion.deleted_in_admin"
+    REVIEWRULE_ADDED_IN_ADMIN = "reviewrule.added_in_admin"
+    REVIEWRULE_CHANGED_IN_ADMIN = "reviewrule.changed_in_admin"
+    REVIEWRULE_DELETED_IN_ADMIN = "reviewrule.deleted_in_admin"
     DEADLINEPOLICY_ADDED_IN_ADMIN = "deadlinepolicy.added_in_admin"
     DEADLINEPOLICY_CHANGED_IN_ADMIN = "deadlinepolicy.changed_in_admin"
     DEADLINEPOLICY_DELETED_IN_ADMIN = "deadlinepolicy.deleted_in_admin"
@@ -111,6 +133,16 @@ class AuditAction(models.TextChoices):
     OFFICECALENDAR_CHANGED_IN_ADMIN = "officecalendar.changed_in_admin"
     OFFICECALENDAR_DELETED_IN_ADMIN = "officecalendar.deleted_in_admin"
     OFFICECLOSURE_ADDED_IN_ADMIN = "officeclosure.added_in_admin"
+    # National QA review (srmt.qa.services).
+    QA_SAMPLE_DRAWN = "qa.sample_drawn"
+    QA_ASSIGNED = "qa.assigned"
+    QA_EVALUATED = "qa.evaluated"
+    QA_DISPUTED = "qa.disputed"
+    QA_DISPUTE_DECIDED = "qa.dispute_decided"
+    QA_EVALUATION_LISTED = "qa_evaluation.listed"
+    SAMPLINGPOLICY_ADDED_IN_ADMIN = "samplingpolicy.added_in_admin"
+    SAMPLINGPOLICY_CHANGED_IN_ADMIN = "samplingpolicy.changed_in_admin"
+    SAMPLINGPOLICY_DELETED_IN_ADMIN = "samplingpolicy.deleted_in_admin"
     OFFICECLOSURE_CHANGED_IN_ADMIN = "officeclosure.changed_in_admin"
     OFFICECLOSURE_DELETED_IN_ADMIN = "officeclosure.deleted_in_admin"
 

@@ -10,8 +10,11 @@ it, until `release` puts it in the outbox, once, with an audit event.
 
 The release policy is a setting (SRMT_RELEASE_POLICY, a dotted path): `ReleaseNow`, the
 default, lets everything leave at once; `HoldAll` holds every customer message until it is
-released (`srmt release_held`). Mandatory supervisory review plugs in here as another
-policy. Messages to staff (digests, alerts) do not pass the gate: notifications.internal.
+released (`srmt release_held`). A sender may also demand a hold (`hold_reason`: a response
+held for mandatory supervisory review, ADR 35): such a message is released only by that
+sender (`release(..., demanded=True)`, which asks the policy then), never by
+`srmt release_held`, and its body may be replaced while it waits (`replace_held_body`).
+Messages to staff (digests, alerts) do not pass the gate: notifications.internal.
 """
 
 from __future__ import annotations
@@ -99,6 +102,7 @@ def send_to_customer(
     related_reference: str,
     is_confidential: bool = False,
     transport: str | None = None,
+    hold_reason: str | None = None,
 ) -> Notification:
     """Record a message to a customer and let it leave if the release policy says so.
 
@@ -106,7 +110,10 @@ def send_to_customer(
     a member of staff delivers it and records it (phone calls, letters today). Naming a
     `transport` picks it explicitly; a name nobody registered, or one that does not deliver
     `channel`, is refused (transports.UnknownTransport) and nothing is written. Runs in the
-    caller's transaction: the message is delivered only after it commits."""
+    caller's transaction: the message is delivered only after it commits.
+
+    `hold_reason` demands a hold whatever the policy says (the policy is asked again when
+    the sender releases it)."""
     if kind not in CUSTOMER_KINDS:
         raise NotACustomerMessage(f"{kind!r} is not a kind of message to a customer.")
     if transport is None:
@@ -118,18 +125,21 @@ def send_to_customer(
                 f"Transport {transport!r} delivers {adapter.channel!r}, not {channel!r}."
             )
     delivered_by = adapter.name if adapter is not None and to_address else ""
-    decision = release_policy().decide(
-        OutgoingMessage(
-            kind=kind,
-            actor=actor,
-            channel=channel,
-            transport=delivered_by,
-            to_address=to_address,
-            language=language,
-            related_reference=related_reference,
-            is_confidential=is_confidential,
+    if hold_reason is not None:
+        decision = Decision(release_now=False, hold_reason=hold_reason)
+    else:
+        decision = release_policy().decide(
+            OutgoingMessage(
+                kind=kind,
+                actor=actor,
+                channel=channel,
+                transport=delivered_by,
+                to_address=to_address,
+                language=language,
+                related_reference=related_reference,
+                is_confidential=is_confidential,
+            )
         )
-    )
     notification = outbox.write_message(
         audience=Audience.CUSTOMER,
         kind=kind,
@@ -143,6 +153,7 @@ def send_to_customer(
         is_confidential=is_confidential,
         transport=adapter,
         hold_reason=None if decision.release_now else decision.hold_reason or "Held.",
+        hold_demanded=hold_reason is not None,
     )
     if notification.status == DeliveryStatus.HELD:
         audit.record(
@@ -154,21 +165,30 @@ def send_to_customer(
                 "kind": kind,
                 "related_reference": related_reference,
                 "reason": notification.hold_reason,
+                "demanded": notification.hold_demanded,
             },
         )
     return notification
 
 
 @transaction.atomic
-def release(notification_ids: Iterable[int], *, actor: User | None) -> list[int]:
+def release(
+    notification_ids: Iterable[int], *, actor: User | None, demanded: bool = False
+) -> list[int]:
     """Put held customer messages in the outbox, each exactly once, with an audit event each
     (`notification.released`, by `actor`, None for the system). Messages not held (already
-    released, or never held) are left alone. Returns the ids this call released; their
-    delivery is enqueued after commit."""
+    released, or never held) are left alone, and so are those held the other way: by
+    default the ones the release policy held; with `demanded` the ones their sender demanded
+    be held (the sender's own release). A demanded hold is first put to the release policy:
+    when the policy holds such messages (HoldAll), the message stays held, now by the policy
+    (`notification.held` again), for `srmt release_held`. Returns the ids this call
+    released; their delivery is enqueued after commit."""
     at = timezone.now()
     released = []
     for notification_id in sorted(set(notification_ids)):
-        if not outbox.release_held(notification_id, at=at):
+        if demanded and _policy_holds(notification_id, actor=actor):
+            continue
+        if not outbox.release_held(notification_id, at=at, demanded=demanded):
             continue
         released.append(notification_id)
         audit.record(
@@ -181,10 +201,64 @@ def release(notification_ids: Iterable[int], *, actor: User | None) -> list[int]
     return released
 
 
+@transaction.atomic
+def replace_held_body(notification_id: int, *, body: str, actor: User | None) -> bool:
+    """Replace the body of a message still held (a reviewer's edit, an author's revision),
+    audited (`notification.body_replaced`); returns whether it was held (a message that
+    left is never changed)."""
+    if not outbox.replace_held_body(notification_id, body=body):
+        return False
+    audit.record(
+        actor=actor,
+        action=AuditAction.NOTIFICATION_BODY_REPLACED,
+        object_type="notification",
+        object_id=str(notification_id),
+        changes={"length": len(body)},
+    )
+    return True
+
+
+def _policy_holds(notification_id: int, *, actor: User | None) -> bool:
+    """Put a message whose demanded hold ends to the release policy; when the policy holds
+    it, it stays held by the policy (no longer demanded). Returns whether it stays held."""
+    row = Notification.objects.filter(
+        pk=notification_id, status=DeliveryStatus.HELD, hold_demanded=True
+    ).first()
+    if row is None:
+        return False
+    decision = release_policy().decide(
+        OutgoingMessage(
+            kind=row.kind,
+            actor=row.actor,
+            channel=row.channel,
+            transport=row.transport,
+            to_address=row.to_address,
+            language=row.language,
+            related_reference=row.related_reference,
+            is_confidential=row.is_confidential,
+        )
+    )
+    if decision.release_now:
+        return False
+    reason = (decision.hold_reason or "Held.")[:200]
+    Notification.objects.filter(pk=row.pk, status=DeliveryStatus.HELD).update(
+        hold_demanded=False, hold_reason=reason
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.NOTIFICATION_HELD,
+        object_type="notification",
+        object_id=str(row.pk),
+        changes={"kind": row.kind, "related_reference": row.related_reference, "reason": reason},
+    )
+    return True
+
+
 def held_ids() -> list[int]:
-    """Every held customer message, oldest first."""
+    """Every customer message the release policy held, oldest first (not those held at
+    their sender's demand: `srmt release_held` never releases a response in review)."""
     return list(
-        Notification.objects.filter(status=DeliveryStatus.HELD)
+        Notification.objects.filter(status=DeliveryStatus.HELD, hold_demanded=False)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)
     )

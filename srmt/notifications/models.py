@@ -71,6 +71,10 @@ class Notification(TimeStampedModel):
     sent_at = models.DateTimeField(null=True, blank=True)
     # Why the gate held it, and when it was released into the outbox (once, audited).
     hold_reason = models.CharField(max_length=200, blank=True)
+    # Held because its sender demanded it (a response held for supervisory review), not by
+    # the release policy: only the sender's own release lets it go (`release(...,
+    # demanded=True)`), never `srmt release_held`.
+    hold_demanded = models.BooleanField(default=False, db_default=False)
     released_at = models.DateTimeField(null=True, blank=True)
     related_reference = models.CharField(max_length=32, blank=True, db_index=True)
     # About a case protected by 8 U.S.C. 1367 (set by the sender, which knows the case): only

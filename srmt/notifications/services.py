@@ -77,6 +77,7 @@ def write_message(
     is_confidential: bool,
     transport: transports.Transport | None,
     hold_reason: str | None = None,
+    hold_demanded: bool = False,
 ) -> Notification:
     """Write one message row. Held (`hold_reason` given): recorded, not in the outbox. Else
     with a transport and an address: queued, delivered after commit. Else: a member of staff
@@ -108,19 +109,33 @@ def write_message(
         sent_at=sent_at,
         next_attempt_at=now,
         hold_reason=(hold_reason or "")[:200],
+        hold_demanded=hold_reason is not None and hold_demanded,
     )
     if status == DeliveryStatus.QUEUED:
         transaction.on_commit(lambda: _deliver_later([notification.pk]))
     return notification
 
 
-def release_held(notification_id: int, *, at: dt.datetime) -> bool:
+def replace_held_body(notification_id: int, *, body: str) -> bool:
+    """Replace the body of a message still held (a reviewer's edit, an author's revision
+    before release); returns whether it was held. Audited by the caller."""
+    changed = Notification.objects.filter(pk=notification_id, status=DeliveryStatus.HELD).update(
+        body=body, updated_at=timezone.now()
+    )
+    return changed == 1
+
+
+def release_held(notification_id: int, *, at: dt.datetime, demanded: bool = False) -> bool:
     """Put one held message in the outbox: queued (delivered after commit) when it has a
     transport, else recorded for the member of staff who delivers it. One conditional UPDATE
     from `held`, so a message is released at most once however many try; returns whether
-    this call released it. Audited by the caller (notifications.delivery.release)."""
+    this call released it. Only the rows held the way `demanded` says: a message its sender
+    demanded be held is released by that sender only. Audited by the caller
+    (notifications.delivery.release)."""
     row = (
-        Notification.objects.filter(pk=notification_id, status=DeliveryStatus.HELD)
+        Notification.objects.filter(
+            pk=notification_id, status=DeliveryStatus.HELD, hold_demanded=demanded
+        )
         .values_list("transport", flat=True)
         .first()
     )

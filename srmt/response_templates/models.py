@@ -71,3 +71,28 @@ class TemplateVersion(models.Model):
     def body(self, language: str) -> str:
         """The wording in `language` ("es" or anything else: English)."""
         return self.body_es if language == "es" else self.body_en
+
+
+class ProcessingTime(models.Model):
+    """The processing time published for a form at an office: the time within which the
+    office completes most cases of that form. A case received more than this long ago is
+    outside normal processing time: the customer may then ask about it (a case inquiry).
+
+    Templates quote it ({{ published_processing_time }}, {{ case_inquiry_date }}); reference
+    data (seed/data/processing_times.csv) loads it, and an administrator may correct it.
+    """
+
+    form_type = models.ForeignKey("offices.FormType", on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    months = models.DecimalField(max_digits=4, decimal_places=1)
+    published_on = models.DateField()
+
+    class Meta:
+        ordering = ["form_type_id", "office_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["form_type", "office"], name="processing_time_unique"),
+            models.CheckConstraint(condition=Q(months__gt=0), name="processing_time_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_type_id}@{self.office_id}: {self.months} months"

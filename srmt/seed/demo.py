@@ -33,6 +33,8 @@ from srmt.notifications.choices import DeliveryStatus
 from srmt.notifications.models import Notification
 from srmt.offices.constants import PREFIX_OFFICES, TIER2_OFFICE
 from srmt.offices.models import Office
+from srmt.qa import services as qa
+from srmt.reviews.defaults import load_default_rules
 from srmt.seed.demo_responses import demo_response
 from srmt.seed.expedite_criteria import demo_expedite
 from srmt.seed.mix import (
@@ -52,6 +54,7 @@ from srmt.service_requests.choices import Channel, ResponseKind, Status, Urgency
 from srmt.service_requests.lifecycle import TERMINAL
 from srmt.service_requests.models import Response, ServiceRequest, StatusChange
 from srmt.service_requests.requesters import RequesterData
+from srmt.service_requests.services import reviews as review_flow
 from srmt.sla.services import deadlines_for
 
 SEED = 1367
@@ -76,6 +79,9 @@ DEMO_USERS = (
     DemoUser("vsc_officer", Role.OFFICE_STAFF, ("ESC", PROTECTED_OFFICE), is_1367_cleared=True),
     DemoUser("nsc_officer", Role.OFFICE_STAFF, ("NSC",)),
     DemoUser("supervisor", Role.SUPERVISOR),
+    # A second supervisor with the same offices (none: national), so that the four-eyes rule
+    # of supervisory review can be shown: neither decides on their own responses (ADR 35).
+    DemoUser("supervisor2", Role.SUPERVISOR),
     DemoUser("qa", Role.QA_REVIEWER),
     DemoUser("analyst", Role.ANALYST),
     DemoUser("admin", Role.ADMINISTRATOR, is_admin=True),
@@ -129,6 +135,7 @@ def load_demo(*, password: str, now: dt.datetime | None = None) -> DemoReport:
     if demo_present():
         with transaction.atomic():
             _create_users(password)
+            load_default_rules()
         return DemoReport(created=False)
     now = now or timezone.now()
     rng = random.Random(SEED)  # noqa: S311 (demo data, not security)
@@ -138,7 +145,58 @@ def load_demo(*, password: str, now: dt.datetime | None = None) -> DemoReport:
         report = DemoReport(created=True, users=len(users), cases=len(cases))
         _DemoRequests(rng, users, cases, now, report).create(DEMO_REQUESTS)
         _mark_history_delivered()
+        _draw_qa_samples(users["qa"], now)
+        # The history above was answered before review rules existed; from now on they hold
+        # responses, and a few are waiting for a supervisor (ADR 35).
+        load_default_rules()
+        _held_for_review(users, today=now.date())
     return report
+
+
+def _draw_qa_samples(reviewer: User, now: dt.datetime) -> None:
+    """National QA review (ADR 36): the samples of the last four full weeks, seed 7."""
+    for weeks_ago in range(4, 0, -1):
+        year, week, _day = (now - dt.timedelta(weeks=weeks_ago)).isocalendar()
+        qa.draw_sample(week=f"{year}-W{week:02d}", seed=7, actor=reviewer, at=now)
+
+
+# How many demo responses wait for supervisory review, and the probation period of the
+# demo's Tier 2 worker (every response they write is reviewed meanwhile).
+DEMO_HELD_RESPONSES = 3
+DEMO_PROBATION_DAYS = 90
+_HELD_BODY = (
+    "We checked your case today: the office holding it asked for your medical exam "
+    "record (Form I-693) on %(date)s. Send it with the reference of this request."
+)
+
+
+def _held_for_review(users: dict[str, User], *, today: dt.date) -> int:
+    """Put the Tier 2 worker on probation and have a few open requests answered so that a
+    review rule holds the answers: they wait in the review queue. Returns how many."""
+    tier2 = users["tier2"]
+    tier2.probation_until = today + dt.timedelta(days=DEMO_PROBATION_DAYS)
+    tier2.save(update_fields=["probation_until"])
+    candidates = (
+        ServiceRequest.objects.filter(
+            status__in=[Status.ASSIGNED, Status.IN_PROGRESS], first_responded_at__isnull=True
+        )
+        .select_related("type", "office", "case", "requester")
+        .order_by("id")
+    )
+    held = 0
+    for sr in candidates:
+        if sr.is_confidential:
+            continue  # no demo supervisor is cleared for 1367 cases: none could decide it
+        worker = users[OFFICE_WORKERS.get(sr.office.code, "supervisor")]
+        body = _HELD_BODY % {"date": today.isoformat()}
+        draft = Response(service_request=sr, kind=ResponseKind.INITIAL, author=worker, body=body)
+        if review_flow.rule_for(draft) is None:
+            continue
+        services.add_response(sr, actor=worker, kind=ResponseKind.INITIAL, body=body)
+        held += 1
+        if held == DEMO_HELD_RESPONSES:
+            break
+    return held
 
 
 def _mark_history_delivered() -> None:

@@ -1,4 +1,5 @@
-"""Reference data every installation needs: offices, forms, request types, deadline policies.
+"""Reference data every installation needs: offices, forms, request types, deadline policies,
+published processing times and the national library of response templates.
 
 Loading is idempotent: rows are matched on their codes, so running it again changes nothing
 and never overwrites what an administrator edited. The one kind of update: an office's
@@ -21,7 +22,10 @@ from srmt.audit.actions import AuditAction
 from srmt.offices.constants import CONFIDENTIAL_UNITS
 from srmt.offices.defaults import load_default_rules
 from srmt.offices.models import FormType, Office
+from srmt.qa.scorecards import load_scorecards
+from srmt.response_templates.models import ProcessingTime
 from srmt.seed.expedite_criteria import load_expedite_criteria
+from srmt.seed.template_library import load_template_library
 from srmt.service_requests.escalations import load_default_ladder
 from srmt.service_requests.models import ServiceRequestType
 from srmt.sla.models import DeadlinePolicy
@@ -257,6 +261,9 @@ class LoadReport:
     routing: int = 0
     expedite_criteria: int = 0
     escalation_steps: int = 0
+    processing_times: int = 0
+    response_templates: int = 0
+    qa_scorecards: int = 0
 
     def total(self) -> int:
         return sum(self.__dict__.values())
@@ -276,6 +283,9 @@ def load_reference() -> LoadReport:
         routing=load_default_rules(),
         expedite_criteria=load_expedite_criteria(),
         escalation_steps=load_default_ladder(),
+        processing_times=_load_processing_times(),
+        response_templates=load_template_library(),
+        qa_scorecards=load_scorecards(),
     )
     if report.total():
         audit.record(
@@ -367,6 +377,29 @@ def _load_forms() -> int:
         )
         created += was_created
     return created
+
+
+def _load_processing_times() -> int:
+    """Create the missing published processing times (data/processing_times.csv); a time an
+    administrator has corrected since is left as it is."""
+    forms = {f.code: f for f in FormType.objects.all()}
+    offices = {o.code: o for o in Office.objects.all()}
+    existing = set(ProcessingTime.objects.values_list("form_type_id", "office_id"))
+    rows = []
+    for row in _rows("processing_times.csv"):
+        form, office = forms.get(row["form"]), offices.get(row["office"])
+        if form is None or office is None or (form.pk, office.pk) in existing:
+            continue
+        rows.append(
+            ProcessingTime(
+                form_type=form,
+                office=office,
+                months=Decimal(row["months"]),
+                published_on=dt.date.fromisoformat(row["published_on"]),
+            )
+        )
+    ProcessingTime.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _load_request_types() -> int:

@@ -168,3 +168,20 @@ class UnknownRedirectTopic(DomainError):
 
 class RedirectTopicRequired(DomainError):
     code = "redirect_topic_required"
+
+
+class UnknownTemplate(InvalidResponse):
+    """The template named is not offered for this request (or does not exist)."""
+
+    code = "unknown_template"
+
+
+class UnfilledVariable(InvalidResponse):
+    """A response's text still holds a template placeholder ({{ name }})."""
+
+    code = "unfilled_variable"
+
+    def __init__(self, message: str, *, field: str | None, variables: list[str]) -> None:
+        super().__init__(message, field=field)
+        self.variables = variables
+        self.extensions = {"variables": variables}

@@ -15,6 +15,7 @@ import datetime as dt
 import zoneinfo
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
@@ -91,9 +92,12 @@ def acknowledgement_message(sr: ServiceRequest) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def response_message(sr: ServiceRequest, *, kind: str, body: str) -> tuple[str, str]:
+def response_message(
+    sr: ServiceRequest, *, kind: str, body: str, survey_link: str = ""
+) -> tuple[str, str]:
     """Subject and body of the message that carries a response to the requester. A final
-    response says what to do if the customer disagrees."""
+    response says what to do if the customer disagrees, and links to its satisfaction
+    survey (`survey_link`, from surveys.services.send; ADR 0038)."""
     with translation.override(sr.requester.language or "en"):
         subject = _("Your service request %(reference)s") % {"reference": sr.reference}
         if kind == "final":
@@ -111,6 +115,8 @@ def response_message(sr: ServiceRequest, *, kind: str, body: str) -> tuple[str, 
                     "appeal or ask for the decision to be reopened or reconsidered."
                 ),
             ]
+            if survey_link:
+                closing += ["", *survey_lines(survey_link)]
         else:
             closing = [_("We will write again when there is more to tell you.")]
         lines = [
@@ -123,6 +129,15 @@ def response_message(sr: ServiceRequest, *, kind: str, body: str) -> tuple[str, 
             *_closing(sr.reference),
         ]
     return subject, "\n".join(lines)
+
+
+def survey_lines(link: str) -> list[str]:
+    """The invitation to the one-question survey, in the active language."""
+    return [
+        _("How did we do? Tell us in one question (it takes a minute):"),
+        link,
+        _("The link works once, for %(days)s days.") % {"days": settings.SRMT_SURVEY_DAYS},
+    ]
 
 
 def redirect_message(

@@ -91,9 +91,9 @@ def load_detail(sr: ServiceRequest) -> ServiceRequest:
         "case__office",
         Prefetch(
             "responses",
-            queryset=Response.objects.select_related("author", "notification").order_by(
-                "created_at", "id"
-            ),
+            queryset=Response.objects.select_related(
+                "author", "notification", "review__rule", "review__decided_by"
+            ).order_by("created_at", "id"),
         ),
         Prefetch(
             "notes",
@@ -122,7 +122,7 @@ def responses_of(sr: ServiceRequest) -> QuerySet[Response]:
     """The responses sent on `sr` (a request the caller may see), oldest first."""
     return (
         Response.objects.filter(service_request=sr)
-        .select_related("author", "notification")
+        .select_related("author", "notification", "review__rule", "review__decided_by")
         .order_by("created_at", "id")
     )
 

@@ -50,6 +50,12 @@ def transferred(sr: ServiceRequest, *, actor: User) -> None:
     workspace.request_transferred(facts(sr), actor=actor, may_work=may_work)
 
 
+def returned_from_review(sr: ServiceRequest, *, actor: User, author: User) -> None:
+    """A supervisor returned `author`'s response on `sr` with a comment: it shows in their
+    "Returned to me" list (the caller checked they may still see the request)."""
+    workspace.request_returned(facts(sr), actor=actor, recipient=author)
+
+
 def _supervisors(office_id: int) -> list[User]:
     """Active supervisors of the office, or with no office (national)."""
     supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True)

@@ -303,7 +303,8 @@ class ResponseForm(PanelForm):
     panel = "respond"
     kind = forms.ChoiceField(
         label=_("Kind of response"),
-        widget=forms.RadioSelect,
+        # The "r" shortcut lands here, past the template picker (staff.js).
+        widget=forms.RadioSelect(attrs={"data-shortcut-focus": ""}),
         help_text=_("A final response closes the request."),
     )
     body = forms.CharField(
@@ -312,6 +313,11 @@ class ResponseForm(PanelForm):
         widget=textarea(8),
         help_text=_("The customer receives this text. Use at most 10,000 characters."),
     )
+    # The code of the template the text started from (the template picker sets it).
+    template = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Set by the template picker (staff.views.library): what to tell the writer.
+    template_error: str = ""
+    template_missing: dict[str, list[Any]] | None = None
 
     def __init__(self, *args: Any, has_responses: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

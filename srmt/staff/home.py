@@ -33,6 +33,7 @@ from srmt.offices.labels import office_label, shared_names
 from srmt.offices.models import Office
 from srmt.service_requests import policies
 from srmt.service_requests.models import ServiceRequest, ServiceRequestQuerySet
+from srmt.service_requests.services import reviews as review_flow
 from srmt.sla.choices import DeadlineState
 from srmt.staff import selectors
 from srmt.workspace.choices import StaffNotificationKind
@@ -173,7 +174,8 @@ def my_work(user: User, *, now: dt.datetime) -> list[Section]:
 
 def returned_to(user: User, *, now: dt.datetime) -> ServiceRequestQuerySet:
     """Open requests handed back to `user` in the last 30 days (reassigned or transferred
-    back to them today; sent back from review once issue 10 adds it), newest first."""
+    back to them), and those whose response a supervisor returned to them and that wait for
+    their revision (supervisory review, ADR 35, however long ago), newest first."""
     returns = StaffNotification.objects.filter(
         recipient=user,
         kind=StaffNotificationKind.RETURNED,
@@ -184,7 +186,10 @@ def returned_to(user: User, *, now: dt.datetime) -> ServiceRequestQuerySet:
         policies.visible_requests(user)
         .for_lists()
         .open()
-        .filter(reference__in=returns.values("reference"))
+        .filter(
+            Q(reference__in=returns.values("reference"))
+            | Q(pk__in=review_flow.returned_to(user).values("response__service_request_id"))
+        )
         .annotate(returned_at=Subquery(latest.values("created_at")[:1]))
         .order_by("-returned_at", "-id")
     )

@@ -296,6 +296,17 @@ PROBES: dict[str, Probe] = {
     "staff intake preview": lambda api, web, ref: web.post(
         "/intake/new/", {**_intake_form(), "preview": "1"}
     ),
+    # response templates (ADR 33): filled from the request, its case and its customer
+    "api template filled for the request": lambda api, web, ref: api.get(
+        f"/api/v1/service-requests/{ref}/templates/general-inquiry-final"
+    ),
+    "staff template preview with the request": lambda api, web, ref: web.get(
+        f"/templates/general-inquiry-final/?reference={ref}"
+    ),
+    "staff respond form filled from a template": lambda api, web, ref: web.get(
+        f"/requests/{ref}/respond/template/?template=general-inquiry-final",
+        HTTP_HX_REQUEST="true",
+    ),
     # refused writes
     "api case write": lambda api, web, ref: api.put(
         f"/api/v1/cases/{RN}/",
@@ -499,6 +510,9 @@ def test_the_probes_reach_the_protected_data_for_a_cleared_administrator(
     probes = (
         "api case",
         "api request",
+        "api template filled for the request",
+        "staff template preview with the request",
+        "staff respond form filled from a template",
         "admin cases, searched",
         "admin people, searched",
         "admin requests, searched",
@@ -529,6 +543,7 @@ def test_the_probes_reach_the_protected_data_for_a_cleared_administrator(
         or '"<PROBED>"' in text
         or "<PROBED></a>" in text
         or f"{RN}</a>" in text
+        or f"receipt number {RN}." in text  # a template filled from the case (ADR 33)
         for name, text in seen.items()
     }
     assert found == dict.fromkeys(probes, True)

@@ -127,4 +127,7 @@ READS: list[tuple[str, str]] = [
     ("forms", "/api/v1/forms/"),
     ("types", "/api/v1/service-request-types/"),
     ("case", "/api/v1/cases/{receipt}/"),
+    ("outcome metrics", "/api/v1/metrics/outcomes"),
+    ("templates", "/api/v1/templates/"),
+    ("rendered template", SR + "templates/acknowledgement"),
 ]

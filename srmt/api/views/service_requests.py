@@ -256,7 +256,10 @@ class ResponseCollectionView(ApiView):
         "check, as `responses/assess` answers): a form letter is refused with 409 "
         "`form_letter_warning` and the `assessment` in the problem body, and nothing is "
         "sent or written, unless `override_reason` says why to send it anyway; the score, "
-        "the verdict and the reason are kept on the response.",
+        "the verdict and the reason are kept on the response. A response a review rule "
+        "holds (supervisory review) is not sent yet: its `review.status` is pending, and "
+        "the request moves when a supervisor approves it; meanwhile the request takes no "
+        "other response (409 `response_in_review`).",
         parameters=[REFERENCE],
         request=ResponseInput,
         responses={

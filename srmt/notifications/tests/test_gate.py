@@ -36,6 +36,7 @@ from srmt.audit.models import AuditEvent
 from srmt.notifications import delivery
 from srmt.notifications import services as outbox
 from srmt.notifications.models import Notification
+from srmt.seed.demo import DEMO_HELD_RESPONSES
 from srmt.service_requests import services
 from srmt.service_requests.models import Response, ServiceRequest
 from srmt.service_requests.requesters import RequesterData
@@ -316,9 +317,17 @@ def test_the_demo_command_writes_through_the_gate(
     assert acknowledged > 0
     assert {n.status for n in held} == {"held"}
     assert (wire.customer_emails(), wire.customer_enqueued()) == (Counter(), [])
+    # the demo's responses held for supervisory review (ADR 35) are not the policy's to
+    # release: they stay held
+    in_review = [n for n in held if n.hold_demanded]
+    assert len(in_review) == DEMO_HELD_RESPONSES
+    held = [n for n in held if not n.hold_demanded]
     with django_capture_on_commit_callbacks(execute=True):
         released = delivery.release(delivery.held_ids(), actor=world.admin)
     assert sorted(released) == sorted(n.pk for n in held)
+    assert {n.status for n in Notification.objects.filter(pk__in=[n.pk for n in in_review])} == {
+        "held"
+    }
     by_email = [n for n in held if n.transport]
     assert sum(wire.customer_emails().values()) == len(by_email)
     assert wire.customer_enqueued() == sorted(n.pk for n in by_email)

@@ -570,7 +570,7 @@ def make_case(language: str, rng: random.Random) -> Case:
     )
 
 
-def record(case: Case) -> list[str]:
+def case_record(case: Case) -> list[str]:
     es = case.language == "es"
     return [
         case.receipt,
@@ -711,7 +711,7 @@ def build_item(number: int, language: str, kind: str, rng: random.Random) -> dic
         "label": label,
         "context": {
             "customer_request": request,
-            "case_record": record(case),
+            "case_record": case_record(case),
             "templates": templates,
             "prior_responses": prior,
         },

@@ -17,6 +17,7 @@ from srmt.audit.models import AuditEvent
 from srmt.cases.models import Case, Person
 from srmt.seed.demo import (
     DEMO_CASES,
+    DEMO_HELD_RESPONSES,
     DEMO_PROTECTED_CASES,
     DEMO_REQUESTS,
     DemoReport,
@@ -112,7 +113,7 @@ def test_demo_is_deterministic(loaded_demo):
 
 def test_demo_creates_users_cases_and_requests(demo):
     assert demo.created is True
-    assert (demo.users, demo.cases, demo.requests) == (9, DEMO_CASES + 8, DEMO_REQUESTS)
+    assert (demo.users, demo.cases, demo.requests) == (10, DEMO_CASES + 8, DEMO_REQUESTS)
     assert Case.objects.count() == DEMO_CASES + DEMO_PROTECTED_CASES
     assert ServiceRequest.objects.count() == DEMO_REQUESTS
     assert sum(demo.outcomes.values()) == DEMO_REQUESTS
@@ -123,6 +124,7 @@ def test_demo_creates_users_cases_and_requests(demo):
         "vsc_officer": "office_staff",
         "nsc_officer": "office_staff",
         "supervisor": "supervisor",
+        "supervisor2": "supervisor",
         "qa": "qa_reviewer",
         "analyst": "analyst",
         "admin": "administrator",
@@ -187,8 +189,11 @@ def test_mix_of_statuses_history_and_timestamps(demo):
     # Every row came through the services, so each has its audit event.
     assert AuditEvent.objects.filter(action="service_request.created").count() == DEMO_REQUESTS
     assert AuditEvent.objects.filter(action="case.created").count() == Case.objects.count()
+    # Responses held for supervisory review are not sent yet (ADR 35).
+    held = Response.objects.filter(review__isnull=False).count()
+    assert held == DEMO_HELD_RESPONSES
     assert AuditEvent.objects.filter(action="service_request.responded").count() == (
-        Response.objects.count()
+        Response.objects.count() - held
     )
     assert not AuditEvent.objects.filter(
         occurred_at__lt=timezone.now() - dt.timedelta(hours=1)

@@ -12,31 +12,61 @@ from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
 from srmt.notifications import delivery
 from srmt.notifications.choices import MessageKind
-from srmt.service_requests import core, form_letters, lifecycle, policies, reasons
+from srmt.service_requests import core, form_letters, lifecycle, policies, reasons, template_context
 from srmt.service_requests.assessment import record_sent
 from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.errors import InvalidResponse
 from srmt.service_requests.messages import response_message
 from srmt.service_requests.models import Response, ServiceRequest
+from srmt.service_requests.services import reviews
+from srmt.surveys import services as surveys
 
 
 @transaction.atomic
 def add_response(
-    sr: ServiceRequest, *, actor: User, kind: str, body: str, override_reason: str = ""
+    sr: ServiceRequest,
+    *,
+    actor: User,
+    kind: str,
+    body: str,
+    template: str | None = None,
+    override_reason: str = "",
 ) -> Response:
-    """Send a response to the customer. A final response closes the request. A form letter
-    (form_letters: the new-information check) is sent only with an `override_reason`."""
+    """Send a response to the customer. A final response closes the request. A response
+    a review rule holds waits for a supervisor (services.reviews): the request moves then.
+    `template`: the code of a template offered for the request that the text started from
+    (recorded with its latest version); a text still holding a {{ placeholder }} is refused.
+    A form letter (form_letters: the new-information check) is sent only with an
+    `override_reason`."""
     sr = core.lock(sr)
     policies.require_act(actor, sr, Capability.RESPOND)
     core.require_open(sr)
     text = core.clean_text(body, field="body", error=InvalidResponse)
     _check_response_kind(sr, kind)
+    template_code, template_version = template_context.check_response(
+        sr, body=text, kind=kind, template=template
+    )
     target = Status.CLOSED if kind == ResponseKind.FINAL else Status.RESPONDED
     lifecycle.require(sr.status, target)
-    checked = form_letters.check_response(sr, text, override_reason=override_reason)
+    reviews.require_none_in_review(sr)
+    checked = form_letters.check_response(
+        sr, text, override_reason=override_reason, template_code=template_code
+    )
     channel, address = core.delivery_for(sr.requester)
-    subject, message = response_message(sr, kind=kind, body=text)
-    notification = delivery.send_to_customer(
+    survey_link = surveys.send(sr, actor=actor) if kind == ResponseKind.FINAL else ""
+    subject, message = response_message(sr, kind=kind, body=text, survey_link=survey_link)
+    response = Response(
+        service_request=sr,
+        kind=kind,
+        author=actor,
+        body=text,
+        delivery_channel=channel,
+        template_code=template_code,
+        template_version=template_version,
+        **checked.response_fields(),
+    )
+    rule = reviews.rule_for(response)  # mandatory supervisory review (ADR 35)
+    response.notification = delivery.send_to_customer(
         actor=actor,
         kind=MessageKind.response(kind),
         channel=channel,
@@ -46,17 +76,13 @@ def add_response(
         language=sr.requester.language,
         related_reference=sr.reference,
         is_confidential=sr.is_confidential,
+        hold_reason=reviews.hold_reason(rule),
     )
-    response = Response.objects.create(
-        service_request=sr,
-        kind=kind,
-        author=actor,
-        body=text,
-        delivery_channel=channel,
-        notification=notification,
-        **checked.response_fields(),
-    )
+    response.save()
     record_sent(response)
+    if rule is not None:  # held: the request moves when a supervisor approves
+        reviews.hold(response, rule, actor=actor)
+        return response
     now = timezone.now()
     if sr.first_responded_at is None:
         sr.first_responded_at = now
@@ -71,6 +97,7 @@ def add_response(
             "response_id": response.pk,
             "channel": channel,
             "status": [sr.status_before_move, sr.status],
+            **({"template": [template_code, template_version]} if template_code else {}),
             **checked.audit_changes(),
         },
     )

@@ -19,6 +19,8 @@ from srmt.service_requests.choices import Status
 from srmt.service_requests.models import InternalNote, Response, ServiceRequest, StatusChange
 from srmt.service_requests.requesters import RequesterData
 from srmt.service_requests.tests.conftest import NOW, snapshot
+from srmt.surveys import services as surveys
+from srmt.surveys.models import Survey
 from srmt.testing.factories import make_service_request, make_user
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -146,7 +148,10 @@ def test_the_message_in_english(officer: User) -> None:
         "and ask for a supervisor to review it.\n"
         "If you disagree with a decision on your case itself, follow the instructions in the "
         "decision notice: it says whether and how you can appeal or ask for the decision to be "
-        "reopened or reconsidered.\n"
+        "reopened or reconsidered.\n\n"
+        "How did we do? Tell us in one question (it takes a minute):\n"
+        f"{surveys.link_for(Survey.objects.get(service_request=sr))}\n"
+        "The link works once, for 30 days.\n"
         "Receipt number: EAC2190012345\n\n"
         "To follow up, call the contact center at 800-375-5283 (TTY 800-767-1833) and give the "
         f"reference {sr.reference}.\n\n"

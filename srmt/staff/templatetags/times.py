@@ -115,3 +115,11 @@ def countdown(due_at: dt.datetime | None, now: dt.datetime | None = None) -> str
     if seconds >= 0:
         return _("due in %(duration)s") % {"duration": duration(seconds)}
     return _("overdue by %(duration)s") % {"duration": duration(-seconds)}
+
+
+@register.filter
+def seconds_as_duration(seconds: int | None) -> str:
+    """A number of seconds in words (duration), or a dash for none."""
+    if seconds is None:
+        return "—"
+    return duration(int(seconds))

@@ -152,7 +152,7 @@ def _visit_request_pages(auditor: Auditor, reference: str, language: str) -> Non
     auditor.visit(f"/requests/{reference}/", "detail")
     auditor.screenshot(f"detail-{language}.png")
     auditor.visit(f"/requests/{reference}/respond/", "respond")
-    auditor.submit("#panel-respond form button[type=submit]")
+    auditor.submit("#panel-respond form[method=post] button[type=submit]")
     auditor.check("respond with errors")
     auditor.screenshot(f"respond-errors-{language}.png")
 

@@ -91,7 +91,7 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     page.keyboard.press("r")
     assert _is_open(page, "respond")
     assert _focused_id(page) == "respond-kind_0"
-    auditor.submit("#panel-respond form button[type=submit]")
+    auditor.submit("#panel-respond form[method=post] button[type=submit]")
     assert _is_open(page, "respond")
     assert page.locator("#panel-respond .usa-alert--error").count() == 1
     auditor.check("respond with errors")

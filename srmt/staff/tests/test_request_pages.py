@@ -242,9 +242,10 @@ def test_assign_refuses_staff_of_another_office(esc_staff, csc_staff, demo):
 def _detail_queries(client, reference, django_assert_num_queries) -> None:
     # session, user, request, the user's offices, view audit insert, responses, notes,
     # status changes, the case's office, audit events (with their actors); the action area:
-    # the offices to transfer to, the staff to assign, the files of evidence; the header's
-    # unread notifications (ADR 31)
-    with django_assert_num_queries(14):
+    # the offices to transfer to, the staff to assign, the files of evidence, the templates
+    # offered for the request (ADR 33); the header's unread notifications (ADR 31); a
+    # response in supervisory review (ADR 35)
+    with django_assert_num_queries(16):
         assert client.get(f"/requests/{reference}/").status_code == 200
 
 

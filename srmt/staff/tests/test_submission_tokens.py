@@ -28,6 +28,9 @@ from srmt.accounts.models import ApiToken, User
 from srmt.audit.models import AuditEvent
 from srmt.idempotency.models import SubmissionToken
 from srmt.notifications.models import Notification
+from srmt.offices.models import Office
+from srmt.response_templates import services as templates
+from srmt.response_templates.services import Wording
 from srmt.service_requests import services
 from srmt.service_requests.models import (
     Attachment,
@@ -62,6 +65,7 @@ class World:
     expedite_sr: ServiceRequest
     api_token_prefix: str = ""
     view_id: int = 0  # a saved queue view of esc_staff (ADR 31)
+    supervisor: User | None = None  # ESC's supervisor, who writes ESC's templates (ADR 33)
 
 
 @pytest.fixture
@@ -78,12 +82,20 @@ def world(reference: None, settings: Any, tmp_path: Any) -> World:
     boss = make_user("boss_of_olga", role=Role.SUPERVISOR, offices=["ESC"])
     services.assign_request(expedite_sr, actor=boss, assignee=esc_staff)
     view = workspace.save_view(esc_staff, office=expedite_sr.office, name="Mine", query={})
+    templates.create_template(
+        actor=boss,
+        code=WORLD_TEMPLATE,
+        name="ESC letter",
+        office=Office.objects.get(code="ESC"),
+        wording=Wording("We wrote. {{ action_taken }}", "Escribimos. {{ action_taken }}"),
+    )
     return World(
         tier1=tier1,
         esc_staff=esc_staff,
         sr=make_service_request(actor=tier1),
         expedite_sr=expedite_sr,
         view_id=view.pk,
+        supervisor=boss,
         api_token_prefix=accounts.create_api_token(
             esc_staff, actor=esc_staff, name="CI"
         ).token.prefix,
@@ -146,6 +158,7 @@ INTAKE = {
     "requester_language": "es",
 }
 RESPOND = "/requests/{sr}/respond/"
+WORLD_TEMPLATE = "world-esc"
 EXPEDITE = "/requests/{expedite}/expedite/"
 
 FORMS = [
@@ -271,6 +284,38 @@ FORMS = [
         "/notifications/settings/",
         "/notifications/settings/",
         lambda w: {"email": "on"},
+    ),
+    # the response template library (ADR 33)
+    StaffForm(
+        "create a template",
+        "supervisor",
+        "/templates/new/",
+        "/templates/new/",
+        lambda w: {
+            "code": "esc-new",
+            "name": "New",
+            "office": "ESC",
+            "body_en": "Hello. {{ case_details }}",
+            "body_es": "Hola. {{ case_details }}",
+        },
+    ),
+    StaffForm(
+        "save a new version of a template",
+        "supervisor",
+        f"/templates/{WORLD_TEMPLATE}/edit/",
+        f"/templates/{WORLD_TEMPLATE}/edit/",
+        lambda w: {
+            "body_en": "We wrote today. {{ action_taken }}",
+            "body_es": "Escribimos hoy. {{ action_taken }}",
+            "change_note": "Says when",
+        },
+    ),
+    StaffForm(
+        "deactivate a template",
+        "supervisor",
+        f"/templates/{WORLD_TEMPLATE}/",
+        f"/templates/{WORLD_TEMPLATE}/active/",
+        lambda w: {"active": "0"},
     ),
 ]
 
@@ -424,6 +469,7 @@ def test_every_staff_page_that_takes_a_post_is_in_the_table(world: World) -> Non
         "prefix": world.api_token_prefix,
         "view_id": world.view_id,
         "person_id": world.sr.requester_id,
+        "code": WORLD_TEMPLATE,
     }
     client = signed_in(make_user("boss", role=Role.ADMINISTRATOR))
     refusing = {}
@@ -434,7 +480,7 @@ def test_every_staff_page_that_takes_a_post_is_in_the_table(world: World) -> Non
         refusing[pattern.name] = client.post(
             reverse(f"staff:{pattern.name}", kwargs=kwargs)
         ).status_code
-    assert len(with_forms) == 16
+    assert len(with_forms) == 19
     assert set(refusing.values()) == {405}, refusing
 
 

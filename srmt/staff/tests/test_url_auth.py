@@ -22,6 +22,7 @@ PUBLIC = {
     "set_language": "the language switch, offered before sign-in too; it only sets a cookie",
     "admin:login": "the admin's own sign-in page",
     "admin:logout": "without a session it only sends the visitor to the admin (its sign-in)",
+    "survey": "the customer's satisfaction survey: its signed single-use link is the permission",
 }
 
 SAMPLES = {"int": "1", "str": "SR-0000-0000", "slug": "sample", "uuid": "0" * 32, "path": "x/y"}
@@ -108,6 +109,8 @@ def test_public_pages_answer_without_a_session(client):
     response = client.post("/i18n/setlang/", {"language": "es", "next": "/login/"})
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "es"
+    # A survey link that is not one gets a plain page (srmt/surveys/tests), never a sign-in.
+    assert client.get("/survey/SR-0000-0000/").status_code == 404
 
 
 def test_every_public_name_is_a_url_of_the_project():

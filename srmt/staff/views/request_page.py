@@ -20,14 +20,16 @@ from django.utils import timezone
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.offices.models import Office
-from srmt.service_requests import attachments, expedites, lifecycle, policies
+from srmt.service_requests import attachments, expedites, lifecycle, policies, template_context
 from srmt.service_requests.choices import RequestTypeCode, Status
 from srmt.service_requests.expedite_models import ExpediteRequest
 from srmt.service_requests.models import ServiceRequest
+from srmt.service_requests.services import reviews as review_flow
 from srmt.staff import history, selectors
 from srmt.staff.collisions import Seen, changes_since
 from srmt.staff.expedite_forms import AttachmentForm, DecisionForm
 from srmt.staff.forms import AssignForm, NoteForm, ResponseForm, TransitionForm, UswdsForm
+from srmt.staff.review_forms import ResubmitForm
 from srmt.staff.views import routing
 from srmt.staff.views.common import staff_user
 
@@ -75,6 +77,7 @@ def _forms(user: User, sr: ServiceRequest, actions: Actions) -> dict[str, Any]:
     forms: dict[str, Any] = {}
     if actions.respond:
         forms["response_form"] = ResponseForm(has_responses=sr.first_responded_at is not None)
+        forms["offered_templates"] = list(template_context.offered_for(sr))
     if actions.note:
         forms["note_form"] = NoteForm()
     if actions.transition:
@@ -99,6 +102,20 @@ def _evidence(user: User, sr: ServiceRequest, expedite: ExpediteRequest | None) 
         "decision_form": DecisionForm() if can_decide else None,
         "upload_form": AttachmentForm() if can_upload else None,
         "attachments": attachments.attachments_of(sr),
+    }
+
+
+def _review(user: User, sr: ServiceRequest) -> dict[str, Any]:
+    """A response in supervisory review (ADR 35), and its author's resubmission form."""
+    review = review_flow.in_review_on(sr)
+    may_resubmit = (
+        review is not None and review.status == "returned" and review.response.author_id == user.pk
+    )
+    return {
+        "review_in_progress": review,
+        "review_resubmit_form": ResubmitForm(initial={"body": review.response.body})
+        if review is not None and may_resubmit
+        else None,
     }
 
 
@@ -149,6 +166,7 @@ def request_page_context(
         "transfers": routing.transfers(timeline),
         **_forms(user, sr, actions),
         **_evidence(user, sr, expedite),
+        **_review(user, sr),
     }
     context.update({name: form for name, form in (bound or {}).items() if form is not None})
     context["panel"] = panel
