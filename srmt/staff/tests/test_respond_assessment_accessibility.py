@@ -25,6 +25,8 @@ INFORMATIVE = (
     "On November 2 we sent your file to the Newark Field Office because your interview "
     "will take place there. Your interview is scheduled for December 14 at 9:30 a.m."
 )
+# The respond form's button (the panel also holds the template picker's form).
+SEND = '#panel-respond form[action$="/respond/"] button[type=submit]'
 EXPECTED_PAGES = [
     "respond: an informative draft assessed",
     "respond: a form letter assessed",
@@ -79,7 +81,7 @@ def test_the_check_as_the_writer_types_and_sends(
 
     # sent without a reason: refused, the page shows why; nothing was sent
     page.click('label[for="respond-kind_0"]')
-    auditor.submit("#panel-respond form button[type=submit]")
+    auditor.submit(SEND)
     assert page.locator("#respond-override_reason.usa-input--error").count() == 1
     assert page.locator("#respond-assessment-status .usa-alert--warning").count() == 1
     assert Response.objects.filter(service_request=sr).count() == 0
@@ -87,7 +89,7 @@ def test_the_check_as_the_writer_types_and_sends(
 
     # with a reason it is sent, and the reason is kept
     page.fill("#respond-override_reason", "The customer asked for it in writing.")
-    auditor.submit("#panel-respond form button[type=submit]")
+    auditor.submit(SEND)
     page.wait_for_selector(".usa-alert--success")
     response = Response.objects.get(service_request=sr)
     assert (response.form_letter, response.form_letter_override_reason) == (
