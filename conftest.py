@@ -20,6 +20,26 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Tests of the new-information check itself (ADR 39), besides those marked new_information.
+NEW_INFORMATION_TESTS = ("srmt/quality/",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(part in item.nodeid for part in NEW_INFORMATION_TESTS):
+            item.add_marker(pytest.mark.new_information)
+
+
+@pytest.fixture(autouse=True)
+def _placeholder_responses(request, settings):
+    """Tests send placeholder responses ("Hi.", "Done."), which the new-information check
+    (ADR 39) would refuse as form letters: they run with its threshold at 0, so that every
+    response is still assessed and scored but none is a form letter. Tests of the check
+    (marked new_information, and all of srmt/quality) run at the configured threshold."""
+    if request.node.get_closest_marker("new_information") is None:
+        settings.SRMT_NEW_INFORMATION_THRESHOLD = 0.0
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """LocaleMiddleware activates the request's language in the thread and nothing turns it

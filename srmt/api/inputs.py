@@ -259,6 +259,26 @@ class ResponseInput(StrictInput):
         help_text="The code of a template offered for this request that the body started "
         "from (GET .../templates/{code}); recorded with the template's latest version.",
     )
+    override_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why you send a form letter anyway (required then: the new-information "
+        "check refuses a form letter without it with 409 `form_letter_warning`); ignored "
+        "for a response that is not a form letter.",
+    )
+
+
+class AssessInput(StrictInput):
+    body = _text(help_text="The draft response, as it would be sent.")
+    template = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The code of the response template the draft starts from, if any.",
+    )
 
 
 class NoteInput(StrictInput):

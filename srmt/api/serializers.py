@@ -18,7 +18,9 @@ from rest_framework import serializers
 from srmt.api.schema import PROTECTED_HELP
 from srmt.cases.models import Case, CaseParty
 from srmt.offices.models import FormType, Office
+from srmt.quality.types import Why
 from srmt.reviews.choices import ReviewStatus
+from srmt.service_requests import form_letters
 from srmt.service_requests.deadline_states import at_risk_moment
 from srmt.service_requests.models import Response as ServiceRequestResponse
 from srmt.service_requests.models import ServiceRequest, ServiceRequestType
@@ -138,6 +140,15 @@ class ServiceRequestSerializer(serializers.Serializer[Any]):
         }
 
 
+class NewInformationSerializer(serializers.Serializer[Any]):
+    score = serializers.FloatField(
+        read_only=True, help_text="0 = nothing new for the customer, 1 = all new."
+    )
+    form_letter = serializers.BooleanField(
+        read_only=True, help_text="The score was below the threshold then in force."
+    )
+
+
 class TemplateUsedSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(read_only=True)
     version = serializers.IntegerField(read_only=True)
@@ -171,6 +182,43 @@ class ResponseSerializer(serializers.Serializer[Any]):
     delivery_channel = serializers.CharField(read_only=True)
     delivery_status = serializers.CharField(read_only=True)
     created_at = UtcDateTimeField(read_only=True)
+    new_information = serializers.SerializerMethodField(
+        help_text="The new-information check as the response was sent; null for responses "
+        "sent before the check existed."
+    )
+    form_letter_override_reason = serializers.CharField(
+        read_only=True,
+        help_text="Why the writer sent a form letter anyway; blank for other responses.",
+    )
+
+    @extend_schema_field(NewInformationSerializer(allow_null=True))
+    def get_new_information(self, response: ServiceRequestResponse) -> dict[str, Any] | None:
+        return form_letters.stored_score(response)
+
+
+class SentenceVerdictSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(read_only=True)
+    new = serializers.BooleanField(read_only=True)
+    why = serializers.ChoiceField(
+        choices=[why.value for why in Why],
+        allow_null=True,
+        read_only=True,
+        help_text="Why the sentence tells the customer nothing new; null when it is new.",
+    )
+
+
+class AssessmentSerializer(serializers.Serializer[Any]):
+    """The new-information check of a draft (schema only: quality.payload builds it)."""
+
+    new_information = serializers.FloatField(
+        read_only=True, help_text="0 = nothing new for the customer, 1 = all new."
+    )
+    form_letter = serializers.BooleanField(
+        read_only=True,
+        help_text="Below the threshold: sending it needs an `override_reason`.",
+    )
+    threshold = serializers.FloatField(read_only=True)
+    sentences = SentenceVerdictSerializer(many=True, read_only=True)
     review = ReviewRefSerializer(
         read_only=True,
         allow_null=True,

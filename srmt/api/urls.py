@@ -40,6 +40,11 @@ v1 = [
         name="service-request-responses",
     ),
     path(
+        "service-requests/<str:reference>/responses/assess",
+        service_requests.ResponseAssessView.as_view(),
+        name="service-request-responses-assess",
+    ),
+    path(
         "service-requests/<str:reference>/notes/",
         service_requests.NoteCollectionView.as_view(),
         name="service-request-notes",

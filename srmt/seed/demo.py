@@ -35,6 +35,7 @@ from srmt.offices.constants import PREFIX_OFFICES, TIER2_OFFICE
 from srmt.offices.models import Office
 from srmt.qa import services as qa
 from srmt.reviews.defaults import load_default_rules
+from srmt.seed.demo_responses import demo_response
 from srmt.seed.expedite_criteria import demo_expedite
 from srmt.seed.mix import (
     CHANNEL_WEIGHTS,
@@ -361,7 +362,9 @@ class _DemoRequests:
         return services.transition_request(sr, actor=self._worker(sr), to=to, reason=reason)
 
     def _respond(self, sr: ServiceRequest, kind: ResponseKind) -> ServiceRequest:
-        body = _RESPONSES[kind]
+        # News of an action taken on a day of its own (demo_responses).
+        on = self.now.date() - dt.timedelta(days=3 + self.report.requests)
+        body = demo_response(sr, kind, on=on)
         services.add_response(sr, actor=self._worker(sr), kind=kind, body=body)
         return ServiceRequest.objects.select_related("office").get(pk=sr.pk)
 
@@ -407,10 +410,3 @@ class _DemoRequests:
 
 def _is_answer(change: StatusChange) -> bool:
     return change.to_status in {Status.RESPONDED, Status.CLOSED}
-
-
-_RESPONSES = {
-    ResponseKind.INITIAL: "We received your request and are reviewing your case.",
-    ResponseKind.FINAL: "We reviewed your case and updated the record. No further action "
-    "is needed from you.",
-}

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from srmt.core.errors import DomainError
+from srmt.quality.payload import assessment_body
 
 
 class UnknownRequestType(DomainError):
@@ -32,6 +33,20 @@ class InvalidUrgency(DomainError):
 
 class InvalidResponse(DomainError):
     code = "invalid_response"
+
+
+class FormLetterWarning(InvalidResponse):
+    """The response tells the customer nothing new (the new-information check, ADR 39) and
+    the writer gave no reason to send it anyway; `assessment` says why, sentence by sentence.
+    Resubmit with `override_reason` to send it."""
+
+    code = "form_letter_warning"
+    http_status = 409
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """The assessment, as POST .../responses/assess answers it."""
+        return {"assessment": assessment_body(self.extra["assessment"])}
 
 
 class RequestClosed(DomainError):

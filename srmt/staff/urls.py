@@ -3,6 +3,7 @@
 from django.urls import path
 
 from srmt.staff.views import (
+    assessment,
     attachments,
     expedites,
     intake,
@@ -39,6 +40,11 @@ urlpatterns = [
     path("requests/<str:reference>/", requests.request_detail, name="request-detail"),
     path("requests/<str:reference>/changes/", requests.request_changes, name="request-changes"),
     path("requests/<str:reference>/respond/", requests.respond, name="request-respond"),
+    path(
+        "requests/<str:reference>/respond/assess/",
+        assessment.assess_draft,
+        name="request-respond-assess",
+    ),
     path(
         "requests/<str:reference>/respond/template/",
         library.respond_with_template,

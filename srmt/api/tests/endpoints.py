@@ -79,6 +79,7 @@ JSON_WRITES: list[tuple[str, str, str, dict[str, Any]]] = [
     ("create", "post", "/api/v1/service-requests/", valid_submission()),
     ("edit", "patch", SR, {"urgency": "urgent"}),
     ("respond", "post", SR + "responses/", {"kind": "initial", "body": "We looked at it."}),
+    ("assess", "post", SR + "responses/assess", {"body": "We looked at it."}),
     ("note", "post", SR + "notes/", {"body": "Called back."}),
     ("transition", "post", SR + "transitions/", {"to": "in_progress"}),
     ("redirect", "post", SR + "redirect/", {"topic": "visas", "reason": "Not ours."}),

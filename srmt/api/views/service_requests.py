@@ -19,6 +19,7 @@ from srmt.api.authentication import signed_in_user
 from srmt.api.conditional import body_hash, expected_version, idempotency_key
 from srmt.api.idempotency import idempotent
 from srmt.api.inputs import (
+    AssessInput,
     NoteInput,
     ResponseInput,
     ServiceRequestFilter,
@@ -27,8 +28,9 @@ from srmt.api.inputs import (
     TransitionInput,
 )
 from srmt.api.pagination import ServiceRequestCursorPagination
-from srmt.api.schema import IF_MATCH, REFERENCE, problems
+from srmt.api.schema import IF_MATCH, REFERENCE, ProblemSerializer, problems
 from srmt.api.serializers import (
+    AssessmentSerializer,
     NoteSerializer,
     ResponseSerializer,
     ServiceRequestDetailSerializer,
@@ -37,7 +39,9 @@ from srmt.api.serializers import (
 from srmt.api.views import routing
 from srmt.api.views.base import ApiMixin, ApiView
 from srmt.audit import services as audit
-from srmt.service_requests import policies, queries, referrals, services
+from srmt.core.problems import PROBLEM_CONTENT_TYPE
+from srmt.quality.payload import assessment_body
+from srmt.service_requests import form_letters, policies, queries, referrals, services
 from srmt.service_requests.choices import Status
 from srmt.service_requests.models import ServiceRequest
 
@@ -222,6 +226,13 @@ class ServiceRequestDetailView(ApiView):
         return _detail(sr)
 
 
+class FormLetterProblemSerializer(ProblemSerializer):
+    assessment = AssessmentSerializer(
+        required=False,
+        help_text="With code form_letter_warning: the new-information check of the body.",
+    )
+
+
 class ResponseCollectionView(ApiView):
     @extend_schema(
         tags=[TAG],
@@ -241,13 +252,26 @@ class ResponseCollectionView(ApiView):
         tags=[TAG],
         summary="Send a response to the requester",
         description="An initial or follow-up response moves the request to responded; a "
-        "final response closes it. A response a review rule holds (supervisory review) is "
-        "not sent yet: its `review.status` is pending, and the request moves when a "
-        "supervisor approves it; meanwhile the request takes no other response (409 "
-        "`response_in_review`).",
+        "final response closes it. Every response is assessed first (the new-information "
+        "check, as `responses/assess` answers): a form letter is refused with 409 "
+        "`form_letter_warning` and the `assessment` in the problem body, and nothing is "
+        "sent or written, unless `override_reason` says why to send it anyway; the score, "
+        "the verdict and the reason are kept on the response. A response a review rule "
+        "holds (supervisory review) is not sent yet: its `review.status` is pending, and "
+        "the request moves when a supervisor approves it; meanwhile the request takes no "
+        "other response (409 `response_in_review`).",
         parameters=[REFERENCE],
         request=ResponseInput,
-        responses={201: ResponseSerializer, **problems(400, 403, 404, 409, 413, 415, 422)},
+        responses={
+            201: ResponseSerializer,
+            **problems(400, 403, 404, 409, 413, 415, 422),
+            (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                FormLetterProblemSerializer,
+                description="A form letter without `override_reason` (code "
+                "form_letter_warning, with the `assessment`); or the request is closed "
+                "(code request_closed), or the kind of response does not fit its status.",
+            ),
+        },
     )
     @idempotent
     def post(self, request: Request, reference: str) -> Response:
@@ -256,6 +280,37 @@ class ResponseCollectionView(ApiView):
         body.is_valid(raise_exception=True)
         answer = services.add_response(sr, actor=signed_in_user(request), **body.validated_data)
         return Response(ResponseSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
+class ResponseAssessView(ApiView):
+    # Access as for POST .../responses/ (form_letters.assess_draft): 404 before 403.
+    @extend_schema(
+        tags=[TAG],
+        summary="Assess a draft response: does it tell the customer anything new?",
+        description="The new-information check of `body` as it would be sent (in the "
+        "request's language, against `template` if given, the earlier responses on the "
+        "request and its case, the customer's request and the case record): a score from "
+        "0 (nothing new) to 1 (all new), whether it is a form letter (below `threshold`), "
+        "and each sentence, new or `why` not. Writes nothing, not even to the audit log "
+        "(an Idempotency-Key is not needed and is ignored: a repeat is simply asked again). "
+        "Access as for sending a response: 404 when you may not see the request, 403 when "
+        "you may not respond to it, 409 when it is closed.",
+        operation_id="v1_service_requests_responses_assess",
+        parameters=[REFERENCE],
+        request=AssessInput,
+        responses={200: AssessmentSerializer, **problems(400, 403, 404, 409, 413, 415)},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        sr = policies.get_request_for_user(request.user, reference)
+        body = AssessInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        assessment = form_letters.assess_draft(
+            sr,
+            actor=signed_in_user(request),
+            body=body.validated_data["body"],
+            template_code=body.validated_data["template"],
+        )
+        return Response(assessment_body(assessment))
 
 
 class NoteCollectionView(ApiView):

@@ -12,7 +12,8 @@ from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
 from srmt.notifications import delivery
 from srmt.notifications.choices import MessageKind
-from srmt.service_requests import core, lifecycle, policies, reasons, template_context
+from srmt.service_requests import core, form_letters, lifecycle, policies, reasons, template_context
+from srmt.service_requests.assessment import record_sent
 from srmt.service_requests.choices import ResponseKind, Status
 from srmt.service_requests.errors import InvalidResponse
 from srmt.service_requests.messages import response_message
@@ -23,12 +24,20 @@ from srmt.surveys import services as surveys
 
 @transaction.atomic
 def add_response(
-    sr: ServiceRequest, *, actor: User, kind: str, body: str, template: str | None = None
+    sr: ServiceRequest,
+    *,
+    actor: User,
+    kind: str,
+    body: str,
+    template: str | None = None,
+    override_reason: str = "",
 ) -> Response:
     """Send a response to the customer. A final response closes the request. A response
     a review rule holds waits for a supervisor (services.reviews): the request moves then.
     `template`: the code of a template offered for the request that the text started from
-    (recorded with its latest version); a text still holding a {{ placeholder }} is refused."""
+    (recorded with its latest version); a text still holding a {{ placeholder }} is refused.
+    A form letter (form_letters: the new-information check) is sent only with an
+    `override_reason`."""
     sr = core.lock(sr)
     policies.require_act(actor, sr, Capability.RESPOND)
     core.require_open(sr)
@@ -40,6 +49,9 @@ def add_response(
     target = Status.CLOSED if kind == ResponseKind.FINAL else Status.RESPONDED
     lifecycle.require(sr.status, target)
     reviews.require_none_in_review(sr)
+    checked = form_letters.check_response(
+        sr, text, override_reason=override_reason, template_code=template_code
+    )
     channel, address = core.delivery_for(sr.requester)
     survey_link = surveys.send(sr, actor=actor) if kind == ResponseKind.FINAL else ""
     subject, message = response_message(sr, kind=kind, body=text, survey_link=survey_link)
@@ -51,6 +63,7 @@ def add_response(
         delivery_channel=channel,
         template_code=template_code,
         template_version=template_version,
+        **checked.response_fields(),
     )
     rule = reviews.rule_for(response)  # mandatory supervisory review (ADR 35)
     response.notification = delivery.send_to_customer(
@@ -66,6 +79,7 @@ def add_response(
         hold_reason=reviews.hold_reason(rule),
     )
     response.save()
+    record_sent(response)
     if rule is not None:  # held: the request moves when a supervisor approves
         reviews.hold(response, rule, actor=actor)
         return response
@@ -84,6 +98,7 @@ def add_response(
             "channel": channel,
             "status": [sr.status_before_move, sr.status],
             **({"template": [template_code, template_version]} if template_code else {}),
+            **checked.audit_changes(),
         },
     )
     return response

@@ -105,6 +105,9 @@ def test_an_initial_response_answers_the_request_and_emails_the_requester(
         "response_id": response.pk,
         "channel": "email",
         "status": ["received", "responded"],
+        # The new-information check as it was sent (form_letters; test_form_letters.py).
+        "new_information": round(response.new_information, 3),
+        "form_letter": False,
     }
 
 

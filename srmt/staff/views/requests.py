@@ -19,6 +19,7 @@ from srmt.service_requests import policies, redirects, services
 from srmt.service_requests.choices import ResponseKind
 from srmt.service_requests.models import ServiceRequest
 from srmt.staff import collisions, selectors
+from srmt.staff.assessment_forms import OverrideReasonForm, assessed
 from srmt.staff.collisions import Guard, guarded
 from srmt.staff.forms import AssignForm, NoteForm, ResponseForm, UswdsForm
 from srmt.staff.submissions import one_time_submission
@@ -86,16 +87,28 @@ def respond(request: HttpRequest, reference: str) -> HttpResponse:
     if not actions.respond:
         raise refuse(_("Your role does not allow you to respond to this request."))
     form = ResponseForm(request.POST, has_responses=sr.first_responded_at is not None)
+    reason = OverrideReasonForm(request.POST)  # a form letter's reason (ADR 39)
     guard = guarded(sr, request)
     if (
         form.is_valid()
-        and call_service(form, guard(services.add_response), sr, actor=user, **form.cleaned_data)
+        and reason.is_valid()
+        and call_service(
+            form,
+            guard(services.add_response),
+            sr,
+            actor=user,
+            override_reason=reason.reason(),
+            **form.cleaned_data,
+        )
         is not None
     ):
         if form.cleaned_data["kind"] == ResponseKind.FINAL:
             return _done(request, sr, _("Final response sent. The request is closed."))
         return _done(request, sr, _("Response sent."))
-    return _refused(request, sr, guard, "respond", response_form=form)
+    assessment_form = assessed(sr, user, request.POST, bound=True)
+    return _refused(
+        request, sr, guard, "respond", response_form=form, assessment_form=assessment_form
+    )
 
 
 @login_required
