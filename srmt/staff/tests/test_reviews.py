@@ -223,3 +223,22 @@ def test_the_pages_speak_spanish(review: ResponseReview) -> None:
     page = client.get("/reviews/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Respuestas en espera de revisión" in page
     assert "Autor en período de prueba" in page
+
+
+def test_the_respond_panel_says_a_held_response_waits_for_review(novice: User) -> None:
+    from srmt.staff.tests.conftest import client_for
+
+    sr = make_service_request()
+    client = client_for(novice)
+    answer = client.post(
+        f"/requests/{sr.reference}/respond/",
+        {
+            "kind": "initial",
+            "body": "We transferred your file to the Omaha Field Office on 30 November 2026.",
+        },
+        follow=True,
+    )
+    page = answer.content.decode()
+    assert "Response saved. It waits for a supervisor&#x27;s review to be sent." in page
+    assert "Response sent." not in page
+    assert ResponseReview.objects.get(response__service_request=sr).status == "pending"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from srmt.accounts.models import User
+from srmt.reviews.models import ResponseReview
 from srmt.service_requests import policies, redirects, services
 from srmt.service_requests.choices import ResponseKind
 from srmt.service_requests.models import ServiceRequest
@@ -89,10 +90,8 @@ def respond(request: HttpRequest, reference: str) -> HttpResponse:
     form = ResponseForm(request.POST, has_responses=sr.first_responded_at is not None)
     reason = OverrideReasonForm(request.POST)  # a form letter's reason (ADR 39)
     guard = guarded(sr, request)
-    if (
-        form.is_valid()
-        and reason.is_valid()
-        and call_service(
+    sent = (
+        call_service(
             form,
             guard(services.add_response),
             sr,
@@ -100,8 +99,14 @@ def respond(request: HttpRequest, reference: str) -> HttpResponse:
             override_reason=reason.reason(),
             **form.cleaned_data,
         )
-        is not None
-    ):
+        if form.is_valid() and reason.is_valid()
+        else None
+    )
+    if sent is not None:
+        if ResponseReview.objects.filter(response=sent).exists():  # held (ADR 35)
+            return _done(
+                request, sr, _("Response saved. It waits for a supervisor's review to be sent.")
+            )
         if form.cleaned_data["kind"] == ResponseKind.FINAL:
             return _done(request, sr, _("Final response sent. The request is closed."))
         return _done(request, sr, _("Response sent."))
