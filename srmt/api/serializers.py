@@ -190,10 +190,25 @@ class ResponseSerializer(serializers.Serializer[Any]):
         read_only=True,
         help_text="Why the writer sent a form letter anyway; blank for other responses.",
     )
+    review = ReviewRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="null: no review rule held it. A held response is not sent before a "
+        "supervisor approves it.",
+    )
+    template = serializers.SerializerMethodField(
+        help_text="The template (and its version) the response started from; null if none."
+    )
 
     @extend_schema_field(NewInformationSerializer(allow_null=True))
     def get_new_information(self, response: ServiceRequestResponse) -> dict[str, Any] | None:
         return form_letters.stored_score(response)
+
+    @extend_schema_field(TemplateUsedSerializer(allow_null=True))
+    def get_template(self, response: ServiceRequestResponse) -> dict[str, Any] | None:
+        if not response.template_code:
+            return None
+        return {"code": response.template_code, "version": response.template_version}
 
 
 class SentenceVerdictSerializer(serializers.Serializer[Any]):
@@ -219,21 +234,6 @@ class AssessmentSerializer(serializers.Serializer[Any]):
     )
     threshold = serializers.FloatField(read_only=True)
     sentences = SentenceVerdictSerializer(many=True, read_only=True)
-    review = ReviewRefSerializer(
-        read_only=True,
-        allow_null=True,
-        help_text="null: no review rule held it. A held response is not sent before a "
-        "supervisor approves it.",
-    )
-    template = serializers.SerializerMethodField(
-        help_text="The template (and its version) the response started from; null if none."
-    )
-
-    @extend_schema_field(TemplateUsedSerializer(allow_null=True))
-    def get_template(self, response: ServiceRequestResponse) -> dict[str, Any] | None:
-        if not response.template_code:
-            return None
-        return {"code": response.template_code, "version": response.template_version}
 
 
 class NoteSerializer(serializers.Serializer[Any]):
