@@ -91,14 +91,12 @@ def test_each_rule_holds_its_responses(change: dict[str, object], expected: str 
 def test_the_random_rule_holds_a_drawn_response_no_other_rule_holds() -> None:
     facts = dataclasses.replace(PLAIN, stable_id=_drawn("SR-RANDOM"))
     held = rules.rule_holding(facts, _defaults())
-    assert held is not None
-    assert held.code == "random"
+    assert (held.code if held else None) == "random"
     # a drawn response another rule holds is named by that rule
     complaint = rules.rule_holding(
         dataclasses.replace(facts, request_type="complaint"), _defaults()
     )
-    assert complaint is not None
-    assert complaint.code == "complaint"
+    assert (complaint.code if complaint else None) == "complaint"
 
 
 @pytest.mark.parametrize(
