@@ -77,8 +77,10 @@ INSTALLED_APPS = [
     "srmt.search",
     "srmt.qa",
     "srmt.outcomes",
+    "srmt.reporting",
     "srmt.api",
     "srmt.staff",
+    "srmt.portal",
     "srmt.backoffice",
     "srmt.seed",
     "axes",  # sign-in lockout (docs/adr/0020)
@@ -121,6 +123,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The agency's name and contact lines on the public pages (srmt.portal).
+                "srmt.portal.context.public_site",
             ],
         },
     },
@@ -150,6 +154,8 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "login"
+# Customers and representatives sign in on the public site (issue 11, django-allauth).
+PORTAL_LOGIN_URL = "/account/login/"
 AUTHENTICATION_BACKENDS = [
     # Refuses sign-ins of a locked-out username and address before any password is checked.
     "axes.backends.AxesStandaloneBackend",

@@ -1,4 +1,5 @@
-"""Top-level URLs: staff pages, the REST API, the admin, health and i18n."""
+"""Top-level URLs: the public site (the home page), staff pages under /staff/, the REST
+API, the admin, health and i18n."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -7,10 +8,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("srmt.api.urls")),
-    path("", include("srmt.staff.auth_urls")),
+    # Staff pages and their sign-in (issue 11: the public site is the home page).
+    path("staff/", include("srmt.staff.auth_urls")),
+    path("staff/", include("srmt.staff.urls")),
     # The customer's satisfaction survey: public, opened by its signed link (ADR 0038).
     path("", include("srmt.surveys.urls")),
-    path("", include("srmt.staff.urls")),
+    # The public site: customers, representatives and the public reports.
+    path("", include("srmt.portal.urls")),
 ]
 
 # API paths get problem details without rendering a page (srmt/api/handlers.py).

@@ -44,6 +44,16 @@ class Case(TimeStampedModel):
     status_text = models.CharField(max_length=200, blank=True)
     status_updated_on = models.DateField(null=True, blank=True)
     is_protected = models.BooleanField(default=False)
+    # An electronically filed case (an IOE receipt) belongs to the online account that filed
+    # it, as the case systems say (issue 11, section 3); paper cases are linked instead.
+    filed_online_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_filed_online",
+        verbose_name=_("filed online by"),
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -60,6 +70,23 @@ class Case(TimeStampedModel):
         return self.receipt_number
 
 
+class CaseStatusChange(models.Model):
+    """A status the case systems gave a case, kept in order: the case's status history
+    (the Case Status API's `hist_case_status`, the public status page). Written by
+    `cases.services.upsert_case` whenever the status text changes; never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    status_text = models.CharField(max_length=200)
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        ordering = ["case", "changed_at", "id"]
+        indexes = [models.Index(fields=["case", "changed_at"], name="case_status_change_order")]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.status_text} ({self.changed_at:%Y-%m-%d})"
+
+
 class Person(TimeStampedModel):
     """A customer: someone on a case or someone asking about one, with contact preferences."""
 
@@ -72,6 +99,9 @@ class Person(TimeStampedModel):
     zip_code = models.CharField(max_length=10, blank=True)
     country = models.CharField(max_length=2, blank=True, default="US")
     external_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # Checked with the receipt number and the name before anyone without an account opens
+    # an e-Request on a case (issue 11, section 4).
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from srmt.accounts.models import User
@@ -23,7 +24,7 @@ from srmt.cases.errors import (
     UnknownFormType,
     UnknownOffice,
 )
-from srmt.cases.models import Case, CaseParty, Person
+from srmt.cases.models import Case, CaseParty, CaseStatusChange, Person
 from srmt.core.receipts import normalize_receipt_number
 from srmt.offices.models import FormType, Office
 
@@ -138,6 +139,8 @@ def upsert_case(data: CaseData, *, actor: User | None) -> tuple[Case, bool]:
             setattr(case, key, value)
         if changes:
             case.save(update_fields=[*changes.keys(), "updated_at"])
+    if "status_text" in changes or (created and case.status_text):
+        _record_status(case)
     if data.parties and _party_signature(data.parties) != _current_signature(case):
         changes["parties"] = _replace_parties(case, data.parties)
     elif changes.get("is_protected") == [False, True]:
@@ -145,6 +148,17 @@ def upsert_case(data: CaseData, *, actor: User | None) -> tuple[Case, bool]:
     if created or changes:
         _audit_write(case, created=created, changes=changes, data=data, actor=actor)
     return case, created
+
+
+def _record_status(case: Case) -> None:
+    """Add the case's new status to its history, dated by the case systems' status date
+    (noon in UTC of that day) when they give one, else now."""
+    if not case.status_text:
+        return
+    when = timezone.now()
+    if case.status_updated_on is not None:
+        when = dt.datetime.combine(case.status_updated_on, dt.time(12), tzinfo=dt.UTC)
+    CaseStatusChange.objects.create(case=case, status_text=case.status_text, changed_at=when)
 
 
 def _protection(case: Case | None, data: CaseData) -> bool:

@@ -1,6 +1,6 @@
 """The published processing times, corrected by administrators in the admin (audited).
 
-Templates themselves are written on the staff pages (/templates/), through the services,
+Templates themselves are written on the staff pages (/staff/templates/), through the services,
 by the supervisors who own them: not here."""
 
 from django.contrib import admin

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.usefixtures("reference")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 SURFACES: dict[str, tuple[Callable[[User], Client], str]] = {
     "api": (api_client_for, "/api/v1/service-requests/{ref}/attachments/{id}/"),
-    "page": (page_client_for, "/requests/{ref}/attachments/{id}/"),
+    "page": (page_client_for, "/staff/requests/{ref}/attachments/{id}/"),
 }
 
 

@@ -256,55 +256,57 @@ PROBES: dict[str, Probe] = {
     "api routing explain": lambda api, web, ref: api.get(
         f"/api/v1/routing/explain?receipt_number={RN}&type=general_case_inquiry"
     ),
-    "staff intake lookup": lambda api, web, ref: web.get(f"/intake/?receipt_number={RN}"),
-    "staff request page": lambda api, web, ref: web.get(f"/requests/{ref}/"),
+    "staff intake lookup": lambda api, web, ref: web.get(f"/staff/intake/?receipt_number={RN}"),
+    "staff request page": lambda api, web, ref: web.get(f"/staff/requests/{ref}/"),
     "staff request page poll": lambda api, web, ref: web.get(
-        f"/requests/{ref}/changes/?seen_version=1"
+        f"/staff/requests/{ref}/changes/?seen_version=1"
     ),
-    "staff unit queue": lambda api, web, ref: web.get("/queues/ESC-VAWA/?status=all"),
+    "staff unit queue": lambda api, web, ref: web.get("/staff/queues/ESC-VAWA/?status=all"),
     "staff unit queue, escalated": lambda api, web, ref: web.get(
-        "/queues/ESC-VAWA/?status=all&escalated=on"
+        "/staff/queues/ESC-VAWA/?status=all&escalated=on"
     ),
     "staff headquarters queue, escalated": lambda api, web, ref: web.get(
-        "/queues/HQ-SCOPS/?status=all&escalated=on"
+        "/staff/queues/HQ-SCOPS/?status=all&escalated=on"
     ),
     # the workspace (ADR 31): home page, notifications, exports
-    "staff home": lambda api, web, ref: web.get("/"),
-    "staff notifications": lambda api, web, ref: web.get("/notifications/"),
+    "staff home": lambda api, web, ref: web.get("/staff/"),
+    "staff notifications": lambda api, web, ref: web.get("/staff/notifications/"),
     "staff unit queue export": lambda api, web, ref: _read(
-        web.get("/queues/ESC-VAWA/export.csv?status=all")
+        web.get("/staff/queues/ESC-VAWA/export.csv?status=all")
     ),
     "staff headquarters export, escalated": lambda api, web, ref: _read(
-        web.get("/queues/HQ-SCOPS/export.csv?status=all&escalated=on")
+        web.get("/staff/queues/HQ-SCOPS/export.csv?status=all&escalated=on")
     ),
     "staff unit queue, sorted by assignee": lambda api, web, ref: web.get(
-        "/queues/ESC-VAWA/?status=all&sort=-assignee"
+        "/staff/queues/ESC-VAWA/?status=all&sort=-assignee"
     ),
-    "staff search, by receipt number": lambda api, web, ref: web.get(f"/search/?q={RN}"),
-    "staff search, by reference": lambda api, web, ref: web.get(f"/search/?q={ref}"),
+    "staff search, by receipt number": lambda api, web, ref: web.get(f"/staff/search/?q={RN}"),
+    "staff search, by reference": lambda api, web, ref: web.get(f"/staff/search/?q={ref}"),
     # The page repeats what was typed: typed here in other letter case than SECRETS.
-    "staff search, by name": lambda api, web, ref: web.get("/search/?q=rosa%20d%C3%ADaz"),
-    "staff search, by email": lambda api, web, ref: web.get("/search/?q=ROSA@example.com"),
+    "staff search, by name": lambda api, web, ref: web.get("/staff/search/?q=rosa%20d%C3%ADaz"),
+    "staff search, by email": lambda api, web, ref: web.get("/staff/search/?q=ROSA@example.com"),
     "staff search, by description words": lambda api, web, ref: web.get(
-        "/search/?q=asks%20interview"
+        "/staff/search/?q=asks%20interview"
     ),
     "api search, by receipt number": lambda api, web, ref: api.get(f"/api/v1/search?q={RN}"),
     "api search, by reference": lambda api, web, ref: api.get(f"/api/v1/search?q={ref}"),
     "api search, by email": lambda api, web, ref: api.get("/api/v1/search?q=ROSA@example.com"),
     "api search, by words": lambda api, web, ref: api.get("/api/v1/search?q=asks%20interview"),
-    "staff person page": lambda api, web, ref: web.get("/people/{person}/".format(**WORLD_IDS)),
+    "staff person page": lambda api, web, ref: web.get(
+        "/staff/people/{person}/".format(**WORLD_IDS)
+    ),
     "staff intake preview": lambda api, web, ref: web.post(
-        "/intake/new/", {**_intake_form(), "preview": "1"}
+        "/staff/intake/new/", {**_intake_form(), "preview": "1"}
     ),
     # response templates (ADR 33): filled from the request, its case and its customer
     "api template filled for the request": lambda api, web, ref: api.get(
         f"/api/v1/service-requests/{ref}/templates/general-inquiry-final"
     ),
     "staff template preview with the request": lambda api, web, ref: web.get(
-        f"/templates/general-inquiry-final/?reference={ref}"
+        f"/staff/templates/general-inquiry-final/?reference={ref}"
     ),
     "staff respond form filled from a template": lambda api, web, ref: web.get(
-        f"/requests/{ref}/respond/template/?template=general-inquiry-final",
+        f"/staff/requests/{ref}/respond/template/?template=general-inquiry-final",
         HTTP_HX_REQUEST="true",
     ),
     # refused writes
@@ -337,15 +339,18 @@ PROBES: dict[str, Probe] = {
         {"approved": True},
         format="json",
     ),
-    "staff note": lambda api, web, ref: web.post(f"/requests/{ref}/note/", {"body": "A note."}),
+    "staff note": lambda api, web, ref: web.post(
+        f"/staff/requests/{ref}/note/", {"body": "A note."}
+    ),
     "staff bulk status change": lambda api, web, ref: web.post(
-        "/queues/ESC-VAWA/bulk/", {"reference": [ref], "action": "status", "to": "in_progress"}
+        "/staff/queues/ESC-VAWA/bulk/",
+        {"reference": [ref], "action": "status", "to": "in_progress"},
     ),
     "staff bulk assign from headquarters": lambda api, web, ref: web.post(
-        "/queues/HQ-SCOPS/bulk/", {"reference": [ref], "action": "assign", "assignee": "-"}
+        "/staff/queues/HQ-SCOPS/bulk/", {"reference": [ref], "action": "assign", "assignee": "-"}
     ),
     "staff status": lambda api, web, ref: web.post(
-        f"/requests/{ref}/status/", {"to": "in_progress"}
+        f"/staff/requests/{ref}/status/", {"to": "in_progress"}
     ),
     "api intake, expedite": lambda api, web, ref: api.post(
         "/api/v1/service-requests/",
@@ -367,19 +372,21 @@ PROBES: dict[str, Probe] = {
         _submission(requester={"name": "A caller", "country": "MX"}),
         format="json",
     ),
-    "staff intake": lambda api, web, ref: web.post("/intake/new/", _intake_form(), follow=True),
+    "staff intake": lambda api, web, ref: web.post(
+        "/staff/intake/new/", _intake_form(), follow=True
+    ),
     # issue 9: the protected person's email with other details (never matched, never shown),
     # a customer abroad (the referral to confirm, then confirmed), a country by its name
     "staff intake, the protected person's email": lambda api, web, ref: web.post(
-        "/intake/new/",
+        "/staff/intake/new/",
         _intake_form(requester_email="rosa@example.com", requester_phone="802-555-0199"),
         follow=True,
     ),
     "staff intake, customer abroad": lambda api, web, ref: web.post(
-        "/intake/new/", _intake_form(type="complaint", requester_country="MX")
+        "/staff/intake/new/", _intake_form(type="complaint", requester_country="MX")
     ),
     "staff intake, referral confirmed": lambda api, web, ref: web.post(
-        "/intake/new/",
+        "/staff/intake/new/",
         _intake_form(type="complaint", requester_country="MX", confirm_referral="MEX"),
     ),
     "api intake, country by name": lambda api, web, ref: api.post(
@@ -586,7 +593,7 @@ def test_statistics_fold_the_unit_into_its_parent(world_base: None) -> None:
 def _analyst_page(user: User) -> str:
     web = Client()
     web.force_login(user)
-    response = web.get("/statistics/")
+    response = web.get("/staff/statistics/")
     assert response.status_code == 200
     return response.content.decode()
 

@@ -29,9 +29,9 @@ PROBE = textwrap.dedent(
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
         client = Client()
-        http = client.get("/login/")
-        https = client.get("/login/", secure=True)
-        forwarded = client.get("/login/", headers={"X-Forwarded-Proto": "https"})
+        http = client.get("/staff/login/")
+        https = client.get("/staff/login/", secure=True)
+        forwarded = client.get("/staff/login/", headers={"X-Forwarded-Proto": "https"})
     cookie = https.cookies.get(settings.CSRF_COOKIE_NAME)
     print(json.dumps({
         "http": [http.status_code, http.get("Location", "")],
@@ -90,7 +90,7 @@ def _probe(**overrides: str) -> dict:
 def test_production_turns_on_https_only_cookies_hsts_and_the_security_headers():
     probe = _probe(**PRODUCTION)
 
-    assert probe["http"] == [301, "https://testserver/login/"]
+    assert probe["http"] == [301, "https://testserver/staff/login/"]
     assert probe["https"] == 200
     headers = probe["headers"]
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
@@ -186,7 +186,7 @@ def directives(policy: str) -> dict[str, str]:
 
 @pytest.mark.django_db
 def test_pages_carry_the_content_security_policy():
-    response = Client().get("/login/")
+    response = Client().get("/staff/login/")
 
     assert directives(response["Content-Security-Policy"]) == EXPECTED_CSP
 
@@ -225,7 +225,12 @@ def test_pages_for_a_signed_in_user_are_never_stored(reference):
     client = Client()
     client.force_login(make_user("olga", role="supervisor", offices=["ESC"]))
 
-    for path in ("/queues/ESC/", "/statistics/", "/account/tokens/", "/no-such-page/"):
+    for path in (
+        "/staff/queues/ESC/",
+        "/staff/statistics/",
+        "/staff/account/tokens/",
+        "/no-such-page/",
+    ):
         assert client.get(path)["Cache-Control"] == NO_STORE, path
 
 

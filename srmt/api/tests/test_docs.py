@@ -36,7 +36,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_back(db):
     response = Client().get(DOCS)
 
     assert response.status_code == 302
-    assert response["Location"] == "/login/?next=/api/docs/"
+    assert response["Location"] == "/staff/login/?next=/api/docs/"
 
 
 def test_the_schema_still_needs_authentication(db):

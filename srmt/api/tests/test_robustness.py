@@ -242,12 +242,12 @@ def test_an_unexpected_error_is_logged_with_its_traceback(world, monkeypatch, ca
 @pytest.mark.parametrize(
     "path",
     [
-        "/queues/?office=%00",
-        "/queues/?status=%00",
-        "/queues/SR-AAAA%00AAAA/",
-        "/requests/SR-AAAA%00AAAA/",
-        "/login/?next=%00",
-        "/intake/?receipt_number=EAC%002190000001",
+        "/staff/queues/?office=%00",
+        "/staff/queues/?status=%00",
+        "/staff/queues/SR-AAAA%00AAAA/",
+        "/staff/requests/SR-AAAA%00AAAA/",
+        "/staff/login/?next=%00",
+        "/staff/intake/?receipt_number=EAC%002190000001",
     ],
 )
 def test_nul_in_a_staff_page_path_or_query_is_a_plain_400_page(world, path):
@@ -277,7 +277,7 @@ def test_a_nul_in_a_staff_form_post_changes_nothing(world, action, data):
     sr = make_service_request()
     before = row_counts()
 
-    response = client.post(f"/requests/{sr.reference}/{action}/", data)
+    response = client.post(f"/staff/requests/{sr.reference}/{action}/", data)
 
     assert response.status_code == 200  # the form again, with its error
     assert response.context["form"] is not None
@@ -288,7 +288,7 @@ def test_a_nul_in_a_staff_form_post_changes_nothing(world, action, data):
     ("path", "data"),
     [
         (
-            "/intake/new/",
+            "/staff/intake/new/",
             {
                 "type": "general_case_inquiry",
                 "channel": "phone_tier1",

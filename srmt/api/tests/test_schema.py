@@ -56,4 +56,4 @@ def test_schema_and_docs_need_authentication(reference):
 
     assert anonymous.get("/api/schema/").status_code == 401
     docs = anonymous.get("/api/docs/")  # a page: sign in first
-    assert (docs.status_code, docs["Location"]) == (302, "/login/?next=/api/docs/")
+    assert (docs.status_code, docs["Location"]) == (302, "/staff/login/?next=/api/docs/")

@@ -37,8 +37,8 @@ def test_a_token_claimed_twice_answers_where_the_first_landed() -> None:
     user = make_user(role="tier2")
     with transaction.atomic():
         first = services.claim_token(user, "t")
-        services.record_result(user, "t", "/requests/SR-1/")
+        services.record_result(user, "t", "/staff/requests/SR-1/")
     with transaction.atomic():
         second = services.claim_token(user, "t")
-    assert (first, second) == (None, "/requests/SR-1/")
-    assert SubmissionToken.objects.get().result_url == "/requests/SR-1/"
+    assert (first, second) == (None, "/staff/requests/SR-1/")
+    assert SubmissionToken.objects.get().result_url == "/staff/requests/SR-1/"

@@ -121,21 +121,21 @@ def _api_expedite(w: World, sr: Any) -> None:
 
 def _page_respond(w: World, sr: Any) -> None:
     page = staff_client(w.officer).post(
-        f"/requests/{sr.reference}/respond/", {"kind": "final", "body": "All done."}
+        f"/staff/requests/{sr.reference}/respond/", {"kind": "final", "body": "All done."}
     )
     _ok(page, 302)
 
 
 def _page_redirect(w: World, sr: Any) -> None:
     page = staff_client(w.officer).post(
-        f"/requests/{sr.reference}/redirect/", {"topic": "visas", "reason": "Visa question."}
+        f"/staff/requests/{sr.reference}/redirect/", {"topic": "visas", "reason": "Visa question."}
     )
     _ok(page, 302)
 
 
 def _page_expedite(w: World, sr: Any) -> None:
     page = staff_client(w.officer).post(
-        f"/requests/{sr.reference}/expedite/decide/", {"decision": "approve"}
+        f"/staff/requests/{sr.reference}/expedite/decide/", {"decision": "approve"}
     )
     _ok(page, 302)
 
@@ -383,7 +383,7 @@ def test_a_held_response_is_shown_as_held_and_the_request_moves_on(
     )
     api = world.api(world.officer).get(f"/api/v1/service-requests/{sr.reference}/")
     assert [r["delivery_status"] for r in api.json()["responses"]] == ["held"]
-    page = staff_client(world.officer).get(f"/requests/{sr.reference}/")
+    page = staff_client(world.officer).get(f"/staff/requests/{sr.reference}/")
     assert "Held" in page.content.decode()
 
 

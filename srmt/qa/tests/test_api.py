@@ -277,8 +277,8 @@ def test_a_1367_request_is_shown_only_to_cleared_reviewers(reference):
         listed = client.get(f"/api/v1/qa/evaluations/?sample={sample.pk}").json()
         assert [e["reference"] for e in listed] == references
     pages = StaffClient(plain)
-    assert protected.reference not in pages.get(f"/qa/samples/{sample.pk}/").content.decode()
-    assert pages.get(f"/qa/evaluations/{evaluation.pk}/").status_code == 404
+    assert protected.reference not in pages.get(f"/staff/qa/samples/{sample.pk}/").content.decode()
+    assert pages.get(f"/staff/qa/evaluations/{evaluation.pk}/").status_code == 404
 
 
 def test_results_by_month_keep_the_months_asked_for(reference):
@@ -304,5 +304,5 @@ def test_results_by_month_keep_the_months_asked_for(reference):
     assert [r["key"] for r in until["rows"]] == ["NSC"]
     wrong = client.get("/api/v1/qa/results/?by=office&since=2026-13")
     assert wrong.status_code == 400
-    page = StaffClient(one).get("/qa/dashboard.csv?by=office&since=2026-11")
+    page = StaffClient(one).get("/staff/qa/dashboard.csv?by=office&since=2026-11")
     assert page.content.decode("utf-8-sig").splitlines()[1].startswith("office,NBC,")

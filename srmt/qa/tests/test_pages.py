@@ -73,13 +73,13 @@ def actor_for(name: str, world: dict) -> object:
 
 def urls(world: dict) -> list[str]:
     return [
-        "/qa/",
-        f"/qa/samples/{world['sample'].pk}/",
-        f"/qa/assignments/{world['assignment'].pk}/",
-        "/qa/mine/",
-        f"/qa/evaluations/{world['evaluation'].pk}/",
-        "/qa/dashboard/",
-        "/qa/dashboard.csv?by=responder",
+        "/staff/qa/",
+        f"/staff/qa/samples/{world['sample'].pk}/",
+        f"/staff/qa/assignments/{world['assignment'].pk}/",
+        "/staff/qa/mine/",
+        f"/staff/qa/evaluations/{world['evaluation'].pk}/",
+        "/staff/qa/dashboard/",
+        "/staff/qa/dashboard.csv?by=responder",
     ]
 
 
@@ -108,7 +108,7 @@ def test_outside_actors_get_nothing(world, actor):
         response = client.get(url)
         assert response.status_code in {302, 403}, url
         if response.status_code == 302:
-            assert response["Location"].startswith("/login/")
+            assert response["Location"].startswith("/staff/login/")
 
 
 def counts() -> tuple[int, ...]:
@@ -123,10 +123,10 @@ def counts() -> tuple[int, ...]:
 def test_writes_refused_to_non_reviewers_change_nothing(world):
     client = StaffClient(make_user("p_sup", role=Role.SUPERVISOR, offices=["NBC"]))
     before = counts()
-    assert client.post("/qa/", {"week": "2026-W47", "seed": 3}).status_code == 403
-    assert client.post(f"/qa/samples/{world['sample'].pk}/", {}).status_code == 403
+    assert client.post("/staff/qa/", {"week": "2026-W47", "seed": 3}).status_code == 403
+    assert client.post(f"/staff/qa/samples/{world['sample'].pk}/", {}).status_code == 403
     dispute = client.post(
-        f"/qa/evaluations/{world['evaluation'].pk}/dispute/",
+        f"/staff/qa/evaluations/{world['evaluation'].pk}/dispute/",
         {"criterion": "accuracy", "reason": "x"},
     )
     assert dispute.status_code == 403
@@ -139,10 +139,10 @@ def test_a_reviewer_draws_scores_and_another_decides_the_dispute(reference):
     one = reviewer("qa_one")
     reviewer("qa_two", offices=("NBC",))  # of the request's office: never assigned it
     client = StaffClient(one)
-    response = client.post("/qa/", {"week": "2026-W48", "seed": 7})
+    response = client.post("/staff/qa/", {"week": "2026-W48", "seed": 7})
     sample = Sample.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/qa/samples/{sample.pk}/"
+    assert response["Location"] == f"/staff/qa/samples/{sample.pk}/"
     page = client.get(response["Location"]).content.decode()
     assert sr.reference in page
     assert "qa_one (not scored yet)" in page
@@ -152,27 +152,27 @@ def test_a_reviewer_draws_scores_and_another_decides_the_dispute(reference):
         "score_accuracy": 0,
         "comment_accuracy": "Wrong date.",
     }
-    response = client.post(f"/qa/assignments/{assignment.pk}/", form)
+    response = client.post(f"/staff/qa/assignments/{assignment.pk}/", form)
     evaluation = Evaluation.objects.get()
-    assert response["Location"] == f"/qa/evaluations/{evaluation.pk}/"
+    assert response["Location"] == f"/staff/qa/evaluations/{evaluation.pk}/"
     assert evaluation.result == "fail"
     responder = StaffClient(assignment.item.responder)
-    assert sr.reference in responder.get("/qa/mine/").content.decode()
+    assert sr.reference in responder.get("/staff/qa/mine/").content.decode()
     response = responder.post(
-        f"/qa/evaluations/{evaluation.pk}/dispute/",
+        f"/staff/qa/evaluations/{evaluation.pk}/dispute/",
         {"criterion": "accuracy", "reason": "It was right."},
     )
     assert response.status_code == 302
     dispute = Dispute.objects.get()
-    own = client.post(f"/qa/disputes/{dispute.pk}/decision/", {"value": 2, "comment": "ok"})
+    own = client.post(f"/staff/qa/disputes/{dispute.pk}/decision/", {"value": 2, "comment": "ok"})
     assert own.status_code == 403
     assert "Another reviewer decides a dispute of your evaluation." in own.content.decode()
     dispute.refresh_from_db()
     assert dispute.status == "open"
     third = StaffClient(reviewer("qa_three"))
-    assert f"/qa/evaluations/{evaluation.pk}/" in third.get("/qa/").content.decode()
+    assert f"/staff/qa/evaluations/{evaluation.pk}/" in third.get("/staff/qa/").content.decode()
     response = third.post(
-        f"/qa/disputes/{dispute.pk}/decision/", {"value": 2, "comment": "The date matches."}
+        f"/staff/qa/disputes/{dispute.pk}/decision/", {"value": 2, "comment": "The date matches."}
     )
     assert response.status_code == 302
     evaluation.refresh_from_db()
@@ -181,7 +181,7 @@ def test_a_reviewer_draws_scores_and_another_decides_the_dispute(reference):
 
 def test_dashboard_csv(world):
     client = StaffClient(make_user("p_an", role=Role.ANALYST))
-    response = client.get("/qa/dashboard.csv?by=office")
+    response = client.get("/staff/qa/dashboard.csv?by=office")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines == [
@@ -193,20 +193,20 @@ def test_dashboard_csv(world):
 def test_the_pages_speak_spanish(world):
     client = StaffClient(world["assignment"].reviewer)
     client.cookies["django_language"] = "es"
-    page = client.get(f"/qa/evaluations/{world['evaluation'].pk}/").content.decode()
+    page = client.get(f"/staff/qa/evaluations/{world['evaluation'].pk}/").content.decode()
     assert "Exactitud" in page
     assert "No cumplido" in page
 
 
 def test_qa_pages_record_the_requests_they_name(world):
     client = StaffClient(world["assignment"].reviewer)
-    client.get(f"/qa/samples/{world['sample'].pk}/")
+    client.get(f"/staff/qa/samples/{world['sample'].pk}/")
     event = AuditEvent.objects.filter(action="service_request.listed").latest("id")
     assert (event.actor, event.changes) == (
         world["assignment"].reviewer,
         {"ids": [world["sr"].reference]},
     )
     responder = StaffClient(world["responder"])
-    responder.get("/qa/mine/")
+    responder.get("/staff/qa/mine/")
     event = AuditEvent.objects.filter(action="service_request.listed").latest("id")
     assert (event.actor, event.changes) == (world["responder"], {"ids": [world["sr"].reference]})

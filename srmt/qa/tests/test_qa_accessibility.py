@@ -34,7 +34,7 @@ EXPECTED_PAGES = [
 def _sign_in(auditor: Auditor, username: str) -> None:
     page = auditor.page
     page.context.clear_cookies(name="sessionid")
-    page.goto(auditor.base_url + "/login/")
+    page.goto(auditor.base_url + "/staff/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("form.usa-form button[type=submit]")
@@ -71,25 +71,25 @@ def test_qa_pages_have_no_axe_violations(live_server, reference, browser, langua
 
     # when every page is visited, forms with errors included
     _sign_in(auditor, fresh.reviewer.username)
-    auditor.visit("/qa/", "qa index")
-    auditor.visit(f"/qa/samples/{sample.pk}/", "qa sample")
+    auditor.visit("/staff/qa/", "qa index")
+    auditor.visit(f"/staff/qa/samples/{sample.pk}/", "qa sample")
     auditor.screenshot(f"qa-sample-{language}.png")
-    auditor.visit(f"/qa/assignments/{fresh.pk}/", "qa scorecard")
+    auditor.visit(f"/staff/qa/assignments/{fresh.pk}/", "qa scorecard")
     auditor.screenshot(f"qa-scorecard-{language}.png")
     auditor.submit("form.usa-form button[type=submit]")
     auditor.check("qa scorecard with errors")
     _sign_in(auditor, decider)
-    auditor.visit(f"/qa/evaluations/{disputed.pk}/", "qa evaluation with decision form")
-    auditor.visit("/qa/dashboard/?by=month", "qa dashboard")
+    auditor.visit(f"/staff/qa/evaluations/{disputed.pk}/", "qa evaluation with decision form")
+    auditor.visit("/staff/qa/dashboard/?by=month", "qa dashboard")
     auditor.screenshot(f"qa-dashboard-{language}.png")
     _sign_in(auditor, "rita.nbc")
-    auditor.visit("/qa/mine/", "qa my results")
-    auditor.visit(f"/qa/evaluations/{evaluation.pk}/", "qa evaluation with dispute form")
+    auditor.visit("/staff/qa/mine/", "qa my results")
+    auditor.visit(f"/staff/qa/evaluations/{evaluation.pk}/", "qa evaluation with dispute form")
     page.fill("#id_reason", "")
     auditor.submit("form[action$='/dispute/'] button[type=submit]")
     auditor.check("qa dispute with errors")
     _sign_in(auditor, "sara.sup")
-    auditor.visit("/qa/mine/", "qa supervisor results")
+    auditor.visit("/staff/qa/mine/", "qa supervisor results")
     context.close()
 
     # then axe-core found nothing anywhere, and the security policy blocked nothing

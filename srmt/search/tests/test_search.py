@@ -230,14 +230,14 @@ def test_the_search_page_lists_results_by_kind_in_both_languages(
 ) -> None:
     client = _client(world.users["supervisor"])
     client.cookies["django_language"] = language
-    response = client.get("/search/", {"q": "ana@example.com"})
+    response = client.get("/staff/search/", {"q": "ana@example.com"})
     assert response.status_code == 200
     body = response.content.decode()
     with translation.override(language):
         assert translation.gettext("Person") in body
         assert translation.gettext("Request") in body
-    assert body.count(f'href="/requests/{world.ana.reference}/"') == 1
-    assert body.count(f'href="/people/{world.ana.requester_id}/"') >= 1
+    assert body.count(f'href="/staff/requests/{world.ana.reference}/"') == 1
+    assert body.count(f'href="/staff/people/{world.ana.requester_id}/"') >= 1
     assert "Rosa" not in body
     # The requests shown are audited as a list, as the queue's are.
     listed = AuditEvent.objects.get(action=AuditAction.SERVICE_REQUEST_LISTED)
@@ -245,19 +245,19 @@ def test_the_search_page_lists_results_by_kind_in_both_languages(
 
 
 def test_the_search_page_is_refused_to_roles_without_case_data(world: World) -> None:
-    response = _client(world.users["analyst"]).get("/search/", {"q": "passport"})
+    response = _client(world.users["analyst"]).get("/staff/search/", {"q": "passport"})
     assert response.status_code == 403
 
 
 def test_the_header_has_the_search_box_for_staff_who_may_view(world: World) -> None:
-    page = _client(world.users["tier1"]).get(f"/requests/{world.ana.reference}/")
+    page = _client(world.users["tier1"]).get(f"/staff/requests/{world.ana.reference}/")
     assert 'class="usa-search usa-search--small"' in page.content.decode()
-    assert 'action="/search/"' in page.content.decode()
+    assert 'action="/staff/search/"' in page.content.decode()
 
 
 def test_the_request_page_links_to_the_person(world: World) -> None:
-    page = _client(world.users["supervisor"]).get(f"/requests/{world.ana.reference}/")
-    assert f'href="/people/{world.ana.requester_id}/"' in page.content.decode()
+    page = _client(world.users["supervisor"]).get(f"/staff/requests/{world.ana.reference}/")
+    assert f'href="/staff/people/{world.ana.requester_id}/"' in page.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -278,7 +278,7 @@ def test_the_person_page_follows_the_access_rules(
     person_id = getattr(world, person).requester_id
     client = _client(world.users[user])
     before = AuditEvent.objects.count()
-    response = client.get(f"/people/{person_id}/")
+    response = client.get(f"/staff/people/{person_id}/")
     assert response.status_code == status
     viewed = AuditEvent.objects.filter(action=AuditAction.PERSON_VIEWED, object_id=str(person_id))
     if status == 200:
@@ -290,11 +290,11 @@ def test_the_person_page_follows_the_access_rules(
 
 def test_a_missing_person_is_the_same_404_as_a_protected_one(world: World) -> None:
     client = _client(world.users["supervisor"])
-    protected = client.get(f"/people/{world.rosa.requester_id}/")
-    missing = client.get("/people/999999/")
+    protected = client.get(f"/staff/people/{world.rosa.requester_id}/")
+    missing = client.get("/staff/people/999999/")
     assert protected.status_code == missing.status_code == 404
     assert _CSRF.sub("", protected.content.decode()).replace(
-        f"/people/{world.rosa.requester_id}/", "/people/999999/"
+        f"/staff/people/{world.rosa.requester_id}/", "/staff/people/999999/"
     ) == _CSRF.sub("", missing.content.decode())
 
 
@@ -305,7 +305,7 @@ def test_the_person_page_shows_the_whole_person(world: World, language: str) -> 
     )
     client = _client(world.users["supervisor"])
     client.cookies["django_language"] = language
-    body = client.get(f"/people/{world.ana.requester_id}/").content.decode()
+    body = client.get(f"/staff/people/{world.ana.requester_id}/").content.decode()
     with translation.override(language):
         for heading in (
             "Contact preferences",
@@ -427,6 +427,6 @@ def test_the_search_page_reads_a_fixed_number_of_queries(
 ) -> None:
     """However many results: one query per source, the session, the user and the audit."""
     client = _client(world.users["supervisor"])
-    client.get("/search/", {"q": "passport"})  # warm: the session and the user's offices
+    client.get("/staff/search/", {"q": "passport"})  # warm: the session and the user's offices
     with django_assert_num_queries(QUERIES_FOR_WORDS):
-        client.get("/search/", {"q": "passport"})
+        client.get("/staff/search/", {"q": "passport"})

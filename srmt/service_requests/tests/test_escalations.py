@@ -152,7 +152,7 @@ def test_supervisors_of_the_target_office_get_one_digest(reference: None) -> Non
     english = sent["esc@example.gov"]
     assert english.subject == "2 service requests escalated to ESC"
     assert english.body.splitlines()[2:] == [
-        f"{ref}  http://127.0.0.1:8000/requests/{ref}/" for ref in references
+        f"{ref}  http://127.0.0.1:8000/staff/requests/{ref}/" for ref in references
     ]
     assert english.related_reference == ""
     spanish = sent["all@example.gov"]
@@ -244,8 +244,8 @@ def test_the_staff_queue_tags_escalated_requests_and_filters_on_them(reference: 
     client = Client()
     client.force_login(staff)
     # when
-    everything = client.get("/queues/ESC/")
-    escalated = client.get("/queues/ESC/?escalated=on")
+    everything = client.get("/staff/queues/ESC/")
+    escalated = client.get("/staff/queues/ESC/?escalated=on")
     # then
     assert {sr.reference for sr, *_flags in everything.context["rows"]} == {
         late.reference,
@@ -266,9 +266,9 @@ def test_the_headquarters_queue_lists_the_requests_escalated_to_it(reference: No
     client = Client()
     client.force_login(supervisor)
     # when
-    everything = client.get("/queues/HQ-SCOPS/")
-    escalated = client.get("/queues/HQ-SCOPS/?escalated=on")
-    esc_escalated = client.get("/queues/ESC/?escalated=on")
+    everything = client.get("/staff/queues/HQ-SCOPS/")
+    escalated = client.get("/staff/queues/HQ-SCOPS/?escalated=on")
+    esc_escalated = client.get("/staff/queues/ESC/?escalated=on")
     # then HQ holds nothing, but its escalated view lists the request, saying who holds it
     assert list(everything.context["rows"]) == []
     assert [sr.reference for sr, *_flags in escalated.context["rows"]] == [late.reference]
@@ -299,8 +299,8 @@ def test_the_detail_page_lists_the_escalations(
     client = Client(headers={"accept-language": language})
     client.force_login(staff)
     # when
-    page = client.get(f"/requests/{late.reference}/")
-    fresh_page = client.get(f"/requests/{fresh.reference}/")
+    page = client.get(f"/staff/requests/{late.reference}/")
+    fresh_page = client.get(f"/staff/requests/{fresh.reference}/")
     # then
     html = page.content.decode()
     assert [e.level for e in page.context["escalations"]] == [1, 2]
@@ -357,7 +357,7 @@ def test_a_digest_names_each_request_with_a_link_and_the_right_plural(
     assert digest.body.splitlines() == [
         intro,
         "",
-        *(f"{ref}  https://srmt.agency.example/requests/{ref}/" for ref in references),
+        *(f"{ref}  https://srmt.agency.example/staff/requests/{ref}/" for ref in references),
     ]
     assert digest.related_reference == (references[0] if count == 1 else "")
 

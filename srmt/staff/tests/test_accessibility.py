@@ -136,7 +136,7 @@ EXPECTED_PAGES = [
 
 def _sign_in(auditor: Auditor, username: str) -> None:
     page = auditor.page
-    auditor.visit("/login/", "login")
+    auditor.visit("/staff/login/", "login")
     page.fill("#id_username", username)
     page.fill("#id_password", "wrong password")
     auditor.submit("form.usa-form button[type=submit]")
@@ -145,23 +145,23 @@ def _sign_in(auditor: Auditor, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     auditor.submit("form.usa-form button[type=submit]")
     page.wait_for_url(f"{auditor.base_url}/")  # the home page (test_workspace_accessibility)
-    auditor.visit("/queues/ESC/", "queue")
+    auditor.visit("/staff/queues/ESC/", "queue")
 
 
 def _visit_request_pages(auditor: Auditor, reference: str, language: str) -> None:
-    auditor.visit(f"/requests/{reference}/", "detail")
+    auditor.visit(f"/staff/requests/{reference}/", "detail")
     auditor.screenshot(f"detail-{language}.png")
-    auditor.visit(f"/requests/{reference}/respond/", "respond")
+    auditor.visit(f"/staff/requests/{reference}/respond/", "respond")
     auditor.submit("#panel-respond form[method=post] button[type=submit]")
     auditor.check("respond with errors")
     auditor.screenshot(f"respond-errors-{language}.png")
 
 
 def _visit_intake_pages(auditor: Auditor, receipt_number: str, language: str) -> None:
-    auditor.visit("/intake/", "intake step 1")
-    auditor.visit("/intake/?receipt_number=EAC-219-005-4321", "intake step 1 with the case")
-    auditor.visit("/intake/?receipt_number=12345", "intake step 1 with an error")
-    auditor.visit(f"/intake/new/?receipt_number={receipt_number}", "intake step 2")
+    auditor.visit("/staff/intake/", "intake step 1")
+    auditor.visit("/staff/intake/?receipt_number=EAC-219-005-4321", "intake step 1 with the case")
+    auditor.visit("/staff/intake/?receipt_number=12345", "intake step 1 with an error")
+    auditor.visit(f"/staff/intake/new/?receipt_number={receipt_number}", "intake step 2")
     auditor.page.fill("#id_requester_email", "not an email")
     auditor.submit("form.usa-form button[type=submit]")
     auditor.check("intake step 2 with errors")
@@ -191,12 +191,12 @@ def _visit_intake_states(auditor: Auditor, receipt_number: str, language: str) -
     office.phone, office.email, office.hours = "+502 2326 4000", "gua@example.gov", "Mon-Fri"
     office.save()
     page = auditor.page
-    auditor.visit(f"/intake/new/?receipt_number={receipt_number}", "intake step 2, again")
+    auditor.visit(f"/staff/intake/new/?receipt_number={receipt_number}", "intake step 2, again")
     _fill_intake(page, type_="general_case_inquiry", email="ana.file@example.com")
     auditor.submit("#intake-form button[name=preview]")
     auditor.check("intake step 2 with due dates and the details on file")
     auditor.screenshot(f"intake-differences-{language}.png")
-    auditor.visit("/intake/new/", "intake step 2, no case")
+    auditor.visit("/staff/intake/new/", "intake step 2, no case")
     _fill_intake(page, type_="complaint", email="ana@example.com")
     page.evaluate("document.querySelector('select[name=requester_country]').value = 'GT'")
     auditor.submit("#intake-form button[type=submit]")
@@ -209,26 +209,26 @@ def _visit_intake_states(auditor: Auditor, receipt_number: str, language: str) -
 def _visit_search_pages(auditor: Auditor, sr: Any, language: str) -> None:
     """The search page (from the header's box), its results, and a person's page."""
     page = auditor.page
-    auditor.visit("/search/", "search")
+    auditor.visit("/staff/search/", "search")
     page.fill("#srmt-search-box", sr.receipt_number)
     auditor.submit(".srmt-header-search button[type=submit]")
     auditor.check("search results")
     auditor.screenshot(f"search-{language}.png")
-    auditor.visit("/search/?q=zebra%20quagga", "search, nothing found")
-    auditor.visit(f"/people/{sr.requester_id}/", "person")
+    auditor.visit("/staff/search/?q=zebra%20quagga", "search, nothing found")
+    auditor.visit(f"/staff/people/{sr.requester_id}/", "person")
     auditor.screenshot(f"person-{language}.png")
 
 
 def _visit_token_pages(auditor: Auditor, language: str) -> None:
     page = auditor.page
-    auditor.visit("/account/tokens/", "API tokens")
+    auditor.visit("/staff/account/tokens/", "API tokens")
     auditor.submit("#new-token-heading ~ form button[type=submit]")
     auditor.check("API tokens with errors")
     page.fill("#id_name", "Case system")
     auditor.submit("#new-token-heading ~ form button[type=submit]")
     auditor.check("API token created")
     auditor.screenshot(f"api-token-created-{language}.png")
-    auditor.visit("/account/tokens/", "API tokens")
+    auditor.visit("/staff/account/tokens/", "API tokens")
     auditor.visited.pop()  # the same page as the first visit, now with a token
     auditor.submit("table form button[type=submit]")
     auditor.check("API tokens after revoking")
@@ -238,7 +238,7 @@ def _visit_token_pages(auditor: Auditor, language: str) -> None:
 def _visit_lockout_page(auditor: Auditor, language: str) -> None:
     """Five wrong passwords for one username from one address pause its sign-in."""
     page = auditor.page
-    page.goto(auditor.base_url + "/login/")
+    page.goto(auditor.base_url + "/staff/login/")
     for _attempt in range(5):
         page.fill("#id_username", "someone.else")
         page.fill("#id_password", "wrong password")
@@ -274,17 +274,21 @@ def test_every_page_has_no_axe_violations(live_server, reference, browser, langu
     # when every page is visited, forms with errors included
     _sign_in(auditor, "sofia.sup")
     auditor.screenshot(f"queue-{language}.png")
-    auditor.visit("/queues/ESC/?status=all&at_risk=on&sort=created", "queue with filters")
-    auditor.visit("/queues/ESC/?overdue=on&assigned=me&type=general_case_inquiry", "queue, none")
+    auditor.visit("/staff/queues/ESC/?status=all&at_risk=on&sort=created", "queue with filters")
+    auditor.visit(
+        "/staff/queues/ESC/?overdue=on&assigned=me&type=general_case_inquiry", "queue, none"
+    )
     _visit_request_pages(auditor, demo.worked.reference, language)
     _visit_intake_pages(auditor, demo.case.receipt_number, language)
     escalated = _escalate_everything_open()
-    auditor.visit(f"/requests/{escalated}/", "detail with escalations")
-    auditor.visit("/queues/HQ-SCOPS/?escalated=on", "queue of requests escalated to headquarters")
-    auditor.visit("/statistics/", "statistics")
+    auditor.visit(f"/staff/requests/{escalated}/", "detail with escalations")
+    auditor.visit(
+        "/staff/queues/HQ-SCOPS/?escalated=on", "queue of requests escalated to headquarters"
+    )
+    auditor.visit("/staff/statistics/", "statistics")
     _visit_search_pages(auditor, demo.worked, language)
     _visit_token_pages(auditor, language)
-    auditor.visit("/requests/SR-0000-0000/", "not found", status=404)
+    auditor.visit("/staff/requests/SR-0000-0000/", "not found", status=404)
     context.clear_cookies()
     context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]

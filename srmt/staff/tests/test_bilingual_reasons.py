@@ -24,7 +24,7 @@ COLUMN = {"en": 2, "es": 3}
 
 
 def _get(client, sr: ServiceRequest, language: str):
-    response = client.get(f"/requests/{sr.reference}/", headers={"accept-language": language})
+    response = client.get(f"/staff/requests/{sr.reference}/", headers={"accept-language": language})
     assert response.status_code == 200
     return response
 
@@ -100,7 +100,7 @@ def test_the_flag_reason_is_in_the_readers_language(
     client = client_for(worker)
     detail = _page(client, sr, language)
     queue = html.unescape(
-        client.get("/queues/ESC/", headers={"accept-language": language}).content.decode()
+        client.get("/staff/queues/ESC/", headers={"accept-language": language}).content.decode()
     )
     # the detail's transfer section, and the queue row's tag
     assert f"</span> {shown}</p>" in detail

@@ -37,7 +37,7 @@ def test_intake_records_an_expedite_with_its_criterion(tier1: Any) -> None:
         "expedite_customer_deadline": "2099-01-31",
         "expedite_evidence": "A letter from the hospital.",
     }
-    response = client_for(tier1).post("/intake/new/", data)
+    response = client_for(tier1).post("/staff/intake/new/", data)
     sr = ServiceRequest.objects.get()
     assert response.status_code == 302
     assert (sr.expedite.criterion.code, sr.expedite.justification) == (
@@ -56,7 +56,7 @@ def test_intake_shows_the_expedite_refusal_next_to_the_criterion(tier1: Any) -> 
         "expedite_customer_deadline": "2099-01-31",
         "expedite_evidence": "A letter from the employer.",
     }
-    response = client_for(tier1).post("/intake/new/", data)
+    response = client_for(tier1).post("/staff/intake/new/", data)
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "expedite_criterion": [
@@ -71,7 +71,7 @@ def test_intake_asks_about_repeats_and_links_the_choice(tier1: Any) -> None:
     make_case("EAC2190012345")
     original = make_service_request(actor=tier1, receipt_number="EAC2190012345")
     client = client_for(tier1)
-    asked = client.post("/intake/new/", FORM)
+    asked = client.post("/staff/intake/new/", FORM)
     assert asked.status_code == 200
     assert asked.context["repeat_form"].errors == {
         "repeat": ["Choose whether this is a new request or a repeat."]
@@ -83,14 +83,14 @@ def test_intake_asks_about_repeats_and_links_the_choice(tier1: Any) -> None:
     ]
     assert ServiceRequest.objects.count() == 1
     assert asked.context["repeat_form"].case_repeat_count == 0
-    linked = client.post("/intake/new/", {**FORM, "repeat": f"link:{original.reference}"})
+    linked = client.post("/staff/intake/new/", {**FORM, "repeat": f"link:{original.reference}"})
     assert linked.status_code == 302
     new = ServiceRequest.objects.exclude(pk=original.pk).get()
     assert (new.repeat_of, new.repeat_count) == (original, 1)
-    merged = client.post("/intake/new/", {**FORM, "repeat": f"merge:{original.reference}"})
+    merged = client.post("/staff/intake/new/", {**FORM, "repeat": f"merge:{original.reference}"})
     assert merged.status_code == 302
     assert ServiceRequest.objects.filter(status="merged", duplicate_of=original).count() == 1
-    fresh = client.post("/intake/new/", {**FORM, "repeat": "new"})
+    fresh = client.post("/staff/intake/new/", {**FORM, "repeat": "new"})
     assert fresh.status_code == 302
     assert ServiceRequest.objects.filter(repeat_of__isnull=True).count() == 2
 
@@ -106,7 +106,7 @@ def test_office_staff_decide_on_the_expedite_page(
     esc_staff: Any, expedite_sr: ServiceRequest
 ) -> None:
     supervisor = make_user("csc.supervisor", role=Role.SUPERVISOR, offices=["CSC"])
-    url = f"/requests/{expedite_sr.reference}/expedite/"
+    url = f"/staff/requests/{expedite_sr.reference}/expedite/"
     page = client_for(esc_staff).get(url)
     assert page.status_code == 200
     assert page.context["decision_form"] is not None
@@ -130,7 +130,7 @@ def test_evidence_upload_and_download(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     client = client_for(tier1)
-    url = f"/requests/{expedite_sr.reference}/attachments/"
+    url = f"/staff/requests/{expedite_sr.reference}/attachments/"
     bad = client.post(url, {"file": SimpleUploadedFile("notes.txt", b"hello")})
     assert bad.status_code == 400
     assert bad.context["upload_form"].errors == {"file": ["Attach a PDF, JPEG or PNG file."]}

@@ -27,7 +27,7 @@ from srmt.staff.tests.conftest import client_for
 from srmt.staff.tests.test_intake import ADDRESS, FORM
 from srmt.testing.factories import make_case, make_user
 
-URL = "/intake/new/"
+URL = "/staff/intake/new/"
 RECEIPT = "EAC2190012345"
 
 

@@ -49,16 +49,18 @@ def test_outcome_and_survey_pages_have_no_axe_violations(live_server, reference,
     page = auditor.page
 
     # when every page is visited, forms with errors included
-    page.goto(auditor.base_url + "/login/")
+    page.goto(auditor.base_url + "/staff/login/")
     page.fill("#id_username", "ann.analyst")
     page.fill("#id_password", PASSWORD)
     page.click("form.usa-form button[type=submit]")
-    page.wait_for_url(f"{auditor.base_url}/statistics/")
-    auditor.visit("/quality/outcomes/?start=2026-03-01&end=2026-03-31", "outcomes by office")
+    page.wait_for_url(f"{auditor.base_url}/staff/statistics/")
+    auditor.visit("/staff/quality/outcomes/?start=2026-03-01&end=2026-03-31", "outcomes by office")
     auditor.screenshot(f"outcomes-{language}.png")
-    auditor.visit("/quality/outcomes/?group_by=month", "outcomes by month")
+    auditor.visit("/staff/quality/outcomes/?group_by=month", "outcomes by month")
     auditor.visit(
-        "/quality/outcomes/?start=2026-04-01&end=2026-03-01", "outcomes with an error", status=400
+        "/staff/quality/outcomes/?start=2026-04-01&end=2026-03-01",
+        "outcomes with an error",
+        status=400,
     )
     page.context.clear_cookies(name="sessionid")
     auditor.visit(f"/survey/{token}/", "survey")

@@ -21,8 +21,8 @@ from srmt.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
-PAGE = "/quality/outcomes/?group_by=office&start=2026-03-01&end=2026-03-31"
-EXPORT = "/quality/outcomes/export.csv?group_by=type&start=2026-03-01&end=2026-03-31"
+PAGE = "/staff/quality/outcomes/?group_by=office&start=2026-03-01&end=2026-03-31"
+EXPORT = "/staff/quality/outcomes/export.csv?group_by=type&start=2026-03-01&end=2026-03-31"
 API = "/api/v1/metrics/outcomes?group_by=office&from=2026-03-01&to=2026-03-31"
 
 # role -> (page, export, API): written out, not derived from accounts.roles.
@@ -61,8 +61,8 @@ def test_permission_matrix(world, role):
 
 
 def test_without_a_session(world):
-    assert Client().get(PAGE)["Location"].startswith("/login/?next=")
-    assert Client().get(EXPORT)["Location"].startswith("/login/?next=")
+    assert Client().get(PAGE)["Location"].startswith("/staff/login/?next=")
+    assert Client().get(EXPORT)["Location"].startswith("/staff/login/?next=")
     assert api_client_for(None).get(API).status_code in {401, 403}
 
 
@@ -108,7 +108,7 @@ def test_the_page_in_spanish(world):
 )
 def test_a_bad_choice_is_shown_on_the_form(world, query, field, message):
     analyst = make_user("ann", role=Role.ANALYST)
-    response = client_for(analyst).get(f"/quality/outcomes/?{query}")
+    response = client_for(analyst).get(f"/staff/quality/outcomes/?{query}")
     assert response.status_code == 400
     assert response.context["form"].errors[field][0].startswith(message)
 
@@ -145,7 +145,7 @@ def test_the_csv_export(world):
 
 
 def test_the_navigation_shows_the_page_to_those_who_may_see_it(world):
-    link = 'href="/quality/outcomes/"'
-    assert link in _table(client_for(make_user("ann", role=Role.ANALYST)).get("/statistics/"))
+    link = 'href="/staff/quality/outcomes/"'
+    assert link in _table(client_for(make_user("ann", role=Role.ANALYST)).get("/staff/statistics/"))
     tier2 = make_user("tom", role=Role.TIER2, offices=["ESC"])
-    assert link not in _table(client_for(tier2).get("/"))
+    assert link not in _table(client_for(tier2).get("/staff/"))

@@ -56,8 +56,8 @@ def test_the_staff_sign_in_refuses_outside_accounts_as_a_wrong_password(kind: Ac
     _outside_account(kind)
     client = Client()
     # when
-    refused = client.post("/login/", {"username": f"{kind.value}1", "password": PASSWORD})
-    wrong = client.post("/login/", {"username": f"{kind.value}1", "password": "wrong"})
+    refused = client.post("/staff/login/", {"username": f"{kind.value}1", "password": PASSWORD})
+    wrong = client.post("/staff/login/", {"username": f"{kind.value}1", "password": "wrong"})
     admin = client.post("/admin/login/", {"username": f"{kind.value}1", "password": PASSWORD})
     # then
     assert "_auth_user_id" not in client.session
@@ -87,7 +87,7 @@ def test_a_staff_session_from_the_same_backends_still_works(reference: None, set
     staff = make_user("tina.tier1", offices=["CC-T1"])
     client = Client()
     client.force_login(staff, backend=OTHER_BACKEND)
-    assert client.get("/queues/CC-T1/").status_code == 200
+    assert client.get("/staff/queues/CC-T1/").status_code == 200
     assert client.get("/api/v1/service-request-types/").status_code == 200
 
 

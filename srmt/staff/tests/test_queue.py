@@ -41,17 +41,17 @@ MY_WORK = ["assigned", "due-soon", "returned", "changed"]
 )
 def test_home_shows_each_role_its_own_page(reference, role, offices, sections):
     user = make_user(role=role, offices=offices)
-    response = client_for(user).get("/")
+    response = client_for(user).get("/staff/")
     assert response.status_code == 200
     assert [s.key for s in response.context["home"].sections] == sections
 
 
 @pytest.mark.parametrize(
     ("role", "status", "location"),
-    [(Role.ANALYST, 302, "/statistics/"), (Role.CASE_SYSTEM, 403, None)],
+    [(Role.ANALYST, 302, "/staff/statistics/"), (Role.CASE_SYSTEM, 403, None)],
 )
 def test_home_of_roles_that_see_no_requests(reference, role, status, location):
-    response = client_for(make_user(role=role)).get("/")
+    response = client_for(make_user(role=role)).get("/staff/")
     assert response.status_code == status
     assert response.get("Location") == location
 
@@ -59,18 +59,18 @@ def test_home_of_roles_that_see_no_requests(reference, role, status, location):
 @pytest.mark.parametrize(
     ("role", "offices", "target"),
     [
-        (Role.OFFICE_STAFF, ["ESC"], "/queues/ESC/"),
-        (Role.TIER1, ["CC-T1"], "/queues/CC-T1/"),
-        (Role.QA_REVIEWER, [], "/queues/AAO/"),  # no office of their own: the first office
+        (Role.OFFICE_STAFF, ["ESC"], "/staff/queues/ESC/"),
+        (Role.TIER1, ["CC-T1"], "/staff/queues/CC-T1/"),
+        (Role.QA_REVIEWER, [], "/staff/queues/AAO/"),  # no office of their own: the first office
     ],
 )
 def test_the_queues_link_opens_each_role_s_first_queue(reference, role, offices, target):
-    response = client_for(make_user(role=role, offices=offices)).get("/queues/")
+    response = client_for(make_user(role=role, offices=offices)).get("/staff/queues/")
     assert (response.status_code, response["Location"]) == (302, target)
 
 
 def test_queue_lists_open_requests_by_due_date_with_overdue_and_at_risk_in_words(esc_staff, demo):
-    response = client_for(esc_staff).get("/queues/ESC/")
+    response = client_for(esc_staff).get("/staff/queues/ESC/")
     assert response.status_code == 200
     assert _references(response) == [
         demo.overdue.reference,
@@ -99,19 +99,19 @@ def test_queue_lists_open_requests_by_due_date_with_overdue_and_at_risk_in_words
     ],
 )
 def test_queue_filters(esc_staff, demo, query, expected):
-    response = client_for(esc_staff).get(f"/queues/ESC/?{query}")
+    response = client_for(esc_staff).get(f"/staff/queues/ESC/?{query}")
     assert _references(response) == [getattr(demo, name).reference for name in expected]
 
 
 def test_queue_status_all_includes_closed_requests(esc_staff, demo):
     services.add_response(demo.fresh, actor=esc_staff, kind="final", body="Done.")
     client = client_for(esc_staff)
-    assert demo.fresh.reference not in _references(client.get("/queues/ESC/"))
-    assert demo.fresh.reference in _references(client.get("/queues/ESC/?status=all"))
+    assert demo.fresh.reference not in _references(client.get("/staff/queues/ESC/"))
+    assert demo.fresh.reference in _references(client.get("/staff/queues/ESC/?status=all"))
 
 
 def test_queue_records_one_audit_event_per_page_with_the_references_shown(esc_staff, demo):
-    client_for(esc_staff).get("/queues/ESC/?overdue=on")
+    client_for(esc_staff).get("/staff/queues/ESC/?overdue=on")
     event = AuditEvent.objects.get(action="service_request.listed")
     assert event.actor == esc_staff
     assert event.changes == {"ids": [demo.overdue.reference]}
@@ -123,8 +123,8 @@ def test_queue_is_paginated_by_25(reference, tier1, esc_staff):
         make_service_request(actor=tier1, receipt_number=case.receipt_number) for _ in range(27)
     ]
     client = client_for(esc_staff)
-    first = client.get("/queues/ESC/")
-    second = client.get("/queues/ESC/?page=2")
+    first = client.get("/staff/queues/ESC/")
+    second = client.get("/staff/queues/ESC/?page=2")
     assert len(_references(first)) == 25
     assert len(_references(second)) == 2
     assert set(_references(first) + _references(second)) == {sr.reference for sr in made}
@@ -136,7 +136,7 @@ def _queue_queries(client, django_assert_num_queries) -> None:
     # session, user, the user's offices, offices, types, count, rows, audit insert; the
     # user's saved views, the staff and offices of the bulk form, the header's unread count
     with django_assert_num_queries(12):
-        assert client.get("/queues/ESC/?status=all&sort=created").status_code == 200
+        assert client.get("/staff/queues/ESC/?status=all&sort=created").status_code == 200
 
 
 def test_queue_query_count_does_not_grow_with_rows(
@@ -154,19 +154,19 @@ def test_queue_query_count_does_not_grow_with_rows(
 
 def test_office_staff_cannot_open_another_office_queue(csc_staff, demo):
     client = client_for(csc_staff)
-    assert client.get("/queues/ESC/").status_code == 404
-    assert client.get("/queues/?office=ESC").status_code == 404
+    assert client.get("/staff/queues/ESC/").status_code == 404
+    assert client.get("/staff/queues/?office=ESC").status_code == 404
     assert not AuditEvent.objects.filter(action="service_request.listed").exists()
 
 
 def test_office_selector_goes_to_the_chosen_queue(supervisor):
-    response = client_for(supervisor).get("/queues/?office=CSC")
+    response = client_for(supervisor).get("/staff/queues/?office=CSC")
     assert response.status_code == 302
-    assert response["Location"] == "/queues/CSC/"
+    assert response["Location"] == "/staff/queues/CSC/"
 
 
 def test_statistics_for_analysts_show_counts_only(analyst, demo):
-    response = client_for(analyst).get("/statistics/")
+    response = client_for(analyst).get("/staff/statistics/")
     assert response.status_code == 200
     stats = response.context["stats"]
     assert stats.total == 4
@@ -188,13 +188,13 @@ def test_statistics_for_analysts_show_counts_only(analyst, demo):
 @pytest.mark.parametrize("fixture", ["esc_staff", "tier1"])
 def test_statistics_refused_to_roles_without_aggregates(request, fixture):
     user = request.getfixturevalue(fixture)
-    response = client_for(user).get("/statistics/")
+    response = client_for(user).get("/staff/statistics/")
     assert response.status_code == 403
     assert "You cannot do that" in response.content.decode()
 
 
 def test_analyst_has_no_queue(analyst, demo):
-    assert client_for(analyst).get("/queues/ESC/").status_code == 404
+    assert client_for(analyst).get("/staff/queues/ESC/").status_code == 404
 
 
 def test_office_staff_at_headquarters_see_what_is_escalated_there_and_only_see_it(reference):
@@ -215,12 +215,12 @@ def test_office_staff_at_headquarters_see_what_is_escalated_there_and_only_see_i
     )
     client = client_for(hq_staff)
     # when
-    held = client.get("/queues/HQ-SCOPS/")
-    escalated = client.get("/queues/HQ-SCOPS/?escalated=on")
-    cleared_escalated = client_for(cleared).get("/queues/HQ-SCOPS/?escalated=on")
-    page = client.get(f"/requests/{late.reference}/")
-    actions = client.get(f"/requests/{late.reference}/respond/")
-    protected_page = client.get(f"/requests/{protected.reference}/")
+    held = client.get("/staff/queues/HQ-SCOPS/")
+    escalated = client.get("/staff/queues/HQ-SCOPS/?escalated=on")
+    cleared_escalated = client_for(cleared).get("/staff/queues/HQ-SCOPS/?escalated=on")
+    page = client.get(f"/staff/requests/{late.reference}/")
+    actions = client.get(f"/staff/requests/{late.reference}/respond/")
+    protected_page = client.get(f"/staff/requests/{protected.reference}/")
     # then HQ-SCOPS holds nothing; its escalated view lists what it may see, and who holds it
     assert list(held.context["rows"]) == []
     assert _references(escalated) == [late.reference]
@@ -249,10 +249,10 @@ def test_office_staff_at_headquarters_cannot_act_on_what_is_escalated_there(refe
     escalations.escalate_due(timezone.now() + dt.timedelta(days=36))
     hq_staff = make_user("hana.hq", role=Role.OFFICE_STAFF, offices=["HQ-SCOPS"])
     client = client_for(hq_staff)
-    client.get(f"/requests/{late.reference}/")  # signed in and looked at it (audited)
+    client.get(f"/staff/requests/{late.reference}/")  # signed in and looked at it (audited)
     before = _state(late)
     # when
-    response = client.post(f"/requests/{late.reference}/{path}/", data)
+    response = client.post(f"/staff/requests/{late.reference}/{path}/", data)
     # then
     assert response.status_code == 403
     assert _state(late) == before

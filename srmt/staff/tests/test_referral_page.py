@@ -19,7 +19,7 @@ from srmt.staff.tests.test_intake import FORM
 )
 def test_the_referral_page_names_the_country(tier1: User, language: str, sentence: str) -> None:
     response = client_for(tier1).post(
-        "/intake/new/",
+        "/staff/intake/new/",
         {**FORM, "type": "complaint", "requester_country": "KE", "confirm_referral": "NAI"},
         headers={"accept-language": language},
     )

@@ -23,7 +23,7 @@ def _signed_in(browser: Any, live_server: Any, username: str, language: str) -> 
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
     )
     page = context.new_page()
-    page.goto(live_server.url + "/login/")
+    page.goto(live_server.url + "/staff/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     with page.expect_navigation():
@@ -53,7 +53,7 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     page = auditor.page
 
     # the page, every panel closed
-    auditor.visit(f"/requests/{demo.worked.reference}/", "detail")
+    auditor.visit(f"/staff/requests/{demo.worked.reference}/", "detail")
     assert not _is_open(page, "note")
 
     # "n" opens the note panel with the cursor in the note
@@ -97,7 +97,7 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     auditor.check("respond with errors")
 
     # a change by someone else since the page was opened: refused, said plainly
-    auditor.visit(f"/requests/{demo.worked.reference}/", "detail")
+    auditor.visit(f"/staff/requests/{demo.worked.reference}/", "detail")
     services.add_note(demo.worked, actor=tier1, body="Customer called again.")
     page.locator("h1").click()
     page.keyboard.press("n")
@@ -108,7 +108,7 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     auditor.check("after a collision")
 
     # "a" on a request assigned to someone else: the focus is on "Assign to me"
-    auditor.visit(f"/requests/{demo.fresh.reference}/", "detail")
+    auditor.visit(f"/staff/requests/{demo.fresh.reference}/", "detail")
     page.locator("h1").click()
     page.keyboard.press("a")
     assert _is_open(page, "assign")
@@ -121,7 +121,7 @@ def test_request_page_shortcuts_and_axe(live_server, reference, browser, languag
     )
 
     # the expedite decision: what the customer asked first, the decision after; errors
-    auditor.visit(f"/requests/{demo.at_risk.reference}/", "expedite request")
+    auditor.visit(f"/staff/requests/{demo.at_risk.reference}/", "expedite request")
     page.locator("h1").click()
     page.keyboard.press("e")
     assert _is_open(page, "expedite")

@@ -33,7 +33,7 @@ def _snapshot(sr: ServiceRequest) -> tuple:
 
 
 def test_detail_shows_summary_case_requester_timeline_and_audit(esc_staff, demo):
-    response = client_for(esc_staff).get(f"/requests/{demo.worked.reference}/")
+    response = client_for(esc_staff).get(f"/staff/requests/{demo.worked.reference}/")
     assert response.status_code == 200
     content = response.content.decode()
     for text in (
@@ -59,7 +59,7 @@ def test_detail_shows_summary_case_requester_timeline_and_audit(esc_staff, demo)
 
 
 def test_detail_records_a_view(esc_staff, demo):
-    client_for(esc_staff).get(f"/requests/{demo.worked.reference}/")
+    client_for(esc_staff).get(f"/staff/requests/{demo.worked.reference}/")
     event = AuditEvent.objects.filter(action="service_request.viewed").get()
     assert (event.actor, event.object_id) == (esc_staff, demo.worked.reference)
 
@@ -68,23 +68,23 @@ def test_detail_marks_protected_cases(reference, tier1):
     cleared = make_user(role=Role.SUPERVISOR, is_1367_cleared=True)
     case = make_case(office="ESC", is_protected=True)
     sr = make_service_request(actor=cleared, receipt_number=case.receipt_number)
-    content = client_for(cleared).get(f"/requests/{sr.reference}/").content.decode()
+    content = client_for(cleared).get(f"/staff/requests/{sr.reference}/").content.decode()
     assert "Protected case: 8 U.S.C. 1367" in content
-    assert client_for(tier1).get(f"/requests/{sr.reference}/").status_code == 404
+    assert client_for(tier1).get(f"/staff/requests/{sr.reference}/").status_code == 404
 
 
 @pytest.mark.parametrize("fixture", ["csc_staff", "analyst"])
 def test_detail_is_404_for_users_who_may_not_see_it(request, demo, fixture):
     client = client_for(request.getfixturevalue(fixture))
     for path in ("", "respond/"):
-        response = client.get(f"/requests/{demo.worked.reference}/{path}")
+        response = client.get(f"/staff/requests/{demo.worked.reference}/{path}")
         assert response.status_code == 404
         assert "Page not found" in response.content.decode()
     assert not AuditEvent.objects.filter(action="service_request.viewed").exists()
 
 
 def test_tier1_sees_only_the_note_form(tier1, demo):
-    response = client_for(tier1).get(f"/requests/{demo.worked.reference}/respond/")
+    response = client_for(tier1).get(f"/staff/requests/{demo.worked.reference}/respond/")
     assert response.status_code == 200
     assert set(response.context.keys()) >= {"note_form"}
     for name in ("response_form", "transition_form", "assign_form"):
@@ -94,7 +94,7 @@ def test_tier1_sees_only_the_note_form(tier1, demo):
 def test_tier1_cannot_respond_and_nothing_changes(tier1, demo):
     before = _snapshot(demo.worked)
     response = client_for(tier1).post(
-        f"/requests/{demo.worked.reference}/respond/", {"kind": "final", "body": "Closed."}
+        f"/staff/requests/{demo.worked.reference}/respond/", {"kind": "final", "body": "Closed."}
     )
     assert response.status_code == 403
     assert "You cannot do that" in response.content.decode()
@@ -110,7 +110,7 @@ def test_tier1_cannot_respond_and_nothing_changes(tier1, demo):
 )
 def test_tier1_cannot_change_status_or_assignee(tier1, demo, path, data):
     before = _snapshot(demo.worked)
-    response = client_for(tier1).post(f"/requests/{demo.worked.reference}/{path}", data)
+    response = client_for(tier1).post(f"/staff/requests/{demo.worked.reference}/{path}", data)
     assert response.status_code == 403
     assert _snapshot(demo.worked) == before
 
@@ -118,21 +118,21 @@ def test_tier1_cannot_change_status_or_assignee(tier1, demo, path, data):
 def test_qa_reviewer_has_no_actions(reference, demo):
     reviewer = make_user(role=Role.QA_REVIEWER)
     client = client_for(reviewer)
-    assert client.get(f"/requests/{demo.worked.reference}/").status_code == 200
-    assert client.get(f"/requests/{demo.worked.reference}/respond/").status_code == 403
+    assert client.get(f"/staff/requests/{demo.worked.reference}/").status_code == 200
+    assert client.get(f"/staff/requests/{demo.worked.reference}/respond/").status_code == 403
     before = _snapshot(demo.worked)
-    response = client.post(f"/requests/{demo.worked.reference}/note/", {"body": "Hi"})
+    response = client.post(f"/staff/requests/{demo.worked.reference}/note/", {"body": "Hi"})
     assert response.status_code == 403
     assert _snapshot(demo.worked) == before
 
 
 def test_final_response_closes_the_request(esc_staff, demo):
     response = client_for(esc_staff).post(
-        f"/requests/{demo.worked.reference}/respond/",
+        f"/staff/requests/{demo.worked.reference}/respond/",
         {"kind": "final", "body": "Your case was approved."},
         follow=True,
     )
-    assert response.redirect_chain == [(f"/requests/{demo.worked.reference}/", 302)]
+    assert response.redirect_chain == [(f"/staff/requests/{demo.worked.reference}/", 302)]
     assert "Final response sent. The request is closed." in response.content.decode()
     demo.worked.refresh_from_db()
     assert demo.worked.status == "closed"
@@ -142,7 +142,7 @@ def test_final_response_closes_the_request(esc_staff, demo):
 def test_response_errors_are_shown_and_nothing_changes(esc_staff, demo):
     before = _snapshot(demo.worked)
     response = client_for(esc_staff).post(
-        f"/requests/{demo.worked.reference}/respond/", {"kind": "initial", "body": ""}
+        f"/staff/requests/{demo.worked.reference}/respond/", {"kind": "initial", "body": ""}
     )
     assert response.status_code == 200
     form = response.context["response_form"]
@@ -158,7 +158,7 @@ def test_response_errors_are_shown_and_nothing_changes(esc_staff, demo):
 
 def test_note_by_tier1(tier1, demo):
     response = client_for(tier1).post(
-        f"/requests/{demo.worked.reference}/note/", {"body": "Called back, no answer."}
+        f"/staff/requests/{demo.worked.reference}/note/", {"body": "Called back, no answer."}
     )
     assert response.status_code == 302
     assert demo.worked.notes.last().body == "Called back, no answer."
@@ -166,11 +166,11 @@ def test_note_by_tier1(tier1, demo):
 
 def test_transfer_moves_the_request_and_sends_staff_back_to_their_queue(esc_staff, demo):
     response = client_for(esc_staff).post(
-        f"/requests/{demo.fresh.reference}/status/",
+        f"/staff/requests/{demo.fresh.reference}/status/",
         {"to": "transferred", "reason": "File is at CSC", "office": "CSC"},
     )
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/staff/"
     demo.fresh.refresh_from_db()
     assert (demo.fresh.status, demo.fresh.office.code) == ("transferred", "CSC")
 
@@ -178,7 +178,7 @@ def test_transfer_moves_the_request_and_sends_staff_back_to_their_queue(esc_staf
 def test_transition_needs_a_reason_and_nothing_changes(esc_staff, demo):
     before = _snapshot(demo.fresh)
     response = client_for(esc_staff).post(
-        f"/requests/{demo.fresh.reference}/status/", {"to": "withdrawn", "reason": ""}
+        f"/staff/requests/{demo.fresh.reference}/status/", {"to": "withdrawn", "reason": ""}
     )
     assert response.status_code == 200
     assert response.context["transition_form"].errors == {
@@ -188,7 +188,7 @@ def test_transition_needs_a_reason_and_nothing_changes(esc_staff, demo):
 
 
 def test_transition_offers_only_the_allowed_targets(esc_staff, demo):
-    response = client_for(esc_staff).get(f"/requests/{demo.worked.reference}/respond/")
+    response = client_for(esc_staff).get(f"/staff/requests/{demo.worked.reference}/respond/")
     choices = [value for value, _label in response.context["transition_form"]["to"].field.choices]
     assert choices == [
         "in_progress",
@@ -199,7 +199,7 @@ def test_transition_offers_only_the_allowed_targets(esc_staff, demo):
     ]
     before = _snapshot(demo.worked)
     refused = client_for(esc_staff).post(
-        f"/requests/{demo.worked.reference}/status/", {"to": "closed", "reason": "x"}
+        f"/staff/requests/{demo.worked.reference}/status/", {"to": "closed", "reason": "x"}
     )
     assert refused.status_code == 200
     assert list(refused.context["transition_form"].errors) == ["to"]
@@ -208,7 +208,7 @@ def test_transition_offers_only_the_allowed_targets(esc_staff, demo):
 
 def test_merge_into_another_request(esc_staff, demo):
     response = client_for(esc_staff).post(
-        f"/requests/{demo.fresh.reference}/status/",
+        f"/staff/requests/{demo.fresh.reference}/status/",
         {"to": "merged", "reason": "Same question", "duplicate_of": demo.worked.reference},
     )
     assert response.status_code == 302
@@ -219,12 +219,12 @@ def test_merge_into_another_request(esc_staff, demo):
 def test_assign_to_me_and_back_to_the_queue(esc_staff, demo):
     client = client_for(esc_staff)
     response = client.post(
-        f"/requests/{demo.fresh.reference}/assign/", {"assignee": esc_staff.pk}, follow=True
+        f"/staff/requests/{demo.fresh.reference}/assign/", {"assignee": esc_staff.pk}, follow=True
     )
     assert "Assigned to Olga Ramos." in response.content.decode()
     demo.fresh.refresh_from_db()
     assert (demo.fresh.assignee, demo.fresh.status) == (esc_staff, "assigned")
-    client.post(f"/requests/{demo.fresh.reference}/assign/", {"assignee": ""})
+    client.post(f"/staff/requests/{demo.fresh.reference}/assign/", {"assignee": ""})
     demo.fresh.refresh_from_db()
     assert demo.fresh.assignee is None
 
@@ -232,7 +232,7 @@ def test_assign_to_me_and_back_to_the_queue(esc_staff, demo):
 def test_assign_refuses_staff_of_another_office(esc_staff, csc_staff, demo):
     before = _snapshot(demo.fresh)
     response = client_for(esc_staff).post(
-        f"/requests/{demo.fresh.reference}/assign/", {"assignee": csc_staff.pk}
+        f"/staff/requests/{demo.fresh.reference}/assign/", {"assignee": csc_staff.pk}
     )
     assert response.status_code == 200
     assert list(response.context["assign_form"].errors) == ["assignee"]
@@ -246,7 +246,7 @@ def _detail_queries(client, reference, django_assert_num_queries) -> None:
     # offered for the request (ADR 33); the header's unread notifications (ADR 31); a
     # response in supervisory review (ADR 35)
     with django_assert_num_queries(16):
-        assert client.get(f"/requests/{reference}/").status_code == 200
+        assert client.get(f"/staff/requests/{reference}/").status_code == 200
 
 
 def test_detail_query_count_does_not_grow_with_history(
@@ -267,7 +267,7 @@ def test_a_refusal_from_the_service_is_a_403_page(esc_staff, demo, monkeypatch):
     monkeypatch.setattr(services, "add_note", refuse)
     before = _snapshot(demo.worked)
     response = client_for(esc_staff).post(
-        f"/requests/{demo.worked.reference}/note/", {"body": "Hello"}
+        f"/staff/requests/{demo.worked.reference}/note/", {"body": "Hello"}
     )
     assert response.status_code == 403
     assert "Your role does not allow you to do that." in response.content.decode()

@@ -25,7 +25,7 @@ def demo(tier1, esc_staff):
 
 def _seen(client, sr: ServiceRequest) -> dict[str, str]:
     """The version and moment the user's page was drawn with (as every action form sends)."""
-    context = client.get(f"/requests/{sr.reference}/").context
+    context = client.get(f"/staff/requests/{sr.reference}/").context
     return {"seen_version": str(context["sr"].version), "seen_at": context["seen_at"]}
 
 
@@ -46,20 +46,22 @@ def _panels(content: str) -> list[str]:
 )
 def test_the_page_offers_only_the_actions_the_role_allows(request, demo, fixture, panels):
     client = client_for(request.getfixturevalue(fixture))
-    content = client.get(f"/requests/{demo.worked.reference}/").content.decode()
+    content = client.get(f"/staff/requests/{demo.worked.reference}/").content.decode()
     assert _panels(content) == panels
     assert " open>" not in content.split('id="actions"')[1].split("</section>")[0]  # all closed
 
 
 def test_qa_reviewer_sees_no_action_area(reference, demo):
     content = client_for(make_user(role=Role.QA_REVIEWER)).get(
-        f"/requests/{demo.worked.reference}/"
+        f"/staff/requests/{demo.worked.reference}/"
     )
     assert _panels(content.content.decode()) == []
 
 
 def test_the_request_page_links_to_no_separate_action_page(esc_staff, demo):
-    content = client_for(esc_staff).get(f"/requests/{demo.worked.reference}/").content.decode()
+    content = (
+        client_for(esc_staff).get(f"/staff/requests/{demo.worked.reference}/").content.decode()
+    )
     hrefs = re.findall(r'href="([^"]+)"', content)
     assert not [h for h in hrefs if h.endswith(("/respond/", "/expedite/"))]
 
@@ -77,7 +79,7 @@ def test_an_error_redraws_the_request_page_with_that_panel_open(
     esc_staff, demo, path, data, panel, form
 ):
     before = _snapshot(demo.worked)
-    response = client_for(esc_staff).post(f"/requests/{demo.worked.reference}/{path}", data)
+    response = client_for(esc_staff).post(f"/staff/requests/{demo.worked.reference}/{path}", data)
     assert response.status_code == 200
     assert response.templates[0].name == "staff/request_detail.html"
     assert response.context["panel"] == panel
@@ -91,7 +93,7 @@ def test_an_error_redraws_the_request_page_with_that_panel_open(
 
 
 def test_office_picker_tells_apart_the_two_portland_offices(esc_staff, demo):
-    response = client_for(esc_staff).get(f"/requests/{demo.worked.reference}/")
+    response = client_for(esc_staff).get(f"/staff/requests/{demo.worked.reference}/")
     choices = dict(response.context["transition_form"].fields["office"].choices)
     assert choices["POM"] == "POM – Portland Field Office (Portland, ME)"
     assert choices["POO"] == "POO – Portland Field Office (Portland, OR)"
@@ -119,7 +121,7 @@ def test_a_change_by_someone_else_since_the_page_was_opened_is_not_overwritten(
     services.add_note(demo.worked, actor=supervisor, body="Customer called again.")
     before = _snapshot(demo.worked)
     # when Olga sends her action from the page she opened before
-    response = mine.post(f"/requests/{demo.worked.reference}/{path}", {**data, **seen})
+    response = mine.post(f"/staff/requests/{demo.worked.reference}/{path}", {**data, **seen})
     # then nothing is applied, and the page says who changed what, and shows the request now
     assert response.status_code == 200
     assert _snapshot(demo.worked) == before
@@ -135,7 +137,7 @@ def test_a_change_by_someone_else_since_the_page_was_opened_is_not_overwritten(
     assert f'name="seen_version" value="{before[1]}"' in content
     # and sending it again, now knowingly, applies it
     again = mine.post(
-        f"/requests/{demo.worked.reference}/{path}",
+        f"/staff/requests/{demo.worked.reference}/{path}",
         {**data, **_seen(mine, demo.worked)},
     )
     assert again.status_code == 302
@@ -145,7 +147,7 @@ def test_a_change_by_someone_else_since_the_page_was_opened_is_not_overwritten(
 def test_an_unchanged_request_takes_the_action(esc_staff, demo):
     client = client_for(esc_staff)
     response = client.post(
-        f"/requests/{demo.worked.reference}/note/",
+        f"/staff/requests/{demo.worked.reference}/note/",
         {"body": "All good.", **_seen(client, demo.worked)},
     )
     assert response.status_code == 302
@@ -160,7 +162,7 @@ def test_a_collision_on_the_expedite_decision_decides_nothing(esc_staff, tier1):
     seen = _seen(client, sr)
     services.add_note(sr, actor=tier1, body="Customer sent a doctor's letter.")
     response = client.post(
-        f"/requests/{sr.reference}/expedite/decide/", {"decision": "approve", **seen}
+        f"/staff/requests/{sr.reference}/expedite/decide/", {"decision": "approve", **seen}
     )
     assert response.status_code == 400
     sr.refresh_from_db()
@@ -182,7 +184,9 @@ def test_the_expedite_panel_shows_the_evidence_and_description_before_the_decisi
         receipt_number=make_case(office="ESC").receipt_number,
         description="My mother is in hospital abroad.",
     )
-    content = client_for(esc_staff).get(f"/requests/{sr.reference}/expedite/").content.decode()
+    content = (
+        client_for(esc_staff).get(f"/staff/requests/{sr.reference}/expedite/").content.decode()
+    )
     panel = content.split('id="panel-expedite"')[1]
     order = [
         panel.index(text)
@@ -206,7 +210,7 @@ def test_a_response_without_a_status_change_shows_no_noop_move(esc_staff, demo):
     # the worked request is Responded; a follow-up keeps it Responded
     services.add_response(demo.worked, actor=esc_staff, kind="follow_up", body="Still on it.")
     content = html.unescape(
-        client_for(esc_staff).get(f"/requests/{demo.worked.reference}/").content.decode()
+        client_for(esc_staff).get(f"/staff/requests/{demo.worked.reference}/").content.decode()
     )
     assert "Responded → Responded" not in content
     assert "Status: In progress → Responded" in content
@@ -218,7 +222,7 @@ def test_the_routing_caption_stays_true_after_a_transfer(esc_staff, csc_staff, d
     services.transition_request(
         demo.fresh, actor=esc_staff, to="transferred", reason="File is at CSC", office_code="CSC"
     )
-    response = client_for(csc_staff).get(f"/requests/{demo.fresh.reference}/")
+    response = client_for(csc_staff).get(f"/staff/requests/{demo.fresh.reference}/")
     content = html.unescape(response.content.decode())
     summary = content.split('id="summary-heading"')[1].split("</section>")[0]
     assert "Transferred here from ESC on" in summary
@@ -229,7 +233,7 @@ def test_the_routing_caption_stays_true_after_a_transfer(esc_staff, csc_staff, d
 
 def test_the_history_shows_every_kind_of_event_in_words(esc_staff, supervisor, demo):
     services.assign_request(demo.worked, actor=supervisor, assignee=None)
-    response = client_for(esc_staff).get(f"/requests/{demo.worked.reference}/")
+    response = client_for(esc_staff).get(f"/staff/requests/{demo.worked.reference}/")
     titles = [entry.title for entry in response.context["history"]]
     assert titles == [
         "Recorded and routed to ESC – Vermont Service Center",
@@ -249,7 +253,7 @@ def test_the_history_shows_every_kind_of_event_in_words(esc_staff, supervisor, d
 def test_the_history_is_in_the_readers_language(esc_staff, demo, language):
     content = html.unescape(
         client_for(esc_staff)
-        .get(f"/requests/{demo.worked.reference}/", headers={"accept-language": language})
+        .get(f"/staff/requests/{demo.worked.reference}/", headers={"accept-language": language})
         .content.decode()
     )
     expected = {
@@ -261,7 +265,7 @@ def test_the_history_is_in_the_readers_language(esc_staff, demo, language):
 
 
 def test_offices_in_the_picker_are_the_active_ones(esc_staff, demo):
-    response = client_for(esc_staff).get(f"/requests/{demo.worked.reference}/")
+    response = client_for(esc_staff).get(f"/staff/requests/{demo.worked.reference}/")
     codes = [c for c, _label in response.context["transition_form"].fields["office"].choices]
     assert codes[1:] == [o.code for o in Office.objects.active()]
 
@@ -272,8 +276,8 @@ def test_offices_in_the_picker_are_the_active_ones(esc_staff, demo):
 def test_the_open_page_is_told_when_someone_changes_the_request(esc_staff, tier1, demo):
     client = client_for(esc_staff)
     seen = _seen(client, demo.worked)
-    url = f"/requests/{demo.worked.reference}/changes/"
-    page = client.get(f"/requests/{demo.worked.reference}/").content.decode()
+    url = f"/staff/requests/{demo.worked.reference}/changes/"
+    page = client.get(f"/staff/requests/{demo.worked.reference}/").content.decode()
     assert f'hx-get="{url}?seen_version=' in page
     unchanged = client.get(url, seen)
     assert (unchanged.status_code, unchanged.content) == (204, b"")
@@ -311,8 +315,8 @@ def test_the_poll_answers_only_those_who_may_see_the_request(demo, tier1, actor)
     services.add_note(demo.worked, actor=tier1, body="Again.")
     before = ServiceRequest.objects.values_list("version", "status").get(pk=demo.worked.pk)
     client = client_for(make_user(f"poll_{actor}", role=role, offices=offices))
-    response = client.get(f"/requests/{demo.worked.reference}/changes/?seen_version=1")
-    unknown = client.get("/requests/SR-0000-0000/changes/?seen_version=1")
+    response = client.get(f"/staff/requests/{demo.worked.reference}/changes/?seen_version=1")
+    unknown = client.get("/staff/requests/SR-0000-0000/changes/?seen_version=1")
     assert (response.status_code, unknown.status_code) == (status, 404)
     if status == 200:
         assert "Tina Tierone added an internal note at " in response.content.decode()
@@ -329,18 +333,18 @@ def test_the_redrawn_form_after_a_collision_applies_when_sent_again_as_shown(
     seen = _seen(client, demo.worked)
     services.add_note(demo.worked, actor=supervisor, body="Customer called again.")
     refused = client.post(
-        f"/requests/{demo.worked.reference}/note/", {"body": "Called back.", **seen}
+        f"/staff/requests/{demo.worked.reference}/note/", {"body": "Called back.", **seen}
     )
     form = refused.content.decode().split('id="panel-note"')[1].split("</form>")[0]
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
     assert fields["seen_version"] == str(refused.context["sr"].version)
     assert "Called back.</textarea>" in form
     sent = client.post(
-        f"/requests/{demo.worked.reference}/note/", {**fields, "body": "Called back."}
+        f"/staff/requests/{demo.worked.reference}/note/", {**fields, "body": "Called back."}
     )
     assert sent.status_code == 302
     again = client.post(
-        f"/requests/{demo.worked.reference}/note/", {**fields, "body": "Called back."}
+        f"/staff/requests/{demo.worked.reference}/note/", {**fields, "body": "Called back."}
     )
     assert again.status_code == 302  # the same submission: nothing done twice
     assert list(demo.worked.notes.values_list("body", flat=True)).count("Called back.") == 1

@@ -63,7 +63,7 @@ def _written(sr: ServiceRequest) -> tuple[object, ...]:
 
 def _assess(client: Any, sr: ServiceRequest, body: str, **extra: Any) -> Any:
     return client.post(
-        f"/requests/{sr.reference}/respond/assess/",
+        f"/staff/requests/{sr.reference}/respond/assess/",
         {"body": body, "kind": "initial", **extra},
         HTTP_HX_REQUEST="true",
     )
@@ -121,7 +121,7 @@ def test_the_check_takes_only_posts(reference):
     sr = _request()
     client = client_for(make_user("olga", role=Role.OFFICE_STAFF, offices=["ESC"]))
 
-    assert client.get(f"/requests/{sr.reference}/respond/assess/").status_code == 405
+    assert client.get(f"/staff/requests/{sr.reference}/respond/assess/").status_code == 405
 
 
 def test_a_1367_case_is_checked_only_for_cleared_staff(reference):
@@ -137,7 +137,7 @@ def test_a_1367_case_is_checked_only_for_cleared_staff(reference):
 def test_a_closed_request_is_not_checked(reference):
     sr = _request()
     client = client_for(make_user("olga", role=Role.OFFICE_STAFF, offices=["ESC"]))
-    client.post(f"/requests/{sr.reference}/respond/", {"kind": "final", "body": INFORMATIVE})
+    client.post(f"/staff/requests/{sr.reference}/respond/", {"kind": "final", "body": INFORMATIVE})
 
     assert _assess(client, sr, INFORMATIVE).status_code == 403
 
@@ -204,7 +204,7 @@ def test_the_labels_are_in_spanish_for_a_spanish_reader(writer):
     sr = _request("es")
 
     content = writer.post(
-        f"/requests/{sr.reference}/respond/assess/",
+        f"/staff/requests/{sr.reference}/respond/assess/",
         {"body": FORM_LETTER_ES},
         HTTP_ACCEPT_LANGUAGE="es",
     ).content.decode()
@@ -218,11 +218,11 @@ def test_the_labels_are_in_spanish_for_a_spanish_reader(writer):
 def test_the_request_page_wires_the_check_to_the_respond_form(writer):
     sr = _request()
 
-    content = writer.get(f"/requests/{sr.reference}/").content.decode()
+    content = writer.get(f"/staff/requests/{sr.reference}/").content.decode()
 
-    form = re.search(r'<form method="post" action="/requests/[^"]+/respond/"[^>]*>', content)
+    form = re.search(r'<form method="post" action="/staff/requests/[^"]+/respond/"[^>]*>', content)
     assert form is not None
-    assert f'hx-post="/requests/{sr.reference}/respond/assess/"' in form.group(0)
+    assert f'hx-post="/staff/requests/{sr.reference}/respond/assess/"' in form.group(0)
     assert 'hx-trigger="input changed delay:600ms from:#respond-body"' in form.group(0)
     assert 'id="respond-body"' in content
     assert '<div id="respond-assessment-status" aria-live="polite">' in content
@@ -236,7 +236,7 @@ def test_a_form_letter_is_refused_with_the_assessment_until_a_reason_is_given(wr
     before = _written(sr)
 
     refused = writer.post(
-        f"/requests/{sr.reference}/respond/", {"kind": "initial", "body": FORM_LETTER}
+        f"/staff/requests/{sr.reference}/respond/", {"kind": "initial", "body": FORM_LETTER}
     )
 
     assert refused.status_code == 200
@@ -256,7 +256,7 @@ def test_a_form_letter_is_refused_with_the_assessment_until_a_reason_is_given(wr
     assert _written(sr) == before
 
     sent = writer.post(
-        f"/requests/{sr.reference}/respond/",
+        f"/staff/requests/{sr.reference}/respond/",
         {"kind": "initial", "body": FORM_LETTER, "override_reason": "Asked for it in writing."},
     )
 
@@ -274,7 +274,7 @@ def test_an_informative_response_is_sent_without_a_reason(writer):
     sr = _request()
 
     sent = writer.post(
-        f"/requests/{sr.reference}/respond/", {"kind": "initial", "body": INFORMATIVE}
+        f"/staff/requests/{sr.reference}/respond/", {"kind": "initial", "body": INFORMATIVE}
     )
 
     assert sent.status_code == 302
@@ -287,7 +287,7 @@ def test_a_reason_over_the_limit_is_refused_on_the_form(writer):
     before = _written(sr)
 
     refused = writer.post(
-        f"/requests/{sr.reference}/respond/",
+        f"/staff/requests/{sr.reference}/respond/",
         {"kind": "initial", "body": FORM_LETTER, "override_reason": "x" * 2001},
     )
 

@@ -54,12 +54,12 @@ def test_the_check_as_the_writer_types_and_sends(
     )
     auditor = Auditor(context.new_page(), live_server.url)
     page = auditor.page
-    page.goto(live_server.url + "/login/")
+    page.goto(live_server.url + "/staff/login/")
     page.fill("#id_username", "olga.esc")
     page.fill("#id_password", PASSWORD)
     page.click("form.usa-form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
-    page.goto(f"{live_server.url}/requests/{sr.reference}/respond/")
+    page.goto(f"{live_server.url}/staff/requests/{sr.reference}/respond/")
 
     # as the writer types news, the check says so: no warning, no reason asked
     page.fill("#respond-body", INFORMATIVE)

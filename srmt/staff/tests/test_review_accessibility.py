@@ -63,21 +63,21 @@ def test_review_pages_have_no_axe_violations(live_server, reference, browser, la
 
     # when every page is visited, a refused form included
     _sign_in(auditor, "sofia.sup")
-    auditor.visit("/reviews/", "review queue")
+    auditor.visit("/staff/reviews/", "review queue")
     auditor.screenshot(f"review-queue-{language}.png")
-    auditor.visit(f"/reviews/{first.pk}/", "review")
+    auditor.visit(f"/staff/reviews/{first.pk}/", "review")
     auditor.screenshot(f"review-{language}.png")
     auditor.submit("#return-heading ~ form button[type=submit]")
     auditor.check("review, return without a comment")
-    auditor.page.goto(auditor.base_url + f"/reviews/{first.pk}/")
+    auditor.page.goto(auditor.base_url + f"/staff/reviews/{first.pk}/")
     page.fill("#approve-body", "We asked the office for your file on May 2.")
     auditor.submit("#approve-heading ~ form button[type=submit]")
     auditor.check("review queue, after a decision")
     _sign_in(auditor, "nora.esc")
     reference = second.response.service_request.reference
-    auditor.visit(f"/requests/{reference}/", "request page: returned to its author")
-    auditor.visit(f"/reviews/{second.pk}/", "review: returned, with the resubmission form")
-    auditor.visit(f"/reviews/{first.pk}/", "review with revisions and their differences")
+    auditor.visit(f"/staff/requests/{reference}/", "request page: returned to its author")
+    auditor.visit(f"/staff/reviews/{second.pk}/", "review: returned, with the resubmission form")
+    auditor.visit(f"/staff/reviews/{first.pk}/", "review with revisions and their differences")
     auditor.screenshot(f"review-revisions-{language}.png")
     context.close()
 

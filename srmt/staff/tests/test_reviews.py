@@ -88,7 +88,7 @@ def _user(role: str) -> User:
     [(r, 200 if r in {Role.SUPERVISOR, Role.ADMINISTRATOR} else 403) for r in ROLES],
 )
 def test_who_sees_the_review_queue(review: ResponseReview, role: str, status: int) -> None:
-    answer = StaffClient(_user(role)).get("/reviews/")
+    answer = StaffClient(_user(role)).get("/staff/reviews/")
     assert answer.status_code == status
     if status == 200:
         page = answer.content.decode()
@@ -99,13 +99,13 @@ def test_who_sees_the_review_queue(review: ResponseReview, role: str, status: in
 
 
 def test_outsiders_never_see_the_review_pages(review: ResponseReview) -> None:
-    anonymous = Client().get("/reviews/")
+    anonymous = Client().get("/staff/reviews/")
     assert anonymous.status_code == 302
-    assert anonymous["Location"].startswith("/login/")
+    assert anonymous["Location"].startswith("/staff/login/")
     customer = Client()
     customer.force_login(make_customer("carla"))
-    assert customer.get("/reviews/").status_code in {302, 403}
-    assert customer.get(f"/reviews/{review.pk}/").status_code in {302, 403}
+    assert customer.get("/staff/reviews/").status_code in {302, 403}
+    assert customer.get(f"/staff/reviews/{review.pk}/").status_code in {302, 403}
 
 
 @pytest.mark.parametrize(
@@ -126,12 +126,12 @@ def test_who_sees_and_decides_a_review(
 ) -> None:
     user = _user(role)
     client = StaffClient(user)
-    answer = client.get(f"/reviews/{review.pk}/")
+    answer = client.get(f"/staff/reviews/{review.pk}/")
     assert answer.status_code == status
     if status == 200:
         assert ("Approve and send" in answer.content.decode()) is decides
     before = _state(review)
-    approved = client.post(f"/reviews/{review.pk}/approve/", {"body": "First text."})
+    approved = client.post(f"/staff/reviews/{review.pk}/approve/", {"body": "First text."})
     if decides:
         assert approved.status_code == 302
         assert _state(review)[0] == "approved"
@@ -146,25 +146,28 @@ def test_the_author_may_not_decide_and_is_told_why() -> None:
     response = services.add_response(sr, actor=sam, kind="initial", body="Sorry.")
     review = ResponseReview.objects.get(response=response)
     client = StaffClient(sam)
-    page = client.get(f"/reviews/{review.pk}/").content.decode()
+    page = client.get(f"/staff/reviews/{review.pk}/").content.decode()
     assert "You wrote this response: another supervisor decides on it." in page
     assert "Approve and send" not in page
-    assert sr.reference not in client.get("/reviews/").content.decode()
+    assert sr.reference not in client.get("/staff/reviews/").content.decode()
     before = _state(review)
-    assert client.post(f"/reviews/{review.pk}/approve/", {"body": "Sorry."}).status_code == 403
-    assert client.post(f"/reviews/{review.pk}/return/", {"comment": "x"}).status_code == 403
+    assert (
+        client.post(f"/staff/reviews/{review.pk}/approve/", {"body": "Sorry."}).status_code == 403
+    )
+    assert client.post(f"/staff/reviews/{review.pk}/return/", {"comment": "x"}).status_code == 403
     assert _state(review) == before
 
 
 def test_approve_with_edits_shows_the_diff(review: ResponseReview) -> None:
     client = StaffClient(make_user("sam", role=Role.SUPERVISOR, offices=["ESC"]))
     answer = client.post(
-        f"/reviews/{review.pk}/approve/", {"body": "First text, with the form.", "comment": ""}
+        f"/staff/reviews/{review.pk}/approve/",
+        {"body": "First text, with the form.", "comment": ""},
     )
     assert answer.status_code == 302
     review.refresh_from_db()
     assert [d.verdict for d in review.decisions.all()] == ["approved_with_edits"]
-    page = client.get(f"/reviews/{review.pk}/").content.decode()
+    page = client.get(f"/staff/reviews/{review.pk}/").content.decode()
     assert "<ins>" in page
     assert "with the form." in page
     assert "Revision 2: Edited by the reviewer" in page
@@ -175,44 +178,47 @@ def test_return_needs_a_comment_then_the_author_resubmits_from_the_request_page(
 ) -> None:
     sam = StaffClient(make_user("sam", role=Role.SUPERVISOR, offices=["ESC"]))
     before = _state(review)
-    refused = sam.post(f"/reviews/{review.pk}/return/", {"comment": ""})
+    refused = sam.post(f"/staff/reviews/{review.pk}/return/", {"comment": ""})
     assert refused.status_code == 400
     assert _state(review) == before
     assert (
-        sam.post(f"/reviews/{review.pk}/return/", {"comment": "Name the form."}).status_code == 302
+        sam.post(f"/staff/reviews/{review.pk}/return/", {"comment": "Name the form."}).status_code
+        == 302
     )
     sr = review.response.service_request
     author = StaffClient(novice)
     # the author finds it on the home page ("Returned to me") and on the request page
-    home = author.get("/").content.decode()
+    home = author.get("/staff/").content.decode()
     assert sr.reference in home
-    page = author.get(f"/requests/{sr.reference}/").content.decode()
+    page = author.get(f"/staff/requests/{sr.reference}/").content.decode()
     assert "A response was returned to its author" in page
     assert "Returned with this comment: Name the form." in page
     assert "Resubmit for review" in page
     # someone else may not resubmit
     before = _state(review)
-    assert sam.post(f"/reviews/{review.pk}/resubmit/", {"body": "Mine."}).status_code == 403
+    assert sam.post(f"/staff/reviews/{review.pk}/resubmit/", {"body": "Mine."}).status_code == 403
     assert _state(review) == before
-    done = author.post(f"/reviews/{review.pk}/resubmit/", {"body": "Send Form I-693."})
+    done = author.post(f"/staff/reviews/{review.pk}/resubmit/", {"body": "Send Form I-693."})
     assert done.status_code == 302
     review.refresh_from_db()
     assert review.status == "pending"
-    page = author.get(f"/requests/{sr.reference}/").content.decode()
+    page = author.get(f"/staff/requests/{sr.reference}/").content.decode()
     assert "A response is waiting for supervisory review" in page
 
 
 def test_the_queue_flags_requests_that_go_late_in_review(review: ResponseReview) -> None:
     sr = review.response.service_request
     ServiceRequest.objects.filter(pk=sr.pk).update(due_at=timezone.now() + dt.timedelta(hours=3))
-    page = StaffClient(make_user("sam", role=Role.SUPERVISOR)).get("/reviews/").content.decode()
+    page = (
+        StaffClient(make_user("sam", role=Role.SUPERVISOR)).get("/staff/reviews/").content.decode()
+    )
     assert "Late because of review" in page
 
 
 def test_the_queue_summarises_the_decisions(review: ResponseReview) -> None:
     client = StaffClient(make_user("sam", role=Role.SUPERVISOR, offices=["ESC"]))
-    client.post(f"/reviews/{review.pk}/approve/", {"body": "First text."})
-    page = client.get("/reviews/").content.decode()
+    client.post(f"/staff/reviews/{review.pk}/approve/", {"body": "First text."})
+    page = client.get("/staff/reviews/").content.decode()
     assert "Turnaround, median" in page
     assert "100%" in page
     assert "No response is waiting for your review." in page
@@ -220,7 +226,7 @@ def test_the_queue_summarises_the_decisions(review: ResponseReview) -> None:
 
 def test_the_pages_speak_spanish(review: ResponseReview) -> None:
     client = StaffClient(make_user("sam", role=Role.SUPERVISOR, offices=["ESC"]))
-    page = client.get("/reviews/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    page = client.get("/staff/reviews/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Respuestas en espera de revisión" in page
     assert "Autor en período de prueba" in page
 
@@ -231,7 +237,7 @@ def test_the_respond_panel_says_a_held_response_waits_for_review(novice: User) -
     sr = make_service_request()
     client = client_for(novice)
     answer = client.post(
-        f"/requests/{sr.reference}/respond/",
+        f"/staff/requests/{sr.reference}/respond/",
         {
             "kind": "initial",
             "body": "We transferred your file to the Omaha Field Office on 30 November 2026.",

@@ -26,7 +26,7 @@ def test_the_intake_preview_says_where_and_why_and_saves_nothing(tier1: User) ->
     client = client_for(tier1)  # signing in is audited: before the snapshot
     before = row_counts()
     response = client.post(
-        "/intake/new/", {**FORM, "receipt_number": "EAC2190077777", "preview": "1"}
+        "/staff/intake/new/", {**FORM, "receipt_number": "EAC2190077777", "preview": "1"}
     )
     assert response.status_code == 200
     preview = response.context["preview"]
@@ -64,7 +64,7 @@ PROTECTED = (
 def _preview(user: User, **fields: str) -> tuple[RoutingPreview, str, str]:
     """The intake preview of RECEIPT for `user`, its summary box as rendered, the page."""
     response = client_for(user).post(
-        "/intake/new/", {**FORM, "receipt_number": RECEIPT, **fields, "preview": "1"}
+        "/staff/intake/new/", {**FORM, "receipt_number": RECEIPT, **fields, "preview": "1"}
     )
     assert response.status_code == 200
     content = response.content.decode()
@@ -153,7 +153,7 @@ def test_intake_preview_answers_as_the_given_user_may_know_it(
 
 def test_intake_still_routes_a_1367_case_to_the_vawa_unit(tier1: User) -> None:
     make_case(RECEIPT, office="CSC", is_protected=True)
-    response = client_for(tier1).post("/intake/new/", {**FORM, "receipt_number": RECEIPT})
+    response = client_for(tier1).post("/staff/intake/new/", {**FORM, "receipt_number": RECEIPT})
     assert response.status_code == 302
     sr = ServiceRequest.objects.get()
     assert (sr.office.code, sr.routing_rule.code) == ("ESC-VAWA", "protected_1367")
@@ -174,13 +174,13 @@ SECRETS = ("ESC-VAWA", "VAWA", "1367", "Vermont Service Center", "protected_1367
 @pytest.mark.parametrize(
     ("cleared", "protected", "office", "message", "lands_on"),
     [
-        (False, True, "ESC-VAWA", UNSEEN, "/intake/new/"),
+        (False, True, "ESC-VAWA", UNSEEN, "/staff/intake/new/"),
         (
             False,
             False,
             "CSC",
             "Service request {reference} recorded and sent to California Service Center.",
-            "/requests/{reference}/",
+            "/staff/requests/{reference}/",
         ),
         (
             True,
@@ -188,14 +188,14 @@ SECRETS = ("ESC-VAWA", "VAWA", "1367", "Vermont Service Center", "protected_1367
             "ESC-VAWA",
             "Service request {reference} recorded and sent to Vermont Service Center, "
             "VAWA/T/U unit.",
-            "/requests/{reference}/",
+            "/staff/requests/{reference}/",
         ),
         (
             True,
             False,
             "CSC",
             "Service request {reference} recorded and sent to California Service Center.",
-            "/requests/{reference}/",
+            "/staff/requests/{reference}/",
         ),
     ],
 )
@@ -206,7 +206,7 @@ def test_the_confirmation_names_the_office_only_of_a_request_the_user_may_see(
     make_case(RECEIPT, office="CSC", is_protected=protected)
     before = ServiceRequest.objects.count()
     response = client_for(user).post(
-        "/intake/new/", {**FORM, "receipt_number": RECEIPT}, follow=True
+        "/staff/intake/new/", {**FORM, "receipt_number": RECEIPT}, follow=True
     )
     assert ServiceRequest.objects.count() == before + 1
     sr = ServiceRequest.objects.get()
@@ -223,13 +223,13 @@ def test_the_confirmation_of_a_1367_request_tells_uncleared_staff_nothing(tier1:
     make_case(RECEIPT, office="CSC", is_protected=True)
     before = ServiceRequest.objects.filter(office__code="ESC-VAWA").count()
     response = client_for(tier1).post(
-        "/intake/new/", {**FORM, "receipt_number": RECEIPT}, follow=True
+        "/staff/intake/new/", {**FORM, "receipt_number": RECEIPT}, follow=True
     )
     assert ServiceRequest.objects.filter(office__code="ESC-VAWA").count() == before + 1
     sr = ServiceRequest.objects.get()
     assert (sr.office.code, sr.routing_rule.code) == ("ESC-VAWA", "protected_1367")
     assert response.status_code == 200
-    assert response.redirect_chain == [("/intake/new/", 302)]
+    assert response.redirect_chain == [("/staff/intake/new/", 302)]
     (message,) = [str(m) for m in response.context["messages"]]
     assert message == UNSEEN.format(reference=sr.reference)
     form = response.context["form"]  # a fresh intake form, nothing of the saved request
@@ -245,13 +245,13 @@ def test_the_confirmation_of_a_1367_request_tells_uncleared_staff_nothing(tier1:
 def test_the_confirmation_of_a_1367_request_in_spanish(tier1: User) -> None:
     make_case(RECEIPT, office="CSC", is_protected=True)
     response = client_for(tier1).post(
-        "/intake/new/",
+        "/staff/intake/new/",
         {**FORM, "receipt_number": RECEIPT},
         follow=True,
         headers={"accept-language": "es"},
     )
     sr = ServiceRequest.objects.get()
-    assert response.redirect_chain == [("/intake/new/", 302)]
+    assert response.redirect_chain == [("/staff/intake/new/", 302)]
     expected = UNSEEN_ES.format(reference=sr.reference)
     assert [str(m) for m in response.context["messages"]] == [expected]
     page = response.content.decode()
@@ -262,7 +262,7 @@ def test_the_confirmation_of_a_1367_request_in_spanish(tier1: User) -> None:
 
 def test_the_intake_preview_shows_a_malformed_zip_next_to_its_field(tier1: User) -> None:
     response = client_for(tier1).post(
-        "/intake/new/", {**FORM, "requester_zip_code": "123", "preview": "1"}
+        "/staff/intake/new/", {**FORM, "requester_zip_code": "123", "preview": "1"}
     )
     assert response.context["preview"] is None
     assert response.context["form"].errors["requester_zip_code"] == [
@@ -273,7 +273,7 @@ def test_the_intake_preview_shows_a_malformed_zip_next_to_its_field(tier1: User)
 def test_intake_refers_a_customer_abroad_and_opens_no_request(tier1: User) -> None:
     before = ServiceRequest.objects.count()
     response = client_for(tier1).post(
-        "/intake/new/",
+        "/staff/intake/new/",
         {**FORM, "type": "complaint", "requester_country": "MX", "confirm_referral": "MEX"},
     )
     assert response.status_code == 200
@@ -285,7 +285,7 @@ def test_intake_refers_a_customer_abroad_and_opens_no_request(tier1: User) -> No
 
 def test_intake_routes_an_accommodation_request_to_the_zip_field_office(tier1: User) -> None:
     response = client_for(tier1).post(
-        "/intake/new/",
+        "/staff/intake/new/",
         {**FORM, "type": "accommodation_request", "requester_zip_code": "94103"},
     )
     assert response.status_code == 302
@@ -296,15 +296,15 @@ def test_intake_routes_an_accommodation_request_to_the_zip_field_office(tier1: U
 def test_redirect_from_the_respond_page(esc_staff: User, tier1: User) -> None:
     sr = make_service_request(actor=tier1)
     client = client_for(esc_staff)
-    page = client.get(f"/requests/{sr.reference}/respond/")
+    page = client.get(f"/staff/requests/{sr.reference}/respond/")
     assert "redirect_form" in page.context
     assert "redirected" not in dict(page.context["transition_form"].fields["to"].choices)
-    refused = client.post(f"/requests/{sr.reference}/redirect/", {"topic": "", "reason": "x"})
+    refused = client.post(f"/staff/requests/{sr.reference}/redirect/", {"topic": "", "reason": "x"})
     assert refused.status_code == 200
     sr.refresh_from_db()
     assert sr.status == "received"
     done = client.post(
-        f"/requests/{sr.reference}/redirect/", {"topic": "i94", "reason": "Asks about I-94."}
+        f"/staff/requests/{sr.reference}/redirect/", {"topic": "i94", "reason": "Asks about I-94."}
     )
     assert done.status_code == 302
     sr.refresh_from_db()
@@ -321,12 +321,12 @@ def test_the_detail_page_shows_the_transfer_chain_and_the_flag(
         sr = services.transition_request(
             sr, actor=supervisor, to="transferred", reason="Wrong office", office_code=office
         )
-    response = client_for(supervisor).get(f"/requests/{sr.reference}/")
+    response = client_for(supervisor).get(f"/staff/requests/{sr.reference}/")
     assert [(c.from_office.code, c.to_office.code) for c in response.context["transfers"]] == [
         ("ESC", "CSC"),
         ("CSC", "ESC"),
     ]
     content = response.content.decode()
     assert "Transferred 2 times (more than 1); last CSC -&gt; ESC." in content
-    queue = client_for(supervisor).get("/queues/ESC/?flagged=on")
+    queue = client_for(supervisor).get("/staff/queues/ESC/?flagged=on")
     assert [row[0].reference for row in queue.context["rows"]] == [sr.reference]

@@ -28,7 +28,7 @@ def limits(settings):
 
 
 def sign_in(client: Client, password: str, username: str = "olga.officer", **extra):
-    return client.post("/login/", {"username": username, "password": password}, **extra)
+    return client.post("/staff/login/", {"username": username, "password": password}, **extra)
 
 
 def _signed_in(client: Client) -> bool:
@@ -40,7 +40,7 @@ def test_the_right_password_signs_in(officer):
 
     response = sign_in(client, PASSWORD)
 
-    assert (response.status_code, response["Location"]) == (302, "/")
+    assert (response.status_code, response["Location"]) == (302, "/staff/")
     assert _signed_in(client)
 
 
@@ -122,7 +122,7 @@ def test_sign_in_and_sign_out_are_audited(officer):
     client = Client()
 
     sign_in(client, PASSWORD)
-    client.post("/logout/")
+    client.post("/staff/logout/")
 
     assert _events() == [
         ("user.signed_in", "olga.officer", str(officer.pk), {"ip_address": "127.0.0.1"}),
@@ -167,6 +167,6 @@ def test_a_lockout_is_audited(officer, limits):
 
 
 def test_signing_out_without_a_session_records_nothing(db):
-    Client().post("/logout/")
+    Client().post("/staff/logout/")
 
     assert _events() == []

@@ -157,16 +157,16 @@ INTAKE = {
     "requester_phone": "802-555-0123",
     "requester_language": "es",
 }
-RESPOND = "/requests/{sr}/respond/"
+RESPOND = "/staff/requests/{sr}/respond/"
 WORLD_TEMPLATE = "world-esc"
-EXPEDITE = "/requests/{expedite}/expedite/"
+EXPEDITE = "/staff/requests/{expedite}/expedite/"
 
 FORMS = [
     StaffForm(
         "record a new request",
         "tier1",
-        "/intake/new/",
-        "/intake/new/",
+        "/staff/intake/new/",
+        "/staff/intake/new/",
         lambda w: {**INTAKE, "receipt_number": make_case(office="ESC").receipt_number},
     ),
     StaffForm(
@@ -180,28 +180,28 @@ FORMS = [
         "add a note",
         "esc_staff",
         RESPOND,
-        "/requests/{sr}/note/",
+        "/staff/requests/{sr}/note/",
         lambda w: {"body": "Called the customer back."},
     ),
     StaffForm(
         "change the status",
         "esc_staff",
         RESPOND,
-        "/requests/{sr}/status/",
+        "/staff/requests/{sr}/status/",
         lambda w: {"to": "in_progress", "reason": "", "office": "", "duplicate_of": ""},
     ),
     StaffForm(
         "assign to me",
         "esc_staff",
         RESPOND,
-        "/requests/{sr}/assign/",
+        "/staff/requests/{sr}/assign/",
         lambda w: {"assignee": w.esc_staff.pk},
     ),
     StaffForm(
         "save the assignee",
         "esc_staff",
         RESPOND,
-        "/requests/{sr}/assign/",
+        "/staff/requests/{sr}/assign/",
         lambda w: {"assignee": w.esc_staff.pk},
         nth=1,
     ),
@@ -209,88 +209,88 @@ FORMS = [
         "redirect to another agency",
         "esc_staff",
         RESPOND,
-        "/requests/{sr}/redirect/",
+        "/staff/requests/{sr}/redirect/",
         lambda w: {"topic": "i94", "reason": "Asks about I-94."},
     ),
     StaffForm(
         "decide the expedite",
         "esc_staff",
         EXPEDITE,
-        "/requests/{expedite}/expedite/decide/",
+        "/staff/requests/{expedite}/expedite/decide/",
         lambda w: {"decision": "deny", "reason": "No proof of the loss."},
     ),
     StaffForm(
         "attach evidence",
         "tier1",
         EXPEDITE,
-        "/requests/{expedite}/attachments/",
+        "/staff/requests/{expedite}/attachments/",
         lambda w: {"file": SimpleUploadedFile("proof.pdf", PDF)},
     ),
     StaffForm(
         "create an API token",  # its secret is shown once, on the answer page
         "esc_staff",
-        "/account/tokens/",
-        "/account/tokens/",
+        "/staff/account/tokens/",
+        "/staff/account/tokens/",
         lambda w: {"name": "Nightly export", "days": "30"},
         answers_with_page=True,
     ),
     StaffForm(
         "revoke an API token",
         "esc_staff",
-        "/account/tokens/",
-        "/account/tokens/{prefix}/revoke/",
+        "/staff/account/tokens/",
+        "/staff/account/tokens/{prefix}/revoke/",
         lambda w: {},
     ),
     # the workspace (ADR 31)
     StaffForm(
         "save a queue view",
         "esc_staff",
-        "/queues/ESC/",
-        "/queues/ESC/views/",
+        "/staff/queues/ESC/",
+        "/staff/queues/ESC/views/",
         lambda w: {"name": "Overdue", "overdue": "on"},
     ),
     StaffForm(
         "rename a queue view",
         "esc_staff",
-        "/queues/ESC/",
-        "/views/{view}/rename/",
+        "/staff/queues/ESC/",
+        "/staff/views/{view}/rename/",
         lambda w: {"name": "Renamed"},
     ),
     StaffForm(
         "delete a queue view",
         "esc_staff",
-        "/queues/ESC/",
-        "/views/{view}/delete/",
+        "/staff/queues/ESC/",
+        "/staff/views/{view}/delete/",
         lambda w: {},
     ),
     StaffForm(
         "act on several requests",  # the answer is a report per request
         "esc_staff",
-        "/queues/ESC/",
-        "/queues/ESC/bulk/",
+        "/staff/queues/ESC/",
+        "/staff/queues/ESC/bulk/",
         lambda w: {"reference": [w.expedite_sr.reference], "action": "status", "to": "in_progress"},
         answers_with_page=True,
     ),
     StaffForm(
         "mark every notification read",
         "esc_staff",
-        "/notifications/",
-        "/notifications/read/",
+        "/staff/notifications/",
+        "/staff/notifications/read/",
         lambda w: {"all": "1"},
     ),
     StaffForm(
         "turn notification emails on",
         "esc_staff",
-        "/notifications/settings/",
-        "/notifications/settings/",
+        "/staff/notifications/settings/",
+        "/staff/notifications/settings/",
         lambda w: {"email": "on"},
     ),
     # the response template library (ADR 33)
     StaffForm(
         "create a template",
         "supervisor",
-        "/templates/new/",
-        "/templates/new/",
+        "/staff/templates/new/",
+        "/staff/templates/new/",
         lambda w: {
             "code": "esc-new",
             "name": "New",
@@ -302,8 +302,8 @@ FORMS = [
     StaffForm(
         "save a new version of a template",
         "supervisor",
-        f"/templates/{WORLD_TEMPLATE}/edit/",
-        f"/templates/{WORLD_TEMPLATE}/edit/",
+        f"/staff/templates/{WORLD_TEMPLATE}/edit/",
+        f"/staff/templates/{WORLD_TEMPLATE}/edit/",
         lambda w: {
             "body_en": "We wrote today. {{ action_taken }}",
             "body_es": "Escribimos hoy. {{ action_taken }}",
@@ -313,8 +313,8 @@ FORMS = [
     StaffForm(
         "deactivate a template",
         "supervisor",
-        f"/templates/{WORLD_TEMPLATE}/",
-        f"/templates/{WORLD_TEMPLATE}/active/",
+        f"/staff/templates/{WORLD_TEMPLATE}/",
+        f"/staff/templates/{WORLD_TEMPLATE}/active/",
         lambda w: {"active": "0"},
     ),
 ]
@@ -410,7 +410,7 @@ def test_a_forged_or_expired_token_is_refused(
     client = signed_in(world.esc_staff)
     before = counts()
     refused = client.post(
-        f"/requests/{world.sr.reference}/note/", {"body": "Hi", "submission_token": token}
+        f"/staff/requests/{world.sr.reference}/note/", {"body": "Hi", "submission_token": token}
     )
     assert refused.status_code == 200
     assert message in refused.content.decode()
@@ -420,8 +420,8 @@ def test_a_forged_or_expired_token_is_refused(
 def test_a_form_shown_again_after_an_error_keeps_its_token(world: World) -> None:
     # given a response form submitted without its text
     client = signed_in(world.esc_staff)
-    page = client.get(f"/requests/{world.sr.reference}/respond/").content.decode()
-    url = f"/requests/{world.sr.reference}/respond/"
+    page = client.get(f"/staff/requests/{world.sr.reference}/respond/").content.decode()
+    url = f"/staff/requests/{world.sr.reference}/respond/"
     token = rendered_token(page, url)
     shown_again = client.post(url, {"kind": "initial", "body": "", "submission_token": token})
     assert shown_again.status_code == 200
@@ -437,9 +437,9 @@ def test_a_form_shown_again_after_an_error_keeps_its_token(world: World) -> None
 def test_a_refusal_from_the_service_leaves_the_token_unused(world: World) -> None:
     # a transfer without a reason is refused by the service (its transaction rolls back)
     client = signed_in(world.esc_staff)
-    url = f"/requests/{world.sr.reference}/status/"
+    url = f"/staff/requests/{world.sr.reference}/status/"
     token = rendered_token(
-        client.get(f"/requests/{world.sr.reference}/respond/").content.decode(), url
+        client.get(f"/staff/requests/{world.sr.reference}/respond/").content.decode(), url
     )
     move = {"to": "transferred", "office": "NSC", "duplicate_of": "", "submission_token": token}
     refused = client.post(url, {**move, "reason": ""})
@@ -512,7 +512,7 @@ def test_a_double_click_sends_one_response(reference: None) -> None:
     # (SQLite: the test database is a file and IMMEDIATE transactions queue the writers)
     user = make_user("olga", role=Role.OFFICE_STAFF, offices=["ESC"])
     sr = make_service_request()
-    url = f"/requests/{sr.reference}/respond/"
+    url = f"/staff/requests/{sr.reference}/respond/"
     token = rendered_token(signed_in(user).get(url).content.decode(), url)
     data = {"kind": "initial", "body": "We are on it.", "submission_token": token}
 
@@ -522,7 +522,7 @@ def test_a_double_click_sends_one_response(reference: None) -> None:
 
     results = run_at_once(submit, times=2, prepare=lambda: signed_in(user))
 
-    assert results == [(302, f"/requests/{sr.reference}/")] * 2
+    assert results == [(302, f"/staff/requests/{sr.reference}/")] * 2
     assert Response.objects.filter(service_request=sr).count() == 1
     assert (
         Notification.objects.filter(related_reference=sr.reference, kind="response_initial").count()
@@ -530,4 +530,4 @@ def test_a_double_click_sends_one_response(reference: None) -> None:
     )
     responses = ("Your service request", "Su solicitud de servicio")
     assert len([m for m in mail.outbox if m.subject.startswith(responses)]) == 1
-    assert SubmissionToken.objects.get().result_url == f"/requests/{sr.reference}/"
+    assert SubmissionToken.objects.get().result_url == f"/staff/requests/{sr.reference}/"

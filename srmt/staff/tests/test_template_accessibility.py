@@ -44,46 +44,47 @@ def test_template_pages_have_no_axe_violations(live_server, reference, browser, 
     )
     auditor = Auditor(context.new_page(), live_server.url)
     page = auditor.page
-    page.goto(auditor.base_url + "/login/")
+    page.goto(auditor.base_url + "/staff/login/")
     page.fill("#id_username", "nadia.sup")
     page.fill("#id_password", PASSWORD)
     page.click("form.usa-form button[type=submit]")
     page.wait_for_url(f"{auditor.base_url}/")
 
     # when every page is visited, forms with errors included
-    auditor.visit("/templates/", "template list")
+    auditor.visit("/staff/templates/", "template list")
     auditor.visit(
-        "/templates/?office=national&language=es", "template list, filtered, Spanish wording"
+        "/staff/templates/?office=national&language=es", "template list, filtered, Spanish wording"
     )
-    auditor.visit("/templates/new/", "new template")
+    auditor.visit("/staff/templates/new/", "new template")
     auditor.submit("main form.usa-form--large button[type=submit]")
     auditor.check("new template with errors")
-    auditor.visit("/templates/acknowledgement/", "template")
-    auditor.visit("/templates/acknowledgement/edit/", "new version")
+    auditor.visit("/staff/templates/acknowledgement/", "template")
+    auditor.visit("/staff/templates/acknowledgement/edit/", "new version")
     auditor.submit("main form.usa-form--large button[type=submit]")  # no change note
     auditor.check("new version with errors")
     page.fill("#id_body_en", page.input_value("#id_body_en") + " Thank you for your patience.")
     page.fill("#id_change_note", "Thanks the customer")
     auditor.submit("main form.usa-form--large button[type=submit]")
-    auditor.visit("/templates/acknowledgement/?from=1&to=2", "template with a diff")
+    auditor.visit("/staff/templates/acknowledgement/?from=1&to=2", "template with a diff")
     auditor.screenshot(f"template-diff-{language}.png")
     auditor.visit(
-        f"/templates/acknowledgement/?reference={demo.fresh.reference}", "template with a preview"
+        f"/staff/templates/acknowledgement/?reference={demo.fresh.reference}",
+        "template with a preview",
     )
     auditor.visit(
-        "/templates/acknowledgement/?reference=SR-NONE-NONE", "template with a preview error"
+        "/staff/templates/acknowledgement/?reference=SR-NONE-NONE", "template with a preview error"
     )
-    page.goto(auditor.base_url + f"/requests/{demo.fresh.reference}/respond/")
+    page.goto(auditor.base_url + f"/staff/requests/{demo.fresh.reference}/respond/")
     page.select_option("#respond-template-choice", "acknowledgement")
     page.click(".srmt-template-picker button[type=submit]")
     page.wait_for_selector("#respond-form .usa-alert--warning")  # what is left to write
     assert "{{ action_taken }}" in page.input_value("#respond-body")
     assert page.input_value("#respond-template") == "acknowledgement"
-    assert page.url.endswith(f"/requests/{demo.fresh.reference}/respond/")  # no navigation
+    assert page.url.endswith(f"/staff/requests/{demo.fresh.reference}/respond/")  # no navigation
     auditor.check("respond panel filled by htmx")
     auditor.screenshot(f"respond-template-{language}.png")
     auditor.visit(
-        f"/requests/{demo.fresh.reference}/respond/template/?template=acknowledgement",
+        f"/staff/requests/{demo.fresh.reference}/respond/template/?template=acknowledgement",
         "respond panel filled without JavaScript",
     )
     context.close()

@@ -113,18 +113,22 @@ def test_the_matrix_covers_every_role():
 
 def _visit(client: Client, page: str, sr: ServiceRequest) -> int:
     requests = {
-        "list": lambda: client.get("/templates/"),
-        "new_page": lambda: client.get("/templates/new/"),
+        "list": lambda: client.get("/staff/templates/"),
+        "new_page": lambda: client.get("/staff/templates/new/"),
         "create_national": lambda: client.post(
-            "/templates/new/", new_template("new-national", "national")
+            "/staff/templates/new/", new_template("new-national", "national")
         ),
-        "create_esc": lambda: client.post("/templates/new/", new_template("new-esc", "ESC")),
-        "detail_national": lambda: client.get("/templates/acknowledgement/"),
-        "edit_national": lambda: client.post("/templates/acknowledgement/edit/", new_version()),
-        "edit_esc": lambda: client.post("/templates/esc-letter/edit/", new_version()),
-        "deactivate_esc": lambda: client.post("/templates/esc-letter/active/", {"active": "0"}),
+        "create_esc": lambda: client.post("/staff/templates/new/", new_template("new-esc", "ESC")),
+        "detail_national": lambda: client.get("/staff/templates/acknowledgement/"),
+        "edit_national": lambda: client.post(
+            "/staff/templates/acknowledgement/edit/", new_version()
+        ),
+        "edit_esc": lambda: client.post("/staff/templates/esc-letter/edit/", new_version()),
+        "deactivate_esc": lambda: client.post(
+            "/staff/templates/esc-letter/active/", {"active": "0"}
+        ),
         "picker": lambda: client.get(
-            f"/requests/{sr.reference}/respond/template/?template=acknowledgement"
+            f"/staff/requests/{sr.reference}/respond/template/?template=acknowledgement"
         ),
     }
     return requests[page]().status_code
@@ -133,7 +137,7 @@ def _visit(client: Client, page: str, sr: ServiceRequest) -> int:
 @pytest.mark.parametrize("actor", list(EXPECTED))
 def test_permission_matrix(reference, actor):
     admin = make_user("pages_admin", role=Role.ADMINISTRATOR)
-    client_for(admin).post("/templates/new/", new_template("esc-letter", "ESC"))
+    client_for(admin).post("/staff/templates/new/", new_template("esc-letter", "ESC"))
     sr = esc_request()
     role, offices = ACTORS[actor]
     client = client_for(make_user(f"pages_{actor}", role=role, offices=offices))
@@ -155,9 +159,9 @@ def test_outside_accounts_are_nobody(reference, kind):
     client = Client()
     client.force_login(account)
     before = state()
-    for path in ("/templates/", "/templates/new/", "/templates/acknowledgement/"):
+    for path in ("/staff/templates/", "/staff/templates/new/", "/staff/templates/acknowledgement/"):
         assert client.get(path).status_code in (302, 403)
-    assert client.post("/templates/acknowledgement/active/", {"active": "0"}).status_code in (
+    assert client.post("/staff/templates/acknowledgement/active/", {"active": "0"}).status_code in (
         302,
         403,
     )
@@ -170,12 +174,12 @@ def admin_client(reference):
 
 
 def test_list_filters_and_language(admin_client):
-    page = admin_client.get("/templates/?office=NSC&language=es&status=active")
+    page = admin_client.get("/staff/templates/?office=NSC&language=es&status=active")
     assert page.status_code == 200
     rows = [row[0].code for row in page.context["rows"]]
     assert rows == ["nsc-card-returned"]
     assert "La tarjeta del número de recibo" in page.content.decode()
-    national = admin_client.get("/templates/?office=national&request_type=expedite_request")
+    national = admin_client.get("/staff/templates/?office=national&request_type=expedite_request")
     assert [row[0].code for row in national.context["rows"]] == [
         "expedite-denied",
         "expedite-granted",
@@ -185,7 +189,7 @@ def test_list_filters_and_language(admin_client):
 def test_create_refuses_an_unknown_variable_and_names_it(admin_client):
     before = state()
     data = new_template("typo", "national") | {"body_en": "Hello {{ custmer_name }}"}
-    page = admin_client.post("/templates/new/", data)
+    page = admin_client.post("/staff/templates/new/", data)
     assert page.status_code == 200
     assert page.context["form"].errors == {
         "body_en": ["Unknown variable: custmer_name. Use only the variables in the list."]
@@ -194,11 +198,11 @@ def test_create_refuses_an_unknown_variable_and_names_it(admin_client):
 
 
 def test_new_version_history_and_diff(admin_client):
-    admin_client.post("/templates/new/", new_template("esc-letter", "ESC"))
-    edit = admin_client.get("/templates/esc-letter/edit/")
+    admin_client.post("/staff/templates/new/", new_template("esc-letter", "ESC"))
+    edit = admin_client.get("/staff/templates/esc-letter/edit/")
     assert edit.context["form"].initial == {"body_en": EN, "body_es": ES}
-    admin_client.post("/templates/esc-letter/edit/", new_version())
-    page = admin_client.get("/templates/esc-letter/?from=1&to=2")
+    admin_client.post("/staff/templates/esc-letter/edit/", new_version())
+    page = admin_client.get("/staff/templates/esc-letter/?from=1&to=2")
     assert [v.version for v in page.context["versions"]] == [2, 1]
     assert page.context["diff"]["en"][-1].op == "added"
     html = page.content.decode()
@@ -209,17 +213,17 @@ def test_new_version_history_and_diff(admin_client):
 
 def test_deactivated_templates_are_no_longer_offered(admin_client):
     sr = esc_request()
-    admin_client.post("/templates/acknowledgement/active/", {"active": "0"})
-    page = admin_client.get(f"/requests/{sr.reference}/")
+    admin_client.post("/staff/templates/acknowledgement/active/", {"active": "0"})
+    page = admin_client.get(f"/staff/requests/{sr.reference}/")
     assert "acknowledgement" not in [t.code for t in page.context["offered_templates"]]
-    admin_client.post("/templates/acknowledgement/active/", {"active": "1"})
-    page = admin_client.get(f"/requests/{sr.reference}/")
+    admin_client.post("/staff/templates/acknowledgement/active/", {"active": "1"})
+    page = admin_client.get(f"/staff/requests/{sr.reference}/")
     assert "acknowledgement" in [t.code for t in page.context["offered_templates"]]
 
 
 def test_preview_with_a_real_request(admin_client):
     sr = esc_request("es")
-    page = admin_client.get(f"/templates/acknowledgement/?reference={sr.reference}")
+    page = admin_client.get(f"/staff/templates/acknowledgement/?reference={sr.reference}")
     assert page.context["preview"].rendered.text.startswith(
         f"Recibimos su solicitud {sr.reference} y la oficina Vermont Service Center"
     )
@@ -230,7 +234,7 @@ def test_preview_of_a_request_one_may_not_see(reference):
     protected = make_case(form="I-360", office="ESC", is_protected=True)
     sr = make_service_request(receipt_number=protected.receipt_number)
     supervisor = make_user("lib_sup", role=Role.SUPERVISOR)  # not cleared for 1367 cases
-    page = client_for(supervisor).get(f"/templates/acknowledgement/?reference={sr.reference}")
+    page = client_for(supervisor).get(f"/staff/templates/acknowledgement/?reference={sr.reference}")
     assert page.status_code == 200
     assert page.context["preview_form"].errors == {
         "reference": [f"No service request you may see matches {sr.reference}."]
@@ -241,7 +245,7 @@ def test_preview_of_a_request_one_may_not_see(reference):
 
 def test_picker_fills_the_respond_form_with_htmx_and_without(admin_client):
     sr = esc_request()
-    url = f"/requests/{sr.reference}/respond/template/?template=acknowledgement"
+    url = f"/staff/requests/{sr.reference}/respond/template/?template=acknowledgement"
     partial = admin_client.get(url, HTTP_HX_REQUEST="true")
     assert partial.status_code == 200
     assert partial.templates[0].name == "staff/_respond_form.html"
@@ -261,7 +265,7 @@ def test_picker_fills_the_respond_form_with_htmx_and_without(admin_client):
 def test_picker_refuses_a_template_not_offered(admin_client):
     sr = esc_request()
     page = admin_client.get(
-        f"/requests/{sr.reference}/respond/template/?template=nsc-card-returned",
+        f"/staff/requests/{sr.reference}/respond/template/?template=nsc-card-returned",
         HTTP_HX_REQUEST="true",
     )
     assert page.context["response_form"].template_error == (
@@ -273,7 +277,7 @@ def test_respond_from_a_template_records_it_and_refuses_unfilled(admin_client):
     sr = esc_request()
     before = state()
     refused = admin_client.post(
-        f"/requests/{sr.reference}/respond/",
+        f"/staff/requests/{sr.reference}/respond/",
         {
             "kind": "initial",
             "body": "We received it. {{ action_taken }}",
@@ -287,7 +291,7 @@ def test_respond_from_a_template_records_it_and_refuses_unfilled(admin_client):
     }
     assert state() == before
     sent = admin_client.post(
-        f"/requests/{sr.reference}/respond/",
+        f"/staff/requests/{sr.reference}/respond/",
         {
             "kind": "initial",
             "body": "We received it. The officer has your file since 30 October.",

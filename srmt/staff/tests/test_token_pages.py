@@ -14,7 +14,7 @@ from srmt.audit.models import AuditEvent
 from srmt.staff.tests.conftest import client_for
 from srmt.testing.factories import make_user
 
-PAGE = "/account/tokens/"
+PAGE = "/staff/account/tokens/"
 NOW = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
 
 

@@ -37,7 +37,7 @@ EXPECTED_PAGES = [
 def _sign_in(auditor: Auditor, username: str) -> None:
     page = auditor.page
     page.context.clear_cookies(name="sessionid")
-    page.goto(auditor.base_url + "/login/")
+    page.goto(auditor.base_url + "/staff/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("form.usa-form button[type=submit]")
@@ -68,8 +68,8 @@ def test_workspace_pages_have_no_axe_violations(live_server, reference, browser,
     _sign_in(auditor, "sofia.sup")
     auditor.check("home: supervisor")
     auditor.screenshot(f"home-supervisor-{language}.png")
-    auditor.visit("/queues/ESC/", "queue with saved views")
-    auditor.visit("/queues/ESC/?sort=-assignee&status=all", "queue sorted, with saved views")
+    auditor.visit("/staff/queues/ESC/", "queue with saved views")
+    auditor.visit("/staff/queues/ESC/?sort=-assignee&status=all", "queue sorted, with saved views")
     auditor.screenshot(f"queue-workspace-{language}.png")
     page.dispatch_event(f'label[for="select-{demo.fresh.reference}"]', "click")
     page.select_option("#id_action", "status")
@@ -77,14 +77,14 @@ def test_workspace_pages_have_no_axe_violations(live_server, reference, browser,
     page.click("#bulk-form button[type=submit]")
     auditor.check("bulk action report")
     auditor.screenshot(f"bulk-report-{language}.png")
-    auditor.page.goto(auditor.base_url + "/queues/ESC/")
+    auditor.page.goto(auditor.base_url + "/staff/queues/ESC/")
     page.click("#bulk-form button[type=submit]")
     auditor.check("bulk action with errors")
-    auditor.page.goto(auditor.base_url + "/queues/ESC/")
+    auditor.page.goto(auditor.base_url + "/staff/queues/ESC/")
     page.click("#views-heading ~ form button[type=submit]")
     auditor.check("queue, save with an error")
-    auditor.visit("/notifications/", "notifications")
-    auditor.visit("/notifications/settings/", "notification settings")
+    auditor.visit("/staff/notifications/", "notifications")
+    auditor.visit("/staff/notifications/settings/", "notification settings")
     for username, label in (
         ("olga.esc", "home: office staff"),
         ("tomas.t1", "home: Tier 1"),

@@ -66,16 +66,16 @@ def test_workspace_pages_per_role(reference, actor):
     before = _state(sr)
     client = client_for(user)
     answers = (
-        client.get("/").status_code,
-        client.get("/queues/ESC/").status_code,
-        client.get("/queues/ESC/export.csv").status_code,
+        client.get("/staff/").status_code,
+        client.get("/staff/queues/ESC/").status_code,
+        client.get("/staff/queues/ESC/export.csv").status_code,
         client.post(
-            "/queues/ESC/bulk/",
+            "/staff/queues/ESC/bulk/",
             {"reference": [sr.reference], "action": "status", "to": "in_progress"},
         ).status_code,
-        client.post("/queues/ESC/views/", {"name": "Mine"}).status_code,
-        client.get("/notifications/").status_code,
-        client.get("/notifications/settings/").status_code,
+        client.post("/staff/queues/ESC/views/", {"name": "Mine"}).status_code,
+        client.get("/staff/notifications/").status_code,
+        client.get("/staff/notifications/settings/").status_code,
     )
     assert answers == expected
     if actor in BULK_DONE:

@@ -89,8 +89,8 @@ SORTS = [
 @pytest.mark.parametrize(("key", "ascending", "descending"), SORTS, ids=[s[0] for s in SORTS])
 def test_the_queue_sorts_by_every_column_both_ways(esc_staff, three, key, ascending, descending):
     client = client_for(esc_staff)
-    up = client.get(f"/queues/ESC/?sort={key}")
-    down = client.get(f"/queues/ESC/?sort=-{key}")
+    up = client.get(f"/staff/queues/ESC/?sort={key}")
+    down = client.get(f"/staff/queues/ESC/?sort=-{key}")
     assert _references(up) == three.refs(ascending)
     assert _references(down) == three.refs(descending)
 
@@ -98,14 +98,14 @@ def test_the_queue_sorts_by_every_column_both_ways(esc_staff, three, key, ascend
 def test_the_queue_sorts_by_reference(esc_staff, three):
     client = client_for(esc_staff)
     refs = sorted(three.refs("abc"))
-    assert _references(client.get("/queues/ESC/?sort=reference")) == refs
-    assert _references(client.get("/queues/ESC/?sort=-reference")) == refs[::-1]
+    assert _references(client.get("/staff/queues/ESC/?sort=reference")) == refs
+    assert _references(client.get("/staff/queues/ESC/?sort=-reference")) == refs[::-1]
 
 
 def test_the_queue_sorts_types_by_their_spanish_names_in_spanish(esc_staff, three):
     # Caso fuera…, Consulta general…, Solicitud de trámite acelerado
     response = client_for(esc_staff).get(
-        "/queues/ESC/?sort=type", headers={"accept-language": "es"}
+        "/staff/queues/ESC/?sort=type", headers={"accept-language": "es"}
     )
     names = [sr.type.name_es for sr, _o, _r in response.context["rows"]]
     assert names == sorted(names)
@@ -113,13 +113,15 @@ def test_the_queue_sorts_types_by_their_spanish_names_in_spanish(esc_staff, thre
 
 @pytest.mark.parametrize("sort", ["nonsense", "-", "due_at", "-id", "requester__email"])
 def test_an_unknown_sort_falls_back_on_the_due_date(esc_staff, three, sort):
-    response = client_for(esc_staff).get(f"/queues/ESC/?sort={sort}")
+    response = client_for(esc_staff).get(f"/staff/queues/ESC/?sort={sort}")
     assert response.status_code == 200
     assert _references(response) == three.refs("bac")
 
 
 def test_sortable_headers_say_how_the_table_is_sorted(esc_staff, three):
-    content = client_for(esc_staff).get("/queues/ESC/?sort=-created&status=all").content.decode()
+    content = (
+        client_for(esc_staff).get("/staff/queues/ESC/?sort=-created&status=all").content.decode()
+    )
     assert content.count("aria-sort=") == 1
     assert (
         '<th scope="col" aria-sort="descending">'
@@ -132,7 +134,7 @@ def test_sortable_headers_say_how_the_table_is_sorted(esc_staff, three):
 
 
 def test_the_queue_shows_the_new_columns(esc_staff, three):
-    content = client_for(esc_staff).get("/queues/ESC/").content.decode()
+    content = client_for(esc_staff).get("/staff/queues/ESC/").content.decode()
     assert content.count('class="usa-link srmt-reference"') == 3
     for header in ("Due in", "Channel", "Language", "Assignee", "Office"):
         assert f">{header}<span" in content
@@ -146,7 +148,7 @@ def test_the_queue_shows_the_new_columns(esc_staff, three):
 def test_save_rename_and_delete_a_view(esc_staff, three):
     client = client_for(esc_staff)
     response = client.post(
-        "/queues/ESC/views/",
+        "/staff/queues/ESC/views/",
         {
             "name": "  My  overdue ",
             "status": "all",
@@ -161,15 +163,16 @@ def test_save_rename_and_delete_a_view(esc_staff, three):
         "ESC",
         {"status": "all", "assigned": "me", "sort": "-created"},
     )
-    assert response["Location"] == "/queues/ESC/?status=all&assigned=me&sort=-created"
-    listed = client.get("/queues/ESC/").content.decode()
+    assert response["Location"] == "/staff/queues/ESC/?status=all&assigned=me&sort=-created"
+    listed = client.get("/staff/queues/ESC/").content.decode()
     assert (
-        'href="/queues/ESC/?status=all&amp;assigned=me&amp;sort=-created">My overdue</a>' in listed
+        'href="/staff/queues/ESC/?status=all&amp;assigned=me&amp;sort=-created">My overdue</a>'
+        in listed
     )
-    client.post(f"/views/{view.pk}/rename/", {"name": "Mine"})
+    client.post(f"/staff/views/{view.pk}/rename/", {"name": "Mine"})
     view.refresh_from_db()
     assert view.name == "Mine"
-    client.post(f"/views/{view.pk}/delete/")
+    client.post(f"/staff/views/{view.pk}/delete/")
     assert not SavedQueueView.objects.exists()
     assert list(
         AuditEvent.objects.filter(object_type="queue_view")
@@ -188,8 +191,8 @@ def test_save_rename_and_delete_a_view(esc_staff, three):
 )
 def test_a_view_needs_a_new_name(esc_staff, name, error):
     client = client_for(esc_staff)
-    client.post("/queues/ESC/views/", {"name": "Mine"})
-    response = client.post("/queues/ESC/views/", {"name": name})
+    client.post("/staff/queues/ESC/views/", {"name": "Mine"})
+    response = client.post("/staff/queues/ESC/views/", {"name": name})
     assert response.status_code == 400
     assert response.context["save_form"].errors == {"name": [error]}
     assert list(SavedQueueView.objects.values_list("name", flat=True)) == ["Mine"]
@@ -197,13 +200,13 @@ def test_a_view_needs_a_new_name(esc_staff, name, error):
 
 def test_another_users_view_is_not_found(esc_staff, ben):
     theirs = client_for(ben)
-    theirs.post("/queues/ESC/views/", {"name": "Ben's", "status": "all"})
+    theirs.post("/staff/queues/ESC/views/", {"name": "Ben's", "status": "all"})
     view = SavedQueueView.objects.get()
     client = client_for(esc_staff)
     events = AuditEvent.objects.count()
-    assert client.post(f"/views/{view.pk}/rename/", {"name": "Stolen"}).status_code == 404
-    assert client.post(f"/views/{view.pk}/delete/").status_code == 404
-    assert "Ben&#x27;s" not in client.get("/queues/ESC/").content.decode()
+    assert client.post(f"/staff/views/{view.pk}/rename/", {"name": "Stolen"}).status_code == 404
+    assert client.post(f"/staff/views/{view.pk}/delete/").status_code == 404
+    assert "Ben&#x27;s" not in client.get("/staff/queues/ESC/").content.decode()
     view.refresh_from_db()
     assert (view.name, view.owner, AuditEvent.objects.count()) == ("Ben's", ben, events)
 
@@ -245,7 +248,7 @@ def test_bulk_assign_reports_each_request_and_keeps_refused_ones_unchanged(
     events = AuditEvent.objects.filter(action="service_request.assigned").count()
     # when he assigns them all to Ben at once
     response = client_for(worker).post(
-        "/queues/ESC/bulk/",
+        "/staff/queues/ESC/bulk/",
         {
             "reference": [
                 three.c.reference,
@@ -279,7 +282,7 @@ def test_bulk_assign_reports_each_request_and_keeps_refused_ones_unchanged(
 def test_bulk_transfer_and_status_change_each_go_through_the_service(esc_staff, three):
     client = client_for(esc_staff)
     transfer = client.post(
-        "/queues/ESC/bulk/",
+        "/staff/queues/ESC/bulk/",
         {
             "reference": [three.a.reference],
             "action": "transfer",
@@ -288,7 +291,7 @@ def test_bulk_transfer_and_status_change_each_go_through_the_service(esc_staff, 
         },
     )
     status = client.post(
-        "/queues/ESC/bulk/",
+        "/staff/queues/ESC/bulk/",
         {
             "reference": [three.b.reference, three.c.reference],
             "action": "status",
@@ -329,7 +332,7 @@ def test_bulk_transfer_and_status_change_each_go_through_the_service(esc_staff, 
 def test_bulk_form_errors_all_at_once_and_nothing_changes(esc_staff, three, data, errors):
     before = [_state(sr) for sr in (three.a, three.b, three.c)]
     response = client_for(esc_staff).post(
-        "/queues/ESC/bulk/", {"reference": three.refs("abc"), **data}
+        "/staff/queues/ESC/bulk/", {"reference": three.refs("abc"), **data}
     )
     assert response.status_code == 400
     assert response.context["bulk_form"].errors == errors
@@ -338,7 +341,7 @@ def test_bulk_form_errors_all_at_once_and_nothing_changes(esc_staff, three, data
 
 def test_bulk_without_a_selection_changes_nothing(esc_staff, three):
     response = client_for(esc_staff).post(
-        "/queues/ESC/bulk/", {"action": "status", "to": "in_progress"}
+        "/staff/queues/ESC/bulk/", {"action": "status", "to": "in_progress"}
     )
     assert response.status_code == 400
     assert response.context["bulk_form"].non_field_errors() == ["Select at least one request."]
@@ -348,12 +351,12 @@ def test_bulk_without_a_selection_changes_nothing(esc_staff, three):
 def test_roles_that_cannot_change_requests_get_no_bulk_actions(reference, three, role):
     user = make_user(role=role, offices=["ESC"])
     client = client_for(user)
-    page = client.get("/queues/ESC/")
+    page = client.get("/staff/queues/ESC/")
     assert page.context["can_bulk"] is False
     assert 'id="bulk-form"' not in page.content.decode()
     before = _state(three.c)
     response = client.post(
-        "/queues/ESC/bulk/",
+        "/staff/queues/ESC/bulk/",
         {"reference": [three.c.reference], "action": "status", "to": "in_progress"},
     )
     assert response.status_code == 403
@@ -370,7 +373,9 @@ def _csv(response) -> list[list[str]]:
 
 
 def test_export_holds_exactly_the_filtered_rows_in_order(esc_staff, three):
-    response = client_for(esc_staff).get("/queues/ESC/export.csv?sort=-due&assigned=unassigned")
+    response = client_for(esc_staff).get(
+        "/staff/queues/ESC/export.csv?sort=-due&assigned=unassigned"
+    )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="srmt-ESC-')
     c = ServiceRequest.objects.get(pk=three.c.pk)
@@ -418,7 +423,7 @@ def test_export_holds_exactly_the_filtered_rows_in_order(esc_staff, three):
 
 def test_export_headers_and_values_follow_the_language(esc_staff, three):
     response = client_for(esc_staff).get(
-        "/queues/ESC/export.csv?assigned=unassigned", headers={"accept-language": "es"}
+        "/staff/queues/ESC/export.csv?assigned=unassigned", headers={"accept-language": "es"}
     )
     rows = _csv(response)
     assert rows[0][:4] == ["Referencia", "Tipo", "Estado", "Fecha límite"]
@@ -452,7 +457,7 @@ def test_an_assignee_named_like_a_formula_is_exported_as_text(esc_staff, tier1):
     )
     sr = make_service_request(actor=tier1, receipt_number=make_case(office="ESC").receipt_number)
     services.assign_request(sr, actor=esc_staff, assignee=evil)
-    rows = _csv(client_for(esc_staff).get("/queues/ESC/export.csv"))
+    rows = _csv(client_for(esc_staff).get("/staff/queues/ESC/export.csv"))
     assert rows[1][6] == "'=cmd|' /C calc'!A0"
 
 
@@ -462,10 +467,10 @@ def test_export_leaves_out_what_the_user_may_not_see(reference, esc_staff, tier1
         actor=admin, receipt_number=make_case(office="ESC", is_protected=True).receipt_number
     )
     seen = make_service_request(actor=tier1, receipt_number=make_case(office="ESC").receipt_number)
-    uncleared = _csv(client_for(esc_staff).get("/queues/ESC/export.csv?status=all"))
+    uncleared = _csv(client_for(esc_staff).get("/staff/queues/ESC/export.csv?status=all"))
     assert [r[0] for r in uncleared[1:]] == [seen.reference]
     vawa = make_user("vera", role=Role.OFFICE_STAFF, offices=["ESC-VAWA"], is_1367_cleared=True)
-    cleared = _csv(client_for(vawa).get("/queues/ESC-VAWA/export.csv?status=all"))
+    cleared = _csv(client_for(vawa).get("/staff/queues/ESC-VAWA/export.csv?status=all"))
     assert [r[0] for r in cleared[1:]] == [protected.reference]
     # the protected request is named alone in the audit log, never in a list's row
     exported = AuditEvent.objects.filter(action="service_requests.exported").order_by("id")
@@ -478,7 +483,7 @@ def test_export_leaves_out_what_the_user_may_not_see(reference, esc_staff, tier1
 
 
 def test_export_of_a_queue_the_user_may_not_open_is_not_found(csc_staff, esc_staff):
-    assert client_for(csc_staff).get("/queues/ESC/export.csv").status_code == 404
+    assert client_for(csc_staff).get("/staff/queues/ESC/export.csv").status_code == 404
     assert not AuditEvent.objects.filter(action="service_requests.exported").exists()
 
 
@@ -488,7 +493,7 @@ def test_export_of_a_queue_the_user_may_not_open_is_not_found(csc_staff, esc_sta
 def test_office_pickers_tell_apart_the_two_portland_field_offices_and_are_combo_boxes(
     supervisor,
 ):
-    response = client_for(supervisor).get("/queues/POO/")
+    response = client_for(supervisor).get("/staff/queues/POO/")
     content = response.content.decode()
     assert dict(response.context["office_form"].fields["office"].choices)["POM"] == (
         "POM – Portland Field Office (Portland, ME)"
@@ -504,18 +509,18 @@ def test_office_pickers_tell_apart_the_two_portland_field_offices_and_are_combo_
 
 
 def test_the_filter_panel_has_a_filter_button_and_a_clear_link(esc_staff):
-    content = client_for(esc_staff).get("/queues/ESC/?status=all").content.decode()
+    content = client_for(esc_staff).get("/staff/queues/ESC/?status=all").content.decode()
     assert '<button type="submit" class="usa-button">Filter</button>' in content
-    assert '<a class="usa-link" href="/queues/ESC/">Clear filters</a>' in content
+    assert '<a class="usa-link" href="/staff/queues/ESC/">Clear filters</a>' in content
     assert '<div class="tablet:grid-col-8 desktop:grid-col-6 srmt-sort-field">' in content
 
 
 def test_a_rename_to_a_taken_name_is_refused_and_changes_nothing(esc_staff):
     client = client_for(esc_staff)
-    client.post("/queues/ESC/views/", {"name": "Mine"})
-    client.post("/queues/ESC/views/", {"name": "Other", "status": "all"})
+    client.post("/staff/queues/ESC/views/", {"name": "Mine"})
+    client.post("/staff/queues/ESC/views/", {"name": "Other", "status": "all"})
     other = SavedQueueView.objects.get(name="Other")
-    response = client.post(f"/views/{other.pk}/rename/", {"name": "MINE"}, follow=True)
+    response = client.post(f"/staff/views/{other.pk}/rename/", {"name": "MINE"}, follow=True)
     assert "You already have a view named “MINE”. Choose another name." in (
         response.content.decode()
     )

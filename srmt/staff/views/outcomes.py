@@ -1,4 +1,4 @@
-"""The outcomes page, `/quality/outcomes/` (QUALITY_REPORTS; docs/adr/0037): the outcome
+"""The outcomes page, `/staff/quality/outcomes/` (QUALITY_REPORTS; docs/adr/0037): the outcome
 metrics of srmt.outcomes.metrics as a table, grouped and filtered by period, and as CSV."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""National QA review pages (/qa/, docs/adr/0036): samples and their frames, scoring,
+"""National QA review pages (/staff/qa/, docs/adr/0036): samples and their frames, scoring,
 calibration, my QA results with disputes, and the dashboards with their CSV export."""
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ def test_the_assignment_email_links_to_the_request(people, request_at_esc) -> No
     workspace.set_email_preference(people["olga"], email=True)
     services.assign_request(request_at_esc, actor=people["boss"], assignee=people["olga"])
     body = Notification.objects.get(kind="assignment_alert").body
-    assert f"/requests/{request_at_esc.reference}/" in body
+    assert f"/staff/requests/{request_at_esc.reference}/" in body
     assert body.startswith(f"boss assigned service request {request_at_esc.reference} to you.")
 
 
@@ -189,7 +189,7 @@ def test_the_workspace_refuses_to_tell_an_uncleared_user_of_a_protected_case(
     actor = make_user("a1", role=Role.SUPERVISOR, is_1367_cleared=True)
     workspace.set_email_preference(uncleared, email=True)
     facts = RequestFacts(
-        reference="SR-PRTC-0001", url="/requests/SR-PRTC-0001/", is_confidential=True
+        reference="SR-PRTC-0001", url="/staff/requests/SR-PRTC-0001/", is_confidential=True
     )
     assert workspace.request_returned(facts, actor=actor, recipient=uncleared) is None
     assert workspace.requests_escalated([(facts, 1, "ESC")], recipients=[uncleared]) == 0
