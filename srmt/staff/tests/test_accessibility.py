@@ -144,7 +144,7 @@ def _sign_in(auditor: Auditor, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     auditor.submit("form.usa-form button[type=submit]")
-    page.wait_for_url(f"{auditor.base_url}/")  # the home page (test_workspace_accessibility)
+    page.wait_for_url(f"{auditor.base_url}/staff/")  # the home page (test_workspace_accessibility)
     auditor.visit("/staff/queues/ESC/", "queue")
 
 

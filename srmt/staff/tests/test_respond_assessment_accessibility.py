@@ -58,7 +58,7 @@ def test_the_check_as_the_writer_types_and_sends(
     page.fill("#id_username", "olga.esc")
     page.fill("#id_password", PASSWORD)
     page.click("form.usa-form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/staff/")
     page.goto(f"{live_server.url}/staff/requests/{sr.reference}/respond/")
 
     # as the writer types news, the check says so: no warning, no reason asked

@@ -48,7 +48,7 @@ def test_template_pages_have_no_axe_violations(live_server, reference, browser, 
     page.fill("#id_username", "nadia.sup")
     page.fill("#id_password", PASSWORD)
     page.click("form.usa-form button[type=submit]")
-    page.wait_for_url(f"{auditor.base_url}/")
+    page.wait_for_url(f"{auditor.base_url}/staff/")
 
     # when every page is visited, forms with errors included
     auditor.visit("/staff/templates/", "template list")

@@ -41,7 +41,7 @@ def _sign_in(auditor: Auditor, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("form.usa-form button[type=submit]")
-    page.wait_for_url(f"{auditor.base_url}/")
+    page.wait_for_url(f"{auditor.base_url}/staff/")
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
