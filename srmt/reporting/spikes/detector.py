@@ -47,8 +47,10 @@ class Config:
     q: float = 0.05  # false-discovery rate across the series of one day
     p_floor: float = 1e-4  # and no series-day alarms above this p-value
     min_excess: float = 3.0  # nor with fewer than this many requests above/below expected
-    continue_z: float = 2.0  # an open spike or drop lasts while |z| stays above this
-    onset_z: float = 2.5  # an event's first day is at least this unusual
+    continue_z: float = 1.5  # an open event lasts until two days in a row are within this
+    onset_z: float = 1.5  # a level change's first day is at least this unusual
+    min_drop_mean: float = 5.0  # a day expecting fewer cannot show that a drop goes on
+    lookback_z: float = 2.5  # a spike began the day before if that day was this unusual
     level_shift_days: int = 7  # an event that lasts this long is a level shift
     cusum_k: float = 0.5
     min_shift: float = 0.15  # a CUSUM alarm must be at least this relative change
@@ -112,6 +114,7 @@ class _Event:
     start: int
     days: list[int]
     lull: list[int] = field(default_factory=list)  # quiet days not yet ending it
+    quiet: int = 0  # informative quiet days in a row
 
 
 @dataclass
@@ -405,7 +408,7 @@ def _open_event(
     days = [t]
     sign = 1.0 if direction == "up" else -1.0
     before = float(state.zs[t - 1])
-    if state.usable[t - 1] and sign * before > config.onset_z:
+    if state.usable[t - 1] and sign * before > config.lookback_z:
         # Yesterday was already beyond the continuation bound: the event began then.
         days.insert(0, t - 1)
         detection.start -= dt.timedelta(days=1)
@@ -423,12 +426,20 @@ def _continue_event(
     event = state.open
     assert event is not None
     detection = event.detection
-    going = z > config.continue_z if detection.direction == "up" else z < -config.continue_z
+    sign = 1.0 if detection.direction == "up" else -1.0
+    going = sign * z > config.continue_z
+    if not going and detection not in state.detections:
+        # A CUSUM run (not yet reported) goes on while its days stay unusual on average.
+        values = [sign * float(state.zs[d]) for d in [*event.days, *event.lull, t]]
+        going = sum(values) / len(values) > config.cusum_k * 2
     state.usable[t] = False
     if not going:
-        # One quiet day (a weekend, say) does not end an event; two do.
+        # One quiet day does not end an event; two do. A day too small to show a drop (a
+        # weekend that expects a handful) says nothing either way.
         event.lull.append(t)
-        if len(event.lull) >= 2:
+        if detection.direction == "up" or mu >= config.min_drop_mean:
+            event.quiet += 1
+        if event.quiet >= 2:
             for day in event.lull:
                 state.usable[day] = True
             if detection not in state.detections:  # a tentative CUSUM run that faded
@@ -442,6 +453,7 @@ def _continue_event(
         detection.expected += float(state.mu[day])
         detection.observed += float(state.y[day])
     event.lull = []
+    event.quiet = 0
     event.days.append(t)
     detection.end = today
     detection.expected += mu
