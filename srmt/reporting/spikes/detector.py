@@ -52,9 +52,10 @@ class Config:
     min_drop_mean: float = 5.0  # a day expecting fewer cannot show that a drop goes on
     lookback_z: float = 2.5  # a spike began the day before if that day was this unusual
     level_shift_days: int = 7  # an event that lasts this long is a level shift
+    reversal_days: int = 21  # a change back this soon ends the previous shift instead
     cusum_k: float = 0.5
     min_shift: float = 0.15  # a CUSUM alarm must be at least this relative change
-    cusum_h: float = 7.0
+    cusum_h: float = 9.0
     warm_up_days: int = 91  # no decisions before a quarter of history
     window_days: int = 728  # the baseline is fitted on at most this many past days
     half_life_days: float = 365.0  # weight of a past day halves every this many days
@@ -463,22 +464,37 @@ def _continue_event(
 
 
 def _to_level_shift(state: _State, t: int, config: Config) -> None:
-    """Sustained: a level shift from the event's first day. Re-baseline with a step."""
+    """Sustained: a level shift from the event's first day. Re-baseline with a step.
+
+    A change against the previous level shift within `reversal_days` of its start is that
+    shift ending (the level went back, or the step was misjudged): the earlier detection
+    ends, and nothing new is reported as a level shift."""
     event = state.open
     assert event is not None
     detection = event.detection
+    for day in range(event.start, t + 1):
+        state.usable[day] = not math.isnan(state.y[day])
+    state.open = None
+    previous = state.shift
+    if (
+        previous is not None
+        and previous.direction != detection.direction
+        and (detection.start - previous.start).days <= config.reversal_days
+    ):
+        previous.end = detection.start - dt.timedelta(days=1)
+        state.shift = None
+        state.steps.append(event.start)
+        state.refit = True
+        _cusum_reset(state)
+        return
     if detection not in state.detections:  # confirmed today
         detection.alarm = state.origin + dt.timedelta(days=t)
         state.detections.append(detection)
-    if True:
-        length = len(event.days)
-        detection.kind = "level_shift"
-        detection.expected /= length
-        detection.observed /= length
-        for day in range(event.start, t + 1):
-            state.usable[day] = not math.isnan(state.y[day])
-        state.open = None
-        _new_shift(state, detection, event.start)
+    length = len(event.days)
+    detection.kind = "level_shift"
+    detection.expected /= length
+    detection.observed /= length
+    _new_shift(state, detection, event.start)
 
 
 def _new_shift(state: _State, detection: Detection, start: int) -> None:
