@@ -251,7 +251,7 @@ def _fit(state: _State, x: FloatArray, t: int, config: Config) -> None:
     beta = np.zeros(p)
     beta[0] = math.log(float(np.average(y, weights=weights)) + 0.5)
     alpha = 0.05
-    cov = np.eye(p)
+    cov: FloatArray = np.eye(p)
     for _ in range(6):
         eta = np.clip(design @ beta, -20.0, 20.0)
         mu = np.exp(eta)
@@ -259,9 +259,9 @@ def _fit(state: _State, x: FloatArray, t: int, config: Config) -> None:
         info = design.T @ (design * w[:, None]) + penalty
         work = eta + (y - mu) / mu
         try:
-            cov = np.linalg.inv(info)
+            cov = np.asarray(np.linalg.inv(info), dtype=np.float64)
         except np.linalg.LinAlgError:
-            cov = np.linalg.pinv(info)
+            cov = np.asarray(np.linalg.pinv(info), dtype=np.float64)
         beta = cov @ (design.T @ (w * work))
         eta = np.clip(design @ beta, -20.0, 20.0)
         mu = np.exp(eta)
@@ -275,7 +275,7 @@ def _fit(state: _State, x: FloatArray, t: int, config: Config) -> None:
 def _design(
     x: FloatArray, idx: npt.NDArray[np.int64], columns: list[int], steps: list[int]
 ) -> FloatArray:
-    base = x[np.ix_(idx, columns)]
+    base = x[np.ix_(idx, np.asarray(columns, dtype=np.int64))]
     if not steps:
         return base
     step_columns = np.stack([(idx >= s).astype(float) for s in steps], axis=1)
@@ -335,7 +335,7 @@ def _transform_z(observed: float, mu: float, variance: float) -> float:
     """Residual on the 2/3-power scale (Farrington): near normal for counts."""
     mu = max(mu, 1e-6)
     scale = (2.0 / 3.0) * mu ** (-1.0 / 3.0) * math.sqrt(variance)
-    return (observed ** (2.0 / 3.0) - mu ** (2.0 / 3.0)) / scale
+    return float((observed ** (2.0 / 3.0) - mu ** (2.0 / 3.0)) / scale)
 
 
 def _tails(observed: float, mu: float, variance: float) -> tuple[float, float]:
@@ -365,7 +365,8 @@ def _tails(observed: float, mu: float, variance: float) -> tuple[float, float]:
 def _gamma_z(value: float, mu: float, variance: float) -> float:
     shape = mu * mu / variance
     spread = 1.0 / (9.0 * shape)
-    return ((max(value, 0.0) / mu) ** (1.0 / 3.0) - (1.0 - spread)) / math.sqrt(spread)
+    cube_root = float((max(value, 0.0) / mu) ** (1.0 / 3.0))
+    return (cube_root - (1.0 - spread)) / math.sqrt(spread)
 
 
 def _open_event(
@@ -615,9 +616,9 @@ def _contributors(
     window_start = detection.start - dt.timedelta(days=28)
     totals: dict[str, tuple[float, float]] = {}
     for name, points in parts.items():
-        before = sum(c for d, c in points if window_start <= d < detection.start)
-        during = sum(c for d, c in points if detection.start <= d <= detection.end)
-        totals[name] = (float(before), float(during))
+        before = float(sum(c for d, c in points if window_start <= d < detection.start))
+        during = float(sum(c for d, c in points if detection.start <= d <= detection.end))
+        totals[name] = (before, during)
     all_before = sum(b for b, _ in totals.values())
     length = (detection.end - detection.start).days + 1
     expected_total = detection.expected * (length if detection.kind == "level_shift" else 1)
