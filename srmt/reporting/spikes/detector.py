@@ -78,6 +78,7 @@ class Detection:
     observed: float
     p_value: float
     z: float
+    measured_days: int = 1  # level shifts: the days their daily means are taken over
     contributors: list[tuple[str, float]] = field(default_factory=list)
     explanation: str = ""
 
@@ -93,6 +94,9 @@ class Detection:
             "observed": round(self.observed, 1),
             "p_value": float(f"{self.p_value:.3g}"),
             "z": round(self.z, 2),
+            # Spikes and drops: expected/observed are totals over the event; level shifts:
+            # daily means over the first measured_days days.
+            "measured_days": self.measured_days,
             "contributors": [
                 {"series": name, "excess": round(excess, 1)} for name, excess in self.contributors
             ],
@@ -492,6 +496,7 @@ def _to_level_shift(state: _State, t: int, config: Config) -> None:
         detection.alarm = state.origin + dt.timedelta(days=t)
         state.detections.append(detection)
     length = len(event.days)
+    detection.measured_days = length
     detection.kind = "level_shift"
     detection.expected /= length
     detection.observed /= length
@@ -647,8 +652,9 @@ def _explain(detection: Detection) -> str:
     if detection.kind == "level_shift":
         text = (
             f"{detection.series}: level {detection.direction} {abs(change):.0%} {since}: "
-            f"{detection.observed:.1f} a day on average against {detection.expected:.1f} "
-            "expected from the earlier baseline"
+            f"{detection.observed:.1f} a day on average over its first "
+            f"{detection.measured_days} days against {detection.expected:.1f} expected from "
+            "the earlier baseline"
         )
     else:
         up = detection.direction == "up"

@@ -96,7 +96,9 @@ def test_a_spike_is_explained_with_what_stands_out_inside_it():
 def test_a_level_shift_says_since_when_and_by_how_much():
     (found,) = detect({"office A": weekly(change=level_shift)})
     assert found.explanation.startswith("office A: level up ")
-    assert "from 2024-09-11 to 2024-11-15" in found.explanation
+    assert "from 2024-09-11 to 2024-11-15 (66 days): " in found.explanation
+    assert f"on average over its first {found.measured_days} days against" in found.explanation
+    assert found.measured_days == 7
     assert 1.4 < found.observed / found.expected < 1.8
 
 
