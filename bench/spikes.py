@@ -4,7 +4,7 @@
     (or `make bench-spikes`)
 
 The generator (srmt.reporting.spikes.synthetic) draws each seed's series and labelled events.
-The detector's settings were chosen on seeds 1-3 only; the figures printed are for the
+The detector's settings were chosen on seeds 1 and 2 only; the figures printed are for the
 held-out seeds (101, 102 by default), which were not looked at while tuning.
 
 A detection counts when it is on the event's series and starts on the event's first day or
@@ -71,7 +71,7 @@ def ratio(a: float, b: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="101,102", help="held-out seeds (tuning used 1-3)")
+    parser.add_argument("--seeds", default="101,102", help="held-out seeds (tuning used 1 and 2)")
     parser.add_argument("--series", type=int, default=200)
     parser.add_argument("--days", type=int, default=900)
     args = parser.parse_args()
