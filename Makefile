@@ -119,6 +119,10 @@ bench-routing: $(STAMP) ## Routing + deadlines per SR (µs), and one sweep over 
 bench-quality: $(STAMP) ## New-information check: precision/recall per language; p50/p99 with 500 templates, 1M responses (PostgreSQL)
 	$(BIN)/python bench/quality.py $(BENCH_ARGS)
 
+.PHONY: bench-spikes
+bench-spikes: $(STAMP) ## Spike/drop/level-shift detection on labelled synthetic series: precision, recall, false alarms
+	$(BIN)/python bench/spikes.py $(BENCH_ARGS)
+
 .PHONY: probe-schema
 probe-schema: $(STAMP) ## Schemathesis CLI vs gunicorn + PostgreSQL, production settings (fails on a 5xx)
 	$(BIN)/python bench/probe_schema.py $(PROBE_ARGS)

@@ -1,0 +1,675 @@
+"""The causal detector for daily count series (ADR 0046).
+
+For every series and day t, a negative-binomial log-linear baseline fitted on the days
+before t only (weekday, federal holiday, catch-up day, linear trend, yearly harmonics once a
+year of history exists, and a step for each level shift already found; older days weigh
+less) gives the expected count and its variance (over-dispersion plus the fit's own
+uncertainty). The day's count becomes an upper and a lower p-value and a standardized
+residual z. Then, for all series of the day together:
+
+- spikes and drops: the series-days whose p-value passes both a per-day floor and
+  Benjamini–Hochberg at false-discovery rate `q` across every series tested that day open
+  an event; it lasts while the residual stays beyond `continue_z`, and its days are kept out
+  of the baseline. An event still going after `level_shift_days` days is a level shift;
+- level shifts: two-sided CUSUM on the residuals of ordinary days; on an alarm, the start is
+  the likeliest change point since the CUSUM last left zero, a step enters the baseline
+  there (re-baselining), and the next level shift of the series ends it.
+
+A decision about day t reads nothing after t. Only the end date and the kind of an event
+still open move as later days arrive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from srmt.reporting.spikes import calendar
+from srmt.reporting.spikes.fdr import benjamini_hochberg
+
+Direction = Literal["up", "down"]
+Kind = Literal["spike", "drop", "level_shift"]
+Series = Sequence[tuple[dt.date, int]]
+FloatArray = npt.NDArray[np.float64]
+
+_NORMAL = NormalDist()
+
+
+@dataclass(frozen=True)
+class Config:
+    q: float = 0.05  # false-discovery rate across the series of one day
+    p_floor: float = 1e-4  # and no series-day alarms above this p-value
+    min_excess: float = 3.0  # nor with fewer than this many requests above/below expected
+    continue_z: float = 1.5  # an open event lasts until two days in a row are within this
+    onset_z: float = 1.5  # a level change's first day is at least this unusual
+    min_drop_mean: float = 5.0  # a day expecting fewer cannot show that a drop goes on
+    lookback_z: float = 2.5  # a spike began the day before if that day was this unusual
+    level_shift_days: int = 7  # an event that lasts this long is a level shift
+    reversal_days: int = 21  # a change back this soon ends the previous shift instead
+    cusum_k: float = 0.5
+    min_shift: float = 0.15  # a CUSUM alarm must be at least this relative change
+    cusum_h: float = 9.0
+    warm_up_days: int = 91  # no decisions before a quarter of history
+    window_days: int = 728  # the baseline is fitted on at most this many past days
+    half_life_days: float = 365.0  # weight of a past day halves every this many days
+    refit_every: int = 7  # refit weekly (on a fixed weekday), and after every level shift
+    yearly_after_days: int = 365  # yearly harmonics once this much history is fitted
+    min_calendar_examples: int = 2  # test a holiday/catch-up day only after this many seen
+    calibration_days: int = 90  # residual spread is averaged over about this many days
+    local_half_life_days: float = 14.0  # the local level follows the recent days' ratio
+
+
+@dataclass
+class Detection:
+    series: str
+    kind: Kind
+    direction: Direction
+    start: dt.date
+    end: dt.date
+    alarm: dt.date  # the day the decision was made (uses data up to this day only)
+    expected: float  # spikes/drops: total over the event; level shifts: per day
+    observed: float
+    p_value: float
+    z: float
+    measured_days: int = 1  # level shifts: the days their daily means are taken over
+    contributors: list[tuple[str, float]] = field(default_factory=list)
+    explanation: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "series": self.series,
+            "kind": self.kind,
+            "direction": self.direction,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "alarm": self.alarm.isoformat(),
+            "expected": round(self.expected, 1),
+            "observed": round(self.observed, 1),
+            "p_value": float(f"{self.p_value:.3g}"),
+            "z": round(self.z, 2),
+            # Spikes and drops: expected/observed are totals over the event; level shifts:
+            # daily means over the first measured_days days.
+            "measured_days": self.measured_days,
+            "contributors": [
+                {"series": name, "excess": round(excess, 1)} for name, excess in self.contributors
+            ],
+            "explanation": self.explanation,
+        }
+
+
+@dataclass
+class _Model:
+    columns: list[int]
+    steps: list[int]
+    beta: FloatArray
+    cov: FloatArray
+    alpha: float
+
+
+@dataclass
+class _Event:
+    detection: Detection
+    start: int
+    days: list[int]
+    lull: list[int] = field(default_factory=list)  # quiet days not yet ending it
+    quiet: int = 0  # informative quiet days in a row
+
+
+@dataclass
+class _State:
+    name: str
+    y: FloatArray  # nan where the series has no row
+    usable: npt.NDArray[np.bool_]  # days the baseline may learn from
+    mu: FloatArray  # expected count made for each day, before seeing it
+    zs: FloatArray  # each day's standardized residual
+    origin: dt.date  # the date of day index 0
+    first: int
+    steps: list[int] = field(default_factory=list)
+    model: _Model | None = None
+    refit: bool = True
+    open: _Event | None = None
+    shift: Detection | None = None  # the last level shift, open until the next one
+    cusum_hi: float = 0.0
+    cusum_lo: float = 0.0
+    since: int = -1  # first day of the current CUSUM run
+    z: dict[int, float] = field(default_factory=dict)
+    z2: float = 1.0  # running mean of squared residuals (self-calibration)
+    z2_days: int = 0
+    pending: list[tuple[int, float]] = field(default_factory=list)
+    detections: list[Detection] = field(default_factory=list)
+
+
+def detect(
+    series: Mapping[str, Series],
+    *,
+    breakdowns: Mapping[str, Mapping[str, Series]] | None = None,
+    config: Config | None = None,
+) -> list[Detection]:
+    """Spikes, drops and level shifts of every series, sorted by (series, start).
+
+    `breakdowns` maps a series name to its parts (e.g. "national" -> {"channel=web": ...});
+    a detection on that series names the parts that account for most of its excess.
+    """
+    config = config or Config()
+    rows = {name: list(points) for name, points in series.items() if points}
+    if not rows:
+        return []
+    first_day = min(day for points in rows.values() for day, _ in points)
+    last_day = max(day for points in rows.values() for day, _ in points)
+    days = (last_day - first_day).days + 1
+    x = calendar.features(first_day, days)
+    states = [_state(name, points, first_day, days) for name, points in sorted(rows.items())]
+    for t in range(days):
+        _decide_day(states, x, t, first_day + dt.timedelta(days=t), config)
+    for state in states:
+        if state.open is not None:
+            state.open.detection.end = first_day + dt.timedelta(days=state.open.days[-1])
+        if state.shift is not None:
+            state.shift.end = last_day
+    detections = [d for state in states for d in state.detections]
+    for detection in detections:
+        parts = (breakdowns or {}).get(detection.series)
+        if parts:
+            detection.contributors = _contributors(detection, parts, first_day)
+        detection.explanation = _explain(detection)
+    return sorted(detections, key=lambda d: (d.series, d.start, d.kind))
+
+
+def _decide_day(
+    states: list[_State], x: FloatArray, t: int, today: dt.date, config: Config
+) -> None:
+    """Score day t of every series, then decide for all of them together (BH across the
+    series of the day), then feed the CUSUMs with the days that opened nothing."""
+    candidates: list[tuple[_State, float, float, float, Direction]] = []
+    for state in states:
+        if t <= state.first or math.isnan(state.y[t]):
+            continue
+        if state.refit or (today.weekday() == 0 and t > state.first + 1):
+            _fit(state, x, t, config)
+            state.refit = False
+        scored = _score(state, x, t, config)
+        if scored is None:
+            continue
+        mu, p_up, p_down, z = scored
+        state.mu[t] = mu
+        state.zs[t] = z
+        if state.open is not None:
+            _continue_event(state, t, today, mu, z, config)
+        elif t - state.first >= config.warm_up_days:
+            up = p_up <= p_down
+            candidates.append((state, p_up if up else p_down, z, mu, "up" if up else "down"))
+    rejected = benjamini_hochberg([c[1] for c in candidates], config.q)
+    for (state, p, z, mu, direction), discovery in zip(candidates, rejected, strict=True):
+        excess = abs(state.y[t] - mu)
+        if discovery and p <= config.p_floor and excess >= config.min_excess:
+            _open_event(state, t, today, mu, p, z, direction, config)
+        else:
+            _cusum(state, t, today, z, config)
+
+
+def _state(name: str, points: list[tuple[dt.date, int]], first_day: dt.date, days: int) -> _State:
+    y = np.full(days, np.nan)
+    for day, count in points:
+        y[(day - first_day).days] = float(count)
+    observed = ~np.isnan(y)
+    first = int(np.argmax(observed))
+    return _State(
+        name=name,
+        y=y,
+        usable=observed.copy(),
+        mu=np.full(days, np.nan),
+        zs=np.full(days, np.nan),
+        origin=first_day,
+        first=first,
+    )
+
+
+def _fit(state: _State, x: FloatArray, t: int, config: Config) -> None:
+    lo = max(state.first, t - config.window_days)
+    idx = np.nonzero(state.usable[lo:t])[0] + lo
+    if len(idx) < 14:
+        state.model = None
+        return
+    columns = list(range(calendar.HOLIDAY))
+    for column in (calendar.HOLIDAY, calendar.CATCH_UP):
+        if x[idx, column].sum() >= config.min_calendar_examples:
+            columns.append(column)
+    if len(idx) >= 28:
+        columns.append(calendar.TREND)
+    if t - lo >= config.yearly_after_days:
+        columns.extend(calendar.YEARLY)
+    steps = [s for s in state.steps if lo < s < t and (idx >= s).sum() >= 1]
+    design = _design(x, idx, columns, steps)
+    y = state.y[idx]
+    weights = 0.5 ** ((t - idx) / config.half_life_days)
+    p = design.shape[1]
+    penalty = np.eye(p)
+    penalty[0, 0] = 0.0
+    beta = np.zeros(p)
+    beta[0] = math.log(float(np.average(y, weights=weights)) + 0.5)
+    alpha = 0.05
+    cov: FloatArray = np.eye(p)
+    for _ in range(6):
+        eta = np.clip(design @ beta, -20.0, 20.0)
+        mu = np.exp(eta)
+        w = weights * mu / (1.0 + alpha * mu)
+        info = design.T @ (design * w[:, None]) + penalty
+        work = eta + (y - mu) / mu
+        try:
+            cov = np.asarray(np.linalg.inv(info), dtype=np.float64)
+        except np.linalg.LinAlgError:
+            cov = np.asarray(np.linalg.pinv(info), dtype=np.float64)
+        beta = cov @ (design.T @ (w * work))
+        eta = np.clip(design @ beta, -20.0, 20.0)
+        mu = np.exp(eta)
+        sd = np.sqrt(mu + alpha * mu * mu)
+        resid = np.clip(y - mu, -4 * sd, 4 * sd)
+        moment = float(np.sum(weights * (resid * resid - mu) / (mu * mu)) / np.sum(weights))
+        alpha = min(1.0, max(0.0, moment * len(idx) / max(1, len(idx) - p)))
+    state.model = _Model(columns=columns, steps=steps, beta=beta, cov=cov, alpha=alpha)
+
+
+def _design(
+    x: FloatArray, idx: npt.NDArray[np.int64], columns: list[int], steps: list[int]
+) -> FloatArray:
+    base = x[np.ix_(idx, np.asarray(columns, dtype=np.int64))]
+    if not steps:
+        return base
+    step_columns = np.stack([(idx >= s).astype(float) for s in steps], axis=1)
+    return np.hstack([base, step_columns])
+
+
+def _score(
+    state: _State, x: FloatArray, t: int, config: Config
+) -> tuple[float, float, float, float] | None:
+    model = state.model
+    if model is None:
+        return None
+    if x[t, calendar.HOLIDAY] and calendar.HOLIDAY not in model.columns:
+        return None
+    if x[t, calendar.CATCH_UP] and calendar.CATCH_UP not in model.columns:
+        return None
+    row = _design(x, np.array([t]), model.columns, model.steps)[0]
+    eta = float(np.clip(row @ model.beta, -20.0, 20.0))
+    level, level_variance = _local_level(state, x, t, config)
+    mu = math.exp(eta) * level
+    uncertainty = float(row @ model.cov @ row) + level_variance
+    variance = mu + model.alpha * mu * mu + mu * mu * uncertainty
+    # Residuals spread wider than the model says (a misfit the baseline cannot see) widen
+    # the variance: the series calibrates itself on its own recent ordinary days.
+    inflation = max(1.0, state.z2) if state.z2_days >= 28 else 1.0
+    variance = variance * inflation
+    observed = float(state.y[t])
+    p_up, p_down = _tails(observed, mu, variance)
+    small = mu < 20.0
+    z = _transform_z(observed, mu, variance) if small else _gamma_z(observed, mu, variance)
+    return mu, p_up, p_down, z
+
+
+def _local_level(state: _State, x: FloatArray, t: int, config: Config) -> tuple[float, float]:
+    """Ratio of observed to fitted counts over the recent usable days (exponentially
+    weighted), and the variance of its logarithm: the baseline's level follows slow
+    drifts between refits and before a year of history exists."""
+    model = state.model
+    assert model is not None
+    lo = max(state.first, t - int(5 * config.local_half_life_days))
+    idx = np.nonzero(state.usable[lo:t])[0] + lo
+    if len(idx) < 7:
+        return 1.0, 0.0
+    design = _design(x, idx, model.columns, model.steps)
+    fitted = np.exp(np.clip(design @ model.beta, -20.0, 20.0))
+    weights = 0.5 ** ((t - idx) / config.local_half_life_days)
+    y = state.y[idx]
+    expected = float(np.sum(weights * fitted))
+    if expected <= 0:
+        return 1.0, 0.0
+    ratio = (float(np.sum(weights * y)) + 0.5) / (expected + 0.5)
+    variance = float(np.sum(weights**2 * (fitted + model.alpha * fitted**2))) / expected**2
+    return ratio, variance
+
+
+def _transform_z(observed: float, mu: float, variance: float) -> float:
+    """Residual on the 2/3-power scale (Farrington): near normal for counts."""
+    mu = max(mu, 1e-6)
+    scale = (2.0 / 3.0) * mu ** (-1.0 / 3.0) * math.sqrt(variance)
+    return float((observed ** (2.0 / 3.0) - mu ** (2.0 / 3.0)) / scale)
+
+
+def _tails(observed: float, mu: float, variance: float) -> tuple[float, float]:
+    """P(Y >= observed) and P(Y <= observed) for a negative binomial of this mean and
+    variance; exact for small means, on the 2/3-power scale otherwise."""
+    if mu < 20.0 and observed < 200:
+        extra = max((variance - mu) / (mu * mu), 1e-9)
+        size = 1.0 / extra
+        p = size / (size + mu)
+        pmf = p**size
+        below = 0.0  # P(Y < observed)
+        k = 0
+        target = int(observed)
+        while k < target:
+            below += pmf
+            pmf *= (k + size) / (k + 1) * (1 - p)
+            k += 1
+        at = pmf
+        return max(0.0, min(1.0, 1.0 - below)), min(1.0, below + at)
+    # Larger means: a gamma of the same mean and variance, by Wilson-Hilferty (keeps the
+    # right skew of over-dispersed counts), with a continuity correction.
+    return 1.0 - _NORMAL.cdf(_gamma_z(observed - 0.5, mu, variance)), _NORMAL.cdf(
+        _gamma_z(observed + 0.5, mu, variance)
+    )
+
+
+def _gamma_z(value: float, mu: float, variance: float) -> float:
+    shape = mu * mu / variance
+    spread = 1.0 / (9.0 * shape)
+    cube_root = float((max(value, 0.0) / mu) ** (1.0 / 3.0))
+    return (cube_root - (1.0 - spread)) / math.sqrt(spread)
+
+
+def _open_event(
+    state: _State,
+    t: int,
+    today: dt.date,
+    mu: float,
+    p: float,
+    z: float,
+    direction: Direction,
+    config: Config,
+) -> None:
+    observed = float(state.y[t])
+    previous = state.detections[-1] if state.detections else None
+    if (
+        previous is not None
+        and previous.kind != "level_shift"
+        and previous.direction == direction
+        and (today - previous.end).days <= 3
+    ):
+        # The same event after a one-day lull: extend it rather than alarm twice.
+        start = (previous.start - (today - dt.timedelta(days=t))).days
+        state.open = _Event(detection=previous, start=start, days=[t])
+        previous.end = today
+        previous.expected += mu
+        previous.observed += observed
+        state.usable[t] = False
+        return
+    detection = Detection(
+        series=state.name,
+        kind="spike" if direction == "up" else "drop",
+        direction=direction,
+        start=today,
+        end=today,
+        alarm=today,
+        expected=mu,
+        observed=observed,
+        p_value=p,
+        z=z,
+    )
+    days = [t]
+    sign = 1.0 if direction == "up" else -1.0
+    before = float(state.zs[t - 1])
+    if state.usable[t - 1] and sign * before > config.lookback_z:
+        # Yesterday was already beyond the continuation bound: the event began then.
+        days.insert(0, t - 1)
+        detection.start -= dt.timedelta(days=1)
+        detection.expected += float(state.mu[t - 1])
+        detection.observed += float(state.y[t - 1])
+    state.detections.append(detection)
+    state.open = _Event(detection=detection, start=days[0], days=days)
+    for day in days:
+        state.usable[day] = False
+
+
+def _continue_event(
+    state: _State, t: int, today: dt.date, mu: float, z: float, config: Config
+) -> None:
+    event = state.open
+    assert event is not None
+    detection = event.detection
+    sign = 1.0 if detection.direction == "up" else -1.0
+    going = sign * z > config.continue_z
+    if not going and detection not in state.detections:
+        # A CUSUM run (not yet reported) goes on while its days stay unusual on average.
+        values = [sign * float(state.zs[d]) for d in [*event.days, *event.lull, t]]
+        going = sum(values) / len(values) > config.cusum_k * 2
+    state.usable[t] = False
+    if not going:
+        # One quiet day does not end an event; two do. A day too small to show a drop (a
+        # weekend that expects a handful) says nothing either way.
+        event.lull.append(t)
+        if detection.direction == "up" or mu >= config.min_drop_mean:
+            event.quiet += 1
+        if event.quiet >= 2:
+            for day in event.lull:
+                state.usable[day] = True
+            if detection not in state.detections:  # a tentative CUSUM run that faded
+                for day in event.days:
+                    state.usable[day] = True
+            state.open = None
+            _cusum_reset(state)
+        return
+    for day in event.lull:
+        event.days.append(day)
+        detection.expected += float(state.mu[day])
+        detection.observed += float(state.y[day])
+    event.lull = []
+    event.quiet = 0
+    event.days.append(t)
+    detection.end = today
+    detection.expected += mu
+    detection.observed += float(state.y[t])
+    if t - event.start + 1 >= config.level_shift_days:
+        _to_level_shift(state, t, config)
+
+
+def _to_level_shift(state: _State, t: int, config: Config) -> None:
+    """Sustained: a level shift from the event's first day. Re-baseline with a step.
+
+    A change against the previous level shift within `reversal_days` of its start is that
+    shift ending (the level went back, or the step was misjudged): the earlier detection
+    ends, and nothing new is reported as a level shift."""
+    event = state.open
+    assert event is not None
+    detection = event.detection
+    for day in range(event.start, t + 1):
+        state.usable[day] = not math.isnan(state.y[day])
+    state.open = None
+    previous = state.shift
+    if (
+        previous is not None
+        and previous.direction != detection.direction
+        and (detection.start - previous.start).days <= config.reversal_days
+    ):
+        previous.end = detection.start - dt.timedelta(days=1)
+        state.shift = None
+        state.steps.append(event.start)
+        state.refit = True
+        _cusum_reset(state)
+        return
+    if detection not in state.detections:  # confirmed today
+        detection.alarm = state.origin + dt.timedelta(days=t)
+        state.detections.append(detection)
+    length = len(event.days)
+    detection.measured_days = length
+    detection.kind = "level_shift"
+    detection.expected /= length
+    detection.observed /= length
+    _new_shift(state, detection, event.start)
+
+
+def _new_shift(state: _State, detection: Detection, start: int) -> None:
+    """Record a level shift: the previous one (if any) ends the day before; the baseline
+    gets a step at `start` and is refitted before the next day."""
+    previous = state.shift
+    if previous is not None and previous is not detection and previous.end >= detection.start:
+        previous.end = detection.start - dt.timedelta(days=1)
+    state.shift = detection
+    state.steps.append(start)
+    state.refit = True
+    _cusum_reset(state)
+
+
+def _cusum_reset(state: _State) -> None:
+    state.cusum_hi = state.cusum_lo = 0.0
+    state.since = -1
+    state.z.clear()
+
+
+def _cusum(state: _State, t: int, today: dt.date, z: float, config: Config) -> None:
+    z = max(-4.0, min(4.0, z))
+    _calibrate(state, t, z, config)
+    if state.since < 0:
+        state.since = t
+    state.z[t] = z
+    state.cusum_hi = max(0.0, state.cusum_hi + z - config.cusum_k)
+    state.cusum_lo = max(0.0, state.cusum_lo - z - config.cusum_k)
+    if state.cusum_hi == 0.0 and state.cusum_lo == 0.0:
+        _cusum_reset(state)
+        return
+    if state.cusum_hi <= config.cusum_h and state.cusum_lo <= config.cusum_h:
+        return
+    direction: Direction = "up" if state.cusum_hi > config.cusum_h else "down"
+    start = _change_point(state, direction, config)
+    span = [
+        d for d in range(start, t + 1) if not math.isnan(state.y[d]) and not math.isnan(state.mu[d])
+    ]
+    expected = float(np.sum(state.mu[span]))
+    observed = float(np.sum(state.y[span]))
+    if abs(observed - expected) < config.min_shift * max(expected, 1.0):
+        # Too small a change for anyone to act on: a drift the baseline will absorb.
+        _cusum_reset(state)
+        return
+    z_mean = float(np.sum([state.z.get(d, 0.0) for d in span]) / math.sqrt(len(span)))
+    detection = Detection(
+        series=state.name,
+        kind="spike" if direction == "up" else "drop",
+        direction=direction,
+        start=today - dt.timedelta(days=t - start),
+        end=today,
+        alarm=today,
+        expected=expected,
+        observed=observed,
+        p_value=_NORMAL.cdf(-abs(z_mean)),
+        z=z_mean,
+    )
+    # A sustained change opens an event like a spike or drop from its change point; it
+    # becomes a level shift if it lasts (`_continue_event`).
+    previous = state.detections[-1] if state.detections else None
+    if (
+        previous is not None
+        and previous.kind != "level_shift"
+        and previous.direction == direction
+        and (detection.start - previous.end).days <= 3
+    ):
+        first = t - (today - previous.start).days
+        previous.end = today
+        previous.expected += expected
+        previous.observed += observed
+        state.open = _Event(detection=previous, start=first, days=span)
+    else:
+        # Reported only if it lasts into a level shift: a short CUSUM run is not an event.
+        state.open = _Event(detection=detection, start=start, days=span)
+    for day in span:
+        state.usable[day] = False
+    _cusum_reset(state)
+    if t - start + 1 >= config.level_shift_days:
+        _to_level_shift(state, t, config)
+
+
+def _calibrate(state: _State, t: int, z: float, config: Config) -> None:
+    """Track the spread of the residuals of ordinary days (two weeks late, so that days
+    later found inside an event are left out)."""
+    raw = z * math.sqrt(max(1.0, state.z2)) if state.z2_days >= 28 else z
+    state.pending.append((t, min(16.0, raw * raw)))
+    weight = 1.0 / config.calibration_days
+    while state.pending and state.pending[0][0] <= t - 14:
+        day, square = state.pending.pop(0)
+        if state.usable[day]:
+            state.z2 = (1 - weight) * state.z2 + weight * square
+            state.z2_days += 1
+
+
+def _change_point(state: _State, direction: Direction, config: Config) -> int:
+    sign = 1.0 if direction == "up" else -1.0
+    days = sorted(state.z)
+    values = np.array([state.z[d] for d in days]) * sign
+    tail = np.cumsum(values[::-1])[::-1]  # sum from each candidate start to today
+    counts = np.arange(len(values), 0, -1)
+    # The change point: the start that best separates the run, with each day charged half
+    # the shift's size (a day before the change rarely earns its place), latest on a tie,
+    # and only among days that are themselves unusual in its direction.
+    allowed = values >= config.onset_z
+    if not allowed.any():
+        allowed[-1] = True
+    likeliest = int(np.argmax(np.where(allowed & (tail > 0), tail * tail / counts, -np.inf)))
+    size = float(tail[likeliest] / counts[likeliest])
+    score = np.where(allowed, tail - counts * max(config.cusum_k, size / 2), -np.inf)
+    return days[len(values) - 1 - int(np.argmax(score[::-1]))]
+
+
+def _contributors(
+    detection: Detection, parts: Mapping[str, Series], first_day: dt.date
+) -> list[tuple[str, float]]:
+    """Each part's excess over its own usual share, during the event; the parts that
+    account for most of the detection's excess, largest first."""
+    window_start = detection.start - dt.timedelta(days=28)
+    totals: dict[str, tuple[float, float]] = {}
+    for name, points in parts.items():
+        before = float(sum(c for d, c in points if window_start <= d < detection.start))
+        during = float(sum(c for d, c in points if detection.start <= d <= detection.end))
+        totals[name] = (before, during)
+    all_before = sum(b for b, _ in totals.values())
+    length = (detection.end - detection.start).days + 1
+    expected_total = detection.expected * (length if detection.kind == "level_shift" else 1)
+    sign = 1.0 if detection.direction == "up" else -1.0
+    excess: list[tuple[str, float]] = []
+    for name, (before, during) in totals.items():
+        share = before / all_before if all_before else 1.0 / len(totals)
+        excess.append((name, during - share * expected_total))
+    excess.sort(key=lambda item: -sign * item[1])
+    total_excess = sum(e for _, e in excess if sign * e > 0)
+    chosen: list[tuple[str, float]] = []
+    running = 0.0
+    for name, value in excess:
+        if sign * value <= 0 or (chosen and running >= 0.8 * total_excess):
+            break
+        chosen.append((name, value))
+        running += value
+    return chosen[:3]
+
+
+def _explain(detection: Detection) -> str:
+    length = (detection.end - detection.start).days + 1
+    start, end = detection.start.isoformat(), detection.end.isoformat()
+    since = f"from {start} to {end} ({length} days)" if length > 1 else f"on {start}"
+    change = detection.observed / detection.expected - 1 if detection.expected > 0 else 0.0
+    if detection.kind == "level_shift":
+        text = (
+            f"{detection.series}: level {detection.direction} {abs(change):.0%} {since}: "
+            f"{detection.observed:.1f} a day on average over its first "
+            f"{detection.measured_days} days against {detection.expected:.1f} expected from "
+            "the earlier baseline"
+        )
+    else:
+        up = detection.direction == "up"
+        text = (
+            f"{detection.series}: {detection.observed:.0f} "
+            f"{'received' if length == 1 else 'in total'} {since}, "
+            f"{abs(detection.observed - detection.expected):.0f} {'more' if up else 'fewer'} "
+            f"than the {detection.expected:.1f} expected "
+            f"({abs(change):.0%} {'above' if up else 'below'})"
+        )
+    text += (
+        f"; this unusual by chance with probability p = {detection.p_value:.2g} "
+        f"(z = {detection.z:.1f}), after allowing for weekday, holidays, season and trend"
+    )
+    if detection.contributors:
+        parts = ", ".join(f"{name} ({value:+.0f})" for name, value in detection.contributors)
+        text += f". Most of the change is in: {parts}"
+    return text + "."
