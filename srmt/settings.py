@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "srmt.service_requests",
     "srmt.workspace",
     "srmt.search",
+    "srmt.erequests",
     "srmt.qa",
     "srmt.outcomes",
     "srmt.reporting",
