@@ -20,7 +20,9 @@ MAILED_WORD = "mailed"
 
 
 def rule_for(case: Case, type_code: str) -> Eligibility | None:
-    return Eligibility.objects.filter(form_type_id=case.form_type_id, request_type=type_code).first()
+    return Eligibility.objects.filter(
+        form_type_id=case.form_type_id, request_type=type_code
+    ).first()
 
 
 def published_months(case: Case) -> Decimal | None:
@@ -35,7 +37,9 @@ def published_months(case: Case) -> Decimal | None:
 def mailed_on(case: Case) -> dt.date | None:
     """The latest day the case's status said something was mailed, from its history."""
     change = (
-        case.status_changes.filter(status_text__icontains=MAILED_WORD).order_by("-changed_at").first()
+        case.status_changes.filter(status_text__icontains=MAILED_WORD)
+        .order_by("-changed_at")
+        .first()
     )
     if change is not None:
         return change.changed_at.date()
@@ -70,7 +74,7 @@ def explain(verdict: Verdict) -> str:
         return _(
             "Your case is still within our normal processing time of %(months)s months. "
             "You may ask us about it from %(date)s."
-        ) % {"months": "%g" % float(verdict.months), "date": _day(verdict.from_date)}
+        ) % {"months": f"{float(verdict.months):g}", "date": _day(verdict.from_date)}
     if verdict.code == "too_early":
         return _("It is too early to tell us it did not arrive. You may ask from %(date)s.") % {
             "date": _day(verdict.from_date)

@@ -38,9 +38,7 @@ def get_my_request(account: User, reference: str) -> ServiceRequest:
 def sent_responses(sr: ServiceRequest) -> QuerySet[Response]:
     """The responses that actually left: their message was sent (or staff recorded giving
     it); one held by the gate (review, release policy) or still queued is not shown."""
-    return sr.responses.filter(notification__status__in=SHOWN_DELIVERY).order_by(
-        "created_at", "id"
-    )
+    return sr.responses.filter(notification__status__in=SHOWN_DELIVERY).order_by("created_at", "id")
 
 
 @dataclass(frozen=True)

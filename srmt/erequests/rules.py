@@ -45,7 +45,9 @@ def outside_processing_time(
     if received_on < inquiry_date(today, months):
         return Verdict(True, months=published)
     return Verdict(
-        False, code="too_early", from_date=received_on + span(published) + dt.timedelta(days=1),
+        False,
+        code="too_early",
+        from_date=received_on + span(published) + dt.timedelta(days=1),
         months=published,
     )
 

@@ -25,9 +25,9 @@ from srmt.service_requests.choices import Channel
 from srmt.service_requests.core import bump, clean_text, lock, require_open
 from srmt.service_requests.errors import InvalidDescription
 from srmt.service_requests.models import ServiceRequest
+from srmt.service_requests.referrals import submit_or_refer
 from srmt.service_requests.repeats import RepeatCheck, RepeatChoice
 from srmt.service_requests.requesters import RequesterData
-from srmt.service_requests.referrals import submit_or_refer
 from srmt.service_requests.services import Submission
 
 
@@ -57,7 +57,10 @@ def open_erequest(data: ERequest, *, actor: User, today: dt.date | None = None) 
     verdict = eligibility.check(case, data.type, today=today or timezone.localdate())
     if not verdict.eligible:
         raise NotEligible(
-            eligibility.explain(verdict), field="type", reason=verdict.code, from_date=verdict.from_date
+            eligibility.explain(verdict),
+            field="type",
+            reason=verdict.code,
+            from_date=verdict.from_date,
         )
     description = data.description
     if data.type == defaults.TYPOGRAPHIC_ERROR:

@@ -19,14 +19,13 @@ from srmt.audit.models import AuditEvent
 from srmt.cases.models import Case, CaseParty, Person
 from srmt.erequests import defaults
 from srmt.erequests.models import AddedInformation
-from srmt.erequests.tests.conftest import NOW, TODAY  # noqa: F401 (fixtures below)
+from srmt.erequests.tests.conftest import NOW, TODAY
 from srmt.notifications.models import Notification
 from srmt.service_requests import services
 from srmt.service_requests.models import InternalNote, Response, ServiceRequest
 from srmt.service_requests.requesters import RequesterData
 from srmt.testing.factories import make_case, make_customer, make_representative, make_user
 
-pytest_plugins = ["srmt.erequests.tests.conftest"]
 pytestmark = pytest.mark.usefixtures("clock")
 
 ISOLATION_COVERED = {"portal:request", "portal:request-new-type", "portal:requests"}
@@ -73,7 +72,9 @@ def _counts() -> tuple[int, ...]:
         AddedInformation.objects.count(),
         InternalNote.objects.count(),
         Notification.objects.count(),
-        AuditEvent.objects.exclude(action__endswith="viewed").exclude(action__endswith="listed").count(),
+        AuditEvent.objects.exclude(action__endswith="viewed")
+        .exclude(action__endswith="listed")
+        .count(),
     )
 
 
@@ -95,7 +96,12 @@ def test_open_an_erequest_then_see_it_with_its_aim_date(client, customer, old_ca
     sr = ServiceRequest.objects.get()
     assert answer.status_code == 302
     assert answer["Location"] == reverse("portal:request", args=[sr.reference])
-    assert (sr.channel, sr.created_by, sr.case, sr.type.code) == ("online", customer, old_case, ONPT)
+    assert (sr.channel, sr.created_by, sr.case, sr.type.code) == (
+        "online",
+        customer,
+        old_case,
+        ONPT,
+    )
     page = client.get(answer["Location"]).content.decode()
     assert sr.reference in page
     assert "We received your request" in page
@@ -171,7 +177,9 @@ def test_change_of_address_is_refused_on_a_1367_case(client, customer, ana):
     _login(client, customer)
     before = _counts()
     page = client.get(
-        reverse("portal:request-new-type", args=[protected.receipt_number, defaults.CHANGE_OF_ADDRESS])
+        reverse(
+            "portal:request-new-type", args=[protected.receipt_number, defaults.CHANGE_OF_ADDRESS]
+        )
     ).content.decode()
     assert "confidential address change" in page
     assert _counts() == before
@@ -193,7 +201,8 @@ def test_change_of_address_applies_to_every_open_case(client, customer, ana, old
     assert answer.status_code == 302
     note = InternalNote.objects.get()
     assert "12 Elm St" in note.body
-    assert old_case.receipt_number in note.body and second.receipt_number in note.body
+    assert old_case.receipt_number in note.body
+    assert second.receipt_number in note.body
 
 
 def test_a_typographic_error_names_the_document_and_the_field(client, customer, old_case):
@@ -202,7 +211,11 @@ def test_a_typographic_error_names_the_document_and_the_field(client, customer, 
     assert refused.status_code == 200
     assert ServiceRequest.objects.count() == 0
     _open(
-        client, old_case, defaults.TYPOGRAPHIC_ERROR, document="Receipt notice", field_name="Date of birth"
+        client,
+        old_case,
+        defaults.TYPOGRAPHIC_ERROR,
+        document="Receipt notice",
+        field_name="Date of birth",
     )
     assert ServiceRequest.objects.get().description.startswith(
         "Document: Receipt notice. Field: Date of birth."
@@ -227,8 +240,17 @@ def test_an_open_request_of_the_same_type_is_shown_and_can_be_added_to(client, c
     )
     assert added.status_code == 302
     info = AddedInformation.objects.get()
-    assert (info.service_request, info.author, info.text) == (first, customer, "My employer needs an answer.")
-    assert AuditEvent.objects.filter(action="erequest.information_added", object_id=first.reference).count() == 1
+    assert (info.service_request, info.author, info.text) == (
+        first,
+        customer,
+        "My employer needs an answer.",
+    )
+    assert (
+        AuditEvent.objects.filter(
+            action="erequest.information_added", object_id=first.reference
+        ).count()
+        == 1
+    )
     assert ServiceRequest.objects.count() == 1
 
 
@@ -245,7 +267,9 @@ def test_a_new_one_opened_anyway_is_linked_as_a_repeat(client, customer, old_cas
 
 
 def _respond(sr: ServiceRequest, body: str, status: str, kind: str) -> Response:
-    officer = make_user(f"officer{Response.objects.count()}", role=Role.OFFICE_STAFF, offices=[sr.office.code])
+    officer = make_user(
+        f"officer{Response.objects.count()}", role=Role.OFFICE_STAFF, offices=[sr.office.code]
+    )
     response = services.add_response(sr, actor=officer, kind=kind, body=body)
     if response.notification_id:
         Notification.objects.filter(pk=response.notification_id).update(status=status)
@@ -258,8 +282,11 @@ def test_my_requests_shows_only_responses_actually_sent(client, customer, old_ca
     sr = ServiceRequest.objects.get()
     sent = _respond(sr, "We asked the office to review your case.", "sent", "initial")
     held = _respond(sr, "Draft still held in review.", "held", "follow_up")
-    assert sent.notification_id and held.notification_id
-    InternalNote.objects.create(service_request=sr, author=sent.author, body="Internal: check file.")
+    assert sent.notification_id
+    assert held.notification_id
+    InternalNote.objects.create(
+        service_request=sr, author=sent.author, body="Internal: check file."
+    )
     page = client.get(reverse("portal:request", args=[sr.reference])).content.decode()
     assert "We asked the office to review your case." in page
     assert "Draft still held in review." not in page

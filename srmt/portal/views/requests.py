@@ -111,7 +111,9 @@ class ERequestForm(forms.Form):
         super().__init__(*args, **kw)
         if type_code == defaults.TYPOGRAPHIC_ERROR:
             self.fields["document"] = forms.CharField(
-                label=gettext_lazy("Which document has the error? (for example, your receipt notice)"),
+                label=gettext_lazy(
+                    "Which document has the error? (for example, your receipt notice)"
+                ),
                 max_length=200,
             )
             self.fields["field_name"] = forms.CharField(
@@ -246,9 +248,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
     """Choose a case and a type (a GET form), then go to that e-Request's page."""
     account = _account(request)
     cases = list(
-        policies.visible_cases(account).order_by("receipt_number").values_list(
-            "receipt_number", flat=True
-        )
+        policies.visible_cases(account)
+        .order_by("receipt_number")
+        .values_list("receipt_number", flat=True)
     )
     form = ChooseForm(request.GET or None, cases=cases, types=_self_service_types())
     if form.is_bound and form.is_valid():
@@ -283,41 +285,10 @@ def request_new_type(request: HttpRequest, receipt_number: str, type_code: str) 
         request.POST or None, type_code=type_code, initial={"name": _default_name(account)}
     )
     if request.method == "POST" and form.is_valid():
-        data = services.ERequest(
-            receipt_number=number,
-            type=type_code,
-            description=form.cleaned_data["description"],
-            requester=RequesterData(
-                name=form.cleaned_data["name"],
-                email=account.email,
-                language=request.LANGUAGE_CODE,
-                zip_code=form.cleaned_data.get("zip_code", ""),
-            ),
-            document=form.cleaned_data.get("document", ""),
-            field_name=form.cleaned_data.get("field_name", ""),
-            new_address=form.new_address(),
-            repeat_of=existing.reference if existing is not None else "",
-        )
-
-        def write() -> str:
-            sr = services.open_erequest(data, actor=account)
-            return reverse("portal:request", args=[sr.reference])
-
-        try:
-            url = _once(request, write)
-        except _AlreadyDone as done:
-            return redirect(done.url)
-        except NotEligible as error:
-            context["refusal"] = error.message
-            return render(request, "portal/requests/refused.html", context)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(
-                request,
-                _("We received your request. Keep its reference to follow it."),
-            )
-            return redirect(url)
+        data = _erequest(request, form, number, type_code, existing)
+        sent = _send(request, form, data, context)
+        if sent is not None:
+            return sent
     if existing is not None:
         context["existing"] = existing
         context["existing_response"] = queries.sent_responses(existing).last()
@@ -325,6 +296,55 @@ def request_new_type(request: HttpRequest, receipt_number: str, type_code: str) 
         context["add_token"] = _mint(account)
     context.update({"form": form, "token": _mint(account)})
     return render(request, "portal/requests/form.html", context)
+
+
+def _erequest(
+    request: HttpRequest,
+    form: ERequestForm,
+    number: str,
+    type_code: str,
+    existing: ServiceRequest | None,
+) -> services.ERequest:
+    account = _account(request)
+    return services.ERequest(
+        receipt_number=number,
+        type=type_code,
+        description=form.cleaned_data["description"],
+        requester=RequesterData(
+            name=form.cleaned_data["name"],
+            email=account.email,
+            language=request.LANGUAGE_CODE,
+            zip_code=form.cleaned_data.get("zip_code", ""),
+        ),
+        document=form.cleaned_data.get("document", ""),
+        field_name=form.cleaned_data.get("field_name", ""),
+        new_address=form.new_address(),
+        repeat_of=existing.reference if existing is not None else "",
+    )
+
+
+def _send(
+    request: HttpRequest, form: ERequestForm, data: services.ERequest, context: dict[str, Any]
+) -> HttpResponse | None:
+    """Open the request once; the page to answer with, or None to show the form again."""
+    account = _account(request)
+
+    def write() -> str:
+        sr = services.open_erequest(data, actor=account)
+        return reverse("portal:request", args=[sr.reference])
+
+    try:
+        url = _once(request, write)
+    except _AlreadyDone as done:
+        return redirect(done.url)
+    except NotEligible as error:
+        context["refusal"] = error.message
+        return render(request, "portal/requests/refused.html", context)
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return None
+    messages.success(request, _("We received your request. Keep its reference to follow it."))
+    return redirect(url)
 
 
 def _default_name(account: User) -> str:
