@@ -90,13 +90,14 @@ class _FormExpired(DomainError):
 
 
 class ChooseForm(forms.Form):
-    receipt_number = forms.ChoiceField(label=gettext_lazy("Your case"))
-    type = forms.ChoiceField(label=gettext_lazy("What do you need?"))
-
     def __init__(self, *args: Any, cases: list[str], types: list[ServiceRequestType], **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["receipt_number"].choices = [(c, c) for c in cases]
-        self.fields["type"].choices = [(t.code, t.name) for t in types]
+        self.fields["receipt_number"] = forms.ChoiceField(
+            label=gettext_lazy("Your case"), choices=[(c, c) for c in cases]
+        )
+        self.fields["type"] = forms.ChoiceField(
+            label=gettext_lazy("What do you need?"), choices=[(t.code, t.name) for t in types]
+        )
 
 
 class ERequestForm(forms.Form):
@@ -192,7 +193,7 @@ def _audit_views(account: User, requests: list[ServiceRequest]) -> None:
         actor=account,
         object_type="service_request",
         object_ids=[sr.reference for sr in requests],
-        confidential_ids=[sr.reference for sr in requests if sr.case_id and sr.case.is_protected],
+        confidential_ids=[sr.reference for sr in requests if sr.case and sr.case.is_protected],
     )
 
 
