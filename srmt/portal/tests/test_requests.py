@@ -293,6 +293,7 @@ def test_my_requests_shows_only_responses_actually_sent(client, customer, old_ca
     assert "Internal: check file." not in page
     listing = client.get(reverse("portal:requests")).content.decode()
     assert sr.reference in listing
+    assert f'href="{reverse("portal:requests")}"><span>My requests</span>' in listing  # the menu
 
 
 @pytest.mark.parametrize(
