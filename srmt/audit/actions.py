@@ -147,7 +147,6 @@ class AuditAction(models.TextChoices):
     OFFICECLOSURE_DELETED_IN_ADMIN = "officeclosure.deleted_in_admin"
     # e-Requests (srmt.erequests.services, ADR 44).
     EREQUEST_INFORMATION_ADDED = "erequest.information_added"
-    EREQUEST_IDENTITY_FAILED = "erequest.identity_failed"
 
 
 class UnknownAuditAction(ValueError):
