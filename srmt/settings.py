@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "srmt.service_requests",
     "srmt.workspace",
     "srmt.search",
+    "srmt.erequests",
     "srmt.qa",
     "srmt.outcomes",
     "srmt.reporting",
@@ -399,6 +400,8 @@ SRMT_SURVEY_BASE_URL = env.string("SRMT_SURVEY_BASE_URL", SRMT_STAFF_BASE_URL).r
 # Answers posted to the survey page per client address and hour (a forged or guessed link is
 # refused anyway; this bounds the attempts).
 SRMT_SURVEY_POSTS_PER_HOUR = env.integer("SRMT_SURVEY_POSTS_PER_HOUR", 20)
+# e-Requests without an account (ADR 44): identity checks per client address and hour.
+SRMT_EREQUEST_IDENTITY_CHECKS_PER_HOUR = env.integer("SRMT_EREQUEST_IDENTITY_CHECKS_PER_HOUR", 10)
 # --- end of the agency's brand ---------------------------------------------------------------
 
 LOGGING = {

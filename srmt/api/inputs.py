@@ -307,6 +307,8 @@ class PartyInput(StrictInput):
     )
     has_g28_on_file = serializers.BooleanField(required=False, default=False)
     external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    # For the e-Request identity check (ADR 44); never shown back.
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class CaseInput(StrictInput):

@@ -145,6 +145,8 @@ class AuditAction(models.TextChoices):
     SAMPLINGPOLICY_DELETED_IN_ADMIN = "samplingpolicy.deleted_in_admin"
     OFFICECLOSURE_CHANGED_IN_ADMIN = "officeclosure.changed_in_admin"
     OFFICECLOSURE_DELETED_IN_ADMIN = "officeclosure.deleted_in_admin"
+    # e-Requests (srmt.erequests.services, ADR 44).
+    EREQUEST_INFORMATION_ADDED = "erequest.information_added"
 
 
 class UnknownAuditAction(ValueError):

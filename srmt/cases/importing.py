@@ -30,7 +30,7 @@ from srmt.offices.models import FormType, Office
 REQUIRED_COLUMNS = ("receipt_number", "form_type", "office", "received_on")
 OPTIONAL_COLUMNS = ("status_text", "status_updated_on", "is_protected", "protection_reason")
 # Each party role takes these columns, e.g. applicant_name, attorney_g28.
-PARTY_FIELDS = ("name", "email", "phone", "language", "external_id", "g28")
+PARTY_FIELDS = ("name", "email", "phone", "language", "external_id", "g28", "date_of_birth")
 PARTY_COLUMNS = tuple(f"{role}_{name}" for role in PartyRole.values for name in PARTY_FIELDS)
 TRUE_WORDS = frozenset({"true", "yes", "1"})
 FALSE_WORDS = frozenset({"false", "no", "0", ""})
@@ -231,6 +231,7 @@ def _party(row: _Row, role: str) -> PartyData | None:
         language=language,
         has_g28_on_file=g28,
         external_id=values["external_id"][:64],
+        date_of_birth=_date(row, f"{role}_date_of_birth", required=False),
     )
 
 

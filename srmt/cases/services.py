@@ -38,6 +38,7 @@ class PartyData:
     language: str = "en"
     has_g28_on_file: bool = False
     external_id: str = ""
+    date_of_birth: dt.date | None = None  # checked by the e-Request identity check (ADR 44)
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def _audit_write(
         )
 
 
-PartySignature = frozenset[tuple[str, str, str, str, str, bool, str]]
+PartySignature = frozenset[tuple[str, str, str, str, str, bool, str, dt.date | None]]
 
 
 def _party_signature(parties: list[PartyData]) -> PartySignature:
@@ -212,6 +213,7 @@ def _party_signature(parties: list[PartyData]) -> PartySignature:
             p.language or "en",
             p.has_g28_on_file,
             p.external_id,
+            p.date_of_birth,
         )
         for p in parties
     )
@@ -228,6 +230,7 @@ def _current_signature(case: Case) -> PartySignature:
             cp.person.language,
             cp.has_g28_on_file,
             cp.person.external_id,
+            cp.person.date_of_birth,
         )
         for cp in CaseParty.objects.filter(case=case).select_related("person")
     )
@@ -269,6 +272,7 @@ def _find_or_create_person(party: PartyData, *, protected: bool) -> Person:
         phone=party.phone,
         language=party.language or "en",
         external_id=party.external_id,
+        date_of_birth=party.date_of_birth,
     )
 
 
@@ -292,6 +296,7 @@ def _separate_people(case: Case) -> None:
                 zip_code=person.zip_code,
                 country=person.country,
                 external_id=person.external_id,
+                date_of_birth=person.date_of_birth,
             )
         role.person = copies[person.pk]
         role.save(update_fields=["person"])

@@ -2,9 +2,17 @@
 
 from django.urls import path
 
-from srmt.portal.views import home
+from srmt.portal.views import home, requests
 
 app_name = "portal"
 urlpatterns = [
     path("", home.home, name="home"),
+    path("requests/", requests.request_list, name="requests"),
+    path("requests/new/", requests.request_new, name="request-new"),
+    path(
+        "requests/new/<str:receipt_number>/<str:type_code>/",
+        requests.request_new_type,
+        name="request-new-type",
+    ),
+    path("requests/<str:reference>/", requests.request_detail, name="request"),
 ]

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
+from srmt.erequests.defaults import load_defaults as load_erequest_eligibility
 from srmt.offices.constants import CONFIDENTIAL_UNITS
 from srmt.offices.defaults import load_default_rules
 from srmt.offices.models import FormType, Office
@@ -257,6 +258,7 @@ class LoadReport:
     office_contacts_filled: int = 0
     forms: int = 0
     request_types: int = 0
+    erequest_eligibility: int = 0
     policies: int = 0
     routing: int = 0
     expedite_criteria: int = 0
@@ -286,6 +288,7 @@ def load_reference() -> LoadReport:
         processing_times=_load_processing_times(),
         response_templates=load_template_library(),
         qa_scorecards=load_scorecards(),
+        erequest_eligibility=load_erequest_eligibility(),
     )
     if report.total():
         audit.record(

@@ -1,0 +1,1 @@
+"""e-Requests: the self-service requests customers open online (issue 11 §4, ADR 0044)."""

@@ -1,0 +1,116 @@
+"""The write paths of e-Requests (ADR 0044): open one through the same intake as staff
+(`service_requests.services.submit_request`, channel online), and add information to an
+open request instead of opening a repeat. Both atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from srmt.accounts.models import User
+from srmt.audit import services as audit
+from srmt.audit.actions import AuditAction
+from srmt.core.receipts import normalize_receipt_number
+from srmt.erequests import defaults, eligibility
+from srmt.erequests.errors import NotEligible
+from srmt.erequests.models import AddedInformation
+from srmt.service_requests import policies
+from srmt.service_requests.address_changes import NewAddress
+from srmt.service_requests.choices import Channel
+from srmt.service_requests.core import bump, clean_text, lock, require_open
+from srmt.service_requests.errors import InvalidDescription
+from srmt.service_requests.models import ServiceRequest
+from srmt.service_requests.referrals import submit_or_refer
+from srmt.service_requests.repeats import RepeatCheck, RepeatChoice
+from srmt.service_requests.requesters import RequesterData
+from srmt.service_requests.services import Submission
+
+
+@dataclass(frozen=True)
+class ERequest:
+    """What a customer asked for on the e-Request page."""
+
+    receipt_number: str
+    type: str
+    description: str
+    requester: RequesterData
+    document: str = ""  # typographic error: the document and the field that is wrong
+    field_name: str = ""
+    new_address: NewAddress | None = None
+    repeat_of: str = ""  # open anyway, linked as a repeat of this reference
+
+
+def open_erequest(data: ERequest, *, actor: User, today: dt.date | None = None) -> ServiceRequest:
+    """Check eligibility, then record the request through intake (same routing, deadlines
+    and acknowledgement as staff intake). Refused: nothing is written."""
+    number = normalize_receipt_number(data.receipt_number)
+    case = policies.known_case(actor, number)
+    if case is None:
+        raise Http404(_("None of your cases has that receipt number."))
+    if data.type not in defaults.SELF_SERVICE_TYPES:
+        raise NotEligible(_("You cannot make this request online."), field="type")
+    verdict = eligibility.check(case, data.type, today=today or timezone.localdate())
+    if not verdict.eligible:
+        raise NotEligible(
+            eligibility.explain(verdict),
+            field="type",
+            reason=verdict.code,
+            from_date=verdict.from_date,
+        )
+    description = data.description
+    if data.type == defaults.TYPOGRAPHIC_ERROR:
+        document = (data.document or "").strip()
+        field_name = (data.field_name or "").strip()
+        if not document or not field_name:
+            raise InvalidDescription(
+                _("Tell us which document has the error and which part of it is wrong."),
+                field="document" if not document else "field_name",
+            )
+        description = _("Document: %(document)s. Field: %(field)s. %(text)s") % {
+            "document": document,
+            "field": field_name,
+            "text": description,
+        }
+    outcome = submit_or_refer(
+        Submission(
+            type=data.type,
+            channel=Channel.ONLINE,
+            description=description,
+            requester=data.requester,
+            receipt_number=number,
+            new_address=data.new_address,
+            repeat=RepeatChoice(repeat_of=data.repeat_of, check=RepeatCheck.IGNORE),
+        ),
+        actor=actor,
+    )
+    if outcome.service_request is None:  # a requester abroad: no account asks from abroad
+        raise NotEligible(_("You cannot make this request online."), field="type")
+    return outcome.service_request
+
+
+def add_information(sr: ServiceRequest, text: str, *, actor: User) -> AddedInformation:
+    """Append what the customer adds to an open request they may see; staff see it on the
+    request. A request they may not see: 404; a closed one is refused."""
+    if not policies.visible_requests(actor).filter(pk=sr.pk).exists():
+        raise Http404
+    clean = clean_text(text, field="information", error=InvalidDescription)
+    with transaction.atomic():
+        locked = lock(sr)
+        require_open(locked)
+        added = AddedInformation.objects.create(
+            service_request=locked, author=actor, text=clean, created_at=timezone.now()
+        )
+        bump(locked)
+        audit.record(
+            actor=actor,
+            action=AuditAction.EREQUEST_INFORMATION_ADDED,
+            object_type="service_request",
+            object_id=locked.reference,
+            changes={"added_information": added.pk, "characters": len(clean)},
+        )
+    return added
