@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from srmt.portal.views import home
+from srmt.portal.views import account, clients, home
 
 app_name = "portal"
 urlpatterns = [
     path("", home.home, name="home"),
+    path("account/profile/", account.account, name="account"),
+    path("clients/", clients.clients, name="clients"),
 ]
