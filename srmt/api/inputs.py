@@ -307,6 +307,15 @@ class PartyInput(StrictInput):
     )
     has_g28_on_file = serializers.BooleanField(required=False, default=False)
     external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    representative_id = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="With has_g28_on_file: an attorney's bar state and number (NY-4512345), or "
+        "an accredited representative's EOIR number. Finds the representative's online "
+        "account (ADR 42).",
+    )
 
 
 class CaseInput(StrictInput):

@@ -391,7 +391,16 @@ class CasePartySerializer(OutputModelSerializer[CaseParty]):
 
     class Meta:
         model = CaseParty
-        fields = ["name", "role", "email", "phone", "language", "has_g28_on_file", "external_id"]
+        fields = [
+            "name",
+            "role",
+            "email",
+            "phone",
+            "language",
+            "has_g28_on_file",
+            "external_id",
+            "representative_key",
+        ]
 
 
 class CaseSerializer(OutputModelSerializer[Case]):

@@ -1,4 +1,5 @@
-"""Two rules for signed-in customers and representatives (ADR 42); staff are untouched.
+"""Two rules for customers and representatives signed in on the public sign-in (ADR 42);
+staff are untouched.
 
 - Idle timeout: after SRMT_PUBLIC_IDLE_MINUTES without a request, the account is signed
   out and told why on the sign-in page.
@@ -16,12 +17,24 @@ from urllib.parse import urlencode
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from srmt.portal.access import is_public_account
+
+PUBLIC_BACKEND = "srmt.accounts.backends.PublicAccountBackend"
+
+
+def _public_session(request: HttpRequest) -> bool:
+    """A customer or representative signed in through django-allauth: the only way such an
+    account gets a session (the staff sign-in and the admin refuse them). Sessions made
+    otherwise (tests' force_login) are left to the access checks alone."""
+    return is_public_account(request.user) and (
+        request.session.get(BACKEND_SESSION_KEY) == PUBLIC_BACKEND
+    )
+
 
 LAST_SEEN = "srmt_public_last_seen"
 # Seconds between two writes of LAST_SEEN (the session is not saved on every request).
@@ -33,7 +46,7 @@ class PublicIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if is_public_account(request.user):
+        if _public_session(request):
             now = int(time.time())
             last = request.session.get(LAST_SEEN)
             if isinstance(last, int) and now - last > settings.SRMT_PUBLIC_IDLE_MINUTES * 60:
@@ -71,7 +84,7 @@ class PublicMfaRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
-            is_public_account(request.user)
+            _public_session(request)
             and not _allowed_without_mfa(request.path)
             and not Authenticator.objects.filter(
                 user=request.user, type=Authenticator.Type.TOTP

@@ -388,3 +388,19 @@ def test_account_page_needs_a_public_account(db, who):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/account/login/")
+
+
+def test_a_public_sign_in_without_an_authenticator_is_sent_to_set_one_up(db):
+    user = public_account(mfa=False)
+    client = Client()
+
+    response = sign_in(client)
+
+    assert signed_in_as(client) == user.pk
+    for path in (reverse("portal:account"), reverse("portal:clients"), "/"):
+        response = client.get(path)
+        assert (path, response.status_code, response["Location"]) == (
+            path,
+            302,
+            reverse("mfa_activate_totp"),
+        )
