@@ -15,6 +15,7 @@ from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from srmt.accounts.choices import AccountKind
@@ -55,6 +56,10 @@ class PublicAccountAdapter(DefaultAccountAdapter):
             language=language,
             related_reference="",
         )
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # LOGIN_REDIRECT_URL is the staff home; public accounts land on their account page.
+        return reverse("portal:account")
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         data = getattr(form, "cleaned_data", {})
