@@ -20,7 +20,7 @@ class StaffModelBackend(ModelBackend):
         return super().user_can_authenticate(user) and bool(getattr(user, "is_agency_staff", False))
 
 
-class PublicAccountBackend(AuthenticationBackend):
+class PublicAccountBackend(AuthenticationBackend):  # type: ignore[misc]
     """django-allauth's email sign-in, for customers and representatives only (ADR 42).
 
     It answers only a sign-in by `email` (the public sign-in's), so that a customer typing

@@ -51,8 +51,10 @@ def cool_off_for(username: str, *, now: dt.datetime | None = None) -> dt.timedel
         .only("pk")
         .count()
     )
-    earlier_runs = max(0, failures // settings.AXES_FAILURE_LIMIT - 1)
-    return min(base * 2 ** min(earlier_runs, 10), LONGEST)
+    limit: int = settings.AXES_FAILURE_LIMIT
+    earlier_runs = max(0, failures // limit - 1)
+    wait: dt.timedelta = base * 2 ** min(earlier_runs, 10)
+    return min(wait, LONGEST)
 
 
 def cool_off(request: HttpRequest | None) -> dt.timedelta:

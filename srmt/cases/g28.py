@@ -15,6 +15,7 @@ by hand (cases.links) are left alone.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 from django.db import transaction
 from django.db.models import Q
@@ -31,18 +32,21 @@ from srmt.cases.errors import InvalidPerson
 from srmt.cases.models import Case, CaseParty, Representation
 
 
-class _Party:
-    """What sync needs of a party (cases.services.PartyData, without importing it)."""
+class _Party(Protocol):
+    """What is read of a party (cases.services.PartyData, without importing it)."""
 
-    role: str
-    has_g28_on_file: bool
-    representative_id: str
+    @property
+    def role(self) -> str: ...
+    @property
+    def has_g28_on_file(self) -> bool: ...
+    @property
+    def representative_id(self) -> str: ...
 
 
 def representative_key(party: _Party) -> str:
     """The normal form of a party's representative identifier, "" when none was sent;
     InvalidPerson when it is malformed or comes without a G-28."""
-    identifier = getattr(party, "representative_id", "") or ""
+    identifier = party.representative_id or ""
     if not identifier.strip():
         return ""
     if party.role not in REPRESENTATIVE_ROLES or not party.has_g28_on_file:

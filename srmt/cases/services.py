@@ -204,7 +204,7 @@ def _audit_write(
         )
 
 
-PartySignature = frozenset[tuple[str, str, str, str, str, bool, str]]
+PartySignature = frozenset[tuple[str, str, str, str, str, bool, str, str]]
 
 
 def _party_signature(parties: list[PartyData]) -> PartySignature:

@@ -32,7 +32,7 @@ def _account_for(email: str, context: dict[str, Any]) -> User | None:
     return User.objects.filter(email__iexact=email).order_by("pk").first()
 
 
-class PublicAccountAdapter(DefaultAccountAdapter):
+class PublicAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = allauth_context.request
         account = _account_for(email, context)
