@@ -391,16 +391,7 @@ class CasePartySerializer(OutputModelSerializer[CaseParty]):
 
     class Meta:
         model = CaseParty
-        fields = [
-            "name",
-            "role",
-            "email",
-            "phone",
-            "language",
-            "has_g28_on_file",
-            "external_id",
-            "representative_key",
-        ]
+        fields = ["name", "role", "email", "phone", "language", "has_g28_on_file", "external_id"]
 
 
 class CaseSerializer(OutputModelSerializer[Case]):
