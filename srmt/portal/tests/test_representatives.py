@@ -273,3 +273,48 @@ def test_account_page_changes_only_the_signed_in_account(two_representatives):
     after = PublicProfile.objects.get(user=kim)
     assert (after.phone, after.time_zone) == (before.phone, before.time_zone)
     assert PublicProfile.objects.get(user=lee).phone == "+12025550123"
+
+
+def _api_client():
+    from rest_framework.test import APIClient
+
+    from srmt.accounts.choices import Role
+
+    client = APIClient()
+    client.force_authenticate(make_user("cases", role=Role.CASE_SYSTEM, is_1367_cleared=True))
+    return client
+
+
+def _api_body(representative_id: str) -> dict[str, object]:
+    return {
+        "form_type": "I-130",
+        "office": "NSC",
+        "received_on": "2026-02-03",
+        "parties": [
+            {"name": "Ana Pérez", "role": "petitioner"},
+            {
+                "name": "Lee Law",
+                "role": "attorney",
+                "has_g28_on_file": True,
+                "representative_id": representative_id,
+            },
+        ],
+    }
+
+
+def test_the_cases_api_carries_the_representative_id(db):
+    lee = representative("lee", number="4512345")
+
+    response = _api_client().put(
+        "/api/v1/cases/LIN2190123456/", _api_body("NY-4512345"), format="json"
+    )
+
+    assert response.status_code == 201
+    assert in_effect(lee) == ["LIN2190123456"]
+
+
+def test_the_cases_api_refuses_a_malformed_representative_id_with_nothing_written(db):
+    response = _api_client().put("/api/v1/cases/LIN2190123456/", _api_body("XX-12"), format="json")
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_person")
+    assert Case.objects.count() == 0
