@@ -87,7 +87,9 @@ def sync_case(case: Case, *, actor: User | None) -> None:
     keys = {(p.representative_key, p.role) for p in parties}
     accounts = _accounts_for(keys)
     wanted = {accounts[k].pk: (accounts[k], k[1]) for k in keys if k in accounts}
-    current = Representation.objects.select_for_update().filter(case=case, withdrawn_on=None)
+    current = Representation.objects.select_for_update(of=("self",)).filter(
+        case=case, withdrawn_on=None
+    )
     held = set()
     today = timezone.localdate()
     for g28 in current.select_related("account__public_profile"):
