@@ -16,9 +16,12 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from srmt.accounts.choices import AccountKind
 from srmt.accounts.models import PublicProfile, User
+from srmt.accounts.representatives import US_BAR_STATES, key_for, key_from_case_system
 from srmt.audit.actions import AuditAction
 from srmt.audit.models import AuditEvent
 from srmt.notifications.choices import MessageKind
@@ -404,3 +407,35 @@ def test_a_public_sign_in_without_an_authenticator_is_sent_to_set_one_up(db):
             302,
             reverse("mfa_activate_totp"),
         )
+
+
+# --- rate limits (allauth) and the identifier's normal form ----------------------------------
+
+
+def test_sign_up_and_password_reset_are_rate_limited(db, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"signup": "2/h/ip", "reset_password": "1/h/ip"}
+    client = Client()
+
+    sign_ups = [sign_up(client, f"user{n}@example.com").status_code for n in range(3)]
+    Client().post(reverse("account_reset_password"), {"email": "user0@example.com"})
+    resets = Client().post(reverse("account_reset_password"), {"email": "user1@example.com"})
+
+    assert sign_ups == [302, 302, 429]
+    assert User.objects.count() == 2
+    assert resets.status_code == 429
+
+
+@given(
+    number=st.text(alphabet="0123456789ABCDEFabcdef", min_size=1, max_size=12),
+    separators=st.lists(st.sampled_from([" ", "-", "."]), max_size=3),
+    state=st.sampled_from(sorted(US_BAR_STATES)),
+)
+def test_a_bar_number_has_one_normal_form_whatever_its_separators(number, separators, state):
+    written = "".join(separators) + number[:1] + "".join(separators) + number[1:]
+
+    assert key_for("attorney", number=written, state=state.lower()) == (
+        f"bar:{state}:{number.upper()}"
+    )
+    assert key_from_case_system("attorney", f"{state}-{written}") == (
+        f"bar:{state}:{number.upper()}"
+    )
