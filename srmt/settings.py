@@ -6,7 +6,6 @@ Every variable is documented in `.env.example`. Development defaults are safe: S
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -85,6 +84,11 @@ INSTALLED_APPS = [
     "srmt.backoffice",
     "srmt.seed",
     "axes",  # sign-in lockout (docs/adr/0020)
+    # Customers' and representatives' accounts: sign-up, email verification, password
+    # reset and multi-factor authentication (issue 11, docs/adr/0042).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -101,10 +105,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Customers and representatives are nobody on the staff site (ADR 27).
     "srmt.staff.middleware.StaffAccountsOnlyMiddleware",
     "srmt.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Public accounts: signed out after SRMT_PUBLIC_IDLE_MINUTES idle, and sent to set up
+    # multi-factor authentication before any signed-in page (docs/adr/0042).
+    "srmt.portal.account_middleware.PublicIdleTimeoutMiddleware",
+    "srmt.portal.account_middleware.PublicMfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -162,13 +171,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's model backend, for agency staff accounts only (ADR 27).
     "srmt.accounts.backends.StaffModelBackend",
+    # django-allauth's email sign-in, for customers and representatives only (ADR 42).
+    "srmt.accounts.backends.PublicAccountBackend",
 ]
 
 # Sign-in lockout (django-axes, docs/adr/0020): after SRMT_SIGN_IN_FAILURE_LIMIT failures for
 # one username from one address, that pair cannot sign in, even with the right password,
 # for SRMT_SIGN_IN_LOCKOUT_MINUTES. Counted in the database, so every process agrees.
 AXES_FAILURE_LIMIT = env.integer("SRMT_SIGN_IN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env.integer("SRMT_SIGN_IN_LOCKOUT_MINUTES", 15))
+SRMT_SIGN_IN_LOCKOUT_MINUTES = env.integer("SRMT_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1)
+# Back-off (ADR 42): each further lockout of the same username within a day doubles the
+# wait, up to a day (srmt.accounts.lockout.cool_off).
+AXES_COOLOFF_TIME = "srmt.accounts.lockout.cool_off"
+# The public sign-in (allauth) sends `email`, the staff one `username`: both are counted.
+AXES_USERNAME_CALLABLE = "srmt.accounts.lockout.username_of"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Each attempt during a lockout starts the wait again, so "try again in N minutes" holds.
@@ -180,10 +196,47 @@ AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Customers' and representatives' accounts (django-allauth, docs/adr/0042) --------------
+ACCOUNT_ADAPTER = "srmt.portal.adapter.PublicAccountAdapter"
+ACCOUNT_FORMS = {"signup": "srmt.portal.account_forms.PublicSignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "portal:home"
+ACCOUNT_SIGNUP_REDIRECT_URL = "portal:account"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PASSWORD_INPUT_RENDER_VALUE = False
+# Per client address (ip) and per account or email (key): "count/period".
+ACCOUNT_RATE_LIMITS = {
+    "login": env.string("SRMT_RATE_SIGN_IN", "30/m/ip"),
+    "login_failed": env.string("SRMT_RATE_SIGN_IN_FAILED", "10/m/ip,5/5m/key"),
+    "signup": env.string("SRMT_RATE_SIGN_UP", "10/h/ip"),
+    "reset_password": env.string("SRMT_RATE_PASSWORD_RESET", "10/h/ip,3/h/key"),
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "manage_email": "10/m/user",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Sign-in after the password: a code from an authenticator app, or a one-time recovery code.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.string("SRMT_MFA_ISSUER", "USCIS")
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+# A signed-in customer or representative idle this long is signed out (staff keep
+# SESSION_COOKIE_AGE).
+SRMT_PUBLIC_IDLE_MINUTES = env.integer("SRMT_PUBLIC_IDLE_MINUTES", 15, minimum=1)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]

@@ -11,6 +11,9 @@ urlpatterns = [
     # Staff pages and their sign-in (issue 11: the public site is the home page).
     path("staff/", include("srmt.staff.auth_urls")),
     path("staff/", include("srmt.staff.urls")),
+    # Customers' and representatives' sign-up, sign-in, password reset and MFA
+    # (django-allauth, docs/adr/0042); before the portal, whose account page is under it.
+    path("account/", include("allauth.urls")),
     # The customer's satisfaction survey: public, opened by its signed link (ADR 0038).
     path("", include("srmt.surveys.urls")),
     # The public site: customers, representatives and the public reports.

@@ -29,3 +29,10 @@ class TokenStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
+
+
+class RepresentativeKind(models.TextChoices):
+    """What entitles a representative to file a Form G-28 (8 CFR 292.1)."""
+
+    ATTORNEY = "attorney", _("Attorney")
+    ACCREDITED = "accredited_representative", _("Accredited representative")

@@ -27,3 +27,15 @@ class NotYourToken(DomainError):
 
 class UserDeactivated(DomainError):
     code = "user_deactivated"
+
+
+class InvalidContactPreferences(DomainError):
+    code = "invalid_contact_preferences"
+
+
+class InvalidRepresentativeNumber(DomainError):
+    code = "invalid_representative_number"
+
+
+class WrongAccount(DomainError):
+    code = "wrong_account_kind"

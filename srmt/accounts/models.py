@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from srmt.accounts.choices import AccountKind, Role, TokenStatus
+from srmt.accounts.choices import AccountKind, RepresentativeKind, Role, TokenStatus
 from srmt.accounts.roles import CAPABILITIES, Capability
 
 
@@ -147,3 +147,43 @@ class ApiToken(models.Model):
         if self.expires_at <= at:
             return TokenStatus.EXPIRED
         return TokenStatus.ACTIVE
+
+
+class PublicProfile(models.Model):
+    """What a customer or representative account keeps beyond its User row (ADR 42): how
+    they want to be reached, their time zone, and for a representative what entitles them
+    to file a Form G-28. Written by accounts.services (audited); the account's email is
+    django-allauth's, its language `User.language`."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="public_profile", verbose_name=_("account")
+    )
+    phone = models.CharField(_("phone"), max_length=16, blank=True)  # E.164
+    sms_consent = models.BooleanField(_("text messages allowed"), default=False)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="America/New_York")
+    representative_kind = models.CharField(
+        _("representative"), max_length=32, choices=RepresentativeKind.choices, blank=True
+    )
+    bar_state = models.CharField(_("state of the bar"), max_length=2, blank=True)
+    representative_number = models.CharField(
+        _("bar number or EOIR number"), max_length=20, blank=True
+    )
+    # The normal form (accounts.representatives) that the case systems' G-28 parties carry.
+    representative_key = models.CharField(max_length=40, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("public account profile")
+        verbose_name_plural = _("public account profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sms_consent=False) | ~Q(phone=""), name="profile_sms_needs_phone"
+            ),
+            models.CheckConstraint(
+                condition=Q(representative_kind="", representative_key="")
+                | (~Q(representative_kind="") & ~Q(representative_key="")),
+                name="profile_representative_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"profile of {self.user.get_username()}"

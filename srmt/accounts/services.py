@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.db import transaction
@@ -15,16 +16,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from srmt.accounts import tokens
+from srmt.accounts import representatives, tokens
 from srmt.accounts.choices import AccountKind
 from srmt.accounts.errors import (
     ApiTokenRefused,
+    InvalidContactPreferences,
+    InvalidRepresentativeNumber,
     InvalidTokenLifetime,
     InvalidTokenName,
     NotYourToken,
     UserDeactivated,
+    WrongAccount,
 )
-from srmt.accounts.models import ApiToken, User
+from srmt.accounts.models import ApiToken, PublicProfile, User
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
 
@@ -237,3 +241,109 @@ def create_outside_account(
         changes={"kind": kind.value},
     )
     return account
+
+
+# --- customers' and representatives' own accounts (ADR 42) ----------------------------------
+
+
+@dataclass(frozen=True)
+class ContactPreferences:
+    phone: str = ""  # E.164, or ""
+    sms_consent: bool = False
+    language: str = "en"
+    time_zone: str = "America/New_York"
+
+
+def _check_preferences(prefs: ContactPreferences) -> None:
+    if prefs.sms_consent and not prefs.phone:
+        raise InvalidContactPreferences(
+            _("Give a mobile phone number to get text messages."), field="sms_consent"
+        )
+    if prefs.language not in {code for code, _name in settings.LANGUAGES}:
+        raise InvalidContactPreferences(_("Choose English or Spanish."), field="language")
+    if prefs.time_zone not in available_timezones():
+        raise InvalidContactPreferences(_("Choose a time zone from the list."), field="time_zone")
+
+
+@transaction.atomic
+def create_public_profile(
+    account: User,
+    *,
+    prefs: ContactPreferences,
+    representative_kind: str = "",
+    number: str = "",
+    bar_state: str = "",
+) -> PublicProfile:
+    """Give a new customer or representative account its profile (at sign-up; the account
+    acts for itself). A representative's identifier must be well formed and not already
+    held by another account."""
+    if account.kind not in (AccountKind.CUSTOMER, AccountKind.REPRESENTATIVE):
+        raise WrongAccount(_("Only customers and representatives have a public profile."))
+    _check_preferences(prefs)
+    key = ""
+    if account.kind == AccountKind.REPRESENTATIVE:
+        try:
+            key = representatives.key_for(representative_kind, number=number, state=bar_state)
+        except representatives.InvalidIdentifier:
+            raise InvalidRepresentativeNumber(
+                _("Give your bar number and the state of your bar, or your EOIR number."),
+                field="representative_number",
+            ) from None
+        if PublicProfile.objects.filter(representative_key=key).exists():
+            raise InvalidRepresentativeNumber(
+                _("An account already uses this number. Call us if it is yours."),
+                field="representative_number",
+            )
+        number = representatives.normal_number(number)
+        bar_state = bar_state.strip().upper() if representative_kind == "attorney" else ""
+    else:
+        representative_kind, number, bar_state = "", "", ""
+    if account.language != prefs.language:
+        account.language = prefs.language
+        account.save(update_fields=["language"])
+    profile = PublicProfile.objects.create(
+        user=account,
+        phone=prefs.phone,
+        sms_consent=prefs.sms_consent,
+        time_zone=prefs.time_zone,
+        representative_kind=representative_kind,
+        bar_state=bar_state,
+        representative_number=number,
+        representative_key=key,
+    )
+    audit.record(
+        actor=account,
+        action=AuditAction.PUBLIC_PROFILE_CREATED,
+        object_type="user",
+        object_id=str(account.pk),
+        changes={"kind": account.kind, "representative": key},
+    )
+    return profile
+
+
+@transaction.atomic
+def change_contact_preferences(account: User, prefs: ContactPreferences) -> PublicProfile:
+    """The account holder changes how they are reached; audited with what changed."""
+    _check_preferences(prefs)
+    profile, _created = PublicProfile.objects.select_for_update().get_or_create(user=account)
+    changes: dict[str, list[object]] = {}
+    for name in ("phone", "sms_consent", "time_zone"):
+        old, new = getattr(profile, name), getattr(prefs, name)
+        if old != new:
+            changes[name] = [old, new]
+            setattr(profile, name, new)
+    if changes:
+        profile.save(update_fields=list(changes))
+    if account.language != prefs.language:
+        changes["language"] = [account.language, prefs.language]
+        account.language = prefs.language
+        account.save(update_fields=["language"])
+    if changes:
+        audit.record(
+            actor=account,
+            action=AuditAction.PUBLIC_PROFILE_CHANGED,
+            object_type="user",
+            object_id=str(account.pk),
+            changes=changes,
+        )
+    return profile

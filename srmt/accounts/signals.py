@@ -16,6 +16,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from srmt.accounts import services
+from srmt.accounts.lockout import username_of
 from srmt.core.clientip import client_ip
 
 _RECORDED = "_srmt_sign_in_failure_recorded"
@@ -41,7 +42,7 @@ def _sign_in_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     # `credentials` comes with the password already masked; only the username is read.
-    _record_failure_once(request, str(credentials.get("username") or ""))
+    _record_failure_once(request, username_of(request, credentials))
 
 
 @receiver(user_locked_out, dispatch_uid="srmt.accounts.locked_out")

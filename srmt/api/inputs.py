@@ -309,6 +309,15 @@ class PartyInput(StrictInput):
     external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     # For the e-Request identity check (ADR 44); never shown back.
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    representative_id = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="With has_g28_on_file: an attorney's bar state and number (NY-4512345), or "
+        "an accredited representative's EOIR number. Finds the representative's online "
+        "account (ADR 42).",
+    )
 
 
 class CaseInput(StrictInput):

@@ -75,6 +75,9 @@ class AuditAction(models.TextChoices):
     API_TOKEN_CREATED = "api_token.created"  # noqa: S105 (an action name, not a secret)
     API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
     USER_CREATED = "user.created"  # an account outside the agency (ADR 27)
+    # A customer's or representative's contact preferences and G-28 identifier (ADR 42).
+    PUBLIC_PROFILE_CREATED = "public_profile.created"
+    PUBLIC_PROFILE_CHANGED = "public_profile.changed"
     USER_SIGNED_IN = "user.signed_in"
     USER_SIGNED_OUT = "user.signed_out"
     USER_SIGN_IN_FAILED = "user.sign_in_failed"

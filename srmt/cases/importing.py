@@ -19,6 +19,7 @@ from typing import IO
 from django.db import transaction
 
 from srmt.accounts.models import User
+from srmt.accounts.representatives import InvalidIdentifier, key_from_case_system
 from srmt.audit.models import AuditEvent
 from srmt.cases import validation
 from srmt.cases.choices import REPRESENTATIVE_ROLES, Language, PartyRole
@@ -31,7 +32,12 @@ REQUIRED_COLUMNS = ("receipt_number", "form_type", "office", "received_on")
 OPTIONAL_COLUMNS = ("status_text", "status_updated_on", "is_protected", "protection_reason")
 # Each party role takes these columns, e.g. applicant_name, attorney_g28.
 PARTY_FIELDS = ("name", "email", "phone", "language", "external_id", "g28", "date_of_birth")
-PARTY_COLUMNS = tuple(f"{role}_{name}" for role in PartyRole.values for name in PARTY_FIELDS)
+# With a G-28: the representative's bar state and number (NY-4512345) or EOIR number (ADR 42).
+REPRESENTATIVE_COLUMNS = tuple(f"{role}_representative_id" for role in sorted(REPRESENTATIVE_ROLES))
+PARTY_COLUMNS = (
+    *(f"{role}_{name}" for role in PartyRole.values for name in PARTY_FIELDS),
+    *REPRESENTATIVE_COLUMNS,
+)
 TRUE_WORDS = frozenset({"true", "yes", "1"})
 FALSE_WORDS = frozenset({"false", "no", "0", ""})
 
@@ -232,7 +238,28 @@ def _party(row: _Row, role: str) -> PartyData | None:
         has_g28_on_file=g28,
         external_id=values["external_id"][:64],
         date_of_birth=_date(row, f"{role}_date_of_birth", required=False),
+        representative_id=_representative_id(row, role, g28),
     )
+
+
+def _representative_id(row: _Row, role: str, g28: bool) -> str:
+    column = f"{role}_representative_id"
+    if column not in REPRESENTATIVE_COLUMNS:
+        return ""
+    value = row.get(column)
+    if not value:
+        return ""
+    if not g28:
+        row.error(column, "A representative's number comes only with a G-28 on file.")
+        return ""
+    try:
+        key_from_case_system(role, value)
+    except InvalidIdentifier:
+        row.error(
+            column, "Give a bar number as the state and the number (NY-4512345), or an EOIR number."
+        )
+        return ""
+    return value
 
 
 def _email(row: _Row, role: str, value: str) -> str:

@@ -118,6 +118,9 @@ class CaseParty(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_roles")
     role = models.CharField(max_length=32, choices=PartyRole.choices)
     has_g28_on_file = models.BooleanField(default=False)
+    # With a G-28: the representative's identifier (accounts.representatives), which finds
+    # their online account (cases.g28, ADR 42).
+    representative_key = models.CharField(max_length=40, blank=True, db_index=True)
 
     class Meta:
         ordering = ["case", "role", "id"]

@@ -15,7 +15,7 @@ from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
-from srmt.cases import validation
+from srmt.cases import g28, validation
 from srmt.cases.choices import REPRESENTATIVE_ROLES, PartyRole
 from srmt.cases.errors import (
     ClearanceRequired,
@@ -39,6 +39,8 @@ class PartyData:
     has_g28_on_file: bool = False
     external_id: str = ""
     date_of_birth: dt.date | None = None  # checked by the e-Request identity check (ADR 44)
+    # The representative's bar (`NY-4512345`) or EOIR number, with a G-28 (ADR 42).
+    representative_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def _check_party(party: PartyData) -> None:
         raise InvalidPerson(
             _("Only an attorney or accredited representative files a G-28."), field="parties"
         )
+    if party.representative_id:
+        g28.representative_key(party)  # refuses a malformed one, or one without a G-28
 
 
 def require_case_writer(actor: User | None) -> None:
@@ -144,6 +148,7 @@ def upsert_case(data: CaseData, *, actor: User | None) -> tuple[Case, bool]:
         _record_status(case)
     if data.parties and _party_signature(data.parties) != _current_signature(case):
         changes["parties"] = _replace_parties(case, data.parties)
+        g28.sync_case(case, actor=actor)
     elif changes.get("is_protected") == [False, True]:
         _separate_people(case)  # the people already on it cross the new boundary
     if created or changes:
@@ -200,7 +205,7 @@ def _audit_write(
         )
 
 
-PartySignature = frozenset[tuple[str, str, str, str, str, bool, str, dt.date | None]]
+PartySignature = frozenset[tuple[str, str, str, str, str, bool, str, dt.date | None, str]]
 
 
 def _party_signature(parties: list[PartyData]) -> PartySignature:
@@ -214,6 +219,7 @@ def _party_signature(parties: list[PartyData]) -> PartySignature:
             p.has_g28_on_file,
             p.external_id,
             p.date_of_birth,
+            g28.representative_key(p),
         )
         for p in parties
     )
@@ -231,6 +237,7 @@ def _current_signature(case: Case) -> PartySignature:
             cp.has_g28_on_file,
             cp.person.external_id,
             cp.person.date_of_birth,
+            cp.representative_key,
         )
         for cp in CaseParty.objects.filter(case=case).select_related("person")
     )
@@ -245,7 +252,10 @@ def _replace_parties(case: Case, parties: list[PartyData]) -> list[str]:
             case=case,
             person=person,
             role=party.role,
-            defaults={"has_g28_on_file": party.has_g28_on_file},
+            defaults={
+                "has_g28_on_file": party.has_g28_on_file,
+                "representative_key": g28.representative_key(party),
+            },
         )
         roles.append(party.role)
     return roles

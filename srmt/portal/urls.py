@@ -3,6 +3,7 @@
 from django.urls import path
 
 from srmt.portal.views import home, requests
+from srmt.portal.views import account, clients, home
 
 app_name = "portal"
 urlpatterns = [
@@ -15,4 +16,6 @@ urlpatterns = [
         name="request-new-type",
     ),
     path("requests/<str:reference>/", requests.request_detail, name="request"),
+    path("account/profile/", account.account, name="account"),
+    path("clients/", clients.clients, name="clients"),
 ]

@@ -35,6 +35,7 @@ from srmt.offices.constants import PREFIX_OFFICES, TIER2_OFFICE
 from srmt.offices.models import Office
 from srmt.qa import services as qa
 from srmt.reviews.defaults import load_default_rules
+from srmt.seed.demo_accounts import ensure_demo_representative
 from srmt.seed.demo_responses import demo_response
 from srmt.seed.expedite_criteria import demo_expedite
 from srmt.seed.mix import (
@@ -136,6 +137,7 @@ def load_demo(*, password: str, now: dt.datetime | None = None) -> DemoReport:
         with transaction.atomic():
             _create_users(password)
             load_default_rules()
+            ensure_demo_representative(password)
         return DemoReport(created=False)
     now = now or timezone.now()
     rng = random.Random(SEED)  # noqa: S311 (demo data, not security)
@@ -150,6 +152,7 @@ def load_demo(*, password: str, now: dt.datetime | None = None) -> DemoReport:
         # responses, and a few are waiting for a supervisor (ADR 35).
         load_default_rules()
         _held_for_review(users, today=now.date())
+        ensure_demo_representative(password)  # issue 11: a representative's account
     return report
 
 

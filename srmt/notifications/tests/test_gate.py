@@ -437,6 +437,8 @@ def test_no_admin_action_sends_anything() -> None:
     assert actions == {
         ("accounts.ApiToken", "revoke_tokens"),
         ("axes.AccessAttempt", "cleanup_expired_attempts"),
+        # django-allauth's: marks addresses verified, sends nothing (ADR 42).
+        ("account.EmailAddress", "make_verified"),
     }
 
 

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import unicodedata
 from dataclasses import dataclass
 from io import StringIO
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from srmt.accounts.models import User
@@ -117,7 +119,7 @@ def test_demo_creates_users_cases_and_requests(demo):
     assert Case.objects.count() == DEMO_CASES + DEMO_PROTECTED_CASES
     assert ServiceRequest.objects.count() == DEMO_REQUESTS
     assert sum(demo.outcomes.values()) == DEMO_REQUESTS
-    users = {u.username: u for u in User.objects.prefetch_related("offices")}
+    users = {u.username: u for u in User.objects.filter(kind="staff").prefetch_related("offices")}
     assert {name: u.role for name, u in users.items()} == {
         "tier1": "tier1",
         "tier2": "tier2",
@@ -153,6 +155,23 @@ def test_second_run_changes_nothing(demo):
     assert _row_counts() == before
     assert "Demo data already present; nothing changed." in output.getvalue()
     assert "vsc_officer  office_staff   demo-password-for-tests" in output.getvalue()
+    assert "email: attorney@demo.example  password: demo-password-for-tests" in output.getvalue()
+    assert "authenticator app setup key: SRMTDEMOATTORNEY2345SRMTDEMOATTY" in output.getvalue()
+
+
+def test_the_demo_representative_signs_in_with_the_printed_secret_and_sees_a_client(demo):
+    client = Client()
+    client.post(
+        "/account/login/",
+        {"login": "attorney@demo.example", "password": "demo-password-for-tests"},
+    )
+    code = format_hotp_value(hotp_value("SRMTDEMOATTORNEY2345SRMTDEMOATTY", int(time.time()) // 30))
+    client.post("/account/2fa/authenticate/", {"code": code})
+    page = client.get("/clients/")
+
+    assert page.status_code == 200
+    case = Case.objects.filter(is_protected=False).order_by("receipt_number").first()
+    assert case.receipt_number in page.content.decode()
 
 
 def test_a_demo_loaded_by_an_earlier_release_gets_the_users_it_lacks_and_nothing_else(demo):

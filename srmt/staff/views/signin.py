@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.conf import settings
+from axes.helpers import get_cool_off
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -13,5 +14,6 @@ def locked_out(
     request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None
 ) -> HttpResponse:
     """429, in plain language: what happened, how long it lasts, what to do."""
-    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    wait = get_cool_off(request) or dt.timedelta(minutes=1)  # ADR 42: grows with each lockout
+    minutes = max(1, int(wait.total_seconds() // 60))
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)

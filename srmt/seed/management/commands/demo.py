@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from srmt.seed.demo import DEMO_USERS, load_demo
+from srmt.seed.demo_accounts import ensure_demo_representative
 
 
 class Command(BaseCommand):
@@ -31,3 +32,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'username':<12} {'role':<14} password")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<12} {user.role:<14} {password}")
+        representative = ensure_demo_representative(password)  # made by load_demo: no change
+        self.stdout.write("\nDemo representative (public site, /account/login/):")
+        self.stdout.write(f"  email: {representative.email}  password: {password}")
+        self.stdout.write(
+            f"  authenticator app setup key: {representative.totp_secret} "
+            f"(G-28 on {representative.receipt_number})"
+        )
