@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from srmt.portal.views import home, requests
-from srmt.portal.views import account, clients, home
+from srmt.portal.views import account, clients, home, requests
 
 app_name = "portal"
 urlpatterns = [
