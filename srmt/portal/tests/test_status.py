@@ -99,9 +99,10 @@ def test_a_case_status_in_english_with_its_history() -> None:
     assert response.status_code == 200
     text = _main(response.content.decode())
     assert (
-        "Receipt number EAC2190012345 Case Was Approved On May 4, 2026, we approved your Form I-130, Petition for Alien Relative, Receipt Number EAC2190012345. We mailed you an approval notice."
-        in text
-    )  # noqa: E501
+        "Receipt number EAC2190012345 Case Was Approved On May 4, 2026, we approved your "
+        "Form I-130, Petition for Alien Relative, Receipt Number EAC2190012345. We mailed "
+        "you an approval notice." in text
+    )
     assert (
         "Date Status May 4, 2026 Case Was Approved April 1, 2026 Case Is Being Actively "
         "Reviewed By USCIS March 2, 2026 Case Was Received"
