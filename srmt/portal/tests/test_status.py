@@ -12,9 +12,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from srmt.accounts.choices import Role
 from srmt.audit.models import AuditEvent
 from srmt.cases.models import Case, CaseParty, CaseStatusChange, Person
-from srmt.testing.factories import make_case, make_customer
+from srmt.testing.factories import make_case, make_customer, make_representative, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference")]
 
@@ -276,3 +277,52 @@ def test_two_accounts_cannot_reach_each_other_through_the_status_page(method: st
         list(Case.objects.values_list("receipt_number", "status_text", "is_protected")),
         CaseStatusChange.objects.count(),
     )
+
+
+ACTORS = [
+    "anonymous",
+    "customer on the case",
+    "another customer",
+    "representative with a G-28",
+    "representative without a G-28",
+    "staff",
+    "staff cleared for 1367",
+]
+
+
+def _actor(kind: str, case: Case):
+    person = case.parties.get().person
+    return {
+        "anonymous": lambda: None,
+        "customer on the case": lambda: make_customer("own", people=[person]),
+        "another customer": lambda: make_customer("other"),
+        "representative with a G-28": lambda: make_representative("rep", cases=[case]),
+        "representative without a G-28": lambda: make_representative("rep2"),
+        "staff": lambda: make_user("t1", role=Role.TIER1),
+        "staff cleared for 1367": lambda: make_user("vsc", role=Role.TIER2, is_1367_cleared=True),
+    }[kind]()
+
+
+@pytest.mark.parametrize("kind", ACTORS)
+def test_every_actor_gets_the_public_answer(kind: str) -> None:
+    # given a protected case and an ordinary one, and one actor of each kind
+    protected, ordinary = _case(PROTECTED, is_protected=True), _case()
+    client = _client()
+    actor = _actor(kind, protected)
+    if actor is not None:
+        _sign_in(client, actor)
+    # when they look up both
+    hidden = client.get(URL, {"receipt_number": PROTECTED})
+    unknown = client.get(URL, {"receipt_number": UNKNOWN})
+    shown = client.get(URL, {"receipt_number": ordinary.receipt_number})
+    # then the protected case is an unknown number to everyone on this public page (the
+    # entitled see it on their own pages), and the ordinary one is public status data
+    assert (hidden.status_code, unknown.status_code, shown.status_code) == (404, 404, 200)
+    assert _normalised(hidden.content.decode(), PROTECTED) == _normalised(
+        unknown.content.decode(), UNKNOWN
+    )
+    assert "Case Was Approved" in _main(shown.content.decode())
+    viewed = list(
+        AuditEvent.objects.filter(action="case.status_viewed").values_list("object_id", flat=True)
+    )
+    assert viewed == ([] if actor is None else [RECEIPT])
