@@ -8,11 +8,16 @@ staff pages' Auditor (srmt/staff/tests/test_accessibility.py).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.test import RequestFactory
+from django.utils import translation
 
+from srmt import error_pages
 from srmt.cases.models import CaseStatusChange
 from srmt.staff.tests.test_accessibility import Auditor, browser  # noqa: F401 (fixture)
 from srmt.testing.factories import make_case
@@ -27,6 +32,8 @@ EXPECTED_PAGES = [
     "status, not found",
     "too many lookups",
     "page not found",
+    "not allowed",
+    "server error",
 ]
 
 
@@ -78,12 +85,26 @@ def test_every_public_page_has_no_axe_violations(
     auditor.visit(f"/status/?receipt_number={receipt}", "too many lookups", status=429)
     auditor.screenshot(f"public-429-{language}.png")
     auditor.visit("/no-such-page/", "page not found", status=404)
+    # 403 and 500 have no URL to visit: their pages, rendered as Django would, in this origin
+    for label, response in _error_pages(language):
+        page.set_content(response.content.decode())
+        auditor.check(label)
     context.close()
 
     # then axe-core found nothing anywhere, and the security policy blocked nothing
     assert auditor.visited == EXPECTED_PAGES
     assert not auditor.failures, "\n\n".join(auditor.failures)
     assert auditor.csp_violations == []
+
+
+def _error_pages(language: str) -> list[tuple[str, Any]]:
+    request = RequestFactory().get("/account/")
+    request.user = AnonymousUser()
+    with translation.override(language):
+        return [
+            ("not allowed", error_pages.permission_denied(request, PermissionError())),
+            ("server error", error_pages.server_error(request)),
+        ]
 
 
 @pytest.fixture
