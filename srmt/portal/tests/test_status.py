@@ -6,15 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from srmt.accounts.choices import Role
 from srmt.audit.models import AuditEvent
 from srmt.cases.models import Case, CaseParty, CaseStatusChange, Person
+from srmt.core.errors import InvalidReceiptNumber
+from srmt.core.receipts import normalize_receipt_number
 from srmt.testing.factories import make_case, make_customer, make_representative, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference")]
@@ -326,3 +331,24 @@ def test_every_actor_gets_the_public_answer(kind: str) -> None:
         AuditEvent.objects.filter(action="case.status_viewed").values_list("object_id", flat=True)
     )
     assert viewed == ([] if actor is None else [RECEIPT])
+
+
+def _expected_status(raw: str) -> int:
+    if "\x00" in raw:
+        return 400  # refused before anything reads it (core.middleware.RejectNulMiddleware)
+    try:
+        normalize_receipt_number(raw)
+    except InvalidReceiptNumber:
+        return 200  # the form with the malformed-number message
+    return 200 if len(raw) > 40 else 404  # too long to be one, else a number nobody filed
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.from_regex(r"\A[A-Za-z]{3}[ -]?[0-9]{10}\Z")))
+def test_any_input_gets_a_page_never_an_error(raw: str) -> None:
+    with override_settings(SRMT_STATUS_LOOKUP_RATE="100000/minute"):
+        response = _client().get(URL, {"receipt_number": raw})
+    expected = _expected_status(raw)
+    assert response.status_code == expected
+    if expected == 200:
+        assert 'aria-invalid="true"' in response.content.decode()
