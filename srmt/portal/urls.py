@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from srmt.portal.views import account, clients, home, requests
+from srmt.portal.views import account, clients, home, requests, status
 
 app_name = "portal"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
     path("requests/<str:reference>/", requests.request_detail, name="request"),
     path("account/profile/", account.account, name="account"),
     path("clients/", clients.clients, name="clients"),
+    path("status/", status.status, name="status"),
 ]
