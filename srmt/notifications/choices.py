@@ -50,6 +50,8 @@ class MessageKind(models.TextChoices):
     TRANSFER_ALERT = "transfer_alert", _("Transfer alert")
     # A request assigned or returned to a member of staff who asked for email (ADR 31).
     ASSIGNMENT_ALERT = "assignment_alert", _("Assignment alert")
+    # "A secure message is waiting": no content, no case details (ADR 45).
+    MESSAGE_WAITING = "message_waiting", _("Message waiting")
 
     @classmethod
     def response(cls, response_kind: str) -> MessageKind:
@@ -65,6 +67,7 @@ CUSTOMER_KINDS = frozenset(
         MessageKind.RESPONSE_FINAL,
         MessageKind.REDIRECT_NOTICE,
         MessageKind.REFERRAL_NOTICE,
+        MessageKind.MESSAGE_WAITING,
     }
 )
 STAFF_KINDS = frozenset(

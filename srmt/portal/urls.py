@@ -2,9 +2,13 @@
 
 from django.urls import path
 
-from srmt.portal.views import home
+from srmt.portal.views import home, messages
 
 app_name = "portal"
 urlpatterns = [
     path("", home.home, name="home"),
+    path("messages/", messages.inbox, name="messages"),
+    path("messages/new/", messages.new_thread, name="message-new"),
+    path("messages/<int:thread_id>/", messages.thread, name="message-thread"),
+    path("messages/files/<int:attachment_id>/", messages.attachment, name="message-attachment"),
 ]
