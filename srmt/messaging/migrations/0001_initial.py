@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0003_portal_foundations'),
-        ('notifications', '0010_remove_notification_notification_kind_valid_and_more'),
+        ('notifications', '0010_message_waiting_kind'),
         ('service_requests', '0010_response_template_and_new_information'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
