@@ -93,6 +93,12 @@ STORED_BEFORE = {
     "response_template.version_added",
     "response_template.deactivated",
     "response_template.reactivated",
+    # Secure messages (issue 11, ADR 45).
+    "message_thread.started",
+    "message_thread.viewed",
+    "message.sent",
+    "message.attachment_added",
+    "message.attachment_viewed",
 }
 
 
