@@ -199,7 +199,7 @@ STATICFILES_DIRS = [BASE_DIR / "srmt" / "static"]
 MEDIA_ROOT = Path(env.string("SRMT_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 # Files sent with secure messages (ADR 45): outside the web root, served only by checked views.
-SRMT_MESSAGE_FILES_ROOT = Path(env.string("SRMT_MESSAGE_FILES_ROOT", str(VAR_DIR / "messages")))
+SRMT_MESSAGE_FILES_ROOT = env.string("SRMT_MESSAGE_FILES_ROOT", str(VAR_DIR / "messages"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -30,11 +30,11 @@ class MessageStorage(FileSystemStorage):
     """Files under SRMT_MESSAGE_FILES_ROOT, read at each use (a test may move it); they have
     no URL: only the access-checked download views serve them."""
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.SRMT_MESSAGE_FILES_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 

@@ -10,6 +10,7 @@ notice, the message is not shown to the customer (`access.messages_for`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -126,7 +127,7 @@ def _write(
     actor: User,
     body: str,
     checked: list[tuple[File[bytes], str, str]],
-    now: timezone.datetime,
+    now: dt.datetime,
 ) -> Message:
     from_agency = not access.is_outside(actor)
     message = Message.objects.create(

@@ -6,7 +6,7 @@ from srmt.messaging.tests.world import World, make_world
 
 
 @pytest.fixture(autouse=True)
-def _message_files(settings, tmp_path):
+def message_files(settings, tmp_path):
     """Message files go to a fresh directory per test (never the real var/)."""
     settings.SRMT_MESSAGE_FILES_ROOT = tmp_path / "messages"
     return settings.SRMT_MESSAGE_FILES_ROOT

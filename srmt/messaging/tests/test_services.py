@@ -8,8 +8,9 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from srmt.audit.models import AuditEvent
 from srmt.messaging import access, files, services
@@ -263,7 +264,7 @@ def test_only_the_three_formats_are_ever_accepted(head):
     assert files.content_type_of(head) in {None, "application/pdf", "image/jpeg", "image/png"}
 
 
-def test_upload_is_stored_outside_the_web_root_and_audited(world, _message_files):
+def test_upload_is_stored_outside_the_web_root_and_audited(world, message_files):
     thread = _thread(world, "alice", "case_a")
     message = services.send_message(
         world.alice, thread, body="Here it is.", uploads=[upload("scan.png", PDF, "image/png")]
@@ -272,7 +273,7 @@ def test_upload_is_stored_outside_the_web_root_and_audited(world, _message_files
     assert attachment.content_type == "application/pdf"
     assert attachment.original_name == "scan.png"
     assert attachment.size == len(PDF)
-    path = _message_files / attachment.file.name
+    path = message_files / attachment.file.name
     assert path.read_bytes() == PDF
     assert "scan" not in attachment.file.name
     event = AuditEvent.objects.get(action="message.attachment_added")
@@ -280,13 +281,13 @@ def test_upload_is_stored_outside_the_web_root_and_audited(world, _message_files
     assert event.changes["content_type"] == "application/pdf"
 
 
-def test_renamed_program_refused_and_nothing_written(world, _message_files):
+def test_renamed_program_refused_and_nothing_written(world, message_files):
     thread = _thread(world, "alice", "case_a")
     before = counts()
     with pytest.raises(InvalidMessageFile):
         services.send_message(world.alice, thread, body="x", uploads=[upload("doc.pdf", EXE)])
     assert counts() == before
-    assert not any(_message_files.rglob("*")) if _message_files.exists() else True
+    assert [p for p in message_files.rglob("*") if p.is_file()] == []
 
 
 def test_size_limit_is_ten_megabytes(world):
@@ -338,5 +339,3 @@ def test_file_of_a_held_agency_message_is_not_downloadable_by_the_customer(world
     )
     with pytest.raises(NotAllowedToMessage):
         services.download(world.alice, message.attachments.get().pk)
-
-

@@ -25,7 +25,6 @@ from srmt.service_requests.models import ServiceRequest
 from srmt.testing.factories import (
     make_case,
     make_customer,
-    make_g28,
     make_representative,
     make_service_request,
     make_user,

@@ -44,9 +44,7 @@ def world(db) -> World:
 def _client(account: Any | None) -> Client:
     client = Client()
     if account is not None:
-        client.force_login(
-            account, backend=None if account.is_agency_staff else PUBLIC_BACKEND
-        )
+        client.force_login(account, backend=None if account.is_agency_staff else PUBLIC_BACKEND)
     return client
 
 
@@ -85,8 +83,12 @@ MATRIX = {
 @pytest.mark.parametrize("who", sorted(MATRIX))
 def test_permission_matrix_on_a_thread(world, who):
     thread, attachment = _alice_thread(world)
-    account = None if who == "anonymous" else world.staff["tier2"] if who == "staff" else getattr(
-        world, who
+    account = (
+        None
+        if who == "anonymous"
+        else world.staff["tier2"]
+        if who == "staff"
+        else getattr(world, who)
     )
     client = _client(account)
     read, reply, download = MATRIX[who]
@@ -211,7 +213,7 @@ def test_too_big_a_file_is_refused_on_the_page(world):
 
 
 def test_download_headers(world):
-    thread, attachment = _alice_thread(world)
+    _thread, attachment = _alice_thread(world)
     response = _client(world.rita).get(reverse("portal:message-attachment", args=[attachment.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

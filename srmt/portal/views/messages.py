@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib import messages as flash
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -18,7 +19,7 @@ from srmt.core.errors import DomainError
 from srmt.messaging import access, services
 from srmt.messaging.errors import NotAllowedToMessage
 from srmt.messaging.models import Thread
-from srmt.portal.access import public_account_required
+from srmt.portal.access import is_public_account, public_account_required, sign_in_url
 from srmt.portal.message_forms import NewThreadForm, ReplyForm
 from srmt.service_requests import policies
 
@@ -149,8 +150,10 @@ def new_thread(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_account_required
-def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    """A message's file (public_account_required, spelled out: a file is streamed)."""
+    if not is_public_account(request.user):
+        return HttpResponseRedirect(sign_in_url(request))
     try:
         return services.download(_account(request), attachment_id)
     except NotAllowedToMessage as exc:
