@@ -170,3 +170,18 @@ def test_staff_download(world, who, status):
     if status == 200:
         assert response["Content-Disposition"] == 'attachment; filename="a.pdf"'
         assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_held_answer_is_marked_held_for_staff(world, settings):
+    settings.SRMT_RELEASE_POLICY = "srmt.notifications.delivery.HoldAll"
+    ordinary, _protected = _threads(world)
+    services.send_message(world.staff["tier2"], ordinary, body="Held answer.")
+    page = StaffClient(world.staff["tier2"]).get(
+        reverse("staff:request-messages", args=[world.sr_a.reference])
+    )
+    [row] = page.context["rows"]
+    assert [(m.body, m.held) for m in row["conversation"]] == [
+        ("When?", False),
+        ("Held answer.", True),
+    ]
+    assert "Held: the customer does not see it yet" in page.content.decode()

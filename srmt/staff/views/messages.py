@@ -70,9 +70,9 @@ def _page(
         rows.append(
             {
                 "thread": thread,
-                "conversation": access.messages_for(user, thread).prefetch_related(
-                    "attachments", "author"
-                ),
+                "conversation": access.messages_for(user, thread)
+                .annotate(held=access.held_notice())
+                .prefetch_related("attachments", "author"),
                 "form": form,
             }
         )
