@@ -51,6 +51,7 @@ class AuditAction(models.TextChoices):
     # Secure messages (messaging.services, ADR 45).
     MESSAGE_THREAD_STARTED = "message_thread.started"
     MESSAGE_THREAD_VIEWED = "message_thread.viewed"
+    MESSAGE_THREAD_LISTED = "message_thread.listed"
     MESSAGE_SENT = "message.sent"
     MESSAGE_ATTACHMENT_ADDED = "message.attachment_added"
     MESSAGE_ATTACHMENT_VIEWED = "message.attachment_viewed"

@@ -96,6 +96,7 @@ STORED_BEFORE = {
     # Secure messages (issue 11, ADR 45).
     "message_thread.started",
     "message_thread.viewed",
+    "message_thread.listed",
     "message.sent",
     "message.attachment_added",
     "message.attachment_viewed",

@@ -48,7 +48,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     rows = [
         {"thread": thread, "unread": unread.get(thread.pk, 0)}
-        for thread in threads.select_related("case", "service_request")
+        for thread in services.list_threads(account)
     ]
     return render(request, "portal/messages/inbox.html", {"rows": rows})
 
@@ -121,6 +121,10 @@ def new_thread(request: HttpRequest) -> HttpResponse:
         initial = {"about": request.GET.get("about", "")}
         form = NewThreadForm(initial=initial, choices=choices)
         return render(request, "portal/messages/new.html", {"form": form, "empty": not choices})
+    about = request.POST.get("about", "")
+    if about and about not in options:
+        # someone else's case or request, or none at all: the same answer (ADR 16)
+        raise Http404(_("No case or request matches that choice."))
     form = NewThreadForm(request.POST, request.FILES, choices=choices)
     if form.is_valid():
         about = options[form.cleaned_data["about"]]
