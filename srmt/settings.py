@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "srmt.workspace",
     "srmt.search",
     "srmt.erequests",
+    "srmt.messaging",
     "srmt.qa",
     "srmt.outcomes",
     "srmt.reporting",
@@ -251,6 +252,8 @@ STATICFILES_DIRS = [BASE_DIR / "srmt" / "static"]
 # Uploaded evidence (attachments); never served directly, only through access-checked views.
 MEDIA_ROOT = Path(env.string("SRMT_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Files sent with secure messages (ADR 45): outside the web root, served only by checked views.
+SRMT_MESSAGE_FILES_ROOT = env.string("SRMT_MESSAGE_FILES_ROOT", str(VAR_DIR / "messages"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -451,6 +454,8 @@ SRMT_STAFF_BASE_URL = env.string("SRMT_STAFF_BASE_URL", "http://127.0.0.1:8000")
 # A final response's message links to a one-question survey, answerable once within this many
 # days, at this address (the public survey page; by default where the staff pages are).
 SRMT_SURVEY_DAYS = env.integer("SRMT_SURVEY_DAYS", 30)
+# Where the public site is: the link in "a message is waiting" notices (ADR 45).
+SRMT_PUBLIC_BASE_URL = env.string("SRMT_PUBLIC_BASE_URL", SRMT_STAFF_BASE_URL).rstrip("/")
 SRMT_SURVEY_BASE_URL = env.string("SRMT_SURVEY_BASE_URL", SRMT_STAFF_BASE_URL).rstrip("/")
 # Answers posted to the survey page per client address and hour (a forged or guessed link is
 # refused anyway; this bounds the attempts).

@@ -48,6 +48,13 @@ class AuditAction(models.TextChoices):
     # Customer satisfaction surveys (docs/adr/0038).
     SURVEY_SENT = "survey.sent"
     SURVEY_ANSWERED = "survey.answered"
+    # Secure messages (messaging.services, ADR 45).
+    MESSAGE_THREAD_STARTED = "message_thread.started"
+    MESSAGE_THREAD_VIEWED = "message_thread.viewed"
+    MESSAGE_THREAD_LISTED = "message_thread.listed"
+    MESSAGE_SENT = "message.sent"
+    MESSAGE_ATTACHMENT_ADDED = "message.attachment_added"
+    MESSAGE_ATTACHMENT_VIEWED = "message.attachment_viewed"
     # Outcome metrics (docs/adr/0037): a table exported as CSV.
     METRICS_EXPORTED = "metrics.exported"
     # Response templates (response_templates.services, docs/adr/0033).

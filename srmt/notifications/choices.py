@@ -52,6 +52,8 @@ class MessageKind(models.TextChoices):
     ASSIGNMENT_ALERT = "assignment_alert", _("Assignment alert")
     # Sign-up verification, password reset and the like, to an online account (ADR 42).
     ACCOUNT_EMAIL = "account_email", _("Account email")
+    # "A secure message is waiting": no content, no case details (ADR 45).
+    MESSAGE_WAITING = "message_waiting", _("Message waiting")
 
     @classmethod
     def response(cls, response_kind: str) -> MessageKind:
@@ -68,6 +70,7 @@ CUSTOMER_KINDS = frozenset(
         MessageKind.REDIRECT_NOTICE,
         MessageKind.REFERRAL_NOTICE,
         MessageKind.ACCOUNT_EMAIL,
+        MessageKind.MESSAGE_WAITING,
     }
 )
 STAFF_KINDS = frozenset(

@@ -11,6 +11,9 @@ from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from srmt.accounts.models import User
+from srmt.messaging.access import unread_total
+
 
 @dataclass(frozen=True)
 class ContactLine:
@@ -37,4 +40,14 @@ CONTACT_LINES = (
 
 def public_site(request: HttpRequest) -> dict[str, Any]:
     """Template context for the public pages (added by their views, not globally)."""
-    return {"agency_name": settings.SRMT_AGENCY_NAME, "contact_lines": CONTACT_LINES}
+    return {
+        "agency_name": settings.SRMT_AGENCY_NAME,
+        "contact_lines": CONTACT_LINES,
+        # Counted only when a page shows the menu (a callable: templates call it).
+        "unread_messages": lambda: _unread(request),
+    }
+
+
+def _unread(request: HttpRequest) -> int:
+    user = getattr(request, "user", None)
+    return unread_total(user) if isinstance(user, User) else 0

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from srmt.portal.views import account, clients, home, requests, status
+from srmt.portal.views import account, clients, home, messages, requests, status
 
 app_name = "portal"
 urlpatterns = [
@@ -18,4 +18,8 @@ urlpatterns = [
     path("account/profile/", account.account, name="account"),
     path("clients/", clients.clients, name="clients"),
     path("status/", status.status, name="status"),
+    path("messages/", messages.inbox, name="messages"),
+    path("messages/new/", messages.new_thread, name="message-new"),
+    path("messages/<int:thread_id>/", messages.thread, name="message-thread"),
+    path("messages/files/<int:attachment_id>/", messages.attachment, name="message-attachment"),
 ]

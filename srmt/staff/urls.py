@@ -8,6 +8,7 @@ from srmt.staff.views import (
     expedites,
     intake,
     library,
+    messages,
     notifications,
     outcomes,
     people,
@@ -65,6 +66,8 @@ urlpatterns = [
         name="request-expedite-decide",
     ),
     path("requests/<str:reference>/attachments/", attachments.upload, name="request-attachments"),
+    path("requests/<str:reference>/messages/", messages.request_messages, name="request-messages"),
+    path("messages/files/<int:attachment_id>/", messages.attachment, name="message-attachment"),
     path(
         "requests/<str:reference>/attachments/<int:attachment_id>/",
         attachments.download,

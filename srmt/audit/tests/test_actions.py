@@ -95,6 +95,13 @@ STORED_BEFORE = {
     "response_template.reactivated",
     # The public case status page (issue 11, ADR 40).
     "case.status_viewed",
+    # Secure messages (issue 11, ADR 45).
+    "message_thread.started",
+    "message_thread.viewed",
+    "message_thread.listed",
+    "message.sent",
+    "message.attachment_added",
+    "message.attachment_viewed",
 }
 
 

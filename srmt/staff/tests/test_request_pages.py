@@ -244,8 +244,8 @@ def _detail_queries(client, reference, django_assert_num_queries) -> None:
     # status changes, the case's office, audit events (with their actors); the action area:
     # the offices to transfer to, the staff to assign, the files of evidence, the templates
     # offered for the request (ADR 33); the header's unread notifications (ADR 31); a
-    # response in supervisory review (ADR 35)
-    with django_assert_num_queries(16):
+    # response in supervisory review (ADR 35); the unread secure messages (ADR 45)
+    with django_assert_num_queries(17):
         assert client.get(f"/staff/requests/{reference}/").status_code == 200
 
 

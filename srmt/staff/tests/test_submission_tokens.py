@@ -462,6 +462,7 @@ DECORATED_ELSEWHERE = {
     "qa-score",
     "qa-dispute",
     "qa-decide",
+    "request-messages",  # secure messages (ADR 45): replays in test_messages.py
 }
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
+from srmt.messaging import access as message_access
 from srmt.offices.models import Office
 from srmt.service_requests import attachments, expedites, lifecycle, policies, template_context
 from srmt.service_requests.choices import RequestTypeCode, Status
@@ -167,6 +168,7 @@ def request_page_context(
         **_forms(user, sr, actions),
         **_evidence(user, sr, expedite),
         **_review(user, sr),
+        "message_unread": message_access.unread_on_request(user, sr),
     }
     context.update({name: form for name, form in (bound or {}).items() if form is not None})
     context["panel"] = panel
