@@ -240,6 +240,8 @@ SECURE_PROXY_SSL_HEADER = (
 # How many reverse proxies in front of SRMT append to X-Forwarded-For (0: trust none). The
 # client address (lockout, throttles, audit) is read past that many (srmt/core/clientip.py).
 SRMT_TRUSTED_PROXY_COUNT = env.integer("SRMT_TRUSTED_PROXY_COUNT", 0)
+# Lookups on the public case status page (/status/) per client address (ADR 0040).
+SRMT_STATUS_LOOKUP_RATE = env.rate("SRMT_STATUS_LOOKUP_RATE", "20/minute")
 # Content-Security-Policy (django-csp): everything from this origin only, no inline code.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

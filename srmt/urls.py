@@ -17,8 +17,9 @@ urlpatterns = [
     path("", include("srmt.portal.urls")),
 ]
 
-# API paths get problem details without rendering a page (srmt/api/handlers.py).
-handler400 = "srmt.api.handlers.bad_request"
-handler403 = "srmt.api.handlers.permission_denied"
-handler404 = "srmt.api.handlers.page_not_found"
-handler500 = "srmt.api.handlers.server_error"
+# API paths get problem details without rendering a page (srmt/api/handlers.py), staff paths
+# the staff pages, the public site its own pages (srmt/error_pages.py, ADR 0040).
+handler400 = "srmt.error_pages.bad_request"
+handler403 = "srmt.error_pages.permission_denied"
+handler404 = "srmt.error_pages.page_not_found"
+handler500 = "srmt.error_pages.server_error"

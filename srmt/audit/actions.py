@@ -62,6 +62,7 @@ class AuditAction(models.TextChoices):
     CASE_VIEWED = "case.viewed"
     CASE_LISTED = "case.listed"
     CASE_LOOKED_UP = "case.looked_up"
+    CASE_STATUS_VIEWED = "case.status_viewed"  # a signed-in account on the public /status/ page
     CASE_ADDRESS_CHANGED = "case.address_changed"  # a change of address taken at intake
     PERSON_VIEWED = "person.viewed"
     PERSON_LISTED = "person.listed"

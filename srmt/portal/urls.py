@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from srmt.portal.views import home
+from srmt.portal.views import home, status
 
 app_name = "portal"
 urlpatterns = [
     path("", home.home, name="home"),
+    path("status/", status.status, name="status"),
 ]

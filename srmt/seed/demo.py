@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.db.models import F
@@ -241,23 +241,67 @@ def _create_cases(rng: random.Random, *, actor: User, today: dt.date) -> list[Ca
         receipt = _receipt_number(rng, prefix, received_on, seen)
         updated_on = received_on + dt.timedelta(days=rng.randint(0, (today - received_on).days))
         name = person_name(rng)
-        case, _created = upsert_case(
-            CaseData(
-                receipt_number=receipt,
-                form_type=form,
-                office=PROTECTED_OFFICE if protected else PREFIX_OFFICES[prefix],
-                received_on=received_on,
-                status_text=mix.status_text(rng, form),
-                status_updated_on=updated_on,
-                is_protected=protected,
-                parties=[_applicant(rng, name, index)],
-            ),
-            actor=actor,
+        data = CaseData(
+            receipt_number=receipt,
+            form_type=form,
+            office=PROTECTED_OFFICE if protected else PREFIX_OFFICES[prefix],
+            received_on=received_on,
+            status_text=mix.status_text(rng, form),
+            status_updated_on=updated_on,
+            is_protected=protected,
+            parties=[_applicant(rng, name, index)],
         )
+        # The case systems send each status as it happens: the history ends in the current one.
+        for status_text, on in status_history(data.status_text, received_on, updated_on):
+            case, _created = upsert_case(
+                replace(data, status_text=status_text, status_updated_on=on), actor=actor
+            )
         received_at = dt.datetime.combine(received_on, dt.time(14), tzinfo=dt.UTC)
         Case.objects.filter(pk=case.pk).update(created_at=received_at)
         cases.append(case)
     return cases
+
+
+# A plausible road to a case's current status (issue 11: the status page and the Case Status
+# API show the history). Rejections happen at intake; other cases were received first.
+_INTAKE_STATUSES = frozenset(
+    {
+        "Case Was Received",
+        "Case Was Received and A Receipt Notice Was Sent",
+        "Case Was Rejected Because It Was Improperly Filed",
+        "Case Rejected Because I Sent An Incorrect Fee",
+        "Case Was Rejected Because I Did Not Sign My Form",
+        "Case Rejected For Incorrect Fee And Form Not Signed",
+        "Case Rejected Because The Version Of The Form I Sent Is No Longer Accepted",
+        "Case Rejected For Incorrect Fee And Incorrect Form Version",
+        "Petition/Application Was Rejected For Insufficient Funds",
+        "Fees Were Waived",
+    }
+)
+_LATER_STEPS = (
+    "Case Was Updated To Show Fingerprints Were Taken",
+    "Case Is Being Actively Reviewed By USCIS",
+)
+
+
+def status_history(
+    current: str, received_on: dt.date, updated_on: dt.date
+) -> list[tuple[str, dt.date]]:
+    """2 to 4 statuses, dated from `received_on` to `updated_on`, ending in `current`.
+
+    Its own random generator (seeded by the case's facts), so the demo's other draws stay
+    as they were."""
+    rng = random.Random(f"{SEED}|{current}|{received_on}|{updated_on}")  # noqa: S311 (demo data)
+    if current in _INTAKE_STATUSES:
+        steps = ["Case Accepted By The USCIS Lockbox", current]
+    else:
+        later = [step for step in _LATER_STEPS if step != current and rng.random() < 0.6]
+        steps = ["Case Was Received", *later, current]
+    span = (updated_on - received_on).days
+    last = len(steps) - 1
+    return [
+        (step, received_on + dt.timedelta(days=span * i // last)) for i, step in enumerate(steps)
+    ]
 
 
 def _receipt_number(rng: random.Random, prefix: str, received_on: dt.date, seen: set[str]) -> str:

@@ -93,6 +93,8 @@ STORED_BEFORE = {
     "response_template.version_added",
     "response_template.deactivated",
     "response_template.reactivated",
+    # The public case status page (issue 11, ADR 40).
+    "case.status_viewed",
 }
 
 

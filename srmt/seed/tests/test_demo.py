@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from srmt.accounts.models import User
 from srmt.audit.models import AuditEvent
-from srmt.cases.models import Case, Person
+from srmt.cases.models import Case, CaseStatusChange, Person
 from srmt.seed.demo import (
     DEMO_CASES,
     DEMO_HELD_RESPONSES,
@@ -22,6 +22,7 @@ from srmt.seed.demo import (
     DEMO_REQUESTS,
     DemoReport,
     load_demo,
+    status_history,
 )
 from srmt.seed.mix import email_for
 from srmt.service_requests.lifecycle import TERMINAL
@@ -222,3 +223,49 @@ def test_email_for_folds_accents_instead_of_dropping_them():
     assert email_for("María Pérez", 12) == "maria.perez.12@example.com"
     assert email_for("José Müller", 7) == "jose.muller.7@example.com"
     assert email_for("Wei Chen", 1) == "wei.chen.1@example.com"
+
+
+def test_every_demo_case_has_a_history_ending_in_its_status(demo):
+    histories: dict[int, list[tuple[str, dt.datetime]]] = {}
+    for case_id, text, when in CaseStatusChange.objects.order_by(
+        "case", "changed_at", "id"
+    ).values_list("case", "status_text", "changed_at"):
+        histories.setdefault(case_id, []).append((text, when))
+    cases = list(Case.objects.values_list("id", "status_text", "received_on"))
+    assert len(histories) == len(cases)
+    for case_id, status_text, received_on in cases:
+        history = histories[case_id]
+        assert 2 <= len(history) <= 4
+        assert history[-1][0] == status_text
+        assert history[0][1].date() >= received_on
+        assert len({text for text, _when in history}) == len(history)
+
+
+@pytest.mark.parametrize(
+    ("current", "expected_first", "expected_lengths"),
+    [
+        ("Case Was Received", "Case Accepted By The USCIS Lockbox", {2}),
+        (
+            "Case Rejected Because I Sent An Incorrect Fee",
+            "Case Accepted By The USCIS Lockbox",
+            {2},
+        ),
+        ("Case Was Approved", "Case Was Received", {2, 3, 4}),
+        ("Case Is Being Actively Reviewed By USCIS", "Case Was Received", {2, 3}),
+    ],
+)
+def test_status_history_is_plausible(
+    current: str, expected_first: str, expected_lengths: set[int]
+) -> None:
+    received, updated = dt.date(2026, 1, 1), dt.date(2026, 7, 1)
+    lengths = set()
+    for day in range(60):
+        history = status_history(current, received, updated + dt.timedelta(days=day))
+        lengths.add(len(history))
+        assert (history[0], history[-1]) == (
+            (expected_first, received),
+            (current, updated + dt.timedelta(days=day)),
+        )
+        dates = [on for _text, on in history]
+        assert dates == sorted(dates)
+    assert lengths == expected_lengths
