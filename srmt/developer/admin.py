@@ -41,7 +41,7 @@ class ApiClientAdmin(admin.ModelAdmin[ApiClient]):
         messages.warning(
             request,
             _(
-                "Copy the client secret now; it is not shown again. client_id: %(id)s client_secret: %(secret)s"
+                "Copy the client secret now; it is not shown again. client_id: %(id)s client_secret: %(secret)s"  # noqa: E501
             )
             % {"id": new.client.client_id, "secret": new.client_secret},
         )
