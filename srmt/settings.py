@@ -351,6 +351,11 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "srmt.reviews.choices.ReviewStatus",
         "StatusEnum": "srmt.service_requests.expedite_models.ExpediteStatus",
     },
+    # The Case Status API (plain Django views at the agency's paths, ADR 0041).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "srmt.developer.schema.add_case_status_api",
+    ],
 }
 
 # Supervisory review (ADR 35): a request whose response waits for review is flagged on the
