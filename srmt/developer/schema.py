@@ -82,7 +82,7 @@ SCHEMAS: dict[str, Any] = {
             "current_case_status_text_es",
             "current_case_status_desc_es",
             "hist_case_status",
-        ],  # fmt: skip
+        ],
         "additionalProperties": False,
     },
     "CaseStatusAnswer": {
