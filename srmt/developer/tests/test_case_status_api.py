@@ -333,3 +333,28 @@ def test_the_developer_page(client, settings, language) -> None:
     )
     assert f"<h1>{heading}</h1>" in html
     assert reverse("developer:home") == "/developer/"
+
+
+@pytest.mark.usefixtures("reference")
+def test_two_signed_in_accounts_get_nothing_from_the_api_with_their_sessions() -> None:
+    # A session is no credential here: each account tries its own and the other's case.
+    from srmt.testing.factories import make_customer
+
+    first, second = make_customer("ana"), make_customer("ben")
+    cases = {first: _case(RECEIPT, filed_online_by=first), second: _case(UNKNOWN)}
+    Case.objects.filter(receipt_number=UNKNOWN).update(filed_online_by=second)
+    answered = AuditEvent.objects.filter(action="case.status_api_answered")
+    tokens = ApiAccessToken.objects.count()
+    for account in (first, second):
+        browser = Client()
+        browser.force_login(account, backend="django.contrib.auth.backends.ModelBackend")
+        for case in cases.values():
+            answer = browser.get(f"/case-status/{case.receipt_number}")
+            assert answer.status_code == 401
+            assert case.receipt_number.encode() not in answer.content
+        token = browser.post(
+            "/oauth/accesstoken", {"grant_type": "client_credentials"}, secure=True
+        )
+        assert token.status_code == 401
+        assert browser.get("/developer/").status_code == 200
+    assert (answered.count(), ApiAccessToken.objects.count()) == (0, tokens)
