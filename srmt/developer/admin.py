@@ -19,10 +19,10 @@ class ApiClientAdmin(admin.ModelAdmin[ApiClient]):
     list_filter = ["is_active"]
     search_fields = ["name", "client_id"]
 
-    def get_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> tuple[str, ...]:
         if obj is None:
-            return ["name"]
-        return ["name", "client_id", "is_active", "created_at", "answered_count"]
+            return ("name",)
+        return ("name", "client_id", "is_active", "created_at", "answered_count")
 
     def get_readonly_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> list[str]:
         if obj is None:

@@ -21,7 +21,7 @@ from srmt.accounts.tokens import hash_token
 from srmt.developer.models import AUTH_METHODS, ApiAccessToken, ApiClient
 
 
-class ClientCredentialsGrant(grants.ClientCredentialsGrant):
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS = list(AUTH_METHODS)
 
 
@@ -32,7 +32,7 @@ class CaseStatusAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
 
     def load_config(self, config: dict[str, Any]) -> None:
         # The project's settings, not AUTHLIB_OAUTH2_PROVIDER: the lifetime is read per token.
-        self.config = {}
+        self.config: dict[str, Any] = {}
         self.scopes_supported = None
         self.register_token_generator(
             "default",
