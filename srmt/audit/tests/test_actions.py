@@ -95,6 +95,9 @@ STORED_BEFORE = {
     "response_template.reactivated",
     # The public case status page (issue 11, ADR 40).
     "case.status_viewed",
+    # The Case Status API (issue 11, ADR 41).
+    "api_client.registered",
+    "case.status_api_answered",
 }
 
 
