@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "srmt.erequests",
     "srmt.messaging",
     "srmt.qa",
+    "srmt.developer",
     "srmt.outcomes",
     "srmt.reporting",
     "srmt.api",
@@ -299,6 +300,12 @@ SECURE_PROXY_SSL_HEADER = (
 SRMT_TRUSTED_PROXY_COUNT = env.integer("SRMT_TRUSTED_PROXY_COUNT", 0)
 # Lookups on the public case status page (/status/) per client address (ADR 0040).
 SRMT_STATUS_LOOKUP_RATE = env.rate("SRMT_STATUS_LOOKUP_RATE", "20/minute")
+# The Case Status API (srmt.developer, ADR 0041): per client, counted in the default cache
+# (Redis in production), as the agency's developer API: 10 calls a second, 10,000 a day
+# (the day in UTC); tokens live 1799 seconds.
+SRMT_CASE_STATUS_API_PER_SECOND = env.integer("SRMT_CASE_STATUS_API_PER_SECOND", 10)
+SRMT_CASE_STATUS_API_PER_DAY = env.integer("SRMT_CASE_STATUS_API_PER_DAY", 10_000)
+SRMT_CASE_STATUS_API_TOKEN_SECONDS = env.integer("SRMT_CASE_STATUS_API_TOKEN_SECONDS", 1799)
 # Content-Security-Policy (django-csp): everything from this origin only, no inline code.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -401,6 +408,11 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "srmt.reviews.choices.ReviewStatus",
         "StatusEnum": "srmt.service_requests.expedite_models.ExpediteStatus",
     },
+    # The Case Status API (plain Django views at the agency's paths, ADR 0041).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "srmt.developer.schema.add_case_status_api",
+    ],
 }
 
 # Supervisory review (ADR 35): a request whose response waits for review is flagged on the

@@ -16,6 +16,8 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     # The customer's satisfaction survey: public, opened by its signed link (ADR 0038).
     path("", include("srmt.surveys.urls")),
+    # The Case Status API at the agency's paths and its developer page (ADR 0041).
+    path("", include("srmt.developer.urls")),
     # The public site: customers, representatives and the public reports.
     path("", include("srmt.portal.urls")),
 ]

@@ -82,6 +82,9 @@ class AuditAction(models.TextChoices):
     # Accounts: API tokens and sign-in.
     API_TOKEN_CREATED = "api_token.created"  # noqa: S105 (an action name, not a secret)
     API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105
+    # The Case Status API (srmt.developer, ADR 0041).
+    API_CLIENT_REGISTERED = "api_client.registered"
+    CASE_STATUS_API_ANSWERED = "case.status_api_answered"
     USER_CREATED = "user.created"  # an account outside the agency (ADR 27)
     # A customer's or representative's contact preferences and G-28 identifier (ADR 42).
     PUBLIC_PROFILE_CREATED = "public_profile.created"

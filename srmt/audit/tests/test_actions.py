@@ -102,6 +102,9 @@ STORED_BEFORE = {
     "message.sent",
     "message.attachment_added",
     "message.attachment_viewed",
+    # The Case Status API (issue 11, ADR 41).
+    "api_client.registered",
+    "case.status_api_answered",
 }
 
 
