@@ -50,6 +50,11 @@ class MessageKind(models.TextChoices):
     TRANSFER_ALERT = "transfer_alert", _("Transfer alert")
     # A request assigned or returned to a member of staff who asked for email (ADR 31).
     ASSIGNMENT_ALERT = "assignment_alert", _("Assignment alert")
+    # A new online access code, on an Account Acceptance Notice (issue 11, ADR 43): a mailed
+    # letter (the `letter` transport), or an email for Form I-134A beneficiaries.
+    ACCOUNT_ACCEPTANCE_NOTICE = "account_acceptance_notice", _("Account Acceptance Notice")
+    # A customer's request for a new access code was received (its reference, expected date).
+    ACCESS_CODE_REQUESTED = "access_code_requested", _("New access code requested")
 
     @classmethod
     def response(cls, response_kind: str) -> MessageKind:
@@ -65,6 +70,8 @@ CUSTOMER_KINDS = frozenset(
         MessageKind.RESPONSE_FINAL,
         MessageKind.REDIRECT_NOTICE,
         MessageKind.REFERRAL_NOTICE,
+        MessageKind.ACCOUNT_ACCEPTANCE_NOTICE,
+        MessageKind.ACCESS_CODE_REQUESTED,
     }
 )
 STAFF_KINDS = frozenset(
