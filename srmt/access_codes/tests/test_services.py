@@ -226,12 +226,10 @@ def test_attempts_are_rate_limited_per_client_address(settings) -> None:
 
 
 @pytest.mark.parametrize(
-    ("role", "capability_ok", "cleared", "allowed"),
-    [("tier1", False, False, False), ("case_manager", True, False, False)],
+    ("role", "cleared"),
+    [("tier1", True), ("supervisor", True), ("case_system", False), ("administrator", False)],
 )
-def test_only_the_case_systems_issue_codes(
-    role: str, capability_ok: bool, cleared: bool, allowed: bool
-) -> None:
+def test_only_the_case_systems_issue_codes(role: str, cleared: bool) -> None:
     case, person = paper_case()
     with pytest.raises(ClearanceRequired):
         services.issue_code(
@@ -241,6 +239,9 @@ def test_only_the_case_systems_issue_codes(
             delivery_method="none",
         )
     assert OnlineAccessCode.objects.count() == 0
+    system = make_user(role="case_system", is_1367_cleared=True)
+    services.issue_code(case, person, actor=system, delivery_method="none")
+    assert OnlineAccessCode.objects.get().issued_by == system
 
 
 @pytest.mark.parametrize(
