@@ -342,6 +342,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReviewStatusEnum": "srmt.reviews.choices.ReviewStatus",
         "StatusEnum": "srmt.service_requests.expedite_models.ExpediteStatus",
+        # The roles an access code may be issued for (ADR 43): no representatives.
+        "OwnPartyRoleEnum": "srmt.api.views.access_codes.OWN_ROLES",
+        "RoleEnum": "srmt.cases.choices.PartyRole",
     },
 }
 
