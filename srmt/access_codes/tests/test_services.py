@@ -76,7 +76,8 @@ def test_the_code_is_stored_only_as_a_salted_keyed_hash() -> None:
     stored = " ".join(str(v) for v in OnlineAccessCode.objects.values_list().get())
     assert codes.normalize(plaintext) not in stored.replace("-", "")
     assert plaintext not in stored
-    assert len(row.digest) == 64 and len(row.salt) == 32
+    assert len(row.digest) == 64
+    assert len(row.salt) == 32
     assert row.digest != codes.digest(plaintext, "other-salt")
     events = AuditEvent.objects.filter(action="access_code.issued")
     assert plaintext not in str(list(events.values_list("changes", flat=True)))
@@ -308,7 +309,8 @@ def test_a_customer_requests_a_new_code_with_a_reference_and_an_expected_date(
             name=" ana  PÉREZ",
             date_of_birth=dt.date(1990, 5, 17),
         )
-    assert request.reference.startswith("AC-") and len(request.reference) == 12
+    assert request.reference.startswith("AC-")
+    assert len(request.reference) == 12
     # 10 business days: Dec 7-11, 14-18 -> Friday 18 December.
     assert request.expected_on == dt.date(2026, 12, 18)
     assert (request.person, request.on_behalf, request.code.delivery) == (person, False, "letter")
@@ -318,7 +320,8 @@ def test_a_customer_requests_a_new_code_with_a_reference_and_an_expected_date(
         ("account_acceptance_notice", "Ana Pérez\n05401\nUS"),
     ]
     ack = Notification.objects.get(kind="access_code_requested")
-    assert request.reference in ack.body and "code" in ack.body
+    assert request.reference in ack.body
+    assert "code" in ack.body
 
 
 @pytest.mark.parametrize(
