@@ -8,8 +8,8 @@ from rest_framework.permissions import IsAuthenticated
 
 from srmt.api.permissions import IsAgencyStaff
 from srmt.api.views import (
-    attachments,
     access_codes,
+    attachments,
     cases,
     catalogue,
     expedites,

@@ -87,7 +87,9 @@ def test_email_and_letters_are_registered() -> None:
 def test_an_unregistered_transport_is_refused_with_a_clear_error(name: str) -> None:
     with pytest.raises(transports.UnknownTransport) as refused:
         transports.get(name)
-    assert str(refused.value) == f"No transport is registered as {name!r} (registered: email, letter)."
+    assert (
+        str(refused.value) == f"No transport is registered as {name!r} (registered: email, letter)."
+    )
 
 
 def test_the_gate_refuses_an_unregistered_or_mismatched_transport_and_writes_nothing() -> None:

@@ -62,7 +62,7 @@ def test_signed_in_pages_send_visitors_and_staff_to_sign_in(name: str) -> None:
 
 
 def test_my_cases_lists_own_cases_and_what_each_allows() -> None:
-    paper, ana = paper_case("EAC2690000001")
+    _paper, ana = paper_case("EAC2690000001")
     ioe = make_case("IOE0912345678", status_text="Case Was Approved")
     customer = make_customer("ana", people=[ana])
     ioe.filed_online_by = customer
