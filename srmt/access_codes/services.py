@@ -97,18 +97,30 @@ def delivery_for(case: Case, party: CaseParty) -> str:
 
 @transaction.atomic
 def issue_code(
-    case: Case, person: Person, *, actor: Actor, delivery_method: str | None = None
+    case: Case,
+    person: Person,
+    *,
+    actor: Actor,
+    delivery_method: str | None = None,
+    code: str | None = None,
 ) -> Issued:
     """Issue a new code for `person` on `case` (the case systems: the system, or a cleared
     user with the manage-cases capability). It replaces the person's earlier codes on the
     case. `delivery_method` None sends the Account Acceptance Notice the usual way (letter,
-    or email for I-134A beneficiaries); `Delivery.NONE` only answers the code."""
+    or email for I-134A beneficiaries); `Delivery.NONE` only answers the code. `code` is
+    for the demo data only (`srmt demo` prints the same code on every run)."""
     require_case_writer(_user(actor))
-    return _issue(case, person, actor=actor, delivery_method=delivery_method)
+    return _issue(case, person, actor=actor, delivery_method=delivery_method, given=code)
 
 
 def _issue(
-    case: Case, person: Person, *, actor: Actor, delivery_method: str | None, reference: str = ""
+    case: Case,
+    person: Person,
+    *,
+    actor: Actor,
+    delivery_method: str | None,
+    reference: str = "",
+    given: str | None = None,
 ) -> Issued:
     party = own_party(case, person)
     if party is None:
@@ -120,7 +132,7 @@ def _issue(
     if delivery_method == Delivery.EMAIL and not person.email:
         raise NotOnCase(_("There is no email address on file for this person."), field="delivery")
     now = timezone.now()
-    plaintext = codes.new_code()
+    plaintext = given if given and codes.normalize(given) else codes.new_code()
     salt = codes.new_salt()
     OnlineAccessCode.objects.filter(case=case, person=person, used_at=None, revoked_at=None).update(
         revoked_at=now

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from srmt.access_codes.services import redeem
 from srmt.accounts.models import User
 from srmt.audit.models import AuditEvent
 from srmt.cases.models import Case, Person
@@ -23,9 +24,11 @@ from srmt.seed.demo import (
     DemoReport,
     load_demo,
 )
+from srmt.seed.demo_access import DEMO_ACCESS_CASES
 from srmt.seed.mix import email_for
 from srmt.service_requests.lifecycle import TERMINAL
 from srmt.service_requests.models import Response, ServiceRequest, StatusChange
+from srmt.testing.factories import make_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +109,7 @@ def _load_and_snapshot() -> tuple[list[tuple], list[tuple]]:
 def test_demo_is_deterministic(loaded_demo):
     first, second = loaded_demo.first, loaded_demo.second
     assert loaded_demo.left_by_first == 0
-    assert len(first[0]) == DEMO_CASES + DEMO_PROTECTED_CASES
+    assert len(first[0]) == DEMO_CASES + DEMO_PROTECTED_CASES + DEMO_ACCESS_CASES
     assert len(first[1]) == DEMO_REQUESTS
     assert first == second
 
@@ -114,7 +117,7 @@ def test_demo_is_deterministic(loaded_demo):
 def test_demo_creates_users_cases_and_requests(demo):
     assert demo.created is True
     assert (demo.users, demo.cases, demo.requests) == (10, DEMO_CASES + 8, DEMO_REQUESTS)
-    assert Case.objects.count() == DEMO_CASES + DEMO_PROTECTED_CASES
+    assert Case.objects.count() == DEMO_CASES + DEMO_PROTECTED_CASES + DEMO_ACCESS_CASES
     assert ServiceRequest.objects.count() == DEMO_REQUESTS
     assert sum(demo.outcomes.values()) == DEMO_REQUESTS
     users = {u.username: u for u in User.objects.prefetch_related("offices")}
@@ -153,6 +156,16 @@ def test_second_run_changes_nothing(demo):
     assert _row_counts() == before
     assert "Demo data already present; nothing changed." in output.getvalue()
     assert "vsc_officer  office_staff   demo-password-for-tests" in output.getvalue()
+    assert (
+        "  receipt number: EAC2600000001\n  access code:    DEMA-CC3S-2026\n" in output.getvalue()
+    )
+
+
+def test_the_demo_access_code_links_the_demo_paper_case(demo):
+    customer = make_customer("demo-customer")
+    link = redeem(customer, demo.access.receipt_number, demo.access.code, client_ip="")
+    assert link.person.case_roles.get().case.receipt_number == "EAC2600000001"
+    assert Case.objects.get(receipt_number="IOE0900000001").filed_online_by is None
 
 
 def test_a_demo_loaded_by_an_earlier_release_gets_the_users_it_lacks_and_nothing_else(demo):

@@ -31,3 +31,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'username':<12} {'role':<14} password")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<12} {user.role:<14} {password}")
+        if report.access is not None:
+            access = report.access
+            self.stdout.write("\nLink the demo paper case on the public site (/cases/link/):")
+            self.stdout.write(f"  receipt number: {access.receipt_number}")
+            used = " (already used or expired)" if access.used else ""
+            self.stdout.write(f"  access code:    {access.code}{used}")
+            self.stdout.write(f"  (an IOE case filed by nobody yet: {access.ioe_receipt_number})")
