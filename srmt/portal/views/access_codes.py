@@ -96,9 +96,11 @@ def request_code(request: HttpRequest) -> HttpResponse:
 @require_safe
 @public_account_required
 def requested(request: HttpRequest, reference: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
     made = (
         AccessCodeRequest.objects.select_related("case")
-        .filter(reference=reference.strip().upper(), requested_by=request.user)
+        .filter(reference=reference.strip().upper(), requested_by=user)
         .first()
     )
     if made is None:

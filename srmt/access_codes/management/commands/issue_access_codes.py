@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,9 @@ class Command(BaseCommand):
             with options["report"].open("w", encoding="utf-8", newline="") as out:
                 batch.write_report(results, out)
         else:
-            batch.write_report(results, self.stdout)
+            report = io.StringIO()
+            batch.write_report(results, report)
+            self.stdout.write(report.getvalue(), ending="")
         refused = sum(r.status == "refused" for r in results)
         self.stderr.write(f"{total - refused} issued, {refused} refused.")
         if refused:
