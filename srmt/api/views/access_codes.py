@@ -76,7 +76,7 @@ class CaseAccessCodesView(ApiView):
         request=AccessCodeInput,
         responses={
             201: OpenApiResponse(AccessCodeOutput, description="Issued."),
-            **problems(400, 403, 404, 413, 415),
+            **problems(400, 403, 404, 413, 415, 422),
         },
     )
     @idempotent
