@@ -231,11 +231,6 @@ def revoke_code(code: OnlineAccessCode, *, actor: Actor) -> OnlineAccessCode:
     return code
 
 
-def usable_codes(at: dt.datetime) -> object:
-    """The codes that still link: not used, not replaced, not expired."""
-    return OnlineAccessCode.objects.filter(used_at=None, revoked_at=None, expires_at__gt=at)
-
-
 # --- Redeeming ---------------------------------------------------------------------------
 
 

@@ -31,7 +31,15 @@ EXPECTED = [
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_case_pages_have_no_axe_violations(live_server, reference, browser, settings, language):  # noqa: F811
+def test_case_pages_have_no_axe_violations(
+    live_server,
+    reference,
+    browser,  # noqa: F811 (the staff tests' fixture)
+    settings,
+    language,
+    tmp_path,
+):
+    settings.SRMT_LETTER_SPOOL_DIR = str(tmp_path)
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, MODEL_BACKEND]
     case, ana = paper_case()
     code = issue(case, ana)
