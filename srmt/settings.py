@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "srmt.quality",
     "srmt.reviews",
     "srmt.surveys",
+    "srmt.access_codes",
     "srmt.service_requests",
     "srmt.workspace",
     "srmt.search",
@@ -407,6 +408,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReviewStatusEnum": "srmt.reviews.choices.ReviewStatus",
         "StatusEnum": "srmt.service_requests.expedite_models.ExpediteStatus",
+        # The roles an access code may be issued for (ADR 43): no representatives.
+        "OwnPartyRoleEnum": "srmt.api.views.access_codes.OWN_ROLES",
+        "RoleEnum": "srmt.cases.choices.PartyRole",
     },
     # The Case Status API (plain Django views at the agency's paths, ADR 0041).
     "POSTPROCESSING_HOOKS": [
@@ -465,6 +469,14 @@ SRMT_STAFF_BASE_URL = env.string("SRMT_STAFF_BASE_URL", "http://127.0.0.1:8000")
 # --- Customer satisfaction surveys (docs/adr/0038) ---------------------------------------------
 # A final response's message links to a one-question survey, answerable once within this many
 # days, at this address (the public survey page; by default where the staff pages are).
+# Online access codes (srmt.access_codes, ADR 43).
+SRMT_LETTER_SPOOL_DIR = env.string("SRMT_LETTER_SPOOL_DIR", str(VAR_DIR / "letters"))
+SRMT_ACCESS_CODE_DAYS = env.integer("SRMT_ACCESS_CODE_DAYS", 90)
+SRMT_ACCESS_CODE_FAILURE_LIMIT = env.integer("SRMT_ACCESS_CODE_FAILURE_LIMIT", 5)
+SRMT_ACCESS_CODE_LOCKOUT_MINUTES = env.integer("SRMT_ACCESS_CODE_LOCKOUT_MINUTES", 60)
+SRMT_ACCESS_CODE_ATTEMPTS_PER_HOUR = env.integer("SRMT_ACCESS_CODE_ATTEMPTS_PER_HOUR", 20)
+SRMT_ACCESS_CODE_REQUESTS_PER_DAY = env.integer("SRMT_ACCESS_CODE_REQUESTS_PER_DAY", 5)
+SRMT_ACCESS_CODE_REQUEST_BUSINESS_DAYS = env.integer("SRMT_ACCESS_CODE_REQUEST_BUSINESS_DAYS", 10)
 SRMT_SURVEY_DAYS = env.integer("SRMT_SURVEY_DAYS", 30)
 # Where the public site is: the link in "a message is waiting" notices (ADR 45).
 SRMT_PUBLIC_BASE_URL = env.string("SRMT_PUBLIC_BASE_URL", SRMT_STAFF_BASE_URL).rstrip("/")

@@ -344,6 +344,14 @@ class CaseInput(StrictInput):
         help_text="Why 8 U.S.C. 1367 protection is removed (required to remove it; audited).",
     )
     parties = PartyInput(many=True, required=False, default=list)
+    filed_online_by = serializers.EmailField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text="The email of the online account that filed the case (IOE receipts). Left "
+        "out (or null): unchanged; empty: no online filer.",
+    )
 
     def case_data(self, receipt_number: str) -> CaseData:
         data = dict(self.validated_data)

@@ -8,6 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from srmt.api.permissions import IsAgencyStaff
 from srmt.api.views import (
+    access_codes,
     attachments,
     cases,
     catalogue,
@@ -129,6 +130,11 @@ v1 = [
     ),
     path("qa/results/", qa.ResultsView.as_view(), name="qa-results"),
     path("cases/<str:receipt_number>/", cases.CaseDetailView.as_view(), name="case-detail"),
+    path(
+        "cases/<str:receipt_number>/access-codes/",
+        access_codes.CaseAccessCodesView.as_view(),
+        name="case-access-codes",
+    ),
 ]
 
 # The schema and its docs are for staff and integrations, like the API itself. The docs are

@@ -79,6 +79,12 @@ class AuditAction(models.TextChoices):
     CUSTOMER_LINK_ENDED = "customer_link.ended"
     REPRESENTATION_RECORDED = "representation.recorded"
     REPRESENTATION_WITHDRAWN = "representation.withdrawn"
+    # Online access codes (srmt.access_codes, ADR 43).
+    ACCESS_CODE_ISSUED = "access_code.issued"
+    ACCESS_CODE_REDEEMED = "access_code.redeemed"
+    ACCESS_CODE_REFUSED = "access_code.refused"
+    ACCESS_CODE_REVOKED = "access_code.revoked"
+    ACCESS_CODE_REQUESTED = "access_code.requested"
     # Accounts: API tokens and sign-in.
     API_TOKEN_CREATED = "api_token.created"  # noqa: S105 (an action name, not a secret)
     API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105

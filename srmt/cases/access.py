@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from srmt.accounts.models import User
 from srmt.cases.choices import REPRESENTATIVE_ROLES
 from srmt.cases.models import Case, CaseParty, CaseQuerySet, CustomerLink, Person, Representation
+from srmt.core.receipts import receipt_prefix
+
+# Receipts of electronically filed cases (Internet Online Electronic filing).
+IOE_PREFIX = "IOE"
 
 
 def linked_people(account: User) -> QuerySet[Person]:
@@ -21,11 +25,20 @@ def linked_people(account: User) -> QuerySet[Person]:
 
 def own_cases(account: User) -> CaseQuerySet:
     """Cases where a person linked to `account` is a party in their own right (applicant,
-    petitioner, beneficiary, employer): not as someone's representative."""
+    petitioner, beneficiary, employer): not as someone's representative; and the cases
+    `account` filed online (IOE receipts: `Case.filed_online_by`, as the case systems say)."""
     parties = CaseParty.objects.filter(
         case=OuterRef("pk"), person__in=linked_people(account).values("pk")
     ).exclude(role__in=REPRESENTATIVE_ROLES)
-    return Case.objects.filter(Exists(parties))
+    return Case.objects.filter(Q(Exists(parties)) | Q(filed_online_by=account))
+
+
+def full_account(case: Case) -> bool:
+    """Whether a case gets the full online account (requests, messages, documents) or only
+    status tracking (../shared/docs/domain.md section 9): cases filed online and paper cases
+    with an IOE receipt get everything; other paper cases, linked with an access code, get
+    status tracking only. The pages and services ask this one function."""
+    return case.filed_online_by_id is not None or receipt_prefix(case.receipt_number) == IOE_PREFIX
 
 
 def represented_cases(account: User, *, on: dt.date) -> CaseQuerySet:

@@ -23,13 +23,19 @@ from srmt.accounts.representatives import InvalidIdentifier, key_from_case_syste
 from srmt.audit.models import AuditEvent
 from srmt.cases import validation
 from srmt.cases.choices import REPRESENTATIVE_ROLES, Language, PartyRole
-from srmt.cases.services import CaseData, PartyData, upsert_case
+from srmt.cases.services import CaseData, PartyData, resolve_online_filer, upsert_case
 from srmt.core.errors import DomainError, InvalidReceiptNumber
 from srmt.core.receipts import normalize_receipt_number
 from srmt.offices.models import FormType, Office
 
 REQUIRED_COLUMNS = ("receipt_number", "form_type", "office", "received_on")
-OPTIONAL_COLUMNS = ("status_text", "status_updated_on", "is_protected", "protection_reason")
+OPTIONAL_COLUMNS = (
+    "status_text",
+    "status_updated_on",
+    "is_protected",
+    "protection_reason",
+    "filed_online_by",  # the online account's email (IOE receipts, ADR 43)
+)
 # Each party role takes these columns, e.g. applicant_name, attorney_g28.
 PARTY_FIELDS = ("name", "email", "phone", "language", "external_id", "g28", "date_of_birth")
 # With a G-28: the representative's bar state and number (NY-4512345) or EOIR number (ADR 42).
@@ -158,6 +164,7 @@ class _RowChecker:
             is_protected=_protection(row),
             protection_reason=row.get("protection_reason"),
             parties=[p for role in PartyRole.values if (p := _party(row, role)) is not None],
+            filed_online_by=_filer(row),
         )
 
     def _receipt(self, row: _Row) -> str:
@@ -181,6 +188,18 @@ class _RowChecker:
             row.error(column, f"There is no {noun} {value}.")
             return ""
         return known[value.upper()]
+
+
+def _filer(row: _Row) -> str | None:
+    """The online filer's email, checked now (an empty column keeps the case's filer)."""
+    email = row.get("filed_online_by")
+    if not email:
+        return None
+    try:
+        resolve_online_filer(email)
+    except DomainError as exc:
+        row.error("filed_online_by", exc.message)
+    return email
 
 
 def _date(row: _Row, column: str, *, required: bool) -> dt.date | None:

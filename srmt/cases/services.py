@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from srmt.accounts.choices import AccountKind
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit import services as audit
@@ -56,6 +57,9 @@ class CaseData:
     is_protected: bool | None = None
     protection_reason: str = ""
     parties: list[PartyData] = field(default_factory=list)
+    # The email of the online account that filed the case (IOE receipts, ADR 43); None
+    # keeps the case's filer as it is, "" clears it.
+    filed_online_by: str | None = None
 
 
 def resolve_form_type(code: str) -> FormType:
@@ -74,6 +78,24 @@ def resolve_office(code: str) -> Office:
         raise UnknownOffice(
             _("There is no office %(code)s.") % {"code": code}, field="office"
         ) from None
+
+
+def resolve_online_filer(email: str) -> int | None:
+    """The active customer account with this email (the filer of an IOE case), or None
+    for an empty email."""
+    if not email.strip():
+        return None
+    found = list(
+        User.objects.filter(
+            email__iexact=email.strip(), kind=AccountKind.CUSTOMER, is_active=True
+        ).values_list("pk", flat=True)[:2]
+    )
+    if len(found) != 1:
+        raise InvalidPerson(
+            _("No single online account has the email %(email)s.") % {"email": email},
+            field="filed_online_by",
+        )
+    return found[0]
 
 
 def _check_party(party: PartyData) -> None:
@@ -126,6 +148,8 @@ def upsert_case(data: CaseData, *, actor: User | None) -> tuple[Case, bool]:
         "status_text": data.status_text,
         "status_updated_on": data.status_updated_on,
     }
+    if data.filed_online_by is not None:
+        values["filed_online_by_id"] = resolve_online_filer(data.filed_online_by)
     for party in data.parties:
         _check_party(party)
     case = Case.objects.select_for_update().filter(receipt_number=receipt_number).first()

@@ -54,6 +54,11 @@ class MessageKind(models.TextChoices):
     ACCOUNT_EMAIL = "account_email", _("Account email")
     # "A secure message is waiting": no content, no case details (ADR 45).
     MESSAGE_WAITING = "message_waiting", _("Message waiting")
+    # A new online access code, on an Account Acceptance Notice (issue 11, ADR 43): a mailed
+    # letter (the `letter` transport), or an email for Form I-134A beneficiaries.
+    ACCOUNT_ACCEPTANCE_NOTICE = "account_acceptance_notice", _("Account Acceptance Notice")
+    # A customer's request for a new access code was received (its reference, expected date).
+    ACCESS_CODE_REQUESTED = "access_code_requested", _("New access code requested")
 
     @classmethod
     def response(cls, response_kind: str) -> MessageKind:
@@ -71,6 +76,8 @@ CUSTOMER_KINDS = frozenset(
         MessageKind.REFERRAL_NOTICE,
         MessageKind.ACCOUNT_EMAIL,
         MessageKind.MESSAGE_WAITING,
+        MessageKind.ACCOUNT_ACCEPTANCE_NOTICE,
+        MessageKind.ACCESS_CODE_REQUESTED,
     }
 )
 STAFF_KINDS = frozenset(

@@ -8,22 +8,29 @@ delivery task (notifications.tasks) dispatches every outbox row through the regi
 row's `transport`; a name nobody registered is refused with `UnknownTransport`, never
 guessed.
 
-Only email is registered: an SMS gateway, a print vendor's letters and the portal inbox
-are added as adapters here when they exist. A channel without a transport (phone calls,
-letters today) is delivered by a member of staff, who records it.
+Email and letters are registered: `letter` renders a mailed letter as a PDF and writes it
+to the print vendor's spool directory (SRMT_LETTER_SPOOL_DIR, ADR 43). An SMS gateway and
+the portal inbox are added as adapters here when they exist. A channel without a
+transport (phone calls), or a letter without an address, is delivered by a member of
+staff, who records it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 import smtplib
+import tempfile
 from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 
 from srmt.notifications.choices import DeliveryChannel
+from srmt.notifications.letters import render_letter
 
 if TYPE_CHECKING:
     from srmt.notifications.models import Notification
@@ -145,3 +152,43 @@ class EmailTransport(Transport):
         EmailMessage(
             subject=notification.subject, body=notification.body, to=[notification.to_address]
         ).send(fail_silently=False)
+
+
+@register
+class LetterTransport(Transport):
+    """A mailed letter: the message rendered as a PDF (notifications.letters) and written to
+    the print vendor's spool directory (SRMT_LETTER_SPOOL_DIR) as `letter-<id>.pdf`.
+
+    Atomic: written to a temporary file in the same directory, then renamed, so the vendor
+    never picks up half a letter. Idempotent: a letter already in the spool is not written
+    again (a retried delivery sends nothing twice). A full disk or an unwritable directory
+    is worth another attempt."""
+
+    name = "letter"
+    channel = DeliveryChannel.MAIL.value
+    max_attempts = 5
+    retry_delays = (dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2))
+    errors = (DeliveryError, OSError)
+
+    @staticmethod
+    def path_for(notification: Notification) -> Path:
+        return Path(settings.SRMT_LETTER_SPOOL_DIR) / f"letter-{notification.pk}.pdf"
+
+    def deliver(self, notification: Notification) -> None:
+        if not notification.to_address.strip():
+            raise DeliveryError("No postal address to mail to.", outcome=Outcome.REJECTED)
+        target = self.path_for(notification)
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        pdf = render_letter(notification)
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".letter-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(pdf)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

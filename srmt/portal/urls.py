@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from srmt.portal.views import account, clients, home, messages, requests, status
+from srmt.portal.views import (
+    access_codes,
+    account,
+    cases,
+    clients,
+    home,
+    messages,
+    requests,
+    status,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -22,4 +31,13 @@ urlpatterns = [
     path("messages/new/", messages.new_thread, name="message-new"),
     path("messages/<int:thread_id>/", messages.thread, name="message-thread"),
     path("messages/files/<int:attachment_id>/", messages.attachment, name="message-attachment"),
+    path("cases/", cases.case_list, name="cases"),
+    path("cases/link/", cases.link_case, name="link-case"),
+    path("cases/<str:receipt_number>/", cases.case_detail, name="case"),
+    path("access-codes/new/", access_codes.request_code, name="access-code-request"),
+    path(
+        "access-codes/new/<str:reference>/",
+        access_codes.requested,
+        name="access-code-requested",
+    ),
 ]

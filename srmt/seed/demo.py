@@ -36,6 +36,7 @@ from srmt.offices.models import Office
 from srmt.qa import services as qa
 from srmt.reviews.defaults import load_default_rules
 from srmt.seed.demo_accounts import ensure_demo_representative
+from srmt.seed.demo_access import DemoAccess, ensure_demo_access
 from srmt.seed.demo_responses import demo_response
 from srmt.seed.expedite_criteria import demo_expedite
 from srmt.seed.mix import (
@@ -121,6 +122,7 @@ class DemoReport:
     cases: int = 0
     requests: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
+    access: DemoAccess | None = None
 
 
 def demo_present() -> bool:
@@ -138,7 +140,7 @@ def load_demo(*, password: str, now: dt.datetime | None = None) -> DemoReport:
             _create_users(password)
             load_default_rules()
             ensure_demo_representative(password)
-        return DemoReport(created=False)
+        return DemoReport(created=False, access=ensure_demo_access(today=timezone.localdate()))
     now = now or timezone.now()
     rng = random.Random(SEED)  # noqa: S311 (demo data, not security)
     with transaction.atomic():
@@ -153,6 +155,7 @@ def load_demo(*, password: str, now: dt.datetime | None = None) -> DemoReport:
         load_default_rules()
         _held_for_review(users, today=now.date())
         ensure_demo_representative(password)  # issue 11: a representative's account
+        report.access = ensure_demo_access(today=now.date())
     return report
 
 

@@ -321,7 +321,8 @@ def test_every_post_documents_the_idempotency_key_and_its_422() -> None:
     call_command("spectacular", "--format", "openapi-json", stdout=out)
     schema = json.loads(out.getvalue())
     posts = {path: ops["post"] for path, ops in schema["paths"].items() if "post" in ops}
-    assert len(posts) == 14  # with QA's, the review's (ADR 35, 36) and the assessment (ADR 39)
+    # With QA's, the review's (ADR 35, 36), the assessment (ADR 39), access codes (ADR 43).
+    assert len(posts) == 15
     for path in POSTS_THAT_WRITE_NOTHING:
         post = posts.pop(path)
         assert "Idempotency-Key" not in [p["name"] for p in post.get("parameters", [])]

@@ -72,11 +72,11 @@ def _row(pk: int) -> tuple[str, int, int, str, dt.datetime]:
     return (n.status, n.attempts, n.max_attempts, n.last_error, n.next_attempt_at)
 
 
-def test_only_email_is_registered() -> None:
-    assert transports.registered() == ["email"]
+def test_email_and_letters_are_registered() -> None:
+    assert transports.registered() == ["email", "letter"]
     assert transports.for_channel("email") is transports.get("email")
-    assert [transports.for_channel(c) for c in ("sms", "mail", "phone", "secure_message")] == [
-        None,
+    assert transports.for_channel("mail") is transports.get("letter")
+    assert [transports.for_channel(c) for c in ("sms", "phone", "secure_message")] == [
         None,
         None,
         None,
@@ -87,7 +87,9 @@ def test_only_email_is_registered() -> None:
 def test_an_unregistered_transport_is_refused_with_a_clear_error(name: str) -> None:
     with pytest.raises(transports.UnknownTransport) as refused:
         transports.get(name)
-    assert str(refused.value) == f"No transport is registered as {name!r} (registered: email)."
+    assert (
+        str(refused.value) == f"No transport is registered as {name!r} (registered: email, letter)."
+    )
 
 
 def test_the_gate_refuses_an_unregistered_or_mismatched_transport_and_writes_nothing() -> None:
@@ -121,7 +123,7 @@ def test_registration_refuses_ambiguous_or_unusable_transports(
     bad = type("Bad", (PortalInbox,), change)
     with pytest.raises(ValueError, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
         transports.register(bad)
-    assert transports.registered() == ["email"]
+    assert transports.registered() == ["email", "letter"]
 
 
 def test_a_registered_transport_delivers_its_channel_through_the_task(
@@ -197,7 +199,7 @@ def test_a_row_whose_transport_is_gone_fails_for_good_with_the_reason(
         transports.register(PortalInbox)
     status, attempts, max_attempts, error, _due = _row(pk)
     assert (status, attempts, max_attempts) == ("failed", 1, 1)
-    assert error == "No transport is registered as 'test-portal' (registered: email)."
+    assert error == "No transport is registered as 'test-portal' (registered: email, letter)."
     assert portal.inbox == []
 
 

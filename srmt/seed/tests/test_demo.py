@@ -14,6 +14,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from srmt.access_codes.services import redeem
 from srmt.accounts.models import User
 from srmt.audit.models import AuditEvent
 from srmt.cases.models import Case, CaseStatusChange, Person
@@ -26,9 +27,11 @@ from srmt.seed.demo import (
     load_demo,
     status_history,
 )
+from srmt.seed.demo_access import DEMO_ACCESS_CASES
 from srmt.seed.mix import email_for
 from srmt.service_requests.lifecycle import TERMINAL
 from srmt.service_requests.models import Response, ServiceRequest, StatusChange
+from srmt.testing.factories import make_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +112,7 @@ def _load_and_snapshot() -> tuple[list[tuple], list[tuple]]:
 def test_demo_is_deterministic(loaded_demo):
     first, second = loaded_demo.first, loaded_demo.second
     assert loaded_demo.left_by_first == 0
-    assert len(first[0]) == DEMO_CASES + DEMO_PROTECTED_CASES
+    assert len(first[0]) == DEMO_CASES + DEMO_PROTECTED_CASES + DEMO_ACCESS_CASES
     assert len(first[1]) == DEMO_REQUESTS
     assert first == second
 
@@ -117,7 +120,7 @@ def test_demo_is_deterministic(loaded_demo):
 def test_demo_creates_users_cases_and_requests(demo):
     assert demo.created is True
     assert (demo.users, demo.cases, demo.requests) == (10, DEMO_CASES + 8, DEMO_REQUESTS)
-    assert Case.objects.count() == DEMO_CASES + DEMO_PROTECTED_CASES
+    assert Case.objects.count() == DEMO_CASES + DEMO_PROTECTED_CASES + DEMO_ACCESS_CASES
     assert ServiceRequest.objects.count() == DEMO_REQUESTS
     assert sum(demo.outcomes.values()) == DEMO_REQUESTS
     users = {u.username: u for u in User.objects.filter(kind="staff").prefetch_related("offices")}
@@ -173,6 +176,16 @@ def test_the_demo_representative_signs_in_with_the_printed_secret_and_sees_a_cli
     assert page.status_code == 200
     case = Case.objects.filter(is_protected=False).order_by("receipt_number").first()
     assert case.receipt_number in page.content.decode()
+    assert (
+        "  receipt number: EAC2600000001\n  access code:    DEMA-CC3S-2026\n" in output.getvalue()
+    )
+
+
+def test_the_demo_access_code_links_the_demo_paper_case(demo):
+    customer = make_customer("demo-customer")
+    link = redeem(customer, demo.access.receipt_number, demo.access.code, client_ip="")
+    assert link.person.case_roles.get().case.receipt_number == "EAC2600000001"
+    assert Case.objects.get(receipt_number="IOE0900000001").filed_online_by is None
 
 
 def test_a_demo_loaded_by_an_earlier_release_gets_the_users_it_lacks_and_nothing_else(demo):

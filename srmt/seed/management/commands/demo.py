@@ -39,3 +39,10 @@ class Command(BaseCommand):
             f"  authenticator app setup key: {representative.totp_secret} "
             f"(G-28 on {representative.receipt_number})"
         )
+        if report.access is not None:
+            access = report.access
+            self.stdout.write("\nLink the demo paper case on the public site (/cases/link/):")
+            self.stdout.write(f"  receipt number: {access.receipt_number}")
+            used = " (already used or expired)" if access.used else ""
+            self.stdout.write(f"  access code:    {access.code}{used}")
+            self.stdout.write(f"  (an IOE case filed by nobody yet: {access.ioe_receipt_number})")
