@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from .lp import INF, SOLVER, LinearModel
 from .model import CellKey, Constraint
 
-__all__ = ["SOLVER", "TOLERANCE", "Attacker", "Interval", "linked_groups"]
+__all__ = ["SOLVER", "TOLERANCE", "Attacker", "Interval", "constraint_rows", "linked_groups"]
 
 TOLERANCE = 1e-6
 
@@ -34,7 +34,9 @@ class Interval:
         return self.upper - self.lower
 
 
-def _rows(cells: Sequence[CellKey], constraints: Sequence[Constraint]) -> list[dict[int, float]]:
+def constraint_rows(
+    cells: Sequence[CellKey], constraints: Sequence[Constraint]
+) -> list[dict[int, float]]:
     index = {k: i for i, k in enumerate(cells)}
     rows: list[dict[int, float]] = []
     for con in constraints:
@@ -59,7 +61,7 @@ class Attacker:
         self.index = {k: i for i, k in enumerate(self.cells)}
         self._values = values
         self.suppressed = set(suppressed)
-        rows = _rows(self.cells, constraints)
+        rows = constraint_rows(self.cells, constraints)
         lower: list[float] = []
         upper: list[float] = []
         for k in self.cells:

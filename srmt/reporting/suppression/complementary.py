@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .attacker import TOLERANCE, Attacker, Interval, _rows, linked_groups
+from .attacker import TOLERANCE, Attacker, Interval, constraint_rows, linked_groups
 from .lp import INF, LinearModel
 from .model import CellKey, Release, describe
 from .rules import Policy, Status
@@ -75,7 +75,7 @@ class _DeviationLP:
         n = len(self.cells)
         self.n = n
         rows = []
-        for row in _rows(self.cells, release.constraints):
+        for row in constraint_rows(self.cells, release.constraints):
             full = dict(row)
             full.update({n + c: -v for c, v in row.items()})
             rows.append(full)
