@@ -1,22 +1,18 @@
 """A thin, typed wrapper around HiGHS (``highspy``) for the programs of ADR 47: one model
 built once, then re-solved many times with other costs and bounds (HiGHS starts again from
-the last basis, which makes each re-solve take well under a millisecond here)."""
+the last basis instead of building the problem again)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 
 import highspy
 import numpy as np
 
-try:
-    from importlib.metadata import version as _version
-
-    SOLVER = f"HiGHS (highspy {_version('highspy')})"
-except Exception:  # pragma: no cover - metadata always present when installed
-    SOLVER = "HiGHS (highspy)"
+SOLVER = f"HiGHS (highspy {version('highspy')})"
 
 INF = math.inf
 
@@ -41,7 +37,7 @@ class LinearModel:
         upper: Sequence[float],
     ) -> None:
         self.n = n
-        h = highspy.Highs()
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
         h.setOptionValue("presolve", "off")
         self._inf = float(highspy.kHighsInf)
