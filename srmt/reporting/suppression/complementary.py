@@ -13,7 +13,8 @@
    it was linked to keeps its protection without it.
 
 Costs per unit of deviation: a cell already suppressed is free; an interior cell costs 1,
-a total costs 2 (totals link tables, and readers need them most); ties go to smaller values.
+a total costs 2 (totals link tables, and readers need them most); ties go to larger values
+(a large cell can cover several small ones: fewer H cells, ADR 47).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class _DeviationLP:
         )
         totals = {c.total for c in release.constraints}
         self.base_cost = [
-            (2.0 if k in totals else 1.0) + 1e-3 * math.log1p(release.values[k]) for k in self.cells
+            (2.0 if k in totals else 1.0) - 1e-3 * math.log1p(release.values[k]) for k in self.cells
         ]
 
     def cost(self, key: CellKey) -> float:
