@@ -99,6 +99,11 @@ class LinearModel:
         )
         h.run()
         status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnknown:
+            # A warm start can end without a verdict; solve again from scratch.
+            h.clearSolver()
+            h.run()
+            status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:
             x = tuple(float(v) for v in h.getSolution().col_value)
             return Solution("optimal", float(h.getInfo().objective_function_value), x)
