@@ -115,6 +115,10 @@ bench-outcomes: $(STAMP) ## Outcome metrics over 12 months of a generated databa
 bench-routing: $(STAMP) ## Routing + deadlines per SR (µs), and one sweep over 1M open SRs on PostgreSQL
 	$(BIN)/python bench/routing.py $(BENCH_ARGS)
 
+.PHONY: bench-suppression
+bench-suppression: $(STAMP) ## Small-cell suppression on generated releases: complementary/primary ratio, runtime, audit
+	$(BIN)/python bench/suppression.py $(BENCH_ARGS)
+
 .PHONY: bench-quality
 bench-quality: $(STAMP) ## New-information check: precision/recall per language; p50/p99 with 500 templates, 1M responses (PostgreSQL)
 	$(BIN)/python bench/quality.py $(BENCH_ARGS)

@@ -1,0 +1,176 @@
+"""Primary and complementary suppression of a release (ADR 47).
+
+1. Primary: every count from 1 to the threshold is suppressed (``D``).
+2. Protection: for each suppressed cell whose attacker interval (``attacker.py``) is
+   narrower than the protection level ``p``, solve one linear program over *deviations* of
+   the whole release: find another non-negative table that satisfies every constraint, in
+   which the cell is at least ``lower + p``, changing as few published cells (weighted by a
+   cost) as possible. Every published cell that had to change is suppressed (``H``): the
+   attacker can no longer rule that other table out, so the cell's interval is at least
+   ``p`` wide. Suppressing more cells only widens intervals, so a cell once protected stays
+   protected; new ``H`` cells are checked in turn.
+3. Pruning: each ``H`` cell (costliest first) is published again if every suppressed cell
+   it was linked to keeps its protection without it.
+
+Costs per unit of deviation: a cell already suppressed is free; an interior cell costs 1,
+a total costs 2 (totals link tables, and readers need them most); ties go to larger values
+(a large cell can cover several small ones: fewer H cells, ADR 47).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .attacker import TOLERANCE, Attacker, Interval, constraint_rows, linked_groups
+from .lp import INF, LinearModel
+from .model import CellKey, Release, describe
+from .rules import Policy, Status
+
+
+@dataclass
+class Publication:
+    """A release after suppression: what each cell shows."""
+
+    release: Release
+    policy: Policy
+    status: dict[CellKey, Status] = field(default_factory=dict)
+
+    def published_value(self, key: CellKey) -> int | None:
+        return self.release.values[key] if self.status[key] is Status.PUBLISHED else None
+
+    def display(self, key: CellKey) -> str:
+        """The text of a cell in a table or a file: the count, ``D`` or ``H``."""
+        value = self.published_value(key)
+        return self.status[key].marker if value is None else str(value)
+
+    def published_values(self) -> dict[CellKey, int | None]:
+        return {k: self.published_value(k) for k in self.release.values}
+
+    def cells(self, status: Status) -> list[CellKey]:
+        return sorted(k for k, s in self.status.items() if s is status)
+
+    @property
+    def primary_count(self) -> int:
+        return len(self.cells(Status.PRIMARY))
+
+    @property
+    def complementary_count(self) -> int:
+        return len(self.cells(Status.COMPLEMENTARY))
+
+    @property
+    def complementary_ratio(self) -> float:
+        """Complementary cells per primary cell (0 when nothing is suppressed)."""
+        p = self.primary_count
+        return self.complementary_count / p if p else 0.0
+
+
+class _DeviationLP:
+    """The linear program of step 2, built once per release (only costs and bounds vary):
+    columns ``up_j`` and ``down_j`` per cell, the other table being ``value + up - down``."""
+
+    def __init__(self, release: Release) -> None:
+        self.cells = sorted(release.values)
+        self.index = {k: i for i, k in enumerate(self.cells)}
+        self.values = [float(release.values[k]) for k in self.cells]
+        n = len(self.cells)
+        self.n = n
+        rows = []
+        for row in constraint_rows(self.cells, release.constraints):
+            full = dict(row)
+            full.update({n + c: -v for c, v in row.items()})
+            rows.append(full)
+        zeros = [0.0] * len(rows)
+        self.model = LinearModel(
+            2 * n, rows, zeros, zeros, [0.0] * (2 * n), [INF] * n + self.values
+        )
+        totals = {c.total for c in release.constraints}
+        self.base_cost = [
+            (2.0 if k in totals else 1.0) - 1e-3 * math.log1p(release.values[k]) for k in self.cells
+        ]
+
+    def cost(self, key: CellKey) -> float:
+        return self.base_cost[self.index[key]]
+
+    def witnesses(self, target: CellKey, at_least: float, suppressed: set[CellKey]) -> set[CellKey]:
+        """The published cells to suppress so that ``target`` may be ``at_least``."""
+        n = self.n
+        costs: dict[int, float] = {}
+        for i, k in enumerate(self.cells):
+            c = 1e-6 if k in suppressed else self.base_cost[i]
+            costs[i] = c
+            costs[n + i] = c
+        self.model.set_costs(costs)
+        t = self.index[target]
+        self.model.set_bounds(t, at_least - self.values[t], INF)
+        self.model.set_bounds(n + t, 0.0, 0.0)
+        try:
+            res = self.model.solve()
+        finally:
+            self.model.set_bounds(t, 0.0, INF)
+            self.model.set_bounds(n + t, 0.0, self.values[t])
+        if res.status != "optimal":
+            raise RuntimeError(f"no way to protect {describe(target)}: {res.status}")
+        return {
+            k
+            for i, k in enumerate(self.cells)
+            if abs(res.x[i] - res.x[n + i]) > TOLERANCE and k not in suppressed
+        }
+
+
+def _protected(interval: Interval, p: float) -> bool:
+    return interval.width >= p - TOLERANCE
+
+
+def suppress(release: Release, policy: Policy | None = None) -> Publication:
+    """Apply primary and complementary suppression; the values themselves never change."""
+    policy = policy or Policy()
+    p = policy.protection_level
+    values = release.values
+    primary = {k for k, v in values.items() if policy.is_primary(v)}
+    suppressed = set(primary)
+    if primary:
+        lp = _DeviationLP(release)
+        attacker = Attacker(dict(values), release.constraints, suppressed)
+        _protect(release, lp, attacker, sorted(primary, key=lambda k: (values[k], k)), p)
+        _prune(release, lp, attacker, primary, p)
+        suppressed = set(attacker.suppressed)
+    status = {
+        k: Status.PRIMARY
+        if k in primary
+        else Status.COMPLEMENTARY
+        if k in suppressed
+        else Status.PUBLISHED
+        for k in values
+    }
+    return Publication(release, policy, status)
+
+
+def _protect(
+    release: Release, lp: _DeviationLP, attacker: Attacker, queue: list[CellKey], p: float
+) -> None:
+    pending = list(queue)
+    while pending:
+        key = pending.pop(0)
+        interval = attacker.interval(key)
+        if _protected(interval, p):
+            continue
+        added = lp.witnesses(key, interval.lower + p, attacker.suppressed)
+        if not added:
+            raise RuntimeError(f"cannot protect {describe(key)}")
+        for k in added:
+            attacker.suppress(k)
+        pending.extend(sorted(added, key=lambda k: (release.values[k], k)))
+        pending.append(key)  # check again: the program's answer is exact, but be sure
+
+
+def _prune(
+    release: Release, lp: _DeviationLP, attacker: Attacker, primary: set[CellKey], p: float
+) -> None:
+    extra = sorted(attacker.suppressed - primary, key=lambda k: (-lp.cost(k), k))
+    for key in extra:
+        groups = linked_groups(release.constraints, attacker.suppressed)
+        linked = sorted(groups[key] - {key})
+        attacker.publish(key)
+        if not all(_protected(attacker.interval(k), p) for k in linked):
+            attacker.suppress(key)

@@ -1,0 +1,117 @@
+"""A thin, typed wrapper around HiGHS (``highspy``) for the programs of ADR 47: one model
+built once, then re-solved many times with other costs and bounds (HiGHS starts again from
+the last basis instead of building the problem again)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.metadata import version
+
+import highspy
+import numpy as np
+
+SOLVER = f"HiGHS (highspy {version('highspy')})"
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Solution:
+    status: str  # "optimal" | "unbounded" | "infeasible"
+    objective: float
+    x: tuple[float, ...]
+
+
+class LinearModel:
+    """``lower <= x <= upper``, ``row_lower <= A x <= row_upper`` (A given row by row)."""
+
+    def __init__(
+        self,
+        n: int,
+        rows: Sequence[dict[int, float]],
+        row_lower: Sequence[float],
+        row_upper: Sequence[float],
+        lower: Sequence[float],
+        upper: Sequence[float],
+    ) -> None:
+        self.n = n
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("presolve", "off")
+        self._inf = float(highspy.kHighsInf)
+        h.addCols(
+            n,
+            np.zeros(n),
+            np.array([self._b(v) for v in lower], dtype=np.float64),
+            np.array([self._b(v) for v in upper], dtype=np.float64),
+            0,
+            np.array([], dtype=np.int32),
+            np.array([], dtype=np.int32),
+            np.array([], dtype=np.float64),
+        )
+        if rows:
+            starts: list[int] = []
+            index: list[int] = []
+            value: list[float] = []
+            for row in rows:
+                starts.append(len(index))
+                for c, v in sorted(row.items()):
+                    index.append(c)
+                    value.append(v)
+            h.addRows(
+                len(rows),
+                np.array([self._b(v) for v in row_lower], dtype=np.float64),
+                np.array([self._b(v) for v in row_upper], dtype=np.float64),
+                len(index),
+                np.array(starts, dtype=np.int32),
+                np.array(index, dtype=np.int32),
+                np.array(value, dtype=np.float64),
+            )
+        self._h = h
+        self._costs: dict[int, float] = {}
+
+    def _b(self, v: float) -> float:
+        if v == INF:
+            return self._inf
+        if v == -INF:
+            return -self._inf
+        return float(v)
+
+    def set_bounds(self, col: int, lower: float, upper: float) -> None:
+        self._h.changeColBounds(col, self._b(lower), self._b(upper))
+
+    def set_costs(self, costs: dict[int, float]) -> None:
+        """Set these costs; every other column's cost becomes 0."""
+        for c in self._costs:
+            if c not in costs:
+                self._h.changeColCost(c, 0.0)
+        for c, v in costs.items():
+            if self._costs.get(c) != v:
+                self._h.changeColCost(c, float(v))
+        self._costs = {c: v for c, v in costs.items() if v != 0.0}
+
+    def solve(self, maximize: bool = False) -> Solution:
+        h = self._h
+        h.changeObjectiveSense(
+            highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+        )
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnknown:
+            # A warm start can end without a verdict; solve again from scratch.
+            h.clearSolver()
+            h.run()
+            status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            x = tuple(float(v) for v in h.getSolution().col_value)
+            return Solution("optimal", float(h.getInfo().objective_function_value), x)
+        if status in (
+            highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
+            return Solution("unbounded", INF if maximize else -INF, ())
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return Solution("infeasible", math.nan, ())
+        raise RuntimeError(f"HiGHS stopped: {h.modelStatusToString(status)}")

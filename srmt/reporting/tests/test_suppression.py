@@ -1,0 +1,261 @@
+"""Small-cell suppression (ADR 47): hand-made tables with known answers, the linked-table
+case, the rules, and property tests on random releases."""
+
+import copy
+import math
+
+import pytest
+from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from srmt.reporting.suppression import (
+    AuditFailed,
+    Policy,
+    Publication,
+    Release,
+    Status,
+    audit,
+    cell_key,
+    require_audit,
+    suppress,
+    suppress_statistic,
+)
+from srmt.reporting.suppression.explanation import EXPLANATION, MARKERS
+from srmt.reporting.suppression.generator import realistic_release
+
+
+def k(**cats: str):
+    return cell_key(cats)
+
+
+def two_by_two() -> Release:
+    r = Release()
+    r.add_cube(
+        ["office", "form"],
+        {("A", "x"): 3, ("A", "y"): 20, ("B", "x"): 30, ("B", "y"): 40},
+    )
+    return r
+
+
+def test_cube_has_every_margin_and_constraint():
+    r = two_by_two()
+    assert r.values[k(office="A")] == 23
+    assert r.values[k(form="x")] == 33
+    assert r.values[()] == 93
+    assert len(r.values) == 9
+    assert len(r.constraints) == 6  # 2 rows, 2 columns, grand total both ways
+
+
+def test_inconsistent_values_are_refused():
+    r = two_by_two()
+    with pytest.raises(ValueError, match="two values"):
+        r.set_value(k(office="A"), 24)
+    with pytest.raises(ValueError, match="negative"):
+        r.set_value(k(office="C"), -1)
+
+
+def test_two_by_two_with_one_small_cell_needs_three_complementary_cells():
+    pub = suppress(two_by_two())
+    assert pub.cells(Status.PRIMARY) == [k(office="A", form="x")]
+    assert set(pub.cells(Status.COMPLEMENTARY)) == {
+        k(office="A", form="y"),
+        k(office="B", form="x"),
+        k(office="B", form="y"),
+    }
+    assert [pub.display(c) for c in (k(office="A", form="x"), k(office="A", form="y"))] == [
+        "D",
+        "H",
+    ]
+    assert pub.display(k(office="A")) == "23"
+    report = audit(pub)
+    assert report.passed
+    bounds = {b.key: b.interval for b in report.bounds}
+    # x moves with the diagonal: 3 - t, 20 + t, 30 + t, 40 - t, so x in [0, 3 + 20].
+    assert bounds[k(office="A", form="x")].lower == pytest.approx(0)
+    assert bounds[k(office="A", form="x")].upper == pytest.approx(23)
+
+
+def test_row_with_a_single_suppressed_cell_needs_a_partner():
+    r = Release()
+    r.add_cube(["form"], {("a",): 4, ("b",): 25, ("c",): 300})
+    pub = suppress(r)
+    assert pub.cells(Status.PRIMARY) == [k(form="a")]
+    assert pub.complementary_count == 1
+    # Ties go to the larger partner (it can cover more small cells in bigger tables).
+    assert pub.cells(Status.COMPLEMENTARY) == [k(form="c")]
+    assert audit(pub).passed
+
+
+def test_partner_must_be_large_enough_for_the_protection():
+    r = Release()
+    r.add_cube(["form"], {("a",): 4, ("b",): 2, ("c",): 300})
+    pub = suppress(r)
+    # a and b are both primary, but together they only span [0, 6]: c must go too.
+    assert pub.cells(Status.PRIMARY) == [k(form="a"), k(form="b")]
+    assert pub.cells(Status.COMPLEMENTARY) == [k(form="c")]
+    assert audit(pub).passed
+
+
+def test_nothing_small_means_nothing_suppressed():
+    r = Release()
+    r.add_cube(["form"], {("a",): 0, ("b",): 11, ("c",): 300})
+    pub = suppress(r)
+    assert pub.primary_count == 0
+    assert pub.complementary_count == 0
+    assert pub.complementary_ratio == 0.0
+    assert pub.display(k(form="a")) == "0"
+    assert audit(pub).passed
+
+
+def linked_release(with_weeks: bool) -> Release:
+    r = two_by_two()
+    if with_weeks:
+        r.add_cube(
+            ["office", "week"],
+            {("A", "W1"): 10, ("A", "W2"): 13, ("B", "W1"): 35, ("B", "W2"): 35},
+        )
+    return r
+
+
+def hand_status(release: Release) -> Publication:
+    # Protects x within the office x form table alone: x, its row, its column and the
+    # grand total are withheld, so x can be anything from 0 up.
+    hidden = {k(office="A", form="x"), k(office="A"), k(form="x"), ()}
+    status = {
+        c: (
+            Status.PRIMARY
+            if c == k(office="A", form="x")
+            else Status.COMPLEMENTARY
+            if c in hidden
+            else Status.PUBLISHED
+        )
+        for c in release.values
+    }
+    return Publication(release, Policy(), status)
+
+
+def test_cell_recoverable_only_by_combining_the_linked_tables():
+    alone = audit(hand_status(linked_release(with_weeks=False)))
+    assert alone.passed
+    assert math.isinf(
+        next(b for b in alone.bounds if b.key == k(office="A", form="x")).interval.upper
+    )
+    # The weeks of office A are published: A's month total = 10 + 13, so x = 23 - 20 = 3.
+    combined = audit(hand_status(linked_release(with_weeks=True)))
+    assert not combined.passed
+    pinned = next(b for b in combined.too_narrow if b.key == k(office="A", form="x"))
+    assert pinned.interval.lower == pytest.approx(3)
+    assert pinned.interval.upper == pytest.approx(3)
+    with pytest.raises(AuditFailed, match="too narrow: form=x, office=A"):
+        require_audit(hand_status(linked_release(with_weeks=True)))
+    # Suppression on the whole release protects it.
+    assert require_audit(suppress(linked_release(with_weeks=True))).passed
+
+
+def test_audit_fails_when_a_small_count_is_published():
+    r = two_by_two()
+    pub = Publication(r, Policy(), dict.fromkeys(r.values, Status.PUBLISHED))
+    report = audit(pub)
+    assert not report.passed
+    assert report.unsuppressed == (k(office="A", form="x"),)
+
+
+def test_threshold_and_protection_are_configurable():
+    r = Release()
+    r.add_cube(["form"], {("a",): 4, ("b",): 12, ("c",): 300})
+    assert suppress(r, Policy(threshold=3)).primary_count == 0
+    pub = suppress(r, Policy(threshold=5, protection=100))
+    assert pub.cells(Status.COMPLEMENTARY) == [k(form="c")]  # b alone gives only 16
+    report = audit(pub)
+    assert report.protection == 100
+    assert report.passed
+    with pytest.raises(ValueError, match="threshold"):
+        Policy(threshold=0)
+    with pytest.raises(ValueError, match="protection"):
+        Policy(protection=0)
+
+
+@pytest.mark.parametrize(
+    ("value", "requests", "shown"),
+    [
+        (4.5, 10, "D"),
+        (4.5, 11, "4.5"),
+        (0.25, 200, "0.25"),
+        (None, 0, "–"),
+        (3.0, 0, "–"),
+    ],
+)
+def test_durations_and_rates_need_eleven_requests(value, requests, shown):
+    assert suppress_statistic(value, requests).display() == shown
+
+
+def test_explanation_in_both_languages():
+    with translation.override("en"):
+        assert "1 to 10" in str(EXPLANATION)
+        assert str(MARKERS["H"]).startswith("H:")
+    with translation.override("es"):
+        assert "1 a 10" in str(EXPLANATION)
+        assert str(MARKERS["D"]).startswith("D:")
+
+
+def test_realistic_release_small():
+    release = realistic_release(seed=1, offices=5, forms=4, types=3, weeks=4, monthly_requests=3000)
+    pub = suppress(release)
+    assert pub.primary_count > 0
+    assert audit(pub).passed
+
+
+# -- property tests ---------------------------------------------------------------------
+
+values = st.one_of(st.just(0), st.integers(1, 10), st.integers(11, 200))
+
+
+@st.composite
+def releases(draw):
+    ndims = draw(st.integers(1, 3))
+    sizes = [draw(st.integers(2, 3 if ndims == 3 else 4)) for _ in range(ndims)]
+    dims = [f"d{i}" for i in range(ndims)]
+    cats = {d: [f"{d}{j}" for j in range(n)] for d, n in zip(dims, sizes, strict=True)}
+    counts = {}
+
+    def fill(prefix):
+        if len(prefix) == ndims:
+            counts[tuple(prefix)] = draw(values)
+            return
+        for c in cats[dims[len(prefix)]]:
+            fill([*prefix, c])
+
+    fill([])
+    release = Release()
+    release.add_cube(dims, counts, cats)
+    if draw(st.booleans()):
+        # A linked table: the first dimension by "weeks" (a hierarchy whose parts must add
+        # up to the same totals).
+        weeks = ["w1", "w2"]
+        by_week = {}
+        for c in cats[dims[0]]:
+            total = release.values[cell_key({dims[0]: c})]
+            first = draw(st.integers(0, total))
+            by_week[(c, "w1")] = first
+            by_week[(c, "w2")] = total - first
+        release.add_cube([dims[0], "week"], by_week, {dims[0]: cats[dims[0]], "week": weeks})
+    return release
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(releases())
+def test_any_release_is_protected_and_unchanged(release):
+    before = copy.deepcopy(release.values)
+    pub = suppress(release)
+    assert release.values == before
+    for cell, value in before.items():
+        status = pub.status[cell]
+        if 1 <= value <= 10:
+            assert status is Status.PRIMARY
+        else:
+            assert status is not Status.PRIMARY
+        if status is Status.PUBLISHED:
+            assert pub.published_value(cell) == value
+            assert pub.display(cell) == str(value)
+    assert audit(pub).passed
