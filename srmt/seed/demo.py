@@ -35,8 +35,8 @@ from srmt.offices.constants import PREFIX_OFFICES, TIER2_OFFICE
 from srmt.offices.models import Office
 from srmt.qa import services as qa
 from srmt.reviews.defaults import load_default_rules
-from srmt.seed.demo_accounts import ensure_demo_representative
 from srmt.seed.demo_access import DemoAccess, ensure_demo_access
+from srmt.seed.demo_accounts import ensure_demo_representative
 from srmt.seed.demo_responses import demo_response
 from srmt.seed.expedite_criteria import demo_expedite
 from srmt.seed.mix import (

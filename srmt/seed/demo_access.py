@@ -21,7 +21,8 @@ from srmt.cases.choices import PartyRole
 from srmt.cases.models import Case, Person
 from srmt.cases.services import CaseData, PartyData, upsert_case
 
-PAPER_RECEIPT = "EAC2600000001"
+# Paper-filed, with an IOE receipt: the full online account once linked (domain.md s. 9).
+PAPER_RECEIPT = "IOE0900000002"
 IOE_RECEIPT = "IOE0900000001"
 DEMO_CODE = "DEMA-CC3S-2026"
 DEMO_APPLICANT = "Demo Applicant"

@@ -13,8 +13,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from srmt.access_codes import services as access_codes
@@ -22,11 +22,12 @@ from srmt.accounts.choices import AccountKind
 from srmt.accounts.models import User
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
-from srmt.cases import access
+from srmt.cases import access, statuses
 from srmt.cases.models import Case, CaseQuerySet
 from srmt.core.clientip import client_ip
 from srmt.core.errors import DomainError
 from srmt.core.receipts import normalize_receipt_number
+from srmt.erequests.queries import my_requests
 from srmt.portal.access import public_account_required
 
 
@@ -75,11 +76,21 @@ def case_detail(request: HttpRequest, receipt_number: str) -> HttpResponse:
         raise Http404
     audit.record(actor=user, action=AuditAction.CASE_VIEWED, object_type="case", object_id=number)
     history = list(case.status_changes.order_by("-changed_at", "-id"))
-    return render(
-        request,
-        "portal/cases/detail.html",
-        {"case": case, "history": history, "full_account": access.full_account(case)},
-    )
+    spanish = get_language() == "es"
+    described = statuses.describe_case(case)
+    full = access.full_account(case)
+    context = {
+        "case": case,
+        "history": history,
+        # each change with its official title in the page's language
+        "history_rows": [(c, statuses.status_titles(c.status_text)[int(spanish)]) for c in history],
+        "status_title": described.title_es if spanish else described.title_en,
+        "status_description": described.description_es if spanish else described.description_en,
+        "full_account": full,
+        # The requests on this case the account may see (those it made, or its clients').
+        "requests": list(my_requests(user).filter(case=case)) if full else [],
+    }
+    return render(request, "portal/cases/detail.html", context)
 
 
 class LinkCaseForm(forms.Form):

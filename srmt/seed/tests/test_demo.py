@@ -161,6 +161,9 @@ def test_second_run_changes_nothing(demo):
     assert "vsc_officer  office_staff   demo-password-for-tests" in output.getvalue()
     assert "email: attorney@demo.example  password: demo-password-for-tests" in output.getvalue()
     assert "authenticator app setup key: SRMTDEMOATTORNEY2345SRMTDEMOATTY" in output.getvalue()
+    assert (
+        "  receipt number: IOE0900000002\n  access code:    DEMA-CC3S-2026\n" in output.getvalue()
+    )
 
 
 def test_the_demo_representative_signs_in_with_the_printed_secret_and_sees_a_client(demo):
@@ -176,15 +179,12 @@ def test_the_demo_representative_signs_in_with_the_printed_secret_and_sees_a_cli
     assert page.status_code == 200
     case = Case.objects.filter(is_protected=False).order_by("receipt_number").first()
     assert case.receipt_number in page.content.decode()
-    assert (
-        "  receipt number: EAC2600000001\n  access code:    DEMA-CC3S-2026\n" in output.getvalue()
-    )
 
 
 def test_the_demo_access_code_links_the_demo_paper_case(demo):
     customer = make_customer("demo-customer")
     link = redeem(customer, demo.access.receipt_number, demo.access.code, client_ip="")
-    assert link.person.case_roles.get().case.receipt_number == "EAC2600000001"
+    assert link.person.case_roles.get().case.receipt_number == "IOE0900000002"
     assert Case.objects.get(receipt_number="IOE0900000001").filed_online_by is None
 
 
