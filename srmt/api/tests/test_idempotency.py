@@ -313,7 +313,11 @@ def test_two_retries_at_once_send_one_response(reference: None) -> None:
 
 
 # POSTs that write nothing (a draft's assessment, ADR 39): no key to honour, none documented.
-POSTS_THAT_WRITE_NOTHING = {"/api/v1/service-requests/{reference}/responses/assess"}
+POSTS_THAT_WRITE_NOTHING = {
+    "/api/v1/service-requests/{reference}/responses/assess",
+    # OAuth 2.0's token endpoint (ADR 41): a new token each call, as RFC 6749 and the agency's.
+    "/oauth/accesstoken",
+}
 
 
 def test_every_post_documents_the_idempotency_key_and_its_422() -> None:
@@ -321,8 +325,9 @@ def test_every_post_documents_the_idempotency_key_and_its_422() -> None:
     call_command("spectacular", "--format", "openapi-json", stdout=out)
     schema = json.loads(out.getvalue())
     posts = {path: ops["post"] for path, ops in schema["paths"].items() if "post" in ops}
-    # With QA's, the review's (ADR 35, 36), the assessment (ADR 39), access codes (ADR 43).
-    assert len(posts) == 15
+    # With QA's, the review's (ADR 35, 36), the assessment (ADR 39), access codes (ADR 43), the
+    # Case Status API's token (ADR 41).
+    assert len(posts) == 16
     for path in POSTS_THAT_WRITE_NOTHING:
         post = posts.pop(path)
         assert "Idempotency-Key" not in [p["name"] for p in post.get("parameters", [])]

@@ -105,6 +105,16 @@ STORED_BEFORE = {
     # The Case Status API (issue 11, ADR 41).
     "api_client.registered",
     "case.status_api_answered",
+    # Online access codes (issue 11, ADR 43).
+    "access_code.issued",
+    "access_code.redeemed",
+    "access_code.refused",
+    "access_code.requested",
+    "access_code.revoked",
+    # e-Requests (issue 11, ADR 44) and public accounts (ADR 42).
+    "erequest.information_added",
+    "public_profile.changed",
+    "public_profile.created",
 }
 
 
