@@ -30,6 +30,34 @@ COVERING_MODULES = (
 
 ISOLATION_COVERED = {"portal:request-new"}
 
+ALLAUTH_PAGES = (
+    "account_change_password",
+    "account_confirm_email",
+    "account_confirm_login_code",
+    "account_confirm_reauthentication_code",
+    "account_email",
+    "account_email_verification_sent",
+    "account_inactive",
+    "account_login",
+    "account_logout",
+    "account_reauthenticate",
+    "account_request_reauthentication_code",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_set_password",
+    "account_signup",
+    "mfa_activate_totp",
+    "mfa_authenticate",
+    "mfa_deactivate_totp",
+    "mfa_download_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_index",
+    "mfa_reauthenticate",
+    "mfa_view_recovery_codes",
+)
+
 # Public routes that hold nothing of anyone's: the reason for each.
 NOTHING_OF_ANYONES = {
     "portal:home": "the home page: the same for everyone",
@@ -38,7 +66,7 @@ NOTHING_OF_ANYONES = {
     # django-allauth's pages act on the signed-in account itself (its password, emails,
     # authenticator, recovery codes) or on a secret key sent to its own address; none takes
     # another account's identifier (srmt/portal/tests/test_accounts.py tries them).
-    **dict.fromkeys(("account_change_password", "account_confirm_email", "account_confirm_login_code", "account_confirm_reauthentication_code", "account_email", "account_email_verification_sent", "account_inactive", "account_login", "account_logout", "account_reauthenticate", "account_request_reauthentication_code", "account_reset_password", "account_reset_password_done", "account_reset_password_from_key", "account_reset_password_from_key_done", "account_set_password", "account_signup", "mfa_activate_totp", "mfa_authenticate", "mfa_deactivate_totp", "mfa_download_recovery_codes", "mfa_generate_recovery_codes", "mfa_index", "mfa_reauthenticate", "mfa_view_recovery_codes"), "the signed-in account's own sign-in settings (django-allauth)"),
+    **dict.fromkeys(ALLAUTH_PAGES, "the signed-in account's own sign-in settings (django-allauth)"),
 }
 
 STAFF_SITE = ("/staff/", "/admin/", "/api/")
