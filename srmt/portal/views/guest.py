@@ -91,7 +91,7 @@ class GuestForm(forms.Form):
         # The type comes after the identity fields, before the description.
         fields = list(self.fields.items())
         fields.insert(3, ("type", type_field))
-        self.fields = dict(fields)  # type: ignore[assignment]
+        self.fields = dict(fields)
 
 
 def _mint() -> str:

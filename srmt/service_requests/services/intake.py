@@ -97,6 +97,7 @@ def submit_request(
                     data, actor=actor, reference=reference, on_behalf_of=on_behalf_of
                 )
                 if idempotency_key:
+                    assert isinstance(actor, User)  # _require_plain
                     SubmissionKey.objects.filter(user=actor, key=idempotency_key).update(
                         service_request=sr
                     )
