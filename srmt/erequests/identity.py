@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from srmt.cases.choices import REPRESENTATIVE_ROLES
-from srmt.cases.models import Case, CaseParty
+from srmt.cases.models import Case, CaseParty, Person
 from srmt.core.errors import DomainError
 from srmt.core.receipts import normalize_receipt_number
 from srmt.erequests.errors import IdentityNotConfirmed
@@ -72,11 +72,23 @@ def confirm_identity(
     case = Case.objects.filter(receipt_number=number, is_protected=False).first()
     if case is None or date_of_birth is None:
         raise refused
+    if _party(case, name, date_of_birth) is None:
+        raise refused
+    return case
+
+
+def matched_party(case: Case, name: str, date_of_birth: dt.date | None) -> Person:
+    """The party confirm_identity matched (call it after confirm_identity)."""
+    person = _party(case, name, date_of_birth)
+    assert person is not None
+    return person
+
+
+def _party(case: Case, name: str, date_of_birth: dt.date | None) -> Person | None:
     parties = (
         CaseParty.objects.filter(case=case, person__date_of_birth=date_of_birth)
         .exclude(role__in=REPRESENTATIVE_ROLES)
         .select_related("person")
+        .order_by("pk")
     )
-    if not any(same_name(name, party.person.name) for party in parties):
-        raise refused
-    return case
+    return next((p.person for p in parties if same_name(name, p.person.name)), None)

@@ -12,11 +12,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from srmt.accounts.actors import SYSTEM
 from srmt.accounts.models import User
 from srmt.audit import services as audit
 from srmt.audit.actions import AuditAction
 from srmt.core.receipts import normalize_receipt_number
-from srmt.erequests import defaults, eligibility
+from srmt.erequests import defaults, eligibility, identity
 from srmt.erequests.errors import NotEligible
 from srmt.erequests.models import AddedInformation
 from srmt.service_requests import policies
@@ -27,7 +28,7 @@ from srmt.service_requests.errors import InvalidDescription
 from srmt.service_requests.models import ServiceRequest
 from srmt.service_requests.referrals import submit_or_refer
 from srmt.service_requests.repeats import RepeatCheck, RepeatChoice
-from srmt.service_requests.requesters import RequesterData
+from srmt.service_requests.requesters import IdentifiedRequester, RequesterData
 from srmt.service_requests.services import Submission
 
 
@@ -90,6 +91,63 @@ def open_erequest(data: ERequest, *, actor: User, today: dt.date | None = None) 
     )
     if outcome.service_request is None:  # a requester abroad: no account asks from abroad
         raise NotEligible(_("You cannot make this request online."), field="type")
+    return outcome.service_request
+
+
+@dataclass(frozen=True)
+class GuestERequest:
+    """What a visitor without an account gave on the e-Request page: who they are (checked
+    against the case), what they ask for, and where to send the answer."""
+
+    receipt_number: str
+    name: str
+    date_of_birth: dt.date | None
+    type: str
+    description: str
+    email: str
+    language: str = "en"
+
+
+def open_guest_erequest(
+    data: GuestERequest, *, client_key: str, today: dt.date | None = None
+) -> ServiceRequest:
+    """Check identity (identity.confirm_identity: the same refusal whatever failed, rate
+    limited), then eligibility without an account, then record the request through the same
+    intake as the signed-in path, the system acting on behalf of the matched case party
+    (channel online). Refused: nothing is written."""
+    case = identity.confirm_identity(
+        data.receipt_number, data.name, data.date_of_birth, client_key=client_key
+    )
+    if data.type not in defaults.SELF_SERVICE_TYPES:
+        raise NotEligible(_("You cannot make this request online."), field="type")
+    verdict = eligibility.check(
+        case, data.type, today=today or timezone.localdate(), without_account=True
+    )
+    if not verdict.eligible:
+        raise NotEligible(
+            eligibility.explain(verdict),
+            field="type",
+            reason=verdict.code,
+            from_date=verdict.from_date,
+        )
+    person = identity.matched_party(case, data.name, data.date_of_birth)
+    outcome = submit_or_refer(
+        Submission(
+            type=data.type,
+            channel=Channel.ONLINE,
+            description=data.description,
+            requester=RequesterData(
+                name=person.name,
+                email=data.email,
+                language=data.language,
+                given=frozenset({"email", "language"}),
+            ),
+            receipt_number=case.receipt_number,
+        ),
+        actor=SYSTEM,
+        on_behalf_of=IdentifiedRequester(case=case, person=person),
+    )
+    assert outcome.service_request is not None  # the system path never refers
     return outcome.service_request
 
 

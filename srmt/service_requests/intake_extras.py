@@ -22,12 +22,15 @@ class CheckedExtras:
 def check(
     data: Submission,
     *,
-    actor: User,
+    actor: User | None,
     request_type: ServiceRequestType,
     case: Case | None,
     receipt_number: str,
 ) -> CheckedExtras:
-    """Refuse what does not fit (before anything is written)."""
+    """Refuse what does not fit (before anything is written). Without an account (the
+    system recording an identified requester's request) there are no extras."""
+    if actor is None:
+        return CheckedExtras(expedite=None, repeat=repeats.RepeatPlan())
     expedite = expedite_intake.check_submission(data.expedite, request_type=request_type, case=case)
     plan = repeats.plan_for(
         data.repeat, actor=actor, request_type=request_type, receipt_number=receipt_number

@@ -23,6 +23,7 @@ from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.accounts.roles import ACT_SCOPE, NATIONAL, OWN_OFFICES, VIEW_SCOPE, Capability
 from srmt.cases import access
+from srmt.cases.choices import REPRESENTATIVE_ROLES
 from srmt.cases.models import Case, CaseParty, CaseQuerySet, Person
 from srmt.core.errors import DomainError
 from srmt.core.receipts import normalize_receipt_number
@@ -34,6 +35,7 @@ from srmt.service_requests.models import (
     ServiceRequest,
     ServiceRequestQuerySet,
 )
+from srmt.service_requests.requesters import IdentifiedRequester
 
 OUTSIDE = frozenset({"customer", "representative"})
 
@@ -193,16 +195,27 @@ def require_capability(user: Viewer, capability: Capability) -> None:
         raise PermissionDenied(_("Your role does not allow you to do that."))
 
 
-def require_may_submit(actor: Viewer, *, receipt_number: str, channel: str) -> None:
+def require_may_submit(
+    actor: Viewer,
+    *,
+    receipt_number: str,
+    channel: str,
+    on_behalf_of: IdentifiedRequester | None = None,
+) -> None:
     """May `actor` record a new request on this receipt number through this channel?
 
     Staff: the create capability. A customer or representative: online only, and only about
     a case they may act on (a customer also without a receipt number, for the types that
     take none). Any other receipt number, unknown, someone else's or a 1367 case that is not
     theirs, gets the same 404, so the answer tells nothing about other cases. The system
-    records no requests: each one is asked for by a person.
+    records no request of its own: only an online one on behalf of a requester whose
+    identity was checked against that very case (`on_behalf_of`, ADR 0044), never on a
+    1367 case; nobody else may claim to act on someone's behalf.
     """
     kind = kind_of(actor)
+    if kind == "system" or on_behalf_of is not None:
+        _require_on_behalf(kind, receipt_number, channel, on_behalf_of)
+        return
     if kind not in OUTSIDE:
         require_capability(actor, Capability.CREATE)
         return
@@ -213,6 +226,25 @@ def require_may_submit(actor: Viewer, *, receipt_number: str, channel: str) -> N
         return
     if not number or not visible_cases(actor).filter(receipt_number=number).exists():
         raise Http404(_("None of your cases has that receipt number."))
+
+
+def _require_on_behalf(
+    kind: str, receipt_number: str, channel: str, on_behalf_of: IdentifiedRequester | None
+) -> None:
+    refused = PermissionDenied(_("Your role does not allow you to do that."))
+    if kind != "system" or on_behalf_of is None or channel != Channel.ONLINE:
+        raise refused
+    case = on_behalf_of.case
+    number = normalize_receipt_number(receipt_number) if receipt_number else ""
+    if case.is_protected or not number or number != case.receipt_number:
+        raise refused
+    party = (
+        CaseParty.objects.filter(case_id=case.pk, person_id=on_behalf_of.person.pk)
+        .exclude(role__in=REPRESENTATIVE_ROLES)
+        .exists()
+    )
+    if not party:
+        raise refused
 
 
 # --- cases and the people on them ---------------------------------------------------------

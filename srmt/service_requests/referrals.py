@@ -34,7 +34,7 @@ from srmt.service_requests import (
 )
 from srmt.service_requests.choices import RequestTypeCode
 from srmt.service_requests.models import ServiceRequest
-from srmt.service_requests.requesters import clean_requester
+from srmt.service_requests.requesters import IdentifiedRequester, clean_requester
 from srmt.service_requests.routing_models import Referral
 
 
@@ -46,7 +46,12 @@ class IntakeOutcome:
 
 
 def submit_or_refer(
-    data: services.Submission, *, actor: Actor, idempotency_key: str = "", body_hash: str = ""
+    data: services.Submission,
+    *,
+    actor: Actor,
+    idempotency_key: str = "",
+    body_hash: str = "",
+    on_behalf_of: IdentifiedRequester | None = None,
 ) -> IntakeOutcome:
     """Refer a customer abroad, or record the request (see services.submit_request).
 
@@ -56,8 +61,15 @@ def submit_or_refer(
     anywhere), the request is recorded as well, in the same transaction, so the customer is
     not lost: the unit contacts them, and the actor is told only of the referral.
     """
-    policies.require_may_submit(actor, receipt_number=data.receipt_number, channel=data.channel)
-    assert isinstance(actor, User)  # the system records no requests (require_may_submit)
+    policies.require_may_submit(
+        actor,
+        receipt_number=data.receipt_number,
+        channel=data.channel,
+        on_behalf_of=on_behalf_of,
+    )
+    if not isinstance(actor, User):  # the system, for an identified requester (ADR 0044)
+        sr, created = services.submit_request(data, actor=actor, on_behalf_of=on_behalf_of)
+        return IntakeOutcome(sr, created)
     core.resolve_type(data.type)
     country = normalize_country(data.requester.country, field="requester.country")
     if not is_in_united_states(country):

@@ -13,6 +13,16 @@ from srmt.service_requests.errors import InvalidRequester
 LANGUAGES = ("en", "es")
 
 
+@dataclass(frozen=True)
+class IdentifiedRequester:
+    """A visitor without an account whose receipt number, name and date of birth matched
+    `person`, a party of `case` (erequests.identity). Only with one may the system record
+    an online request, on their behalf (policies.require_may_submit, ADR 0044)."""
+
+    case: Case
+    person: Person
+
+
 # The fields of a person on file that what a caller says at intake may replace.
 PERSON_FIELDS = ("name", "phone", "language", "zip_code", "country", "sms_consent")
 

@@ -23,7 +23,7 @@ from srmt.core.references import new_reference
 from srmt.offices.models import Office, offices_by_code
 from srmt.offices.routing import RoutingDecision
 from srmt.service_requests import core, intake_extras, policies, reasons, requesters, routing_facts
-from srmt.service_requests.choices import Channel, Status, Urgency
+from srmt.service_requests.choices import Channel, RequestTypeCode, Status, Urgency
 from srmt.service_requests.errors import (
     IdempotencyKeyReused,
     InvalidDescription,
@@ -39,7 +39,7 @@ from srmt.service_requests.models import (
     StatusChange,
     SubmissionKey,
 )
-from srmt.service_requests.requesters import RequesterData, clean_requester
+from srmt.service_requests.requesters import IdentifiedRequester, RequesterData, clean_requester
 from srmt.service_requests.submission import Submission
 from srmt.sla.services import deadlines_for
 
@@ -59,16 +59,29 @@ class _Fields:
 
 
 def submit_request(
-    data: Submission, *, actor: Actor, idempotency_key: str = "", body_hash: str = ""
+    data: Submission,
+    *,
+    actor: Actor,
+    idempotency_key: str = "",
+    body_hash: str = "",
+    on_behalf_of: IdentifiedRequester | None = None,
 ) -> tuple[ServiceRequest, bool]:
     """Record a new request and route it; returns (request, created).
 
     With an idempotency key, the same key and body return the request made the first time
     (created False); the same key with another body is refused. Staff record requests by
-    role; a customer or representative online, about their own or represented case (ADR 27).
+    role; a customer or representative online, about their own or represented case (ADR 27);
+    the system only the plain online request of an identified requester (`on_behalf_of`,
+    ADR 0044): the requester is that case party, nothing else rides along.
     """
-    policies.require_may_submit(actor, receipt_number=data.receipt_number, channel=data.channel)
-    assert isinstance(actor, User)  # the system records no requests (require_may_submit)
+    policies.require_may_submit(
+        actor,
+        receipt_number=data.receipt_number,
+        channel=data.channel,
+        on_behalf_of=on_behalf_of,
+    )
+    if not isinstance(actor, User):
+        _require_plain(data, idempotency_key)
     for attempt in range(REFERENCE_ATTEMPTS):
         # A fresh random reference per attempt; no savepoint around the insert (it costs two
         # round trips on every request): the whole transaction retries on the rare collision.
@@ -76,11 +89,15 @@ def submit_request(
         try:
             with transaction.atomic():
                 if idempotency_key:
+                    assert isinstance(actor, User)  # _require_plain
                     existing = _claim_key(actor, idempotency_key, body_hash)
                     if existing is not None:
                         return existing, False
-                sr = _create_request(data, actor=actor, reference=reference)
+                sr = _create_request(
+                    data, actor=actor, reference=reference, on_behalf_of=on_behalf_of
+                )
                 if idempotency_key:
+                    assert isinstance(actor, User)  # _require_plain
                     SubmissionKey.objects.filter(user=actor, key=idempotency_key).update(
                         service_request=sr
                     )
@@ -90,6 +107,14 @@ def submit_request(
             if not collided or attempt == REFERENCE_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _require_plain(data: Submission, idempotency_key: str) -> None:
+    """What the system may record for an identified requester: the request alone (no
+    expedite, repeat link, attachment, change of address or idempotency key)."""
+    extras = data.expedite or data.repeat or data.attachments or data.new_address
+    if extras or idempotency_key or data.type == RequestTypeCode.CHANGE_OF_ADDRESS:
+        raise policies.PermissionDenied(_("Your role does not allow you to do that."))
 
 
 def _claim_key(actor: User, key: str, body_hash: str) -> ServiceRequest | None:
@@ -111,15 +136,22 @@ def _claim_key(actor: User, key: str, body_hash: str) -> ServiceRequest | None:
     return None
 
 
-def _create_request(data: Submission, *, actor: User, reference: str) -> ServiceRequest:
+def _create_request(
+    data: Submission,
+    *,
+    actor: Actor,
+    reference: str,
+    on_behalf_of: IdentifiedRequester | None = None,
+) -> ServiceRequest:
     """Check everything, route, then write: nothing is written before every check passed."""
     fields = _check_fields(data)
     # Checks answer on the case as the actor may know it, so that a 1367 case they are not
     # cleared for is refused or accepted exactly as an unknown receipt number would be;
     # routing and the record use the true case (it still goes to the VAWA/T/U unit).
+    user = actor if isinstance(actor, User) else None
     extras = intake_extras.check(
         data,
-        actor=actor,
+        actor=user,
         request_type=fields.request_type,
         case=policies.as_known_to(actor, fields.case),
         receipt_number=fields.receipt_number,
@@ -128,9 +160,12 @@ def _create_request(data: Submission, *, actor: User, reference: str) -> Service
     office = offices_by_code().get(decision.office_code) or Office.objects.get(
         code=decision.office_code
     )
-    sr = _store(data, fields, decision, office, actor=actor, reference=reference)
-    _audit_created(sr, data, fields, decision, actor=actor)
-    intake_extras.apply(sr, extras, actor=actor)
+    sr = _store(
+        data, fields, decision, office, actor=actor, reference=reference, on_behalf_of=on_behalf_of
+    )
+    _audit_created(sr, data, fields, decision, actor=actor, identified=on_behalf_of is not None)
+    if user is not None:
+        intake_extras.apply(sr, extras, actor=user)
     send_acknowledgement(sr)
     return sr
 
@@ -185,11 +220,13 @@ def _store(
     decision: RoutingDecision,
     office: Office,
     *,
-    actor: User,
+    actor: Actor,
     reference: str,
+    on_behalf_of: IdentifiedRequester | None = None,
 ) -> ServiceRequest:
     """The request row, with its deadlines, and its first StatusChange (received, routed)."""
     now = timezone.now()
+    user = actor if isinstance(actor, User) else None  # the system is no account
     deadlines = deadlines_for(
         fields.request_type.code,
         data.urgency,
@@ -203,7 +240,9 @@ def _store(
         channel=data.channel,
         case=fields.case,
         receipt_number=fields.receipt_number,
-        requester=_requester_person(
+        requester=_identified_person(fields.requester, on_behalf_of, actor=actor)
+        if on_behalf_of is not None
+        else _requester_person(
             fields.requester,
             policies.as_known_to(actor, fields.case),
             actor=actor,
@@ -216,7 +255,7 @@ def _store(
         routing_reason=decision.reason[:300],
         routing_reason_es=decision.reason_es[:300],
         routing_rule_id=decision.rule_id,
-        created_by=actor,
+        created_by=user,
         created_at=now,
         first_response_due_at=deadlines.first_response_due_at,
         due_at=deadlines.due_at,
@@ -228,7 +267,7 @@ def _store(
         service_request=sr,
         from_status="",
         to_status=Status.RECEIVED,
-        actor=actor,
+        actor=user,
         reason=decision.reason[:1000],
         reason_code=reasons.ROUTED,
         reason_params=reasons.routed_params(decision),
@@ -244,7 +283,8 @@ def _audit_created(
     fields: _Fields,
     decision: RoutingDecision,
     *,
-    actor: User,
+    actor: Actor,
+    identified: bool = False,
 ) -> None:
     audit.record(
         actor=actor,
@@ -259,12 +299,38 @@ def _audit_created(
             "routing_rule": decision.rule,
             "routing_facts": decision.facts_used,
             "due_at": sr.due_at.isoformat(),
+            **({"on_behalf_of": "identified_requester"} if identified else {}),
         },
     )
 
 
+def _identified_person(
+    data: RequesterData, identified: IdentifiedRequester, *, actor: Actor
+) -> Person:
+    """The matched case party, with the email address and language just given (the answer
+    goes there); nothing else on file changes. Audited when they differ."""
+    person = identified.person
+    changed = {
+        name: (getattr(person, name), value)
+        for name, value in (("email", data.email), ("language", data.language))
+        if value and getattr(person, name) != value
+    }
+    if changed:
+        for name, (_on_file, said) in changed.items():
+            setattr(person, name, said)
+        person.save(update_fields=list(changed))
+        audit.record(
+            actor=actor,
+            action=AuditAction.PERSON_UPDATED,
+            object_type="person",
+            object_id=str(person.pk),
+            changes={name: [before, after] for name, (before, after) in changed.items()},
+        )
+    return person
+
+
 def _requester_person(
-    data: RequesterData, case: Case | None, *, actor: User, keep_on_file: bool
+    data: RequesterData, case: Case | None, *, actor: Actor, keep_on_file: bool
 ) -> Person:
     """The case's party with this email address, brought up to date with what the caller
     just said (unless the worker chose to keep the record on file), or a new person.
