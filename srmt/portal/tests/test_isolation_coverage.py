@@ -21,6 +21,7 @@ from srmt.testing.factories import make_customer
 COVERING_MODULES = (
     "srmt.developer.tests.test_case_status_api",
     "srmt.portal.tests.test_cases",
+    "srmt.portal.tests.test_erequest_guest",
     "srmt.portal.tests.test_messages",
     "srmt.portal.tests.test_representatives",
     "srmt.portal.tests.test_requests",

@@ -65,7 +65,7 @@ def _main_text(html: str) -> str:
                 "Obtenga ayuda con su caso",
                 "Consulte el estado de su caso",
                 "Consultar el estado del caso",
-                "Centro de contacto",
+                "Centro de Contacto",
                 '<a href="tel:+18003755283">800-375-5283</a>',
                 "Un sitio oficial del Gobierno de Estados Unidos",
             ],
