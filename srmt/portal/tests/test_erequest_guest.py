@@ -117,13 +117,14 @@ def test_a_request_is_recorded_for_the_matched_party_and_routed_as_when_signed_i
         ana,
     )
     ana.refresh_from_db()
-    assert (ana.email, ana.language) == ("ana.new@example.com", "es")
+    # the address on file stays: a visitor without an account may not redirect the answers
+    assert (ana.email, ana.language) == ("ana@example.com", "es")
     created = AuditEvent.objects.get(action="service_request.created")
     assert (created.actor_id, created.actor_username) == (None, "system")
     assert created.changes["channel"] == "online"
     assert created.changes["on_behalf_of"] == "identified_requester"
     ack = Notification.objects.get(kind="acknowledgement")
-    assert (ack.to_address, ack.language) == ("ana.new@example.com", "es")
+    assert (ack.to_address, ack.language) == ("ana@example.com", "es")
     page = client.get(answer["Location"])
     main = _main(page)
     assert sr.reference in main
@@ -355,3 +356,18 @@ def test_the_system_adds_no_extras(ana_case, ana):
             on_behalf_of=IdentifiedRequester(case=ana_case, person=ana),
         )
     assert ServiceRequest.objects.count() == 0
+
+
+def test_the_email_given_is_kept_only_where_none_is_on_file(client, ana_case, ana):
+    # given the party has no email address on file
+    Person.objects.filter(pk=ana.pk).update(email="")
+    # when
+    answer = client.post(URL, _data(client))
+    # then the answer goes to the address given, which is now on file
+    assert answer.status_code == 302
+    ana.refresh_from_db()
+    assert ana.email == "ana.new@example.com"
+    ack = Notification.objects.get(kind="acknowledgement")
+    assert ack.to_address == "ana.new@example.com"
+    changed = AuditEvent.objects.get(action="person.updated")
+    assert changed.changes["email"] == ["", "ana.new@example.com"]

@@ -74,7 +74,7 @@ class GuestForm(forms.Form):
         max_length=5_000,
     )
     email = forms.EmailField(
-        label=gettext_lazy("Your email address (we send our answer there)"), max_length=254
+        label=gettext_lazy("Your email address (we use it if we have none on file)"), max_length=254
     )
     language = forms.ChoiceField(
         label=gettext_lazy("Language for our answer"),

@@ -307,13 +307,15 @@ def _audit_created(
 def _identified_person(
     data: RequesterData, identified: IdentifiedRequester, *, actor: Actor
 ) -> Person:
-    """The matched case party, with the email address and language just given (the answer
-    goes there); nothing else on file changes. Audited when they differ."""
+    """The matched case party, with the language just given, and the email address given
+    only where none is on file: a visitor without an account proves who they are with facts
+    others may know (receipt number, name, date of birth), so they may never redirect the
+    answers to someone's address on file (the answer goes there). Audited when changed."""
     person = identified.person
     changed = {
         name: (getattr(person, name), value)
         for name, value in (("email", data.email), ("language", data.language))
-        if value and getattr(person, name) != value
+        if value and getattr(person, name) != value and not (name == "email" and person.email)
     }
     if changed:
         for name, (_on_file, said) in changed.items():
