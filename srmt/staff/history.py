@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from srmt.accounts.models import User
 from srmt.audit.actions import AuditAction
 from srmt.audit.models import AuditEvent
+from srmt.erequests.models import AddedInformation
 from srmt.service_requests import reasons
 from srmt.service_requests.choices import Status
 from srmt.service_requests.expedite_models import ExpediteRequest
@@ -41,6 +42,7 @@ RESPONSE = "response"
 NOTE = "note"
 ESCALATION = "escalation"
 EXPEDITE = "expedite"
+ADDED = "added_information"  # what the customer added online instead of a repeat (ADR 44)
 
 
 @dataclass(frozen=True)
@@ -169,15 +171,28 @@ def _expedite_entry(expedite: ExpediteRequest) -> HistoryEntry | None:
     return HistoryEntry(expedite.decided_at, EXPEDITE, title, name_of(expedite.decided_by), details)
 
 
+def _added_entry(added: AddedInformation) -> HistoryEntry:
+    author = added.author
+    return HistoryEntry(
+        at=added.created_at,
+        kind=ADDED,
+        title=_("The customer added information online"),
+        actor=author.get_full_name() or author.email or author.get_username(),
+        item=added,
+    )
+
+
 def history(
     timeline: Sequence[TimelineEntry],
     *,
     audit_events: Iterable[AuditEvent] = (),
     escalations: Iterable[Escalation] = (),
     expedite: ExpediteRequest | None = None,
+    added: Iterable[AddedInformation] = (),
 ) -> list[HistoryEntry]:
     """Every entry of the request's history, oldest first."""
     entries = [e for e in map(_timeline_entry, timeline) if e is not None]
+    entries += [_added_entry(a) for a in added]
     entries += _assignments(audit_events, timeline)
     entries += [_escalation_entry(e) for e in escalations]
     decided = _expedite_entry(expedite) if expedite is not None else None

@@ -10,6 +10,7 @@ import re
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -252,6 +253,13 @@ def test_an_open_request_of_the_same_type_is_shown_and_can_be_added_to(client, c
         == 1
     )
     assert ServiceRequest.objects.count() == 1
+    # and the office's staff read it in the request's history
+    staff = Client()
+    staff.force_login(make_user("esc.officer", role=Role.OFFICE_STAFF, offices=["ESC"]))
+    page = staff.get(reverse("staff:request-detail", args=[first.reference])).content.decode()
+    history = page[page.index('id="history-heading"') :]
+    assert "The customer added information online" in history
+    assert "My employer needs an answer." in history
 
 
 def test_a_new_one_opened_anyway_is_linked_as_a_repeat(client, customer, old_case):

@@ -245,7 +245,7 @@ def _detail_queries(client, reference, django_assert_num_queries) -> None:
     # the offices to transfer to, the staff to assign, the files of evidence, the templates
     # offered for the request (ADR 33); the header's unread notifications (ADR 31); a
     # response in supervisory review (ADR 35); the unread secure messages (ADR 45)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         assert client.get(f"/staff/requests/{reference}/").status_code == 200
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
+from srmt.erequests.models import AddedInformation
 from srmt.messaging import access as message_access
 from srmt.offices.models import Office
 from srmt.service_requests import attachments, expedites, lifecycle, policies, template_context
@@ -160,7 +161,12 @@ def request_page_context(
         "escalations": escalations,
         "timeline": timeline,
         "history": history.history(
-            timeline, audit_events=audit_events, escalations=escalations, expedite=expedite
+            timeline,
+            audit_events=audit_events,
+            escalations=escalations,
+            expedite=expedite,
+            # what the customer added online to this open request (ADR 44)
+            added=AddedInformation.objects.filter(service_request=sr).select_related("author"),
         ),
         "whereabouts": history.whereabouts(sr, timeline),
         "audit_events": audit_events,
