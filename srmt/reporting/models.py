@@ -19,6 +19,8 @@ from django.db.models import Q
 
 
 class DailyRollup(models.Model):
+    """What happened on one UTC day in one cell (see the module's docstring and ADR 0048)."""
+
     day = models.DateField()
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
     # The case's form type code (e.g. "I-485"); "" for a request with no case.
