@@ -149,10 +149,12 @@ def test_a_table_downloads_as_json(slug: str) -> None:
     assert answer.json() == json.loads(downloads.table_json(RELEASE, RELEASE.table(slug)))
 
 
-@pytest.mark.parametrize(
-    "path",
-    ["/data/datapackage.json", "/data.json", *(f"/data/{s}.{k}" for s in SLUGS for k in ("csv", "json"))],
-)  # fmt: skip
+FILES = ["/data/datapackage.json", "/data.json"] + [
+    f"/data/{slug}.{kind}" for slug in SLUGS for kind in ("csv", "json")
+]
+
+
+@pytest.mark.parametrize("path", FILES)
 def test_every_file_is_the_same_in_every_language_and_revalidates_by_etag(path: str) -> None:
     english, spanish = _client("en").get(path), _client("es").get(path)
     assert (english.status_code, spanish.status_code) == (200, 200)
@@ -196,7 +198,7 @@ def test_an_unknown_table_is_not_found(path: str) -> None:
     assert _client().get(path).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/data/", "/data.json", "/data/datapackage.json", "/data/response-times.csv"])  # fmt: skip
+@pytest.mark.parametrize("path", ["/data/", *FILES])
 def test_the_open_data_pages_only_read(path: str) -> None:
     answer = _client().post(path)
     assert (answer.status_code, answer["Allow"]) == (405, "GET, HEAD")

@@ -123,13 +123,16 @@ def test_a_boolean_is_not_a_release_value() -> None:
 
 
 def test_a_table_is_csv_with_a_header_of_column_names_and_markers_as_text() -> None:
-    assert downloads.table_csv(VOLUME) == (
-        "month,office,requests,share\r\n"
-        '2026-10-01,"Los Angeles, CA",1520,0.25\r\n'
-        '2026-10-01,"Office ""B""",D,D\r\n'
-        "2026-10-01,San José,H,\r\n"
-        "2026-10-01,Total,0,1.0\r\n"
-    ).encode()
+    assert (
+        downloads.table_csv(VOLUME)
+        == (
+            "month,office,requests,share\r\n"
+            '2026-10-01,"Los Angeles, CA",1520,0.25\r\n'
+            '2026-10-01,"Office ""B""",D,D\r\n'
+            "2026-10-01,San José,H,\r\n"
+            "2026-10-01,Total,0,1.0\r\n"
+        ).encode()
+    )
 
 
 def test_a_table_without_rows_is_its_header() -> None:
@@ -156,7 +159,9 @@ def test_every_table_reads_back_cell_for_cell(rows: list[dict[str, Value]]) -> N
     table = Table("t", "T", "T", "", "", columns, tuple(rows))
     read = list(csv.reader(io.StringIO(downloads.table_csv(table).decode(), newline="")))
     document = json.loads(downloads.table_json(RELEASE, table))
-    assert read == [["a", "b"]] + [[downloads.csv_cell(r["a"]), downloads.csv_cell(r["b"])] for r in rows]
+    assert read == [["a", "b"]] + [
+        [downloads.csv_cell(r["a"]), downloads.csv_cell(r["b"])] for r in rows
+    ]
     assert document["rows"] == rows
 
 
