@@ -464,6 +464,18 @@ SRMT_AGENCY_SIGNATURE = env.string("SRMT_AGENCY_SIGNATURE", "")
 SRMT_AGENCY_PHONE = env.string("SRMT_AGENCY_PHONE", "800-375-5283")
 SRMT_AGENCY_TTY = env.string("SRMT_AGENCY_TTY", "800-767-1833")
 SRMT_AGENCY_WEB = env.string("SRMT_AGENCY_WEB", "https://www.uscis.gov")
+# --- Open data (issue 12, docs/adr/0050) -----------------------------------------------------
+# The contact named in the open-data catalogue (/data.json, DCAT-US 1.1) and the agency's
+# OMB bureau code (Circular A-11 Appendix C: 024:30 is DHS, USCIS) and Federal Program
+# Inventory code (024:000) there.
+SRMT_OPEN_DATA_CONTACT_NAME = env.string(
+    "SRMT_OPEN_DATA_CONTACT_NAME", "U.S. Citizenship and Immigration Services, open data"
+)
+SRMT_OPEN_DATA_CONTACT_EMAIL = env.string(
+    "SRMT_OPEN_DATA_CONTACT_EMAIL", "open-data@agency.example"
+)
+SRMT_OPEN_DATA_BUREAU_CODE = env.string("SRMT_OPEN_DATA_BUREAU_CODE", "024:30")
+SRMT_OPEN_DATA_PROGRAM_CODE = env.string("SRMT_OPEN_DATA_PROGRAM_CODE", "024:000")
 # Where staff open SRMT: links in messages to staff (escalation digests) start with it.
 SRMT_STAFF_BASE_URL = env.string("SRMT_STAFF_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- Customer satisfaction surveys (docs/adr/0038) ---------------------------------------------

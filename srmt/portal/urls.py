@@ -10,6 +10,7 @@ from srmt.portal.views import (
     guest,
     home,
     messages,
+    open_data,
     requests,
     status,
 )
@@ -43,4 +44,11 @@ urlpatterns = [
         access_codes.requested,
         name="access-code-requested",
     ),
+    # Open data (issue 12, ADR 50): the page, the data package, each table's files, and the
+    # DCAT-US catalogue at the site root, where catalogue harvesters look for it.
+    path("data/", open_data.open_data, name="open-data"),
+    path("data/datapackage.json", open_data.data_package, name="open-data-package"),
+    path("data/<slug:slug>.csv", open_data.table_csv, name="open-data-csv"),
+    path("data/<slug:slug>.json", open_data.table_json, name="open-data-json"),
+    path("data.json", open_data.catalog, name="open-data-catalog"),
 ]

@@ -64,6 +64,12 @@ NOTHING_OF_ANYONES = {
     "portal:home": "the home page: the same for everyone",
     "set_language": "sets the visitor's own language cookie",
     "survey": "opened by its signed single-use link only (ADR 38, srmt/surveys/tests)",
+    # Open data (ADR 50): the published release only, suppressed, the same for everyone.
+    "portal:open-data": "the open data page: published statistics, the same for everyone",
+    "portal:open-data-csv": "a published table of statistics (suppressed), nobody's records",
+    "portal:open-data-json": "a published table of statistics (suppressed), nobody's records",
+    "portal:open-data-package": "the data package describing the published tables",
+    "portal:open-data-catalog": "the DCAT-US catalogue of the published tables",
     # django-allauth's pages act on the signed-in account itself (its password, emails,
     # authenticator, recovery codes) or on a secret key sent to its own address; none takes
     # another account's identifier (srmt/portal/tests/test_accounts.py tries them).
