@@ -103,8 +103,7 @@ def compose(office: Office, detections: list[Detection], language: str) -> tuple
         lines += [
             _("The office's dashboard: %(link)s") % {"link": dashboard_link(office)},
             "",
-            _("You receive this email because you supervise %(office)s.")
-            % {"office": office.code},
+            _("You receive this email because you supervise %(office)s.") % {"office": office.code},
         ]
         return subject, "\n".join(lines)
 

@@ -5,8 +5,8 @@ What stands out is read from the rollups: for each dimension the series does not
 (channel, form, office, language), each value's opened requests during the event against
 its expected share, the share it had on the same weekdays of the four weeks before the
 event. A value is named when it accounts for at least a quarter of the change and moved
-further than the whole series did (two at most per dimension). Confidential units (8 U.S.C. 1367) are counted in their parent office, so
-an explanation never names one.
+further than the whole series did (two at most per dimension). Confidential units
+(8 U.S.C. 1367) are counted in their parent office, so an explanation never names one.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
@@ -63,6 +63,58 @@ def _event_days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+def _breakdown(
+    cells: QuerySet[DailyRollup], dimension: str, *, start: dt.date, days: list[dt.date]
+) -> dict[str, tuple[float, float]]:
+    """Each value of `dimension`: (opened during the event, opened on the baseline weeks'
+    same weekdays, as many of each weekday as the event has, per week)."""
+    column = "office_shown" if dimension == "office" else dimension
+    rows = cells.annotate(office_shown=_folded_office()) if dimension == "office" else cells
+    weekdays: dict[int, int] = defaultdict(int)
+    for day in days:
+        weekdays[day.weekday()] += 1
+    during: dict[str, float] = defaultdict(float)
+    usual: dict[str, float] = defaultdict(float)
+    for row in rows.values("day", column).annotate(n=Sum("opened")).order_by():
+        value, day, n = str(row[column] or ""), row["day"], float(row["n"] or 0)
+        if day >= start:
+            during[value] += n
+        else:
+            usual[value] += n * weekdays.get(day.weekday(), 0) / BASELINE_WEEKS
+    return {v: (during.get(v, 0.0), usual.get(v, 0.0)) for v in {*during, *usual}}
+
+
+def _named(
+    dimension: str,
+    values: dict[str, tuple[float, float]],
+    *,
+    sign: float,
+    expected_total: float,
+    overall: float,
+    total_excess: float,
+) -> list[dict[str, Any]]:
+    usual_total = sum(u for _d, u in values.values())
+    scored = []
+    for value, (during_n, usual_n) in values.items():
+        expected = (usual_n / usual_total if usual_total else 0.0) * expected_total
+        scored.append((sign * (during_n - expected), value, during_n, expected))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    named = []
+    for excess, value, during_n, expected in scored[:NAMED_PER_DIMENSION]:
+        ratio = during_n / expected if expected > 0 else float("inf")
+        # It carries a good share of the change, and moved further than the whole series.
+        if excess >= SHARE_NAMED * total_excess and sign * (ratio - overall) > 0:
+            named.append(
+                {
+                    "dimension": dimension,
+                    "value": value,
+                    "observed": round(during_n),
+                    "expected": round(expected, 1),
+                }
+            )
+    return named
+
+
 def contributors(
     key: SeriesKey, *, start: dt.date, end: dt.date, expected_total: float, direction: str
 ) -> list[dict[str, Any]]:
@@ -72,59 +124,30 @@ def contributors(
     baseline_from = start - dt.timedelta(weeks=BASELINE_WEEKS)
     cells = DailyRollup.objects.filter(day__range=(baseline_from, end), **key.rollup_filter())
     fixed = {dimension for dimension, _value in key.values}
-    found: list[dict[str, Any]] = []
-    observed_total = 0.0
-    per_dimension: list[tuple[str, dict[str, tuple[float, float]]]] = []
-    for dimension in BREAKDOWN:
-        if dimension in fixed:
-            continue
-        column = "office_shown" if dimension == "office" else dimension
-        rows = cells.annotate(office_shown=_folded_office()) if dimension == "office" else cells
-        grouped = rows.values("day", column).annotate(n=Sum("opened")).order_by()
-        during: dict[str, float] = defaultdict(float)
-        usual: dict[str, float] = defaultdict(float)
-        weekdays = defaultdict(int)
-        for day in days:
-            weekdays[day.weekday()] += 1
-        for row in grouped:
-            value, day, n = str(row[column] or ""), row["day"], float(row["n"] or 0)
-            if day >= start:
-                during[value] += n
-            else:
-                # The same weekdays of the baseline weeks, as many times as the event has them.
-                usual[value] += n * weekdays.get(day.weekday(), 0) / BASELINE_WEEKS
-        per_dimension.append(
-            (dimension, {v: (during.get(v, 0.0), usual.get(v, 0.0)) for v in {*during, *usual}})
-        )
-        observed_total = sum(during.values())
+    breakdowns = [
+        (dimension, _breakdown(cells, dimension, start=start, days=days))
+        for dimension in BREAKDOWN
+        if dimension not in fixed
+    ]
+    if not breakdowns:
+        return []
+    observed_total = sum(during for during, _usual in breakdowns[0][1].values())
     total_excess = sign * (observed_total - expected_total)
     if total_excess <= 0:
         return []
     overall = observed_total / expected_total if expected_total > 0 else float("inf")
-    for dimension, values in per_dimension:
+    found: list[dict[str, Any]] = []
+    for dimension, values in breakdowns:
         if len(values) < 2:
             continue  # one value only (every request in English): nothing stands out
-        usual_total = sum(u for _d, u in values.values())
-        scored = []
-        for value, (during_n, usual_n) in values.items():
-            share = usual_n / usual_total if usual_total else 0.0
-            expected = share * expected_total
-            scored.append((sign * (during_n - expected), value, during_n, expected))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        for excess, value, during_n, expected in scored[:NAMED_PER_DIMENSION]:
-            if excess < SHARE_NAMED * total_excess:
-                break
-            ratio = during_n / expected if expected > 0 else float("inf")
-            if sign * (ratio - overall) <= 0:
-                continue  # moved no more than the whole series did
-            found.append(
-                {
-                    "dimension": dimension,
-                    "value": value,
-                    "observed": int(round(during_n)),
-                    "expected": round(expected, 1),
-                }
-            )
+        found += _named(
+            dimension,
+            values,
+            sign=sign,
+            expected_total=expected_total,
+            overall=overall,
+            total_excess=total_excess,
+        )
     return found
 
 

@@ -162,7 +162,7 @@ def _upsert(
         "kind": detection.kind,
         "end": detection.end,
         "expected": round(detection.expected, 3),
-        "observed": int(round(detection.observed)),
+        "observed": round(detection.observed),
         "p_value": float(f"{detection.p_value:.6g}"),
         "contributors": parts,
         "explanation_en": explain.explain(facts, "en"),
@@ -192,4 +192,3 @@ def _upsert(
         row.updated_at = now
         row.save(update_fields=[*changed, "updated_at"])
         return "updated"
-

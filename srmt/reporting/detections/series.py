@@ -83,7 +83,9 @@ def read_level(
     counts: dict[SeriesKey, dict[dt.date, int]] = defaultdict(dict)
     grouped = rows.values("day", *columns).annotate(n=Sum("opened")).order_by()
     for row in grouped.iterator(chunk_size=10_000):
-        key = SeriesKey(level, tuple((d, str(row[c])) for d, c in zip(dimensions, columns)))
+        key = SeriesKey(
+            level, tuple((d, str(row[c])) for d, c in zip(dimensions, columns, strict=True))
+        )
         counts[key][row["day"]] = int(row["n"] or 0)
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
     recent_from = last - dt.timedelta(days=recent_days - 1)

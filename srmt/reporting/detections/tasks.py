@@ -57,9 +57,7 @@ def start_daily_detections() -> dt.datetime | None:
         planned = _claim_start(timezone.now())
         if planned is not None:
             iso = planned.isoformat()
-            transaction.on_commit(
-                lambda: daily_detections.using(run_after=planned).enqueue(iso)
-            )
+            transaction.on_commit(lambda: daily_detections.using(run_after=planned).enqueue(iso))
     return planned
 
 
