@@ -81,7 +81,11 @@ def test_an_injected_spike_is_found_once_per_series_that_carries_it(reference):
     assert national.explanation_en == NATIONAL_EN
     assert national.explanation_es == NATIONAL_ES
     office = Detection.objects.get(series="office=NSC|type=general_case_inquiry")
-    assert (office.office.code, office.type.code, office.form) == ("NSC", "general_case_inquiry", "")
+    assert (office.office.code, office.type.code, office.form) == (
+        "NSC",
+        "general_case_inquiry",
+        "",
+    )
 
 
 def test_a_second_run_changes_nothing_and_an_open_event_is_updated_in_place(reference):
