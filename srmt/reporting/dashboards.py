@@ -78,7 +78,12 @@ def dashboard_offices(user: User) -> QuerySet[Office]:
 
 
 def may_see_dashboards(user: User) -> bool:
-    return may_see_national(user) or dashboard_offices(user).exists()
+    """Whether to offer the dashboards (the staff nav asks on every page: no query beyond
+    the user's cached offices)."""
+    if may_see_national(user):
+        return True
+    own = user.can(Capability.VIEW) and VIEW_SCOPE[Role(user.role)] == OWN_OFFICES
+    return own and bool(user.office_ids())
 
 
 # --- the figures -----------------------------------------------------------------------------
