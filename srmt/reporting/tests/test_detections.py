@@ -73,7 +73,7 @@ def test_an_injected_spike_is_found_once_per_series_that_carries_it(reference):
     assert {(d.kind, d.direction, d.start, d.end) for d in rows} == {("spike", "up", EVENT, EVENT)}
     national = Detection.objects.get(series="national")
     assert (national.observed, round(national.expected, 1)) == (241, 102.8)
-    assert national.office is None and national.type is None
+    assert (national.office, national.type) == (None, None)
     assert national.contributors == [
         {"dimension": "channel", "value": "online", "observed": 181, "expected": 39.4},
         {"dimension": "office", "value": "NSC", "observed": 182, "expected": 52.8},
@@ -169,3 +169,24 @@ def test_the_command_runs_once_and_prints_json(reference):
     printed = json.loads(out.getvalue())
     assert printed["detections"]["created"] == 5
     assert printed["digests"] == {"offices": 1, "sent": 0, "already_sent": 0}
+
+
+def test_without_a_backend_that_defers_no_chain_starts(reference):
+    assert tasks.start_daily_detections() is None
+    assert not SweepSchedule.objects.filter(name="detections").exists()
+
+
+def test_the_task_runs_the_detections_then_the_digests(reference):
+    result = tasks.daily_detections.enqueue()
+    assert result.return_value == {
+        "detections": {
+            "last_day": None,
+            "series_tested": {},
+            "found": 0,
+            "created": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "seconds": result.return_value["detections"]["seconds"],
+        },
+        "digests": {"offices": 0, "sent": 0, "already_sent": 0},
+    }
