@@ -190,3 +190,11 @@ def test_the_task_runs_the_detections_then_the_digests(reference):
         },
         "digests": {"offices": 0, "sent": 0, "already_sent": 0},
     }
+
+
+def test_the_command_refuses_a_bad_day(reference):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="--today is not an ISO date: 2026-13-01"):
+        call_command("detect", "--today", "2026-13-01", stdout=StringIO())
+    assert Detection.objects.count() == 0
