@@ -9,7 +9,7 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from srmt.reporting.detections import tasks
@@ -193,8 +193,6 @@ def test_the_task_runs_the_detections_then_the_digests(reference):
 
 
 def test_the_command_refuses_a_bad_day(reference):
-    from django.core.management import CommandError
-
     with pytest.raises(CommandError, match="--today is not an ISO date: 2026-13-01"):
         call_command("detect", "--today", "2026-13-01", stdout=StringIO())
     assert Detection.objects.count() == 0
