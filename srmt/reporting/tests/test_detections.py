@@ -196,3 +196,12 @@ def test_the_command_refuses_a_bad_day(reference):
     with pytest.raises(CommandError, match="--today is not an ISO date: 2026-13-01"):
         call_command("detect", "--today", "2026-13-01", stdout=StringIO())
     assert Detection.objects.count() == 0
+
+
+def test_events_over_for_more_than_a_week_are_left_alone(reference):
+    write_history(spike_online_at_nsc, days=160)
+    result = run_detections(EVENT + dt.timedelta(days=9))
+    assert (result.found, result.created) == (0, 0)
+    assert Detection.objects.count() == 0
+    found = run_detections(EVENT + dt.timedelta(days=7))
+    assert found.created == 5
