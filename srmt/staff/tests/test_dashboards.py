@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from srmt.accounts.choices import Role
@@ -253,3 +255,18 @@ def test_detections_shown_where_they_belong(reference):
     assert texts(cleared, unit) == ["V"]
     page = client_for(uncleared).get(ESC, HTTP_ACCEPT_LANGUAGE="es")
     assert '<ul class="usa-list" id="detections">' in page.text
+
+
+@pytest.mark.parametrize(("url", "queries"), [(NATIONAL, 11), (ESC, 12)])
+def test_query_count_is_pinned_and_does_not_grow_with_rows(world, url, queries):
+    """Session and user, the offices offered, one aggregate per block, the nav's checks."""
+    client = client_for(make_user("sup", role=Role.SUPERVISOR, offices=["ESC"]))
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for age in (1, 10, 40):
+        _request("ESC", age_days=age, due_in_days=5)
+        _request("NSC", age_days=age, due_in_days=5)
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert (len(before), len(after)) == (queries, queries)
