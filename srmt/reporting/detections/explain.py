@@ -248,77 +248,85 @@ def _statuses_text(counts: dict[str, int]) -> str:
     )
 
 
-def explain(facts: Facts, language: str) -> str:
-    """The plain-language explanation of one detection in `language` ("en" or "es")."""
-    with translation.override(language):
-        names = _type_names()
-        label = series_label(facts.key, names)
-        up = facts.direction == "up"
-        change = facts.observed / facts.expected - 1 if facts.expected > 0 else 0.0
-        values = {
-            "label": label,
-            "since": _since(facts),
-            "observed": _number(facts.observed),
-            "expected": _number(facts.expected),
-            "difference": _number(abs(facts.observed - facts.expected)),
-            "percent": f"{abs(change):.0%}",
-            "chance": _chance(facts.p_value),
-            "p": _p(facts.p_value),
-        }
-        if facts.kind == "level_shift":
-            values["observed"] = _number(facts.observed, 1)
-            values["expected"] = _number(facts.expected, 1)
-            values["measured"] = str(facts.measured_days)
-            text = (
+def _headline(facts: Facts, label: str) -> str:
+    """Observed against expected, and since when, in the active language."""
+    change = facts.observed / facts.expected - 1 if facts.expected > 0 else 0.0
+    values = {
+        "label": label,
+        "since": _since(facts),
+        "observed": _number(facts.observed),
+        "expected": _number(facts.expected),
+        "difference": _number(abs(facts.observed - facts.expected)),
+        "percent": f"{abs(change):.0%}",
+    }
+    if facts.kind == "level_shift":
+        values["observed"] = _number(facts.observed, 1)
+        values["expected"] = _number(facts.expected, 1)
+        values["measured"] = str(facts.measured_days)
+        if facts.direction == "up":
+            return (
                 _(
                     "%(label)s: the number of requests opened each day went up %(percent)s "
                     "%(since)s: %(observed)s a day over its first %(measured)s days, against "
                     "%(expected)s a day expected."
                 )
-                if up
-                else _(
-                    "%(label)s: the number of requests opened each day went down %(percent)s "
-                    "%(since)s: %(observed)s a day over its first %(measured)s days, against "
-                    "%(expected)s a day expected."
-                )
-            ) % values
-        elif up:
-            text = (
-                _(
-                    "%(label)s: %(observed)s requests opened %(since)s, %(difference)s more "
-                    "than the %(expected)s expected (%(percent)s above)."
-                )
                 % values
             )
-        else:
-            text = (
-                _(
-                    "%(label)s: %(observed)s requests opened %(since)s, %(difference)s fewer "
-                    "than the %(expected)s expected (%(percent)s below)."
-                )
-                % values
+        return (
+            _(
+                "%(label)s: the number of requests opened each day went down %(percent)s "
+                "%(since)s: %(observed)s a day over its first %(measured)s days, against "
+                "%(expected)s a day expected."
             )
-        text += " " + (
+            % values
+        )
+    if facts.direction == "up":
+        return (
+            _(
+                "%(label)s: %(observed)s requests opened %(since)s, %(difference)s more "
+                "than the %(expected)s expected (%(percent)s above)."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(label)s: %(observed)s requests opened %(since)s, %(difference)s fewer "
+            "than the %(expected)s expected (%(percent)s below)."
+        )
+        % values
+    )
+
+
+def _stands_out(facts: Facts, names: dict[str, tuple[str, str]]) -> str:
+    parts = ", ".join(
+        _("%(value)s (%(observed)s, against %(expected)s expected)")
+        % {
+            "value": _value_label(c["dimension"], c["value"], names),
+            "observed": _number(c["observed"]),
+            "expected": _number(c["expected"]),
+        }
+        for c in facts.contributors
+    )
+    return _("What stands out: %(parts)s.") % {"parts": parts}
+
+
+def explain(facts: Facts, language: str) -> str:
+    """The plain-language explanation of one detection in `language` ("en" or "es")."""
+    with translation.override(language):
+        names = _type_names()
+        sentences = [
+            _headline(facts, series_label(facts.key, names)),
             _(
                 "By chance alone, a change like this would happen %(chance)s (%(p)s), after "
                 "allowing for weekdays, holidays, season and trend."
             )
-            % values
-        )
+            % {"chance": _chance(facts.p_value), "p": _p(facts.p_value)},
+        ]
         if facts.contributors:
-            parts = ", ".join(
-                _("%(value)s (%(observed)s, against %(expected)s expected)")
-                % {
-                    "value": _value_label(c["dimension"], c["value"], names),
-                    "observed": _number(c["observed"]),
-                    "expected": _number(c["expected"]),
-                }
-                for c in facts.contributors
-            )
-            text += " " + _("What stands out: %(parts)s.") % {"parts": parts}
+            sentences.append(_stands_out(facts, names))
         if facts.statuses:
-            text += " " + (
+            sentences.append(
                 _("Those requests now: %(statuses)s.")
                 % {"statuses": _statuses_text(facts.statuses)}
             )
-        return text
+        return " ".join(sentences)

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from srmt.offices.models import Office
@@ -121,25 +121,10 @@ def _totals(detection: Found) -> tuple[dt.date, float]:
     return detection.end, detection.expected
 
 
-def _upsert(
-    key: SeriesKey,
-    detection: Found,
-    *,
-    last: dt.date,
-    now: dt.datetime,
-    offices: dict[str, Office],
-    types: dict[str, ServiceRequestType],
-) -> str:
-    """Create or update the row of one detection; "created", "updated" or "unchanged"."""
+def _facts(key: SeriesKey, detection: Found, *, last: dt.date) -> explain.Facts:
+    """What the explanation says of one detection, its breakdown and statuses read."""
     measure_end, expected_total = _totals(detection)
-    parts = explain.contributors(
-        key,
-        start=detection.start,
-        end=measure_end,
-        expected_total=expected_total,
-        direction=detection.direction,
-    )
-    facts = explain.Facts(
+    return explain.Facts(
         key=key,
         kind=detection.kind,
         direction=detection.direction,
@@ -150,9 +135,28 @@ def _upsert(
         expected=detection.expected,
         measured_days=detection.measured_days,
         p_value=detection.p_value,
-        contributors=parts,
+        contributors=explain.contributors(
+            key,
+            start=detection.start,
+            end=measure_end,
+            expected_total=expected_total,
+            direction=detection.direction,
+        ),
         statuses=explain.statuses(key, start=detection.start, end=detection.end),
     )
+
+
+def _upsert(
+    key: SeriesKey,
+    detection: Found,
+    *,
+    last: dt.date,
+    now: dt.datetime,
+    offices: dict[str, Office],
+    types: dict[str, ServiceRequestType],
+) -> str:
+    """Create or update the row of one detection; "created", "updated" or "unchanged"."""
+    facts = _facts(key, detection, last=last)
     values: dict[str, object] = {
         "level": key.level.value,
         "office": offices.get(key.value("office")),
@@ -164,25 +168,22 @@ def _upsert(
         "expected": round(detection.expected, 3),
         "observed": round(detection.observed),
         "p_value": float(f"{detection.p_value:.6g}"),
-        "contributors": parts,
+        "contributors": facts.contributors,
         "explanation_en": explain.explain(facts, "en"),
         "explanation_es": explain.explain(facts, "es"),
     }
+    unique = {"series": key.name, "start": detection.start, "direction": detection.direction}
+    try:
+        return _write(unique, values, now=now)
+    except IntegrityError:  # another run created the row a moment ago: update that one
+        return _write(unique, values, now=now)
+
+
+def _write(unique: dict[str, object], values: dict[str, object], *, now: dt.datetime) -> str:
     with transaction.atomic():
-        row = (
-            Detection.objects.select_for_update()
-            .filter(series=key.name, start=detection.start, direction=detection.direction)
-            .first()
-        )
+        row = Detection.objects.select_for_update().filter(**unique).first()
         if row is None:
-            Detection.objects.create(
-                series=key.name,
-                start=detection.start,
-                direction=detection.direction,
-                detected_at=now,
-                updated_at=now,
-                **values,
-            )
+            Detection.objects.create(**unique, **values, detected_at=now, updated_at=now)
             return "created"
         changed = [name for name, value in values.items() if getattr(row, name) != value]
         if not changed:

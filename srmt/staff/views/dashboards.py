@@ -66,54 +66,61 @@ def _points(weeks: list[Week], values: list[int]) -> str:
     )
 
 
+def _figures(board: Dashboard, queue: str) -> dict[str, object]:
+    """The counts, each with its link to the office's queue (when `queue` is given)."""
+    labels = age_labels()
+    return {
+        "ages": [
+            Figure(labels[key], board.ages.get(key, 0), _queue_link(queue, age=key))
+            for key, _first, _last in AGE_BUCKETS
+        ],
+        "states": [
+            Figure(_("On track"), board.on_track),
+            Figure(_("At risk"), board.at_risk, _queue_link(queue, at_risk="on")),
+            Figure(_("Overdue"), board.overdue, _queue_link(queue, overdue="on")),
+        ],
+        "escalations": [
+            Figure(
+                _("Level %(level)s") % {"level": level}, count, _queue_link(queue, escalated="on")
+            )
+            for level, count in board.escalations
+        ],
+        "unassigned": Figure(
+            _("Unassigned"), board.unassigned, _queue_link(queue, assigned="unassigned")
+        ),
+    }
+
+
+def _chart(weeks: list[Week]) -> dict[str, object]:
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "opened": _points(weeks, [w.opened for w in weeks]),
+        "closed": _points(weeks, [w.closed for w in weeks]),
+    }
+
+
 def _context(user: User, board: Dashboard, offices: list[Office]) -> dict[str, object]:
     office = board.office
     queue = ""
     if office is not None and selectors.queue_offices(user).filter(pk=office.pk).exists():
         queue = reverse("staff:queue", args=[office.code])
-    labels = age_labels()
-    ages = [
-        Figure(labels[key], board.ages.get(key, 0), _queue_link(queue, age=key))
-        for key, _first, _last in AGE_BUCKETS
-    ]
-    states = [
-        Figure(_("On track"), board.on_track),
-        Figure(_("At risk"), board.at_risk, _queue_link(queue, at_risk="on")),
-        Figure(_("Overdue"), board.overdue, _queue_link(queue, overdue="on")),
-    ]
-    escalations = [
-        Figure(_("Level %(level)s") % {"level": level}, count, _queue_link(queue, escalated="on"))
-        for level, count in board.escalations
-    ]
-    language = get_language() or "en"
-    detections = [
-        (d, d.explanation_es if language.startswith("es") else d.explanation_en)
-        for d in board.detections
-    ]
-    weeks = board.weeks
+    spanish = (get_language() or "en").startswith("es")
     return {
+        **_figures(board, queue),
         "board": board,
         "office": office,
         "offices": offices,
-        "ages": ages,
-        "states": states,
-        "escalations": escalations,
-        "unassigned": Figure(
-            _("Unassigned"), board.unassigned, _queue_link(queue, assigned="unassigned")
-        ),
         "queue_url": queue,
         "reviews_url": reverse("staff:review-queue")
         if user.can(Capability.REVIEW_RESPONSES)
         else "",
         "show_workload": user.can(Capability.VIEW),
-        "detections": detections,
-        "weeks": weeks,
-        "chart": {
-            "width": CHART_WIDTH,
-            "height": CHART_HEIGHT,
-            "opened": _points(weeks, [w.opened for w in weeks]),
-            "closed": _points(weeks, [w.closed for w in weeks]),
-        },
+        "detections": [
+            (d, d.explanation_es if spanish else d.explanation_en) for d in board.detections
+        ],
+        "weeks": board.weeks,
+        "chart": _chart(board.weeks),
         "folded": not user.is_1367_cleared,
         "national_url": reverse("staff:dashboards") if dashboards.may_see_national(user) else "",
     }
