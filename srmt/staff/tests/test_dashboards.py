@@ -14,11 +14,20 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from srmt.accounts.choices import Role
+from srmt.accounts.models import User
 from srmt.audit.models import AuditEvent
 from srmt.offices.models import Office
 from srmt.reporting import dashboards
 from srmt.reporting.models import DailyRollup, Detection, SeriesLevel
-from srmt.service_requests.models import Escalation, EscalationStep, ServiceRequest
+from srmt.reviews.choices import ReviewStatus
+from srmt.reviews.defaults import load_default_rules
+from srmt.reviews.models import ResponseReview, ReviewRule
+from srmt.service_requests.models import (
+    Escalation,
+    EscalationStep,
+    Response,
+    ServiceRequest,
+)
 from srmt.staff.tests.conftest import client_for
 from srmt.testing.factories import make_service_request, make_user
 
@@ -127,7 +136,34 @@ def world(reference):
                 office=esc,
                 escalated_at=timezone.now(),
             )
+    _review(made["week"], "ESC", days_pending=3)
+    _review(made["eight"], "ESC", days_pending=1)
+    _review(made["nsc"], "NSC", days_pending=5)
+    _review(made["fresh"], "ESC", days_pending=9, status=ReviewStatus.APPROVED)
     return made
+
+
+def _review(sr: ServiceRequest, office: str, *, days_pending: int, **extra) -> None:
+    """A response of `sr` held for supervisory review `days_pending` days ago."""
+    load_default_rules()
+    response = Response.objects.create(
+        service_request=sr,
+        kind="initial",
+        author=User.objects.get(username="factory_tier1"),
+        body="We are looking into it.",
+        delivery_channel="email",
+    )
+    since = timezone.now() - dt.timedelta(days=days_pending)
+    status = extra.pop("status", ReviewStatus.PENDING)
+    ResponseReview.objects.create(
+        response=response,
+        rule=ReviewRule.objects.order_by("pk").first(),
+        office=Office.objects.get(code=office),
+        status=status,
+        submitted_at=since,
+        pending_since=since,
+        decided_at=None if status == ReviewStatus.PENDING else timezone.now(),
+    )
 
 
 def test_exact_counts_per_bucket_for_an_office(world):
@@ -139,7 +175,8 @@ def test_exact_counts_per_bucket_for_an_office(world):
     assert (board.on_track, board.at_risk, board.overdue) == (3, 1, 3)
     assert board.unassigned == 4
     assert board.escalations == [(1, 2), (2, 1)]
-    assert board.reviews_pending == 0
+    assert board.reviews_pending == 2
+    assert (board.now - board.reviews_oldest).days == 3
     assert [(a.name, a.open) for a in board.workload] == [("Wanda", 2), ("Walters", 1)]
 
 
@@ -157,6 +194,7 @@ def test_national_counts_and_offices(world):
     assert board.open == 8
     assert board.ages == {"0-7": 4, "8-15": 1, "16-30": 1, "31-60": 1, "61+": 1}
     assert [(r.code, r.open, r.overdue) for r in board.by_office] == [("ESC", 7, 3), ("NSC", 1, 0)]
+    assert board.reviews_pending == 3
 
 
 def test_the_page_drills_down_to_the_queue(world):
@@ -167,6 +205,7 @@ def test_the_page_drills_down_to_the_queue(world):
     assert '<a class="usa-link" href="/staff/queues/ESC/?at_risk=on">1</a>' in page
     assert '<a class="usa-link" href="/staff/queues/ESC/?assigned=unassigned">4</a>' in page
     assert '<a class="usa-link" href="/staff/queues/ESC/?escalated=on">2</a>' in page
+    assert '<a class="usa-link" href="/staff/reviews/">2</a>' in page
     assert "Wanda" in page
     # The queue behind an age bucket lists exactly that bucket.
     queue = client_for(supervisor).get("/staff/queues/ESC/?age=31-60")
