@@ -336,6 +336,12 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.string("SRMT_TASKS_BACKEND", 
 # The periodic sweep runs every this many seconds: the chain of deferred tasks `srmt worker`
 # starts, or `srmt sweep --every` on a backend that cannot defer (service_requests.tasks).
 SRMT_SWEEP_SECONDS = env.integer("SRMT_SWEEP_SECONDS", 300, minimum=1)
+# The daily detection run and digest (reporting.detections, ADR 0051): the hour (UTC) the
+# chain `srmt worker` starts runs at, the days of history it reads, and the fewest opened
+# requests a day (over the last eight weeks) for an office or form series to be tested.
+SRMT_DETECTIONS_HOUR = env.integer("SRMT_DETECTIONS_HOUR", 6, minimum=0)
+SRMT_DETECTIONS_HISTORY_DAYS = env.integer("SRMT_DETECTIONS_HISTORY_DAYS", 400, minimum=120)
+SRMT_DETECTIONS_MIN_DAILY = env.integer("SRMT_DETECTIONS_MIN_DAILY", 1, minimum=0)
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 
 # The cache holds the API throttles' counts. "local": each process's memory (development);

@@ -59,6 +59,8 @@ class MessageKind(models.TextChoices):
     ACCOUNT_ACCEPTANCE_NOTICE = "account_acceptance_notice", _("Account Acceptance Notice")
     # A customer's request for a new access code was received (its reference, expected date).
     ACCESS_CODE_REQUESTED = "access_code_requested", _("New access code requested")
+    # The daily digest of unusual numbers of requests to an office's supervisors (ADR 51).
+    DETECTION_DIGEST = "detection_digest", _("Unusual numbers of requests")
 
     @classmethod
     def response(cls, response_kind: str) -> MessageKind:
@@ -81,7 +83,12 @@ CUSTOMER_KINDS = frozenset(
     }
 )
 STAFF_KINDS = frozenset(
-    {MessageKind.ESCALATION_DIGEST, MessageKind.TRANSFER_ALERT, MessageKind.ASSIGNMENT_ALERT}
+    {
+        MessageKind.ESCALATION_DIGEST,
+        MessageKind.TRANSFER_ALERT,
+        MessageKind.ASSIGNMENT_ALERT,
+        MessageKind.DETECTION_DIGEST,
+    }
 )
 
 # A row in one of these states waits for a delivery attempt (a failed one while it has

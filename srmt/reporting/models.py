@@ -14,6 +14,7 @@ the lock two refreshes serialize on.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -186,3 +187,26 @@ class Detection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} {self.kind} {self.direction} {self.start}..{self.end}"
+
+
+class DigestSent(models.Model):
+    """One daily digest of detections sent to one member of staff about one office
+    (ADR 0051): the row that keeps the digest from leaving twice the same day."""
+
+    day = models.DateField()
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    detections = models.PositiveIntegerField()  # how many it named
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "office", "recipient"], name="digest_sent_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.office_id} -> {self.recipient_id}"

@@ -202,6 +202,7 @@ QUEUE_QUERY_KEYS = (
     "at_risk",
     "flagged",
     "escalated",
+    "age",
     "sort",
 )
 
@@ -225,6 +226,19 @@ class QueueFilterForm(UswdsForm):
     at_risk = forms.BooleanField(label=_("At risk only"), required=False)
     flagged = forms.BooleanField(label=_("Flagged only"), required=False)
     escalated = forms.BooleanField(label=_("Escalated only"), required=False)
+    # Open for this many days (the dashboards' age buckets drill down here, ADR 0051).
+    age = forms.ChoiceField(
+        label=_("Age"),
+        required=False,
+        choices=[
+            ("", _("Any age")),
+            ("0-7", _("0 to 7 days")),
+            ("8-15", _("8 to 15 days")),
+            ("16-30", _("16 to 30 days")),
+            ("31-60", _("31 to 60 days")),
+            ("61+", _("More than 60 days")),
+        ],
+    )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=QUEUE_SORT_CHOICES)
 
     def __init__(self, *args: Any, types: list[ServiceRequestType], **kwargs: Any) -> None:
@@ -253,6 +267,7 @@ class QueueFilterForm(UswdsForm):
             flagged_only=bool(data.get("flagged")),
             escalated_only=bool(data.get("escalated")),
             assigned=data.get("assigned", ""),
+            age=data.get("age", ""),
             sort=data.get("sort") or selectors.SORT_DUE,
         )
 

@@ -26,6 +26,7 @@ from srmt.cases.choices import Language
 from srmt.cases.models import Case
 from srmt.core.bilingual import in_language
 from srmt.offices.models import Office
+from srmt.reporting.dashboards import age_q
 from srmt.service_requests import policies
 from srmt.service_requests.choices import Channel, Status
 from srmt.service_requests.models import (
@@ -78,6 +79,7 @@ class QueueFilters:
     flagged_only: bool = False
     escalated_only: bool = False
     assigned: str = ""
+    age: str = ""  # an age bucket of reporting.dashboards.AGE_BUCKETS
     sort: str = SORT_DUE  # a key of SORT_KEYS, "-" first for descending
 
 
@@ -93,6 +95,8 @@ def _yes_no_filters(
         qs = qs.filter(is_flagged=True)
     if filters.escalated_only:
         qs = qs.escalated()
+    if filters.age:
+        qs = qs.filter(age_q(filters.age, now=now))
     return qs
 
 

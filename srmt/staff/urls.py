@@ -5,6 +5,7 @@ from django.urls import path
 from srmt.staff.views import (
     assessment,
     attachments,
+    dashboards,
     expedites,
     intake,
     library,
@@ -84,6 +85,9 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("people/<int:person_id>/", people.person_detail, name="person-detail"),
     path("statistics/", queues.statistics, name="statistics"),
+    # The managers' dashboards (docs/adr/0051).
+    path("dashboards/", dashboards.national, name="dashboards"),
+    path("dashboards/<str:office_code>/", dashboards.office, name="dashboard-office"),
     # The response template library (docs/adr/0033).
     path("templates/", library.template_list, name="template-list"),
     path("templates/new/", library.template_new, name="template-new"),

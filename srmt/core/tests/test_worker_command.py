@@ -40,8 +40,10 @@ def test_command_dispatches_to_the_configured_backend(settings, monkeypatch):
     # each start first makes sure the periodic sweep is scheduled, unless told not to
     assert calls == [
         (("sweep",), {"schedule": True}),
+        (("detect",), {"schedule": True}),
         (("rqworker", "default"), {"job_class": "django_tasks_rq.Job", "burst": False}),
         (("sweep",), {"schedule": True}),
+        (("detect",), {"schedule": True}),
         (("db_worker",), {"queue_name": "mail", "batch": True}),
         (("db_worker",), {"queue_name": "default", "batch": False}),
     ]

@@ -13,6 +13,7 @@ from srmt.accounts.models import User
 from srmt.accounts.roles import Capability
 from srmt.audit.actions import AuditAction
 from srmt.notifications.choices import DeliveryStatus
+from srmt.reporting import dashboards
 
 register = template.Library()
 
@@ -71,6 +72,12 @@ def delivery_status(response: Any) -> str:
 def can(user: Any, capability: str) -> bool:
     """`{% if user|can:"create" %}`: whether the user's role has this capability."""
     return bool(getattr(user, "is_authenticated", False)) and user.can(Capability(capability))
+
+
+@register.filter
+def sees_dashboards(user: Any) -> bool:
+    """`{% if user|sees_dashboards %}`: whether the user may open a dashboard (ADR 51)."""
+    return bool(getattr(user, "is_authenticated", False)) and dashboards.may_see_dashboards(user)
 
 
 @register.filter

@@ -121,6 +121,8 @@ EXPECTED_PAGES = [
     "detail with escalations",
     "queue of requests escalated to headquarters",
     "statistics",
+    "national dashboard",
+    "office dashboard",
     "search",
     "search results",
     "search, nothing found",
@@ -286,6 +288,8 @@ def test_every_page_has_no_axe_violations(live_server, reference, browser, langu
         "/staff/queues/HQ-SCOPS/?escalated=on", "queue of requests escalated to headquarters"
     )
     auditor.visit("/staff/statistics/", "statistics")
+    auditor.visit("/staff/dashboards/", "national dashboard")
+    auditor.visit("/staff/dashboards/ESC/", "office dashboard")
     _visit_search_pages(auditor, demo.worked, language)
     _visit_token_pages(auditor, language)
     auditor.visit("/staff/requests/SR-0000-0000/", "not found", status=404)

@@ -60,4 +60,5 @@ class Command(BaseCommand):
         if not options["no_sweep"]:
             # The sweep re-enqueues itself; this starts the chain unless one is alive.
             call_command("sweep", schedule=True)
+            call_command("detect", schedule=True)  # the daily detections (ADR 0051)
         call_command(call.command, *call.args, **call.options)

@@ -1,0 +1,311 @@
+"""The managers' dashboards (docs/adr/0051): who sees which, exact counts per bucket, the
+drill-down links, the folding of the confidential unit, the weekly trend and detections.
+
+Customers and representatives are nobody on these URLs (test_outside_accounts walks every
+URL), and an anonymous visitor is sent to sign in (test_url_auth)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from srmt.accounts.choices import Role
+from srmt.accounts.models import User
+from srmt.audit.models import AuditEvent
+from srmt.offices.models import Office
+from srmt.reporting import dashboards
+from srmt.reporting.models import DailyRollup, Detection, SeriesLevel
+from srmt.reviews.choices import ReviewStatus
+from srmt.reviews.defaults import load_default_rules
+from srmt.reviews.models import ResponseReview, ReviewRule
+from srmt.service_requests.models import (
+    Escalation,
+    EscalationStep,
+    Response,
+    ServiceRequest,
+)
+from srmt.staff.tests.conftest import client_for
+from srmt.testing.factories import make_service_request, make_user
+
+pytestmark = pytest.mark.django_db
+
+NATIONAL = "/staff/dashboards/"
+ESC = "/staff/dashboards/ESC/"
+NSC = "/staff/dashboards/NSC/"
+UNIT = "/staff/dashboards/ESC-VAWA/"
+
+# role -> (national, ESC, NSC, the confidential unit) for a member of ESC, not cleared:
+# written out, not derived from accounts.roles.
+EXPECTED = {
+    Role.TIER1: (403, 403, 403, 403),
+    Role.TIER2: (403, 403, 403, 403),
+    Role.OFFICE_STAFF: (302, 200, 404, 404),
+    Role.SUPERVISOR: (200, 200, 200, 404),
+    Role.QA_REVIEWER: (200, 200, 200, 404),
+    Role.ANALYST: (200, 200, 200, 404),
+    Role.ADMINISTRATOR: (200, 200, 200, 404),
+    Role.CASE_SYSTEM: (403, 403, 403, 403),
+}
+
+
+def test_the_matrix_covers_every_role():
+    assert set(EXPECTED) == set(Role)
+
+
+@pytest.mark.parametrize("role", list(EXPECTED), ids=str)
+def test_permission_matrix(reference, role):
+    user = make_user(f"u_{role}", role=role, offices=["ESC"])
+    client = client_for(user)
+    events = AuditEvent.objects.count()
+    codes = tuple(client.get(url).status_code for url in (NATIONAL, ESC, NSC, UNIT))
+    assert codes == EXPECTED[role]
+    assert AuditEvent.objects.count() == events  # reading (or being refused) writes nothing
+
+
+def test_office_staff_are_sent_to_their_office_and_pick_only_their_offices(reference):
+    user = make_user("olga", role=Role.OFFICE_STAFF, offices=["ESC", "NSC"])
+    client = client_for(user)
+    assert client.get(NATIONAL)["Location"] == ESC
+    assert client.get(NATIONAL + "?office=NSC")["Location"] == NSC
+    assert client.get(NATIONAL + "?office=CSC").status_code == 404
+    assert [o.code for o in dashboards.dashboard_offices(user)] == ["ESC", "NSC"]
+
+
+def test_the_confidential_unit_is_for_cleared_users_only(reference):
+    cleared = make_user("cleo", role=Role.SUPERVISOR, is_1367_cleared=True)
+    assert client_for(cleared).get(UNIT).status_code == 200
+    uncleared = make_user("uma", role=Role.SUPERVISOR)
+    assert client_for(uncleared).get(NATIONAL + "?office=ESC-VAWA").status_code == 404
+
+
+def test_the_nav_offers_dashboards_to_those_who_may_see_one(reference):
+    link = 'href="/staff/dashboards/"'
+    assert link in client_for(make_user("sup", role=Role.SUPERVISOR)).get("/staff/").text
+    office = make_user("o", role=Role.OFFICE_STAFF, offices=["ESC"])
+    assert link in client_for(office).get("/staff/").text
+    assert link not in client_for(make_user("t2", role=Role.TIER2)).get("/staff/").text
+
+
+# --- exact counts --------------------------------------------------------------------------
+
+
+def _request(office: str, *, age_days: float, due_in_days: float, **changes) -> ServiceRequest:
+    sr = make_service_request()
+    now = timezone.now()
+    ServiceRequest.objects.filter(pk=sr.pk).update(
+        office=Office.objects.get(code=office),
+        created_at=now - dt.timedelta(days=age_days),
+        due_at=now + dt.timedelta(days=due_in_days),
+        **changes,
+    )
+    sr.refresh_from_db()
+    return sr
+
+
+@pytest.fixture
+def world(reference):
+    """Open requests at ESC of ages 0, 7, 8, 20, 45 and 90 days (and an hour), one closed,
+    one at NSC and one in ESC's confidential unit; two assigned to Wanda, one to Walt;
+    two escalated (one to level 2)."""
+    wanda = make_user("wanda", role=Role.OFFICE_STAFF, offices=["ESC"], first_name="Wanda")
+    walt = make_user("walt", role=Role.OFFICE_STAFF, offices=["ESC"], last_name="Walters")
+    hour = 1 / 24
+    made = {
+        "fresh": _request("ESC", age_days=hour, due_in_days=30),  # on track
+        "week": _request("ESC", age_days=7 + hour, due_in_days=20, assignee=wanda),
+        "eight": _request("ESC", age_days=8 + hour, due_in_days=1, assignee=wanda),  # at risk
+        "twenty": _request("ESC", age_days=20 + hour, due_in_days=-1, assignee=walt),  # overdue
+        "month": _request("ESC", age_days=45 + hour, due_in_days=-10),  # overdue
+        "old": _request("ESC", age_days=90 + hour, due_in_days=-50),  # overdue
+        "closed": _request("ESC", age_days=3, due_in_days=10, status="closed"),
+        "nsc": _request("NSC", age_days=2, due_in_days=10),
+        "unit": _request("ESC-VAWA", age_days=2, due_in_days=10),
+    }
+    steps = {s.order: s for s in EscalationStep.objects.all()}
+    esc = Office.objects.get(code="ESC")
+    for name, levels in (("old", [1, 2]), ("month", [1])):
+        for level in levels:
+            Escalation.objects.create(
+                service_request=made[name],
+                step=steps[level],
+                level=level,
+                office=esc,
+                escalated_at=timezone.now(),
+            )
+    _review(made["week"], "ESC", days_pending=3)
+    _review(made["eight"], "ESC", days_pending=1)
+    _review(made["nsc"], "NSC", days_pending=5)
+    _review(made["fresh"], "ESC", days_pending=9, status=ReviewStatus.APPROVED)
+    return made
+
+
+def _review(sr: ServiceRequest, office: str, *, days_pending: int, **extra) -> None:
+    """A response of `sr` held for supervisory review `days_pending` days ago."""
+    load_default_rules()
+    response = Response.objects.create(
+        service_request=sr,
+        kind="initial",
+        author=User.objects.get(username="factory_tier1"),
+        body="We are looking into it.",
+        delivery_channel="email",
+    )
+    since = timezone.now() - dt.timedelta(days=days_pending)
+    status = extra.pop("status", ReviewStatus.PENDING)
+    ResponseReview.objects.create(
+        response=response,
+        rule=ReviewRule.objects.order_by("pk").first(),
+        office=Office.objects.get(code=office),
+        status=status,
+        submitted_at=since,
+        pending_since=since,
+        decided_at=None if status == ReviewStatus.PENDING else timezone.now(),
+    )
+
+
+def test_exact_counts_per_bucket_for_an_office(world):
+    supervisor = make_user("sup", role=Role.SUPERVISOR, offices=["ESC"])
+    board = dashboards.dashboard(supervisor, Office.objects.get(code="ESC"), now=timezone.now())
+    # The unit's request is folded into ESC for an uncleared reader.
+    assert board.open == 7
+    assert board.ages == {"0-7": 3, "8-15": 1, "16-30": 1, "31-60": 1, "61+": 1}
+    assert (board.on_track, board.at_risk, board.overdue) == (3, 1, 3)
+    assert board.unassigned == 4
+    assert board.escalations == [(1, 2), (2, 1)]
+    assert board.reviews_pending == 2
+    assert (board.now - board.reviews_oldest).days == 3
+    assert [(a.name, a.open) for a in board.workload] == [("Wanda", 2), ("Walters", 1)]
+
+
+def test_a_cleared_reader_sees_the_unit_apart(world):
+    cleared = make_user("cleo", role=Role.SUPERVISOR, is_1367_cleared=True)
+    esc = dashboards.dashboard(cleared, Office.objects.get(code="ESC"), now=timezone.now())
+    unit = dashboards.dashboard(cleared, Office.objects.get(code="ESC-VAWA"), now=timezone.now())
+    assert (esc.open, unit.open) == (6, 1)
+    assert esc.ages == {"0-7": 2, "8-15": 1, "16-30": 1, "31-60": 1, "61+": 1}
+
+
+def test_national_counts_and_offices(world):
+    analyst = make_user("ann", role=Role.ANALYST)
+    board = dashboards.dashboard(analyst, None, now=timezone.now())
+    assert board.open == 8
+    assert board.ages == {"0-7": 4, "8-15": 1, "16-30": 1, "31-60": 1, "61+": 1}
+    assert [(r.code, r.open, r.overdue) for r in board.by_office] == [("ESC", 7, 3), ("NSC", 1, 0)]
+    assert board.reviews_pending == 3
+
+
+def test_the_page_drills_down_to_the_queue(world):
+    supervisor = make_user("sup", role=Role.SUPERVISOR, offices=["ESC"])
+    page = client_for(supervisor).get(ESC).text
+    assert '<a class="usa-link" href="/staff/queues/ESC/?age=8-15">1</a>' in page
+    assert '<a class="usa-link" href="/staff/queues/ESC/?overdue=on">3</a>' in page
+    assert '<a class="usa-link" href="/staff/queues/ESC/?at_risk=on">1</a>' in page
+    assert '<a class="usa-link" href="/staff/queues/ESC/?assigned=unassigned">4</a>' in page
+    assert '<a class="usa-link" href="/staff/queues/ESC/?escalated=on">2</a>' in page
+    assert '<a class="usa-link" href="/staff/reviews/">2</a>' in page
+    assert "Wanda" in page
+    # The queue behind an age bucket lists exactly that bucket.
+    queue = client_for(supervisor).get("/staff/queues/ESC/?age=31-60")
+    assert [sr.reference for sr in queue.context["page"]] == [world["month"].reference]
+
+
+def test_analysts_see_counts_without_links_or_names(world):
+    page = client_for(make_user("ann", role=Role.ANALYST)).get(ESC).text
+    assert "/staff/queues/" not in page
+    assert "Wanda" not in page
+    assert 'id="workload"' not in page
+
+
+def test_weekly_trend_from_the_rollups(reference):
+    supervisor = make_user("sup", role=Role.SUPERVISOR)
+    now = timezone.now()
+    first, end = dashboards.trend_start(now.date())
+    esc, nsc = Office.objects.get(code="ESC"), Office.objects.get(code="NSC")
+    kind = ServiceRequest._meta.get_field("type").related_model.objects.get(
+        code="general_case_inquiry"
+    )
+    cells = [
+        (esc, first, 5, 1),
+        (esc, first + dt.timedelta(days=6), 2, 2),  # the same week
+        (esc, end - dt.timedelta(days=1), 7, 3),  # the last complete week
+        (esc, end, 100, 100),  # this week: not complete, not shown
+        (nsc, first, 11, 0),
+    ]
+    for office, day, opened, closed in cells:
+        DailyRollup.objects.create(
+            day=day,
+            office=office,
+            type=kind,
+            channel="online",
+            language="en",
+            opened=opened,
+            closed=closed,
+        )
+    board = dashboards.dashboard(supervisor, esc, now=now)
+    assert len(board.weeks) == 26
+    assert (board.weeks[0].start, board.weeks[0].opened, board.weeks[0].closed) == (first, 7, 3)
+    assert (board.weeks[-1].opened, board.weeks[-1].closed) == (7, 3)
+    assert sum(w.opened for w in board.weeks) == 14
+    national = dashboards.dashboard(supervisor, None, now=now)
+    assert national.weeks[0].opened == 18
+
+
+def _detection(series: str, level: str, *, office: str | None, contributors=(), text="") -> None:
+    today = timezone.now().date()
+    Detection.objects.create(
+        series=series,
+        level=level,
+        office=Office.objects.get(code=office) if office else None,
+        kind="spike",
+        direction="up",
+        start=today - dt.timedelta(days=2),
+        end=today - dt.timedelta(days=2),
+        expected=10.0,
+        observed=40,
+        p_value=1e-8,
+        contributors=list(contributors),
+        explanation_en=text,
+        explanation_es=f"ES {text}",
+        detected_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def test_detections_shown_where_they_belong(reference):
+    office_part = [{"dimension": "office", "value": "ESC", "observed": 30, "expected": 5.0}]
+    _detection("national", SeriesLevel.NATIONAL, office=None, contributors=office_part, text="N")
+    _detection("office=ESC|type=x", SeriesLevel.OFFICE_TYPE, office="ESC", text="E")
+    _detection("office=NSC|type=x", SeriesLevel.OFFICE_TYPE, office="NSC", text="S")
+    _detection("office=ESC-VAWA|type=x", SeriesLevel.OFFICE_TYPE, office="ESC-VAWA", text="V")
+    now = timezone.now()
+    uncleared = make_user("sup", role=Role.SUPERVISOR)
+    cleared = make_user("cleo", role=Role.SUPERVISOR, is_1367_cleared=True)
+    esc, unit = Office.objects.get(code="ESC"), Office.objects.get(code="ESC-VAWA")
+
+    def texts(user, office):
+        board = dashboards.dashboard(user, office, now=now)
+        return sorted(d.explanation_en for d in board.detections)
+
+    assert texts(uncleared, None) == ["N"]
+    assert texts(uncleared, esc) == ["E", "N"]
+    assert texts(cleared, unit) == ["V"]
+    page = client_for(uncleared).get(ESC, HTTP_ACCEPT_LANGUAGE="es")
+    assert '<ul class="usa-list" id="detections">' in page.text
+
+
+@pytest.mark.parametrize(("url", "queries"), [(NATIONAL, 11), (ESC, 12)])
+def test_query_count_is_pinned_and_does_not_grow_with_rows(world, url, queries):
+    """Session and user, the offices offered, one aggregate per block, the nav's checks."""
+    client = client_for(make_user("sup", role=Role.SUPERVISOR, offices=["ESC"]))
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for age in (1, 10, 40):
+        _request("ESC", age_days=age, due_in_days=5)
+        _request("NSC", age_days=age, due_in_days=5)
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert (len(before), len(after)) == (queries, queries)
