@@ -336,6 +336,9 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.string("SRMT_TASKS_BACKEND", 
 # The periodic sweep runs every this many seconds: the chain of deferred tasks `srmt worker`
 # starts, or `srmt sweep --every` on a backend that cannot defer (service_requests.tasks).
 SRMT_SWEEP_SECONDS = env.integer("SRMT_SWEEP_SECONDS", 300, minimum=1)
+# The daily rollups (ADR 0048) are refreshed every this many seconds: the chain of deferred
+# tasks `srmt worker` starts, or `srmt rollup --every` (reporting.rollups.tasks).
+SRMT_ROLLUP_SECONDS = env.integer("SRMT_ROLLUP_SECONDS", 900, minimum=1)
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 
 # The cache holds the API throttles' counts. "local": each process's memory (development);
