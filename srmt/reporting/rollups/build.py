@@ -145,10 +145,7 @@ def _as_datetime(value: object) -> dt.datetime | None:
     """A timestamp as the driver returns it (a datetime; on SQLite's MAX(), text)."""
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        moment = value
-    else:
-        moment = dt.datetime.fromisoformat(str(value))
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
@@ -159,7 +156,7 @@ def touched_days(old: dict[str, Any], new: dict[str, Any]) -> set[dt.date]:
     days: set[object] = set()
     with connection.cursor() as cursor:
 
-        def read(statement: str, params: list[object]) -> None:
+        def read(statement: str, params: list[Any]) -> None:
             cursor.execute(statement, params)
             days.update(row[0] for row in cursor.fetchall())
 

@@ -8,9 +8,10 @@ such as `office__in`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from fractions import Fraction
-from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db.models import Sum
 
@@ -38,11 +39,16 @@ def histogram(measure: str, start: dt.date, end: dt.date, **filters: Any) -> dic
     return {int(row["days"]): int(row["n"]) for row in rows}
 
 
-class DurationStats(NamedTuple):
+@dataclass(frozen=True)
+class DurationStats:
     count: int
     median_days: int | None  # None: no durations
     p80_days: int | None
     share_within: float | None  # of the count, those under `within_days` whole days
+
+    def __iter__(self) -> Iterator[int | float | None]:
+        """Unpacks as (count, median_days, p80_days, share_within)."""
+        return iter((self.count, self.median_days, self.p80_days, self.share_within))
 
 
 def duration_stats(

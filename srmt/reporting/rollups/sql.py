@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -297,11 +298,11 @@ _CELL_GROUP = "e.day, e.office_id, COALESCE(f.code, ''), q.type_id, q.channel, p
 
 def rollup_insert(
     connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime] | None
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[Any]]:
     """INSERT ... SELECT of the DailyRollup rows of the days in `bounds` ([start, end),
     midnights UTC), or of every day (None)."""
     t, d = tables(), dialect_of(connection)
-    params: list[object] = []
+    params: list[Any] = []
     parts = []
     for family in _families(t, d):
         values = ", ".join(f"{family.measures.get(m, '0')} AS {m}" for m in MEASURES)
@@ -324,7 +325,7 @@ def rollup_insert(
 
 def bucket_insert(
     connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime] | None
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[Any]]:
     """INSERT ... SELECT of the DurationBucket rows of the days in `bounds` (or all days):
     first responses on their day, closures on theirs."""
     t, d = tables(), dialect_of(connection)
@@ -342,7 +343,7 @@ def bucket_insert(
         f"FROM {t.change} c JOIN {t.request} s ON s.id = c.service_request_id"
         + _where(f"c.to_status = '{Status.CLOSED}'", "c.created_at", bounds is not None)
     )
-    params: list[object] = []
+    params: list[Any] = []
     if bounds is not None:
         params = [*_adapt(connection, bounds), *_adapt(connection, bounds)]
     sql = (
@@ -354,7 +355,7 @@ def bucket_insert(
     return sql, params
 
 
-def _adapt(connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime]) -> list[object]:
+def _adapt(connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime]) -> list[Any]:
     return [connection.ops.adapt_datetimefield_value(moment) for moment in bounds]
 
 
