@@ -132,19 +132,87 @@ def tables() -> Tables:
     )
 
 
+def _office_before_history(t: Tables, request: str) -> str:
+    """Where a request was before its first move: that move's origin, else (no history) the
+    office it is in."""
+    return (
+        f"(SELECT h2.from_office_id FROM {t.change} h2 WHERE h2.service_request_id = {request} "
+        "AND h2.from_office_id IS NOT NULL ORDER BY h2.created_at, h2.id LIMIT 1), "
+        f"(SELECT r0.office_id FROM {t.request} r0 WHERE r0.id = {request})"
+    )
+
+
 def office_at(t: Tables, request: str, moment: str) -> str:
     """The office holding `request` at `moment`: the office the last move up to then left it
-    in; before any move, the office it started in (the first move's origin), else its
-    current office (a request with no history)."""
+    in (ties on the time: the larger id); before any move, `_office_before_history`. A
+    correlated subquery: for a range of days, where few events are placed."""
     return (
         "COALESCE("
         f"(SELECT h1.to_office_id FROM {t.change} h1 WHERE h1.service_request_id = {request} "
         f"AND h1.to_office_id IS NOT NULL AND h1.created_at <= {moment} "
         "ORDER BY h1.created_at DESC, h1.id DESC LIMIT 1), "
-        f"(SELECT h2.from_office_id FROM {t.change} h2 WHERE h2.service_request_id = {request} "
-        "AND h2.from_office_id IS NOT NULL ORDER BY h2.created_at, h2.id LIMIT 1), "
-        f"(SELECT r0.office_id FROM {t.request} r0 WHERE r0.id = {request}))"
+        f"{_office_before_history(t, request)})"
     )
+
+
+def first_office(t: Tables, request: str) -> str:
+    """The office a request was created in: its first move's (the intake's) `to_office`, or
+    the origin of its first move when intake wrote none; else its office. Not "the office at
+    the creation time": a move recorded at the same instant would win that tie."""
+    return (
+        "COALESCE("
+        f"(SELECT {_FIRST_OFFICE.format(h='h0')} FROM {t.change} h0 "
+        f"WHERE h0.service_request_id = {request} ORDER BY h0.created_at, h0.id LIMIT 1), "
+        f"(SELECT r1.office_id FROM {t.request} r1 WHERE r1.id = {request}))"
+    )
+
+
+_FIRST_OFFICE = "CASE WHEN {h}.from_status = '' THEN {h}.to_office_id ELSE {h}.from_office_id END"
+
+
+def office_spans(t: Tables) -> str:
+    """The same placements for every event at once (the full rebuild), as CTEs the events
+    join: each move's office, held from the move until the request's next move; and each
+    request's first office."""
+    return (
+        "WITH office_spans AS (SELECT h.service_request_id AS rid, h.to_office_id AS office_id, "
+        "h.created_at AS since, LEAD(h.created_at) OVER (PARTITION BY h.service_request_id "
+        f"ORDER BY h.created_at, h.id) AS until FROM {t.change} h "
+        "WHERE h.to_office_id IS NOT NULL), "
+        f"first_offices AS (SELECT m.rid, {_FIRST_OFFICE.format(h='m')} AS office_id FROM "
+        "(SELECT h.service_request_id AS rid, h.from_status, h.from_office_id, h.to_office_id, "
+        "ROW_NUMBER() OVER (PARTITION BY h.service_request_id ORDER BY h.created_at, h.id) AS n "
+        f"FROM {t.change} h) m WHERE m.n = 1) "
+    )
+
+
+def _placed(
+    t: Tables, request: str, moment: str, *, placement: str, spans: bool
+) -> tuple[str, str]:
+    """(a join to add to the source, the office expression) placing an event (HELD or
+    CREATED): by the CTEs (full rebuild) or by correlated subqueries (a range of days). Both
+    give the same."""
+    if placement == CREATED:
+        if not spans:
+            return "", first_office(t, request)
+        office = f"(SELECT r1.office_id FROM {t.request} r1 WHERE r1.id = {request})"
+        return (
+            f" LEFT JOIN first_offices w ON w.rid = {request}",
+            f"COALESCE(w.office_id, {office})",
+        )
+    if not spans:
+        return "", office_at(t, request, moment)
+    join = (
+        f" LEFT JOIN office_spans w ON w.rid = {request} AND w.since <= {moment} "
+        f"AND (w.until IS NULL OR {moment} < w.until)"
+    )
+    return join, f"COALESCE(w.office_id, {_office_before_history(t, request)})"
+
+
+# Family.office, besides a column expression: the office holding the request at the event's
+# time, or (its creation) the office it was created in.
+HELD = "<held>"
+CREATED = "<created>"
 
 
 @dataclass(frozen=True)
@@ -172,7 +240,7 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             source=f"{t.request} s",
             moment="s.created_at",
             request="s.id",
-            office=office_at(t, "s.id", "s.created_at"),
+            office=CREATED,
             measures={
                 "opened": "1",
                 "repeats": _flag("s.repeat_of_id IS NOT NULL"),
@@ -216,7 +284,7 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             source=f"{t.response} r",
             moment="r.created_at",
             request="r.service_request_id",
-            office=office_at(t, "r.service_request_id", "r.created_at"),
+            office=HELD,
             measures={
                 "responses_initial": _flag(f"r.kind = '{ResponseKind.INITIAL}'"),
                 "responses_follow_up": _flag(f"r.kind = '{ResponseKind.FOLLOW_UP}'"),
@@ -227,7 +295,7 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             source=f"{t.request} s",
             moment="s.first_responded_at",
             request="s.id",
-            office=office_at(t, "s.id", "s.first_responded_at"),
+            office=HELD,
             where="s.first_responded_at IS NOT NULL",
             measures={
                 "first_responses": "1",
@@ -238,7 +306,7 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             source=f"{t.escalation} e",
             moment="e.escalated_at",
             request="e.service_request_id",
-            office=office_at(t, "e.service_request_id", "e.escalated_at"),
+            office=HELD,
             measures={"escalated": "1"},
         ),
         Family(
@@ -248,7 +316,7 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             ),
             moment="v.submitted_at",
             request="i.service_request_id",
-            office=office_at(t, "i.service_request_id", "v.submitted_at"),
+            office=HELD,
             measures={
                 "qa_evaluated": "1",
                 "qa_passed": _flag(f"v.result IN {_in(PASSING_RESULTS)}"),
@@ -258,14 +326,14 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             source=f"{t.survey} u",
             moment="u.sent_at",
             request="u.service_request_id",
-            office=office_at(t, "u.service_request_id", "u.sent_at"),
+            office=HELD,
             measures={"surveys_sent": "1"},
         ),
         Family(
             source=f"{t.survey} u",
             moment="u.answered_at",
             request="u.service_request_id",
-            office=office_at(t, "u.service_request_id", "u.answered_at"),
+            office=HELD,
             where="u.answered_at IS NOT NULL",
             measures={
                 "surveys_answered": "1",
@@ -304,11 +372,15 @@ def rollup_insert(
     t, d = tables(), dialect_of(connection)
     params: list[Any] = []
     parts = []
+    spans = bounds is None
     for family in _families(t, d):
         values = ", ".join(f"{family.measures.get(m, '0')} AS {m}" for m in MEASURES)
+        join, office = "", family.office
+        if office in (HELD, CREATED):
+            join, office = _placed(t, family.request, family.moment, placement=office, spans=spans)
         parts.append(
-            f"SELECT {d.day(family.moment)} AS day, {family.office} AS office_id, "
-            f"{family.request} AS request_id, {values} FROM {family.source}"
+            f"SELECT {d.day(family.moment)} AS day, {office} AS office_id, "
+            f"{family.request} AS request_id, {values} FROM {family.source}{join}"
             + _where(family.where, family.moment, bounds is not None)
         )
         if bounds is not None:
@@ -317,7 +389,8 @@ def rollup_insert(
     nonzero = " OR ".join(f"SUM(e.{m}) <> 0" for m in MEASURES)
     sql = (
         f"INSERT INTO {t.rollup} ({', '.join(CELL)}, {', '.join(MEASURES)}) "
-        f"SELECT {_CELL_SELECT}, {sums} FROM ({' UNION ALL '.join(parts)}) e "
+        + (office_spans(t) if spans else "")
+        + f"SELECT {_CELL_SELECT}, {sums} FROM ({' UNION ALL '.join(parts)}) e "
         f"{_cells_join(t)} GROUP BY {_CELL_GROUP} HAVING {nonzero}"
     )
     return sql, params
@@ -329,11 +402,13 @@ def bucket_insert(
     """INSERT ... SELECT of the DurationBucket rows of the days in `bounds` (or all days):
     first responses on their day, closures on theirs."""
     t, d = tables(), dialect_of(connection)
+    spans = bounds is None
+    join, office = _placed(t, "s.id", "s.first_responded_at", placement=HELD, spans=spans)
     first = (
         f"SELECT {d.day('s.first_responded_at')} AS day, "
-        f"{office_at(t, 's.id', 's.first_responded_at')} AS office_id, s.id AS request_id, "
+        f"{office} AS office_id, s.id AS request_id, "
         f"'first' AS measure, {d.whole_days('s.first_responded_at', 's.created_at')} AS days "
-        f"FROM {t.request} s"
+        f"FROM {t.request} s{join}"
         + _where("s.first_responded_at IS NOT NULL", "s.first_responded_at", bounds is not None)
     )
     final = (
@@ -348,7 +423,8 @@ def bucket_insert(
         params = [*_adapt(connection, bounds), *_adapt(connection, bounds)]
     sql = (
         f"INSERT INTO {t.bucket} ({', '.join(CELL)}, measure, days, count) "
-        f"SELECT {_CELL_SELECT}, e.measure, e.days, COUNT(*) "
+        + (office_spans(t) if spans else "")
+        + f"SELECT {_CELL_SELECT}, e.measure, e.days, COUNT(*) "
         f"FROM ({first} UNION ALL {final}) e {_cells_join(t)} "
         f"GROUP BY {_CELL_GROUP}, e.measure, e.days"
     )

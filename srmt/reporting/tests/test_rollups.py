@@ -379,3 +379,21 @@ def test_two_refreshes_at_once_serialize(reference: None) -> None:
     build.rebuild()
     assert snapshot() == incremental
     assert read.open_at_end(date(1)) == 3
+
+
+def test_a_request_moved_the_instant_it_was_made_opens_where_it_was_made(admin: User) -> None:
+    # found by the property test: creation and a transfer recorded at the same instant
+    assert build.refresh().full  # nothing yet: the next refresh is incremental
+    with at(on(0)):
+        a = request(admin)
+        transfer(a, admin, "CSC")
+    assert not build.refresh().full
+    assert measures(date(0), "ESC") == {"opened": 1, "transferred_out": 1}
+    assert measures(date(0), "CSC") == {"transferred_in": 1, "open_delta": 1}
+    assert stock(date(0)) == actually_open(date(0)) == Counter({"CSC": 1})
+    with at(on(1)):
+        close(a, admin)
+    build.refresh()
+    incremental = snapshot()  # the rebuild places the creation the same way
+    build.rebuild()
+    assert snapshot() == incremental
