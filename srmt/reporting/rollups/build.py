@@ -99,6 +99,10 @@ def _recompute(bounds: tuple[dt.datetime, dt.datetime] | None) -> int:
     t = sql.tables()
     rows = 0
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Compiling these wide aggregates costs more than it saves (measured: 20 s -> 16 s
+            # for the full rebuild's main statement); for this transaction only.
+            cursor.execute("SET LOCAL jit = off")
         for name in (t.rollup, t.bucket):
             if bounds is None:
                 cursor.execute(f"DELETE FROM {name}")
