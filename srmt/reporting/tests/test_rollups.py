@@ -397,3 +397,30 @@ def test_a_request_moved_the_instant_it_was_made_opens_where_it_was_made(admin: 
     incremental = snapshot()  # the rebuild places the creation the same way
     build.rebuild()
     assert snapshot() == incremental
+
+
+def test_the_command_repeats_with_every(admin: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a loop stopped (like Ctrl-C) at its second pause, and a request made meanwhile
+    with at(on(0)):
+        request(admin)
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 1:
+            with at(on(1)):
+                request(admin)
+        else:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("srmt.reporting.management.commands.rollup.time.sleep", sleep)
+    out = StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        call_command("rollup", "--full", every=60, stdout=out)
+    # then it rebuilt once, then refreshed the one new day
+    assert pauses == [60, 60]
+    assert [line.split(":")[0] for line in out.getvalue().splitlines()] == [
+        "Rollup full rebuild",
+        "Rollup refresh",
+    ]
+    assert "1 day(s) recomputed, 1 row(s) written" in out.getvalue().splitlines()[1]
