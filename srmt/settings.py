@@ -342,6 +342,9 @@ SRMT_SWEEP_SECONDS = env.integer("SRMT_SWEEP_SECONDS", 300, minimum=1)
 SRMT_DETECTIONS_HOUR = env.integer("SRMT_DETECTIONS_HOUR", 6, minimum=0)
 SRMT_DETECTIONS_HISTORY_DAYS = env.integer("SRMT_DETECTIONS_HISTORY_DAYS", 400, minimum=120)
 SRMT_DETECTIONS_MIN_DAILY = env.integer("SRMT_DETECTIONS_MIN_DAILY", 1, minimum=0)
+# The daily rollups (ADR 0048) are refreshed every this many seconds: the chain of deferred
+# tasks `srmt worker` starts, or `srmt rollup --every` (reporting.rollups.tasks).
+SRMT_ROLLUP_SECONDS = env.integer("SRMT_ROLLUP_SECONDS", 900, minimum=1)
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 
 # The cache holds the API throttles' counts. "local": each process's memory (development);

@@ -217,6 +217,8 @@ class ServiceRequest(TimeStampedModel):
                 name="sr_open_queue_idx",
                 condition=Q(status__in=sorted(OPEN_STATUSES)),
             ),
+            # The daily rollups recompute a day's first responses (reporting, ADR 0048).
+            models.Index(fields=["first_responded_at"], name="sr_first_responded_idx"),
         ]
 
     def __str__(self) -> str:
@@ -308,6 +310,8 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # The daily rollups recompute a day's moves (reporting, ADR 0048).
+        indexes = [models.Index(fields=["created_at"], name="status_change_created_idx")]
 
     def __str__(self) -> str:
         return f"{self.service_request_id}: {self.from_status or '-'} -> {self.to_status}"
@@ -353,6 +357,8 @@ class Response(TimeStampedModel):
                 condition=Q(kind__in=ResponseKind.values), name="response_kind_valid"
             ),
         ]
+        # The daily rollups recompute a day's responses (reporting, ADR 0048).
+        indexes = [models.Index(fields=["created_at"], name="response_created_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} response to {self.service_request_id}"
@@ -523,6 +529,8 @@ class Escalation(models.Model):
                 fields=["service_request", "level"], name="escalation_once_per_level"
             ),
         ]
+        # The daily rollups recompute a day's escalations (reporting, ADR 0048).
+        indexes = [models.Index(fields=["escalated_at"], name="escalation_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.service_request_id} escalated to level {self.level}"

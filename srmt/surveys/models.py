@@ -47,6 +47,11 @@ class Survey(models.Model):
                 name="survey_answered_with_rating",
             ),
         ]
+        # The daily rollups recompute a day's surveys sent and answered (reporting, ADR 0048).
+        indexes = [
+            models.Index(fields=["sent_at"], name="survey_sent_idx"),
+            models.Index(fields=["answered_at"], name="survey_answered_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"survey {self.pk} on {self.service_request_id}"

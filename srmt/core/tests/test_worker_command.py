@@ -37,14 +37,22 @@ def test_command_dispatches_to_the_configured_backend(settings, monkeypatch):
     settings.TASKS = DATABASE
     call_command("worker", "--batch", "--queue", "mail", stderr=StringIO())
     call_command("worker", "--no-sweep", stderr=StringIO())
-    # each start first makes sure the periodic sweep is scheduled, unless told not to
+    call_command("worker", "--no-rollup", stderr=StringIO())
+    # each start first makes sure the periodic sweep and the periodic rollup refresh are
+    # scheduled, unless told not to
     assert calls == [
         (("sweep",), {"schedule": True}),
         (("detect",), {"schedule": True}),
+        (("rollup",), {"schedule": True}),
         (("rqworker", "default"), {"job_class": "django_tasks_rq.Job", "burst": False}),
         (("sweep",), {"schedule": True}),
         (("detect",), {"schedule": True}),
+        (("rollup",), {"schedule": True}),
         (("db_worker",), {"queue_name": "mail", "batch": True}),
+        (("rollup",), {"schedule": True}),
+        (("db_worker",), {"queue_name": "default", "batch": False}),
+        (("sweep",), {"schedule": True}),
+        (("detect",), {"schedule": True}),
         (("db_worker",), {"queue_name": "default", "batch": False}),
     ]
 

@@ -303,3 +303,20 @@ def test_status_history_is_plausible(
         dates = [on for _text, on in history]
         assert dates == sorted(dates)
     assert lengths == expected_lengths
+
+
+def test_the_demo_has_its_daily_rollups(demo):
+    # the load ends with a full rollup build (ADR 0048): every demo request opened once, and
+    # the open stock at the end of the last day is the number of requests still open
+    from django.db.models import Sum
+
+    from srmt.reporting.models import DailyRollup
+    from srmt.reporting.rollups import read
+    from srmt.service_requests.lifecycle import OPEN_STATUSES
+
+    assert demo.rollup is not None
+    assert demo.rollup.full
+    opened = DailyRollup.objects.aggregate(n=Sum("opened"))["n"]
+    assert opened == ServiceRequest.objects.count()
+    open_now = ServiceRequest.objects.filter(status__in=OPEN_STATUSES).count()
+    assert read.open_at_end(NOW.date()) == open_now

@@ -52,6 +52,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not start the periodic sweep (`srmt sweep --schedule`) first.",
         )
+        parser.add_argument(
+            "--no-rollup",
+            action="store_true",
+            help="Do not start the periodic rollup refresh (`srmt rollup --schedule`) first.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         backend = settings.TASKS["default"]["BACKEND"]
@@ -61,4 +66,7 @@ class Command(BaseCommand):
             # The sweep re-enqueues itself; this starts the chain unless one is alive.
             call_command("sweep", schedule=True)
             call_command("detect", schedule=True)  # the daily detections (ADR 0051)
+        if not options["no_rollup"]:
+            # The rollup refresh re-enqueues itself too (reporting.rollups.tasks).
+            call_command("rollup", schedule=True)
         call_command(call.command, *call.args, **call.options)

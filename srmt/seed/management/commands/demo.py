@@ -28,6 +28,8 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo data already present; nothing changed.")
+        if report.rollup is not None:
+            self.stdout.write(report.rollup.summary())
         self.stdout.write("\nDemo logins (password from SRMT_DEMO_PASSWORD):")
         self.stdout.write(f"  {'username':<12} {'role':<14} password")
         for user in DEMO_USERS:

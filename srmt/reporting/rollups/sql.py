@@ -1,0 +1,478 @@
+"""The SQL that fills the rollups from the base tables (ADR 0048). Database plumbing only.
+
+One statement fills `DailyRollup` and one fills `DurationBucket` for a range of UTC days (or
+for all days): a UNION ALL of every event family (requests created, status moves on both
+offices' sides, responses, first responses, escalations, QA evaluations, surveys sent and
+answered), each event placed at the office that held its request at the event's time, then
+joined once to the request's cell (form, type, channel, language) and grouped. The same
+statements serve the incremental refresh (one range of touched days at a time) and the full
+rebuild (no range), so both give the same rows. Portable: PostgreSQL and SQLite differ only
+in the day of a timestamp and in whole seconds between two (`Dialect`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from srmt.service_requests.choices import ResponseKind, Status
+from srmt.service_requests.lifecycle import OPEN_STATUSES
+
+# The additive measures of DailyRollup, in the order of the INSERT.
+MEASURES: tuple[str, ...] = (
+    "opened",
+    "repeats",
+    "reopened",
+    "closed",
+    "redirected",
+    "withdrawn",
+    "merged",
+    "transferred_in",
+    "transferred_out",
+    "escalated",
+    "open_delta",
+    "responses_initial",
+    "responses_follow_up",
+    "responses_final",
+    "first_responses",
+    "first_on_time",
+    "final_responses",
+    "final_on_time",
+    "qa_evaluated",
+    "qa_passed",
+    "surveys_sent",
+    "surveys_answered",
+    "surveys_satisfied",
+    "rating_total",
+)
+CELL = ("day", "office_id", "form", "type_id", "channel", "language")
+MAX_DAYS = 366  # DurationBucket.MAX_DAYS (kept here so this module imports no model)
+SATISFIED_FROM = 4  # a rating of 4 or 5
+PASSING_RESULTS = ("pass",)  # qa.models.Result.PASS
+
+
+def table(label: str) -> str:
+    """The table of a model ("app.Model"), by the app registry (no import of its app)."""
+    return str(apps.get_model(label)._meta.db_table)
+
+
+def _in(values: Sequence[str]) -> str:
+    return "(" + ", ".join(f"'{value}'" for value in sorted(values)) + ")"
+
+
+def _flag(condition: str) -> str:
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    vendor: str
+
+    def day(self, column: str) -> str:
+        """The UTC day of a timestamp column, as a date."""
+        if self.vendor == "postgresql":
+            return f"CAST(({column}) AT TIME ZONE 'UTC' AS date)"
+        return f"date({column})"
+
+    def epoch(self, column: str) -> str:
+        """Whole seconds since 1970 (fractions dropped), an integer."""
+        if self.vendor == "postgresql":
+            return f"CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS bigint)"
+        return f"CAST(strftime('%%s', {column}) AS INTEGER)"
+
+    def whole_days(self, end: str, start: str) -> str:
+        """Whole days from start to end (floor of seconds / 86400), 0 to MAX_DAYS."""
+        seconds = f"({self.epoch(end)} - {self.epoch(start)})"
+        if self.vendor == "postgresql":
+            return f"LEAST(GREATEST({seconds}, 0) / 86400, {MAX_DAYS})"
+        return f"MIN(MAX({seconds}, 0) / 86400, {MAX_DAYS})"
+
+
+def dialect_of(connection: BaseDatabaseWrapper) -> Dialect:
+    return Dialect(connection.vendor)
+
+
+@dataclass(frozen=True)
+class Tables:
+    request: str
+    change: str
+    response: str
+    escalation: str
+    survey: str
+    evaluation: str
+    assignment: str
+    item: str
+    person: str
+    case: str
+    form: str
+    rollup: str
+    bucket: str
+
+
+def tables() -> Tables:
+    return Tables(
+        request=table("service_requests.ServiceRequest"),
+        change=table("service_requests.StatusChange"),
+        response=table("service_requests.Response"),
+        escalation=table("service_requests.Escalation"),
+        survey=table("surveys.Survey"),
+        evaluation=table("qa.Evaluation"),
+        assignment=table("qa.Assignment"),
+        item=table("qa.SampleItem"),
+        person=table("cases.Person"),
+        case=table("cases.Case"),
+        form=table("offices.FormType"),
+        rollup=table("reporting.DailyRollup"),
+        bucket=table("reporting.DurationBucket"),
+    )
+
+
+def _office_before_history(t: Tables, request: str) -> str:
+    """Where a request was before its first move: that move's origin, else (no history) the
+    office it is in."""
+    return (
+        f"(SELECT h2.from_office_id FROM {t.change} h2 WHERE h2.service_request_id = {request} "
+        "AND h2.from_office_id IS NOT NULL ORDER BY h2.created_at, h2.id LIMIT 1), "
+        f"(SELECT r0.office_id FROM {t.request} r0 WHERE r0.id = {request})"
+    )
+
+
+def office_at(t: Tables, request: str, moment: str) -> str:
+    """The office holding `request` at `moment`: the office the last move up to then left it
+    in (ties on the time: the larger id); before any move, `_office_before_history`. A
+    correlated subquery: for a range of days, where few events are placed."""
+    return (
+        "COALESCE("
+        f"(SELECT h1.to_office_id FROM {t.change} h1 WHERE h1.service_request_id = {request} "
+        f"AND h1.to_office_id IS NOT NULL AND h1.created_at <= {moment} "
+        "ORDER BY h1.created_at DESC, h1.id DESC LIMIT 1), "
+        f"{_office_before_history(t, request)})"
+    )
+
+
+def first_office(t: Tables, request: str) -> str:
+    """The office a request was created in: its first move's (the intake's) `to_office`, or
+    the origin of its first move when intake wrote none; else its office. Not "the office at
+    the creation time": a move recorded at the same instant would win that tie."""
+    return (
+        "COALESCE("
+        f"(SELECT {_FIRST_OFFICE.format(h='h0')} FROM {t.change} h0 "
+        f"WHERE h0.service_request_id = {request} ORDER BY h0.created_at, h0.id LIMIT 1), "
+        f"(SELECT r1.office_id FROM {t.request} r1 WHERE r1.id = {request}))"
+    )
+
+
+_FIRST_OFFICE = "CASE WHEN {h}.from_status = '' THEN {h}.to_office_id ELSE {h}.from_office_id END"
+
+
+def office_spans(t: Tables) -> str:
+    """The same placements for every event at once (the full rebuild), as CTEs the events
+    join: each move's office, held from the move until the request's next move; and each
+    request's first office."""
+    return (
+        "WITH office_spans AS (SELECT h.service_request_id AS rid, h.to_office_id AS office_id, "
+        "h.created_at AS since, LEAD(h.created_at) OVER (PARTITION BY h.service_request_id "
+        f"ORDER BY h.created_at, h.id) AS until FROM {t.change} h "
+        "WHERE h.to_office_id IS NOT NULL), "
+        f"first_offices AS (SELECT m.rid, {_FIRST_OFFICE.format(h='m')} AS office_id FROM "
+        "(SELECT h.service_request_id AS rid, h.from_status, h.from_office_id, h.to_office_id, "
+        "ROW_NUMBER() OVER (PARTITION BY h.service_request_id ORDER BY h.created_at, h.id) AS n "
+        f"FROM {t.change} h) m WHERE m.n = 1) "
+    )
+
+
+def _placed(
+    t: Tables, request: str, moment: str, *, placement: str, spans: bool
+) -> tuple[str, str]:
+    """(a join to add to the source, the office expression) placing an event (HELD or
+    CREATED): by the CTEs (full rebuild) or by correlated subqueries (a range of days). Both
+    give the same."""
+    if placement == CREATED:
+        if not spans:
+            return "", first_office(t, request)
+        office = f"(SELECT r1.office_id FROM {t.request} r1 WHERE r1.id = {request})"
+        return (
+            f" LEFT JOIN first_offices w ON w.rid = {request}",
+            f"COALESCE(w.office_id, {office})",
+        )
+    if not spans:
+        return "", office_at(t, request, moment)
+    join = (
+        f" LEFT JOIN office_spans w ON w.rid = {request} AND w.since <= {moment} "
+        f"AND (w.until IS NULL OR {moment} < w.until)"
+    )
+    return join, f"COALESCE(w.office_id, {_office_before_history(t, request)})"
+
+
+# Family.office, besides a column expression: the office holding the request at the event's
+# time, or (its creation) the office it was created in.
+HELD = "<held>"
+CREATED = "<created>"
+
+
+@dataclass(frozen=True)
+class Family:
+    """One kind of event: where it comes from, its time, its request, its office, and the
+    measures it adds (the others are 0)."""
+
+    source: str
+    moment: str
+    request: str
+    office: str
+    measures: dict[str, str]
+    where: str = ""
+
+
+def _families(t: Tables, d: Dialect) -> list[Family]:
+    open_in = _in([str(s) for s in OPEN_STATUSES])
+    moved = (
+        "c.from_office_id IS NOT NULL AND c.to_office_id IS NOT NULL "
+        "AND c.from_office_id <> c.to_office_id"
+    )
+    change_source = f"{t.change} c JOIN {t.request} s ON s.id = c.service_request_id"
+    return [
+        Family(
+            source=f"{t.request} s",
+            moment="s.created_at",
+            request="s.id",
+            office=CREATED,
+            measures={
+                "opened": "1",
+                "repeats": _flag("s.repeat_of_id IS NOT NULL"),
+                "open_delta": "1",
+            },
+        ),
+        # A move, on the side of the office it leaves the request in: the status it reaches.
+        Family(
+            source=change_source,
+            moment="c.created_at",
+            request="c.service_request_id",
+            office="COALESCE(c.to_office_id, s.office_id)",
+            where="c.from_status <> ''",
+            measures={
+                "reopened": _flag(f"c.to_status = '{Status.REOPENED}'"),
+                "closed": _flag(f"c.to_status = '{Status.CLOSED}'"),
+                "redirected": _flag(f"c.to_status = '{Status.REDIRECTED}'"),
+                "withdrawn": _flag(f"c.to_status = '{Status.WITHDRAWN}'"),
+                "merged": _flag(f"c.to_status = '{Status.MERGED}'"),
+                "transferred_in": _flag(moved),
+                "open_delta": _flag(f"c.to_status IN {open_in}"),
+                "final_responses": _flag(f"c.to_status = '{Status.CLOSED}'"),
+                "final_on_time": _flag(
+                    f"c.to_status = '{Status.CLOSED}' AND c.created_at <= s.due_at"
+                ),
+            },
+        ),
+        # The same move, on the side of the office it leaves: the status it leaves.
+        Family(
+            source=change_source,
+            moment="c.created_at",
+            request="c.service_request_id",
+            office="COALESCE(c.from_office_id, c.to_office_id, s.office_id)",
+            where=f"c.from_status <> '' AND (c.from_status IN {open_in} OR ({moved}))",
+            measures={
+                "transferred_out": _flag(moved),
+                "open_delta": f"-{_flag(f'c.from_status IN {open_in}')}",
+            },
+        ),
+        Family(
+            source=f"{t.response} r",
+            moment="r.created_at",
+            request="r.service_request_id",
+            office=HELD,
+            measures={
+                "responses_initial": _flag(f"r.kind = '{ResponseKind.INITIAL}'"),
+                "responses_follow_up": _flag(f"r.kind = '{ResponseKind.FOLLOW_UP}'"),
+                "responses_final": _flag(f"r.kind = '{ResponseKind.FINAL}'"),
+            },
+        ),
+        Family(
+            source=f"{t.request} s",
+            moment="s.first_responded_at",
+            request="s.id",
+            office=HELD,
+            where="s.first_responded_at IS NOT NULL",
+            measures={
+                "first_responses": "1",
+                "first_on_time": _flag("s.first_responded_at <= s.first_response_due_at"),
+            },
+        ),
+        Family(
+            source=f"{t.escalation} e",
+            moment="e.escalated_at",
+            request="e.service_request_id",
+            office=HELD,
+            measures={"escalated": "1"},
+        ),
+        Family(
+            source=(
+                f"{t.evaluation} v JOIN {t.assignment} a ON a.id = v.assignment_id "
+                f"JOIN {t.item} i ON i.id = a.item_id"
+            ),
+            moment="v.submitted_at",
+            request="i.service_request_id",
+            office=HELD,
+            measures={
+                "qa_evaluated": "1",
+                "qa_passed": _flag(f"v.result IN {_in(PASSING_RESULTS)}"),
+            },
+        ),
+        Family(
+            source=f"{t.survey} u",
+            moment="u.sent_at",
+            request="u.service_request_id",
+            office=HELD,
+            measures={"surveys_sent": "1"},
+        ),
+        Family(
+            source=f"{t.survey} u",
+            moment="u.answered_at",
+            request="u.service_request_id",
+            office=HELD,
+            where="u.answered_at IS NOT NULL",
+            measures={
+                "surveys_answered": "1",
+                "surveys_satisfied": _flag(f"u.rating >= {SATISFIED_FROM}"),
+                "rating_total": "COALESCE(u.rating, 0)",
+            },
+        ),
+    ]
+
+
+def _where(family_where: str, moment: str, ranged: bool) -> str:
+    conditions = [c for c in (family_where,) if c]
+    if ranged:
+        conditions.append(f"{moment} >= %s AND {moment} < %s")
+    return f" WHERE {' AND '.join(conditions)}" if conditions else ""
+
+
+def _cells_join(t: Tables) -> str:
+    return (
+        f"JOIN {t.request} q ON q.id = e.request_id "
+        f"JOIN {t.person} p ON p.id = q.requester_id "
+        f"LEFT JOIN {t.case} k ON k.id = q.case_id "
+        f"LEFT JOIN {t.form} f ON f.id = k.form_type_id"
+    )
+
+
+_CELL_SELECT = "e.day, e.office_id, COALESCE(f.code, ''), q.type_id, q.channel, p.language"
+_CELL_GROUP = "e.day, e.office_id, COALESCE(f.code, ''), q.type_id, q.channel, p.language"
+
+
+def rollup_insert(
+    connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime] | None
+) -> tuple[str, list[Any]]:
+    """INSERT ... SELECT of the DailyRollup rows of the days in `bounds` ([start, end),
+    midnights UTC), or of every day (None)."""
+    t, d = tables(), dialect_of(connection)
+    params: list[Any] = []
+    parts = []
+    spans = bounds is None
+    for family in _families(t, d):
+        values = ", ".join(f"{family.measures.get(m, '0')} AS {m}" for m in MEASURES)
+        join, office = "", family.office
+        if office in (HELD, CREATED):
+            join, office = _placed(t, family.request, family.moment, placement=office, spans=spans)
+        parts.append(
+            f"SELECT {d.day(family.moment)} AS day, {office} AS office_id, "
+            f"{family.request} AS request_id, {values} FROM {family.source}{join}"
+            + _where(family.where, family.moment, bounds is not None)
+        )
+        if bounds is not None:
+            params.extend(_adapt(connection, bounds))
+    sums = ", ".join(f"SUM(e.{m})" for m in MEASURES)
+    nonzero = " OR ".join(f"SUM(e.{m}) <> 0" for m in MEASURES)
+    sql = (
+        f"INSERT INTO {t.rollup} ({', '.join(CELL)}, {', '.join(MEASURES)}) "
+        + (office_spans(t) if spans else "")
+        + f"SELECT {_CELL_SELECT}, {sums} FROM ({' UNION ALL '.join(parts)}) e "
+        f"{_cells_join(t)} GROUP BY {_CELL_GROUP} HAVING {nonzero}"
+    )
+    return sql, params
+
+
+def bucket_insert(
+    connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime] | None
+) -> tuple[str, list[Any]]:
+    """INSERT ... SELECT of the DurationBucket rows of the days in `bounds` (or all days):
+    first responses on their day, closures on theirs."""
+    t, d = tables(), dialect_of(connection)
+    spans = bounds is None
+    join, office = _placed(t, "s.id", "s.first_responded_at", placement=HELD, spans=spans)
+    first = (
+        f"SELECT {d.day('s.first_responded_at')} AS day, "
+        f"{office} AS office_id, s.id AS request_id, "
+        f"'first' AS measure, {d.whole_days('s.first_responded_at', 's.created_at')} AS days "
+        f"FROM {t.request} s{join}"
+        + _where("s.first_responded_at IS NOT NULL", "s.first_responded_at", bounds is not None)
+    )
+    final = (
+        f"SELECT {d.day('c.created_at')} AS day, COALESCE(c.to_office_id, s.office_id) "
+        f"AS office_id, c.service_request_id AS request_id, 'final' AS measure, "
+        f"{d.whole_days('c.created_at', 's.created_at')} AS days "
+        f"FROM {t.change} c JOIN {t.request} s ON s.id = c.service_request_id"
+        + _where(f"c.to_status = '{Status.CLOSED}'", "c.created_at", bounds is not None)
+    )
+    params: list[Any] = []
+    if bounds is not None:
+        params = [*_adapt(connection, bounds), *_adapt(connection, bounds)]
+    sql = (
+        f"INSERT INTO {t.bucket} ({', '.join(CELL)}, measure, days, count) "
+        + (office_spans(t) if spans else "")
+        + f"SELECT {_CELL_SELECT}, e.measure, e.days, COUNT(*) "
+        f"FROM ({first} UNION ALL {final}) e {_cells_join(t)} "
+        f"GROUP BY {_CELL_GROUP}, e.measure, e.days"
+    )
+    return sql, params
+
+
+def _adapt(connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime]) -> list[Any]:
+    return [connection.ops.adapt_datetimefield_value(moment) for moment in bounds]
+
+
+# --- What changed since the watermarks ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """An event table the refresh watches: new rows (id above the watermark) touch the days
+    of their times."""
+
+    key: str
+    table: str
+    moments: tuple[str, ...]
+
+
+def sources(t: Tables) -> list[Source]:
+    return [
+        Source("request", t.request, ("created_at",)),
+        Source("status_change", t.change, ("created_at",)),
+        Source("response", t.response, ("created_at",)),
+        Source("escalation", t.escalation, ("escalated_at",)),
+        Source("evaluation", t.evaluation, ("submitted_at",)),
+        Source("survey", t.survey, ("sent_at",)),
+    ]
+
+
+def later_events(t: Tables) -> list[tuple[str, str, str]]:
+    """(source, request column, time column) of every event of a request, for the days a new
+    (possibly back-dated) move can re-place at another office."""
+    return [
+        (f"{t.change} x", "x.service_request_id", "x.created_at"),
+        (f"{t.response} x", "x.service_request_id", "x.created_at"),
+        (f"{t.escalation} x", "x.service_request_id", "x.escalated_at"),
+        (f"{t.survey} x", "x.service_request_id", "x.sent_at"),
+        (f"{t.survey} x", "x.service_request_id", "x.answered_at"),
+        (
+            f"{t.evaluation} x JOIN {t.assignment} xa ON xa.id = x.assignment_id "
+            f"JOIN {t.item} xi ON xi.id = xa.item_id",
+            "xi.service_request_id",
+            "x.submitted_at",
+        ),
+        (f"{t.request} x", "x.id", "x.first_responded_at"),
+    ]

@@ -1,0 +1,426 @@
+"""The daily rollups (ADR 0048): events counted on their UTC day at the office holding the
+request; the open stock as a running sum of open_delta; incremental refreshes that give
+exactly the rows of a full rebuild."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import StringIO
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+
+from srmt.accounts.choices import Role
+from srmt.accounts.models import User
+from srmt.offices.models import Office
+from srmt.qa import services as qa
+from srmt.qa.models import Assignment, Sample, SampleItem
+from srmt.qa.tests.helpers import ALL_MET
+from srmt.reporting.models import DailyRollup, DurationBucket, RollupState
+from srmt.reporting.rollups import build, read, sql
+from srmt.service_requests import core, services
+from srmt.service_requests.lifecycle import OPEN_STATUSES
+from srmt.service_requests.models import ServiceRequest, StatusChange
+from srmt.service_requests.requesters import RequesterData
+from srmt.surveys import services as surveys
+from srmt.surveys.models import Survey
+from srmt.testing.factories import make_service_request, make_user
+from srmt.testing.race import run_at_once
+
+D0 = dt.datetime(2026, 3, 2, 14, tzinfo=dt.UTC)  # a Monday, 14:00 UTC
+
+
+def on(n: int, hours: int = 0) -> dt.datetime:
+    """n days after D0, plus `hours`."""
+    return D0 + dt.timedelta(days=n, hours=hours)
+
+
+def date(n: int) -> dt.date:
+    return (D0 + dt.timedelta(days=n)).date()
+
+
+@contextmanager
+def at(moment: dt.datetime) -> Iterator[None]:
+    with time_machine.travel(moment, tick=False):
+        yield
+
+
+Row = tuple[Any, ...]
+
+
+def snapshot() -> tuple[list[Row], list[Row]]:
+    cell = ("day", "office__code", "form", "type__code", "channel", "language")
+    rollups = list(DailyRollup.objects.order_by(*cell).values_list(*cell, *sql.MEASURES))
+    buckets = list(
+        DurationBucket.objects.order_by(*cell, "measure", "days").values_list(
+            *cell, "measure", "days", "count"
+        )
+    )
+    return rollups, buckets
+
+
+def measures(day: dt.date, office: str) -> dict[str, int]:
+    """The non-zero measures of one office's rows of a day, summed."""
+    totals: Counter[str] = Counter()
+    for row in DailyRollup.objects.filter(day=day, office__code=office).values(*sql.MEASURES):
+        totals.update(row)
+    return {name: value for name, value in totals.items() if value}
+
+
+def actually_open(end_of: dt.date) -> Counter[str]:
+    """The oracle: open requests by office at the end of a UTC day, from the status history
+    alone (the last move before midnight: its status and the office it left the request in)."""
+    midnight = dt.datetime.combine(end_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    counts: Counter[str] = Counter()
+    for sr in ServiceRequest.objects.filter(created_at__lt=midnight):
+        last = (
+            StatusChange.objects.filter(service_request=sr, created_at__lt=midnight)
+            .select_related("to_office")
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        assert last is not None
+        assert last.to_office is not None
+        if last.to_status in OPEN_STATUSES:
+            counts[last.to_office.code] += 1
+    return counts
+
+
+def stock(end_of: dt.date) -> Counter[str]:
+    """Open requests by office at the end of a day, read from the rollups."""
+    codes = set(DailyRollup.objects.values_list("office__code", flat=True))
+    counts = {code: read.open_at_end(end_of, office__code=code) for code in codes}
+    return Counter({code: n for code, n in counts.items() if n})
+
+
+@pytest.fixture
+def admin(reference: None) -> User:
+    return make_user("rollup_admin", role=Role.ADMINISTRATOR)
+
+
+def request(admin: User, language: str = "es") -> ServiceRequest:
+    return make_service_request(
+        actor=admin,
+        requester=RequesterData(name="Ana Pérez", email="ana@example.com", language=language),
+    )
+
+
+def transfer(sr: ServiceRequest, admin: User, office: str) -> None:
+    services.transition_request(
+        sr, actor=admin, to="transferred", reason="Theirs.", office_code=office
+    )
+
+
+def close(sr: ServiceRequest, admin: User) -> None:
+    services.add_response(sr, actor=admin, kind="final", body="Your card was mailed today.")
+
+
+def reopen(sr: ServiceRequest, admin: User) -> None:
+    services.transition_request(sr, actor=admin, to="reopened", reason="It did not arrive.")
+
+
+def merge(sr: ServiceRequest, admin: User, into: ServiceRequest) -> None:
+    services.transition_request(
+        sr, actor=admin, to="merged", reason="Same question.", duplicate_of=into.reference
+    )
+
+
+def history(admin: User) -> Iterator[dt.date]:
+    """A short history with the real services, yielding after each day: A is transferred,
+    answered, reopened and answered again; B is merged into A; C gets an initial response,
+    is withdrawn... (every step of the lifecycle the rollups count)."""
+    with at(on(0)):
+        a = request(admin)
+        b = request(admin, language="en")
+    yield date(0)
+    with at(on(1)):
+        transfer(a, admin, "CSC")
+        c = request(admin)
+    yield date(1)
+    with at(on(2)):
+        close(a, admin)
+        merge(b, admin, a)
+        services.add_response(c, actor=admin, kind="initial", body="We are looking into it.")
+    yield date(2)
+    with at(on(3)):
+        reopen(a, admin)
+        transfer(c, admin, "NBC")
+    yield date(3)
+    with at(on(20)):  # after its due date
+        close(a, admin)
+        services.transition_request(c, actor=admin, to="withdrawn", reason="Customer asked.")
+    yield date(20)
+
+
+def test_each_event_counts_on_its_day_at_the_office_holding_the_request(admin: User) -> None:
+    for _day in history(admin):
+        pass
+    build.rebuild()
+    # day 0: two requests opened at ESC (routing of an I-130 receipt)
+    assert measures(date(0), "ESC") == {"opened": 2, "open_delta": 2}
+    # day 1: A leaves ESC for CSC; C opens at ESC
+    assert measures(date(1), "ESC") == {"opened": 1, "transferred_out": 1}  # open_delta 0
+    assert measures(date(1), "CSC") == {"transferred_in": 1, "open_delta": 1}
+    # day 2: A answered and closed at CSC (first and final response on time, survey sent),
+    # B merged at ESC, C answered at ESC (its first response)
+    assert measures(date(2), "CSC") == {
+        "closed": 1,
+        "open_delta": -1,
+        "responses_final": 1,
+        "first_responses": 1,
+        "first_on_time": 1,
+        "final_responses": 1,
+        "final_on_time": 1,
+        "surveys_sent": 1,
+    }
+    assert measures(date(2), "ESC") == {
+        "merged": 1,
+        "open_delta": -1,
+        "responses_initial": 1,
+        "first_responses": 1,
+        "first_on_time": 1,
+    }
+    # day 3: A reopened at CSC; C leaves ESC for NBC
+    assert measures(date(3), "CSC") == {"reopened": 1, "open_delta": 1}
+    assert measures(date(3), "ESC") == {"transferred_out": 1, "open_delta": -1}
+    assert measures(date(3), "NBC") == {"transferred_in": 1, "open_delta": 1}
+    # day 20: A closed again at CSC, late; C withdrawn at NBC
+    assert measures(date(20), "CSC") == {
+        "closed": 1,
+        "open_delta": -1,
+        "responses_final": 1,
+        "final_responses": 1,
+        "surveys_sent": 1,
+    }
+    assert measures(date(20), "NBC") == {"withdrawn": 1, "open_delta": -1}
+    # the cells: form of the case, type, channel, the requester's language
+    assert set(DailyRollup.objects.values_list("form", "type__code", "channel", "language")) == {
+        ("I-130", "general_case_inquiry", "phone_tier1", "es"),
+        ("I-130", "general_case_inquiry", "phone_tier1", "en"),
+    }
+    # the histograms: whole days from creation, on the day of the response / closure
+    assert sorted(snapshot()[1]) == [
+        (date(2), "CSC", "I-130", "general_case_inquiry", "phone_tier1", "es", "final", 2, 1),
+        (date(2), "CSC", "I-130", "general_case_inquiry", "phone_tier1", "es", "first", 2, 1),
+        (date(2), "ESC", "I-130", "general_case_inquiry", "phone_tier1", "es", "first", 1, 1),
+        (date(20), "CSC", "I-130", "general_case_inquiry", "phone_tier1", "es", "final", 20, 1),
+    ]
+
+
+def test_refreshing_after_each_day_equals_a_rebuild_and_the_open_stock_is_exact(
+    admin: User,
+) -> None:
+    days = []
+    for day in history(admin):
+        result = build.refresh()
+        days.append(day)
+        # the running sum of open_delta is the number of requests really open, by office
+        for earlier in days:
+            assert stock(earlier) == actually_open(earlier), earlier
+        assert result.days >= 1
+    incremental = snapshot()
+    rebuilt = build.rebuild()
+    assert snapshot() == incremental
+    assert (rebuilt.full, rebuilt.days) == (True, 5)
+    assert [stock(d) for d in days] == [
+        Counter({"ESC": 2}),
+        Counter({"ESC": 2, "CSC": 1}),
+        Counter({"ESC": 1}),
+        Counter({"CSC": 1, "NBC": 1}),
+        Counter(),
+    ]
+
+
+def test_a_refresh_recomputes_only_the_days_touched(admin: User) -> None:
+    with at(on(0)):
+        a = request(admin)
+    with at(on(1)):
+        request(admin)
+    first = build.refresh()  # the first refresh is a full rebuild
+    assert (first.full, first.days) == (True, 2)
+    before = snapshot()
+    # nothing new: nothing recomputed, nothing written, nothing changed
+    again = build.refresh()
+    assert (again.full, again.days, again.rows) == (False, 0, 0)
+    assert snapshot() == before
+    # a response on day 5 touches day 5 only; earlier days keep their rows
+    with at(on(5)):
+        services.add_response(a, actor=admin, kind="initial", body="Still working on it.")
+    touched = build.refresh()
+    assert (touched.days, touched.rows) == (1, 2)  # its rollup row and its first-response bucket
+    assert snapshot()[0][:2] == before[0]
+    assert measures(date(5), "ESC") == {
+        "responses_initial": 1,
+        "first_responses": 1,
+        "first_on_time": 1,
+    }
+    state = RollupState.objects.get()
+    assert state.watermarks["response"] == a.responses.get().pk
+
+
+def test_a_survey_answer_touches_its_day(admin: User) -> None:
+    with at(on(0)):
+        a = request(admin)
+    with at(on(1)):
+        close(a, admin)
+    build.refresh()
+    survey = Survey.objects.get(service_request=a)
+    with at(on(2)):
+        surveys.answer(surveys.token_for(survey), rating=4)
+    result = build.refresh()
+    assert result.days == 1
+    assert measures(date(2), "ESC") == {
+        "surveys_answered": 1,
+        "surveys_satisfied": 1,
+        "rating_total": 4,
+    }
+    assert RollupState.objects.get().watermarks[build.ANSWERED] == on(2).isoformat()
+
+
+def test_qa_evaluations_count_on_their_day(admin: User) -> None:
+    with at(on(0)):
+        a = request(admin)
+    with at(on(1)):
+        close(a, admin)
+    build.refresh()
+    reviewer = make_user("rollup_qa", role=Role.QA_REVIEWER, offices=["HQ-SCOPS"])
+    sample = Sample.objects.create(week="2026-W10", seed=1, frame=[], created_at=on(1))
+    item = SampleItem.objects.create(
+        sample=sample,
+        service_request=a,
+        office=a.office,
+        type=a.type,
+        response=a.responses.get(),
+    )
+    assignment = Assignment.objects.create(item=item, reviewer=reviewer, created_at=on(1))
+    with at(on(3)):
+        scores = {code: qa.ScoreInput(value) for code, value in ALL_MET.items()}
+        qa.submit_evaluation(assignment, actor=reviewer, scores=scores)
+    assert build.refresh().days == 1
+    assert measures(date(3), "ESC") == {"qa_evaluated": 1, "qa_passed": 1}
+
+
+def test_a_back_dated_transfer_moves_the_later_events_of_its_request(admin: User) -> None:
+    # given a request of day 0 with a survey sent on day 2 (an event that moves nothing)
+    with at(on(0)):
+        a = request(admin)
+    surveys.send(a, actor=admin, at=on(2))
+    build.refresh()
+    assert measures(date(2), "ESC") == {"surveys_sent": 1}
+    # when a transfer to CSC is recorded on day 3 but dated day 1 (core.move's `at`)
+    with at(on(3)):
+        sr = core.lock(a)
+        sr.office = Office.objects.get(code="CSC")
+        core.move(
+            sr,
+            "transferred",
+            actor=admin,
+            reason="Late entry.",
+            from_office=Office.objects.get(code="ESC"),
+            at=on(1),
+        )
+    result = build.refresh()
+    # then the refresh recomputes day 1 and the request's later day 2: the survey is CSC's
+    assert result.days == 2
+    assert measures(date(2), "CSC") == {"surveys_sent": 1}
+    assert measures(date(2), "ESC") == {}
+    incremental = snapshot()
+    build.rebuild()
+    assert snapshot() == incremental
+
+
+@pytest.mark.parametrize(
+    ("seconds", "days"),
+    [(0, 0), (86_399, 0), (86_400, 1), (15 * 86_400 + 5, 15), (400 * 86_400, 366)],
+)
+def test_durations_are_whole_days_capped(admin: User, seconds: int, days: int) -> None:
+    with at(on(0)):
+        a = request(admin)
+    with at(on(0) + dt.timedelta(seconds=seconds)):
+        services.add_response(a, actor=admin, kind="initial", body="We are on it.")
+    build.rebuild()
+    assert list(DurationBucket.objects.values_list("measure", "days", "count")) == [
+        ("first", days, 1)
+    ]
+
+
+def test_the_command_prints_a_summary(admin: User) -> None:
+    with at(on(0)):
+        request(admin)
+    out = StringIO()
+    call_command("rollup", "--full", stdout=out)
+    assert out.getvalue().startswith("Rollup full rebuild: 1 day(s) recomputed, 1 row(s) written")
+    out = StringIO()
+    call_command("rollup", stdout=out)
+    assert out.getvalue().startswith("Rollup refresh: 0 day(s) recomputed, 0 row(s) written")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_at_once_serialize(reference: None) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    admin = make_user("rollup_admin_race", role=Role.ADMINISTRATOR)
+    with at(on(0)):
+        request(admin)
+    build.rebuild()
+    with at(on(1)):
+        request(admin)
+        request(admin)
+    results = run_at_once(lambda _ready: build.refresh())
+    # one recomputed the new day; the other waited for the lock and found nothing new
+    assert sorted((r.days, r.rows) for r in results) == [(0, 0), (1, 1)]
+    incremental = snapshot()
+    build.rebuild()
+    assert snapshot() == incremental
+    assert read.open_at_end(date(1)) == 3
+
+
+def test_a_request_moved_the_instant_it_was_made_opens_where_it_was_made(admin: User) -> None:
+    # found by the property test: creation and a transfer recorded at the same instant
+    assert build.refresh().full  # nothing yet: the next refresh is incremental
+    with at(on(0)):
+        a = request(admin)
+        transfer(a, admin, "CSC")
+    assert not build.refresh().full
+    assert measures(date(0), "ESC") == {"opened": 1, "transferred_out": 1}
+    assert measures(date(0), "CSC") == {"transferred_in": 1, "open_delta": 1}
+    assert stock(date(0)) == actually_open(date(0)) == Counter({"CSC": 1})
+    with at(on(1)):
+        close(a, admin)
+    build.refresh()
+    incremental = snapshot()  # the rebuild places the creation the same way
+    build.rebuild()
+    assert snapshot() == incremental
+
+
+def test_the_command_repeats_with_every(admin: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a loop stopped (like Ctrl-C) at its second pause, and a request made meanwhile
+    with at(on(0)):
+        request(admin)
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 1:
+            with at(on(1)):
+                request(admin)
+        else:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("srmt.reporting.management.commands.rollup.time.sleep", sleep)
+    out = StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        call_command("rollup", "--full", every=60, stdout=out)
+    # then it rebuilt once, then refreshed the one new day
+    assert pauses == [60, 60]
+    assert [line.split(":")[0] for line in out.getvalue().splitlines()] == [
+        "Rollup full rebuild",
+        "Rollup refresh",
+    ]
+    assert "1 day(s) recomputed, 1 row(s) written" in out.getvalue().splitlines()[1]
