@@ -142,6 +142,8 @@ def _events(
             length = days - first if rng.random() < 0.6 else int(rng.integers(60, 201))
             while first + length < days and cal.weekday[first + length] >= 5:
                 length += 1
+            if first + length < days - 30 and busy[first + length - 30 : first + length + 40].any():
+                length = days - first  # its return would fall on an event placed earlier
             last = min(days, first + length) - 1
             if first + length < days - 30:
                 back = first + length
