@@ -48,9 +48,9 @@ class Config:
     p_floor: float = 1e-4  # and no series-day alarms above this p-value
     min_excess: float = 3.0  # nor with fewer than this many requests above/below expected
     continue_z: float = 1.5  # an open event lasts until two days in a row are within this
-    onset_z: float = 1.5  # a level change's first day is at least this unusual
+    onset_z: float = 0.5  # a level change's first day is at least this unusual
     min_drop_mean: float = 5.0  # a day expecting fewer cannot show that a drop goes on
-    lookback_z: float = 2.5  # a spike began the day before if that day was this unusual
+    onset_window: int = 14  # a change found today may have begun this many days before
     level_shift_days: int = 7  # an event that lasts this long is a level shift
     reversal_days: int = 21  # a change back this soon ends the previous shift instead
     cusum_k: float = 0.5
@@ -411,15 +411,13 @@ def _open_event(
         p_value=p,
         z=z,
     )
-    days = [t]
     sign = 1.0 if direction == "up" else -1.0
-    before = float(state.zs[t - 1])
-    if state.usable[t - 1] and sign * before > config.lookback_z:
-        # Yesterday was already beyond the continuation bound: the event began then.
-        days.insert(0, t - 1)
-        detection.start -= dt.timedelta(days=1)
-        detection.expected += float(state.mu[t - 1])
-        detection.observed += float(state.y[t - 1])
+    days = _onset_days(state, t, sign, config)
+    for day in days[:-1]:
+        # The change began before today: the days since its likeliest onset join it.
+        detection.expected += float(state.mu[day])
+        detection.observed += float(state.y[day])
+    detection.start -= dt.timedelta(days=t - days[0])
     state.detections.append(detection)
     state.open = _Event(detection=detection, start=days[0], days=days)
     for day in days:
@@ -598,19 +596,52 @@ def _calibrate(state: _State, t: int, z: float, config: Config) -> None:
 def _change_point(state: _State, direction: Direction, config: Config) -> int:
     sign = 1.0 if direction == "up" else -1.0
     days = sorted(state.z)
-    values = np.array([state.z[d] for d in days]) * sign
-    tail = np.cumsum(values[::-1])[::-1]  # sum from each candidate start to today
-    counts = np.arange(len(values), 0, -1)
-    # The change point: the start that best separates the run, with each day charged half
-    # the shift's size (a day before the change rarely earns its place), latest on a tie,
-    # and only among days that are themselves unusual in its direction.
-    allowed = values >= config.onset_z
-    if not allowed.any():
-        allowed[-1] = True
-    likeliest = int(np.argmax(np.where(allowed & (tail > 0), tail * tail / counts, -np.inf)))
-    size = float(tail[likeliest] / counts[likeliest])
-    score = np.where(allowed, tail - counts * max(config.cusum_k, size / 2), -np.inf)
-    return days[len(values) - 1 - int(np.argmax(score[::-1]))]
+    return _likeliest_onset(days, [sign * state.z[d] for d in days], config)
+
+
+def _onset_days(state: _State, t: int, sign: float, config: Config) -> list[int]:
+    """The days of a change found on day t, from its likeliest onset: the ordinary days
+    just before it (back to the last event, at most `onset_window` days) may be its start."""
+    days: list[int] = []
+    d = t - 1
+    while d > state.first and t - d <= config.onset_window and state.usable[d]:
+        if not math.isnan(state.zs[d]):
+            days.append(d)
+        d -= 1
+    days.reverse()
+    values = [sign * max(-8.0, min(8.0, float(state.zs[d]))) for d in days]
+    values.append(sign * max(-8.0, min(8.0, float(state.zs[t]))))
+    days.append(t)
+    start = _likeliest_onset(days, values, config)
+    return [d for d in days if d >= start]
+
+
+def _likeliest_onset(days: list[int], values: list[float], config: Config) -> int:
+    """The reported first day of a change, from a run of standardized residuals (signed
+    in the change's direction, the last one today).
+
+    Each candidate start s has the weight of a step in the mean from s on (the profile
+    likelihood exp(S^2 / 2n) of the n residuals from s, summing to S > 0; flat prior over s).
+    A start can only be reported once seen, and one day late is still the right start to
+    a reader ("the first day or the next"), one day early is not: the day reported is the
+    one whose weight, with the day before's, is largest (the latest on a tie)."""
+    weights: dict[int, float] = {}
+    total, count = 0.0, 0
+    for day, value in zip(reversed(days), reversed(values), strict=True):
+        total += value
+        count += 1
+        if total > 0 and value >= config.onset_z:
+            weights[day] = total * total / (2.0 * count)
+    if not weights:
+        return days[-1]
+    top = max(weights.values())
+    mass = {day: math.exp(w - top) for day, w in weights.items()}
+    best, best_mass = days[-1], -1.0
+    for day in sorted(mass, reverse=True):
+        pair = mass[day] + mass.get(day - 1, 0.0)
+        if pair > best_mass * (1.0 + 1e-9):
+            best, best_mass = day, pair
+    return best
 
 
 def _contributors(
