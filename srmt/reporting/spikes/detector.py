@@ -50,9 +50,10 @@ class Config:
     continue_z: float = 1.5  # an open event lasts until two days in a row are within this
     onset_z: float = 0.5  # a level change's first day is at least this unusual
     min_drop_mean: float = 5.0  # a day expecting fewer cannot show that a drop goes on
+    onset_step_sd: float = 3.0  # prior size of a change, in sd of a day's noise (onset)
     onset_window: int = 14  # a change found today may have begun this many days before
     level_shift_days: int = 7  # an event that lasts this long is a level shift
-    reversal_days: int = 21  # a change back this soon ends the previous shift instead
+    reversal_days: int = 21  # a change this soon after a shift re-measures it, not reported
     cusum_k: float = 0.5
     min_shift: float = 0.15  # a CUSUM alarm must be at least this relative change
     cusum_h: float = 9.0
@@ -475,17 +476,17 @@ def _to_level_shift(state: _State, t: int, config: Config) -> None:
     event = state.open
     assert event is not None
     detection = event.detection
+    if detection not in state.detections:
+        _reestimate_onset(state, event, t, config)
     for day in range(event.start, t + 1):
         state.usable[day] = not math.isnan(state.y[day])
     state.open = None
     previous = state.shift
-    if (
-        previous is not None
-        and previous.direction != detection.direction
-        and (detection.start - previous.start).days <= config.reversal_days
-    ):
-        previous.end = detection.start - dt.timedelta(days=1)
-        state.shift = None
+    if previous is not None and (detection.start - previous.start).days <= config.reversal_days:
+        if previous.direction != detection.direction:
+            previous.end = detection.start - dt.timedelta(days=1)
+            state.shift = None
+        # Either way the step was misjudged, not a new change: re-baseline, report nothing.
         state.steps.append(event.start)
         state.refit = True
         _cusum_reset(state)
@@ -499,6 +500,27 @@ def _to_level_shift(state: _State, t: int, config: Config) -> None:
     detection.expected /= length
     detection.observed /= length
     _new_shift(state, detection, event.start)
+
+
+def _reestimate_onset(state: _State, event: _Event, t: int, config: Config) -> None:
+    """A tentative run confirmed as a level shift today, not yet reported: its start is
+    estimated again from all its days (and the ordinary days just before it), since a run
+    opened by chance can be carried into a level shift by a change that came later."""
+    detection = event.detection
+    sign = 1.0 if detection.direction == "up" else -1.0
+    lo = event.start
+    while lo - 1 > state.first and event.start - lo < config.onset_window and state.usable[lo - 1]:
+        lo -= 1
+    days = [d for d in range(lo, t + 1) if not (math.isnan(state.zs[d]) or math.isnan(state.y[d]))]
+    values = [sign * max(-8.0, min(8.0, float(state.zs[d]))) for d in days]
+    start = _likeliest_onset(days, values, config)
+    span = [d for d in days if d >= start]
+    event.start = start
+    event.days = span
+    event.lull = []
+    detection.start = state.origin + dt.timedelta(days=start)
+    detection.expected = float(np.sum(state.mu[span]))
+    detection.observed = float(np.sum(state.y[span]))
 
 
 def _new_shift(state: _State, detection: Detection, start: int) -> None:
@@ -620,18 +642,22 @@ def _likeliest_onset(days: list[int], values: list[float], config: Config) -> in
     """The reported first day of a change, from a run of standardized residuals (signed
     in the change's direction, the last one today).
 
-    Each candidate start s has the weight of a step in the mean from s on (the profile
-    likelihood exp(S^2 / 2n) of the n residuals from s, summing to S > 0; flat prior over s).
+    Each candidate start s has the weight of a step in the mean from s on: the marginal
+    likelihood of the n residuals from s (summing to S > 0) under a step of unknown size,
+    normal with sd `onset_step_sd` (a long mild run is not preferred over a short strong
+    one for its length alone); flat prior over s.
     A start can only be reported once seen, and one day late is still the right start to
     a reader ("the first day or the next"), one day early is not: the day reported is the
     one whose weight, with the day before's, is largest (the latest on a tie)."""
     weights: dict[int, float] = {}
+    prior = config.onset_step_sd**2
     total, count = 0.0, 0
     for day, value in zip(reversed(days), reversed(values), strict=True):
         total += value
         count += 1
         if total > 0 and value >= config.onset_z:
-            weights[day] = total * total / (2.0 * count)
+            spread = 1.0 + count * prior
+            weights[day] = total * total * prior / (2.0 * spread) - 0.5 * math.log(spread)
     if not weights:
         return days[-1]
     top = max(weights.values())
