@@ -504,8 +504,9 @@ def _to_level_shift(state: _State, t: int, config: Config) -> None:
 
 def _reestimate_onset(state: _State, event: _Event, t: int, config: Config) -> None:
     """A tentative run confirmed as a level shift today, not yet reported: its start is
-    estimated again from all its days (and the ordinary days just before it), since a run
-    opened by chance can be carried into a level shift by a change that came later."""
+    estimated again from all its days (and the ordinary days before them), since a run
+    opened by chance can be carried into a level shift by a change that came later; it
+    moves later, never earlier."""
     detection = event.detection
     sign = 1.0 if detection.direction == "up" else -1.0
     lo = event.start
@@ -513,7 +514,7 @@ def _reestimate_onset(state: _State, event: _Event, t: int, config: Config) -> N
         lo -= 1
     days = [d for d in range(lo, t + 1) if not (math.isnan(state.zs[d]) or math.isnan(state.y[d]))]
     values = [sign * max(-8.0, min(8.0, float(state.zs[d]))) for d in days]
-    start = _likeliest_onset(days, values, config)
+    start = max(event.start, _likeliest_onset(days, values, config))  # later, never earlier
     span = [d for d in days if d >= start]
     event.start = start
     event.days = span
