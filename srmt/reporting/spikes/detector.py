@@ -45,7 +45,8 @@ _NORMAL = NormalDist()
 @dataclass(frozen=True)
 class Config:
     q: float = 0.05  # false-discovery rate across the series of one day
-    p_floor: float = 1e-4  # and no series-day alarms above this p-value
+    p_floor: float = 1e-5  # and no series-day alarms above this p-value
+    burst_days: int = 3  # a spike may show over this many days before one day proves it
     min_excess: float = 3.0  # nor with fewer than this many requests above/below expected
     continue_z: float = 1.5  # an open event lasts until two days in a row are within this
     onset_z: float = 0.5  # a level change's first day is at least this unusual
@@ -140,6 +141,7 @@ class _State:
     cusum_hi: float = 0.0
     cusum_lo: float = 0.0
     since: int = -1  # first day of the current CUSUM run
+    fresh: int = 0  # lookbacks (bursts, onsets) stop here: residuals before were pre-step
     z: dict[int, float] = field(default_factory=dict)
     z2: float = 1.0  # running mean of squared residuals (self-calibration)
     z2_days: int = 0
@@ -188,7 +190,7 @@ def _decide_day(
 ) -> None:
     """Score day t of every series, then decide for all of them together (BH across the
     series of the day), then feed the CUSUMs with the days that opened nothing."""
-    candidates: list[tuple[_State, float, float, float, Direction]] = []
+    candidates: list[tuple[_State, float, float, float, Direction, float]] = []
     for state in states:
         if t <= state.first or math.isnan(state.y[t]):
             continue
@@ -204,15 +206,44 @@ def _decide_day(
         if state.open is not None:
             _continue_event(state, t, today, mu, z, config)
         elif t - state.first >= config.warm_up_days:
-            up = p_up <= p_down
-            candidates.append((state, p_up if up else p_down, z, mu, "up" if up else "down"))
+            candidates.append((state, *_burst(state, t, p_up, p_down, config)))
     rejected = benjamini_hochberg([c[1] for c in candidates], config.q)
-    for (state, p, z, mu, direction), discovery in zip(candidates, rejected, strict=True):
-        excess = abs(state.y[t] - mu)
+    for (state, p, z, mu, direction, excess), discovery in zip(candidates, rejected, strict=True):
         if discovery and p <= config.p_floor and excess >= config.min_excess:
-            _open_event(state, t, today, mu, p, z, direction, config)
+            _open_event(state, t, today, float(state.mu[t]), p, z, direction, config)
         else:
-            _cusum(state, t, today, z, config)
+            _cusum(state, t, today, float(state.zs[t]), config)
+
+
+def _burst(
+    state: _State, t: int, p_up: float, p_down: float, config: Config
+) -> tuple[float, float, float, Direction, float]:
+    """The day's evidence, (p-value, z, mu, direction, excess): today alone, or today with
+    the ordinary days just before it (a burst of 2 to `burst_days` days, their residuals
+    summed; Bonferroni over the windows tried), whichever is stronger."""
+    z_today = float(state.zs[t])
+    mu = float(state.mu[t])
+    up = p_up <= p_down
+    best = (p_up if up else p_down, z_today, mu, "up" if up else "down", abs(state.y[t] - mu))
+    windows = config.burst_days
+    if windows < 2:
+        return best  # type: ignore[return-value]
+    total, excess, count = z_today, float(state.y[t] - mu), 1
+    chosen = best
+    best_p = best[0] / 1.0
+    for d in range(t - 1, t - windows, -1):
+        if d <= state.first or d < state.fresh or not state.usable[d] or math.isnan(state.zs[d]):
+            break
+        total += float(state.zs[d])
+        excess += float(state.y[d] - state.mu[d])
+        count += 1
+        z = total / math.sqrt(count)
+        p = _NORMAL.cdf(-abs(z))
+        if p < best_p and z * (1.0 if z_today > 0 else -1.0) > 0:
+            best_p = p
+            chosen = (p, z, mu, "up" if z > 0 else "down", abs(excess))
+    p_value = min(1.0, best_p * windows)
+    return (p_value, chosen[1], chosen[2], chosen[3], chosen[4])  # type: ignore[return-value]
 
 
 def _state(name: str, points: list[tuple[dt.date, int]], first_day: dt.date, days: int) -> _State:
@@ -481,6 +512,7 @@ def _to_level_shift(state: _State, t: int, config: Config) -> None:
     for day in range(event.start, t + 1):
         state.usable[day] = not math.isnan(state.y[day])
     state.open = None
+    state.fresh = t + 1
     previous = state.shift
     if previous is not None and (detection.start - previous.start).days <= config.reversal_days:
         if previous.direction != detection.direction:
@@ -510,7 +542,11 @@ def _reestimate_onset(state: _State, event: _Event, t: int, config: Config) -> N
     detection = event.detection
     sign = 1.0 if detection.direction == "up" else -1.0
     lo = event.start
-    while lo - 1 > state.first and event.start - lo < config.onset_window and state.usable[lo - 1]:
+    while (
+        lo - 1 > max(state.first, state.fresh - 1)
+        and event.start - lo < config.onset_window
+        and state.usable[lo - 1]
+    ):
         lo -= 1
     days = [d for d in range(lo, t + 1) if not (math.isnan(state.zs[d]) or math.isnan(state.y[d]))]
     values = [sign * max(-8.0, min(8.0, float(state.zs[d]))) for d in days]
@@ -627,7 +663,7 @@ def _onset_days(state: _State, t: int, sign: float, config: Config) -> list[int]
     just before it (back to the last event, at most `onset_window` days) may be its start."""
     days: list[int] = []
     d = t - 1
-    while d > state.first and t - d <= config.onset_window and state.usable[d]:
+    while d > state.first and d >= state.fresh and t - d <= config.onset_window and state.usable[d]:
         if not math.isnan(state.zs[d]):
             days.append(d)
         d -= 1
