@@ -51,8 +51,10 @@ class Config:
     continue_z: float = 1.5  # an open event lasts until two days in a row are within this
     onset_z: float = 0.5  # a level change's first day is at least this unusual
     min_drop_mean: float = 5.0  # a day expecting fewer cannot show that a drop goes on
-    onset_step_sd: float = 3.0  # prior size of a change, in sd of a day's noise (onset)
+    onset_age_days: float = 7.0  # prior mean age of a change when it alarms (onset)
+    onset_step_sd: float = 6.0  # prior size of a change, in sd of a day's noise (onset)
     onset_window: int = 14  # a change found today may have begun this many days before
+    lookback_z: float = 2.5  # and a spike or drop on a day before that was this unusual
     level_shift_days: int = 7  # an event that lasts this long is a level shift
     reversal_days: int = 21  # a change this soon after a shift re-measures it, not reported
     cusum_k: float = 0.5
@@ -190,7 +192,7 @@ def _decide_day(
 ) -> None:
     """Score day t of every series, then decide for all of them together (BH across the
     series of the day), then feed the CUSUMs with the days that opened nothing."""
-    candidates: list[tuple[_State, float, float, float, Direction, float]] = []
+    candidates: list[tuple[_State, float, float, Direction, float]] = []
     for state in states:
         if t <= state.first or math.isnan(state.y[t]):
             continue
@@ -208,7 +210,7 @@ def _decide_day(
         elif t - state.first >= config.warm_up_days:
             candidates.append((state, *_burst(state, t, p_up, p_down, config)))
     rejected = benjamini_hochberg([c[1] for c in candidates], config.q)
-    for (state, p, z, mu, direction, excess), discovery in zip(candidates, rejected, strict=True):
+    for (state, p, z, direction, excess), discovery in zip(candidates, rejected, strict=True):
         if discovery and p <= config.p_floor and excess >= config.min_excess:
             _open_event(state, t, today, float(state.mu[t]), p, z, direction, config)
         else:
@@ -217,33 +219,32 @@ def _decide_day(
 
 def _burst(
     state: _State, t: int, p_up: float, p_down: float, config: Config
-) -> tuple[float, float, float, Direction, float]:
-    """The day's evidence, (p-value, z, mu, direction, excess): today alone, or today with
-    the ordinary days just before it (a burst of 2 to `burst_days` days, their residuals
-    summed; Bonferroni over the windows tried), whichever is stronger."""
+) -> tuple[float, float, Direction, float]:
+    """The day's evidence, (p-value, z, direction, excess): today alone, or today with the
+    ordinary days just before it (a burst of 2 to `burst_days` days, their residuals
+    summed), whichever is stronger; Bonferroni over the windows tried."""
     z_today = float(state.zs[t])
-    mu = float(state.mu[t])
     up = p_up <= p_down
-    best = (p_up if up else p_down, z_today, mu, "up" if up else "down", abs(state.y[t] - mu))
-    windows = config.burst_days
-    if windows < 2:
-        return best  # type: ignore[return-value]
-    total, excess, count = z_today, float(state.y[t] - mu), 1
-    chosen = best
-    best_p = best[0] / 1.0
-    for d in range(t - 1, t - windows, -1):
-        if d <= state.first or d < state.fresh or not state.usable[d] or math.isnan(state.zs[d]):
+    p_best = p_up if up else p_down
+    best: tuple[float, Direction, float] = (
+        z_today,
+        "up" if up else "down",
+        abs(float(state.y[t] - state.mu[t])),
+    )
+    if config.burst_days < 2:
+        return p_best, *best
+    total, excess = z_today, float(state.y[t] - state.mu[t])
+    for count, d in enumerate(range(t - 1, t - config.burst_days, -1), start=2):
+        if d <= max(state.first, state.fresh - 1) or not state.usable[d] or math.isnan(state.zs[d]):
             break
         total += float(state.zs[d])
         excess += float(state.y[d] - state.mu[d])
-        count += 1
         z = total / math.sqrt(count)
         p = _NORMAL.cdf(-abs(z))
-        if p < best_p and z * (1.0 if z_today > 0 else -1.0) > 0:
-            best_p = p
-            chosen = (p, z, mu, "up" if z > 0 else "down", abs(excess))
-    p_value = min(1.0, best_p * windows)
-    return (p_value, chosen[1], chosen[2], chosen[3], chosen[4])  # type: ignore[return-value]
+        if p < p_best and z * z_today > 0:
+            p_best = p
+            best = (z, "up" if z > 0 else "down", abs(excess))
+    return min(1.0, p_best * config.burst_days), *best
 
 
 def _state(name: str, points: list[tuple[dt.date, int]], first_day: dt.date, days: int) -> _State:
@@ -671,40 +672,57 @@ def _onset_days(state: _State, t: int, sign: float, config: Config) -> list[int]
     values = [sign * max(-8.0, min(8.0, float(state.zs[d]))) for d in days]
     values.append(sign * max(-8.0, min(8.0, float(state.zs[t]))))
     days.append(t)
-    start = _likeliest_onset(days, values, config)
+    start = _likeliest_onset(days, values, config, bar=config.lookback_z, late_ok=False)
     return [d for d in days if d >= start]
 
 
-def _likeliest_onset(days: list[int], values: list[float], config: Config) -> int:
+def _likeliest_onset(
+    days: list[int],
+    values: list[float],
+    config: Config,
+    *,
+    bar: float | None = None,
+    late_ok: bool = True,
+) -> int:
     """The reported first day of a change, from a run of standardized residuals (signed
     in the change's direction, the last one today).
 
-    Each candidate start s has the weight of a step in the mean from s on: the marginal
+    Each candidate start s has the weight of a step in the mean from s on (today, and the days at
+    least `bar` unusual, by default `onset_z`): the marginal
     likelihood of the n residuals from s (summing to S > 0) under a step of unknown size,
     normal with sd `onset_step_sd` (a long mild run is not preferred over a short strong
-    one for its length alone); flat prior over s.
-    A start can only be reported once seen, and one day late is still the right start to
-    a reader ("the first day or the next"), one day early is not: the day reported is the
-    one whose weight, with the day before's, is largest (the latest on a tie)."""
+    one for its length alone); the prior on s falls off with its age (mean
+    `onset_age_days`): what alarms today most likely changed lately, and a long run
+    gathers chance residuals before the change (drift, a lucky week).
+    The likeliest start is reported (`late_ok` False: a spike or drop just found). For a
+    sustained run (`late_ok`), where the data rarely pin the day down, one day late is
+    still the right start to a reader ("the first day or the next") and one day early is
+    not: the day reported is the one whose weight, with the day before's, is largest,
+    and among days as good as that (within 5%) the likeliest one."""
     weights: dict[int, float] = {}
     prior = config.onset_step_sd**2
-    total, count = 0.0, 0
-    for day, value in zip(reversed(days), reversed(values), strict=True):
+    total = 0.0
+    for count, (day, value) in enumerate(zip(reversed(days), reversed(values), strict=True), 1):
         total += value
-        count += 1
-        if total > 0 and value >= config.onset_z:
+        if total > 0 and (value >= (config.onset_z if bar is None else bar) or day == days[-1]):
             spread = 1.0 + count * prior
-            weights[day] = total * total * prior / (2.0 * spread) - 0.5 * math.log(spread)
+            weights[day] = (
+                total * total * prior / (2.0 * spread)
+                - 0.5 * math.log(spread)
+                - (days[-1] - day) / config.onset_age_days
+            )
     if not weights:
         return days[-1]
     top = max(weights.values())
     mass = {day: math.exp(w - top) for day, w in weights.items()}
-    best, best_mass = days[-1], -1.0
-    for day in sorted(mass, reverse=True):
-        pair = mass[day] + mass.get(day - 1, 0.0)
-        if pair > best_mass * (1.0 + 1e-9):
-            best, best_mass = day, pair
-    return best
+    if not late_ok:
+        return max(mass, key=lambda day: (mass[day], day))
+    pairs = {day: m + mass.get(day - 1, 0.0) for day, m in mass.items()}
+    most = max(pairs.values())
+    # Among the days whose pair is as good (within 5%), the likeliest day itself, the
+    # latest on a tie: a clear change is reported on its own first day.
+    near = [day for day, pair in pairs.items() if pair >= 0.95 * most]
+    return max(near, key=lambda day: (mass[day], day))
 
 
 def _contributors(

@@ -132,27 +132,7 @@ def _events(
     multiplier = np.ones(days)
     busy = np.zeros(days, dtype=bool)
     busy[:150] = True
-    placed: list[tuple[int, str, int]] = []  # (first day, kind, length in days)
-    for _ in range(int(rng.integers(1, 4))):
-        kind = str(rng.choice(["spike", "drop", "level_shift"], p=[0.45, 0.25, 0.3]))
-        first = _free_day(rng, cal, busy)
-        if first is None:
-            continue
-        if kind == "level_shift":
-            length = days - first if rng.random() < 0.6 else int(rng.integers(60, 201))
-            while first + length < days and cal.weekday[first + length] >= 5:
-                length += 1
-            if first + length < days - 30 and busy[first + length - 30 : first + length + 40].any():
-                length = days - first  # its return would fall on an event placed earlier
-            last = min(days, first + length) - 1
-            if first + length < days - 30:
-                back = first + length
-                busy[back - 7 : min(days, back + 60)] = True
-        else:
-            length = int(rng.integers(1, 5))
-            last = first + length - 1
-        busy[first - 7 : min(days, last + 60)] = True
-        placed.append((first, kind, length))
+    placed = _place(rng, cal, busy)
     for first, kind, length in sorted(placed):
         base = mean[first] * multiplier[first]
         sd = math.sqrt(base + alpha * base * base)
@@ -168,6 +148,36 @@ def _events(
             multiplier[first : first + length] *= 1 - size
         events.append(Event(name, kind, cal.dates[first], cal.dates[first + length - 1]))
     return multiplier, busy
+
+
+def _place(
+    rng: np.random.Generator, cal: _Days, busy: npt.NDArray[np.bool_]
+) -> list[tuple[int, str, int]]:
+    """Where one to three events go: (first day, kind, length in days), marking the days
+    they keep busy (a level shift's whole span and its return)."""
+    days = len(cal.t)
+    placed: list[tuple[int, str, int]] = []
+    for _ in range(int(rng.integers(1, 4))):
+        kind = str(rng.choice(["spike", "drop", "level_shift"], p=[0.45, 0.25, 0.3]))
+        first = _free_day(rng, cal, busy)
+        if first is None:
+            continue
+        if kind == "level_shift":
+            length = days - first if rng.random() < 0.6 else int(rng.integers(60, 201))
+            while first + length < days and cal.weekday[first + length] >= 5:
+                length += 1
+            back = first + length
+            if back < days - 30 and busy[back - 30 : back + 40].any():
+                length = days - first  # its return would fall on an event placed earlier
+            elif back < days - 30:
+                busy[back - 7 : min(days, back + 60)] = True
+            last = min(days, first + length) - 1
+        else:
+            length = int(rng.integers(1, 5))
+            last = first + length - 1
+        busy[first - 7 : min(days, last + 60)] = True
+        placed.append((first, kind, length))
+    return placed
 
 
 def _free_day(rng: np.random.Generator, cal: _Days, busy: npt.NDArray[np.bool_]) -> int | None:
