@@ -111,7 +111,8 @@ def test_detections(points, expected):
 
 
 def test_a_spike_is_explained_with_what_stands_out_inside_it():
-    web = weekly(level=70, seed=1, change=lambda day, mean: mean + 90 if day == EVENT else mean)
+    # A lone day must reach p <= Config.p_floor (1e-5): +110 on about 100 a day does.
+    web = weekly(level=70, seed=1, change=lambda day, mean: mean + 110 if day == EVENT else mean)
     mail = weekly(level=30, seed=2)
     national = [(day, a + b) for (day, a), (_, b) in zip(web, mail, strict=True)]
     (found,) = detect({"national": national}, breakdowns={"national": {"web": web, "mail": mail}})
