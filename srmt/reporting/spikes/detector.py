@@ -7,13 +7,15 @@ less) gives the expected count and its variance (over-dispersion plus the fit's 
 uncertainty). The day's count becomes an upper and a lower p-value and a standardized
 residual z. Then, for all series of the day together:
 
-- spikes and drops: the series-days whose p-value passes both a per-day floor and
-  Benjamini–Hochberg at false-discovery rate `q` across every series tested that day open
-  an event; it lasts while the residual stays beyond `continue_z`, and its days are kept out
-  of the baseline. An event still going after `level_shift_days` days is a level shift;
+- spikes and drops: the series-days whose p-value (today's, or that of a burst of the last
+  2-3 days) passes both a per-day floor and Benjamini–Hochberg at false-discovery rate `q`
+  across every series tested that day open an event from its likeliest onset; it lasts
+  while the residual stays beyond `continue_z`, and its days are kept out of the baseline.
+  An event still going after `level_shift_days` days is a level shift;
 - level shifts: two-sided CUSUM on the residuals of ordinary days; on an alarm, the start is
-  the likeliest change point since the CUSUM last left zero, a step enters the baseline
-  there (re-baselining), and the next level shift of the series ends it.
+  the likeliest change point of the run (a step of unknown size, recent changes likelier), a
+  step enters the baseline there (re-baselining), and the next level shift of the series
+  ends it.
 
 A decision about day t reads nothing after t. Only the end date and the kind of an event
 still open move as later days arrive.
