@@ -10,7 +10,8 @@ held-out seeds (101, 102 by default), which were not looked at while tuning.
 A detection counts when it is on the event's series and starts on the event's first day or
 the next; each event is matched once, each detection once. Printed: precision and recall
 overall and per kind (recall per labelled kind, precision per detected kind), how often a
-matched detection has the labelled kind, false alarms per 1,000 series-days, and runtime.
+matched detection has the labelled kind, false alarms per 1,000 series-days, and runtime
+(per series-day and per 1,000 series-years, one process).
 Results also go to var/bench/spikes-<timestamp>.json.
 """
 
@@ -110,7 +111,7 @@ def main() -> None:
         f"\nKind agrees with the label on {ratio(agrees, matched):.1%} of matched detections; "
         f"false alarms: {false_alarms} = {1000 * false_alarms / series_days:.3f} per 1,000 "
         f"series-days; runtime {seconds:.1f} s ({1e6 * seconds / series_days:.0f} µs per "
-        "series-day)."
+        f"series-day, {365.25e3 * seconds / series_days:.0f} s per 1,000 series-years)."
     )
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)

@@ -7,13 +7,15 @@ less) gives the expected count and its variance (over-dispersion plus the fit's 
 uncertainty). The day's count becomes an upper and a lower p-value and a standardized
 residual z. Then, for all series of the day together:
 
-- spikes and drops: the series-days whose p-value passes both a per-day floor and
-  Benjamini–Hochberg at false-discovery rate `q` across every series tested that day open
-  an event; it lasts while the residual stays beyond `continue_z`, and its days are kept out
-  of the baseline. An event still going after `level_shift_days` days is a level shift;
+- spikes and drops: the series-days whose p-value (today's, or that of a burst of the last
+  2-3 days) passes both a per-day floor and Benjamini–Hochberg at false-discovery rate `q`
+  across every series tested that day open an event from its likeliest onset; it lasts
+  while the residual stays beyond `continue_z`, and its days are kept out of the baseline.
+  An event still going after `level_shift_days` days is a level shift;
 - level shifts: two-sided CUSUM on the residuals of ordinary days; on an alarm, the start is
-  the likeliest change point since the CUSUM last left zero, a step enters the baseline
-  there (re-baselining), and the next level shift of the series ends it.
+  the likeliest change point of the run (a step of unknown size, recent changes likelier), a
+  step enters the baseline there (re-baselining), and the next level shift of the series
+  ends it.
 
 A decision about day t reads nothing after t. Only the end date and the kind of an event
 still open move as later days arrive.
@@ -45,14 +47,18 @@ _NORMAL = NormalDist()
 @dataclass(frozen=True)
 class Config:
     q: float = 0.05  # false-discovery rate across the series of one day
-    p_floor: float = 1e-4  # and no series-day alarms above this p-value
+    p_floor: float = 1e-5  # and no series-day alarms above this p-value
+    burst_days: int = 3  # a spike may show over this many days before one day proves it
     min_excess: float = 3.0  # nor with fewer than this many requests above/below expected
     continue_z: float = 1.5  # an open event lasts until two days in a row are within this
-    onset_z: float = 1.5  # a level change's first day is at least this unusual
+    onset_z: float = 0.5  # a level change's first day is at least this unusual
     min_drop_mean: float = 5.0  # a day expecting fewer cannot show that a drop goes on
-    lookback_z: float = 2.5  # a spike began the day before if that day was this unusual
+    onset_age_days: float = 7.0  # prior mean age of a change when it alarms (onset)
+    onset_step_sd: float = 6.0  # prior size of a change, in sd of a day's noise (onset)
+    onset_window: int = 14  # a change found today may have begun this many days before
+    lookback_z: float = 2.5  # and a spike or drop on a day before that was this unusual
     level_shift_days: int = 7  # an event that lasts this long is a level shift
-    reversal_days: int = 21  # a change back this soon ends the previous shift instead
+    reversal_days: int = 21  # a change this soon after a shift re-measures it, not reported
     cusum_k: float = 0.5
     min_shift: float = 0.15  # a CUSUM alarm must be at least this relative change
     cusum_h: float = 9.0
@@ -139,6 +145,7 @@ class _State:
     cusum_hi: float = 0.0
     cusum_lo: float = 0.0
     since: int = -1  # first day of the current CUSUM run
+    fresh: int = 0  # lookbacks (bursts, onsets) stop here: residuals before were pre-step
     z: dict[int, float] = field(default_factory=dict)
     z2: float = 1.0  # running mean of squared residuals (self-calibration)
     z2_days: int = 0
@@ -187,7 +194,7 @@ def _decide_day(
 ) -> None:
     """Score day t of every series, then decide for all of them together (BH across the
     series of the day), then feed the CUSUMs with the days that opened nothing."""
-    candidates: list[tuple[_State, float, float, float, Direction]] = []
+    candidates: list[tuple[_State, float, float, Direction, float]] = []
     for state in states:
         if t <= state.first or math.isnan(state.y[t]):
             continue
@@ -203,15 +210,43 @@ def _decide_day(
         if state.open is not None:
             _continue_event(state, t, today, mu, z, config)
         elif t - state.first >= config.warm_up_days:
-            up = p_up <= p_down
-            candidates.append((state, p_up if up else p_down, z, mu, "up" if up else "down"))
+            candidates.append((state, *_burst(state, t, p_up, p_down, config)))
     rejected = benjamini_hochberg([c[1] for c in candidates], config.q)
-    for (state, p, z, mu, direction), discovery in zip(candidates, rejected, strict=True):
-        excess = abs(state.y[t] - mu)
+    for (state, p, z, direction, excess), discovery in zip(candidates, rejected, strict=True):
         if discovery and p <= config.p_floor and excess >= config.min_excess:
-            _open_event(state, t, today, mu, p, z, direction, config)
+            _open_event(state, t, today, float(state.mu[t]), p, z, direction, config)
         else:
-            _cusum(state, t, today, z, config)
+            _cusum(state, t, today, float(state.zs[t]), config)
+
+
+def _burst(
+    state: _State, t: int, p_up: float, p_down: float, config: Config
+) -> tuple[float, float, Direction, float]:
+    """The day's evidence, (p-value, z, direction, excess): today alone, or today with the
+    ordinary days just before it (a burst of 2 to `burst_days` days, their residuals
+    summed), whichever is stronger; Bonferroni over the windows tried."""
+    z_today = float(state.zs[t])
+    up = p_up <= p_down
+    p_best = p_up if up else p_down
+    best: tuple[float, Direction, float] = (
+        z_today,
+        "up" if up else "down",
+        abs(float(state.y[t] - state.mu[t])),
+    )
+    if config.burst_days < 2:
+        return p_best, *best
+    total, excess = z_today, float(state.y[t] - state.mu[t])
+    for count, d in enumerate(range(t - 1, t - config.burst_days, -1), start=2):
+        if d <= max(state.first, state.fresh - 1) or not state.usable[d] or math.isnan(state.zs[d]):
+            break
+        total += float(state.zs[d])
+        excess += float(state.y[d] - state.mu[d])
+        z = total / math.sqrt(count)
+        p = _NORMAL.cdf(-abs(z))
+        if p < p_best and z * z_today > 0:
+            p_best = p
+            best = (z, "up" if z > 0 else "down", abs(excess))
+    return min(1.0, p_best * config.burst_days), *best
 
 
 def _state(name: str, points: list[tuple[dt.date, int]], first_day: dt.date, days: int) -> _State:
@@ -411,15 +446,13 @@ def _open_event(
         p_value=p,
         z=z,
     )
-    days = [t]
     sign = 1.0 if direction == "up" else -1.0
-    before = float(state.zs[t - 1])
-    if state.usable[t - 1] and sign * before > config.lookback_z:
-        # Yesterday was already beyond the continuation bound: the event began then.
-        days.insert(0, t - 1)
-        detection.start -= dt.timedelta(days=1)
-        detection.expected += float(state.mu[t - 1])
-        detection.observed += float(state.y[t - 1])
+    days = _onset_days(state, t, sign, config)
+    for day in days[:-1]:
+        # The change began before today: the days since its likeliest onset join it.
+        detection.expected += float(state.mu[day])
+        detection.observed += float(state.y[day])
+    detection.start -= dt.timedelta(days=t - days[0])
     state.detections.append(detection)
     state.open = _Event(detection=detection, start=days[0], days=days)
     for day in days:
@@ -477,17 +510,18 @@ def _to_level_shift(state: _State, t: int, config: Config) -> None:
     event = state.open
     assert event is not None
     detection = event.detection
+    if detection not in state.detections:
+        _reestimate_onset(state, event, t, config)
     for day in range(event.start, t + 1):
         state.usable[day] = not math.isnan(state.y[day])
     state.open = None
+    state.fresh = t + 1
     previous = state.shift
-    if (
-        previous is not None
-        and previous.direction != detection.direction
-        and (detection.start - previous.start).days <= config.reversal_days
-    ):
-        previous.end = detection.start - dt.timedelta(days=1)
-        state.shift = None
+    if previous is not None and (detection.start - previous.start).days <= config.reversal_days:
+        if previous.direction != detection.direction:
+            previous.end = detection.start - dt.timedelta(days=1)
+            state.shift = None
+        # Either way the step was misjudged, not a new change: re-baseline, report nothing.
         state.steps.append(event.start)
         state.refit = True
         _cusum_reset(state)
@@ -501,6 +535,32 @@ def _to_level_shift(state: _State, t: int, config: Config) -> None:
     detection.expected /= length
     detection.observed /= length
     _new_shift(state, detection, event.start)
+
+
+def _reestimate_onset(state: _State, event: _Event, t: int, config: Config) -> None:
+    """A tentative run confirmed as a level shift today, not yet reported: its start is
+    estimated again from all its days (and the ordinary days before them), since a run
+    opened by chance can be carried into a level shift by a change that came later; it
+    moves later, never earlier."""
+    detection = event.detection
+    sign = 1.0 if detection.direction == "up" else -1.0
+    lo = event.start
+    while (
+        lo - 1 > max(state.first, state.fresh - 1)
+        and event.start - lo < config.onset_window
+        and state.usable[lo - 1]
+    ):
+        lo -= 1
+    days = [d for d in range(lo, t + 1) if not (math.isnan(state.zs[d]) or math.isnan(state.y[d]))]
+    values = [sign * max(-8.0, min(8.0, float(state.zs[d]))) for d in days]
+    start = max(event.start, _likeliest_onset(days, values, config))  # later, never earlier
+    span = [d for d in days if d >= start]
+    event.start = start
+    event.days = span
+    event.lull = []
+    detection.start = state.origin + dt.timedelta(days=start)
+    detection.expected = float(np.sum(state.mu[span]))
+    detection.observed = float(np.sum(state.y[span]))
 
 
 def _new_shift(state: _State, detection: Detection, start: int) -> None:
@@ -598,19 +658,73 @@ def _calibrate(state: _State, t: int, z: float, config: Config) -> None:
 def _change_point(state: _State, direction: Direction, config: Config) -> int:
     sign = 1.0 if direction == "up" else -1.0
     days = sorted(state.z)
-    values = np.array([state.z[d] for d in days]) * sign
-    tail = np.cumsum(values[::-1])[::-1]  # sum from each candidate start to today
-    counts = np.arange(len(values), 0, -1)
-    # The change point: the start that best separates the run, with each day charged half
-    # the shift's size (a day before the change rarely earns its place), latest on a tie,
-    # and only among days that are themselves unusual in its direction.
-    allowed = values >= config.onset_z
-    if not allowed.any():
-        allowed[-1] = True
-    likeliest = int(np.argmax(np.where(allowed & (tail > 0), tail * tail / counts, -np.inf)))
-    size = float(tail[likeliest] / counts[likeliest])
-    score = np.where(allowed, tail - counts * max(config.cusum_k, size / 2), -np.inf)
-    return days[len(values) - 1 - int(np.argmax(score[::-1]))]
+    return _likeliest_onset(days, [sign * state.z[d] for d in days], config)
+
+
+def _onset_days(state: _State, t: int, sign: float, config: Config) -> list[int]:
+    """The days of a change found on day t, from its likeliest onset: the ordinary days
+    just before it (back to the last event, at most `onset_window` days) may be its start."""
+    days: list[int] = []
+    d = t - 1
+    while d > state.first and d >= state.fresh and t - d <= config.onset_window and state.usable[d]:
+        if not math.isnan(state.zs[d]):
+            days.append(d)
+        d -= 1
+    days.reverse()
+    values = [sign * max(-8.0, min(8.0, float(state.zs[d]))) for d in days]
+    values.append(sign * max(-8.0, min(8.0, float(state.zs[t]))))
+    days.append(t)
+    start = _likeliest_onset(days, values, config, bar=config.lookback_z, late_ok=False)
+    return [d for d in days if d >= start]
+
+
+def _likeliest_onset(
+    days: list[int],
+    values: list[float],
+    config: Config,
+    *,
+    bar: float | None = None,
+    late_ok: bool = True,
+) -> int:
+    """The reported first day of a change, from a run of standardized residuals (signed
+    in the change's direction, the last one today).
+
+    Each candidate start s has the weight of a step in the mean from s on (today, and the days at
+    least `bar` unusual, by default `onset_z`): the marginal
+    likelihood of the n residuals from s (summing to S > 0) under a step of unknown size,
+    normal with sd `onset_step_sd` (a long mild run is not preferred over a short strong
+    one for its length alone); the prior on s falls off with its age (mean
+    `onset_age_days`): what alarms today most likely changed lately, and a long run
+    gathers chance residuals before the change (drift, a lucky week).
+    The likeliest start is reported (`late_ok` False: a spike or drop just found). For a
+    sustained run (`late_ok`), where the data rarely pin the day down, one day late is
+    still the right start to a reader ("the first day or the next") and one day early is
+    not: the day reported is the one whose weight, with the day before's, is largest,
+    and among days as good as that (within 5%) the likeliest one."""
+    weights: dict[int, float] = {}
+    prior = config.onset_step_sd**2
+    total = 0.0
+    for count, (day, value) in enumerate(zip(reversed(days), reversed(values), strict=True), 1):
+        total += value
+        if total > 0 and (value >= (config.onset_z if bar is None else bar) or day == days[-1]):
+            spread = 1.0 + count * prior
+            weights[day] = (
+                total * total * prior / (2.0 * spread)
+                - 0.5 * math.log(spread)
+                - (days[-1] - day) / config.onset_age_days
+            )
+    if not weights:
+        return days[-1]
+    top = max(weights.values())
+    mass = {day: math.exp(w - top) for day, w in weights.items()}
+    if not late_ok:
+        return max(mass, key=lambda day: (mass[day], day))
+    pairs = {day: m + mass.get(day - 1, 0.0) for day, m in mass.items()}
+    most = max(pairs.values())
+    # Among the days whose pair is as good (within 5%), the likeliest day itself, the
+    # latest on a tie: a clear change is reported on its own first day.
+    near = [day for day, pair in pairs.items() if pair >= 0.95 * most]
+    return max(near, key=lambda day: (mass[day], day))
 
 
 def _contributors(

@@ -123,33 +123,61 @@ def _events(
     events: list[Event],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """One to three labelled events on a weekday that is neither a holiday nor a catch-up
-    day, away from each other; their multipliers and the days they keep busy."""
+    day, away from each other; their multipliers and the days they keep busy.
+
+    The events are placed first, then applied in date order, each sized against the
+    series' level on its first day with the earlier events in it: a spike inside a lasting
+    drop is sized against the lowered level, as the day's noise then is."""
     days = len(cal.t)
     multiplier = np.ones(days)
     busy = np.zeros(days, dtype=bool)
     busy[:150] = True
+    placed = _place(rng, cal, busy)
+    for first, kind, length in sorted(placed):
+        base = mean[first] * multiplier[first]
+        sd = math.sqrt(base + alpha * base * base)
+        if kind == "level_shift":
+            _level_shift(rng, cal, name, first, length, sd / base, multiplier, events)
+            continue
+        if kind == "spike":
+            multiplier[first : first + length] *= 1 + rng.uniform(5, 12) * sd / base
+        else:
+            size = min(0.95, rng.uniform(5, 10) * sd / base)
+            if base < 15:  # a drop from a handful a day cannot be told from chance
+                continue
+            multiplier[first : first + length] *= 1 - size
+        events.append(Event(name, kind, cal.dates[first], cal.dates[first + length - 1]))
+    return multiplier, busy
+
+
+def _place(
+    rng: np.random.Generator, cal: _Days, busy: npt.NDArray[np.bool_]
+) -> list[tuple[int, str, int]]:
+    """Where one to three events go: (first day, kind, length in days), marking the days
+    they keep busy (a level shift's whole span and its return)."""
+    days = len(cal.t)
+    placed: list[tuple[int, str, int]] = []
     for _ in range(int(rng.integers(1, 4))):
         kind = str(rng.choice(["spike", "drop", "level_shift"], p=[0.45, 0.25, 0.3]))
         first = _free_day(rng, cal, busy)
         if first is None:
             continue
-        base = mean[first]
-        sd = math.sqrt(base + alpha * base * base)
         if kind == "level_shift":
-            last = _level_shift(rng, cal, name, first, sd / base, multiplier, busy, events)
+            length = days - first if rng.random() < 0.6 else int(rng.integers(60, 201))
+            while first + length < days and cal.weekday[first + length] >= 5:
+                length += 1
+            back = first + length
+            if back < days - 30 and busy[back - 30 : back + 40].any():
+                length = days - first  # its return would fall on an event placed earlier
+            elif back < days - 30:
+                busy[back - 7 : min(days, back + 60)] = True
+            last = min(days, first + length) - 1
         else:
             length = int(rng.integers(1, 5))
-            if kind == "spike":
-                multiplier[first : first + length] *= 1 + rng.uniform(5, 12) * sd / base
-            else:
-                size = min(0.95, rng.uniform(5, 10) * sd / base)
-                if base < 15:  # a drop from a handful a day cannot be told from chance
-                    continue
-                multiplier[first : first + length] *= 1 - size
             last = first + length - 1
         busy[first - 7 : min(days, last + 60)] = True
-        events.append(Event(name, kind, cal.dates[first], cal.dates[last]))
-    return multiplier, busy
+        placed.append((first, kind, length))
+    return placed
 
 
 def _free_day(rng: np.random.Generator, cal: _Days, busy: npt.NDArray[np.bool_]) -> int | None:
@@ -171,23 +199,20 @@ def _level_shift(
     cal: _Days,
     name: str,
     first: int,
+    length: int,
     relative_sd: float,
     multiplier: npt.NDArray[np.float64],
-    busy: npt.NDArray[np.bool_],
     events: list[Event],
-) -> int:
-    """A level shift from `first`: permanent, or back after 60-200 days (the return is a
-    labelled level shift too). Returns its last day."""
+) -> None:
+    """A level shift from `first` for `length` days: permanent (to the last day), or back
+    after 60-200 days (the return is a labelled level shift too)."""
     days = len(cal.t)
     up = rng.random() < 0.6
     size = max(rng.uniform(2.5, 5) * relative_sd, 0.25)
     factor = 1 + size if up else max(0.1, 1 - size)
-    length = days - first if rng.random() < 0.6 else int(rng.integers(60, 201))
-    while first + length < days and cal.weekday[first + length] >= 5:
-        length += 1
     multiplier[first : first + length] *= factor
+    last = min(days, first + length) - 1
+    events.append(Event(name, "level_shift", cal.dates[first], cal.dates[last]))
     if first + length < days - 30:
         back = first + length
         events.append(Event(name, "level_shift", cal.dates[back], cal.dates[days - 1]))
-        busy[back - 7 : min(days, back + 60)] = True
-    return min(days, first + length) - 1

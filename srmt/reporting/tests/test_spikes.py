@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srmt.reporting.spikes import detect
+from srmt.reporting.spikes import Config, detect
 from srmt.reporting.spikes.calendar import is_catch_up, is_holiday
+from srmt.reporting.spikes.detector import _likeliest_onset
 from srmt.reporting.spikes.fdr import benjamini_hochberg
+from srmt.reporting.spikes.synthetic import generate
 
 START = dt.date(2024, 1, 1)
 EVENT = dt.date(2024, 9, 11)  # a Wednesday, no holiday near
@@ -57,6 +60,26 @@ def level_shift(day, mean):
     return mean * 1.8 if day >= EVENT else mean
 
 
+NEXT = EVENT + dt.timedelta(days=1)
+LATER = EVENT + dt.timedelta(days=10)
+
+
+def two_day_burst(day, mean):
+    return mean + 70 if day in (EVENT, NEXT) else mean
+
+
+def one_day_of_the_burst(day, mean):
+    return mean + 70 if day == EVENT else mean
+
+
+def shift_then_more(day, mean):
+    """A level shift, and ten days later a further rise the same way (the step measured
+    on its first days falls short of where the level settles)."""
+    if day >= LATER:
+        return mean * 1.6 * 1.5
+    return mean * 1.6 if day >= EVENT else mean
+
+
 CASES = [
     ("clean weekly series", weekly(), []),
     ("holiday dips", weekly(holiday_factor=0.15), []),
@@ -68,6 +91,16 @@ CASES = [
         weekly(change=level_shift),
         [("level_shift", "up", EVENT, START + dt.timedelta(days=319))],
     ),
+    # Neither day alone is unusual enough; the two together are a spike from the first.
+    ("a two-day burst", weekly(change=two_day_burst), [("spike", "up", EVENT, NEXT)]),
+    ("one day of that burst alone", weekly(change=one_day_of_the_burst), []),
+    # A further change the same way within `reversal_days` re-measures the shift: one
+    # detection (the residuals from before its step do not make a second one either).
+    (
+        "a level shift that rises again ten days later",
+        weekly(change=shift_then_more),
+        [("level_shift", "up", NEXT, START + dt.timedelta(days=319))],
+    ),
 ]
 
 
@@ -78,7 +111,8 @@ def test_detections(points, expected):
 
 
 def test_a_spike_is_explained_with_what_stands_out_inside_it():
-    web = weekly(level=70, seed=1, change=lambda day, mean: mean + 90 if day == EVENT else mean)
+    # A lone day must reach p <= Config.p_floor (1e-5): +110 on about 100 a day does.
+    web = weekly(level=70, seed=1, change=lambda day, mean: mean + 110 if day == EVENT else mean)
     mail = weekly(level=30, seed=2)
     national = [(day, a + b) for (day, a), (_, b) in zip(web, mail, strict=True)]
     (found,) = detect({"national": national}, breakdowns={"national": {"web": web, "mail": mail}})
@@ -160,3 +194,44 @@ def test_many_quiet_series_raise_no_alarm_together():
 )
 def test_holidays_and_catch_up_days(day, holiday, catch_up):
     assert (is_holiday(day), is_catch_up(day)) == (holiday, catch_up)
+
+
+# Signed standardized residuals of consecutive days, the last one today.
+ONSETS = [
+    ("a clean step", [0.1, -0.2, 0.3, -0.1, 3.0, 3.2, 2.8, 3.1], {}, 4),
+    ("one unusual day today", [0.2, -0.5, 0.1, 6.0], {}, 3),
+    # A run the CUSUM opened on a chance day carries on into a later change.
+    ("a chance day, then a step", [1.2, 0.1, -0.3, 0.2, 0.1, 3.0, 3.5, 2.9], {}, 5),
+    # A run that does not pin its first day down: the day after the likeliest one, which
+    # is right if the change began on either.
+    ("an even run", [0.0, 2.0, 2.0, 2.0, 2.0, 2.0], {}, 2),
+    # A spike just found: earlier days join it only if themselves beyond `lookback_z`.
+    ("a spike after mildly high days", [0.3, 1.8, 2.1, 3.2, 4.7], {"late_ok": False}, 3),
+    ("the same as a run", [0.3, 1.8, 2.1, 3.2, 4.7], {"bar": 0.5}, 2),
+    ("a spike after one chance day", [0.2, 0.1, 2.6, 0.4, 5.0], {"late_ok": False}, 4),
+]
+
+
+@pytest.mark.parametrize(
+    ("values", "options", "start"), [c[1:] for c in ONSETS], ids=[c[0] for c in ONSETS]
+)
+def test_the_onset_of_a_change(values, options, start):
+    config = Config()
+    bar = options.get("bar", config.lookback_z if "late_ok" in options else None)
+    late_ok = options.get("late_ok", True)
+    days = list(range(100, 100 + len(values)))
+    assert _likeliest_onset(days, values, config, bar=bar, late_ok=late_ok) == 100 + start
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_the_benchmark_keeps_its_labelled_events_apart(seed):
+    """Each labelled event starts on a weekday at least 30 days from the start of any other
+    event of its series (a level shift's return included)."""
+    data = generate(seed, series=25, days=500)
+    starts: dict[str, list[dt.date]] = {}
+    for event in data.events:
+        assert event.start.weekday() < 5
+        starts.setdefault(event.series, []).append(event.start)
+    for days in starts.values():
+        days.sort()
+        assert all((b - a).days >= 30 for a, b in itertools.pairwise(days))
