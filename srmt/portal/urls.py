@@ -10,6 +10,7 @@ from srmt.portal.views import (
     guest,
     home,
     messages,
+    reports,
     requests,
     status,
 )
@@ -43,4 +44,7 @@ urlpatterns = [
         access_codes.requested,
         name="access-code-requested",
     ),
+    path("reports/", reports.index, name="reports"),
+    path("reports/about/", reports.about, name="reports-about"),
+    path("reports/<slug:page>/", reports.topic, name="report"),
 ]
