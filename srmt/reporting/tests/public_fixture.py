@@ -19,7 +19,9 @@ REFRESHED_AT = dt.datetime(2026, 11, 18, 6, 0, tzinfo=dt.UTC)
 PERIOD = (dt.date(2026, 10, 26), dt.date(2026, 11, 15))
 
 
-def rollup(day: dt.date, office: str, form: str, type_code: str, channel: str, **counts: int) -> None:
+def rollup(
+    day: dt.date, office: str, form: str, type_code: str, channel: str, **counts: int
+) -> None:
     DailyRollup.objects.create(
         day=day,
         office=Office.objects.get(code=office),
@@ -32,7 +34,14 @@ def rollup(day: dt.date, office: str, form: str, type_code: str, channel: str, *
 
 
 def bucket(
-    day: dt.date, office: str, form: str, type_code: str, channel: str, measure: str, days: int, count: int
+    day: dt.date,
+    office: str,
+    form: str,
+    type_code: str,
+    channel: str,
+    measure: str,
+    days: int,
+    count: int,
 ) -> None:
     DurationBucket.objects.create(
         day=day,
@@ -70,7 +79,9 @@ def small_world() -> None:
         surveys_satisfied=15,
         rating_total=80,
     )
-    rollup(dt.date(2026, 11, 3), "ESC", "I-130", expedite, "online", opened=30, closed=25, open_delta=5)
+    rollup(
+        dt.date(2026, 11, 3), "ESC", "I-130", expedite, "online", opened=30, closed=25, open_delta=5
+    )
     rollup(dt.date(2026, 11, 10), "ESC-VAWA", "I-130", expedite, "online", opened=5, open_delta=5)
     # after the last complete week: not published
     rollup(dt.date(2026, 11, 16), "NSC", "I-485", typo, "phone_tier1", opened=999, open_delta=999)
