@@ -293,6 +293,10 @@ def test_rates_take_the_marker_of_a_hidden_count(reference) -> None:
         ("2026-11", 1, 30, "D", "D"),
         ("2026-12", 1, 30, "H", "H"),
     ]
+    assert rows(release, "escalations-by-type", "type", "escalated", "escalation_rate") == [
+        ("expedite_request", 15, 0.25),
+        ("typographic_error", 0, None),
+    ]
 
 
 def test_filters_narrow_every_table_and_fold_confidential_units(reference) -> None:
