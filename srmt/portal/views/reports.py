@@ -20,8 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats
 from django.utils.functional import Promise
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _g
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -196,7 +195,7 @@ class ReportFilters(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         language = get_language()
-        every = [("", _g("All"))]
+        every = [("", gettext("All"))]
         self.fields["office"].choices = every + [  # type: ignore[attr-defined]
             (code, name)
             for code, name in Office.objects.exclude(FOLDED)
@@ -292,19 +291,19 @@ def _label(row: Mapping[str, Value], language: str) -> str:
     if "office" in row:
         return str(row["office_name"])
     if "form" in row:
-        return str(row["form"]) or _g("No case")
+        return str(row["form"]) or gettext("No case")
     return ""
 
 
 def _label_header(table: Table) -> str:
     first = table.columns[0].name
     headers = {
-        "month": _g("Month"),
-        "week": _g("Week starting"),
-        "type": _g("Request type"),
-        "channel": _g("Channel"),
-        "form": _g("Form"),
-        "office": _g("Office"),
+        "month": gettext("Month"),
+        "week": gettext("Week starting"),
+        "type": gettext("Request type"),
+        "channel": gettext("Channel"),
+        "form": gettext("Form"),
+        "office": gettext("Office"),
     }
     return headers.get(first, "")
 
@@ -326,7 +325,7 @@ def _figure(table: Table, figure: Figure, index: int, language: str) -> dict[str
     suppressed = any(isinstance(row.get(column.name), str) for row in table.rows)
     description = _description(column, language)
     if suppressed:
-        description += " " + _g("Bars marked D or H are hidden to protect privacy.")
+        description += " " + gettext("Bars marked D or H are hidden to protect privacy.")
     rows = [
         (label, [_cell(c.name, row.get(c.name)) for c in columns])
         for label, row in zip(labels, table.rows, strict=True)
@@ -343,7 +342,7 @@ def _figure(table: Table, figure: Figure, index: int, language: str) -> dict[str
         "id": f"figure-{index}",
         "slug": table.slug,
         "label_header": _label_header(table),
-        "suppressed": any(cell.marker for _, cells in rows for cell in cells),
+        "markers_used": sorted({cell.marker for _, cells in rows for cell in cells} - {""}),
         "title": title,
         "chart": chart,
         "table_title": _in(table, language),
@@ -375,15 +374,17 @@ def _common(release: Release | None) -> dict[str, Any]:
 def _notable_text(change: NotableChange) -> str:
     language = get_language()
     if change.level == "channel" and change.channel in Channel.values:
-        what = _g("Requests received by %(channel)s") % {"channel": Channel(change.channel).label}
+        what = gettext("Requests received by %(channel)s") % {
+            "channel": Channel(change.channel).label
+        }
     elif change.type_code:
         names = ServiceRequestType.objects.filter(code=change.type_code).values_list(
             "name_en", "name_es"
         )
         name = next((in_language(en, es, language) for en, es in names), change.type_code)
-        what = _g("Requests of the type %(type)s") % {"type": name}
+        what = gettext("Requests of the type %(type)s") % {"type": name}
     else:
-        what = _g("Requests received across the country")
+        what = gettext("Requests received across the country")
     values = {
         "what": what,
         "start": formats.date_format(change.start),
@@ -392,12 +393,12 @@ def _notable_text(change: NotableChange) -> str:
         "expected": formats.number_format(change.expected, 0, force_grouping=True),
     }
     if change.higher:
-        text = _g(
+        text = gettext(
             "%(what)s were higher than usual from %(start)s to %(end)s: %(observed)s, when "
             "we expected about %(expected)s."
         )
     else:
-        text = _g(
+        text = gettext(
             "%(what)s were lower than usual from %(start)s to %(end)s: %(observed)s, when "
             "we expected about %(expected)s."
         )
