@@ -197,7 +197,7 @@ class ReportFilters(forms.Form):
         language = get_language()
         every = [("", gettext("All"))]
         self.fields["office"].choices = every + [  # type: ignore[attr-defined]
-            (code, name)
+            (code, f"{name} ({code})")
             for code, name in Office.objects.exclude(FOLDED)
             .order_by("name")
             .values_list("code", "name")
@@ -261,9 +261,9 @@ class Cell:
 
 def _format(column: str, value: float) -> str:
     if column in PERCENT:
-        return f"{formats.number_format(value * 100, 1)}%"
+        return f"{formats.number_format(round(value * 100, 1), 1)}%"
     if column in DECIMAL:
-        return str(formats.number_format(value, 1))
+        return str(formats.number_format(round(value, 1), 1))
     return str(formats.number_format(value, 0, force_grouping=True))
 
 
@@ -347,6 +347,7 @@ def _figure(table: Table, figure: Figure, index: int, language: str) -> dict[str
         "chart": chart,
         "table_title": _in(table, language),
         "headers": [_in(c, language) for c in columns],
+        "column_names": [c.name for c in columns],
         "descriptions": [(_in(c, language), _description(c, language)) for c in columns],
         "rows": rows,
         "note": figure.note,
