@@ -110,7 +110,7 @@ def test_the_volume_page_charts_and_tables_every_figure() -> None:
     # the chart: an accessible image named by its title and description
     assert (
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" '
-        'aria-labelledby="chart-1-title chart-1-desc" viewBox="0 0 360 124"' in html
+        'aria-labelledby="chart-1-title chart-1-desc" viewBox="0 0 480 124"' in html
     )
     assert '<title id="chart-1-title">Requests by month: Requests opened</title>' in html
     # a hidden value: its marker explained, in the table and under the figure

@@ -348,8 +348,6 @@ def _figure(table: Table, figure: Figure, index: int, language: str) -> dict[str
         "table_title": _in(table, language),
         "headers": [_in(c, language) for c in columns],
         "column_names": [c.name for c in columns],
-        # more than three figures a row: the table goes under the chart, not beside it
-        "wide": len(columns) > 4,
         "descriptions": [(_in(c, language), _description(c, language)) for c in columns],
         "rows": rows,
         "note": figure.note,

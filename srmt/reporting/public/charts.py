@@ -17,14 +17,14 @@ from dataclasses import dataclass
 Point = tuple[str, str | int | float | None]
 """A row of a chart: its label, and a number, a marker ("D"/"H") or None (no figure)."""
 
-WIDTH = 360  # drawn at this size (CSS max-width), so its text is 12–13 px like the page's
+WIDTH = 480  # drawn at this size (CSS max-width), so its text is 12–13 px like the page's
 ROW = 44  # height of one row: a label line and a bar
 BAR = 16
 LEFT = 8
-PLOT_WIDTH = 264
+PLOT_WIDTH = 360
 TOP = 8
 AXIS = 28  # room below the rows for the scale
-LABEL_CHARS = 48
+LABEL_CHARS = 64
 NO_FIGURE = "–"
 
 

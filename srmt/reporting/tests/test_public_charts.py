@@ -40,22 +40,22 @@ def test_bars_markers_and_missing_figures() -> None:
     )
     # then: the scale runs to 50; a hidden value has no bar but its marker after a box
     assert (chart.width, chart.height, chart.title_id, chart.desc_id) == (
-        360,
+        480,
         8 + 4 * 44 + 28,
         "c1-title",
         "c1-desc",
     )
     assert [(b.label, b.value_text, b.width, b.marker, b.text_x) for b in chart.bars] == [
-        ("October", "40", 211.2, "", 225.2),
+        ("October", "40", 288.0, "", 302.0),
         ("November", "D", 0.0, "D", 36.0),
         ("December", "–", 0.0, "", 14.0),
-        ("January", "25", 132.0, "", 146.0),
+        ("January", "25", 180.0, "", 194.0),
     ]
     assert [(b.label_y, b.bar_y, b.text_y) for b in chart.bars[:2]] == [
         (22, 28, 41),
         (66, 72, 85),
     ]
-    assert [(g.x, g.text) for g in chart.gridlines] == [(8, "0"), (140.0, "25"), (272, "50")]
+    assert [(g.x, g.text) for g in chart.gridlines] == [(8, "0"), (188.0, "25"), (368, "50")]
     assert chart.tick_y == 8 + 4 * 44 + 18
 
 
@@ -63,15 +63,15 @@ def test_shares_are_drawn_on_a_scale_of_one_with_their_own_format() -> None:
     chart = charts.bar_chart(
         "c2", "Share", "", [("A", 0.5), ("B", "H")], fmt=lambda v: f"{v:.0%}", maximum=1.0
     )
-    assert [(b.value_text, b.width) for b in chart.bars] == [("50%", 132.0), ("H", 0.0)]
+    assert [(b.value_text, b.width) for b in chart.bars] == [("50%", 180.0), ("H", 0.0)]
     assert [g.text for g in chart.gridlines] == ["0%", "50%", "100%"]
 
 
 def test_long_labels_are_shortened() -> None:
     label = "Application to Register Permanent Residence or Adjust Status (a long form name)"
     chart = charts.bar_chart("c3", "t", "d", [(label, 1)])
-    assert chart.bars[0].label == label[:47].rstrip() + "…"
-    assert len(chart.bars[0].label) <= 48
+    assert chart.bars[0].label == label[:63].rstrip() + "…"
+    assert len(chart.bars[0].label) <= 64
 
 
 def test_an_empty_chart_has_only_its_scale() -> None:
