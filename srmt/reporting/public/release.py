@@ -12,9 +12,14 @@ release. Rates show the marker of their numerator or denominator when either is 
 (a rate and a published count would give the hidden one away); medians, percentiles and
 rates from fewer than 11 requests are `D`.
 
+Every release passes the suppression audit (ADR 47: the tightest bounds an attacker can
+derive for each hidden cell, by linear programming) before it is returned; one that fails is
+not published.
+
 When nothing is published yet (no refresh, or no complete week of rollups), the release has
 every table with no rows, and `period_start` is after `period_end` (`is_published` is
-false). A filter whose period holds no complete published week gives the same.
+false). A filter whose period holds no complete published week gives the same, and so does a
+release whose audit fails.
 
 The result is cached per filter set in the Django cache, keyed on `RollupState.refreshed_at`
 and the threshold: a refresh publishes a new release.
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -44,6 +50,7 @@ from srmt.reporting.suppression import (
     Policy,
     Publication,
     Status,
+    audit,
     cell_key,
     suppress,
     suppress_statistic,
@@ -66,6 +73,8 @@ __all__ = [
     "published_period",
     "suppression_threshold",
 ]
+
+logger = logging.getLogger(__name__)
 
 TARGET_DAYS = 15
 """The final-response target of the timeliness tables (issue 12: the 15-day target)."""
@@ -164,8 +173,9 @@ def build_release(filters: Filters, state: RollupState | None) -> Release:
 def build_with_publication(
     filters: Filters, state: RollupState | None
 ) -> tuple[Release, Publication | None]:
-    """The release and the suppression publication behind it (for the audit in tests and
-    at publication time); None when nothing is published."""
+    """The release and the suppression publication behind it; None when nothing is
+    published. Every release is audited (ADR 47) before it is returned: one that fails is
+    not published at all (logged, and empty like a release with nothing to publish)."""
     refreshed_at = state.refreshed_at if state else None
     period = published_period(state) if state else None
     if period is not None:
@@ -173,7 +183,10 @@ def build_with_publication(
         if start <= end:
             data = _read(filters, start, end)
             builder = _Builder(data, Policy(threshold=suppression_threshold()))
-            return Release(start, end, refreshed_at, builder.tables()), builder.publication
+            report = audit(builder.publication)
+            if report.passed:
+                return Release(start, end, refreshed_at, builder.tables()), builder.publication
+            logger.error("public release not published, its audit failed: %s", report.summary())
     today = dt.datetime.now(dt.UTC).date()
     empty = tuple(_table(spec, []) for spec in TABLES)
     return (

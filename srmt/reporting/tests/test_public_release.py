@@ -372,6 +372,27 @@ def test_a_period_outside_the_published_weeks_is_empty(reference) -> None:
     assert [t.rows for t in outside.tables] == [()] * len(TABLES)
 
 
+def test_a_release_that_fails_its_audit_is_not_published(reference, monkeypatch, caplog) -> None:
+    # given an audit that finds a hidden cell too narrow
+    small_world()
+    from srmt.reporting.public import release as module
+    from srmt.reporting.suppression import AuditReport
+
+    def failing(publication: Any) -> AuditReport:
+        return AuditReport(10.0, 10, "test", (), (), (module._key("opened"),))
+
+    monkeypatch.setattr(module, "audit", failing)
+    # when
+    release, publication = build_with_publication(Filters(), RollupState.objects.get())
+    # then nothing is published, and the failure is logged
+    assert (is_published(release), publication) == (False, None)
+    assert [t.rows for t in release.tables] == [()] * len(TABLES)
+    assert [r.getMessage().splitlines()[0] for r in caplog.records] == [
+        "public release not published, its audit failed: FAIL: 0 suppressed cells, "
+        "protection 10, test"
+    ]
+
+
 def test_the_threshold_comes_from_the_settings(reference, settings) -> None:
     small_world()
     settings.SRMT_SUPPRESSION_THRESHOLD = 3
