@@ -68,8 +68,10 @@ __all__ = [
     "TARGET_DAYS",
     "Filters",
     "build_release",
+    "build_with_publication",
     "current_release",
     "is_published",
+    "master_publication",
     "published_period",
     "suppression_threshold",
 ]
@@ -154,13 +156,14 @@ def current_release(filters: Filters | None = None) -> Release:
     rollups have not been refreshed since."""
     filters = filters or Filters()
     state = RollupState.objects.filter(name=STATE_NAME).first()
-    refreshed = state.refreshed_at.isoformat() if state and state.refreshed_at else "never"
-    key = f"srmt:release:v1:{refreshed}:{suppression_threshold()}:{filters.cache_part()}"
+    key = _cache_key(state, filters.cache_part())
     cached = cache.get(key)
     if isinstance(cached, Release):
         return cached
-    release = build_release(filters, state)
+    release, publication = build_with_publication(filters, state)
     cache.set(key, release, CACHE_SECONDS)
+    if filters == Filters() and publication is not None:
+        cache.set(_cache_key(state, "master"), publication, CACHE_SECONDS)
     return release
 
 
@@ -173,26 +176,66 @@ def build_release(filters: Filters, state: RollupState | None) -> Release:
 def build_with_publication(
     filters: Filters, state: RollupState | None
 ) -> tuple[Release, Publication | None]:
-    """The release and the suppression publication behind it; None when nothing is
-    published. Every release is audited (ADR 47) before it is returned: one that fails is
-    not published at all (logged, and empty like a release with nothing to publish)."""
-    refreshed_at = state.refreshed_at if state else None
+    """The release and the suppression publication behind it (for a filtered release: with
+    the master's cells, as the two are audited together); None when nothing is published.
+    Every release is audited (ADR 47) before it is returned: one that fails is not published
+    at all (logged, and empty like a release with nothing to publish)."""
     period = published_period(state) if state else None
     if period is not None:
         start, end = _clip(period, filters)
-        if start <= end:
-            data = _read(filters, start, end)
-            builder = _Builder(data, Policy(threshold=suppression_threshold()))
-            report = audit(builder.publication)
-            if report.passed:
-                return Release(start, end, refreshed_at, builder.tables()), builder.publication
-            logger.error("public release not published, its audit failed: %s", report.summary())
+        narrowed = filters.narrows or (start, end) != period
+        master = master_publication(state) if narrowed and start <= end else None
+        if start <= end and (master is not None or not narrowed):
+            built = _build(filters, state, period, (start, end), master)
+            if built is not None:
+                return built
     today = dt.datetime.now(dt.UTC).date()
     empty = tuple(_table(spec, []) for spec in TABLES)
     return (
         Release(periods.first_complete_week(today), periods.last_complete_week(today), None, empty),
         None,
     )
+
+
+def _build(
+    filters: Filters,
+    state: RollupState | None,
+    published: tuple[dt.date, dt.date],
+    period: tuple[dt.date, dt.date],
+    master: Publication | None,
+) -> tuple[Release, Publication] | None:
+    data = _read(filters, *period)
+    try:
+        builder = _Builder(
+            data, Policy(threshold=suppression_threshold()), published, filters, master
+        )
+    except ValueError:  # two values for one cell: never publish a doubtful table
+        logger.exception("public release not published, its cells disagree")
+        return None
+    report = audit(builder.publication)
+    if not report.passed:
+        logger.error("public release not published, its audit failed: %s", report.summary())
+        return None
+    refreshed_at = state.refreshed_at if state else None
+    return Release(*period, refreshed_at, builder.tables()), builder.publication
+
+
+def master_publication(state: RollupState | None) -> Publication | None:
+    """The suppression of the unfiltered release (cached like the releases): every filtered
+    release is checked against it."""
+    key = _cache_key(state, "master")
+    cached = cache.get(key)
+    if isinstance(cached, Publication):
+        return cached
+    _, publication = build_with_publication(Filters(), state)
+    if publication is not None:
+        cache.set(key, publication, CACHE_SECONDS)
+    return publication
+
+
+def _cache_key(state: RollupState | None, part: str) -> str:
+    refreshed = state.refreshed_at.isoformat() if state and state.refreshed_at else "never"
+    return f"srmt:release:v2:{refreshed}:{suppression_threshold()}:{part}"
 
 
 def _clip(period: tuple[dt.date, dt.date], filters: Filters) -> tuple[dt.date, dt.date]:
@@ -348,10 +391,6 @@ def _read(filters: Filters, start: dt.date, end: dt.date) -> _Data:
 # --- Suppression and the tables ------------------------------------------------------------
 
 
-def _key(measure: str, **dims: str) -> CellKey:
-    return cell_key({"measure": measure, **dims})
-
-
 def _percentile(histogram: Counter[int], share: float) -> int | None:
     """Nearest rank on whole days: the smallest d such that at least `share` of the
     requests took d days or fewer."""
@@ -379,10 +418,49 @@ def _channel_names(code: str) -> tuple[str, str]:
 
 
 class _Builder:
-    def __init__(self, data: _Data, policy: Policy) -> None:
+    """The tables of one release. Its cells are named as in the unfiltered release (the
+    "master"): a filter's categories are part of every key (office=ESC in a release filtered
+    to ESC), and a period other than the published one adds its span to every cell it
+    changes (totals, and months it covers in part; a week or a whole month is the same cell
+    whatever the period). So a cell shown on two pages is one cell, and a filtered release is
+    audited together with the master it would be read with."""
+
+    def __init__(
+        self,
+        data: _Data,
+        policy: Policy,
+        published: tuple[dt.date, dt.date],
+        filters: Filters,
+        master: Publication | None,
+    ) -> None:
         self.data = data
         self.policy = policy
         self.months = data.months
+        master_months: dict[str, list[dt.date]] = {}
+        for monday in periods.weeks(*published):
+            master_months.setdefault(periods.month_of_week(monday), []).append(monday)
+        self.fixed = {
+            name: value
+            for name, value in (
+                ("office", filters.office),
+                ("form", filters.form),
+                ("type", filters.type),
+                ("channel", filters.channel),
+            )
+            if value
+        }
+        whole = (data.start, data.end) == published
+        self.span = {} if whole else {"span": f"{data.start.isoformat()}..{data.end.isoformat()}"}
+        self.partial_months = {
+            month for month, mondays in self.months.items() if mondays != master_months[month]
+        }
+        last = list(self.months)[-1]
+        if data.end == published[1]:
+            self.open_anchor: dict[str, str] = {}
+        elif self.months[last][-1] == master_months[last][-1]:
+            self.open_anchor = {"month": last}
+        else:
+            self.open_anchor = {"through": data.end.isoformat()}
         self.offices = sorted(
             {o for o, _ in data.open_office_form} | {o for o, _ in data.by_office_form}
         )
@@ -403,7 +481,22 @@ class _Builder:
             for v in values.values()
         )
         self.release = self._suppression_release()
-        self.publication = suppress(self.release, policy)
+        own = suppress(self.release, policy)
+        # a filtered release is shown with what the master shows: a cell hidden on either
+        # is hidden on both, and the two are audited together
+        self.publication = own if master is None else _combined(own, master)
+        self.status = self.publication.status
+
+    def key(self, measure: str, **dims: str) -> CellKey:
+        spec = {"measure": measure, **self.fixed}
+        if measure == OPEN:
+            # open requests at the end of a month do not depend on where the period starts
+            spec.update(dims if "month" in dims else {**self.open_anchor, **dims})
+            return cell_key(spec)
+        spec.update(dims)
+        if "week" not in dims and dims.get("month", "") in {"", *self.partial_months}:
+            spec.update(self.span)
+        return cell_key(spec)
 
     # the release of every published count and its links
     def _month_value(self, measure: str, month: str) -> int:
@@ -412,12 +505,11 @@ class _Builder:
     def _suppression_release(self) -> SuppressionRelease:
         d = self.data
         release = SuppressionRelease()
-        all_weeks = {mo: [m.isoformat() for m in ms] for mo, ms in self.months.items()}
         office_form = {"office": self.offices, "form": self.forms}
         types = {"type": self.types}
         channels = {"channel": self.channels}
         for measure in FULL_MEASURES:
-            fixed = {"measure": measure}
+            fixed = {"measure": measure, **self.fixed, **self.span}
             release.add_cube(
                 ["office", "form"],
                 {k: v[measure] for k, v in d.by_office_form.items()},
@@ -431,27 +523,25 @@ class _Builder:
                 ["channel"], {(k,): v[measure] for k, v in d.by_channel.items()}, channels, fixed
             )
             for month, mondays in self.months.items():
-                release.add_cube(
-                    ["week"],
-                    {(m.isoformat(),): d.by_week[m][measure] for m in mondays},
-                    categories={"week": all_weeks[month]},
-                    fixed={**fixed, "month": month},
-                )
+                weeks = [self.key(measure, month=month, week=m.isoformat()) for m in mondays]
+                for week, monday in zip(weeks, mondays, strict=True):
+                    release.set_value(week, d.by_week[monday][measure])
+                release.set_value(self.key(measure, month=month), self._month_value(measure, month))
+                release.add_constraint(self.key(measure, month=month), weeks)
             release.add_constraint(
-                _key(measure), [_key(measure, month=month) for month in self.months]
+                self.key(measure), [self.key(measure, month=month) for month in self.months]
             )
         for measure in PART_MEASURES:
-            fixed = {"measure": measure}
+            fixed = {"measure": measure, **self.fixed, **self.span}
             release.add_cube(
                 ["type"], {(k,): v[measure] for k, v in d.by_type.items()}, types, fixed
             )
-            release.add_cube(
-                ["month"],
-                {(mo,): self._month_value(measure, mo) for mo in self.months},
-                fixed=fixed,
-            )
+            months = [self.key(measure, month=month) for month in self.months]
+            for key, month in zip(months, self.months, strict=True):
+                release.set_value(key, self._month_value(measure, month))
+            release.add_constraint(self.key(measure), months)
         if self.open_known:
-            fixed = {"measure": OPEN}
+            fixed = {"measure": OPEN, **self.fixed, **self.open_anchor}
             release.add_cube(
                 ["office", "form"],
                 {(o, f): v for (o, f), v in d.open_office_form.items()},
@@ -481,14 +571,14 @@ class _Builder:
     def _open_key(self, month: str) -> CellKey:
         """The open requests at the end of the last month are the period's total."""
         last = list(self.months)[-1]
-        return _key(OPEN) if month == last else _key(OPEN, month=month)
+        return self.key(OPEN) if month == last else self.key(OPEN, month=month)
 
     # what a cell shows
     def count(self, key: CellKey) -> Value:
         if key not in self.release.values:
             return None
-        value = self.publication.published_value(key)
-        return self.publication.status[key].marker if value is None else value
+        status = self.status[key]
+        return self.release.values[key] if status is Status.PUBLISHED else status.marker
 
     def open_count(self, key: CellKey) -> Value:
         return self.count(key) if self.open_known else None
@@ -499,7 +589,7 @@ class _Builder:
         statistic = suppress_statistic(num / den if den else None, den)
         if statistic.value is None:
             return None if statistic.marker != Status.PRIMARY.marker else statistic.marker
-        statuses = {self.publication.status[numerator], self.publication.status[denominator]}
+        statuses = {self.status[numerator], self.status[denominator]}
         if Status.PRIMARY in statuses:
             return Status.PRIMARY.marker
         if Status.COMPLEMENTARY in statuses:
@@ -551,9 +641,9 @@ class _Builder:
 
     def _volume(self, dims: dict[str, str], open_key: CellKey | None) -> dict[str, Value]:
         return {
-            "requests_opened": self.count(_key("opened", **dims)),
-            "requests_closed": self.count(_key("closed", **dims)),
-            "open_at_end": self.open_count(open_key or _key(OPEN, **dims)),
+            "requests_opened": self.count(self.key("opened", **dims)),
+            "requests_closed": self.count(self.key("closed", **dims)),
+            "open_at_end": self.open_count(open_key or self.key(OPEN, **dims)),
         }
 
     def _by_group(
@@ -562,26 +652,26 @@ class _Builder:
         totals: Mapping[str, int],
         histograms: Mapping[str, Counter[int]],
     ) -> dict[str, dict[str, Value]]:
-        opened, closed = _key("opened", **dims), _key("closed", **dims)
-        answered = _key("surveys_answered", **dims)
+        opened, closed = self.key("opened", **dims), self.key("closed", **dims)
+        answered = self.key("surveys_answered", **dims)
         return {
             "timeliness": self.durations(histograms),
             "escalations": {
                 "requests_opened": self.count(opened),
-                "escalated": self.count(_key("escalated", **dims)),
-                "escalation_rate": self.rate(_key("escalated", **dims), opened),
+                "escalated": self.count(self.key("escalated", **dims)),
+                "escalation_rate": self.rate(self.key("escalated", **dims), opened),
             },
             "repeats": {
                 "requests_opened": self.count(opened),
-                "repeat_requests": self.count(_key("repeats", **dims)),
-                "repeat_rate": self.rate(_key("repeats", **dims), opened),
+                "repeat_requests": self.count(self.key("repeats", **dims)),
+                "repeat_rate": self.rate(self.key("repeats", **dims), opened),
                 "requests_closed": self.count(closed),
-                "reopened": self.count(_key("reopened", **dims)),
-                "reopen_rate": self.rate(_key("reopened", **dims), closed),
+                "reopened": self.count(self.key("reopened", **dims)),
+                "reopen_rate": self.rate(self.key("reopened", **dims), closed),
             },
             "satisfaction": {
                 "surveys_answered": self.count(answered),
-                "satisfied_share": self.rate(_key("surveys_satisfied", **dims), answered),
+                "satisfied_share": self.rate(self.key("surveys_satisfied", **dims), answered),
                 "mean_rating": self.mean_rating(answered, totals["rating_total"]),
             },
         }
@@ -613,8 +703,8 @@ class _Builder:
                     {
                         "week": monday.isoformat(),
                         "month": month,
-                        "requests_opened": self.count(_key("opened", **week)),
-                        "requests_closed": self.count(_key("closed", **week)),
+                        "requests_opened": self.count(self.key("opened", **week)),
+                        "requests_closed": self.count(self.key("closed", **week)),
                     }
                 )
 
@@ -666,6 +756,29 @@ class _Builder:
                         **self._volume({"office": office, "form": form}, None),
                     }
                 )
+
+
+def _combined(own: Publication, master: Publication) -> Publication:
+    """The cells of a filtered release and of the master, with their links; a cell is hidden
+    if either hides it (with its strongest marker)."""
+    values = dict(master.release.values)
+    conflicts = [k for k, v in own.release.values.items() if values.setdefault(k, v) != v]
+    if conflicts:  # the same cell with two values: the keys are wrong, publish nothing
+        raise ValueError(f"two values for the cell {conflicts[0]}")
+    seen = set(master.release.constraints)
+    constraints = master.release.constraints + [c for c in own.release.constraints if c not in seen]
+    release = SuppressionRelease(values=values, constraints=constraints)
+    status: dict[CellKey, Status] = {}
+    for key in values:
+        both = {own.status.get(key), master.status.get(key)}
+        status[key] = (
+            Status.PRIMARY
+            if Status.PRIMARY in both
+            else Status.COMPLEMENTARY
+            if Status.COMPLEMENTARY in both
+            else Status.PUBLISHED
+        )
+    return Publication(release, own.policy, status)
 
 
 def _table(spec: TableSpec, rows: Iterable[dict[str, Value]]) -> Table:

@@ -21,7 +21,7 @@ from srmt.reporting.public.release import (
     published_period,
 )
 from srmt.reporting.public.release_types import Release
-from srmt.reporting.suppression import require_audit
+from srmt.reporting.suppression import cell_key, require_audit
 from srmt.reporting.tests.public_fixture import PERIOD, REFRESHED_AT, refreshed, rollup, small_world
 
 pytestmark = pytest.mark.django_db
@@ -379,7 +379,7 @@ def test_a_release_that_fails_its_audit_is_not_published(reference, monkeypatch,
     from srmt.reporting.suppression import AuditReport
 
     def failing(publication: Any) -> AuditReport:
-        return AuditReport(10.0, 10, "test", (), (), (module._key("opened"),))
+        return AuditReport(10.0, 10, "test", (), (), (cell_key({"measure": "opened"}),))
 
     monkeypatch.setattr(module, "audit", failing)
     # when
@@ -470,3 +470,39 @@ def test_notable_changes_are_public_only_when_both_counts_pass_suppression(refer
         ("channel", "online", "drop", False, 11, 25),
         ("national", "", "spike", True, 90, 40),
     ]
+
+
+def test_a_filtered_release_hides_what_the_unfiltered_one_hides(reference) -> None:
+    # given office × form counts with one small cell (NSC × I-485: 3)
+    refreshed()
+    for office, form, opened in (
+        ("NSC", "I-485", 3),
+        ("NSC", "I-130", 50),
+        ("ESC", "I-485", 40),
+        ("ESC", "I-130", 60),
+    ):
+        rollup(dt.date(2026, 10, 27), office, form, "typographic_error", "online", opened=opened)
+    state = RollupState.objects.get()
+    master, master_publication = build_with_publication(Filters(), state)
+    # when the reader narrows to NSC, or to the form I-485
+    for filters, slug, key in (
+        (Filters(office="NSC"), "volume-by-form", "form"),
+        (Filters(form="I-485"), "volume-by-office", "office"),
+    ):
+        release, publication = build_with_publication(filters, state)
+        # then each of its cells that the unfiltered release also shows is hidden if
+        # the unfiltered release hides it, and the two pass the audit together
+        shown = {
+            (row["office"], row["form"]): row["requests_opened"]
+            for row in master.table("volume-by-office-and-form").rows
+        }
+        for row in release.table(slug).rows:
+            office = filters.office or str(row[key])
+            form = filters.form or str(row[key])
+            if isinstance(shown[(office, form)], str):
+                assert isinstance(row["requests_opened"], str), (filters, row)
+        assert publication is not None
+        assert master_publication is not None
+        assert set(master_publication.release.values) <= set(publication.release.values)
+        assert require_audit(publication).passed is True
+        assert small_counts(release) == []
