@@ -482,9 +482,15 @@ class _Builder:
         )
         self.release = self._suppression_release()
         own = suppress(self.release, policy)
-        # a filtered release is shown with what the master shows: a cell hidden on either
-        # is hidden on both, and the two are audited together
-        self.publication = own if master is None else _combined(own, master)
+        # a filtered release is read with the master: audited together (the caller); when
+        # its own suppression is not enough against the master's figures, both releases
+        # are suppressed at once and the filtered cells hide what either suppression hides
+        self.publication = own
+        if master is not None:
+            self.publication = _combined(own, master)
+            if not audit(self.publication).passed:
+                joint = suppress(self.publication.release, policy)
+                self.publication = _combined(own, master, joint)
         self.status = self.publication.status
 
     def key(self, measure: str, **dims: str) -> CellKey:
@@ -758,9 +764,13 @@ class _Builder:
                 )
 
 
-def _combined(own: Publication, master: Publication) -> Publication:
-    """The cells of a filtered release and of the master, with their links; a cell is hidden
-    if either hides it (with its strongest marker)."""
+def _combined(
+    own: Publication, master: Publication, joint: Publication | None = None
+) -> Publication:
+    """What a reader of the filtered page and of the unfiltered one sees together: a cell of
+    the master shows what the master shows (it is public there anyway); a cell of the
+    filtered release only is hidden as its own suppression hides it (or as `joint`, a
+    suppression of both releases at once, hides it, when given)."""
     values = dict(master.release.values)
     conflicts = [k for k, v in own.release.values.items() if values.setdefault(k, v) != v]
     if conflicts:  # the same cell with two values: the keys are wrong, publish nothing
@@ -768,9 +778,11 @@ def _combined(own: Publication, master: Publication) -> Publication:
     seen = set(master.release.constraints)
     constraints = master.release.constraints + [c for c in own.release.constraints if c not in seen]
     release = SuppressionRelease(values=values, constraints=constraints)
-    status: dict[CellKey, Status] = {}
-    for key in values:
-        both = {own.status.get(key), master.status.get(key)}
+    status = dict(master.status)
+    for key, mine in own.status.items():
+        if key in master.status:
+            continue
+        both = {mine, joint.status[key] if joint else mine}
         status[key] = (
             Status.PRIMARY
             if Status.PRIMARY in both
