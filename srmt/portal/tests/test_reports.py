@@ -321,8 +321,7 @@ def test_notable_changes_in_the_readers_language() -> None:
     )
     assert (
         "Las solicitudes recibidas en todo el país fueron más de lo habitual del 3 de "
-        "noviembre de 2026 al 4 de noviembre de 2026: 1 290, cuando esperábamos unas 40."
-        in spanish
+        "noviembre de 2026 al 4 de noviembre de 2026: 1 290, cuando esperábamos unas 40." in spanish
     )
     # never the stored explanation (it may name small counts), never a small series
     assert "stored explanation" not in english
