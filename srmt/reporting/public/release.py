@@ -214,7 +214,10 @@ def _build(
         return None
     report = audit(builder.publication)
     if not report.passed:
-        logger.error("public release not published, its audit failed: %s", report.summary())
+        logger.error(
+            "public release not published, its audit failed: %s",
+            report.summary().replace("\n", " / "),
+        )
         return None
     refreshed_at = state.refreshed_at if state else None
     return Release(*period, refreshed_at, builder.tables()), builder.publication
@@ -461,14 +464,25 @@ class _Builder:
             self.open_anchor = {"month": last}
         else:
             self.open_anchor = {"through": data.end.isoformat()}
-        self.offices = sorted(
-            {o for o, _ in data.open_office_form} | {o for o, _ in data.by_office_form}
+        # a filtered release lists every row the master lists (within the filter): a row
+        # left out would say its count is 0, which the master may hide
+        listed = _categories(master) if master is not None else {}
+        self.offices = self._listed(
+            "office",
+            listed,
+            {o for o, _ in data.open_office_form} | {o for o, _ in data.by_office_form},
         )
-        self.forms = sorted(
-            {f for _, f in data.open_office_form} | {f for _, f in data.by_office_form}
+        self.forms = self._listed(
+            "form",
+            listed,
+            {f for _, f in data.open_office_form} | {f for _, f in data.by_office_form},
         )
-        self.types = sorted(set(data.by_type) | set(data.open_type) | set(data.durations_by_type))
-        self.channels = sorted(set(data.by_channel) | set(data.open_channel))
+        self.types = self._listed(
+            "type", listed, set(data.by_type) | set(data.open_type) | set(data.durations_by_type)
+        )
+        self.channels = self._listed(
+            "channel", listed, set(data.by_channel) | set(data.open_channel)
+        )
         self.open_months = self._open_by_month()
         self.open_known = all(
             v >= 0
@@ -490,8 +504,13 @@ class _Builder:
             self.publication = _combined(own, master)
             if not audit(self.publication).passed:
                 joint = suppress(self.publication.release, policy)
-                self.publication = _combined(own, master, joint)
+                self.publication = _harden(_combined(own, master, joint), set(master.status))
         self.status = self.publication.status
+
+    def _listed(self, dimension: str, listed: Mapping[str, set[str]], own: set[str]) -> list[str]:
+        if dimension in self.fixed:
+            return [self.fixed[dimension]]
+        return sorted(own | listed.get(dimension, set()))
 
     def key(self, measure: str, **dims: str) -> CellKey:
         spec = {"measure": measure, **self.fixed}
@@ -762,6 +781,59 @@ class _Builder:
                         **self._volume({"office": office, "form": form}, None),
                     }
                 )
+
+
+def _categories(publication: Publication) -> dict[str, set[str]]:
+    """The offices, forms, types and channels a release lists."""
+    listed: dict[str, set[str]] = defaultdict(set)
+    for key in publication.release.values:
+        for dimension, value in key:
+            if dimension in ("office", "form", "type", "channel"):
+                listed[dimension].add(value)
+    return listed
+
+
+def _harden(publication: Publication, fixed: set[CellKey]) -> Publication:
+    """Settle the filtered release's own cells (never a `fixed` one, the master's) while the
+    audit still finds a hidden cell too narrow. A hidden cell that the published figures
+    already pin to its value (a period of exactly one month: its total is that month's) is
+    public anyway: shown, unless it is a small count. Otherwise hide more: first the cells
+    that share a sum with a narrow one, then every cell of its measure. The caller audits
+    the result."""
+    stages = ["linked", "measure"]
+    for _ in range(6):
+        report = audit(publication)
+        if report.passed:
+            break
+        values, policy = publication.release.values, publication.policy
+        narrow = {bounds.key for bounds in report.too_narrow}
+        pinned = {
+            b.key
+            for b in report.too_narrow
+            if b.key not in fixed
+            and b.interval.upper - b.interval.lower < 0.5
+            and not policy.is_primary(values[b.key])
+        }
+        if pinned:
+            status = {**publication.status, **dict.fromkeys(pinned, Status.PUBLISHED)}
+            publication = Publication(publication.release, policy, status)
+            continue
+        if not stages:
+            break
+        if stages.pop(0) == "linked":
+            extra = {
+                key
+                for c in publication.release.constraints
+                if narrow & {c.total, *c.parts}
+                for key in (c.total, *c.parts)
+            }
+        else:
+            measures = {dict(key).get("measure") for key in narrow}
+            extra = {k for k in values if dict(k).get("measure") in measures}
+        extra = {k for k in extra - fixed if publication.status[k] is Status.PUBLISHED}
+        status = {**publication.status, **dict.fromkeys(extra, Status.COMPLEMENTARY)}
+        publication = Publication(publication.release, policy, status)
+    return publication
 
 
 def _combined(

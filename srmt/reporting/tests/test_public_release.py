@@ -8,8 +8,11 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
-from srmt.reporting.models import Detection, RollupState
+from srmt.reporting.models import DailyRollup, Detection, RollupState
 from srmt.reporting.public import periods
 from srmt.reporting.public.columns import TABLES
 from srmt.reporting.public.notable import notable_changes
@@ -506,3 +509,55 @@ def test_a_filtered_release_hides_what_the_unfiltered_one_hides(reference) -> No
         assert set(master_publication.release.values) <= set(publication.release.values)
         assert require_audit(publication).passed is True
         assert small_counts(release) == []
+
+
+CELLS = st.tuples(
+    st.integers(min_value=0, max_value=20),  # days after Monday 2026-10-26
+    st.sampled_from(["NSC", "ESC", "ESC-VAWA", "LOS"]),
+    st.sampled_from(["I-485", "I-130", ""]),
+    st.sampled_from(["typographic_error", "expedite_request"]),
+    st.sampled_from(["online", "phone_tier1"]),
+)
+
+
+@examples(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        CELLS,
+        st.tuples(st.integers(0, 15), st.integers(0, 15), st.integers(0, 4)),
+        min_size=1,
+        max_size=25,
+    ),
+    st.sampled_from([Filters(), Filters(office="ESC"), Filters(start=dt.date(2026, 11, 2))]),
+)
+@pytest.mark.usefixtures("reference")
+def test_any_rollups_give_an_audited_release_without_small_counts(
+    cells: dict[tuple[int, str, str, str, str], tuple[int, int, int]], filters: Filters
+) -> None:
+    cache.clear()  # the master release is cached on the refresh time, the same every example
+    DailyRollup.objects.all().delete()
+    RollupState.objects.all().delete()
+    # the data starts on a Monday: every example publishes three complete weeks
+    rollup(dt.date(2026, 10, 26), "NSC", "I-90", "typographic_error", "online", opened=20)
+    for (offset, office, form, type_code, channel), (opened, closed, escalated) in cells.items():
+        rollup(
+            dt.date(2026, 10, 26) + dt.timedelta(days=offset),
+            office,
+            form,
+            type_code,
+            channel,
+            opened=opened,
+            closed=closed,
+            escalated=escalated,
+            open_delta=opened - closed + 15,
+        )
+    refreshed()
+    release, publication = build_with_publication(filters, RollupState.objects.get())
+    if not is_published(release):
+        import logging
+
+        logging.getLogger("dbg").error("DBG %r %r", cells, filters)
+    assert is_published(release) is True
+    assert publication is not None
+    assert require_audit(publication).passed is True
+    assert small_counts(release) == []
