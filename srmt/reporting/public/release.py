@@ -508,8 +508,9 @@ class _Builder:
         self.status = self.publication.status
 
     def _listed(self, dimension: str, listed: Mapping[str, set[str]], own: set[str]) -> list[str]:
-        if dimension in self.fixed:
-            return [self.fixed[dimension]]
+        if dimension in self.fixed:  # listed if the master lists it or it has figures
+            value = self.fixed[dimension]
+            return [value] if value in own | listed.get(dimension, set()) else []
         return sorted(own | listed.get(dimension, set()))
 
     def key(self, measure: str, **dims: str) -> CellKey:
