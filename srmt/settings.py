@@ -463,6 +463,8 @@ SRMT_DEMO_PASSWORD = env.string("SRMT_DEMO_PASSWORD", "srmt-demo-2026")
 # SRMT_COMMON_PHRASE_CASES different cases is a common phrase.
 SRMT_NEW_INFORMATION_THRESHOLD = env.decimal_fraction("SRMT_NEW_INFORMATION_THRESHOLD", 0.15)
 SRMT_COMMON_PHRASE_CASES = env.integer("SRMT_COMMON_PHRASE_CASES", 20, minimum=2)
+# Public reports and open data (issue 12, ADR 47 and 49): counts from 1 to this are shown "D".
+SRMT_SUPPRESSION_THRESHOLD = env.integer("SRMT_SUPPRESSION_THRESHOLD", 10, minimum=1)
 
 # --- Customer messages: the agency's brand (docs/adr/0032) -----------------------------------
 # Every message to a customer is signed as the agency, never as this tool. The defaults are the

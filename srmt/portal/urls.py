@@ -11,6 +11,7 @@ from srmt.portal.views import (
     home,
     messages,
     open_data,
+    reports,
     requests,
     status,
 )
@@ -51,4 +52,7 @@ urlpatterns = [
     path("data/<slug:slug>.csv", open_data.table_csv, name="open-data-csv"),
     path("data/<slug:slug>.json", open_data.table_json, name="open-data-json"),
     path("data.json", open_data.catalog, name="open-data-catalog"),
+    path("reports/", reports.index, name="reports"),
+    path("reports/about/", reports.about, name="reports-about"),
+    path("reports/<slug:page>/", reports.topic, name="report"),
 ]

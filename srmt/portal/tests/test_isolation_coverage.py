@@ -62,6 +62,9 @@ ALLAUTH_PAGES = (
 # Public routes that hold nothing of anyone's: the reason for each.
 NOTHING_OF_ANYONES = {
     "portal:home": "the home page: the same for everyone",
+    "portal:reports": "public reports: suppressed counts of requests, nobody's data (ADR 49)",
+    "portal:report": "public reports: suppressed counts of requests, nobody's data (ADR 49)",
+    "portal:reports-about": "how the public reports count: the same text for everyone",
     "set_language": "sets the visitor's own language cookie",
     "survey": "opened by its signed single-use link only (ADR 38, srmt/surveys/tests)",
     # Open data (ADR 50): the published release only, suppressed, the same for everyone.

@@ -114,3 +114,64 @@ def settings_fixture_rate(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+REPORT_PAGES = [
+    "reports, nothing published",
+    "reports",
+    "reports: volume",
+    "reports: timeliness",
+    "reports: escalations",
+    "reports: repeats",
+    "reports: satisfaction",
+    "reports: how we count",
+    "reports: volume for one office",
+    "reports: filters with errors",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_report_page_has_no_axe_violations(
+    live_server,
+    reference,
+    browser,  # noqa: F811
+    language,
+):
+    """The public reports (issue 12, ADR 49): charts, tables, filters, errors, empty state."""
+    from srmt.reporting.tests.public_fixture import small_world
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    auditor = Auditor(context.new_page(), live_server.url)
+    cache.clear()
+    # when every report page is visited, before and after figures are published
+    auditor.visit("/reports/", "reports, nothing published")
+    small_world()
+    auditor.visit("/reports/", "reports")
+    auditor.screenshot(f"public-reports-{language}.png")
+    for slug, label in [
+        ("volume", "reports: volume"),
+        ("timeliness", "reports: timeliness"),
+        ("escalations", "reports: escalations"),
+        ("repeats", "reports: repeats"),
+        ("satisfaction", "reports: satisfaction"),
+    ]:
+        auditor.visit(f"/reports/{slug}/", label)
+    auditor.screenshot(f"public-reports-satisfaction-{language}.png")
+    auditor.visit("/reports/about/", "reports: how we count")
+    auditor.visit("/reports/volume/?office=ESC", "reports: volume for one office")
+    auditor.screenshot(f"public-reports-volume-{language}.png")
+    auditor.visit(
+        "/reports/volume/?start=2026-11-10&end=2026-11-01&office=XXX",
+        "reports: filters with errors",
+        status=400,
+    )
+    context.close()
+    cache.clear()
+
+    # then axe-core found nothing anywhere, and the security policy blocked nothing
+    assert auditor.visited == REPORT_PAGES
+    assert not auditor.failures, "\n\n".join(auditor.failures)
+    assert auditor.csp_violations == []
