@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os as _os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
@@ -581,9 +580,9 @@ def _step_onset(state: _State, days: list[int], sign: float, config: Config) -> 
     mu = np.maximum(state.mu[days], 1e-6)
     extra = np.maximum(state.var[days] - mu, 1e-9 * mu)
     size = np.minimum(mu * mu / extra, 1e8)
-    if _os.environ.get("FREEZE"):
-        mu = mu * state.level[days[0]] / state.level[days]
-    age = float(_os.environ.get("AGE", config.onset_age_days))
+    # Against the level of the window's first day: the local level of later days has
+    # already followed part of the change, which would blur the step.
+    mu = mu * state.level[days[0]] / state.level[days]
     weights: dict[int, float] = {}
     tail_y = tail_mu = 0.0
     for i in range(len(days) - 1, -1, -1):
@@ -595,7 +594,7 @@ def _step_onset(state: _State, days: list[int], sign: float, config: Config) -> 
         m, k, obs = mu[i:], size[i:], y[i:]
         shifted = m * ratio
         gain = obs * np.log(ratio) - (obs + k) * (np.log(shifted + k) - np.log(m + k))
-        weights[days[i]] = float(np.sum(gain)) - (days[-1] - days[i]) / age
+        weights[days[i]] = float(np.sum(gain)) - (days[-1] - days[i]) / config.onset_age_days
     if not weights:
         return days[-1]
     top = max(weights.values())
