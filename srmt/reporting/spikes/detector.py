@@ -545,9 +545,10 @@ def _to_level_shift(state: _State, t: int, config: Config) -> None:
 
 def _reestimate_onset(state: _State, event: _Event, t: int, config: Config) -> None:
     """A tentative run confirmed as a level shift today, not yet reported: its start is
-    estimated again from all its days (and the ordinary days before them), since a run
-    opened by chance can be carried into a level shift by a change that came later; it
-    moves later, never earlier."""
+    estimated again from all its days and the ordinary days before them (`_step_onset`),
+    since a run opened by chance can be carried into a level shift by a change that came
+    later, and the CUSUM's own start is read off residuals, not counts. It may move
+    earlier or later: it is reported for the first time today, from days up to today."""
     detection = event.detection
     sign = 1.0 if detection.direction == "up" else -1.0
     lo = event.start
