@@ -228,8 +228,8 @@ STEPS = [
     ("a clean step up", [100, 98, 103, 99, 150, 155, 148, 152], 100.0, None, 1.0, 4),
     ("a step down", [100, 104, 97, 101, 60, 55, 62, 58], 100.0, None, -1.0, 4),
     ("a small series", [3, 2, 4, 3, 2, 9, 8, 10, 7], 3.0, None, 1.0, 5),
-    # The local level had followed part of the change: the expected counts are taken back
-    # to the level of the window's first day, so the step is still dated on its first day.
+    # The local level had followed part of the change (the expected counts of later days
+    # rose with it): taken back to the first day's level, the step keeps its first day.
     (
         "a step the local level followed",
         [100, 99, 101, 150, 152, 149, 151],
