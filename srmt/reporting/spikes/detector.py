@@ -135,6 +135,8 @@ class _State:
     usable: npt.NDArray[np.bool_]  # days the baseline may learn from
     mu: FloatArray  # expected count made for each day, before seeing it
     zs: FloatArray  # each day's standardized residual
+    var: FloatArray  # the variance of each day's count around mu (onset likelihoods)
+    level: FloatArray  # the local level each day's mu was scaled by
     origin: dt.date  # the date of day index 0
     first: int
     steps: list[int] = field(default_factory=list)
@@ -261,6 +263,8 @@ def _state(name: str, points: list[tuple[dt.date, int]], first_day: dt.date, day
         usable=observed.copy(),
         mu=np.full(days, np.nan),
         zs=np.full(days, np.nan),
+        var=np.full(days, np.nan),
+        level=np.full(days, np.nan),
         origin=first_day,
         first=first,
     )
@@ -345,6 +349,8 @@ def _score(
     p_up, p_down = _tails(observed, mu, variance)
     small = mu < 20.0
     z = _transform_z(observed, mu, variance) if small else _gamma_z(observed, mu, variance)
+    state.var[t] = variance
+    state.level[t] = level
     return mu, p_up, p_down, z
 
 
@@ -539,9 +545,10 @@ def _to_level_shift(state: _State, t: int, config: Config) -> None:
 
 def _reestimate_onset(state: _State, event: _Event, t: int, config: Config) -> None:
     """A tentative run confirmed as a level shift today, not yet reported: its start is
-    estimated again from all its days (and the ordinary days before them), since a run
-    opened by chance can be carried into a level shift by a change that came later; it
-    moves later, never earlier."""
+    estimated again from all its days and the ordinary days before them (`_step_onset`),
+    since a run opened by chance can be carried into a level shift by a change that came
+    later, and the CUSUM's own start is read off residuals, not counts. It may move
+    earlier or later: it is reported for the first time today, from days up to today."""
     detection = event.detection
     sign = 1.0 if detection.direction == "up" else -1.0
     lo = event.start
@@ -552,8 +559,7 @@ def _reestimate_onset(state: _State, event: _Event, t: int, config: Config) -> N
     ):
         lo -= 1
     days = [d for d in range(lo, t + 1) if not (math.isnan(state.zs[d]) or math.isnan(state.y[d]))]
-    values = [sign * max(-8.0, min(8.0, float(state.zs[d]))) for d in days]
-    start = max(event.start, _likeliest_onset(days, values, config))  # later, never earlier
+    start = _step_onset(state, days, sign, config)
     span = [d for d in days if d >= start]
     event.start = start
     event.days = span
@@ -561,6 +567,43 @@ def _reestimate_onset(state: _State, event: _Event, t: int, config: Config) -> N
     detection.start = state.origin + dt.timedelta(days=start)
     detection.expected = float(np.sum(state.mu[span]))
     detection.observed = float(np.sum(state.y[span]))
+
+
+def _step_onset(state: _State, days: list[int], sign: float, config: Config) -> int:
+    """The first day of a step in the counts of `days` (the last one today), by maximum
+    likelihood: for each start s, the counts from s on are negative binomial around the
+    expected counts times one ratio (its maximum-likelihood value), the days before around
+    the expected counts; each day keeps the size (dispersion) of its own prediction. Only
+    starts whose ratio goes the change's way count. As for sustained runs in
+    `_likeliest_onset`, a start one day late is still right and one day early is not: the
+    day reported is the one whose weight with the day before's is largest."""
+    y = state.y[days]
+    mu = np.maximum(state.mu[days], 1e-6)
+    extra = np.maximum(state.var[days] - mu, 1e-9 * mu)
+    size = np.minimum(mu * mu / extra, 1e8)
+    # Against the level of the window's first day: the local level of later days has
+    # already followed part of the change, which would blur the step.
+    mu = mu * state.level[days[0]] / state.level[days]
+    weights: dict[int, float] = {}
+    tail_y = tail_mu = 0.0
+    for i in range(len(days) - 1, -1, -1):
+        tail_y += float(y[i])
+        tail_mu += float(mu[i])
+        ratio = (tail_y + 0.5) / (tail_mu + 0.5)
+        if sign * (ratio - 1.0) <= 0:
+            continue
+        m, k, obs = mu[i:], size[i:], y[i:]
+        shifted = m * ratio
+        gain = obs * np.log(ratio) - (obs + k) * (np.log(shifted + k) - np.log(m + k))
+        weights[days[i]] = float(np.sum(gain)) - (days[-1] - days[i]) / config.onset_age_days
+    if not weights:
+        return days[-1]
+    top = max(weights.values())
+    mass = {day: math.exp(w - top) for day, w in weights.items()}
+    pairs = {day: m + mass.get(day - 1, 0.0) for day, m in mass.items()}
+    most = max(pairs.values())
+    near = [day for day, pair in pairs.items() if pair >= 0.95 * most]
+    return max(near, key=lambda day: (mass[day], day))
 
 
 def _new_shift(state: _State, detection: Detection, start: int) -> None:

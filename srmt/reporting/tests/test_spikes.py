@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from srmt.reporting.spikes import Config, detect
 from srmt.reporting.spikes.calendar import is_catch_up, is_holiday
-from srmt.reporting.spikes.detector import _likeliest_onset
+from srmt.reporting.spikes.detector import _likeliest_onset, _state, _step_onset
 from srmt.reporting.spikes.fdr import benjamini_hochberg
 from srmt.reporting.spikes.synthetic import generate
 
@@ -221,6 +221,46 @@ def test_the_onset_of_a_change(values, options, start):
     late_ok = options.get("late_ok", True)
     days = list(range(100, 100 + len(values)))
     assert _likeliest_onset(days, values, config, bar=bar, late_ok=late_ok) == 100 + start
+
+
+STEPS = [
+    # (case, counts, expected count per day, local level per day, direction, first day)
+    ("a clean step up", [100, 98, 103, 99, 150, 155, 148, 152], 100.0, None, 1.0, 4),
+    ("a step down", [100, 104, 97, 101, 60, 55, 62, 58], 100.0, None, -1.0, 4),
+    ("a small series", [3, 2, 4, 3, 2, 9, 8, 10, 7], 3.0, None, 1.0, 5),
+    # The local level had followed part of the change (the expected counts of later days
+    # rose with it): taken back to the first day's level, the step keeps its first day.
+    (
+        "a step the local level followed",
+        [100, 99, 101, 150, 152, 149, 151],
+        100.0,
+        [1.0, 1.0, 1.0, 1.0, 1.15, 1.25, 1.35],
+        1.0,
+        3,
+    ),
+    # A chance-high first day does not pull the step earlier when the days after it are
+    # ordinary.
+    ("a chance day, then a step", [100, 125, 99, 100, 150, 152, 149], 100.0, None, 1.0, 4),
+    # The step may begin before the day the CUSUM run started: the window is what counts.
+    ("the first day of the window", [150, 152, 149, 151, 148], 100.0, None, 1.0, 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("counts", "mean", "levels", "sign", "start"),
+    [c[1:] for c in STEPS],
+    ids=[c[0] for c in STEPS],
+)
+def test_the_first_day_of_a_step_by_likelihood(counts, mean, levels, sign, start):
+    days = len(counts)
+    state = _state(
+        "s", [(START + dt.timedelta(days=i), c) for i, c in enumerate(counts)], START, days
+    )
+    levels = levels or [1.0] * days
+    state.level[:] = levels
+    state.mu[:] = [mean * level for level in levels]
+    state.var[:] = state.mu + 0.01 * state.mu**2
+    assert _step_onset(state, list(range(days)), sign, Config()) == start
 
 
 @pytest.mark.parametrize("seed", [3, 4, 5])
