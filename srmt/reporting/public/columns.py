@@ -202,9 +202,10 @@ FINAL_15 = _c(
     "Share answered within 15 days",
     "Proporción respondida en 15 días",
     "The share (0 to 1) of requests closed in the period whose final response came within "
-    "15 days of the request.",
+    "15 days of the request (in fewer than 15 whole days).",
     "La proporción (de 0 a 1) de las solicitudes cerradas en el período cuya respuesta "
-    "final llegó en 15 días o menos.",
+    "final llegó dentro de los 15 días siguientes a la solicitud (en menos de 15 días "
+    "completos).",
 )
 ESCALATED = _c(
     "escalated",

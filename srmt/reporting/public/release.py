@@ -649,7 +649,8 @@ class _Builder:
                     else statistic.marker
                 )
             if prefix == "final":
-                within = sum(c for days, c in histogram.items() if days <= TARGET_DAYS)
+                # within 15 days: fewer than 15 whole days (the bucket of 15 holds 15 days and more)
+                within = sum(c for days, c in histogram.items() if days < TARGET_DAYS)
                 statistic = suppress_statistic(within / n if n else None, n)
                 result["final_within_15_days"] = (
                     round(statistic.value, 4)

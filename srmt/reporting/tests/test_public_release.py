@@ -25,7 +25,14 @@ from srmt.reporting.public.release import (
 )
 from srmt.reporting.public.release_types import Release
 from srmt.reporting.suppression import cell_key, require_audit
-from srmt.reporting.tests.public_fixture import PERIOD, REFRESHED_AT, refreshed, rollup, small_world
+from srmt.reporting.tests.public_fixture import (
+    PERIOD,
+    REFRESHED_AT,
+    bucket,
+    refreshed,
+    rollup,
+    small_world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -565,3 +572,22 @@ def test_any_rollups_give_an_audited_release_without_small_counts(
     assert publication is not None
     assert require_audit(publication).passed is True
     assert small_counts(release) == []
+
+
+@pytest.mark.parametrize(
+    ("days", "within"),
+    [(0, 1.0), (14, 1.0), (15, 0.0), (16, 0.0), (366, 0.0)],
+)
+def test_within_15_days_means_fewer_than_15_whole_days(reference, days: int, within: float) -> None:
+    # given 20 closures in the published period, all taking `days` whole days
+    cache.clear()
+    typo = "typographic_error"
+    rollup(dt.date(2026, 10, 26), "NSC", "I-485", typo, "phone_tier1", opened=20, closed=20)
+    bucket(dt.date(2026, 10, 26), "NSC", "I-485", typo, "phone_tier1", "final", days, 20)
+    refreshed()
+    # when
+    release = current_release(Filters())
+    # then the bucket of 15 whole days is past the target
+    assert [
+        (r["month"], r["final_within_15_days"]) for r in release.table("timeliness-by-month").rows
+    ] == [("2026-10", within), ("2026-11", None)]
