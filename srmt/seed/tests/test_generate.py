@@ -18,7 +18,13 @@ from srmt.seed.bulk import generate
 from srmt.seed.generate import Catalogue, SyntheticData, encode_reference
 from srmt.service_requests import lifecycle
 from srmt.service_requests.expedites import can_decide, criteria_in_force
-from srmt.service_requests.models import ExpediteRequest, ServiceRequest, StatusChange
+from srmt.service_requests.models import (
+    Escalation,
+    ExpediteRequest,
+    Response,
+    ServiceRequest,
+    StatusChange,
+)
 from srmt.sla.services import deadlines_for
 from srmt.testing.factories import make_service_request
 
@@ -261,13 +267,14 @@ def _ids_by_reference() -> dict[str, int]:
     return dict(ServiceRequest.objects.values_list("reference", "id"))
 
 
-def test_deciders_are_created_once_and_reused(reference):
+def test_officers_are_created_once_and_reused(reference):
     # when two data sets are generated into one database
     generate(seed=21, requests=600, end=END, batch_size=250)
     generate(seed=22, requests=600, end=END, batch_size=250)
-    # then each decider is one user, on the staff of the office they decide for
+    # then each decider and response author is one user, on the staff of one office
     deciders = ExpediteRequest.objects.exclude(decided_by=None)
     used = set(deciders.values_list("decided_by_id", flat=True))
+    used |= set(Response.objects.values_list("author_id", flat=True))
     generated_users = User.objects.filter(username__startswith="gen_")
     assert set(generated_users.values_list("id", flat=True)) == used
     for user in generated_users:
