@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import itertools
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ from srmt.seed.mix import (
     email_for,
     person_name,
     phone_for,
+    pick,
     workload_mix,
 )
 from srmt.service_requests.choices import Status, Urgency
@@ -109,6 +111,8 @@ REPEAT_WINDOW = dt.timedelta(days=30)  # settings.SRMT_REPEAT_WINDOW_DAYS by def
 REPEAT_LINK_SHARE = 0.8  # candidates linked as repeats (the others recorded as new)
 # Chunks: every CHUNK_REQUESTS requests start streams and counters of their own.
 CHUNK_REQUESTS = 100_000
+_OPEN_CUMULATIVE = tuple(itertools.accumulate(OPEN_WEIGHTS))
+_CLOSED_CUMULATIVE = tuple(itertools.accumulate(CLOSED_WEIGHTS))
 _choose_type = chooser(TYPE_WEIGHTS)
 _choose_channel = chooser(CHANNEL_WEIGHTS)
 
@@ -489,7 +493,7 @@ def encode_reference(number: int) -> str:
 class SyntheticData:
     """Reproducible rows: the same (seed, requests, end, months) give the same batches.
 
-    Requests come in chunks of CHUNK_REQUESTS: chunk k has random streams and counters of
+    Requests come in chunks of `chunk_size`: chunk k has random streams and counters of
     its own, so `batches(chunks=...)` may make any chunks in any order and still give the
     rows they have in a run of all of them. The first chunk's main and expedite streams are
     those of the generator before chunks (its rows did not change)."""
@@ -505,8 +509,10 @@ class SyntheticData:
         batch_size: int = 5000,
         taken_references: frozenset[str] = frozenset(),
         taken_receipts: frozenset[str] = frozenset(),
+        chunk_size: int = CHUNK_REQUESTS,
     ) -> None:
         self.seed = seed
+        self.chunk_size = chunk_size
         self.total = requests
         self.end = end
         self.span = dt.timedelta(days=30 * months)
@@ -526,11 +532,11 @@ class SyntheticData:
 
     @property
     def chunk_count(self) -> int:
-        return -(-self.total // CHUNK_REQUESTS)
+        return -(-self.total // self.chunk_size)
 
     def _start_chunk(self, chunk: int) -> None:
         """Streams and counters of `chunk`. A chunk's counters stay below the next chunk's
-        start (each chunk makes at most CHUNK_REQUESTS references, receipts and people, and
+        start (each chunk makes at most `chunk_size` references, receipts and people, and
         may skip as many references and receipts already taken)."""
         if chunk == 0:
             self.rng = random.Random(self.seed)  # noqa: S311
@@ -543,15 +549,15 @@ class SyntheticData:
         self.history_rng = random.Random(  # noqa: S311
             f"srmt-generate:{self.seed}:{chunk}:history"
         )
-        self._ref_counter = chunk * CHUNK_REQUESTS * 2
-        self._receipt_counter = chunk * CHUNK_REQUESTS * 2
-        self._person_serial = chunk * CHUNK_REQUESTS
+        self._ref_counter = chunk * self.chunk_size * 2
+        self._receipt_counter = chunk * self.chunk_size * 2
+        self._person_serial = chunk * self.chunk_size
 
     def batches(self, chunks: Iterable[int] | None = None) -> Iterator[Batch]:
         """The batches of `chunks` (default: all, in order); no batch spans two chunks."""
         for chunk in range(self.chunk_count) if chunks is None else chunks:
             self._start_chunk(chunk)
-            size = min(CHUNK_REQUESTS, self.total - chunk * CHUNK_REQUESTS)
+            size = min(self.chunk_size, self.total - chunk * self.chunk_size)
             done = 0
             while done < size:
                 count = min(self.batch_size, size - done)
@@ -688,8 +694,8 @@ class SyntheticData:
         age_days = (self.end - start).total_seconds() / 86400
         closed_share = min(0.95, age_days / 30)
         if self.rng.random() < closed_share:
-            return self.rng.choices(CLOSED_PATHS, CLOSED_WEIGHTS)[0]
-        return self.rng.choices(OPEN_PATHS, OPEN_WEIGHTS)[0]
+            return pick(self.rng, CLOSED_PATHS, _CLOSED_CUMULATIVE)
+        return pick(self.rng, OPEN_PATHS, _OPEN_CUMULATIVE)
 
     def _add_request_rows(
         self, batch: Batch, *, start: dt.datetime, fields: dict[str, Any], path: tuple[Status, ...]

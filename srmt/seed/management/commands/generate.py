@@ -21,11 +21,15 @@ def _date(value: str) -> dt.date:
 
 class Command(BaseCommand):
     help = (
-        "Generate synthetic cases, people, service requests and status history for "
+        "Generate synthetic cases, people and service requests with their history (status "
+        "changes, responses, escalations, surveys, repeats, expedite details) for "
         "benchmarks. The same --seed, --requests and --end give the same data (references "
         "included) in a fresh database. COPY on PostgreSQL, bulk_create on SQLite, all in one "
-        "transaction. Rows are not audited one by one: one data.generated audit event records "
-        "the seed and the counts. Run `srmt seed` first."
+        "transaction; with --workers N (PostgreSQL) N processes load chunks of 100,000 "
+        "requests, each chunk in a transaction of its own. A large load on PostgreSQL drops "
+        "the tables' indexes and foreign keys and makes them again at the end. Rows are not "
+        "audited one by one: one data.generated audit event records the seed and the counts. "
+        "Run `srmt seed` first."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,11 +39,14 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=12, help="Spread over N months.")
         parser.add_argument("--end", type=_date, help="Last day of the data (default today).")
         parser.add_argument("--method", choices=METHODS, default="auto", help="Write path.")
+        parser.add_argument(
+            "--workers", type=int, default=1, help="Processes loading chunks (PostgreSQL)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count, batch, months = options["requests"], options["batch"], options["months"]
-        if count < 1 or batch < 1 or months < 1:
-            raise CommandError("--requests, --batch and --months must be at least 1.")
+        if count < 1 or batch < 1 or months < 1 or options["workers"] < 1:
+            raise CommandError("--requests, --batch, --months and --workers must be at least 1.")
         day = options["end"] or timezone.now().date()
         end = dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
         with tqdm(total=count, unit="SR", disable=options["verbosity"] == 0) as bar:
@@ -52,6 +59,7 @@ class Command(BaseCommand):
                     batch_size=batch,
                     method=options["method"],
                     progress=bar,
+                    workers=options["workers"],
                 )
             except (ValueError, LookupError) as exc:
                 raise CommandError(str(exc)) from exc
