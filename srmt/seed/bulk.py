@@ -70,6 +70,14 @@ class GenerationReport:
     method: str
     counts: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    # Wall-clock seconds of each phase of a large load: drop, load, indexes, foreign keys,
+    # analyze (empty for a small one).
+    phases: dict[str, float] = field(default_factory=dict)
+
+    def phase(self, name: str, started: float) -> float:
+        now = time.perf_counter()
+        self.phases[name] = round(now - started, 1)
+        return now
 
 
 class IdAllocator:
@@ -139,8 +147,16 @@ class Officers:
 class BatchStore:
     """Writes batches with one method ("copy" or "bulk") and real ids."""
 
-    MODELS = (Case, Person, ServiceRequest, StatusChange, ExpediteRequest, Response, Escalation)
-    MODELS += (Survey,)
+    MODELS: tuple[type[Model], ...] = (
+        Case,
+        Person,
+        ServiceRequest,
+        StatusChange,
+        ExpediteRequest,
+        Response,
+        Escalation,
+        Survey,
+    )
 
     def __init__(self, method: str) -> None:
         self.method = resolve_method(method)
@@ -290,19 +306,26 @@ class LoadPlan:
             )
         return builds, adds, validations
 
-    def restore(self, *, workers: int = 1) -> None:
+    def restore(self, report: GenerationReport, *, workers: int = 1) -> None:
         """Make everything again: on this connection (inside the load's transaction) with
         one worker, else on `workers` connections of their own (after the load committed)."""
         builds, adds, validations = self.statements()
+        started = time.perf_counter()
         if workers == 1:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-                for sql in [*builds, *adds, *(v for vs in validations.values() for v in vs)]:
+                for sql in builds:
                     cursor.execute(sql)
+                started = report.phase("indexes", started)
+                for sql in [*adds, *(v for vs in validations.values() for v in vs)]:
+                    cursor.execute(sql)
+                report.phase("foreign keys", started)
             return
         _run_apart(builds, workers)
+        started = report.phase("indexes", started)
         _run_apart(adds, 1)
         _run_apart(list(validations.values()), workers)
+        report.phase("foreign keys", started)
 
     def analyze(self) -> None:
         with connection.cursor() as cursor:
@@ -376,6 +399,7 @@ def generate(
     progress: Any = None,
     workers: int = 1,
     rebuild_indexes: bool | None = None,
+    days: int | None = None,
 ) -> GenerationReport:
     """Generate and store `requests` service requests with their cases, people, history and
     expedite details.
@@ -384,7 +408,8 @@ def generate(
     outside any transaction) that many processes store the chunks, each chunk committed on
     its own; the audit event is written last. `rebuild_indexes` (PostgreSQL): drop the
     tables' indexes and foreign keys first and make them again at the end; by default for a
-    large load (LARGE_LOAD requests or more, and more than the database holds)."""
+    large load (LARGE_LOAD requests or more, and more than the database holds). `days`
+    spreads the requests over that many days before `end` instead of `months` months."""
     started = time.perf_counter()
     resolved = resolve_method(method)
     if workers < 1:
@@ -402,6 +427,7 @@ def generate(
         end=end,
         catalogue=Catalogue.load(),
         months=months,
+        days=days,
         batch_size=batch_size,
         taken_references=frozenset(ServiceRequest.objects.values_list("reference", flat=True)),
         taken_receipts=frozenset(Case.objects.values_list("receipt_number", flat=True)),
@@ -410,11 +436,11 @@ def generate(
     if workers == 1:
         with transaction.atomic():
             _generate_here(data, plan, report, progress)
-            _audit(seed, end, months, report.counts)
+            _audit(seed, end, months, report.counts, days)
     else:
         _generate_apart(data, plan, workers, report, progress)
         with transaction.atomic():
-            _audit(seed, end, months, report.counts)
+            _audit(seed, end, months, report.counts, days)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -426,6 +452,7 @@ def _generate_here(
     if report.method == "copy":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
+    started = time.perf_counter()
     if plan is not None:
         plan.drop()
     store = BatchStore(report.method)
@@ -435,8 +462,11 @@ def _generate_here(
         if progress is not None:
             progress.update(len(batch.requests))
     if plan is not None:
-        plan.restore()
+        started = report.phase("load", started)
+        plan.restore(report)
+        started = time.perf_counter()
         plan.analyze()
+        report.phase("analyze", started)
 
 
 def _generate_apart(
@@ -455,6 +485,7 @@ def _generate_apart(
     if plan is not None:
         with transaction.atomic():
             plan.drop()
+    started = time.perf_counter()
     _worker_data, _worker_officers = data, officers
     connections.close_all()
     try:
@@ -466,16 +497,22 @@ def _generate_apart(
                     progress.update(counts["service_requests"])
     finally:
         _worker_data, _worker_officers = None, None
+    report.phase("load", started)
     if plan is not None:
-        plan.restore(workers=workers)
+        plan.restore(report, workers=workers)
+        started = time.perf_counter()
         plan.analyze()
+        report.phase("analyze", started)
 
 
-def _audit(seed: int, end: dt.datetime, months: int, counts: Counter[str]) -> None:
+def _audit(
+    seed: int, end: dt.datetime, months: int, counts: Counter[str], days: int | None
+) -> None:
+    span: dict[str, int] = {"months": months} if days is None else {"days": days}
     audit.record(
         actor=None,
         action=AuditAction.DATA_GENERATED,
         object_type="dataset",
         object_id=f"seed-{seed}",
-        changes={"seed": seed, "end": end.isoformat(), "months": months, **counts},
+        changes={"seed": seed, "end": end.isoformat(), **span, **counts},
     )

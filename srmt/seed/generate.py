@@ -510,12 +510,14 @@ class SyntheticData:
         taken_references: frozenset[str] = frozenset(),
         taken_receipts: frozenset[str] = frozenset(),
         chunk_size: int = CHUNK_REQUESTS,
+        days: int | None = None,
     ) -> None:
         self.seed = seed
         self.chunk_size = chunk_size
         self.total = requests
         self.end = end
-        self.span = dt.timedelta(days=30 * months)
+        # Requests are created over the `days` (else 30 x `months` days) before `end`.
+        self.span = dt.timedelta(days=days if days is not None else 30 * months)
         self.catalogue = catalogue
         self.batch_size = batch_size
         self.mix: WorkloadMix = workload_mix()

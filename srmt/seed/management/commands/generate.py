@@ -40,13 +40,19 @@ class Command(BaseCommand):
         parser.add_argument("--end", type=_date, help="Last day of the data (default today).")
         parser.add_argument("--method", choices=METHODS, default="auto", help="Write path.")
         parser.add_argument(
+            "--days", type=int, help="Spread over N days instead (e.g. 1: one more day)."
+        )
+        parser.add_argument(
             "--workers", type=int, default=1, help="Processes loading chunks (PostgreSQL)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count, batch, months = options["requests"], options["batch"], options["months"]
-        if count < 1 or batch < 1 or months < 1 or options["workers"] < 1:
-            raise CommandError("--requests, --batch, --months and --workers must be at least 1.")
+        days = options["days"]
+        if min(count, batch, months, options["workers"], 1 if days is None else days) < 1:
+            raise CommandError(
+                "--requests, --batch, --months, --days and --workers must be at least 1."
+            )
         day = options["end"] or timezone.now().date()
         end = dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
         with tqdm(total=count, unit="SR", disable=options["verbosity"] == 0) as bar:
@@ -60,6 +66,7 @@ class Command(BaseCommand):
                     method=options["method"],
                     progress=bar,
                     workers=options["workers"],
+                    days=days,
                 )
             except (ValueError, LookupError) as exc:
                 raise CommandError(str(exc)) from exc
@@ -68,3 +75,6 @@ class Command(BaseCommand):
             f"Generated {counts} with seed {report.seed} ({report.method}) "
             f"in {report.seconds:.1f} s ({count / report.seconds:,.0f} SR/s)."
         )
+        if report.phases:
+            phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.phases.items())
+            self.stdout.write(f"Phases: {phases}.")
