@@ -127,6 +127,10 @@ bench-quality: $(STAMP) ## New-information check: precision/recall per language;
 bench-spikes: $(STAMP) ## Spike/drop/level-shift detection on labelled synthetic series: precision, recall, false alarms
 	$(BIN)/python bench/spikes.py $(BENCH_ARGS)
 
+.PHONY: bench-reports
+bench-reports: $(STAMP) ## Rollup rebuild vs DuckDB, incremental refresh, release and dashboard p95 on a generated database (DATABASE_URL)
+	$(BIN)/python bench/reports.py $(BENCH_ARGS)
+
 .PHONY: probe-schema
 probe-schema: $(STAMP) ## Schemathesis CLI vs gunicorn + PostgreSQL, production settings (fails on a 5xx)
 	$(BIN)/python bench/probe_schema.py $(PROBE_ARGS)

@@ -556,7 +556,7 @@ def main() -> None:
     if "incremental" not in args.skip:
         part_incremental(results, args.incremental_requests, args.seed)
     results["load_average_end"] = [round(v, 2) for v in os.getloadavg()]
-    out = ROOT / "var" / "bench" / f"reports-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out = ROOT / "var" / "bench" / f"reports-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(f"\nResults: {out}")
