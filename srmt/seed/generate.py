@@ -479,15 +479,18 @@ class Batch:
     threads: dict[tuple[int, int], list[int]] = field(default_factory=dict)
 
 
-def encode_reference(number: int) -> str:
+@functools.cache
+def _reference_halves() -> tuple[str, ...]:
+    """The 32**4 groups of four characters, by their number."""
     from srmt.core.references import ALPHABET
 
-    chars = []
-    for _position in range(8):
-        number, digit = divmod(number, 32)
-        chars.append(ALPHABET[digit])
-    text = "".join(reversed(chars))
-    return f"SR-{text[:4]}-{text[4:]}"
+    return tuple("".join(chars) for chars in itertools.product(ALPHABET, repeat=4))
+
+
+def encode_reference(number: int) -> str:
+    high, low = divmod(number % 32**8, 32**4)
+    halves = _reference_halves()
+    return f"SR-{halves[high]}-{halves[low]}"
 
 
 class SyntheticData:

@@ -142,9 +142,14 @@ def person_name(rng: random.Random) -> str:
 def email_for(name: str, serial: int) -> str:
     """An address that matches the name: "María Pérez" -> maria.perez.12@example.com (accents
     folded to their letters, not dropped, so that the address still spells the name)."""
+    return f"{_email_local(name)}.{serial}@example.com"
+
+
+@functools.lru_cache(maxsize=4096)
+def _email_local(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name.lower())
     local = "".join(c for c in folded if (c.isascii() and c.isalpha()) or c == " ")
-    return f"{'.'.join(local.split())}.{serial}@example.com"
+    return ".".join(local.split())
 
 
 def phone_for(rng: random.Random) -> str:
