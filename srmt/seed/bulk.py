@@ -476,7 +476,9 @@ def _generate_apart(
     report: GenerationReport,
     progress: Any,
 ) -> None:
-    """Store the chunks from `workers` processes (forked: they share the catalogue)."""
+    """Store the chunks from `workers` processes (forked: they share the catalogue). The
+    indexes and foreign keys are made again even when a worker fails (the chunks committed
+    stay; the error is raised after)."""
     global _worker_data, _worker_officers  # handed to the forked processes
     officers = Officers()
     for code in Office.objects.values_list("code", flat=True):
@@ -497,12 +499,12 @@ def _generate_apart(
                     progress.update(counts["service_requests"])
     finally:
         _worker_data, _worker_officers = None, None
-    report.phase("load", started)
-    if plan is not None:
-        plan.restore(report, workers=workers)
-        started = time.perf_counter()
-        plan.analyze()
-        report.phase("analyze", started)
+        report.phase("load", started)
+        if plan is not None:
+            plan.restore(report, workers=workers)
+            started = time.perf_counter()
+            plan.analyze()
+            report.phase("analyze", started)
 
 
 def _audit(
