@@ -508,7 +508,7 @@ def _schema(tables: list[str]) -> list[tuple[str, ...]]:
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated"
             " FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])"
             " UNION ALL SELECT tablename, indexname, indexdef, true FROM pg_indexes"
-            " WHERE tablename = ANY(%s) ORDER BY 1, 2",
+            " WHERE tablename = ANY(%s) ORDER BY 1, 2, 3",
             [tables, tables],
         )
         return [tuple(str(v) for v in row) for row in cursor.fetchall()]
