@@ -250,7 +250,8 @@ def copy_rows(model: type[Model], attnames: tuple[str, ...], rows: Iterable[list
 class LoadPlan:
     """The indexes and foreign keys of the tables a large load writes: dropped before it,
     made again after it (PostgreSQL). Primary keys stay (other tables' foreign keys need
-    them; an increasing id only ever appends to its index), and so do check constraints."""
+    them; an increasing id only ever appends to its index), and so do check constraints and
+    partial indexes (small, and PostgreSQL prints their condition back in another form)."""
 
     def __init__(self) -> None:
         self.tables = [m._meta.db_table for m in BatchStore.MODELS]
@@ -274,7 +275,7 @@ class LoadPlan:
                 target.append((table, name, definition))
             cursor.execute(
                 "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i"
-                " WHERE indrelid = ANY(%s::regclass[]) AND NOT indisprimary"
+                " WHERE indrelid = ANY(%s::regclass[]) AND NOT indisprimary AND indpred IS NULL"
                 " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
                 " ORDER BY 1",
                 [self.tables],
