@@ -330,32 +330,32 @@ def _histories() -> dict[int, list[StatusChange]]:
 
 def test_generated_history_counts(reference):
     # when
-    report = generate(seed=7, requests=2000, end=END, batch_size=500)
+    report = generate(seed=7, requests=1000, end=END, batch_size=500)
     # then every table holds what the report and the audit event say, and each kind appears
     assert {key: report.counts[key] for key in sorted(report.counts)} == {
-        "cases": 1188,
-        "escalations": 1178,
-        "expedite_requests": 100,
-        "people": 2000,
-        "responses": 3099,
-        "service_requests": 2000,
-        "status_changes": 7403,
-        "surveys": 1225,
+        "cases": 587,
+        "escalations": 600,
+        "expedite_requests": 54,
+        "people": 1000,
+        "responses": 1553,
+        "service_requests": 1000,
+        "status_changes": 3710,
+        "surveys": 610,
     }
-    assert Response.objects.count() == 3099
-    assert Escalation.objects.count() == 1178
-    assert Survey.objects.count() == 1225
+    assert Response.objects.count() == 1553
+    assert Escalation.objects.count() == 600
+    assert Survey.objects.count() == 610
     assert Counter(Response.objects.values_list("kind", flat=True)) == {
-        "final": 1705,
-        "initial": 1339,
-        "follow_up": 55,
+        "final": 853,
+        "initial": 670,
+        "follow_up": 30,
     }
-    assert Counter(StatusChange.objects.values_list("to_status", flat=True))["reopened"] == 78
-    assert Counter(Escalation.objects.values_list("level", flat=True)) == {1: 1064, 2: 114}
-    assert ServiceRequest.objects.exclude(repeat_of=None).count() == 16
-    assert Survey.objects.exclude(answered_at=None).count() == 367
+    assert Counter(StatusChange.objects.values_list("to_status", flat=True))["reopened"] == 43
+    assert Counter(Escalation.objects.values_list("level", flat=True)) == {1: 538, 2: 62}
+    assert ServiceRequest.objects.exclude(repeat_of=None).count() == 11
+    assert Survey.objects.exclude(answered_at=None).count() == 190
     event = AuditEvent.objects.get(action="data.generated")
-    assert event.changes["responses"] == 3099
+    assert event.changes["responses"] == 1553
 
 
 def test_request_dates_match_their_history(reference):
@@ -443,9 +443,9 @@ def test_surveys_follow_final_responses(reference):
 
 def test_repeats_are_threads_on_one_case_and_type(reference):
     # given
-    generate(seed=7, requests=2000, end=END, batch_size=500)
+    generate(seed=7, requests=1000, end=END, batch_size=500)
     repeats = list(ServiceRequest.objects.exclude(repeat_of=None).select_related("repeat_of"))
-    assert len(repeats) == 16
+    assert len(repeats) == 11
     # then a repeat is about the root's case, of its type, later, and the root is a root
     for sr in repeats:
         root = sr.repeat_of
