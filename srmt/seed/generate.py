@@ -22,9 +22,10 @@ of one batch on the same case and type (ADR 13's window). Requests come in chunk
 CHUNK_REQUESTS whose random streams and counters depend only on the seed and the chunk's
 number, so that chunks can be made in any order, by several processes.
 
-`write_generated` stores the rows in one transaction: COPY on PostgreSQL (the fastest path),
-`bulk_create` elsewhere. This is a data tool, not a business action: individual rows are not
-audited; one `data.generated` audit event records the seed and the counts.
+`srmt.seed.bulk.generate` stores the rows: COPY on PostgreSQL (the fastest path, in one
+transaction or from several processes), `bulk_create` elsewhere. This is a data tool, not a
+business action: individual rows are not audited; one `data.generated` audit event records
+the seed and the counts.
 """
 
 from __future__ import annotations
