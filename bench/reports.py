@@ -451,7 +451,16 @@ def time_dashboards(repeats: int) -> dict[str, Any]:
         return {}
     user.offices.add(office)
     out: dict[str, Any] = {}
-    with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+    from django.conf import settings
+
+    # Pages render without collected static files (no manifest), as in the tests.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(
+        ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False, STORAGES=storages
+    ):
         client = Client()
         client.force_login(user)
         for label, url in (
