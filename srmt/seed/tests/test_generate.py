@@ -526,3 +526,17 @@ def test_a_large_load_makes_every_index_and_constraint_again(reference):
     assert _schema(tables) == before
     assert ServiceRequest.objects.count() == report.counts["service_requests"] == 300
     assert StatusChange.objects.count() == report.counts["status_changes"]
+
+
+def test_days_spreads_the_requests_over_the_last_days(reference):
+    # when one more day is generated
+    call_command("generate", requests=40, seed=2, batch=20, end=END.date(), days=1, verbosity=0)
+    # then every request and every event of its history falls on that day
+    created = list(ServiceRequest.objects.values_list("created_at", flat=True))
+    assert len(created) == 40
+    assert all(END - dt.timedelta(days=1) <= moment <= END for moment in created)
+    moments = StatusChange.objects.values_list("created_at", flat=True)
+    assert all(END - dt.timedelta(days=1) <= moment <= END for moment in moments)
+    assert not Escalation.objects.exists()  # none is 15 days old
+    event = AuditEvent.objects.get(action="data.generated")
+    assert (event.changes["days"], "months" in event.changes) == (1, False)
