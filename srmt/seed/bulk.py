@@ -477,7 +477,8 @@ def _generate_apart(
     report: GenerationReport,
     progress: Any,
 ) -> None:
-    """Store the chunks from `workers` processes (forked: they share the catalogue). The
+    """Store the chunks from `workers` processes (forked: they share the catalogue). Every
+    office's officers are made first, here: two workers must not create the same user. The
     indexes and foreign keys are made again even when a worker fails (the chunks committed
     stay; the error is raised after)."""
     global _worker_data, _worker_officers  # handed to the forked processes
