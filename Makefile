@@ -130,6 +130,9 @@ bench-spikes: $(STAMP) ## Spike/drop/level-shift detection on labelled synthetic
 .PHONY: bench-rollups
 bench-rollups: $(STAMP) ## Daily rollups on a generated database (DATABASE_URL): full rebuild, one-day refresh, reads
 	$(BIN)/python bench/rollups.py $(BENCH_ARGS)
+.PHONY: bench-reports
+bench-reports: $(STAMP) ## Rollup rebuild vs DuckDB, incremental refresh, release and dashboard p95 on a generated database (DATABASE_URL)
+	$(BIN)/python bench/reports.py $(BENCH_ARGS)
 
 .PHONY: probe-schema
 probe-schema: $(STAMP) ## Schemathesis CLI vs gunicorn + PostgreSQL, production settings (fails on a 5xx)

@@ -14,17 +14,28 @@ their own. The criterion is drawn before the request's case, which follows it: a
 that forms eligible for premium processing may not claim gets a case on another form (this
 changed, once, every row of a seed after its first expedite request).
 
-`write_generated` stores the rows in one transaction: COPY on PostgreSQL (the fastest path),
-`bulk_create` elsewhere. This is a data tool, not a business action: individual rows are not
-audited; one `data.generated` audit event records the seed and the counts.
+Every request gets its history (a stream of its own, so that the rows above do not change):
+the status changes of its path, a response for every answer (initial, follow-up, final), a
+reopening of some closed requests, escalations when still running at a step of the ladder,
+a survey sent with most final responses (some answered), and repeat links between requests
+of one batch on the same case and type (ADR 13's window). Requests come in chunks of
+CHUNK_REQUESTS whose random streams and counters depend only on the seed and the chunk's
+number, so that chunks can be made in any order, by several processes.
+
+`srmt.seed.bulk.generate` stores the rows: COPY on PostgreSQL (the fastest path, in one
+transaction or from several processes), `bulk_create` elsewhere. This is a data tool, not a
+business action: individual rows are not audited; one `data.generated` audit event records
+the seed and the counts.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
+import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,12 +52,14 @@ from srmt.seed.mix import (
     email_for,
     person_name,
     phone_for,
+    pick,
     workload_mix,
 )
 from srmt.service_requests.choices import Status, Urgency
+from srmt.service_requests.escalations import HEADQUARTERS_OFFICE
 from srmt.service_requests.expedite_models import ExpediteCriterion, ExpediteStatus
 from srmt.service_requests.lifecycle import TERMINAL
-from srmt.service_requests.models import ServiceRequestType
+from srmt.service_requests.models import EscalationStep, ServiceRequestType
 from srmt.sla.deadlines import Target, add_target
 from srmt.sla.models import DeadlinePolicy
 
@@ -75,6 +88,32 @@ CLOSED_PATHS: tuple[tuple[Status, ...], ...] = (
 )
 CLOSED_WEIGHTS = (60, 20, 10, 6, 4)
 ANSWERS = frozenset({S.RESPONDED, S.CLOSED})
+# What follows a closure for some requests (expedites excepted: their closure is a decision).
+REOPEN_SHARE = 0.06
+REOPEN_PATHS: tuple[tuple[Status, ...], ...] = (
+    (S.REOPENED,),
+    (S.REOPENED, S.ASSIGNED),
+    (S.REOPENED, S.RESPONDED, S.CLOSED),
+    (S.REOPENED, S.ASSIGNED, S.RESPONDED, S.CLOSED),
+)
+REOPEN_WEIGHTS = (15, 15, 40, 30)
+# Statuses the escalation sweep counts as running (escalations.RUNNING_STATUSES).
+NOT_RUNNING = TERMINAL | {S.AWAITING_CUSTOMER}
+RESPONSE_BODIES = {
+    "initial": "We received your request and are looking into it.",
+    "follow_up": "We are still working on your request; we will write again soon.",
+    "final": "We have finished working on your request. This is our answer.",
+}
+SURVEY_SHARE = 0.7  # final responses sent with a survey
+SURVEY_ANSWER_SHARE = 0.3
+RATING_WEIGHTS = (10, 8, 15, 30, 37)  # ratings 1 to 5
+SURVEY_DAYS = 30  # settings.SRMT_SURVEY_DAYS by default
+REPEAT_WINDOW = dt.timedelta(days=30)  # settings.SRMT_REPEAT_WINDOW_DAYS by default
+REPEAT_LINK_SHARE = 0.8  # candidates linked as repeats (the others recorded as new)
+# Chunks: every CHUNK_REQUESTS requests start streams and counters of their own.
+CHUNK_REQUESTS = 100_000
+_OPEN_CUMULATIVE = tuple(itertools.accumulate(OPEN_WEIGHTS))
+_CLOSED_CUMULATIVE = tuple(itertools.accumulate(CLOSED_WEIGHTS))
 _choose_type = chooser(TYPE_WEIGHTS)
 _choose_channel = chooser(CHANNEL_WEIGHTS)
 
@@ -111,7 +150,8 @@ APPROVAL_SHARE: dict[str, float] = {
     "nonprofit": 0.5,
     "severe_financial_loss": 0.35,
 }
-# Deciders are staff of the office holding the case; the writer gives each (office, slot) a user.
+# Deciders are staff of the office holding the case, and response authors staff of the office
+# holding the request; the writer gives each (office, slot) a user.
 DECIDERS_PER_OFFICE = 3
 JUSTIFICATIONS: dict[str, tuple[str, ...]] = {
     "severe_financial_loss": (
@@ -189,6 +229,19 @@ class Criterion:
 
 
 @dataclass(frozen=True)
+class Step:
+    """A rung of the escalation ladder (service_requests.EscalationStep)."""
+
+    id: int
+    order: int
+    days_after_previous: int
+    target: str
+    office_id: int | None
+    effective_from: dt.date
+    effective_until: dt.date | None
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """The reference rows generation needs, read once (no per-row queries)."""
 
@@ -198,6 +251,7 @@ class Catalogue:
     policies: tuple[Policy, ...]
     criteria: tuple[Criterion, ...] = ()
     premium_forms: frozenset[int] = frozenset()  # ids of forms eligible for premium processing
+    steps: tuple[Step, ...] = ()
 
     @classmethod
     def load(cls) -> Catalogue:
@@ -234,6 +288,18 @@ class Catalogue:
                 FormType.objects.filter(is_premium_processing_eligible=True).values_list(
                     "id", flat=True
                 )
+            ),
+            steps=tuple(
+                Step(
+                    s.id,
+                    s.order,
+                    s.days_after_previous,
+                    s.target,
+                    s.office_id,
+                    s.effective_from,
+                    s.effective_until,
+                )
+                for s in EscalationStep.objects.order_by("order", "-effective_from")
             ),
         )
 
@@ -272,6 +338,23 @@ class Catalogue:
         if not in_force:
             raise LookupError(f"No expedite criterion in force on {on}; run `srmt seed` first.")
         return in_force
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019 (the catalogue lives for one run)
+    def ladder(self, on: dt.date) -> tuple[tuple[Step, dt.timedelta], ...]:
+        """As escalations.steps_in_force(on): for each order the newest step in force, with
+        the time from creation at which it is due."""
+        newest: dict[int, Step] = {}
+        for step in self.steps:
+            if step.effective_from <= on and (
+                step.effective_until is None or step.effective_until > on
+            ):
+                newest.setdefault(step.order, step)
+        elapsed = dt.timedelta(0)
+        ladder = []
+        for order in sorted(newest):
+            elapsed += dt.timedelta(days=newest[order].days_after_previous)
+            ladder.append((newest[order], elapsed))
+        return tuple(ladder)
 
 
 CASE_COLUMNS = (
@@ -324,6 +407,9 @@ REQUEST_COLUMNS = (
     "closed_at",
     "duplicate_of_id",
     "version",
+    "transfer_count",
+    "repeat_of_id",
+    "repeat_count",
 )
 CHANGE_COLUMNS = (
     "id",
@@ -349,33 +435,72 @@ EXPEDITE_COLUMNS = (
     "created_at",
 )
 
+RESPONSE_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "service_request_id",
+    "kind",
+    "author_id",
+    "body",
+    "delivery_channel",
+    "template_code",
+    "form_letter_override_reason",
+)
+ESCALATION_COLUMNS = ("id", "service_request_id", "step_id", "level", "office_id", "escalated_at")
+SURVEY_COLUMNS = (
+    "id",
+    "service_request_id",
+    "nonce",
+    "language",
+    "sent_at",
+    "expires_at",
+    "answered_at",
+    "rating",
+    "comment",
+)
+
 
 @dataclass
 class Batch:
     """Rows in column order. Ids are batch positions (0-based) until the writer sets them:
-    `id` of every row, a request's case_id and requester_id, the service_request_id of a
-    change and of an expedite. An expedite's decided_by_id is (office code, slot) until then."""
+    `id` of every row, a request's case_id, requester_id and repeat_of_id, the
+    service_request_id of a change, an expedite, a response, an escalation and a survey. An
+    expedite's decided_by_id and a response's author_id are (office code, slot) until then."""
 
     cases: list[list[Any]] = field(default_factory=list)
     people: list[list[Any]] = field(default_factory=list)
     requests: list[list[Any]] = field(default_factory=list)
     changes: list[list[Any]] = field(default_factory=list)
     expedites: list[list[Any]] = field(default_factory=list)
+    responses: list[list[Any]] = field(default_factory=list)
+    escalations: list[list[Any]] = field(default_factory=list)
+    surveys: list[list[Any]] = field(default_factory=list)
+    # (case position, type id) -> positions of the batch's requests, for repeats
+    threads: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+
+
+@functools.cache
+def _reference_halves() -> tuple[str, ...]:
+    """The 32**4 groups of four characters, by their number."""
+    from srmt.core.references import ALPHABET
+
+    return tuple("".join(chars) for chars in itertools.product(ALPHABET, repeat=4))
 
 
 def encode_reference(number: int) -> str:
-    from srmt.core.references import ALPHABET
-
-    chars = []
-    for _position in range(8):
-        number, digit = divmod(number, 32)
-        chars.append(ALPHABET[digit])
-    text = "".join(reversed(chars))
-    return f"SR-{text[:4]}-{text[4:]}"
+    high, low = divmod(number % 32**8, 32**4)
+    halves = _reference_halves()
+    return f"SR-{halves[high]}-{halves[low]}"
 
 
 class SyntheticData:
-    """Reproducible rows: the same (seed, requests, end, months) give the same batches."""
+    """Reproducible rows: the same (seed, requests, end, months) give the same batches.
+
+    Requests come in chunks of `chunk_size`: chunk k has random streams and counters of
+    its own, so `batches(chunks=...)` may make any chunks in any order and still give the
+    rows they have in a run of all of them. The first chunk's main and expedite streams are
+    those of the generator before chunks (its rows did not change)."""
 
     def __init__(
         self,
@@ -388,37 +513,65 @@ class SyntheticData:
         batch_size: int = 5000,
         taken_references: frozenset[str] = frozenset(),
         taken_receipts: frozenset[str] = frozenset(),
+        chunk_size: int = CHUNK_REQUESTS,
+        days: int | None = None,
     ) -> None:
         self.seed = seed
+        self.chunk_size = chunk_size
         self.total = requests
         self.end = end
-        self.span = dt.timedelta(days=30 * months)
+        # Requests are created over the `days` (else 30 x `months` days) before `end`.
+        self.span = dt.timedelta(days=days if days is not None else 30 * months)
         self.catalogue = catalogue
         self.batch_size = batch_size
         self.mix: WorkloadMix = workload_mix()
-        self.rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
-        self.expedite_rng = random.Random(seed * 7919 + 2)  # noqa: S311
         self.taken_references = taken_references
         self.taken_receipts = taken_receipts
-        key = random.Random(seed * 7919 + 1)  # noqa: S311
+        key = random.Random(seed * 7919 + 1)  # noqa: S311 (synthetic data, not security)
         # Affine bijections of a counter: unique values that look random.
         self._ref_mul = key.randrange(1, REFERENCE_SPACE, 2) | 1
         self._ref_add = key.randrange(REFERENCE_SPACE)
         self._receipt_mul = key.randrange(1, RECEIPT_SPACE // 10) * 10 + 1
         self._receipt_add = key.randrange(RECEIPT_SPACE)
-        self._ref_counter = 0
-        self._receipt_counter = 0
-        self._person_serial = 0
+        self._route_cache: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self._start_chunk(0)
 
-    def batches(self) -> Iterator[Batch]:
-        done = 0
-        while done < self.total:
-            size = min(self.batch_size, self.total - done)
-            batch = Batch()
-            for _index in range(size):
-                self._add_request(batch)
-            done += size
-            yield batch
+    @property
+    def chunk_count(self) -> int:
+        return -(-self.total // self.chunk_size)
+
+    def _start_chunk(self, chunk: int) -> None:
+        """Streams and counters of `chunk`. A chunk's counters stay below the next chunk's
+        start (each chunk makes at most `chunk_size` references, receipts and people, and
+        may skip as many references and receipts already taken)."""
+        if chunk == 0:
+            self.rng = random.Random(self.seed)  # noqa: S311
+            self.expedite_rng = random.Random(self.seed * 7919 + 2)  # noqa: S311
+        else:
+            self.rng = random.Random(f"srmt-generate:{self.seed}:{chunk}:main")  # noqa: S311
+            self.expedite_rng = random.Random(  # noqa: S311
+                f"srmt-generate:{self.seed}:{chunk}:expedite"
+            )
+        self.history_rng = random.Random(  # noqa: S311
+            f"srmt-generate:{self.seed}:{chunk}:history"
+        )
+        self._ref_counter = chunk * self.chunk_size * 2
+        self._receipt_counter = chunk * self.chunk_size * 2
+        self._person_serial = chunk * self.chunk_size
+
+    def batches(self, chunks: Iterable[int] | None = None) -> Iterator[Batch]:
+        """The batches of `chunks` (default: all, in order); no batch spans two chunks."""
+        for chunk in range(self.chunk_count) if chunks is None else chunks:
+            self._start_chunk(chunk)
+            size = min(self.chunk_size, self.total - chunk * self.chunk_size)
+            done = 0
+            while done < size:
+                count = min(self.batch_size, size - done)
+                batch = Batch()
+                for _index in range(count):
+                    self._add_request(batch)
+                done += count
+                yield batch
 
     # --- identifiers -------------------------------------------------------------------
 
@@ -459,7 +612,7 @@ class SyntheticData:
             if receipt and case_index is not None
             else ""
         )
-        decision = route(RoutingFacts(receipt, case_office, type_code))
+        office, reason = self._route(receipt, case_office, type_code)
         person_index = self._add_person(batch, start)
         path = self._path(start)
         self._add_request_rows(
@@ -472,12 +625,20 @@ class SyntheticData:
                 "case_index": case_index,
                 "receipt": receipt,
                 "person_index": person_index,
-                "office": decision.office_code,
-                "reason": decision.reason[:300],
+                "office": office,
+                "reason": reason,
                 "criterion": criterion,
             },
             path=path,
         )
+
+    def _route(self, receipt: str, case_office: str, type_code: str) -> tuple[str, str]:
+        """The office and reason routing gives (it reads the receipt's prefix only)."""
+        key = (receipt[:3], case_office, type_code)
+        if key not in self._route_cache:
+            decision = route(RoutingFacts(receipt, case_office, type_code))
+            self._route_cache[key] = (decision.office_code, decision.reason[:300])
+        return self._route_cache[key]
 
     @functools.cached_property
     def _office_codes(self) -> dict[int, str]:
@@ -539,8 +700,8 @@ class SyntheticData:
         age_days = (self.end - start).total_seconds() / 86400
         closed_share = min(0.95, age_days / 30)
         if self.rng.random() < closed_share:
-            return self.rng.choices(CLOSED_PATHS, CLOSED_WEIGHTS)[0]
-        return self.rng.choices(OPEN_PATHS, OPEN_WEIGHTS)[0]
+            return pick(self.rng, CLOSED_PATHS, _CLOSED_CUMULATIVE)
+        return pick(self.rng, OPEN_PATHS, _OPEN_CUMULATIVE)
 
     def _add_request_rows(
         self, batch: Batch, *, start: dt.datetime, fields: dict[str, Any], path: tuple[Status, ...]
@@ -550,8 +711,10 @@ class SyntheticData:
         policy = self.catalogue.policy(fields["type_code"], fields["urgency"], start.date())
         horizon = min(self.end, start + dt.timedelta(days=20))
         moments = [start, *sorted(start + (horizon - start) * self.rng.random() for _s in path)]
+        if fields["type_code"] != "expedite_request":
+            path, moments = self._reopen(path, moments)
         request_index = len(batch.requests)
-        final_office = self._add_changes(batch, request_index, path, moments, office_id)
+        offices = self._add_changes(batch, request_index, path, moments, office_id)
         answered = [m for status, m in zip(path, moments[1:], strict=True) if status in ANSWERS]
         status = path[-1] if path else Status.RECEIVED
         channel = _choose_channel(self.rng)
@@ -569,7 +732,7 @@ class SyntheticData:
                 describe(fields["type_code"], fields["receipt"]),
                 str(fields["urgency"]),
                 str(status),
-                final_office,
+                offices[-1],
                 fields["reason"],
                 None,
                 None,
@@ -580,8 +743,17 @@ class SyntheticData:
                 moments[-1] if status in TERMINAL else None,
                 None,
                 len(path) + 1,
+                path.count(Status.TRANSFERRED),
+                None,
+                0,
             ]
         )
+        person = batch.people[fields["person_index"]]
+        self._add_responses(batch, request_index, path, moments, offices, person)
+        case = batch.cases[fields["case_index"]] if fields["case_index"] is not None else None
+        self._add_escalations(batch, request_index, path, moments, offices, case)
+        if case is not None:
+            self._link_repeat(batch, request_index, fields["case_index"])
         if fields["criterion"] is not None:
             self._add_expedite(
                 batch, batch.requests[-1], fields["criterion"], closed_at=moments[-1]
@@ -594,8 +766,10 @@ class SyntheticData:
         path: tuple[Status, ...],
         moments: list[dt.datetime],
         office_id: int,
-    ) -> int:
+    ) -> list[int]:
+        """The status changes; returns the office holding the request after each."""
         previous = ""
+        offices = []
         for status, moment in zip((Status.RECEIVED, *path), moments, strict=True):
             to_office = office_id
             if status == Status.TRANSFERRED:
@@ -618,7 +792,147 @@ class SyntheticData:
                 ]
             )
             office_id, previous = to_office, status
-        return office_id
+            offices.append(office_id)
+        return offices
+
+    # --- history (its own stream: the rows above do not depend on it) -----------------
+
+    def _reopen(
+        self, path: tuple[Status, ...], moments: list[dt.datetime]
+    ) -> tuple[tuple[Status, ...], list[dt.datetime]]:
+        """Some closed requests are reopened within 20 days, and some of them answered and
+        closed again."""
+        rng = self.history_rng
+        if not path or path[-1] != Status.CLOSED or rng.random() >= REOPEN_SHARE:
+            return path, moments
+        more = rng.choices(REOPEN_PATHS, REOPEN_WEIGHTS)[0]
+        closed = moments[-1]
+        horizon = min(self.end, closed + dt.timedelta(days=20))
+        if horizon <= closed:
+            return path, moments
+        later = sorted(closed + (horizon - closed) * rng.random() for _s in more)
+        return (*path, *more), [*moments, *later]
+
+    def _add_responses(
+        self,
+        batch: Batch,
+        request_index: int,
+        path: tuple[Status, ...],
+        moments: list[dt.datetime],
+        offices: list[int],
+        person: list[Any],
+    ) -> None:
+        """A response for every answer: a move to RESPONDED is the initial response (or a
+        follow-up after one), a move to CLOSED a final response; each written by staff of
+        the office holding the request, with a survey for most final responses."""
+        rng = self.history_rng
+        delivery = "email" if person[4] else "mail"
+        sent = False
+        for status, moment, office_id in zip(path, moments[1:], offices[1:], strict=True):
+            if status == Status.RESPONDED:
+                kind = "follow_up" if sent else "initial"
+            elif status == Status.CLOSED:
+                kind = "final"
+            else:
+                continue
+            sent = True
+            author = (self._office_code(office_id), rng.randrange(DECIDERS_PER_OFFICE))
+            batch.responses.append(
+                [
+                    len(batch.responses),
+                    moment,
+                    moment,
+                    request_index,
+                    kind,
+                    author,
+                    RESPONSE_BODIES[kind],
+                    delivery,
+                    "",
+                    "",
+                ]
+            )
+            if kind == "final" and rng.random() < SURVEY_SHARE:
+                self._add_survey(batch, request_index, moment, language=person[7])
+
+    def _add_survey(
+        self, batch: Batch, request_index: int, sent_at: dt.datetime, *, language: str
+    ) -> None:
+        rng = self.history_rng
+        nonce = base64.urlsafe_b64encode(rng.getrandbits(128).to_bytes(16, "big")).decode()
+        answered_at, rating = None, None
+        if rng.random() < SURVEY_ANSWER_SHARE:
+            at = sent_at + dt.timedelta(days=10) * rng.random()
+            if at <= self.end:
+                answered_at = at
+                rating = rng.choices((1, 2, 3, 4, 5), RATING_WEIGHTS)[0]
+        batch.surveys.append(
+            [
+                len(batch.surveys),
+                request_index,
+                nonce.rstrip("="),
+                language,
+                sent_at,
+                sent_at + dt.timedelta(days=SURVEY_DAYS),
+                answered_at,
+                rating,
+                "",
+            ]
+        )
+
+    def _add_escalations(
+        self,
+        batch: Batch,
+        request_index: int,
+        path: tuple[Status, ...],
+        moments: list[dt.datetime],
+        offices: list[int],
+        case: list[Any] | None,
+    ) -> None:
+        """Each level of the ladder in force on the request's day that it reached: still
+        running (open, not awaiting the customer) when the level fell due, before the end."""
+        start = moments[0]
+        statuses = (Status.RECEIVED, *path)
+        for level, (step, due_after) in enumerate(self.catalogue.ladder(start.date()), 1):
+            at = start + due_after
+            if at > self.end:
+                return
+            now = max(i for i, moment in enumerate(moments) if moment <= at)
+            if statuses[now] in NOT_RUNNING:
+                return
+            if step.target == "case_office":
+                office_id = case[5] if case is not None else offices[now]
+            elif step.target == "headquarters":
+                office_id = self.catalogue.offices[HEADQUARTERS_OFFICE][0]
+            else:
+                office_id = step.office_id
+            batch.escalations.append(
+                [len(batch.escalations), request_index, step.id, level, office_id, at]
+            )
+
+    def _link_repeat(self, batch: Batch, request_index: int, case_index: int) -> None:
+        """Link the request as a repeat of an earlier request of the batch on the same case
+        and of the same type, open or closed within the repeat window when it came in (as
+        intake offers them: repeats.candidates), as most staff would."""
+        row = batch.requests[request_index]
+        start, key = row[1], (case_index, row[4])
+        earlier = batch.threads.setdefault(key, [])
+        candidates = [
+            i
+            for i in earlier
+            if batch.requests[i][1] < start
+            and (batch.requests[i][20] is None or start - batch.requests[i][20] <= REPEAT_WINDOW)
+        ]
+        earlier.append(request_index)
+        if not candidates or self.history_rng.random() >= REPEAT_LINK_SHARE:
+            return
+        latest = max(candidates, key=lambda i: batch.requests[i][1])
+        root = batch.requests[latest][24]
+        if root is None:
+            root = latest
+        row[24] = root
+        thread = [i for i in earlier if i == root or batch.requests[i][24] == root]
+        for i in thread:
+            batch.requests[i][25] += 1
 
     def _expedite_criterion(self, start: dt.datetime) -> Criterion:
         """The criterion an expedite request of `start` claims: one in force on its day, by

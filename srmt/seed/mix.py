@@ -6,6 +6,7 @@ Forms per receipt prefix and case statuses per form come from real USCIS counts
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import json
@@ -78,17 +79,17 @@ class WorkloadMix:
     statuses_by_form: dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
 
     def prefix(self, rng: random.Random) -> str:
-        return rng.choices(self.prefixes, cum_weights=self.prefix_weights)[0]
+        return pick(rng, self.prefixes, self.prefix_weights)
 
     def form(self, rng: random.Random, prefix: str) -> str:
         forms, weights = self.forms_by_prefix[prefix]
-        return rng.choices(forms, cum_weights=weights)[0]
+        return pick(rng, forms, weights)
 
     def status_text(self, rng: random.Random, form: str) -> str:
         if form not in self.statuses_by_form:
             return "Case Was Received"
         texts, weights = self.statuses_by_form[form]
-        return rng.choices(texts, cum_weights=weights)[0][:200]
+        return pick(rng, texts, weights)[:200]
 
 
 def _split(counts: dict[str, int]) -> tuple[tuple[str, ...], tuple[int, ...]]:
@@ -121,11 +122,17 @@ def weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(keys, [weights[k] for k in keys])[0]
 
 
+def pick(rng: random.Random, keys: Sequence[T], cumulative: Sequence[int]) -> T:
+    """rng.choices(keys, cum_weights=cumulative)[0] without its overhead: the same draw (one
+    random() call, the same bisection), so the same result."""
+    return keys[bisect.bisect(cumulative, rng.random() * (cumulative[-1] + 0.0), 0, len(keys) - 1)]
+
+
 def chooser(weights: dict[str, int]) -> Callable[[random.Random], str]:
     """A fast weighted choice over fixed weights."""
     keys = list(weights)
     cumulative = list(itertools.accumulate(weights.values()))
-    return lambda rng: rng.choices(keys, cum_weights=cumulative)[0]
+    return lambda rng: pick(rng, keys, cumulative)
 
 
 def person_name(rng: random.Random) -> str:
@@ -135,9 +142,14 @@ def person_name(rng: random.Random) -> str:
 def email_for(name: str, serial: int) -> str:
     """An address that matches the name: "María Pérez" -> maria.perez.12@example.com (accents
     folded to their letters, not dropped, so that the address still spells the name)."""
+    return f"{_email_local(name)}.{serial}@example.com"
+
+
+@functools.lru_cache(maxsize=4096)
+def _email_local(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name.lower())
     local = "".join(c for c in folded if (c.isascii() and c.isalpha()) or c == " ")
-    return f"{'.'.join(local.split())}.{serial}@example.com"
+    return ".".join(local.split())
 
 
 def phone_for(rng: random.Random) -> str:

@@ -9,17 +9,26 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Q
 
 from srmt.accounts.models import User
 from srmt.audit.models import AuditEvent
 from srmt.cases.models import Case, Person
 from srmt.core.references import ALPHABET
-from srmt.seed.bulk import generate
+from srmt.offices.models import Office
+from srmt.seed.bulk import LoadPlan, generate
 from srmt.seed.generate import Catalogue, SyntheticData, encode_reference
 from srmt.service_requests import lifecycle
 from srmt.service_requests.expedites import can_decide, criteria_in_force
-from srmt.service_requests.models import ExpediteRequest, ServiceRequest, StatusChange
+from srmt.service_requests.models import (
+    Escalation,
+    ExpediteRequest,
+    Response,
+    ServiceRequest,
+    StatusChange,
+)
 from srmt.sla.services import deadlines_for
+from srmt.surveys.models import Survey
 from srmt.testing.factories import make_service_request
 
 pytestmark = pytest.mark.django_db
@@ -261,13 +270,14 @@ def _ids_by_reference() -> dict[str, int]:
     return dict(ServiceRequest.objects.values_list("reference", "id"))
 
 
-def test_deciders_are_created_once_and_reused(reference):
+def test_officers_are_created_once_and_reused(reference):
     # when two data sets are generated into one database
     generate(seed=21, requests=600, end=END, batch_size=250)
     generate(seed=22, requests=600, end=END, batch_size=250)
-    # then each decider is one user, on the staff of the office they decide for
+    # then each decider and response author is one user, on the staff of one office
     deciders = ExpediteRequest.objects.exclude(decided_by=None)
     used = set(deciders.values_list("decided_by_id", flat=True))
+    used |= set(Response.objects.values_list("author_id", flat=True))
     generated_users = User.objects.filter(username__startswith="gen_")
     assert set(generated_users.values_list("id", flat=True)) == used
     for user in generated_users:
@@ -306,3 +316,227 @@ def test_expedite_criteria_are_not_dominated_by_the_nonprofit_criterion(referenc
     # emergencies and humanitarian reasons or financial loss lead
     assert criteria["nonprofit"] <= sum(criteria.values()) / 10
     assert criteria.most_common(2)[0][0] in {"emergency_humanitarian", "severe_financial_loss"}
+
+
+# --- history (responses, reopenings, escalations, surveys, repeats) ----------------------
+
+
+def _histories() -> dict[int, list[StatusChange]]:
+    changes: dict[int, list[StatusChange]] = {}
+    for change in StatusChange.objects.order_by("created_at", "id"):
+        changes.setdefault(change.service_request_id, []).append(change)
+    return changes
+
+
+def test_generated_history_counts(reference):
+    # when
+    report = generate(seed=7, requests=1000, end=END, batch_size=500)
+    # then every table holds what the report and the audit event say, and each kind appears
+    assert {key: report.counts[key] for key in sorted(report.counts)} == {
+        "cases": 587,
+        "escalations": 600,
+        "expedite_requests": 54,
+        "people": 1000,
+        "responses": 1553,
+        "service_requests": 1000,
+        "status_changes": 3710,
+        "surveys": 610,
+    }
+    assert Response.objects.count() == 1553
+    assert Escalation.objects.count() == 600
+    assert Survey.objects.count() == 610
+    assert Counter(Response.objects.values_list("kind", flat=True)) == {
+        "final": 853,
+        "initial": 670,
+        "follow_up": 30,
+    }
+    assert Counter(StatusChange.objects.values_list("to_status", flat=True))["reopened"] == 43
+    assert Counter(Escalation.objects.values_list("level", flat=True)) == {1: 538, 2: 62}
+    assert ServiceRequest.objects.exclude(repeat_of=None).count() == 11
+    assert Survey.objects.exclude(answered_at=None).count() == 190
+    event = AuditEvent.objects.get(action="data.generated")
+    assert event.changes["responses"] == 1553
+
+
+def test_request_dates_match_their_history(reference):
+    # given
+    generate(seed=7, requests=600, end=END, batch_size=200)
+    changes = _histories()
+    responses: dict[int, list[Response]] = {}
+    for response in Response.objects.order_by("created_at", "id"):
+        responses.setdefault(response.service_request_id, []).append(response)
+    reopened = 0
+    # then
+    for sr in ServiceRequest.objects.select_related("requester"):
+        history, sent = changes[sr.pk], responses.get(sr.pk, [])
+        closures = [c.created_at for c in history if c.to_status == "closed"]
+        # closed_at is the last closure of a closed request; a reopened one has none
+        if sr.status == "closed":
+            assert sr.closed_at == closures[-1]
+        elif sr.status in lifecycle.TERMINAL:
+            assert sr.closed_at == history[-1].created_at
+        else:
+            assert sr.closed_at is None
+        reopened += any(c.to_status == "reopened" for c in history)
+        # a response for every answer, at its moment, of its kind
+        answers = [c for c in history if c.to_status in ("responded", "closed")]
+        assert [(r.created_at, r.kind) for r in sent] == [
+            (c.created_at, "final" if c.to_status == "closed" else kind)
+            for c, kind in zip(answers, ["initial"] + ["follow_up"] * len(answers), strict=False)
+        ]
+        # first_responded_at is the first response
+        assert sr.first_responded_at == (sent[0].created_at if sent else None)
+        for response in sent:
+            office = next(
+                c.to_office_id for c in reversed(history) if c.created_at <= response.created_at
+            )
+            assert response.author.offices.get().pk == office
+            assert response.delivery_channel == ("email" if sr.requester.email else "mail")
+        assert sr.transfer_count == sum(c.to_status == "transferred" for c in history)
+        assert sr.version == len(history)
+    assert reopened == 21
+
+
+def test_escalations_follow_the_ladder(reference):
+    # given
+    generate(seed=7, requests=600, end=END, batch_size=200)
+    changes = _histories()
+    hq = Office.objects.get(code="HQ-SCOPS")
+    escalations = list(Escalation.objects.select_related("service_request__case", "step"))
+    assert len(escalations) > 0
+    levels: dict[int, list[int]] = {}
+    # then each level fell due while the request was running, at the step's office
+    for e in escalations:
+        sr = e.service_request
+        levels.setdefault(sr.pk, []).append(e.level)
+        due = {1: dt.timedelta(days=15), 2: dt.timedelta(days=36)}[e.level]
+        assert e.escalated_at == sr.created_at + due <= END
+        assert e.step.order == e.level
+        status_then = [c for c in changes[sr.pk] if c.created_at <= e.escalated_at][-1]
+        assert status_then.to_status not in {*lifecycle.TERMINAL, "awaiting_customer"}
+        if e.level == 1:
+            assert e.office_id == (sr.case.office_id if sr.case else status_then.to_office_id)
+        else:
+            assert e.office_id == hq.pk
+    assert all(sorted(found) == list(range(1, len(found) + 1)) for found in levels.values())
+
+
+def test_surveys_follow_final_responses(reference):
+    # given
+    generate(seed=7, requests=600, end=END, batch_size=200)
+    finals = set(Response.objects.filter(kind="final").values_list("service_request", "created_at"))
+    surveys = list(Survey.objects.select_related("service_request__requester"))
+    assert len(surveys) > 0
+    # then each survey went with a final response, in the customer's language
+    for survey in surveys:
+        assert (survey.service_request_id, survey.sent_at) in finals
+        assert survey.expires_at == survey.sent_at + dt.timedelta(days=30)
+        assert survey.language == survey.service_request.requester.language
+        assert len(survey.nonce) == 22
+        if survey.answered_at is None:
+            assert survey.rating is None
+        else:
+            assert survey.sent_at <= survey.answered_at <= END
+            assert 1 <= survey.rating <= 5
+    assert len({s.nonce for s in surveys}) == len(surveys)
+
+
+def test_repeats_are_threads_on_one_case_and_type(reference):
+    # given
+    generate(seed=7, requests=1000, end=END, batch_size=500)
+    repeats = list(ServiceRequest.objects.exclude(repeat_of=None).select_related("repeat_of"))
+    assert len(repeats) == 11
+    # then a repeat is about the root's case, of its type, later, and the root is a root
+    for sr in repeats:
+        root = sr.repeat_of
+        assert root.repeat_of_id is None
+        assert (sr.case_id, sr.type_id) == (root.case_id, root.type_id)
+        assert root.created_at < sr.created_at
+    # and every request of a thread carries the thread's count of repeats
+    threads = Counter(sr.repeat_of_id for sr in repeats)
+    for root_id, count in threads.items():
+        thread = ServiceRequest.objects.filter(Q(pk=root_id) | Q(repeat_of_id=root_id))
+        assert set(thread.values_list("repeat_count", flat=True)) == {count}
+    assert not ServiceRequest.objects.filter(repeat_of=None, repeat_count__gt=0).exclude(
+        pk__in=threads
+    )
+
+
+def _rows(data: SyntheticData, chunks: list[int] | None = None) -> list[tuple[object, ...]]:
+    """Every request row (with its case, people and history counts) without batch positions."""
+    rows = []
+    for batch in data.batches(chunks=chunks):
+        for row in batch.requests:
+            rows.append((*row[1:6], *row[7:24], row[25]))
+        rows.append((len(batch.changes), len(batch.responses), len(batch.surveys)))
+    return rows
+
+
+def test_chunks_give_the_same_rows_in_any_order(reference):
+    # given 3 chunks of 70 requests
+    def data() -> SyntheticData:
+        return SyntheticData(
+            seed=5, requests=200, end=END, catalogue=Catalogue.load(), batch_size=30, chunk_size=70
+        )
+
+    every = _rows(data())
+    by_chunk = {chunk: _rows(data(), [chunk]) for chunk in (2, 0, 1)}
+    # then any order gives the same rows, and the chunks differ
+    assert every == by_chunk[0] + by_chunk[1] + by_chunk[2]
+    assert len({row[2] for row in every if len(row) > 3}) == 200  # references
+    # and the first chunk is the stream of a run without chunks
+    assert [row[2] for row in by_chunk[0] if len(row) > 3] == _pure_references(5, 70, 30)
+
+
+def test_several_workers_are_refused_where_they_cannot_run(reference):
+    # when several workers are asked for inside a transaction (or on SQLite)
+    expected = "Several workers cannot run inside a transaction."
+    if connection.vendor != "postgresql":
+        expected = "Several workers need PostgreSQL (COPY)."
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        generate(seed=1, requests=10, end=END, workers=2)
+    with pytest.raises(CommandError, match="--workers must be at least 1"):
+        call_command("generate", requests=5, workers=0, verbosity=0)
+    # then nothing was written
+    assert ServiceRequest.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="data.generated").exists()
+
+
+def _schema(tables: list[str]) -> list[tuple[str, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated"
+            " FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])"
+            " UNION ALL SELECT tablename, indexname, indexdef, true FROM pg_indexes"
+            " WHERE tablename = ANY(%s) ORDER BY 1, 2, 3",
+            [tables, tables],
+        )
+        return [tuple(str(v) for v in row) for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL large load")
+def test_a_large_load_makes_every_index_and_constraint_again(reference):
+    # given the tables' indexes and constraints
+    tables = LoadPlan().tables
+    before = _schema(tables)
+    assert len(before) > 40
+    # when a load drops and remakes them
+    report = generate(seed=7, requests=300, end=END, batch_size=100, rebuild_indexes=True)
+    # then the schema is the same, every foreign key validated, and the rows are there
+    assert _schema(tables) == before
+    assert ServiceRequest.objects.count() == report.counts["service_requests"] == 300
+    assert StatusChange.objects.count() == report.counts["status_changes"]
+
+
+def test_days_spreads_the_requests_over_the_last_days(reference):
+    # when one more day is generated
+    call_command("generate", requests=40, seed=2, batch=20, end=END.date(), days=1, verbosity=0)
+    # then every request and every event of its history falls on that day
+    created = list(ServiceRequest.objects.values_list("created_at", flat=True))
+    assert len(created) == 40
+    assert all(END - dt.timedelta(days=1) <= moment <= END for moment in created)
+    moments = StatusChange.objects.values_list("created_at", flat=True)
+    assert all(END - dt.timedelta(days=1) <= moment <= END for moment in moments)
+    assert not Escalation.objects.exists()  # none is 15 days old
+    event = AuditEvent.objects.get(action="data.generated")
+    assert (event.changes["days"], "months" in event.changes) == (1, False)
