@@ -167,6 +167,14 @@ def current_release(filters: Filters | None = None) -> Release:
     return release
 
 
+def warm_published() -> bool:
+    """Build the unfiltered release into the cache, so that the first reader after a refresh
+    does not wait for it (the rollup task calls this after a refresh that wrote rows; with
+    the shared cache of production, every web process reads it). True when something is
+    published."""
+    return is_published(current_release(Filters()))
+
+
 def build_release(filters: Filters, state: RollupState | None) -> Release:
     """The release computed afresh (no cache)."""
     published, _ = build_with_publication(filters, state)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from srmt.reporting.public import release
 from srmt.reporting.rollups import build
 from srmt.service_requests.models import SweepSchedule
 
@@ -36,7 +37,15 @@ def refresh_rollups(scheduled_for: str = "") -> dict[str, object]:
     if scheduled_for:
         _continue(dt.datetime.fromisoformat(scheduled_for))
     result = build.refresh()
-    return {"days": result.days, "rows": result.rows, "seconds": round(result.seconds, 3)}
+    # The public pages read the unfiltered release from the cache: build it now, not when
+    # the first reader asks (ADR 0049).
+    published = release.warm_published() if result.days else None
+    return {
+        "days": result.days,
+        "rows": result.rows,
+        "seconds": round(result.seconds, 3),
+        "published": published,
+    }
 
 
 def start_periodic_rollup() -> dt.datetime | None:

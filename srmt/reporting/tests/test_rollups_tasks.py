@@ -8,11 +8,14 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.management import call_command
 
 from srmt.reporting.models import RollupState
+from srmt.reporting.public.release import current_release
 from srmt.reporting.rollups.tasks import refresh_rollups, start_periodic_rollup
 from srmt.service_requests.models import SweepSchedule
+from srmt.testing.factories import make_service_request
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +67,8 @@ def test_a_scheduled_run_plans_the_next_and_a_stray_copy_does_not(
         first = refresh_rollups.call(NOW.isoformat())
         stray = refresh_rollups.call(NOW.isoformat())
     # the first run of an empty database is the full build; the copy finds nothing new
-    assert (first["days"], first["rows"]) == (0, 0)
-    assert (stray["days"], stray["rows"]) == (0, 0)
+    assert (first["days"], first["rows"], first["published"]) == (0, 0, None)
+    assert (stray["days"], stray["rows"], stray["published"]) == (0, 0, None)
     assert _planned(dummy_backend) == [([(NOW + INTERVAL).isoformat()], NOW + INTERVAL)]
     row = SweepSchedule.objects.get(name="rollup")
     assert (row.next_run_at, row.last_run_at) == (NOW + INTERVAL, NOW + dt.timedelta(seconds=2))
@@ -90,3 +93,28 @@ def test_backends_that_cannot_defer_get_no_chain(reference: None) -> None:
     assert start_periodic_rollup() is None
     assert SweepSchedule.objects.filter(name="rollup").count() == 0
     assert RollupState.objects.count() == 0
+
+
+def test_a_refresh_that_wrote_rows_builds_the_public_release_into_the_cache(
+    reference: None, django_assert_num_queries: Any
+) -> None:
+    # given a week of requests, rolled up once, and one more request the next Monday
+    cache.clear()
+    monday = dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC)
+    for day in range(5):
+        with time_machine.travel(monday + dt.timedelta(days=day), tick=False):
+            for _ in range(12):
+                make_service_request()
+    with time_machine.travel(monday + dt.timedelta(days=7), tick=False):
+        refresh_rollups.call()
+        make_service_request()
+    # when the periodic refresh sees it
+    with time_machine.travel(monday + dt.timedelta(days=8), tick=False):
+        result = refresh_rollups.call()
+        # then the unfiltered release is already in the cache: one query (the refresh state)
+        with django_assert_num_queries(1):
+            published = current_release()
+    assert (result["days"], result["published"]) == (1, True)
+    assert [(r["week"], r["requests_opened"]) for r in published.table("volume-by-week").rows] == [
+        ("2026-03-02", 60)
+    ]
