@@ -210,6 +210,7 @@ def _send_notice(code: OnlineAccessCode, plaintext: str, *, reference: str) -> N
         language=code.person.language or "en",
         related_reference=reference,
         is_confidential=code.case.is_protected,
+        redact=[plaintext],
     )
 
 

@@ -19,7 +19,7 @@ Messages to staff (digests, alerts) do not pass the gate: notifications.internal
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -103,6 +103,7 @@ def send_to_customer(
     is_confidential: bool = False,
     transport: str | None = None,
     hold_reason: str | None = None,
+    redact: Sequence[str] = (),
 ) -> Notification:
     """Record a message to a customer and let it leave if the release policy says so.
 
@@ -113,7 +114,12 @@ def send_to_customer(
     caller's transaction: the message is delivered only after it commits.
 
     `hold_reason` demands a hold whatever the policy says (the policy is asked again when
-    the sender releases it)."""
+    the sender releases it).
+
+    `redact` names secrets in the body (an online access code): once a transport has sent
+    the message, the kept body has each of them masked (`services.mask`), so the outbox
+    does not go on holding them (ADR 43, Revised). A message a member of staff delivers by
+    hand keeps its body: it is what they send."""
     if kind not in CUSTOMER_KINDS:
         raise NotACustomerMessage(f"{kind!r} is not a kind of message to a customer.")
     if transport is None:
@@ -154,6 +160,7 @@ def send_to_customer(
         transport=adapter,
         hold_reason=None if decision.release_now else decision.hold_reason or "Held.",
         hold_demanded=hold_reason is not None,
+        secrets=list(redact),
     )
     if notification.status == DeliveryStatus.HELD:
         audit.record(

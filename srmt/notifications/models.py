@@ -51,6 +51,10 @@ class Notification(TimeStampedModel):
     language = models.CharField(max_length=2, default="en")
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    # Secrets the body carries (an online access code; ADR 43, Revised), kept only while the
+    # message waits to leave: when a transport has sent it, `services.deliver` masks them in
+    # the body and empties this list, so the outbox stops holding them.
+    secrets = models.JSONField(default=list, blank=True)
     status = models.CharField(
         max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
     )

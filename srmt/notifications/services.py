@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -78,10 +79,12 @@ def write_message(
     transport: transports.Transport | None,
     hold_reason: str | None = None,
     hold_demanded: bool = False,
+    secrets: list[str] | None = None,
 ) -> Notification:
     """Write one message row. Held (`hold_reason` given): recorded, not in the outbox. Else
     with a transport and an address: queued, delivered after commit. Else: a member of staff
-    delivers it and records it (`recorded`, sent now).
+    delivers it and records it (`recorded`, sent now). `secrets` in the body are masked once
+    a transport has sent it (`mask_secrets`).
 
     Only notifications.delivery (customers) and notifications.internal (staff) call this."""
     now = timezone.now()
@@ -100,6 +103,8 @@ def write_message(
         to_address=to_address,
         subject=subject,
         body=body,
+        # Only a transport's delivery masks them: what staff deliver by hand is kept.
+        secrets=[secret for secret in secrets or [] if secret in body] if automated else [],
         language=language,
         related_reference=related_reference,
         is_confidential=is_confidential,
@@ -185,10 +190,26 @@ def deliver(notification_id: int) -> str:
             for_good=outcome is transports.Outcome.REJECTED,
         )
         return "failed"
-    Notification.objects.filter(pk=notification_id).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
+    sent: dict[str, object] = {"status": DeliveryStatus.SENT, "sent_at": timezone.now()}
+    if notification.secrets:
+        # The secrets it carried have left: keep only the masked body (ADR 43, Revised).
+        sent |= {"body": mask_secrets(notification.body, notification.secrets), "secrets": []}
+    Notification.objects.filter(pk=notification_id).update(**sent, last_error="")
     return "sent"
+
+
+def mask(secret: str) -> str:
+    """A secret as it is kept after delivery: every letter and digit an X, the rest as it was
+    (an access code keeps its XXXX-XXXX-XXXX shape, so the letter still reads as one)."""
+    return re.sub(r"[0-9A-Za-z]", "X", secret)
+
+
+def mask_secrets(body: str, secrets: list[str]) -> str:
+    """`body` with every one of `secrets` masked."""
+    for secret in secrets:
+        if secret:
+            body = body.replace(secret, mask(secret))
+    return body
 
 
 def _failed(notification: Notification, error: str, *, delay: dt.timedelta, for_good: bool) -> None:

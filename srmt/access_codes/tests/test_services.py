@@ -28,6 +28,7 @@ from srmt.access_codes.tests.helpers import issue, paper_case
 from srmt.audit.models import AuditEvent
 from srmt.cases.errors import ClearanceRequired
 from srmt.cases.models import CaseParty, CustomerLink, Person
+from srmt.notifications import services as outbox
 from srmt.notifications import transports
 from srmt.notifications.models import Notification
 from srmt.testing.factories import make_customer, make_representative, make_user
@@ -270,7 +271,9 @@ def test_the_notice_is_mailed_except_to_i134a_beneficiaries(
     notice = Notification.objects.get(kind="account_acceptance_notice")
     assert (notice.channel, notice.transport, notice.status) == (channel, transport, "sent")
     assert notice.language == "es"
-    assert f"Código de acceso en línea: {plaintext}\n" in notice.body
+    # Once sent, the outbox keeps the notice with the code masked (ADR 43, Revised).
+    assert "Código de acceso en línea: XXXX-XXXX-XXXX\n" in notice.body
+    assert (plaintext in notice.body, notice.secrets) == (False, [])
     if channel == "mail":
         pdf = PdfReader(io.BytesIO((tmp_path / f"letter-{notice.pk}.pdf").read_bytes()))
         text = "".join(page.extract_text() for page in pdf.pages)
@@ -278,6 +281,55 @@ def test_the_notice_is_mailed_except_to_i134a_beneficiaries(
             assert part in text
     else:
         assert list(tmp_path.iterdir()) == []
+
+
+def test_the_code_leaves_in_the_email_and_the_outbox_then_keeps_it_masked(
+    django_capture_on_commit_callbacks,
+) -> None:
+    from django.core import mail
+
+    case, person = paper_case(form="I-134A", role="beneficiary")
+    with django_capture_on_commit_callbacks() as callbacks:
+        plaintext = issue(case, person, delivery=Delivery.EMAIL)
+    queued = Notification.objects.get(kind="account_acceptance_notice")
+    # Before it leaves: the body carries the code, its masked form waits beside it.
+    assert (queued.status, f"Online access code: {plaintext}\n" in queued.body) == (
+        "queued",
+        True,
+    )
+    assert queued.secrets == [plaintext]
+    for callback in callbacks:
+        callback()
+    sent = Notification.objects.get(pk=queued.pk)
+    assert (sent.status, sent.body, sent.secrets) == (
+        "sent",
+        queued.body.replace(plaintext, "XXXX-XXXX-XXXX"),
+        [],
+    )
+    assert [m.to for m in mail.outbox] == [["ana@example.com"]]
+    assert f"Online access code: {plaintext}\n" in mail.outbox[0].body
+
+
+def test_a_notice_that_failed_to_leave_keeps_its_code_for_the_retry(settings, tmp_path) -> None:
+    spool = tmp_path / "spool"
+    spool.write_text("a file where the spool directory should be")
+    settings.SRMT_LETTER_SPOOL_DIR = str(spool)
+    case, person = paper_case()
+    plaintext = issue(case, person, delivery=Delivery.LETTER)
+    notice = Notification.objects.get()
+    assert outbox.deliver(notice.pk) == "failed"
+    failed = Notification.objects.get(pk=notice.pk)
+    assert (failed.status, failed.body, failed.secrets) == ("failed", notice.body, [plaintext])
+    spool.unlink()
+    assert outbox.deliver(notice.pk) == "sent"
+    text = "".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO((spool / f"letter-{notice.pk}.pdf").read_bytes())).pages
+    )
+    assert plaintext in text
+    assert Notification.objects.get(pk=notice.pk).body == notice.body.replace(
+        plaintext, "XXXX-XXXX-XXXX"
+    )
 
 
 def test_the_letter_transport_writes_once(settings, tmp_path) -> None:
