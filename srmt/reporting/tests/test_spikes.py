@@ -80,6 +80,16 @@ def shift_then_more(day, mean):
     return mean * 1.6 if day >= EVENT else mean
 
 
+def spike_then_level(day, mean):
+    """A rise whose first day is found as a spike, back to the old level for three days
+    (the spike ends), and up to stay from the fifth day."""
+    if day == EVENT:
+        return mean * 2.5
+    if EVENT < day <= EVENT + dt.timedelta(days=3):
+        return mean
+    return mean * 1.4 if day > EVENT else mean
+
+
 CASES = [
     ("clean weekly series", weekly(), []),
     ("holiday dips", weekly(holiday_factor=0.15), []),
@@ -100,6 +110,13 @@ CASES = [
         "a level shift that rises again ten days later",
         weekly(change=shift_then_more),
         [("level_shift", "up", NEXT, START + dt.timedelta(days=319))],
+    ),
+    # The sustained rise found after the spike is that event going on (`merge_days`): one
+    # level shift from the spike's start, not a spike and a second, later level shift.
+    (
+        "a spike that turns into a level shift after a lull",
+        weekly(change=spike_then_level),
+        [("level_shift", "up", EVENT, START + dt.timedelta(days=319))],
     ),
 ]
 
