@@ -292,3 +292,29 @@ def test_the_benchmark_keeps_its_labelled_events_apart(seed):
     for days in starts.values():
         days.sort()
         assert all((b - a).days >= 30 for a, b in itertools.pairwise(days))
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_the_benchmark_truth_agrees_with_its_labels(seed):
+    """The truth the benchmark's ceiling reads (`Dataset.truth`): every labelled event
+    changes the multiplier on its first day the labelled way, a spike or drop only for its
+    own days, and the multiplier is 1 before the first event of a series."""
+    data = generate(seed, series=25, days=500)
+    origin = min(day for points in data.series.values() for day, _ in points)
+    assert sorted(data.truth) == sorted(data.series)
+    firsts: dict[str, int] = {}
+    for event in data.events:
+        truth = data.truth[event.series]
+        first, last = (event.start - origin).days, (event.end - origin).days
+        firsts[event.series] = min(firsts.get(event.series, first), first)
+        step = truth.multiplier[first] / truth.multiplier[first - 1]
+        if event.kind == "spike":
+            assert step > 1.0
+        elif event.kind == "drop":
+            assert step < 1.0
+        else:
+            assert step != 1.0
+        if event.kind != "level_shift":
+            assert truth.multiplier[last + 1] == truth.multiplier[first - 1]
+    for name, first in firsts.items():
+        assert np.all(data.truth[name].multiplier[:first] == 1.0)
