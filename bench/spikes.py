@@ -10,8 +10,9 @@ held-out seeds (101, 102 by default), which were not looked at while tuning.
 A detection counts when it is on the event's series and starts on the event's first day or
 the next; each event is matched once, each detection once. Printed: precision and recall
 overall and per kind (recall per labelled kind, precision per detected kind), how often a
-matched detection has the labelled kind, false alarms per 1,000 series-days, and runtime
-(per series-day and per 1,000 series-years, one process).
+matched detection has the labelled kind, false alarms per 1,000 series-days, runtime
+(per series-day and per 1,000 series-years, one process), and a ceiling: what a detector
+that knew how the series were drawn could reach (`ceiling`; a reference, not a bound).
 Results also go to var/bench/spikes-<timestamp>.json.
 """
 
