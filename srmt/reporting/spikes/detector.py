@@ -70,6 +70,7 @@ class Config:
     min_calendar_examples: int = 2  # test a holiday/catch-up day only after this many seen
     calibration_days: int = 90  # residual spread is averaged over about this many days
     local_half_life_days: float = 14.0  # the local level follows the recent days' ratio
+    merge_days: int = 14  # a sustained run this soon after a spike/drop the same way continues it
 
 
 @dataclass
@@ -662,18 +663,28 @@ def _cusum(state: _State, t: int, today: dt.date, z: float, config: Config) -> N
         z=z_mean,
     )
     # A sustained change opens an event like a spike or drop from its change point; it
-    # becomes a level shift if it lasts (`_continue_event`).
+    # becomes a level shift if it lasts (`_continue_event`). Within `merge_days` of a spike
+    # or drop the same way, it is that event going on: its first days were found as a
+    # spike (or drop), the level stayed, and the shift keeps the spike's start (a reported
+    # start never moves) with the days between; reported as a second change it would date
+    # the same shift twice, both late.
     previous = state.detections[-1] if state.detections else None
     if (
         previous is not None
         and previous.kind != "level_shift"
         and previous.direction == direction
-        and (detection.start - previous.end).days <= 3
+        and (detection.start - previous.end).days <= config.merge_days
     ):
         first = t - (today - previous.start).days
+        start = first
+        span = [
+            d
+            for d in range(first, t + 1)
+            if not math.isnan(state.y[d]) and not math.isnan(state.mu[d])
+        ]
         previous.end = today
-        previous.expected += expected
-        previous.observed += observed
+        previous.expected = float(np.sum(state.mu[span]))
+        previous.observed = float(np.sum(state.y[span]))
         state.open = _Event(detection=previous, start=first, days=span)
     else:
         # Reported only if it lasts into a level shift: a short CUSUM run is not an event.

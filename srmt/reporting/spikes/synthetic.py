@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -34,9 +34,21 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Truth:
+    """What drew a series: the expected counts without the labelled events (decoys in),
+    the events' multipliers, and the negative-binomial dispersion (variance mu + alpha mu^2).
+    For the benchmark's ceiling only: the detector never sees it."""
+
+    baseline: npt.NDArray[np.float64]
+    multiplier: npt.NDArray[np.float64]
+    alpha: float
+
+
+@dataclass(frozen=True)
 class Dataset:
     series: dict[str, list[tuple[dt.date, int]]]
     events: list[Event]
+    truth: dict[str, Truth] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -65,10 +77,12 @@ def generate(
     )
     out: dict[str, list[tuple[dt.date, int]]] = {}
     events: list[Event] = []
+    truth: dict[str, Truth] = {}
     for s in range(series):
         name = f"s{s:03d}"
         mean, alpha = _baseline(rng, cal)
         multiplier, busy = _events(rng, cal, name, mean, alpha, events)
+        truth[name] = Truth(baseline=mean, multiplier=multiplier, alpha=alpha)
         mean = mean * multiplier
         size_param = 1.0 / alpha
         counts = rng.negative_binomial(size_param, size_param / (size_param + mean))
@@ -80,7 +94,7 @@ def generate(
                 draws = rng.negative_binomial(size_param, p, 4000)
                 counts[day] = int(np.quantile(draws, tail if rng.random() < 0.5 else 1 - tail))
         out[name] = [(dates[i], int(counts[i])) for i in range(days)]
-    return Dataset(series=out, events=events)
+    return Dataset(series=out, events=events, truth=truth)
 
 
 def _baseline(rng: np.random.Generator, cal: _Days) -> tuple[npt.NDArray[np.float64], float]:

@@ -80,6 +80,16 @@ def shift_then_more(day, mean):
     return mean * 1.6 if day >= EVENT else mean
 
 
+def spike_then_level(day, mean):
+    """A rise whose first day is found as a spike, back to the old level for three days
+    (the spike ends), and up to stay from the fifth day."""
+    if day == EVENT:
+        return mean * 2.5
+    if EVENT < day <= EVENT + dt.timedelta(days=3):
+        return mean
+    return mean * 1.4 if day > EVENT else mean
+
+
 CASES = [
     ("clean weekly series", weekly(), []),
     ("holiday dips", weekly(holiday_factor=0.15), []),
@@ -100,6 +110,13 @@ CASES = [
         "a level shift that rises again ten days later",
         weekly(change=shift_then_more),
         [("level_shift", "up", NEXT, START + dt.timedelta(days=319))],
+    ),
+    # The sustained rise found after the spike is that event going on (`merge_days`): one
+    # level shift from the spike's start, not a spike and a second, later level shift.
+    (
+        "a spike that turns into a level shift after a lull",
+        weekly(change=spike_then_level),
+        [("level_shift", "up", EVENT, START + dt.timedelta(days=319))],
     ),
 ]
 
@@ -275,3 +292,29 @@ def test_the_benchmark_keeps_its_labelled_events_apart(seed):
     for days in starts.values():
         days.sort()
         assert all((b - a).days >= 30 for a, b in itertools.pairwise(days))
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_the_benchmark_truth_agrees_with_its_labels(seed):
+    """The truth the benchmark's ceiling reads (`Dataset.truth`): every labelled event
+    changes the multiplier on its first day the labelled way, a spike or drop only for its
+    own days, and the multiplier is 1 before the first event of a series."""
+    data = generate(seed, series=25, days=500)
+    origin = min(day for points in data.series.values() for day, _ in points)
+    assert sorted(data.truth) == sorted(data.series)
+    firsts: dict[str, int] = {}
+    for event in data.events:
+        truth = data.truth[event.series]
+        first, last = (event.start - origin).days, (event.end - origin).days
+        firsts[event.series] = min(firsts.get(event.series, first), first)
+        step = truth.multiplier[first] / truth.multiplier[first - 1]
+        if event.kind == "spike":
+            assert step > 1.0
+        elif event.kind == "drop":
+            assert step < 1.0
+        else:
+            assert step != 1.0
+        if event.kind != "level_shift":
+            assert truth.multiplier[last + 1] == truth.multiplier[first - 1]
+    for name, first in firsts.items():
+        assert np.all(data.truth[name].multiplier[:first] == 1.0)
