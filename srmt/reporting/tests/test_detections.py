@@ -152,12 +152,12 @@ def test_the_next_run_is_the_next_detections_hour(settings, now, planned):
 def test_the_chain_starts_once_and_claims_its_runs(reference, settings):
     settings.SRMT_DETECTIONS_HOUR = 6
     now = timezone.now()
-    first = tasks._claim_start(now)
+    first = tasks.CHAIN.claim_start(now)
     assert first == tasks.next_run(now)
-    assert tasks._claim_start(now) is None  # a live chain: no second one
-    following = tasks._claim_next(first, now=first)
+    assert tasks.CHAIN.claim_start(now) is None  # a live chain: no second one
+    following = tasks.CHAIN.claim_next(first, now=first)
     assert following == first + dt.timedelta(days=1)
-    assert tasks._claim_next(first, now=first) is None  # that run was claimed already
+    assert tasks.CHAIN.claim_next(first, now=first) is None  # that run was claimed already
     row = SweepSchedule.objects.get(name="detections")
     assert (row.next_run_at, row.last_run_at) == (following, first)
 
