@@ -133,6 +133,9 @@ bench-rollups: $(STAMP) ## Daily rollups on a generated database (DATABASE_URL):
 .PHONY: bench-reports
 bench-reports: $(STAMP) ## Rollup rebuild vs DuckDB, incremental refresh, release and dashboard p95 on a generated database (DATABASE_URL)
 	$(BIN)/python bench/reports.py $(BENCH_ARGS)
+.PHONY: bench-dashboards
+bench-dashboards: $(STAMP) ## Managers' dashboards alone on a generated database (DATABASE_URL): p95 per page, ms per query, snapshot refresh
+	$(BIN)/python bench/dashboards.py $(BENCH_ARGS)
 
 .PHONY: probe-schema
 probe-schema: $(STAMP) ## Schemathesis CLI vs gunicorn + PostgreSQL, production settings (fails on a 5xx)

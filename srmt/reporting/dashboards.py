@@ -2,8 +2,12 @@
 escalated, waiting for supervisory review, on whose desk, the weekly trend and the recent
 detections, nationally or for one office.
 
-Live figures are single aggregate queries over the requests (conditional counts), the
-trend reads the rollups; nothing walks the rows in Python. For whoever is not cleared for
+The open stock (ages x deadline states, unassigned, escalations, workload) and the weekly
+trend are read from a snapshot (`DashboardSnapshot` and its cells), taken with the rollups
+every SRMT_ROLLUP_SECONDS in one pass over the open requests and shown with its time: a page
+sums at most a few thousand cells whatever the number of requests (ADR 0051, Revision of
+2026-12-04). Each count is exact at the snapshot's time and links to the live queue. The
+review backlog and the detections are small and read live. For whoever is not cleared for
 8 U.S.C. 1367 cases a confidential unit is folded into its parent office, as on the
 statistics page: its requests count in the parent's figures, its own dashboard does not
 exist for them, and no detection on its series is shown.
@@ -12,22 +16,37 @@ exist for them, and no detection on its series is shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeVar
 
-from django.db import models
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, ExpressionWrapper, Min, Q, QuerySet, Sum, Value
+from django.utils import timezone
 
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.accounts.roles import OWN_OFFICES, VIEW_SCOPE, Capability
 from srmt.offices.models import Office
-from srmt.reporting.models import DailyRollup, Detection, SeriesLevel
+from srmt.reporting.models import (
+    DailyRollup,
+    DashboardSnapshot,
+    Detection,
+    EscalationCell,
+    OpenStockCell,
+    SeriesLevel,
+    TrendCell,
+    WorkloadCell,
+)
 from srmt.reviews.choices import ReviewStatus
 from srmt.reviews.models import ResponseReview
 from srmt.service_requests.deadline_states import overdue_q, risk_q, with_risk_aliases
 from srmt.service_requests.lifecycle import OPEN_STATUSES
 from srmt.service_requests.models import Escalation, ServiceRequest
+from srmt.sla.choices import DeadlineState
+
+M = TypeVar("M", OpenStockCell, EscalationCell, WorkloadCell, TrendCell)
 
 # Open requests by age in whole days since creation: (key, first day, last day or None).
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -114,7 +133,8 @@ class OfficeRow:
 @dataclass
 class Dashboard:
     office: Office | None  # None: national
-    now: dt.datetime
+    now: dt.datetime  # when the page was read: the review backlog and detections are live
+    as_of: dt.datetime | None = None  # when the snapshot of the open stock was taken
     open: int = 0
     ages: dict[str, int] = field(default_factory=dict)
     on_track: int = 0
@@ -130,6 +150,155 @@ class Dashboard:
     by_office: list[OfficeRow] = field(default_factory=list)
 
 
+# --- the snapshot of the open stock ----------------------------------------------------------
+
+
+def _age_case(now: dt.datetime) -> models.Case:
+    return models.Case(
+        *(models.When(age_q(key, now=now), then=Value(key)) for key, _f, _l in AGE_BUCKETS),
+        default=Value(""),  # created after `now` (a clock ahead): open, in no bucket
+        output_field=models.CharField(),
+    )
+
+
+def _state_case(now: dt.datetime) -> models.Case:
+    """The deadline state of an open request at `now` (ADR 14), as SQL; needs the aliases of
+    with_risk_aliases()."""
+    return models.Case(
+        models.When(overdue_q(now), then=Value(str(DeadlineState.OVERDUE))),
+        models.When(risk_q(now), then=Value(str(DeadlineState.AT_RISK))),
+        default=Value(str(DeadlineState.ON_TRACK)),
+        output_field=models.CharField(),
+    )
+
+
+def _open_requests() -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.filter(status__in=OPEN_STATUSES)
+
+
+def _stock_cells(snapshot: DashboardSnapshot, now: dt.datetime) -> list[OpenStockCell]:
+    rows = (
+        with_risk_aliases(_open_requests())  # type: ignore[arg-type]
+        .annotate(
+            stock_age=_age_case(now),
+            stock_state=_state_case(now),
+            stock_assigned=ExpressionWrapper(
+                Q(assignee__isnull=False), output_field=models.BooleanField()
+            ),
+        )
+        .values("office_id", "type_id", "stock_age", "stock_state", "stock_assigned")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        OpenStockCell(
+            snapshot=snapshot,
+            office_id=r["office_id"],
+            type_id=r["type_id"],
+            age=r["stock_age"],
+            state=r["stock_state"],
+            assigned=r["stock_assigned"],
+            requests=r["n"],
+        )
+        for r in rows
+    ]
+
+
+def _escalation_cells(snapshot: DashboardSnapshot) -> list[EscalationCell]:
+    rows = (
+        Escalation.objects.filter(service_request__status__in=OPEN_STATUSES)
+        .values("service_request__office_id", "level")
+        .annotate(n=Count("service_request", distinct=True))
+        .order_by()
+    )
+    return [
+        EscalationCell(
+            snapshot=snapshot,
+            office_id=r["service_request__office_id"],
+            level=r["level"],
+            requests=r["n"],
+        )
+        for r in rows
+    ]
+
+
+def _workload_cells(snapshot: DashboardSnapshot) -> list[WorkloadCell]:
+    rows = (
+        _open_requests()
+        .filter(assignee__isnull=False)
+        .values("office_id", "assignee_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        WorkloadCell(
+            snapshot=snapshot,
+            office_id=r["office_id"],
+            assignee_id=r["assignee_id"],
+            requests=r["n"],
+        )
+        for r in rows
+    ]
+
+
+def _trend_cells(snapshot: DashboardSnapshot, first: dt.date, end: dt.date) -> list[TrendCell]:
+    rows = (
+        DailyRollup.objects.filter(day__gte=first, day__lt=end)
+        .values("office_id", "day")
+        .annotate(opened=Sum("opened"), closed=Sum("closed"))
+        .order_by()
+    )
+    weeks: dict[tuple[int, dt.date], list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:  # offices x days: at most 182 rows an office
+        week = first + dt.timedelta(weeks=(r["day"] - first).days // 7)
+        cell = weeks[(r["office_id"], week)]
+        cell[0] += r["opened"] or 0
+        cell[1] += r["closed"] or 0
+    return [
+        TrendCell(snapshot=snapshot, office_id=office, week=week, opened=o, closed=c)
+        for (office, week), (o, c) in weeks.items()
+    ]
+
+
+def refresh_snapshot(now: dt.datetime | None = None) -> DashboardSnapshot:
+    """Take a snapshot of the open stock at `now` (one pass over the open requests, one over
+    their escalations, one over the trend's rollup days) and drop all but the two newest (a
+    page being read while the next is taken keeps its own). The periodic rollup refresh calls
+    this after each refresh (rollups.tasks)."""
+    now = now or timezone.now()
+    first, end = trend_start(now.date())
+    with transaction.atomic():
+        snapshot = DashboardSnapshot.objects.create(taken_at=now, trend_first=first)
+        OpenStockCell.objects.bulk_create(_stock_cells(snapshot, now), batch_size=2000)
+        EscalationCell.objects.bulk_create(_escalation_cells(snapshot), batch_size=2000)
+        WorkloadCell.objects.bulk_create(_workload_cells(snapshot), batch_size=2000)
+        TrendCell.objects.bulk_create(_trend_cells(snapshot, first, end), batch_size=2000)
+    kept = list(DashboardSnapshot.objects.order_by("-pk").values_list("pk", flat=True)[:2])
+    DashboardSnapshot.objects.filter(pk__lt=min(kept)).delete()
+    return snapshot
+
+
+def snapshot_to_show(now: dt.datetime) -> DashboardSnapshot:
+    """The newest snapshot; a new one when there is none or it is older than two rollup
+    intervals (no worker takes them: a demo, `srmt rollup --every`)."""
+    newest = DashboardSnapshot.objects.order_by("-pk").first()
+    stale = now - 2 * dt.timedelta(seconds=settings.SRMT_ROLLUP_SECONDS)
+    if newest is None or newest.taken_at < stale:
+        return refresh_snapshot(now)
+    return newest
+
+
+# --- one dashboard ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Which offices' cells a dashboard sums: `ids` None is national."""
+
+    ids: list[int] | None
+    fold: bool  # the reader is not cleared: confidential units count in their parents
+
+
 def _office_ids(office: Office, *, fold: bool) -> list[int]:
     """The office, and for an uncleared reader its confidential units folded into it."""
     ids = [office.pk]
@@ -140,53 +309,89 @@ def _office_ids(office: Office, *, fold: bool) -> list[int]:
     return ids
 
 
+def _cells(model: type[M], snapshot: DashboardSnapshot, scope: _Scope) -> QuerySet[M]:
+    rows = model.objects.filter(snapshot=snapshot)
+    if scope.ids is not None:
+        rows = rows.filter(office_id__in=scope.ids)
+    return rows
+
+
 def dashboard(user: User, office: Office | None, *, now: dt.datetime) -> Dashboard:
-    """The figures of one dashboard for `user` (who may see it: the views check)."""
+    """The figures of one dashboard for `user` (who may see it: the views check). The open
+    stock, escalations, workload and trend are read from the newest snapshot (its time is
+    `as_of`); the review backlog and the detections are read live."""
     fold = not user.is_1367_cleared
-    ids = _office_ids(office, fold=fold) if office is not None else None
-    board = Dashboard(office=office, now=now)
-    requests = ServiceRequest.objects.all()
-    if ids is not None:
-        requests = requests.filter(office_id__in=ids)
-    open_requests = requests.filter(status__in=OPEN_STATUSES)
-    _live_counts(board, open_requests, now=now)
-    _escalations(board, ids)
-    _reviews(board, ids)
-    _workload(board, open_requests, fold=fold)
-    _trend(board, ids, today=now.date())
+    scope = _Scope(ids=_office_ids(office, fold=fold) if office is not None else None, fold=fold)
+    snapshot = snapshot_to_show(now)
+    board = Dashboard(office=office, now=now, as_of=snapshot.taken_at)
+    _stock(board, snapshot, scope)
+    _escalations(board, snapshot, scope)
+    _reviews(board, scope.ids)
+    _workload(board, snapshot, scope)
+    _trend(board, snapshot, scope)
     _detections(board, office, today=now.date(), fold=fold)
-    if office is None:
-        _by_office(board, open_requests, now=now, fold=fold)
     return board
 
 
-def _live_counts(
-    board: Dashboard, open_requests: QuerySet[ServiceRequest], *, now: dt.datetime
-) -> None:
-    overdue = overdue_q(now)
-    counts = {f"age_{key}": Count("pk", filter=age_q(key, now=now)) for key, _f, _l in AGE_BUCKETS}
-    row = with_risk_aliases(open_requests, for_aggregate=True).aggregate(  # type: ignore[arg-type]
-        total=Count("pk"),
-        overdue=Count("pk", filter=overdue),
-        risky=Count("pk", filter=risk_q(now) & ~overdue),
-        unassigned=Count("pk", filter=Q(assignee__isnull=True)),
-        **counts,
+def _stock(board: Dashboard, snapshot: DashboardSnapshot, scope: _Scope) -> None:
+    """Ages, deadline states, unassigned and (national) the offices with most open requests,
+    from one grouped read of the snapshot's cells (at most offices x 5 x 3 x 2 rows)."""
+    rows = (
+        _cells(OpenStockCell, snapshot, scope)
+        .values("office_id", "age", "state", "assigned")
+        .annotate(n=Sum("requests"))
+        .order_by()
     )
-    board.open = row["total"]
-    board.ages = {key: row[f"age_{key}"] for key, _f, _l in AGE_BUCKETS}
-    board.overdue = row["overdue"]
-    board.at_risk = row["risky"]
-    board.on_track = row["total"] - row["overdue"] - row["risky"]
-    board.unassigned = row["unassigned"]
+    ages = dict.fromkeys((key for key, _f, _l in AGE_BUCKETS), 0)
+    states = dict.fromkeys((str(s) for s in DeadlineState), 0)
+    per_office: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # open, overdue
+    for r in rows:
+        n = r["n"]
+        board.open += n
+        if r["age"] in ages:
+            ages[r["age"]] += n
+        states[r["state"]] += n
+        if not r["assigned"]:
+            board.unassigned += n
+        shown = per_office[r["office_id"]]
+        shown[0] += n
+        if r["state"] == DeadlineState.OVERDUE:
+            shown[1] += n
+    board.ages = ages
+    board.on_track = states[DeadlineState.ON_TRACK]
+    board.at_risk = states[DeadlineState.AT_RISK]
+    board.overdue = states[DeadlineState.OVERDUE]
+    if board.office is None:
+        board.by_office = _by_office(per_office, fold=scope.fold)
 
 
-def _escalations(board: Dashboard, ids: list[int] | None) -> None:
+def _by_office(per_office: dict[int, list[int]], *, fold: bool) -> list[OfficeRow]:
+    offices = Office.objects.select_related("parent").in_bulk(list(per_office))
+    shown: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for office_id, (n, late) in per_office.items():
+        office = offices[office_id]
+        if fold and office.is_confidential and office.parent is not None:
+            office = office.parent
+            offices[office.pk] = office
+        shown[office.pk][0] += n
+        shown[office.pk][1] += late
+    rows = [
+        OfficeRow(code=offices[pk].code, name=offices[pk].name, open=n, overdue=late)
+        for pk, (n, late) in shown.items()
+    ]
+    rows.sort(key=lambda row: (-row.open, row.code))
+    return rows[:TOP_OFFICES]
+
+
+def _escalations(board: Dashboard, snapshot: DashboardSnapshot, scope: _Scope) -> None:
     """Open requests (held by the office) that reached each level of the ladder."""
-    rows = Escalation.objects.filter(service_request__status__in=OPEN_STATUSES)
-    if ids is not None:
-        rows = rows.filter(service_request__office_id__in=ids)
-    grouped = rows.values("level").annotate(n=Count("service_request", distinct=True))
-    board.escalations = [(r["level"], r["n"]) for r in grouped.order_by("level")]
+    rows = (
+        _cells(EscalationCell, snapshot, scope)
+        .values("level")
+        .annotate(n=Sum("requests"))
+        .order_by("level")
+    )
+    board.escalations = [(r["level"], r["n"]) for r in rows]
 
 
 def _reviews(board: Dashboard, ids: list[int] | None) -> None:
@@ -198,17 +403,17 @@ def _reviews(board: Dashboard, ids: list[int] | None) -> None:
     board.reviews_oldest = found["oldest"]
 
 
-def _workload(board: Dashboard, open_requests: QuerySet[ServiceRequest], *, fold: bool) -> None:
+def _workload(board: Dashboard, snapshot: DashboardSnapshot, scope: _Scope) -> None:
     """Open requests per assignee, most first. An uncleared reader does not see the
     workload of a confidential unit's requests (it would name the unit's staff)."""
-    rows = open_requests.filter(assignee__isnull=False)
-    if fold:
+    rows = _cells(WorkloadCell, snapshot, scope)
+    if scope.fold:
         rows = rows.filter(office__is_confidential=False)
     grouped = (
         rows.values(
             "assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name"
         )
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("requests"))
         .order_by("-n", "assignee__last_name", "assignee__first_name", "assignee__username")
     )
     board.workload = [
@@ -222,28 +427,26 @@ def _workload(board: Dashboard, open_requests: QuerySet[ServiceRequest], *, fold
     ]
 
 
+def _trend(board: Dashboard, snapshot: DashboardSnapshot, scope: _Scope) -> None:
+    first = snapshot.trend_first
+    rows = (
+        _cells(TrendCell, snapshot, scope)
+        .values("week")
+        .annotate(opened=Sum("opened"), closed=Sum("closed"))
+        .order_by()
+    )
+    found = {r["week"]: (r["opened"], r["closed"]) for r in rows}
+    starts = [first + dt.timedelta(weeks=i) for i in range(TREND_WEEKS)]
+    board.weeks = [
+        Week(start=start, opened=found.get(start, (0, 0))[0], closed=found.get(start, (0, 0))[1])
+        for start in starts
+    ]
+
+
 def trend_start(today: dt.date) -> tuple[dt.date, dt.date]:
     """The first Monday and the Monday after the last of the TREND_WEEKS complete weeks."""
     end = today - dt.timedelta(days=today.weekday())
     return end - dt.timedelta(weeks=TREND_WEEKS), end
-
-
-def _trend(board: Dashboard, ids: list[int] | None, *, today: dt.date) -> None:
-    first, end = trend_start(today)
-    rows = DailyRollup.objects.filter(day__gte=first, day__lt=end)
-    if ids is not None:
-        rows = rows.filter(office_id__in=ids)
-    by_day = rows.values("day").annotate(opened=Sum("opened"), closed=Sum("closed")).order_by()
-    opened = [0] * TREND_WEEKS
-    closed = [0] * TREND_WEEKS
-    for row in by_day:  # at most 182 rows: one per day
-        index = (row["day"] - first).days // 7
-        opened[index] += row["opened"] or 0
-        closed[index] += row["closed"] or 0
-    board.weeks = [
-        Week(start=first + dt.timedelta(weeks=i), opened=opened[i], closed=closed[i])
-        for i in range(TREND_WEEKS)
-    ]
 
 
 def _names_office(detection: Detection, code: str) -> bool:
@@ -269,28 +472,3 @@ def _detections(board: Dashboard, office: Office | None, *, today: dt.date, fold
     board.detections = [
         d for d in mine if d.office_id == office.pk or _names_office(d, office.code)
     ][:20]
-
-
-def _by_office(
-    board: Dashboard, open_requests: QuerySet[ServiceRequest], *, now: dt.datetime, fold: bool
-) -> None:
-    if fold:
-        folded = Q(office__is_confidential=True)
-        code: Any = models.Case(
-            models.When(folded, then=F("office__parent__code")), default=F("office__code")
-        )
-        name: Any = models.Case(
-            models.When(folded, then=F("office__parent__name")), default=F("office__name")
-        )
-    else:
-        code, name = F("office__code"), F("office__name")
-    rows = (
-        open_requests.annotate(shown_code=code, shown_name=name)
-        .values("shown_code", "shown_name")
-        .annotate(n=Count("pk"), late=Count("pk", filter=overdue_q(now)))
-        .order_by("-n", "shown_code")[:TOP_OFFICES]
-    )
-    board.by_office = [
-        OfficeRow(code=r["shown_code"], name=r["shown_name"], open=r["n"], overdue=r["late"])
-        for r in rows
-    ]

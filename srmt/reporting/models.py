@@ -210,3 +210,85 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.office_id} -> {self.recipient_id}"
+
+
+class DashboardSnapshot(models.Model):
+    """One refresh of the open stock the managers' dashboards show (ADR 0051, Revision of
+    2026-12-04): taken with the rollups every SRMT_ROLLUP_SECONDS, and shown with its time.
+    Its cells are exact counts at `taken_at`; the queues they link to stay live."""
+
+    taken_at = models.DateTimeField()
+    trend_first = models.DateField()  # the Monday of the first of the trend's weeks
+
+    def __str__(self) -> str:
+        return f"dashboard snapshot {self.taken_at.isoformat()}"
+
+
+class OpenStockCell(models.Model):
+    """Open requests at `taken_at` per office x type x age bucket x deadline state x
+    assigned or not."""
+
+    snapshot = models.ForeignKey(DashboardSnapshot, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    type = models.ForeignKey(
+        "service_requests.ServiceRequestType", on_delete=models.CASCADE, related_name="+"
+    )
+    # A key of dashboards.AGE_BUCKETS; blank: created after `taken_at` (in no bucket).
+    age = models.CharField(max_length=8, blank=True)
+    state = models.CharField(max_length=16)  # sla.choices.DeadlineState
+    assigned = models.BooleanField()
+    requests = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "office"], name="stock_cell_snapshot")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.type_id} {self.age} {self.state}: {self.requests}"
+
+
+class EscalationCell(models.Model):
+    """Open requests at `taken_at` of an office that reached an escalation level."""
+
+    snapshot = models.ForeignKey(DashboardSnapshot, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    requests = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "office"], name="escalation_cell_snapshot")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} level {self.level}: {self.requests}"
+
+
+class WorkloadCell(models.Model):
+    """Open requests at `taken_at` of an office assigned to one member of staff."""
+
+    snapshot = models.ForeignKey(DashboardSnapshot, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requests = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "office"], name="workload_cell_snapshot")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.assignee_id}: {self.requests}"
+
+
+class TrendCell(models.Model):
+    """Requests opened and closed at an office in one week (Monday), from the rollups."""
+
+    snapshot = models.ForeignKey(DashboardSnapshot, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    opened = models.PositiveIntegerField()
+    closed = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "office"], name="trend_cell_snapshot")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.week}: +{self.opened} -{self.closed}"

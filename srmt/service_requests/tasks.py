@@ -2,14 +2,11 @@
 
 Tasks take plain values and are idempotent.
 
-The schedule: the sweep runs every SRMT_SWEEP_SECONDS (`interval()`). django-tasks has no
-scheduler, so on backends that can defer (database, RQ) the sweep task re-enqueues itself
-with `run_after`: `srmt worker` starts the chain (`start_periodic_sweep`). The SweepSchedule
-row holds the next planned run; a run continues the chain only if it claims that row with a
-conditional UPDATE, so a second chain (two workers starting at once) dies at its first run,
-and a chain whose run is two intervals late (its worker died) is restarted by the next
-worker. A backend that cannot defer (immediate) has no chain: `srmt sweep --every` is the
-same schedule as a loop in the foreground.
+The schedule: the sweep runs every SRMT_SWEEP_SECONDS (`interval()`), as a self-rescheduling
+task chain (`CHAIN`, service_requests.periodic): `srmt worker` starts it
+(`start_periodic_sweep`); a chain whose run is two intervals late (its worker died) is
+restarted by the next worker. A backend that cannot defer (immediate) has no chain:
+`srmt sweep --every` is the same schedule as a loop in the foreground.
 """
 
 from __future__ import annotations
@@ -17,12 +14,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
+from srmt.service_requests import periodic
 from srmt.service_requests import sweep as sweeps
-from srmt.service_requests.models import SweepSchedule
 
 SCHEDULE_NAME = "sweep"
 
@@ -36,45 +31,14 @@ def interval() -> dt.timedelta:
 def sweep_requests(scheduled_for: str = "") -> dict[str, object]:
     """Run one sweep. A scheduled run (`scheduled_for`, ISO 8601) first plans the next one."""
     if scheduled_for:
-        _continue(dt.datetime.fromisoformat(scheduled_for))
+        CHAIN.continue_from(dt.datetime.fromisoformat(scheduled_for))
     return sweeps.run_sweep().as_dict()
 
 
 def start_periodic_sweep() -> dt.datetime | None:
     """Start the self-scheduling sweep unless a chain is alive (the worker calls this).
     Returns the moment the first run was planned for, or None."""
-    if not sweep_requests.get_backend().supports_defer:
-        return None
-    with transaction.atomic():
-        planned = _claim_start(timezone.now())
-        if planned is not None:
-            iso = planned.isoformat()
-            transaction.on_commit(lambda: sweep_requests.enqueue(iso))
-    return planned
+    return CHAIN.start()
 
 
-def _continue(scheduled_for: dt.datetime) -> None:
-    following = _claim_next(scheduled_for, now=timezone.now())
-    if following is not None and sweep_requests.get_backend().supports_defer:
-        sweep_requests.using(run_after=following).enqueue(following.isoformat())
-
-
-def _claim_start(now: dt.datetime) -> dt.datetime | None:
-    """Plan a run now unless a live chain exists; returns the moment planned, or None."""
-    row, _created = SweepSchedule.objects.get_or_create(name=SCHEDULE_NAME)
-    if row.next_run_at is not None and row.next_run_at > now - 2 * interval():
-        return None
-    claimed = SweepSchedule.objects.filter(pk=row.pk, next_run_at=row.next_run_at).update(
-        next_run_at=now
-    )
-    return now if claimed else None
-
-
-def _claim_next(scheduled_for: dt.datetime, *, now: dt.datetime) -> dt.datetime | None:
-    """Claim the run planned for `scheduled_for` and plan the next; None if another chain
-    owns the schedule."""
-    following = max(scheduled_for + interval(), now)
-    claimed = SweepSchedule.objects.filter(name=SCHEDULE_NAME, next_run_at=scheduled_for).update(
-        next_run_at=following, last_run_at=now
-    )
-    return following if claimed else None
+CHAIN = periodic.every(interval, SCHEDULE_NAME, sweep_requests)

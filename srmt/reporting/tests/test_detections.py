@@ -9,6 +9,7 @@ import json
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -152,14 +153,35 @@ def test_the_next_run_is_the_next_detections_hour(settings, now, planned):
 def test_the_chain_starts_once_and_claims_its_runs(reference, settings):
     settings.SRMT_DETECTIONS_HOUR = 6
     now = timezone.now()
-    first = tasks._claim_start(now)
+    first = tasks.CHAIN.claim_start(now)
     assert first == tasks.next_run(now)
-    assert tasks._claim_start(now) is None  # a live chain: no second one
-    following = tasks._claim_next(first, now=first)
+    assert tasks.CHAIN.claim_start(now) is None  # a live chain: no second one
+    following = tasks.CHAIN.claim_next(first, now=first)
     assert following == first + dt.timedelta(days=1)
-    assert tasks._claim_next(first, now=first) is None  # that run was claimed already
+    assert tasks.CHAIN.claim_next(first, now=first) is None  # that run was claimed already
     row = SweepSchedule.objects.get(name="detections")
     assert (row.next_run_at, row.last_run_at) == (following, first)
+
+
+def test_the_worker_defers_the_first_run_to_the_hour_and_starts_one_chain(
+    reference, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.SRMT_DETECTIONS_HOUR = 6
+    backend = tasks.daily_detections.get_backend()
+    backend.clear()
+    now = dt.datetime(2026, 6, 1, 14, 30, tzinfo=dt.UTC)
+    with time_machine.travel(now, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            first = tasks.start_daily_detections()
+        with django_capture_on_commit_callbacks(execute=True):
+            second = tasks.start_daily_detections()
+    planned = dt.datetime(2026, 6, 2, 6, 0, tzinfo=dt.UTC)
+    assert (first, second) == (planned, None)
+    assert [(r.args, r.task.run_after) for r in backend.results] == [
+        ([planned.isoformat()], planned)
+    ]
+    assert SweepSchedule.objects.get(name="detections").next_run_at == planned
 
 
 def test_the_command_runs_once_and_prints_json(reference):

@@ -9,24 +9,36 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.audit.models import AuditEvent
 from srmt.offices.models import Office
 from srmt.reporting import dashboards
-from srmt.reporting.models import DailyRollup, Detection, SeriesLevel
+from srmt.reporting.models import (
+    DailyRollup,
+    DashboardSnapshot,
+    Detection,
+    OpenStockCell,
+    SeriesLevel,
+)
 from srmt.reviews.choices import ReviewStatus
 from srmt.reviews.defaults import load_default_rules
 from srmt.reviews.models import ResponseReview, ReviewRule
+from srmt.service_requests.deadline_states import filter_state
+from srmt.service_requests.lifecycle import OPEN_STATUSES
 from srmt.service_requests.models import (
     Escalation,
     EscalationStep,
     Response,
     ServiceRequest,
+    new_reference,
 )
 from srmt.staff.tests.conftest import client_for
 from srmt.testing.factories import make_service_request, make_user
@@ -296,9 +308,10 @@ def test_detections_shown_where_they_belong(reference):
     assert '<ul class="usa-list" id="detections">' in page.text
 
 
-@pytest.mark.parametrize(("url", "queries"), [(NATIONAL, 11), (ESC, 12)])
+@pytest.mark.parametrize(("url", "queries"), [(NATIONAL, 12), (ESC, 13)])
 def test_query_count_is_pinned_and_does_not_grow_with_rows(world, url, queries):
-    """Session and user, the offices offered, one aggregate per block, the nav's checks."""
+    """Session and user, the offices offered, the snapshot, one read per block, the nav's
+    checks."""
     client = client_for(make_user("sup", role=Role.SUPERVISOR, offices=["ESC"]))
     client.get(url)
     with CaptureQueriesContext(connection) as before:
@@ -309,3 +322,158 @@ def test_query_count_is_pinned_and_does_not_grow_with_rows(world, url, queries):
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert (len(before), len(after)) == (queries, queries)
+
+
+# --- the snapshot (ADR 0051, Revision of 2026-12-04) -----------------------------------------
+
+
+def _live(user: User, office: Office | None, now: dt.datetime) -> dict[str, object]:
+    """The dashboard's figures counted live from the requests, with the queue's own filters
+    (the drill-down's rows), independently of the snapshot's code."""
+    requests = ServiceRequest.objects.all()
+    if office is not None:
+        ids = [office.pk]
+        if not user.is_1367_cleared:
+            ids += [o.pk for o in Office.objects.filter(parent=office, is_confidential=True)]
+        requests = requests.filter(office_id__in=ids)
+    open_requests = requests.filter(status__in=OPEN_STATUSES)
+    levels = (
+        Escalation.objects.filter(service_request__in=open_requests)
+        .values("level")
+        .annotate(n=Count("service_request", distinct=True))
+        .order_by("level")
+    )
+    return {
+        "open": open_requests.count(),
+        "ages": {
+            key: open_requests.filter(dashboards.age_q(key, now=now)).count()
+            for key, _f, _l in dashboards.AGE_BUCKETS
+        },
+        "states": tuple(
+            filter_state(open_requests, state, at=now).count()
+            for state in ("on_track", "at_risk", "overdue")
+        ),
+        "unassigned": open_requests.filter(assignee__isnull=True).count(),
+        "escalations": [(r["level"], r["n"]) for r in levels],
+    }
+
+
+def _shown(board: dashboards.Dashboard) -> dict[str, object]:
+    return {
+        "open": board.open,
+        "ages": board.ages,
+        "states": (board.on_track, board.at_risk, board.overdue),
+        "unassigned": board.unassigned,
+        "escalations": board.escalations,
+    }
+
+
+def test_the_snapshot_is_shown_until_the_next_and_the_page_says_when(world, settings):
+    settings.SRMT_ROLLUP_SECONDS = 900
+    supervisor = make_user("sup", role=Role.SUPERVISOR, offices=["ESC"])
+    esc = Office.objects.get(code="ESC")
+    taken = timezone.now()
+    snapshot = dashboards.refresh_snapshot(taken)
+    # a request opened after the snapshot is not in it (the queue has it at once)...
+    _request("ESC", age_days=1, due_in_days=10)
+    later = taken + dt.timedelta(minutes=20)
+    board = dashboards.dashboard(supervisor, esc, now=later)
+    assert (board.as_of, board.open) == (taken, 7)
+    assert _live(supervisor, esc, later)["open"] == 8
+    # ...the next snapshot has it, and only the two newest snapshots are kept
+    dashboards.refresh_snapshot(later)
+    newest = dashboards.refresh_snapshot(later + dt.timedelta(seconds=1))
+    board = dashboards.dashboard(supervisor, esc, now=later + dt.timedelta(seconds=2))
+    assert (board.as_of, board.open) == (newest.taken_at, 8)
+    assert DashboardSnapshot.objects.count() == 2
+    assert not OpenStockCell.objects.filter(snapshot_id=snapshot.pk).exists()
+    # a snapshot two intervals old (no worker takes them) is replaced when a page is read
+    stale = newest.taken_at + dt.timedelta(seconds=1801)
+    assert dashboards.dashboard(supervisor, esc, now=stale).as_of == stale
+    page = client_for(supervisor).get(ESC, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.context["board"].as_of == DashboardSnapshot.objects.latest("pk").taken_at
+    assert 'id="as-of"' in page.text
+
+
+def test_the_rollup_refresh_takes_the_snapshot(reference, world):
+    from srmt.reporting.rollups.tasks import refresh_rollups
+
+    before = DashboardSnapshot.objects.count()
+    result = refresh_rollups.call()
+    taken = DashboardSnapshot.objects.latest("pk")
+    assert DashboardSnapshot.objects.count() == before + 1
+    assert result["dashboard_snapshot"] == taken.taken_at.isoformat()
+    assert OpenStockCell.objects.filter(snapshot=taken).aggregate(n=Sum("requests"))["n"] == 8
+
+
+OFFICE_CODES = ("ESC", "ESC-VAWA", "NSC")
+# One request: office, status, age in hours, hours to its due date (negative: past), paused
+# for how many hours before now (None: running), assigned, escalation levels reached.
+requests_strategy = st.lists(
+    st.tuples(
+        st.sampled_from(OFFICE_CODES),
+        st.sampled_from(["received", "in_progress", "awaiting_customer", "closed"]),
+        st.integers(min_value=0, max_value=24 * 90),
+        st.integers(min_value=-24 * 60, max_value=24 * 30),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=24 * 20)),
+        st.booleans(),
+        st.sets(st.integers(min_value=1, max_value=2)),
+    ),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(rows=requests_strategy)
+def test_the_snapshot_equals_the_live_queues_at_its_time(reference, rows):
+    """Whatever the requests, every figure of every dashboard read from a snapshot equals
+    the count of the queue's rows behind it at the snapshot's time, for cleared and
+    uncleared readers, nationally and per office (the confidential unit folded or apart)."""
+    with transaction.atomic():
+        now = timezone.now().replace(microsecond=0)
+        model = make_service_request()
+        ServiceRequest.objects.filter(pk=model.pk).update(status="closed")
+        staff = make_user("prop_staff", role=Role.OFFICE_STAFF, offices=list(OFFICE_CODES))
+        steps = {s.order: s for s in EscalationStep.objects.all()}
+        offices = {o.code: o for o in Office.objects.filter(code__in=OFFICE_CODES)}
+        for office, status, age, due_in, paused, assigned, levels in rows:
+            sr = ServiceRequest.objects.get(pk=model.pk)
+            sr.pk = None
+            sr.reference = new_reference()
+            sr.office = offices[office]
+            sr.status = status
+            sr.assignee = staff if assigned else None
+            sr.save()
+            created = now - dt.timedelta(hours=age)
+            ServiceRequest.objects.filter(pk=sr.pk).update(
+                created_at=created,
+                due_at=created + dt.timedelta(hours=age + due_in),
+                paused_at=None if paused is None else now - dt.timedelta(hours=paused),
+            )
+            for level in sorted(levels):
+                Escalation.objects.create(
+                    service_request=sr,
+                    step=steps[level],
+                    level=level,
+                    office=offices[office],
+                    escalated_at=now,
+                )
+        dashboards.refresh_snapshot(now)
+        readers = [
+            make_user("prop_sup", role=Role.SUPERVISOR),
+            make_user("prop_cleo", role=Role.SUPERVISOR, is_1367_cleared=True),
+        ]
+        later = now + dt.timedelta(minutes=5)  # read within the interval: the snapshot's time
+        for reader in readers:
+            for office in [
+                None,
+                *dashboards.dashboard_offices(reader).filter(code__in=OFFICE_CODES),
+            ]:
+                board = dashboards.dashboard(reader, office, now=later)
+                assert board.as_of == now
+                assert _shown(board) == _live(reader, office, now), (reader, office)
+        transaction.set_rollback(True)

@@ -6,7 +6,8 @@ administrators). An office: the same, and office staff for their own offices. An
 reader may not see is a 404; a reader with no dashboard at all gets the 403 page. Counts
 drill down to the office's queue with the matching filter for whoever may open that queue;
 the workload per member of staff is shown only to those who may view requests (analysts
-see counts without names).
+see counts without names). The open stock comes from the snapshot taken with the rollups,
+whose time the page gives (reporting.dashboards); the queues it links to are live.
 """
 
 from __future__ import annotations
