@@ -22,9 +22,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .attacker import TOLERANCE, Attacker, Interval, constraint_rows, linked_groups
+from .attacker import TOLERANCE, Attacker, constraint_rows
 from .lp import INF, LinearModel
-from .model import CellKey, Release, describe
+from .model import CellKey, Constraint, Release, describe
 from .rules import Policy, Status
 
 
@@ -66,17 +66,64 @@ class Publication:
 
 
 class _DeviationLP:
-    """The linear program of step 2, built once per release (only costs and bounds vary):
-    columns ``up_j`` and ``down_j`` per cell, the other table being ``value + up - down``."""
+    """The linear programs of step 2, one per independent part of the release (cells that
+    no chain of constraints links cannot help each other), each built once (only costs and
+    bounds vary): columns ``up_j`` and ``down_j`` per cell, the other table being
+    ``value + up - down``."""
 
     def __init__(self, release: Release) -> None:
-        self.cells = sorted(release.values)
+        totals = {c.total for c in release.constraints}
+        self._cost = {
+            k: (2.0 if k in totals else 1.0) - 1e-3 * math.log1p(v)
+            for k, v in release.values.items()
+        }
+        parent = {k: k for k in release.values}
+
+        def find(k: CellKey) -> CellKey:
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        for con in release.constraints:
+            root = find(con.total)
+            for part in con.parts:
+                other = find(part)
+                if other != root:
+                    parent[other] = root
+        self._release = release
+        self._component = {k: find(k) for k in release.values}
+        self._models: dict[CellKey, _ComponentLP] = {}
+
+    def cost(self, key: CellKey) -> float:
+        return self._cost[key]
+
+    def witnesses(self, target: CellKey, at_least: float, suppressed: set[CellKey]) -> set[CellKey]:
+        """The published cells to suppress so that ``target`` may be ``at_least``."""
+        root = self._component[target]
+        model = self._models.get(root)
+        if model is None:
+            cells = sorted(k for k, r in self._component.items() if r == root)
+            constraints = [c for c in self._release.constraints if self._component[c.total] == root]
+            model = self._models[root] = _ComponentLP(self._release, cells, constraints, self._cost)
+        return model.witnesses(target, at_least, suppressed)
+
+
+class _ComponentLP:
+    def __init__(
+        self,
+        release: Release,
+        cells: list[CellKey],
+        constraints: list[Constraint],
+        cost: dict[CellKey, float],
+    ) -> None:
+        self.cells = cells
         self.index = {k: i for i, k in enumerate(self.cells)}
         self.values = [float(release.values[k]) for k in self.cells]
         n = len(self.cells)
         self.n = n
         rows = []
-        for row in constraint_rows(self.cells, release.constraints):
+        for row in constraint_rows(self.cells, constraints):
             full = dict(row)
             full.update({n + c: -v for c, v in row.items()})
             rows.append(full)
@@ -84,16 +131,9 @@ class _DeviationLP:
         self.model = LinearModel(
             2 * n, rows, zeros, zeros, [0.0] * (2 * n), [INF] * n + self.values
         )
-        totals = {c.total for c in release.constraints}
-        self.base_cost = [
-            (2.0 if k in totals else 1.0) - 1e-3 * math.log1p(release.values[k]) for k in self.cells
-        ]
-
-    def cost(self, key: CellKey) -> float:
-        return self.base_cost[self.index[key]]
+        self.base_cost = [cost[k] for k in self.cells]
 
     def witnesses(self, target: CellKey, at_least: float, suppressed: set[CellKey]) -> set[CellKey]:
-        """The published cells to suppress so that ``target`` may be ``at_least``."""
         n = self.n
         costs: dict[int, float] = {}
         for i, k in enumerate(self.cells):
@@ -116,10 +156,6 @@ class _DeviationLP:
             for i, k in enumerate(self.cells)
             if abs(res.x[i] - res.x[n + i]) > TOLERANCE and k not in suppressed
         }
-
-
-def _protected(interval: Interval, p: float) -> bool:
-    return interval.width >= p - TOLERANCE
 
 
 def suppress(release: Release, policy: Policy | None = None) -> Publication:
@@ -152,9 +188,9 @@ def _protect(
     pending = list(queue)
     while pending:
         key = pending.pop(0)
-        interval = attacker.interval(key)
-        if _protected(interval, p):
+        if attacker.protected(key, p):
             continue
+        interval = attacker.interval(key)
         added = lp.witnesses(key, interval.lower + p, attacker.suppressed)
         if not added:
             raise RuntimeError(f"cannot protect {describe(key)}")
@@ -169,8 +205,7 @@ def _prune(
 ) -> None:
     extra = sorted(attacker.suppressed - primary, key=lambda k: (-lp.cost(k), k))
     for key in extra:
-        groups = linked_groups(release.constraints, attacker.suppressed)
-        linked = sorted(groups[key] - {key})
+        linked = sorted(attacker.group(key) - {key})
         attacker.publish(key)
-        if not all(_protected(attacker.interval(k), p) for k in linked):
+        if not all(attacker.protected(k, p) for k in linked):
             attacker.suppress(key)
