@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass, field
 
 from .attacker import TOLERANCE, Attacker, constraint_rows
-from .lp import INF, LinearModel
+from .lp import INF, LinearModel, cheapest_binary
 from .model import CellKey, Constraint, Release, describe
 from .rules import Policy, Status
 
@@ -167,8 +167,9 @@ def suppress(release: Release, policy: Policy | None = None) -> Publication:
     suppressed = set(primary)
     if primary:
         lp = _DeviationLP(release)
+        suppressed |= _partners(release, primary, lp, p)
         attacker = Attacker(dict(values), release.constraints, suppressed)
-        _protect(release, lp, attacker, sorted(primary, key=lambda k: (values[k], k)), p)
+        _protect(release, lp, attacker, sorted(suppressed, key=lambda k: (values[k], k)), p)
         _prune(release, lp, attacker, primary, p)
         suppressed = set(attacker.suppressed)
     status = {
@@ -180,6 +181,44 @@ def suppress(release: Release, policy: Policy | None = None) -> Publication:
         for k in values
     }
     return Publication(release, policy, status)
+
+
+PARTNER_NODES = 2000
+"""Branch-and-bound nodes HiGHS may explore for the partners' program (``_partners``)."""
+
+
+def _partners(release: Release, primary: set[CellKey], lp: _DeviationLP, p: float) -> set[CellKey]:
+    """The cheapest cells (by ``lp.cost``) to hide with the primary ones so that, in every
+    constraint, (a) no hidden cell is alone: a cell alone in a sum is given away by it;
+    (b) a hidden part whose total is published shares the sum with hidden parts worth at
+    least ``p`` together (itself included): they add up to a known amount, which bounds each
+    of them. Both are necessary for protection, not enough (step 2 sees to the rest). One
+    binary program over the release; empty when HiGHS finds no solution within
+    ``PARTNER_NODES`` nodes."""
+    cells = sorted(release.values)
+    index = {k: i for i, k in enumerate(cells)}
+    room = [min(float(release.values[k]), p) for k in cells]
+    rows: list[dict[int, float]] = []
+    for con in release.constraints:
+        total = index[con.total]
+        parts = [index[k] for k in con.parts]
+        members = [total, *parts]
+        for c in members:
+            rows.append({j: (-1.0 if j == c else 1.0) for j in members})
+        for c in parts:
+            row = {j: room[j] for j in parts}
+            row[c] -= p
+            row[total] = p
+            rows.append(row)
+    chosen = cheapest_binary(
+        len(cells),
+        rows,
+        [0.0] * len(rows),
+        [lp.cost(k) for k in cells],
+        [index[k] for k in primary],
+        PARTNER_NODES,
+    )
+    return {cells[j] for j in chosen or ()} - primary
 
 
 def _protect(
