@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Case, F, Q, Sum, When
+from django.db.models import Sum
 from django.db.models.functions import TruncWeek
 
 from srmt.offices.models import FormType, Office
@@ -49,12 +49,7 @@ COLUMNS = (*SUMMED, "open_delta")
 OPEN_COLUMN = len(SUMMED)
 DIMENSIONS = ("office", "form", "type", "channel")
 
-FOLDED = Q(office__is_confidential=True, office__parent__isnull=False)
 CACHE_SECONDS = 24 * 3600
-
-
-def _office_key() -> Case:
-    return Case(When(FOLDED, then=F("office__parent__code")), default=F("office__code"))
 
 
 def _monday(value: dt.date | dt.datetime) -> int:
@@ -122,19 +117,34 @@ class Cube:
         }
 
     def _cells(self, rows: Sequence[tuple[Any, ...]]) -> np.ndarray:
-        """Columns week (ordinal of the Monday), office, form, type, channel."""
+        """Columns week (ordinal of the Monday), office, form, type, channel, from rows that
+        start with the week, the office id, the form, the type id and the channel."""
+        offices = {
+            pk: parent if confidential and parent else code
+            for pk, code, confidential, parent in Office.objects.values_list(
+                "pk", "code", "is_confidential", "parent__code"
+            )
+        }
+        types = dict(ServiceRequestType.objects.values_list("pk", "code"))
+        columns = list(zip(*rows, strict=False)) if rows else [()] * 5
         cells = np.empty((len(rows), 5), dtype=np.int64)
-        vocab = [self.vocab[d] for d in DIMENSIONS]
-        for i, row in enumerate(rows):
-            cells[i, 0] = _monday(row[0])
-            for j in range(4):
-                cells[i, j + 1] = vocab[j].add(row[j + 1])
+        cells[:, 0] = self._encode(columns[0], lambda week: _monday(week))
+        cells[:, 1] = self._encode(columns[1], lambda pk: self.vocab["office"].add(offices[pk]))
+        cells[:, 2] = self._encode(columns[2], self.vocab["form"].add)
+        cells[:, 3] = self._encode(columns[3], lambda pk: self.vocab["type"].add(types[pk]))
+        cells[:, 4] = self._encode(columns[4], self.vocab["channel"].add)
         return cells
+
+    @staticmethod
+    def _encode(column: Sequence[Any], code: Any) -> np.ndarray:
+        """``code(value)`` for each value of a column, computed once per distinct value."""
+        codes = {value: code(value) for value in sorted(set(column), key=str)}
+        return np.fromiter((codes[v] for v in column), dtype=np.int64, count=len(column))
 
     def _read_rollups(self) -> None:
         rows = list(
-            DailyRollup.objects.annotate(week=TruncWeek("day"), office_key=_office_key())
-            .values_list("week", "office_key", "form", "type__code", "channel")
+            DailyRollup.objects.annotate(week=TruncWeek("day"))
+            .values_list("week", "office_id", "form", "type_id", "channel")
             .annotate(*(Sum(name) for name in COLUMNS))
             .order_by()
         )
@@ -145,15 +155,16 @@ class Cube:
 
     def _read_durations(self) -> None:
         rows = list(
-            DurationBucket.objects.annotate(week=TruncWeek("day"), office_key=_office_key())
-            .values_list("week", "office_key", "form", "type__code", "channel", "measure", "days")
+            DurationBucket.objects.annotate(week=TruncWeek("day"))
+            .values_list("week", "office_id", "form", "type_id", "channel", "measure", "days")
             .annotate(Sum("count"))
             .order_by()
         )
         self.d_cells = self._cells(rows)
-        self.d_measure = np.array([self.measures.add(r[5]) for r in rows], dtype=np.int64)
-        self.d_days = np.array([r[6] for r in rows], dtype=np.int64)
-        self.d_count = np.array([r[7] or 0 for r in rows], dtype=np.int64)
+        columns = list(zip(*rows, strict=False)) if rows else [()] * 8
+        self.d_measure = self._encode(columns[5], self.measures.add)
+        self.d_days = np.array(columns[6], dtype=np.int64)
+        self.d_count = np.array([v or 0 for v in columns[7]], dtype=np.int64)
 
     # --- reading a slice ---------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ from django.utils import translation
 from srmt.reporting.models import DailyRollup, Measure, RollupState
 from srmt.reporting.suppression import (
     DEFAULT_THRESHOLD,
+    AuditReport,
     CellKey,
     Policy,
     Publication,
@@ -214,7 +215,7 @@ def _build(
     except ValueError:  # two values for one cell: never publish a doubtful table
         logger.exception("public release not published, its cells disagree")
         return None
-    report = audit(builder.publication)
+    report = builder.report or audit(builder.publication)
     if not report.passed:
         logger.error(
             "public release not published, its audit failed: %s",
@@ -450,11 +451,15 @@ class _Builder:
         # its own suppression is not enough against the master's figures, both releases
         # are suppressed at once and the filtered cells hide what either suppression hides
         self.publication = own
+        self.report: AuditReport | None = None
+        """The audit of `publication` when it was run here (the caller runs it otherwise)."""
         if master is not None:
             self.publication = _combined(own, master)
-            if not audit(self.publication).passed:
+            self.report = audit(self.publication)
+            if not self.report.passed:
                 joint = suppress(self.publication.release, policy)
                 self.publication = _harden(_combined(own, master, joint), set(master.status))
+                self.report = None
         self.status = self.publication.status
 
     def _listed(self, dimension: str, listed: Mapping[str, set[str]], own: set[str]) -> list[str]:
