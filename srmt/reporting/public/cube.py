@@ -186,8 +186,8 @@ class Cube:
         """The keys present (tuples of positions, one per array of `keys`, each below its
         size) and the column sums of `values` for each: one `bincount` per column."""
         flat = np.zeros(len(values), dtype=np.int64)
-        for key, size in zip(keys, sizes, strict=True):
-            flat = flat * size + key
+        for column, size in zip(keys, sizes, strict=True):
+            flat = flat * size + column
         bins = int(np.prod(sizes)) if sizes else 1
         present = np.flatnonzero(np.bincount(flat, minlength=bins))
         sums = np.column_stack(
@@ -198,11 +198,11 @@ class Cube:
         )[present]
         result = []
         for position, row in zip(present.tolist(), sums.tolist(), strict=True):
-            key = []
+            digits: list[int] = []
             for size in reversed(sizes):
                 position, rest = divmod(position, size)
-                key.append(rest)
-            result.append((tuple(reversed(key)), [round(v) for v in row]))
+                digits.append(rest)
+            result.append((tuple(reversed(digits)), [round(v) for v in row]))
         return result
 
     def _sizes(self, *dimensions: str) -> list[int]:

@@ -237,11 +237,12 @@ def master_publication(state: RollupState | None) -> Publication | None:
         return held
     cached = cache.get(key)
     if isinstance(cached, Publication):
-        publication: Publication | None = cached
+        publication = cached
     else:
-        _, publication = build_with_publication(Filters(), state)
-        if publication is None:
+        _, built = build_with_publication(Filters(), state)
+        if built is None:
             return None
+        publication = built
         cache.set(key, publication, CACHE_SECONDS)
     _masters.clear()
     _masters[held_key] = publication

@@ -662,8 +662,8 @@ def test_the_weekly_cube_gives_the_sums_of_the_daily_rollups(reference) -> None:
             )
         )
     for day, office, form, type_code, channel in sorted(combos):
-        counts = {n: rng.randrange(30) for n in ("opened", "closed", "escalated", "repeats")}
-        rollup(day, office, form, type_code, channel, **counts, open_delta=rng.randrange(-5, 20))
+        drawn = {n: rng.randrange(30) for n in ("opened", "closed", "escalated", "repeats")}
+        rollup(day, office, form, type_code, channel, **drawn, open_delta=rng.randrange(-5, 20))
         bucket(
             day, office, form, type_code, channel, "first", rng.randrange(20), 1 + rng.randrange(9)
         )
