@@ -71,7 +71,9 @@ __all__ = [
     "is_published",
     "master_publication",
     "published_period",
+    "single_filters",
     "suppression_threshold",
+    "warm_published",
 ]
 
 logger = logging.getLogger(__name__)
@@ -163,11 +165,28 @@ def current_release(filters: Filters | None = None) -> Release:
 
 
 def warm_published() -> bool:
-    """Build the unfiltered release into the cache, so that the first reader after a refresh
-    does not wait for it (the rollup task calls this after a refresh that wrote rows; with
-    the shared cache of production, every web process reads it). True when something is
-    published."""
-    return is_published(current_release(Filters()))
+    """Build the unfiltered release into the cache, and the release of every single filter
+    value it lists (each office, form, type and channel over the whole period), so that no
+    reader after a refresh waits for those (the rollup task calls this after a refresh that
+    wrote rows; with the shared cache of production, every web process reads them). True
+    when something is published."""
+    published = is_published(current_release(Filters()))
+    if published:
+        for filters in single_filters():
+            current_release(filters)
+    return published
+
+
+def single_filters() -> list[Filters]:
+    """One filter set per office, form, type and channel the unfiltered release lists."""
+    state = RollupState.objects.filter(name=STATE_NAME).first()
+    master = master_publication(state) if state is not None else None
+    listed = _categories(master) if master is not None else {}
+    return [
+        Filters(**{dimension: value})
+        for dimension in ("office", "form", "type", "channel")
+        for value in sorted(listed.get(dimension, ()))
+    ]
 
 
 def build_release(filters: Filters, state: RollupState | None) -> Release:

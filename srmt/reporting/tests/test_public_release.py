@@ -724,3 +724,35 @@ def test_the_cube_is_read_again_after_a_refresh_or_a_cleared_cache(reference) ->
     # and so does a cleared cache
     cache.clear()
     assert cube_for("2026-11-18T07:00:00+00:00") is not second
+
+
+# small_world lists offices ESC and NSC (ESC-VAWA is folded into ESC), forms I-130 and
+# I-485, two types and two channels
+SINGLE_FILTERS = [
+    ("ESC", "", "", ""),
+    ("NSC", "", "", ""),
+    ("", "I-130", "", ""),
+    ("", "I-485", "", ""),
+    ("", "", "expedite_request", ""),
+    ("", "", "typographic_error", ""),
+    ("", "", "", "online"),
+    ("", "", "", "phone_tier1"),
+]
+
+
+def test_a_refresh_builds_every_single_filter_release_into_the_cache(
+    reference, django_assert_num_queries
+) -> None:
+    from srmt.reporting.public.release import build_release, single_filters, warm_published
+
+    small_world()
+    # when the refresh warms the releases
+    assert warm_published() is True
+    # then one release per office, form, type and channel the unfiltered release lists
+    assert [(f.office, f.form, f.type, f.channel) for f in single_filters()] == SINGLE_FILTERS
+    state = RollupState.objects.get()
+    for filters in single_filters():
+        # each served from the cache (one query: the refresh state), as built afresh
+        with django_assert_num_queries(1):
+            cached = current_release(filters)
+        assert cached == build_release(filters, state)
