@@ -20,6 +20,7 @@ a total costs 2 (totals link tables, and readers need them most); ties go to lar
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .attacker import TOLERANCE, Attacker, constraint_rows
@@ -167,7 +168,7 @@ def suppress(release: Release, policy: Policy | None = None) -> Publication:
     suppressed = set(primary)
     if primary:
         lp = _DeviationLP(release)
-        suppressed |= _partners(release, primary, lp, p)
+        suppressed |= _partners(release, primary, lp.cost, p)[0]
         attacker = Attacker(dict(values), release.constraints, suppressed)
         _protect(release, lp, attacker, sorted(suppressed, key=lambda k: (values[k], k)), p)
         _prune(release, lp, attacker, primary, p)
@@ -187,14 +188,17 @@ PARTNER_NODES = 2000
 """Branch-and-bound nodes HiGHS may explore for the partners' program (``_partners``)."""
 
 
-def _partners(release: Release, primary: set[CellKey], lp: _DeviationLP, p: float) -> set[CellKey]:
-    """The cheapest cells (by ``lp.cost``) to hide with the primary ones so that, in every
+def _partners(
+    release: Release, primary: set[CellKey], cost: Callable[[CellKey], float], p: float
+) -> tuple[set[CellKey], float]:
+    """The cheapest cells (by ``cost``) to hide with the primary ones so that, in every
     constraint, (a) no hidden cell is alone: a cell alone in a sum is given away by it;
     (b) a hidden part whose total is published shares the sum with hidden parts worth at
     least ``p`` together (itself included): they add up to a known amount, which bounds each
     of them. Both are necessary for protection, not enough (step 2 sees to the rest). One
     binary program over the release; empty when HiGHS finds no solution within
-    ``PARTNER_NODES`` nodes."""
+    ``PARTNER_NODES`` nodes. Also a lower bound on the cost of any cells that meet (a) and
+    (b), so of any complementary suppression that protects the release."""
     cells = sorted(release.values)
     index = {k: i for i, k in enumerate(cells)}
     room = [min(float(release.values[k]), p) for k in cells]
@@ -210,15 +214,27 @@ def _partners(release: Release, primary: set[CellKey], lp: _DeviationLP, p: floa
             row[c] -= p
             row[total] = p
             rows.append(row)
-    chosen = cheapest_binary(
+    chosen, bound = cheapest_binary(
         len(cells),
         rows,
         [0.0] * len(rows),
-        [lp.cost(k) for k in cells],
+        [0.0 if k in primary else cost(k) for k in cells],
         [index[k] for k in primary],
         PARTNER_NODES,
     )
-    return {cells[j] for j in chosen or ()} - primary
+    return {cells[j] for j in chosen or ()} - primary, bound
+
+
+def complementary_lower_bound(release: Release, policy: Policy | None = None) -> int:
+    """At least this many complementary cells are needed to protect ``release`` (every
+    protecting pattern meets the necessary conditions of ``_partners``; the bound is the
+    binary program's at unit costs, 0 when nothing is primary)."""
+    policy = policy or Policy()
+    primary = {k for k, v in release.values.items() if policy.is_primary(v)}
+    if not primary:
+        return 0
+    _, bound = _partners(release, primary, lambda _key: 1.0, policy.protection_level)
+    return max(0, math.ceil(bound - 1e-6))
 
 
 def _protect(

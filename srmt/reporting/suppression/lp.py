@@ -124,11 +124,12 @@ def cheapest_binary(
     costs: Sequence[float],
     ones: Sequence[int],
     max_nodes: int,
-) -> list[int] | None:
+) -> tuple[list[int] | None, float]:
     """The columns set to 1 by ``min costs . x`` over binary ``x`` with ``A x >= row_lower``
     and ``x_j = 1`` for ``j`` in ``ones``: the best solution HiGHS finds within
     ``max_nodes`` branch-and-bound nodes (a node limit, not a time limit, so the answer does
-    not depend on the machine's load), or None when it finds none."""
+    not depend on the machine's load), or None when it finds none; and a lower bound on the
+    optimal cost (HiGHS's dual bound: the optimum itself when the search finished)."""
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_max_nodes", max_nodes)
@@ -167,6 +168,8 @@ def cheapest_binary(
         np.array(value, dtype=np.float64),
     )
     h.run()
-    if h.getInfo().primal_solution_status != 2:  # 2: a feasible solution
-        return None
-    return [j for j, v in enumerate(h.getSolution().col_value) if v > 0.5]
+    info = h.getInfo()
+    bound = float(info.mip_dual_bound)
+    if info.primal_solution_status != 2:  # 2: a feasible solution
+        return None, bound
+    return [j for j, v in enumerate(h.getSolution().col_value) if v > 0.5], bound

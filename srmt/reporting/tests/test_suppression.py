@@ -341,7 +341,7 @@ def test_a_hidden_cell_alone_in_a_sum_or_with_too_little_beside_it_gets_partners
     primary = {k(form="a"), k(form="b")}
     lp = complementary._DeviationLP(r)
     # when the cheapest partners are chosen
-    partners = complementary._partners(r, primary, lp, 10.0)
+    partners, _ = complementary._partners(r, primary, lp.cost, 10.0)
     # then one more part is hidden (a part costs less than the total), the larger one
     assert partners == {k(form="d")}
 
@@ -358,3 +358,15 @@ def test_the_generated_releases_that_needed_most_h_cells_now_need_at_most_a_quar
     assert (pub.primary_count, pub.complementary_count) == (primary, complementary_cells)
     assert pub.complementary_ratio <= 0.25
     assert audit(pub).passed
+
+
+def test_the_lower_bound_of_a_two_by_two_with_one_small_cell_is_three():
+    # a lone small cell in a table with published margins needs a rectangle of partners
+    assert complementary.complementary_lower_bound(two_by_two()) == 3
+    assert suppress(two_by_two()).complementary_count == 3
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(releases())
+def test_no_suppression_hides_fewer_cells_than_the_lower_bound(release):
+    assert complementary.complementary_lower_bound(release) <= suppress(release).complementary_count
