@@ -186,6 +186,7 @@ def single_filters() -> list[Filters]:
         Filters(**{dimension: value})
         for dimension in ("office", "form", "type", "channel")
         for value in sorted(listed.get(dimension, ()))
+        if value  # a blank code (a request without a form) cannot be chosen as a filter
     ]
 
 
