@@ -182,11 +182,12 @@ def single_filters() -> list[Filters]:
     state = RollupState.objects.filter(name=STATE_NAME).first()
     master = master_publication(state) if state is not None else None
     listed = _categories(master) if master is not None else {}
+    # a blank code (requests without a form) cannot be chosen as a filter
     return [
-        Filters(**{dimension: value})
-        for dimension in ("office", "form", "type", "channel")
-        for value in sorted(listed.get(dimension, ()))
-        if value  # a blank code (a request without a form) cannot be chosen as a filter
+        *(Filters(office=value) for value in sorted(listed.get("office", ())) if value),
+        *(Filters(form=value) for value in sorted(listed.get("form", ())) if value),
+        *(Filters(type=value) for value in sorted(listed.get("type", ())) if value),
+        *(Filters(channel=value) for value in sorted(listed.get("channel", ())) if value),
     ]
 
 
