@@ -468,7 +468,15 @@ class _Builder:
             for v in values.values()
         )
         self.release = self._suppression_release()
-        own = suppress(self.release, policy)
+        shared = (
+            {k: s for k, s in master.status.items() if k in self.release.values} if master else {}
+        )
+        own = suppress(
+            self.release,
+            policy,
+            keep=[k for k, s in shared.items() if s is Status.PUBLISHED],
+            hidden=[k for k, s in shared.items() if s is not Status.PUBLISHED],
+        )
         # a filtered release is read with the master: audited together (the caller); when
         # its own suppression is not enough against the master's figures, both releases
         # are suppressed at once and the filtered cells hide what either suppression hides

@@ -20,7 +20,7 @@ a total costs 2 (totals link tables, and readers need them most); ties go to lar
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from .attacker import TOLERANCE, Attacker, constraint_rows
@@ -72,12 +72,13 @@ class _DeviationLP:
     bounds vary): columns ``up_j`` and ``down_j`` per cell, the other table being
     ``value + up - down``."""
 
-    def __init__(self, release: Release) -> None:
+    def __init__(self, release: Release, keep: Collection[CellKey] = ()) -> None:
         totals = {c.total for c in release.constraints}
         self._cost = {
             k: (2.0 if k in totals else 1.0) - 1e-3 * math.log1p(v)
             for k, v in release.values.items()
         }
+        self._cost.update(dict.fromkeys(keep, KEEP_COST))
         parent = {k: k for k in release.values}
 
         def find(k: CellKey) -> CellKey:
@@ -159,19 +160,30 @@ class _ComponentLP:
         }
 
 
-def suppress(release: Release, policy: Policy | None = None) -> Publication:
-    """Apply primary and complementary suppression; the values themselves never change."""
+def suppress(
+    release: Release,
+    policy: Policy | None = None,
+    *,
+    keep: Collection[CellKey] = (),
+    hidden: Collection[CellKey] = (),
+) -> Publication:
+    """Apply primary and complementary suppression; the values themselves never change.
+
+    For a release read together with another one that shares cells (a filtered public
+    release and the unfiltered one): ``hidden`` are cells the other one hides (hidden here
+    from the start, never published again by pruning), ``keep`` cells it publishes (hidden
+    here only if nothing else can protect a cell: ``KEEP_COST`` per unit)."""
     policy = policy or Policy()
     p = policy.protection_level
     values = release.values
     primary = {k for k, v in values.items() if policy.is_primary(v)}
-    suppressed = set(primary)
+    suppressed = primary | (set(hidden) & set(values))
     if primary:
-        lp = _DeviationLP(release)
-        suppressed |= _partners(release, primary, lp.cost, p)[0]
+        lp = _DeviationLP(release, keep=set(keep) - suppressed)
+        suppressed |= _partners(release, suppressed, lp.cost, p)[0]
         attacker = Attacker(dict(values), release.constraints, suppressed)
         _protect(release, lp, attacker, sorted(suppressed, key=lambda k: (values[k], k)), p)
-        _prune(release, lp, attacker, primary, p)
+        _prune(release, lp, attacker, primary | set(hidden), p)
         suppressed = set(attacker.suppressed)
     status = {
         k: Status.PRIMARY
@@ -182,6 +194,10 @@ def suppress(release: Release, policy: Policy | None = None) -> Publication:
         for k in values
     }
     return Publication(release, policy, status)
+
+
+KEEP_COST = 1000.0
+"""The cost per unit of changing a cell that another release publishes (``suppress``)."""
 
 
 PARTNER_NODES = 2000
@@ -256,9 +272,9 @@ def _protect(
 
 
 def _prune(
-    release: Release, lp: _DeviationLP, attacker: Attacker, primary: set[CellKey], p: float
+    release: Release, lp: _DeviationLP, attacker: Attacker, fixed: set[CellKey], p: float
 ) -> None:
-    extra = sorted(attacker.suppressed - primary, key=lambda k: (-lp.cost(k), k))
+    extra = sorted(attacker.suppressed - fixed, key=lambda k: (-lp.cost(k), k))
     for key in extra:
         linked = sorted(attacker.group(key) - {key})
         attacker.publish(key)
