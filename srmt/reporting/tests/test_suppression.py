@@ -370,3 +370,35 @@ def test_the_lower_bound_of_a_two_by_two_with_one_small_cell_is_three():
 @given(releases())
 def test_no_suppression_hides_fewer_cells_than_the_lower_bound(release):
     assert complementary.complementary_lower_bound(release) <= suppress(release).complementary_count
+
+
+def three_by_three() -> Release:
+    r = Release()
+    values = [[3, 20, 30], [40, 50, 60], [70, 80, 90]]
+    r.add_cube(
+        ["office", "form"],
+        {(o, f): values[i][j] for i, o in enumerate("ABC") for j, f in enumerate("xyz")},
+    )
+    return r
+
+
+def test_a_release_read_with_another_keeps_what_the_other_publishes_and_hides_what_it_hides():
+    # given a small cell A-x, protected on its own by the rectangle A-x, C-x, A-z, C-z
+    alone = suppress(three_by_three())
+    assert alone.cells(Status.COMPLEMENTARY) == [
+        k(office="C", form="x"),
+        k(office="A", form="z"),
+        k(office="C", form="z"),
+    ]
+    # when another release publishes C-x and hides B-z
+    pub = suppress(
+        three_by_three(), keep=[k(office="C", form="x")], hidden=[k(office="B", form="z")]
+    )
+    # then C-x stays published and the rectangle goes through B-z, which stays hidden
+    assert pub.cells(Status.COMPLEMENTARY) == [
+        k(office="B", form="x"),
+        k(office="A", form="z"),
+        k(office="B", form="z"),
+    ]
+    assert pub.cells(Status.PRIMARY) == [k(office="A", form="x")]
+    assert audit(pub).passed
