@@ -34,18 +34,16 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, F, Min, Q, QuerySet, Sum, When
-from django.db.models.functions import TruncWeek
+from django.db.models import Min
 from django.utils import translation
 
-from srmt.offices.models import FormType, Office
-from srmt.reporting.models import DailyRollup, DurationBucket, Measure, RollupState
+from srmt.reporting.models import DailyRollup, Measure, RollupState
 from srmt.reporting.suppression import (
     DEFAULT_THRESHOLD,
+    AuditReport,
     CellKey,
     Policy,
     Publication,
@@ -57,10 +55,10 @@ from srmt.reporting.suppression import (
 )
 from srmt.reporting.suppression import Release as SuppressionRelease
 from srmt.service_requests.choices import Channel
-from srmt.service_requests.models import ServiceRequestType
 
 from . import periods
 from .columns import TABLES, TableSpec
+from .cube import SUMMED, Cube, cube_for
 from .release_types import Release, Table, Value
 
 __all__ = [
@@ -73,7 +71,9 @@ __all__ = [
     "is_published",
     "master_publication",
     "published_period",
+    "single_filters",
     "suppression_threshold",
+    "warm_published",
 ]
 
 logger = logging.getLogger(__name__)
@@ -87,10 +87,7 @@ FULL_MEASURES = ("opened", "closed")
 """Counts published by office, form, office and form, type, channel, month and week."""
 PART_MEASURES = ("escalated", "repeats", "reopened", "surveys_answered", "surveys_satisfied")
 """Counts published (or behind a published share) by type and by month only."""
-SUMMED = (*FULL_MEASURES, *PART_MEASURES, "rating_total")
 OPEN = "open_end"
-
-FOLDED = Q(office__is_confidential=True, office__parent__isnull=False)
 
 
 def suppression_threshold() -> int:
@@ -168,11 +165,30 @@ def current_release(filters: Filters | None = None) -> Release:
 
 
 def warm_published() -> bool:
-    """Build the unfiltered release into the cache, so that the first reader after a refresh
-    does not wait for it (the rollup task calls this after a refresh that wrote rows; with
-    the shared cache of production, every web process reads it). True when something is
-    published."""
-    return is_published(current_release(Filters()))
+    """Build the unfiltered release into the cache, and the release of every single filter
+    value it lists (each office, form, type and channel over the whole period), so that no
+    reader after a refresh waits for those (the rollup task calls this after a refresh that
+    wrote rows; with the shared cache of production, every web process reads them). True
+    when something is published."""
+    published = is_published(current_release(Filters()))
+    if published:
+        for filters in single_filters():
+            current_release(filters)
+    return published
+
+
+def single_filters() -> list[Filters]:
+    """One filter set per office, form, type and channel the unfiltered release lists."""
+    state = RollupState.objects.filter(name=STATE_NAME).first()
+    master = master_publication(state) if state is not None else None
+    listed = _categories(master) if master is not None else {}
+    # a blank code (requests without a form) cannot be chosen as a filter
+    return [
+        *(Filters(office=value) for value in sorted(listed.get("office", ())) if value),
+        *(Filters(form=value) for value in sorted(listed.get("form", ())) if value),
+        *(Filters(type=value) for value in sorted(listed.get("type", ())) if value),
+        *(Filters(channel=value) for value in sorted(listed.get("channel", ())) if value),
+    ]
 
 
 def build_release(filters: Filters, state: RollupState | None) -> Release:
@@ -212,7 +228,7 @@ def _build(
     period: tuple[dt.date, dt.date],
     master: Publication | None,
 ) -> tuple[Release, Publication] | None:
-    data = _read(filters, *period)
+    data = _read(cube_for(_refreshed(state)), filters, *period)
     try:
         builder = _Builder(
             data, Policy(threshold=suppression_threshold()), published, filters, master
@@ -220,7 +236,7 @@ def _build(
     except ValueError:  # two values for one cell: never publish a doubtful table
         logger.exception("public release not published, its cells disagree")
         return None
-    report = audit(builder.publication)
+    report = builder.report or audit(builder.publication)
     if not report.passed:
         logger.error(
             "public release not published, its audit failed: %s",
@@ -233,20 +249,37 @@ def _build(
 
 def master_publication(state: RollupState | None) -> Publication | None:
     """The suppression of the unfiltered release (cached like the releases): every filtered
-    release is checked against it."""
+    release is checked against it. Also kept in the process beside the refresh's cube, for
+    as long as the cube is (`cube.cube_for`)."""
     key = _cache_key(state, "master")
+    held_key = f"{cube_for(_refreshed(state)).token}:{key}"
+    held = _masters.get(held_key)
+    if held is not None:
+        return held
     cached = cache.get(key)
     if isinstance(cached, Publication):
-        return cached
-    _, publication = build_with_publication(Filters(), state)
-    if publication is not None:
+        publication = cached
+    else:
+        _, built = build_with_publication(Filters(), state)
+        if built is None:
+            return None
+        publication = built
         cache.set(key, publication, CACHE_SECONDS)
+    _masters.clear()
+    _masters[held_key] = publication
     return publication
 
 
+_masters: dict[str, Publication] = {}
+"""The master publication of the cube held in this process (one entry at most)."""
+
+
+def _refreshed(state: RollupState | None) -> str:
+    return state.refreshed_at.isoformat() if state and state.refreshed_at else "never"
+
+
 def _cache_key(state: RollupState | None, part: str) -> str:
-    refreshed = state.refreshed_at.isoformat() if state and state.refreshed_at else "never"
-    return f"srmt:release:v2:{refreshed}:{suppression_threshold()}:{part}"
+    return f"srmt:release:v2:{_refreshed(state)}:{suppression_threshold()}:{part}"
 
 
 def _clip(period: tuple[dt.date, dt.date], filters: Filters) -> tuple[dt.date, dt.date]:
@@ -274,7 +307,8 @@ class _Data:
     open_type: dict[str, int]
     open_channel: dict[str, int]
     open_before: int
-    open_by_day: dict[dt.date, int]
+    open_by_week: dict[dt.date, int]
+    """Opened minus closed in each week of the period (by its Monday)."""
     durations_by_week: dict[dt.date, dict[str, Counter[int]]]
     durations_by_type: dict[str, dict[str, Counter[int]]]
     offices: dict[str, str] = field(default_factory=dict)
@@ -289,113 +323,44 @@ class _Data:
         return months
 
 
-def _office_key() -> Case:
-    return Case(When(FOLDED, then=F("office__parent__code")), default=F("office__code"))
-
-
-def _narrow(qs: QuerySet[Any], filters: Filters) -> QuerySet[Any]:
-    if filters.office:
-        qs = qs.filter(
-            (Q(office__code=filters.office) & ~FOLDED)
-            | (FOLDED & Q(office__parent__code=filters.office))
+def _narrowing(filters: Filters) -> dict[str, str]:
+    return {
+        name: value
+        for name, value in (
+            ("office", filters.office),
+            ("form", filters.form),
+            ("type", filters.type),
+            ("channel", filters.channel),
         )
-    if filters.form:
-        qs = qs.filter(form=filters.form)
-    if filters.type:
-        qs = qs.filter(type__code=filters.type)
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    return qs
-
-
-def _sums(qs: QuerySet[Any], *group: str) -> list[dict[str, Any]]:
-    aggregates = {f"s_{name}": Sum(name) for name in SUMMED}
-    return list(qs.values(*group).annotate(**aggregates).order_by())
-
-
-def _counts(row: Mapping[str, Any]) -> dict[str, int]:
-    return {name: int(row[f"s_{name}"] or 0) for name in SUMMED}
-
-
-def _read(filters: Filters, start: dt.date, end: dt.date) -> _Data:
-    rollups = _narrow(DailyRollup.objects.all(), filters)
-    in_period = rollups.filter(day__gte=start, day__lte=end).annotate(office_key=_office_key())
-    until_end = rollups.filter(day__lte=end).annotate(office_key=_office_key())
-
-    by_day = {row["day"]: _counts(row) for row in _sums(in_period, "day")}
-    mondays = list(periods.weeks(start, end))
-    by_week: dict[dt.date, dict[str, int]] = {m: dict.fromkeys(SUMMED, 0) for m in mondays}
-    for day, counts in by_day.items():
-        week = by_week[periods.week_start(day)]
-        for name, value in counts.items():
-            week[name] += value
-
-    def opens(*group: str) -> dict[Any, int]:
-        rows = until_end.values(*group).annotate(n=Sum("open_delta")).order_by()
-        return {
-            tuple(r[g] for g in group) if len(group) > 1 else r[group[0]]: int(r["n"] or 0)
-            for r in rows
-        }
-
-    open_by_day = {
-        row["day"]: int(row["n"] or 0)
-        for row in in_period.values("day").annotate(n=Sum("open_delta")).order_by()
+        if value
     }
-    open_before = int(rollups.filter(day__lt=start).aggregate(n=Sum("open_delta"))["n"] or 0)
 
-    buckets = _narrow(DurationBucket.objects.all(), filters).filter(day__gte=start, day__lte=end)
-    durations_by_week: dict[dt.date, dict[str, Counter[int]]] = defaultdict(
-        lambda: defaultdict(Counter)
-    )
-    for row in (
-        buckets.annotate(week=TruncWeek("day"))
-        .values("week", "measure", "days")
-        .annotate(n=Sum("count"))
-        .order_by()
-    ):
-        week = row["week"]
-        monday = week.date() if isinstance(week, dt.datetime) else week
-        durations_by_week[monday][row["measure"]][row["days"]] += int(row["n"])
-    durations_by_type: dict[str, dict[str, Counter[int]]] = defaultdict(
-        lambda: defaultdict(Counter)
-    )
-    for row in buckets.values("type__code", "measure", "days").annotate(n=Sum("count")).order_by():
-        durations_by_type[row["type__code"]][row["measure"]][row["days"]] += int(row["n"])
 
+def _read(cube: Cube, filters: Filters, start: dt.date, end: dt.date) -> _Data:
+    """The figures of `filters` over the complete weeks from `start` to `end`, summed from
+    the refresh's weekly cube (`cube.py`); an office filter names the office a confidential
+    unit is folded into."""
+    part = cube.slice(_narrowing(filters), start, end)
+    mondays = list(periods.weeks(start, end))
     data = _Data(
         start=start,
         end=end,
         mondays=mondays,
-        by_week=by_week,
-        by_office_form={
-            (r["office_key"], r["form"]): _counts(r) for r in _sums(in_period, "office_key", "form")
-        },
-        by_type={r["type__code"]: _counts(r) for r in _sums(in_period, "type__code")},
-        by_channel={r["channel"]: _counts(r) for r in _sums(in_period, "channel")},
-        open_office_form=opens("office_key", "form"),
-        open_type=opens("type__code"),
-        open_channel=opens("channel"),
-        open_before=open_before,
-        open_by_day=open_by_day,
-        durations_by_week=durations_by_week,
-        durations_by_type=durations_by_type,
+        by_week={m: part.by_week.get(m, dict.fromkeys(SUMMED, 0)) for m in mondays},
+        by_office_form=part.by_office_form,
+        by_type=part.by_type,
+        by_channel=part.by_channel,
+        open_office_form=part.open_office_form,
+        open_type=part.open_type,
+        open_channel=part.open_channel,
+        open_before=part.open_before,
+        open_by_week=part.open_by_week,
+        durations_by_week=part.durations_by_week,
+        durations_by_type=part.durations_by_type,
     )
-    offices = {o for o, _ in data.by_office_form} | {o for o, _ in data.open_office_form}
-    data.offices = dict(Office.objects.filter(code__in=offices).values_list("code", "name"))
-    types = set(data.by_type) | set(data.open_type) | set(durations_by_type)
-    data.types = {
-        code: (en, es)
-        for code, en, es in ServiceRequestType.objects.filter(code__in=types).values_list(
-            "code", "name_en", "name_es"
-        )
-    }
-    forms = {f for _, f in data.by_office_form} | {f for _, f in data.open_office_form}
-    data.forms = {
-        code: (en, es)
-        for code, en, es in FormType.objects.filter(code__in=forms).values_list(
-            "code", "name_en", "name_es"
-        )
-    }
+    data.offices = cube.office_names
+    data.types = cube.type_names
+    data.forms = cube.form_names
     return data
 
 
@@ -503,16 +468,28 @@ class _Builder:
             for v in values.values()
         )
         self.release = self._suppression_release()
-        own = suppress(self.release, policy)
+        shared = (
+            {k: s for k, s in master.status.items() if k in self.release.values} if master else {}
+        )
+        own = suppress(
+            self.release,
+            policy,
+            keep=[k for k, s in shared.items() if s is Status.PUBLISHED],
+            hidden=[k for k, s in shared.items() if s is not Status.PUBLISHED],
+        )
         # a filtered release is read with the master: audited together (the caller); when
         # its own suppression is not enough against the master's figures, both releases
         # are suppressed at once and the filtered cells hide what either suppression hides
         self.publication = own
+        self.report: AuditReport | None = None
+        """The audit of `publication` when it was run here (the caller runs it otherwise)."""
         if master is not None:
             self.publication = _combined(own, master)
-            if not audit(self.publication).passed:
+            self.report = audit(self.publication)
+            if not self.report.passed:
                 joint = suppress(self.publication.release, policy)
                 self.publication = _harden(_combined(own, master, joint), set(master.status))
+                self.report = None
         self.status = self.publication.status
 
     def _listed(self, dimension: str, listed: Mapping[str, set[str]], own: set[str]) -> list[str]:
@@ -593,12 +570,8 @@ class _Builder:
     def _open_by_month(self) -> dict[str, int]:
         running = self.data.open_before
         result: dict[str, int] = {}
-        day = self.data.start
         for month, mondays in self.months.items():
-            last = mondays[-1] + dt.timedelta(days=6)
-            while day <= last:
-                running += self.data.open_by_day.get(day, 0)
-                day += periods.DAY
+            running += sum(self.data.open_by_week.get(monday, 0) for monday in mondays)
             result[month] = running
         return result
 

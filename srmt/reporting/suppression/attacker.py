@@ -5,9 +5,10 @@ constraint), the tightest bounds anyone can derive for a suppressed cell ``k`` a
 
     min / max  y_k  subject to  y >= 0, every constraint, and y_j = published value of j.
 
-One model holds every cell of the release: a published cell is a column fixed at its
-value, a suppressed cell a free non-negative column, so changing what is suppressed only
-changes bounds and HiGHS re-solves from its last basis.
+With the published cells fixed, only the constraints holding a suppressed cell matter, and
+they split the suppressed cells into independent linked groups: each group is one small
+model (its cells as columns, the published values on the right-hand side), re-solved for
+each of its cells from the last basis.
 """
 
 from __future__ import annotations
@@ -49,7 +50,13 @@ def constraint_rows(
 
 class Attacker:
     """Everything an attacker knows about one publication; ``suppress``/``publish`` change
-    what is known, ``interval`` answers the two programs for one suppressed cell."""
+    what is known, ``interval`` answers the two programs for one suppressed cell.
+
+    The programs of a cell only involve its *linked group*: the suppressed cells reachable
+    from it through constraints (a constraint's published cells are constants). So each
+    group gets a small model of its own (its suppressed cells as columns, every constraint
+    touching them as a row, the published cells moved to the right-hand side), solved for
+    every cell of the group, and answers are kept for as long as the group is unchanged."""
 
     def __init__(
         self,
@@ -57,67 +64,204 @@ class Attacker:
         constraints: Sequence[Constraint],
         suppressed: Collection[CellKey],
     ) -> None:
-        self.cells = sorted(values)
-        self.index = {k: i for i, k in enumerate(self.cells)}
         self._values = values
+        self._cells_of = [(con.total, *con.parts) for con in constraints]
         self.suppressed = set(suppressed)
-        rows = constraint_rows(self.cells, constraints)
-        lower: list[float] = []
-        upper: list[float] = []
-        for k in self.cells:
-            if k in self.suppressed:
-                lower.append(0.0)
-                upper.append(INF)
-            else:
-                v = values[k]
-                if v is None:
-                    raise ValueError("a published cell has no value")
-                lower.append(float(v))
-                upper.append(float(v))
-        zeros = [0.0] * len(rows)
-        self._model = LinearModel(len(self.cells), rows, zeros, zeros, lower, upper)
-        # interval and the two tables that attain its ends (the programs' solutions)
-        self._cache: dict[CellKey, tuple[Interval, tuple[float, ...], tuple[float, ...]]] = {}
+        self._touching: dict[CellKey, list[int]] = {}
+        for i, cells in enumerate(self._cells_of):
+            for k in cells:
+                self._touching.setdefault(k, []).append(i)
+        for k in self.suppressed:
+            self._check(k)
+        # per group: its model and the intervals solved so far (with the tables attaining
+        # them); the group of each cell while nothing changes; intervals carried over to the
+        # groups a publication split off (see ``publish``)
+        self._groups: dict[frozenset[CellKey], _Group] = {}
+        self._group_of: dict[CellKey, frozenset[CellKey]] = {}
+        self._carried: dict[frozenset[CellKey], dict[CellKey, _Solved]] = {}
+        self._carried_points: dict[frozenset[CellKey], list[dict[CellKey, float]]] = {}
+
+    def _check(self, key: CellKey) -> None:
+        if key not in self._values:
+            raise KeyError(key)
 
     def suppress(self, key: CellKey) -> None:
+        self._check(key)
         if key not in self.suppressed:
             self.suppressed.add(key)
-            self._model.set_bounds(self.index[key], 0.0, INF)
-            self._cache.clear()
+            self._group_of.clear()
+            self._carried.clear()
+            self._carried_points.clear()
 
     def publish(self, key: CellKey) -> None:
-        if key in self.suppressed:
-            v = self._values[key]
-            if v is None:
-                raise ValueError("a published cell has no value")
-            self.suppressed.discard(key)
-            self._model.set_bounds(self.index[key], float(v), float(v))
-            # An interval stays exact if both tables attaining it already had the value
-            # now published: they remain feasible, and the bounds cannot widen.
-            i = self.index[key]
-            self._cache = {
-                k: entry
-                for k, entry in self._cache.items()
-                if k != key
-                and len(entry[1]) > i
-                and len(entry[2]) > i
-                and abs(entry[1][i] - v) <= TOLERANCE
-                and abs(entry[2][i] - v) <= TOLERANCE
-            }
+        if key not in self.suppressed:
+            return
+        v = self._values[key]
+        if v is None:
+            raise ValueError("a published cell has no value")
+        before = self._groups.get(self.group(key))
+        self.suppressed.discard(key)
+        self._group_of.clear()
+        self._carried.clear()
+        self._carried_points.clear()
+        if before is not None:
+            self._carry(before, key, v)
 
-    def interval(self, key: CellKey) -> Interval:
+    def _carry(self, before: _Group, key: CellKey, v: float) -> None:
+        """What stays known of ``before``, the group of ``key``, once ``key`` shows ``v``:
+        the tables the attacker could not rule out that had that value (restricted to the
+        groups ``before`` splits into), and the intervals both of whose tables had it."""
+        for point in before.points:
+            if abs(point[key] - v) <= TOLERANCE:
+                split: dict[frozenset[CellKey], dict[CellKey, float]] = {}
+                for k, y in point.items():
+                    if k != key:
+                        split.setdefault(self.group(k), {})[k] = y
+                for members, restricted in split.items():
+                    self._carried_points.setdefault(members, []).append(restricted)
+        # Such tables stay feasible, and fixing a cell cannot widen the bounds: an interval
+        # attained by two of them stays exact.
+        for k, (interval, low, high) in before.solved.items():
+            if (
+                k != key
+                and high is not None
+                and abs(low[key] - v) <= TOLERANCE
+                and abs(high[key] - v) <= TOLERANCE
+            ):
+                members = self.group(k)
+                self._carried.setdefault(members, {})[k] = (
+                    interval,
+                    {m: low[m] for m in members},
+                    {m: high[m] for m in members},
+                )
+
+    def group(self, key: CellKey) -> frozenset[CellKey]:
+        """The suppressed cells linked to ``key`` (itself included)."""
+        known = self._group_of.get(key)
+        if known is not None:
+            return known
+        seen = {key}
+        todo = [key]
+        suppressed = self.suppressed
+        while todo:
+            k = todo.pop()
+            for i in self._touching.get(k, ()):
+                for other in self._cells_of[i]:
+                    if other in suppressed and other not in seen:
+                        seen.add(other)
+                        todo.append(other)
+        members = frozenset(seen)
+        if key in suppressed:
+            for k in members:
+                self._group_of[k] = members
+        return members
+
+    def _group_model(self, key: CellKey) -> _Group:
         if key not in self.suppressed:
             raise KeyError(key)
-        if key not in self._cache:
-            self._model.set_costs({self.index[key]: 1.0})
-            low = self._model.solve(maximize=False)
-            high = self._model.solve(maximize=True)
+        members = self.group(key)
+        group = self._groups.get(members)
+        if group is None:
+            if len(self._groups) > 512:
+                self._groups.clear()
+            points = self._carried_points.pop(members, [])
+            if all(self._values[k] is not None for k in members):
+                points.append({k: float(self._values[k] or 0) for k in members})
+            carried = self._carried.pop(members, {})
+            group = self._groups[members] = _Group(self, members, carried, points)
+        return group
+
+    def interval(self, key: CellKey) -> Interval:
+        return self._group_model(key).interval(key)
+
+    def protected(self, key: CellKey, width: float) -> bool:
+        """Whether the interval of ``key`` is at least ``width`` wide. Two tables the
+        attacker cannot rule out (the true one, when known, and those attaining earlier
+        programs' ends) that already differ that much in ``key`` answer without a program."""
+        group = self._group_model(key)
+        if key not in group.solved and group.points:
+            values = [point[key] for point in group.points]
+            if max(values) - min(values) >= width - TOLERANCE:
+                return True
+        return group.interval(key).width >= width - TOLERANCE
+
+    def _rows(
+        self, members: frozenset[CellKey], index: Mapping[CellKey, int]
+    ) -> tuple[list[dict[int, float]], list[float]]:
+        rows: list[dict[int, float]] = []
+        rhs: list[float] = []
+        for i in sorted({i for k in members for i in self._touching.get(k, ())}):
+            cells = self._cells_of[i]
+            row: dict[int, float] = {}
+            constant = 0.0
+            for j, k in enumerate(cells):
+                coefficient = 1.0 if j == 0 else -1.0
+                if k in members:
+                    row[index[k]] = row.get(index[k], 0.0) + coefficient
+                else:
+                    v = self._values[k]
+                    if v is None:  # pragma: no cover (a suppressed cell is in its group)
+                        raise ValueError("a published cell has no value")
+                    constant += coefficient * float(v)
+            rows.append(row)
+            rhs.append(-constant)
+        return rows, rhs
+
+
+_Solved = tuple[Interval, dict[CellKey, float], dict[CellKey, float] | None]
+"""An interval and the two tables attaining its ends (None: no upper end)."""
+
+
+class _Group:
+    """The attacker's model of one linked group."""
+
+    MAX_POINTS = 256
+
+    def __init__(
+        self,
+        attacker: Attacker,
+        members: frozenset[CellKey],
+        solved: dict[CellKey, _Solved],
+        points: list[dict[CellKey, float]],
+    ) -> None:
+        self.cells = sorted(members)
+        self.index = {k: i for i, k in enumerate(self.cells)}
+        self._attacker = attacker
+        self._model: LinearModel | None = None
+        self.solved = dict(solved)
+        # tables satisfying everything the attacker knows (for ``Attacker.protected``)
+        self.points = points[-self.MAX_POINTS :]
+        for _, low, high in self.solved.values():
+            self._add(low)
+            if high is not None:
+                self._add(high)
+
+    def _add(self, point: dict[CellKey, float]) -> None:
+        self.points.append(point)
+        if len(self.points) > self.MAX_POINTS:
+            del self.points[0]
+
+    def interval(self, key: CellKey) -> Interval:
+        if key not in self.solved:
+            if self._model is None:
+                rows, rhs = self._attacker._rows(frozenset(self.cells), self.index)
+                n = len(self.cells)
+                self._model = LinearModel(n, rows, rhs, rhs, [0.0] * n, [INF] * n)
+            model = self._model
+            model.set_costs({self.index[key]: 1.0})
+            low = model.solve(maximize=False)
+            high = model.solve(maximize=True)
             if low.status == "infeasible" or high.status == "infeasible":
                 raise RuntimeError("the published values contradict the constraints")
             lower = max(0.0, low.objective)
             upper = high.objective if high.status == "optimal" else math.inf
-            self._cache[key] = (Interval(lower, upper), low.x, high.x)
-        return self._cache[key][0]
+            low_point = dict(zip(self.cells, low.x, strict=True))
+            high_point = dict(zip(self.cells, high.x, strict=True)) if high.x else None
+            self.solved[key] = (Interval(lower, upper), low_point, high_point)
+            self._add(low_point)
+            if high_point is not None:
+                self._add(high_point)
+        return self.solved[key][0]
 
 
 def linked_groups(

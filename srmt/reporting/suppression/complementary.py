@@ -20,11 +20,12 @@ a total costs 2 (totals link tables, and readers need them most); ties go to lar
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-from .attacker import TOLERANCE, Attacker, Interval, constraint_rows, linked_groups
-from .lp import INF, LinearModel
-from .model import CellKey, Release, describe
+from .attacker import TOLERANCE, Attacker, constraint_rows
+from .lp import INF, LinearModel, cheapest_binary
+from .model import CellKey, Constraint, Release, describe
 from .rules import Policy, Status
 
 
@@ -66,17 +67,65 @@ class Publication:
 
 
 class _DeviationLP:
-    """The linear program of step 2, built once per release (only costs and bounds vary):
-    columns ``up_j`` and ``down_j`` per cell, the other table being ``value + up - down``."""
+    """The linear programs of step 2, one per independent part of the release (cells that
+    no chain of constraints links cannot help each other), each built once (only costs and
+    bounds vary): columns ``up_j`` and ``down_j`` per cell, the other table being
+    ``value + up - down``."""
 
-    def __init__(self, release: Release) -> None:
-        self.cells = sorted(release.values)
+    def __init__(self, release: Release, keep: Collection[CellKey] = ()) -> None:
+        totals = {c.total for c in release.constraints}
+        self._cost = {
+            k: (2.0 if k in totals else 1.0) - 1e-3 * math.log1p(v)
+            for k, v in release.values.items()
+        }
+        self._cost.update(dict.fromkeys(keep, KEEP_COST))
+        parent = {k: k for k in release.values}
+
+        def find(k: CellKey) -> CellKey:
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        for con in release.constraints:
+            root = find(con.total)
+            for part in con.parts:
+                other = find(part)
+                if other != root:
+                    parent[other] = root
+        self._release = release
+        self._component = {k: find(k) for k in release.values}
+        self._models: dict[CellKey, _ComponentLP] = {}
+
+    def cost(self, key: CellKey) -> float:
+        return self._cost[key]
+
+    def witnesses(self, target: CellKey, at_least: float, suppressed: set[CellKey]) -> set[CellKey]:
+        """The published cells to suppress so that ``target`` may be ``at_least``."""
+        root = self._component[target]
+        model = self._models.get(root)
+        if model is None:
+            cells = sorted(k for k, r in self._component.items() if r == root)
+            constraints = [c for c in self._release.constraints if self._component[c.total] == root]
+            model = self._models[root] = _ComponentLP(self._release, cells, constraints, self._cost)
+        return model.witnesses(target, at_least, suppressed)
+
+
+class _ComponentLP:
+    def __init__(
+        self,
+        release: Release,
+        cells: list[CellKey],
+        constraints: list[Constraint],
+        cost: dict[CellKey, float],
+    ) -> None:
+        self.cells = cells
         self.index = {k: i for i, k in enumerate(self.cells)}
         self.values = [float(release.values[k]) for k in self.cells]
         n = len(self.cells)
         self.n = n
         rows = []
-        for row in constraint_rows(self.cells, release.constraints):
+        for row in constraint_rows(self.cells, constraints):
             full = dict(row)
             full.update({n + c: -v for c, v in row.items()})
             rows.append(full)
@@ -84,16 +133,9 @@ class _DeviationLP:
         self.model = LinearModel(
             2 * n, rows, zeros, zeros, [0.0] * (2 * n), [INF] * n + self.values
         )
-        totals = {c.total for c in release.constraints}
-        self.base_cost = [
-            (2.0 if k in totals else 1.0) - 1e-3 * math.log1p(release.values[k]) for k in self.cells
-        ]
-
-    def cost(self, key: CellKey) -> float:
-        return self.base_cost[self.index[key]]
+        self.base_cost = [cost[k] for k in self.cells]
 
     def witnesses(self, target: CellKey, at_least: float, suppressed: set[CellKey]) -> set[CellKey]:
-        """The published cells to suppress so that ``target`` may be ``at_least``."""
         n = self.n
         costs: dict[int, float] = {}
         for i, k in enumerate(self.cells):
@@ -118,22 +160,30 @@ class _DeviationLP:
         }
 
 
-def _protected(interval: Interval, p: float) -> bool:
-    return interval.width >= p - TOLERANCE
+def suppress(
+    release: Release,
+    policy: Policy | None = None,
+    *,
+    keep: Collection[CellKey] = (),
+    hidden: Collection[CellKey] = (),
+) -> Publication:
+    """Apply primary and complementary suppression; the values themselves never change.
 
-
-def suppress(release: Release, policy: Policy | None = None) -> Publication:
-    """Apply primary and complementary suppression; the values themselves never change."""
+    For a release read together with another one that shares cells (a filtered public
+    release and the unfiltered one): ``hidden`` are cells the other one hides (hidden here
+    from the start, never published again by pruning), ``keep`` cells it publishes (hidden
+    here only if nothing else can protect a cell: ``KEEP_COST`` per unit)."""
     policy = policy or Policy()
     p = policy.protection_level
     values = release.values
     primary = {k for k, v in values.items() if policy.is_primary(v)}
-    suppressed = set(primary)
+    suppressed = primary | (set(hidden) & set(values))
     if primary:
-        lp = _DeviationLP(release)
+        lp = _DeviationLP(release, keep=set(keep) - suppressed)
+        suppressed |= _partners(release, suppressed, lp.cost, p)[0]
         attacker = Attacker(dict(values), release.constraints, suppressed)
-        _protect(release, lp, attacker, sorted(primary, key=lambda k: (values[k], k)), p)
-        _prune(release, lp, attacker, primary, p)
+        _protect(release, lp, attacker, sorted(suppressed, key=lambda k: (values[k], k)), p)
+        _prune(release, lp, attacker, primary | set(hidden), p)
         suppressed = set(attacker.suppressed)
     status = {
         k: Status.PRIMARY
@@ -146,15 +196,72 @@ def suppress(release: Release, policy: Policy | None = None) -> Publication:
     return Publication(release, policy, status)
 
 
+KEEP_COST = 1000.0
+"""The cost per unit of changing a cell that another release publishes (``suppress``)."""
+
+
+PARTNER_NODES = 2000
+"""Branch-and-bound nodes HiGHS may explore for the partners' program (``_partners``)."""
+
+
+def _partners(
+    release: Release, primary: set[CellKey], cost: Callable[[CellKey], float], p: float
+) -> tuple[set[CellKey], float]:
+    """The cheapest cells (by ``cost``) to hide with the primary ones so that, in every
+    constraint, (a) no hidden cell is alone: a cell alone in a sum is given away by it;
+    (b) a hidden part whose total is published shares the sum with hidden parts worth at
+    least ``p`` together (itself included): they add up to a known amount, which bounds each
+    of them. Both are necessary for protection, not enough (step 2 sees to the rest). One
+    binary program over the release; empty when HiGHS finds no solution within
+    ``PARTNER_NODES`` nodes. Also a lower bound on the cost of any cells that meet (a) and
+    (b), so of any complementary suppression that protects the release."""
+    cells = sorted(release.values)
+    index = {k: i for i, k in enumerate(cells)}
+    room = [min(float(release.values[k]), p) for k in cells]
+    rows: list[dict[int, float]] = []
+    for con in release.constraints:
+        total = index[con.total]
+        parts = [index[k] for k in con.parts]
+        members = [total, *parts]
+        for c in members:
+            rows.append({j: (-1.0 if j == c else 1.0) for j in members})
+        for c in parts:
+            row = {j: room[j] for j in parts}
+            row[c] -= p
+            row[total] = p
+            rows.append(row)
+    chosen, bound = cheapest_binary(
+        len(cells),
+        rows,
+        [0.0] * len(rows),
+        [0.0 if k in primary else cost(k) for k in cells],
+        [index[k] for k in primary],
+        PARTNER_NODES,
+    )
+    return {cells[j] for j in chosen or ()} - primary, bound
+
+
+def complementary_lower_bound(release: Release, policy: Policy | None = None) -> int:
+    """At least this many complementary cells are needed to protect ``release`` (every
+    protecting pattern meets the necessary conditions of ``_partners``; the bound is the
+    binary program's at unit costs, 0 when nothing is primary)."""
+    policy = policy or Policy()
+    primary = {k for k, v in release.values.items() if policy.is_primary(v)}
+    if not primary:
+        return 0
+    _, bound = _partners(release, primary, lambda _key: 1.0, policy.protection_level)
+    return max(0, math.ceil(bound - 1e-6))
+
+
 def _protect(
     release: Release, lp: _DeviationLP, attacker: Attacker, queue: list[CellKey], p: float
 ) -> None:
     pending = list(queue)
     while pending:
         key = pending.pop(0)
-        interval = attacker.interval(key)
-        if _protected(interval, p):
+        if attacker.protected(key, p):
             continue
+        interval = attacker.interval(key)
         added = lp.witnesses(key, interval.lower + p, attacker.suppressed)
         if not added:
             raise RuntimeError(f"cannot protect {describe(key)}")
@@ -165,12 +272,11 @@ def _protect(
 
 
 def _prune(
-    release: Release, lp: _DeviationLP, attacker: Attacker, primary: set[CellKey], p: float
+    release: Release, lp: _DeviationLP, attacker: Attacker, fixed: set[CellKey], p: float
 ) -> None:
-    extra = sorted(attacker.suppressed - primary, key=lambda k: (-lp.cost(k), k))
+    extra = sorted(attacker.suppressed - fixed, key=lambda k: (-lp.cost(k), k))
     for key in extra:
-        groups = linked_groups(release.constraints, attacker.suppressed)
-        linked = sorted(groups[key] - {key})
+        linked = sorted(attacker.group(key) - {key})
         attacker.publish(key)
-        if not all(_protected(attacker.interval(k), p) for k in linked):
+        if not all(attacker.protected(k, p) for k in linked):
             attacker.suppress(key)

@@ -115,3 +115,61 @@ class LinearModel:
         if status == highspy.HighsModelStatus.kInfeasible:
             return Solution("infeasible", math.nan, ())
         raise RuntimeError(f"HiGHS stopped: {h.modelStatusToString(status)}")
+
+
+def cheapest_binary(
+    n: int,
+    rows: Sequence[dict[int, float]],
+    row_lower: Sequence[float],
+    costs: Sequence[float],
+    ones: Sequence[int],
+    max_nodes: int,
+) -> tuple[list[int] | None, float]:
+    """The columns set to 1 by ``min costs . x`` over binary ``x`` with ``A x >= row_lower``
+    and ``x_j = 1`` for ``j`` in ``ones``: the best solution HiGHS finds within
+    ``max_nodes`` branch-and-bound nodes (a node limit, not a time limit, so the answer does
+    not depend on the machine's load), or None when it finds none; and a lower bound on the
+    optimal cost (HiGHS's dual bound: the optimum itself when the search finished)."""
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_max_nodes", max_nodes)
+    h.setOptionValue("threads", 1)
+    lower = np.zeros(n)
+    lower[list(ones)] = 1.0
+    h.addCols(
+        n,
+        np.array(costs, dtype=np.float64),
+        lower,
+        np.ones(n),
+        0,
+        np.array([], dtype=np.int32),
+        np.array([], dtype=np.int32),
+        np.array([], dtype=np.float64),
+    )
+    h.changeColsIntegrality(
+        n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger)
+    )
+    starts: list[int] = []
+    index: list[int] = []
+    value: list[float] = []
+    for row in rows:
+        starts.append(len(index))
+        for c, v in sorted(row.items()):
+            index.append(c)
+            value.append(v)
+    inf = float(highspy.kHighsInf)
+    h.addRows(
+        len(rows),
+        np.array(row_lower, dtype=np.float64),
+        np.full(len(rows), inf),
+        len(index),
+        np.array(starts, dtype=np.int32),
+        np.array(index, dtype=np.int32),
+        np.array(value, dtype=np.float64),
+    )
+    h.run()
+    info = h.getInfo()
+    bound = float(info.mip_dual_bound)
+    if info.primal_solution_status != 2:  # 2: a feasible solution
+        return None, bound
+    return [j for j, v in enumerate(h.getSolution().col_value) if v > 0.5], bound

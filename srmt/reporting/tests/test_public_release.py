@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from srmt.reporting.models import DailyRollup, Detection, RollupState
+from srmt.reporting.models import DailyRollup, Detection, DurationBucket, RollupState
 from srmt.reporting.public import periods
 from srmt.reporting.public.columns import TABLES
 from srmt.reporting.public.notable import notable_changes
@@ -591,3 +591,168 @@ def test_within_15_days_means_fewer_than_15_whole_days(reference, days: int, wit
     assert [
         (r["month"], r["final_within_15_days"]) for r in release.table("timeliness-by-month").rows
     ] == [("2026-10", within), ("2026-11", None)]
+
+
+def _expected_slice(narrow: dict[str, str], start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The sums a slice must give, computed row by row from the database."""
+    from collections import Counter, defaultdict
+
+    def key(row: Any) -> dict[str, str]:
+        office = row.office
+        folded = office.is_confidential and office.parent is not None
+        return {
+            "office": office.parent.code if folded else office.code,
+            "form": row.form,
+            "type": row.type.code,
+            "channel": row.channel,
+        }
+
+    names = ("opened", "closed", "escalated", "repeats", "reopened", "surveys_answered")
+    out: dict[str, Any] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    out["open_before"] = 0
+    for row in DailyRollup.objects.select_related("office__parent", "type"):
+        cell = key(row)
+        if any(cell[d] != v for d, v in narrow.items()) or row.day > end:
+            continue
+        if row.day < start:
+            out["open_before"] += row.open_delta
+            continue
+        monday = periods.week_start(row.day)
+        for name in names:
+            out["by_week"][monday][name] += getattr(row, name)
+            out["by_office_form"][(cell["office"], cell["form"])][name] += getattr(row, name)
+            out["by_type"][cell["type"]][name] += getattr(row, name)
+        out["open_by_week"][monday]["n"] += row.open_delta
+    for row in DailyRollup.objects.select_related("office__parent", "type"):
+        cell = key(row)
+        if all(cell[d] == v for d, v in narrow.items()) and row.day <= end:
+            out["open_channel"][cell["channel"]]["n"] += row.open_delta
+    durations: dict[Any, Counter[int]] = defaultdict(Counter)
+    for b in DurationBucket.objects.select_related("office__parent", "type"):
+        cell = key(b)
+        if all(cell[d] == v for d, v in narrow.items()) and start <= b.day <= end:
+            durations[(periods.week_start(b.day), b.measure)][b.days] += b.count
+            durations[(cell["type"], b.measure)][b.days] += b.count
+    out["durations"] = dict(durations)
+    return {k: v if not isinstance(v, defaultdict) else _plain(v) for k, v in out.items()}
+
+
+def _plain(value: Any) -> Any:
+    return {k: _plain(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+
+def test_the_weekly_cube_gives_the_sums_of_the_daily_rollups(reference) -> None:
+    # given rollup rows and duration buckets on random days from a Wednesday (a partial week
+    # before the period) to past its end, in offices with a confidential unit (ESC-VAWA)
+    import random
+
+    from srmt.reporting.public.cube import Cube
+    from srmt.reporting.tests.public_fixture import bucket
+
+    rng = random.Random(1012)
+    combos = set()
+    for _ in range(60):
+        combos.add(
+            (
+                dt.date(2026, 10, 21) + dt.timedelta(days=rng.randrange(32)),
+                rng.choice(["NSC", "ESC", "ESC-VAWA"]),
+                rng.choice(["I-485", "I-90"]),
+                rng.choice(["typographic_error", "expedite_request"]),
+                rng.choice(["online", "phone_tier1"]),
+            )
+        )
+    for day, office, form, type_code, channel in sorted(combos):
+        drawn = {n: rng.randrange(30) for n in ("opened", "closed", "escalated", "repeats")}
+        rollup(day, office, form, type_code, channel, **drawn, open_delta=rng.randrange(-5, 20))
+        bucket(
+            day, office, form, type_code, channel, "first", rng.randrange(20), 1 + rng.randrange(9)
+        )
+        bucket(
+            day, office, form, type_code, channel, "final", rng.randrange(40), 1 + rng.randrange(9)
+        )
+    assert DurationBucket.objects.count() == 2 * len(combos)
+    # when the cube is read once
+    cube = Cube()
+    names = ("opened", "closed", "escalated", "repeats", "reopened", "surveys_answered")
+
+    def counts(sums: dict[Any, dict[str, int]]) -> dict[Any, dict[str, int]]:
+        return {k: {n: v[n] for n in names} for k, v in sums.items()}
+
+    for narrow in (
+        {},
+        {"office": "ESC"},
+        {"office": "NSC", "channel": "online"},
+        {"form": "N-400"},
+    ):
+        for start, end in (PERIOD, (dt.date(2026, 11, 2), dt.date(2026, 11, 8))):
+            part = cube.slice(narrow, start, end)
+            expected = _expected_slice(narrow, start, end)
+            # then every sum is the database's, row by row
+            assert counts(part.by_week) == expected.get("by_week", {})
+            assert counts(part.by_office_form) == expected.get("by_office_form", {})
+            assert counts(part.by_type) == expected.get("by_type", {})
+            assert part.open_before == expected["open_before"]
+            assert part.open_by_week == {
+                k: v["n"] for k, v in expected.get("open_by_week", {}).items()
+            }
+            assert part.open_channel == {
+                k: v["n"] for k, v in expected.get("open_channel", {}).items()
+            }
+            durations = {
+                (week, measure): histogram
+                for week, measures in part.durations_by_week.items()
+                for measure, histogram in measures.items()
+            } | {
+                (type_code, measure): histogram
+                for type_code, measures in part.durations_by_type.items()
+                for measure, histogram in measures.items()
+            }
+            assert durations == expected["durations"]
+
+
+def test_the_cube_is_read_again_after_a_refresh_or_a_cleared_cache(reference) -> None:
+    from srmt.reporting.public.cube import cube_for
+
+    small_world()
+    # given the cube of a refresh
+    first = cube_for("2026-11-18T06:00:00+00:00")
+    # then it is kept while the cache holds its token
+    assert cube_for("2026-11-18T06:00:00+00:00") is first
+    # a new refresh reads the rollups again
+    second = cube_for("2026-11-18T07:00:00+00:00")
+    assert second is not first
+    # and so does a cleared cache
+    cache.clear()
+    assert cube_for("2026-11-18T07:00:00+00:00") is not second
+
+
+# small_world lists offices ESC and NSC (ESC-VAWA is folded into ESC), forms I-130 and
+# I-485, two types and two channels
+SINGLE_FILTERS = [
+    ("ESC", "", "", ""),
+    ("NSC", "", "", ""),
+    ("", "I-130", "", ""),
+    ("", "I-485", "", ""),
+    ("", "", "expedite_request", ""),
+    ("", "", "typographic_error", ""),
+    ("", "", "", "online"),
+    ("", "", "", "phone_tier1"),
+]
+
+
+def test_a_refresh_builds_every_single_filter_release_into_the_cache(
+    reference, django_assert_num_queries
+) -> None:
+    from srmt.reporting.public.release import build_release, single_filters, warm_published
+
+    small_world()
+    # when the refresh warms the releases
+    assert warm_published() is True
+    # then one release per office, form, type and channel the unfiltered release lists
+    assert [(f.office, f.form, f.type, f.channel) for f in single_filters()] == SINGLE_FILTERS
+    state = RollupState.objects.get()
+    for filters in single_filters():
+        # each served from the cache (one query: the refresh state), as built afresh
+        with django_assert_num_queries(1):
+            cached = current_release(filters)
+        assert cached == build_release(filters, state)
