@@ -6,8 +6,7 @@ The refresh runs every SRMT_ROLLUP_SECONDS; `srmt worker` starts the chain
 the next worker. Each run refreshes the rollups, builds the public release into the cache
 when days changed (ADR 0049), and takes the managers' dashboards' snapshot of the open stock
 (ADR 0051, Revision of 2026-12-04). A backend that cannot defer has no chain:
-`srmt rollup --every` is the same schedule in the foreground (the dashboards then take
-their snapshot themselves when it is older than two intervals).
+`srmt rollup --every` runs the same steps (`refresh_and_publish`) in the foreground.
 """
 
 from __future__ import annotations
@@ -36,13 +35,20 @@ def refresh_rollups(scheduled_for: str = "") -> dict[str, object]:
     the next one."""
     if scheduled_for:
         CHAIN.continue_from(dt.datetime.fromisoformat(scheduled_for))
-    result = build.refresh()
+    return refresh_and_publish()[1]
+
+
+def refresh_and_publish(*, full: bool = False) -> tuple[build.RefreshResult, dict[str, object]]:
+    """One run of the schedule: refresh the rollups (or rebuild them, `full`), build the
+    public releases into the cache when days changed, take the dashboards' snapshot. The
+    task and `srmt rollup --every` both run this. Returns the refresh and a summary."""
+    result = build.rebuild() if full else build.refresh()
     # The public pages read the unfiltered release from the cache: build it now, not when
     # the first reader asks (ADR 0049).
     published = release.warm_published() if result.days else None
     # The open stock moves with time even when no day changed: a snapshot every run.
     snapshot = dashboards.refresh_snapshot()
-    return {
+    return result, {
         "days": result.days,
         "rows": result.rows,
         "seconds": round(result.seconds, 3),

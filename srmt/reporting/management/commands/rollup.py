@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from srmt.reporting.rollups import build
-from srmt.reporting.rollups.tasks import start_periodic_rollup
+from srmt.reporting.rollups.tasks import refresh_and_publish, start_periodic_rollup
 
 
 class Command(BaseCommand):
@@ -18,7 +18,8 @@ class Command(BaseCommand):
         "all (--full); prints the days recomputed, the rows written and the time taken. "
         "--schedule starts the periodic refresh task on the configured task backend (srmt "
         "worker does this at start); --every repeats in the foreground, for a backend that "
-        "cannot defer tasks."
+        "cannot defer tasks, and like the task builds the public releases and the "
+        "dashboards' snapshot after each refresh."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,10 +49,13 @@ class Command(BaseCommand):
             )
             return
         full = options["full"]
+        if options["every"] <= 0:
+            self.stdout.write((build.rebuild() if full else build.refresh()).summary())
+            return
         while True:
-            result = build.rebuild() if full else build.refresh()
+            # The periodic task's steps, in the foreground: the public releases into the
+            # cache and the dashboards' snapshot after each refresh.
+            result, _summary = refresh_and_publish(full=full)
             self.stdout.write(result.summary())
-            if options["every"] <= 0:
-                return
             full = False
             time.sleep(options["every"])
