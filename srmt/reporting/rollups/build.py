@@ -24,7 +24,8 @@ from srmt.reporting.models import RollupState
 from srmt.reporting.rollups import sql
 
 STATE_NAME = "daily"
-ANSWERED = "survey_answered_at"
+ANSWERED = sql.ANSWERED
+FIRST_RESPONDED = sql.FIRST_RESPONDED
 
 
 @dataclass(frozen=True)
@@ -43,18 +44,24 @@ class RefreshResult:
 
 
 def refresh(now: dt.datetime | None = None) -> RefreshResult:
-    """Recompute the days touched by events recorded since the last refresh (the first
-    refresh rebuilds everything)."""
+    """Add the events recorded since the last refresh to their cells, and recompute whole the
+    rare days whose counted events new rows changed in place (the first refresh, or one
+    after watermarks of an older layout, rebuilds everything)."""
     started = time.monotonic()
     with transaction.atomic():
         state = _lock()
-        if not state.watermarks:
+        if not _complete(state.watermarks):
             return _rebuild(state, now, started)
         marks = _current_marks()
-        days = touched_days(state.watermarks, marks)
+        delta = delta_between(state.watermarks, marks)
+        days: set[dt.date] = set()
         rows = 0
-        for start, end in runs(days):
-            rows += _recompute((_midnight(start), _midnight(end)))
+        if not delta.is_empty():
+            days, rows = _add(delta)
+            again = replaced_days(delta)
+            for start, end in runs(again):
+                rows += _recompute((_midnight(start), _midnight(end)))
+            days |= again
         _save(state, marks, now)
     return RefreshResult(days=len(days), rows=rows, seconds=time.monotonic() - started)
 
@@ -118,6 +125,29 @@ def _recompute(bounds: tuple[dt.datetime, dt.datetime] | None) -> int:
     return rows
 
 
+def _add(delta: sql.Delta) -> tuple[set[dt.date], int]:
+    """Upsert the new events' counts into their cells; returns the days and rows written."""
+    days: set[object] = set()
+    rows = 0
+    with connection.cursor() as cursor:
+        for statement, params in (
+            sql.rollup_upsert(connection, delta),
+            sql.bucket_upsert(connection, delta),
+        ):
+            cursor.execute(statement, params)
+            written = [row[0] for row in cursor.fetchall()]
+            rows += len(written)
+            days.update(written)
+        # a cell whose only measure was an open_delta the new events cancelled
+        dates = sorted({_as_date(day) for day in days})
+        for chunk in range(0, len(dates), 500):
+            batch = [
+                connection.ops.adapt_datefield_value(day) for day in dates[chunk : chunk + 500]
+            ]
+            cursor.execute(sql.delete_empty(len(batch)), batch)
+    return {_as_date(day) for day in days}, rows
+
+
 def runs(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
     """Consecutive days as [start, end) ranges: {1, 2, 3, 7} -> [(1, 4), (7, 8)]."""
     ranges: list[tuple[dt.date, dt.date]] = []
@@ -139,10 +169,20 @@ def _current_marks() -> dict[str, Any]:
         for source in sql.sources(t):
             cursor.execute(f"SELECT MAX(id) FROM {source.table}")
             marks[source.key] = int(cursor.fetchone()[0] or 0)
-        cursor.execute(f"SELECT MAX(answered_at) FROM {t.survey}")
-        answered = _as_datetime(cursor.fetchone()[0])
-    marks[ANSWERED] = answered.isoformat() if answered is not None else ""
+        for key, column, table in (
+            (ANSWERED, "answered_at", t.survey),
+            (FIRST_RESPONDED, "first_responded_at", t.request),
+        ):
+            cursor.execute(f"SELECT MAX({column}) FROM {table}")
+            moment = _as_datetime(cursor.fetchone()[0])
+            marks[key] = moment.isoformat() if moment is not None else ""
     return marks
+
+
+def _complete(marks: dict[str, Any]) -> bool:
+    """Whether the watermarks have every key this layout reads (not a first refresh)."""
+    keys = [source.key for source in sql.sources(sql.tables())] + [ANSWERED, FIRST_RESPONDED]
+    return all(key in marks for key in keys)
 
 
 def _as_datetime(value: object) -> dt.datetime | None:
@@ -153,77 +193,27 @@ def _as_datetime(value: object) -> dt.datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
-def touched_days(old: dict[str, Any], new: dict[str, Any]) -> set[dt.date]:
-    """The UTC days whose rollups the rows added between two sets of watermarks change."""
-    t = sql.tables()
-    d = sql.dialect_of(connection)
+def delta_between(old: dict[str, Any], new: dict[str, Any]) -> sql.Delta:
+    """The new rows between two sets of watermarks."""
+    ids = {
+        source.key: (int(old.get(source.key, 0)), int(new[source.key]))
+        for source in sql.sources(sql.tables())
+    }
+    times = {
+        key: (_as_datetime(old.get(key) or None), _as_datetime(new.get(key) or None))
+        for key in (ANSWERED, FIRST_RESPONDED)
+    }
+    return sql.Delta(ids=ids, times=times)
+
+
+def replaced_days(delta: sql.Delta) -> set[dt.date]:
+    """The days a refresh recomputes whole (`sql.replaced_days`): usually none."""
     days: set[object] = set()
     with connection.cursor() as cursor:
-
-        def read(statement: str, params: list[Any]) -> None:
+        for statement, params in sql.replaced_days(connection, delta):
             cursor.execute(statement, params)
             days.update(row[0] for row in cursor.fetchall())
-
-        for source in sql.sources(t):
-            low, high = int(old.get(source.key, 0)), int(new[source.key])
-            if high <= low:
-                continue
-            for moment in source.moments:
-                read(
-                    f"SELECT DISTINCT {d.day(moment)} FROM {source.table} "
-                    f"WHERE id > %s AND id <= %s AND {moment} IS NOT NULL",
-                    [low, high],
-                )
-        low, high = int(old.get("response", 0)), int(new["response"])
-        if high > low:  # the first response a new response made
-            read(
-                f"SELECT DISTINCT {d.day('s.first_responded_at')} FROM {t.response} r "
-                f"JOIN {t.request} s ON s.id = r.service_request_id "
-                "WHERE r.id > %s AND r.id <= %s AND s.first_responded_at IS NOT NULL",
-                [low, high],
-            )
-        low, high = int(old.get("status_change", 0)), int(new["status_change"])
-        if high > low:
-            _moved_requests(read, t, d, low, high)
-        since = _as_datetime(old.get(ANSWERED) or None)
-        until = _as_datetime(new[ANSWERED] or None)
-        if until is not None and (since is None or until > since):
-            params = [connection.ops.adapt_datetimefield_value(until)]
-            condition = "answered_at <= %s"
-            if since is not None:
-                condition += " AND answered_at > %s"
-                params.append(connection.ops.adapt_datetimefield_value(since))
-            read(
-                f"SELECT DISTINCT {d.day('answered_at')} FROM {t.survey} WHERE {condition}",
-                params,
-            )
     return {_as_date(day) for day in days if day is not None}
-
-
-def _moved_requests(read: Any, t: sql.Tables, d: sql.Dialect, low: int, high: int) -> None:
-    """Days a new move can change besides its own: a move may re-place the request's later
-    events at another office (a back-dated transfer), and may move its due dates (the
-    on-time counts of its first response and closures)."""
-    moved = (
-        f"(SELECT service_request_id AS rid, MIN(created_at) AS since FROM {t.change} "
-        "WHERE id > %s AND id <= %s GROUP BY service_request_id) g"
-    )
-    for source, request, moment in sql.later_events(t):
-        read(
-            f"SELECT DISTINCT {d.day(moment)} FROM {source} JOIN {moved} ON g.rid = {request} "
-            f"WHERE {moment} >= g.since",
-            [low, high],
-        )
-    read(
-        f"SELECT DISTINCT {d.day('x.created_at')} FROM {t.change} x JOIN {moved} "
-        "ON g.rid = x.service_request_id WHERE x.to_status = 'closed'",
-        [low, high],
-    )
-    read(
-        f"SELECT DISTINCT {d.day('x.first_responded_at')} FROM {t.request} x JOIN {moved} "
-        "ON g.rid = x.id WHERE x.first_responded_at IS NOT NULL",
-        [low, high],
-    )
 
 
 def _as_date(value: object) -> dt.date:

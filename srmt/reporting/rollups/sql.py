@@ -226,6 +226,10 @@ class Family:
     office: str
     measures: dict[str, str]
     where: str = ""
+    # Which rows are new since the last refresh (`Delta`): ids above a watermark of table
+    # `key` (the id column `ident`), or, for FIRST_RESPONDED and ANSWERED, times above one.
+    key: str = ""
+    ident: str = ""
 
 
 def _families(t: Tables, d: Dialect) -> list[Family]:
@@ -241,6 +245,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             moment="s.created_at",
             request="s.id",
             office=CREATED,
+            key="request",
+            ident="s.id",
             measures={
                 "opened": "1",
                 "repeats": _flag("s.repeat_of_id IS NOT NULL"),
@@ -254,6 +260,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             request="c.service_request_id",
             office="COALESCE(c.to_office_id, s.office_id)",
             where="c.from_status <> ''",
+            key="status_change",
+            ident="c.id",
             measures={
                 "reopened": _flag(f"c.to_status = '{Status.REOPENED}'"),
                 "closed": _flag(f"c.to_status = '{Status.CLOSED}'"),
@@ -275,6 +283,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             request="c.service_request_id",
             office="COALESCE(c.from_office_id, c.to_office_id, s.office_id)",
             where=f"c.from_status <> '' AND (c.from_status IN {open_in} OR ({moved}))",
+            key="status_change",
+            ident="c.id",
             measures={
                 "transferred_out": _flag(moved),
                 "open_delta": f"-{_flag(f'c.from_status IN {open_in}')}",
@@ -285,6 +295,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             moment="r.created_at",
             request="r.service_request_id",
             office=HELD,
+            key="response",
+            ident="r.id",
             measures={
                 "responses_initial": _flag(f"r.kind = '{ResponseKind.INITIAL}'"),
                 "responses_follow_up": _flag(f"r.kind = '{ResponseKind.FOLLOW_UP}'"),
@@ -297,6 +309,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             request="s.id",
             office=HELD,
             where="s.first_responded_at IS NOT NULL",
+            key=FIRST_RESPONDED,
+            ident="s.id",
             measures={
                 "first_responses": "1",
                 "first_on_time": _flag("s.first_responded_at <= s.first_response_due_at"),
@@ -307,6 +321,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             moment="e.escalated_at",
             request="e.service_request_id",
             office=HELD,
+            key="escalation",
+            ident="e.id",
             measures={"escalated": "1"},
         ),
         Family(
@@ -317,6 +333,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             moment="v.submitted_at",
             request="i.service_request_id",
             office=HELD,
+            key="evaluation",
+            ident="v.id",
             measures={
                 "qa_evaluated": "1",
                 "qa_passed": _flag(f"v.result IN {_in(PASSING_RESULTS)}"),
@@ -327,6 +345,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             moment="u.sent_at",
             request="u.service_request_id",
             office=HELD,
+            key="survey",
+            ident="u.id",
             measures={"surveys_sent": "1"},
         ),
         Family(
@@ -335,6 +355,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             request="u.service_request_id",
             office=HELD,
             where="u.answered_at IS NOT NULL",
+            key=ANSWERED,
+            ident="u.id",
             measures={
                 "surveys_answered": "1",
                 "surveys_satisfied": _flag(f"u.rating >= {SATISFIED_FROM}"),
@@ -344,11 +366,74 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
     ]
 
 
-def _where(family_where: str, moment: str, ranged: bool) -> str:
-    conditions = [c for c in (family_where,) if c]
-    if ranged:
-        conditions.append(f"{moment} >= %s AND {moment} < %s")
-    return f" WHERE {' AND '.join(conditions)}" if conditions else ""
+@dataclass(frozen=True)
+class Delta:
+    """What a refresh adds (ADR 0048, revision 2): the rows of each event table with an id in
+    (low, high], and the first responses and survey answers with a time in (since, until]
+    (both are written into rows that exist already). `since` is None before the first such
+    time; `until` is None while there is none."""
+
+    ids: dict[str, tuple[int, int]]
+    times: dict[str, tuple[dt.datetime | None, dt.datetime | None]]
+
+    def is_empty(self) -> bool:
+        return all(high <= low for low, high in self.ids.values()) and all(
+            until is None or (since is not None and until <= since)
+            for since, until in self.times.values()
+        )
+
+    def new(self, connection: BaseDatabaseWrapper, family: Family) -> tuple[str, list[Any]]:
+        """The condition keeping a family's new events (with its parameters)."""
+        if family.key not in self.times:
+            low, high = self.ids[family.key]
+            if high <= low:
+                return "1 = 0", []
+            return f"{family.ident} > %s AND {family.ident} <= %s", [low, high]
+        since, until = self.times[family.key]
+        adapt = connection.ops.adapt_datetimefield_value
+        if until is None:
+            return "1 = 0", []
+        if since is None:
+            return f"{family.moment} <= %s", [adapt(until)]
+        later = f"{family.moment} > %s"
+        params: list[Any] = [adapt(until), adapt(since)]
+        if family.key == FIRST_RESPONDED:
+            # a request new since the last refresh: its first response too, even when its
+            # time is below the watermark (rows loaded with past times)
+            low, high = self.ids["request"]
+            if high > low:
+                later = f"({later} OR ({family.ident} > %s AND {family.ident} <= %s))"
+                params.extend([low, high])
+            elif until <= since:
+                return "1 = 0", []
+        elif until <= since:
+            return "1 = 0", []
+        return f"{family.moment} <= %s AND {later}", params
+
+
+# Delta.times keys: the fields set once in rows that exist already.
+FIRST_RESPONDED = "first_responded_at"
+ANSWERED = "survey_answered_at"
+
+# A scope of a statement: every day (None), a range of days ([start, end) midnights UTC), or
+# the new rows of a refresh (Delta).
+Scope = tuple[dt.datetime, dt.datetime] | Delta | None
+
+
+def _condition(
+    connection: BaseDatabaseWrapper, family: Family, scope: Scope
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its parameters) keeping a family's events in `scope`."""
+    conditions = [family.where] if family.where else []
+    params: list[Any] = []
+    if isinstance(scope, Delta):
+        new, new_params = scope.new(connection, family)
+        conditions.append(new)
+        params.extend(new_params)
+    elif scope is not None:
+        conditions.append(f"{family.moment} >= %s AND {family.moment} < %s")
+        params.extend(_adapt(connection, scope))
+    return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), params
 
 
 def _cells_join(t: Tables) -> str:
@@ -364,71 +449,143 @@ _CELL_SELECT = "e.day, e.office_id, COALESCE(f.code, ''), q.type_id, q.channel, 
 _CELL_GROUP = "e.day, e.office_id, COALESCE(f.code, ''), q.type_id, q.channel, p.language"
 
 
-def rollup_insert(
-    connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime] | None
+def _events(
+    connection: BaseDatabaseWrapper, families: list[Family], scope: Scope, columns: list[str]
 ) -> tuple[str, list[Any]]:
-    """INSERT ... SELECT of the DailyRollup rows of the days in `bounds` ([start, end),
-    midnights UTC), or of every day (None)."""
+    """A UNION ALL of the families' events in `scope`: day, office_id, request_id and
+    `columns` (a family's measure expressions, 0 for the others)."""
     t, d = tables(), dialect_of(connection)
+    spans = scope is None
+    parts: list[str] = []
     params: list[Any] = []
-    parts = []
-    spans = bounds is None
-    for family in _families(t, d):
-        values = ", ".join(f"{family.measures.get(m, '0')} AS {m}" for m in MEASURES)
+    for family in families:
+        values = ", ".join(f"{family.measures.get(m, '0')} AS {m}" for m in columns)
         join, office = "", family.office
         if office in (HELD, CREATED):
             join, office = _placed(t, family.request, family.moment, placement=office, spans=spans)
+        where, where_params = _condition(connection, family, scope)
         parts.append(
             f"SELECT {d.day(family.moment)} AS day, {office} AS office_id, "
-            f"{family.request} AS request_id, {values} FROM {family.source}{join}"
-            + _where(family.where, family.moment, bounds is not None)
+            f"{family.request} AS request_id, {values} FROM {family.source}{join}{where}"
         )
-        if bounds is not None:
-            params.extend(_adapt(connection, bounds))
+        params.extend(where_params)
+    return " UNION ALL ".join(parts), params
+
+
+def rollup_select(connection: BaseDatabaseWrapper, scope: Scope) -> tuple[str, list[Any]]:
+    """The DailyRollup rows (cell, then MEASURES) of the events in `scope`, grouped."""
+    t, d = tables(), dialect_of(connection)
+    events, params = _events(connection, _families(t, d), scope, list(MEASURES))
     sums = ", ".join(f"SUM(e.{m})" for m in MEASURES)
     nonzero = " OR ".join(f"SUM(e.{m}) <> 0" for m in MEASURES)
     sql = (
-        f"INSERT INTO {t.rollup} ({', '.join(CELL)}, {', '.join(MEASURES)}) "
-        + (office_spans(t) if spans else "")
-        + f"SELECT {_CELL_SELECT}, {sums} FROM ({' UNION ALL '.join(parts)}) e "
+        (office_spans(t) if scope is None else "")
+        + f"SELECT {_CELL_SELECT}, {sums} FROM ({events}) e "
         f"{_cells_join(t)} GROUP BY {_CELL_GROUP} HAVING {nonzero}"
     )
     return sql, params
 
 
-def bucket_insert(
-    connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime] | None
-) -> tuple[str, list[Any]]:
-    """INSERT ... SELECT of the DurationBucket rows of the days in `bounds` (or all days):
-    first responses on their day, closures on theirs."""
+def _bucket_families(t: Tables, d: Dialect) -> list[Family]:
+    return [
+        Family(
+            source=f"{t.request} s",
+            moment="s.first_responded_at",
+            request="s.id",
+            office=HELD,
+            where="s.first_responded_at IS NOT NULL",
+            measures={
+                "measure": "'first'",
+                "days": d.whole_days("s.first_responded_at", "s.created_at"),
+            },
+            key=FIRST_RESPONDED,
+            ident="s.id",
+        ),
+        Family(
+            source=f"{t.change} c JOIN {t.request} s ON s.id = c.service_request_id",
+            moment="c.created_at",
+            request="c.service_request_id",
+            office="COALESCE(c.to_office_id, s.office_id)",
+            where=f"c.to_status = '{Status.CLOSED}'",
+            measures={
+                "measure": "'final'",
+                "days": d.whole_days("c.created_at", "s.created_at"),
+            },
+            key="status_change",
+            ident="c.id",
+        ),
+    ]
+
+
+def bucket_select(connection: BaseDatabaseWrapper, scope: Scope) -> tuple[str, list[Any]]:
+    """The DurationBucket rows (cell, measure, days, count) of the events in `scope`: first
+    responses on their day, closures on theirs."""
     t, d = tables(), dialect_of(connection)
-    spans = bounds is None
-    join, office = _placed(t, "s.id", "s.first_responded_at", placement=HELD, spans=spans)
-    first = (
-        f"SELECT {d.day('s.first_responded_at')} AS day, "
-        f"{office} AS office_id, s.id AS request_id, "
-        f"'first' AS measure, {d.whole_days('s.first_responded_at', 's.created_at')} AS days "
-        f"FROM {t.request} s{join}"
-        + _where("s.first_responded_at IS NOT NULL", "s.first_responded_at", bounds is not None)
-    )
-    final = (
-        f"SELECT {d.day('c.created_at')} AS day, COALESCE(c.to_office_id, s.office_id) "
-        f"AS office_id, c.service_request_id AS request_id, 'final' AS measure, "
-        f"{d.whole_days('c.created_at', 's.created_at')} AS days "
-        f"FROM {t.change} c JOIN {t.request} s ON s.id = c.service_request_id"
-        + _where(f"c.to_status = '{Status.CLOSED}'", "c.created_at", bounds is not None)
-    )
-    params: list[Any] = []
-    if bounds is not None:
-        params = [*_adapt(connection, bounds), *_adapt(connection, bounds)]
+    events, params = _events(connection, _bucket_families(t, d), scope, ["measure", "days"])
     sql = (
-        f"INSERT INTO {t.bucket} ({', '.join(CELL)}, measure, days, count) "
-        + (office_spans(t) if spans else "")
+        (office_spans(t) if scope is None else "")
         + f"SELECT {_CELL_SELECT}, e.measure, e.days, COUNT(*) "
-        f"FROM ({first} UNION ALL {final}) e {_cells_join(t)} "
+        f"FROM ({events}) e {_cells_join(t)} "
         f"GROUP BY {_CELL_GROUP}, e.measure, e.days"
     )
     return sql, params
+
+
+def rollup_insert(
+    connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime] | None
+) -> tuple[str, list[Any]]:
+    """INSERT ... SELECT of the DailyRollup rows of the days in `bounds` ([start, end),
+    midnights UTC), or of every day (None)."""
+    select, params = rollup_select(connection, bounds)
+    return f"INSERT INTO {tables().rollup} ({', '.join(CELL)}, {', '.join(MEASURES)}) {select}", (
+        params
+    )
+
+
+def bucket_insert(
+    connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime] | None
+) -> tuple[str, list[Any]]:
+    """INSERT ... SELECT of the DurationBucket rows of the days in `bounds` (or all days)."""
+    select, params = bucket_select(connection, bounds)
+    return f"INSERT INTO {tables().bucket} ({', '.join(CELL)}, measure, days, count) {select}", (
+        params
+    )
+
+
+def rollup_upsert(connection: BaseDatabaseWrapper, delta: Delta) -> tuple[str, list[Any]]:
+    """Add the new events' counts to their cells: INSERT ... ON CONFLICT DO UPDATE (on both
+    databases), returning each written row's day."""
+    t = tables()
+    select, params = rollup_select(connection, delta)
+    added = ", ".join(f"{m} = {t.rollup}.{m} + excluded.{m}" for m in MEASURES)
+    columns = f"{', '.join(CELL)}, {', '.join(MEASURES)}"
+    # "WHERE true": SQLite's parser needs it between a SELECT and ON CONFLICT
+    sql = (
+        f"INSERT INTO {t.rollup} ({columns}) SELECT * FROM ({select}) n WHERE true "
+        f"ON CONFLICT ({', '.join(CELL)}) DO UPDATE SET {added} RETURNING day"
+    )
+    return sql, params
+
+
+def bucket_upsert(connection: BaseDatabaseWrapper, delta: Delta) -> tuple[str, list[Any]]:
+    t = tables()
+    select, params = bucket_select(connection, delta)
+    key = f"{', '.join(CELL)}, measure, days"
+    sql = (
+        f"INSERT INTO {t.bucket} ({key}, count) SELECT * FROM ({select}) n WHERE true "
+        f"ON CONFLICT ({key}) DO UPDATE SET count = {t.bucket}.count + excluded.count "
+        "RETURNING day"
+    )
+    return sql, params
+
+
+def delete_empty(days: int) -> str:
+    """DELETE the DailyRollup rows of `days` days (parameters) whose measures are all 0 (the
+    new events' open_delta can cancel the last non-zero measure of a cell)."""
+    t = tables()
+    marks = ", ".join(["%s"] * days)
+    zero = " AND ".join(f"{m} = 0" for m in MEASURES)
+    return f"DELETE FROM {t.rollup} WHERE day IN ({marks}) AND {zero}"
 
 
 def _adapt(connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime]) -> list[Any]:
@@ -440,39 +597,130 @@ def _adapt(connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.dateti
 
 @dataclass(frozen=True)
 class Source:
-    """An event table the refresh watches: new rows (id above the watermark) touch the days
-    of their times."""
+    """An event table the refresh watches by id (Delta.ids[key])."""
 
     key: str
     table: str
-    moments: tuple[str, ...]
 
 
 def sources(t: Tables) -> list[Source]:
     return [
-        Source("request", t.request, ("created_at",)),
-        Source("status_change", t.change, ("created_at",)),
-        Source("response", t.response, ("created_at",)),
-        Source("escalation", t.escalation, ("escalated_at",)),
-        Source("evaluation", t.evaluation, ("submitted_at",)),
-        Source("survey", t.survey, ("sent_at",)),
+        Source("request", t.request),
+        Source("status_change", t.change),
+        Source("response", t.response),
+        Source("escalation", t.escalation),
+        Source("evaluation", t.evaluation),
+        Source("survey", t.survey),
     ]
 
 
-def later_events(t: Tables) -> list[tuple[str, str, str]]:
-    """(source, request column, time column) of every event of a request, for the days a new
-    (possibly back-dated) move can re-place at another office."""
-    return [
-        (f"{t.change} x", "x.service_request_id", "x.created_at"),
-        (f"{t.response} x", "x.service_request_id", "x.created_at"),
-        (f"{t.escalation} x", "x.service_request_id", "x.escalated_at"),
-        (f"{t.survey} x", "x.service_request_id", "x.sent_at"),
-        (f"{t.survey} x", "x.service_request_id", "x.answered_at"),
+def _old_events(t: Tables, delta: Delta) -> list[tuple[str, str, str, str, list[Any]]]:
+    """(source, request column, time column, condition, parameters) of the events of a
+    request that earlier refreshes counted: rows below the watermarks."""
+    ids = delta.ids
+    events: list[tuple[str, str, str, str, list[Any]]] = [
+        (f"{t.request} x", "x.id", "x.created_at", "1 = 1", []),
+        (
+            f"{t.change} x",
+            "x.service_request_id",
+            "x.created_at",
+            "x.id <= %s",
+            [ids["status_change"][0]],
+        ),
+        (
+            f"{t.response} x",
+            "x.service_request_id",
+            "x.created_at",
+            "x.id <= %s",
+            [ids["response"][0]],
+        ),
+        (
+            f"{t.escalation} x",
+            "x.service_request_id",
+            "x.escalated_at",
+            "x.id <= %s",
+            [ids["escalation"][0]],
+        ),
+        (f"{t.survey} x", "x.service_request_id", "x.sent_at", "x.id <= %s", [ids["survey"][0]]),
         (
             f"{t.evaluation} x JOIN {t.assignment} xa ON xa.id = x.assignment_id "
             f"JOIN {t.item} xi ON xi.id = xa.item_id",
             "xi.service_request_id",
             "x.submitted_at",
+            "x.id <= %s",
+            [ids["evaluation"][0]],
         ),
-        (f"{t.request} x", "x.id", "x.first_responded_at"),
     ]
+    for key, source, request, moment in (
+        (ANSWERED, f"{t.survey} x", "x.service_request_id", "x.answered_at"),
+        (FIRST_RESPONDED, f"{t.request} x", "x.id", "x.first_responded_at"),
+    ):
+        since = delta.times[key][0]
+        if since is not None:
+            events.append((source, request, moment, f"{moment} <= %s", [since]))
+    return events
+
+
+def replaced_days(connection: BaseDatabaseWrapper, delta: Delta) -> list[tuple[str, list[Any]]]:
+    """SELECTs of the UTC days whose counted events the new rows change in place rather than
+    add to (each returns days; their union is what a refresh recomputes whole):
+
+    - a new move of a request rolled up before, dated before some of its counted events (a
+      back-dated transfer): those events may now count at another office. Without a counted
+      move at or before it, every counted event of the request (its first office may change);
+    - a new move that can change the request's due dates (a transfer that restarted the
+      clock, a return from awaiting the customer): its counted closures and first response,
+      whose on-time flags read the current due dates.
+    """
+    t, d = tables(), dialect_of(connection)
+    adapt = connection.ops.adapt_datetimefield_value
+    low, high = delta.ids["status_change"]
+    old_requests = delta.ids["request"][0]
+    if high <= low or old_requests == 0:
+        return []
+    moved = (
+        "(SELECT m.rid, CASE WHEN EXISTS (SELECT 1 FROM "
+        f"{t.change} o WHERE o.service_request_id = m.rid AND o.id <= %s "
+        "AND o.created_at <= m.since) THEN m.since END AS since FROM "
+        f"(SELECT service_request_id AS rid, MIN(created_at) AS since FROM {t.change} "
+        "WHERE id > %s AND id <= %s AND service_request_id <= %s "
+        "GROUP BY service_request_id) m) g"
+    )
+    moved_params = [low, low, high, old_requests]
+    statements: list[tuple[str, list[Any]]] = []
+    for source, request, moment, old, params in _old_events(t, delta):
+        values = [adapt(v) if isinstance(v, dt.datetime) else v for v in params]
+        statements.append(
+            (
+                f"SELECT DISTINCT {d.day(moment)} FROM {source} JOIN {moved} "
+                f"ON g.rid = {request} WHERE {old} AND {moment} IS NOT NULL "
+                f"AND (g.since IS NULL OR {moment} >= g.since)",
+                [*moved_params, *values],
+            )
+        )
+    due = (
+        f"(SELECT DISTINCT service_request_id AS rid FROM {t.change} "
+        "WHERE id > %s AND id <= %s AND service_request_id <= %s AND ("
+        f"(to_status = '{Status.TRANSFERRED}' AND (restarted_clock IS NULL "
+        "OR restarted_clock = %s)) "
+        f"OR from_status = '{Status.AWAITING_CUSTOMER}')) g"
+    )
+    due_params: list[Any] = [low, high, old_requests, True]
+    statements.append(
+        (
+            f"SELECT DISTINCT {d.day('x.created_at')} FROM {t.change} x JOIN {due} "
+            f"ON g.rid = x.service_request_id WHERE x.id <= %s "
+            f"AND x.to_status = '{Status.CLOSED}'",
+            [*due_params, low],
+        )
+    )
+    since = delta.times[FIRST_RESPONDED][0]
+    if since is not None:
+        statements.append(
+            (
+                f"SELECT DISTINCT {d.day('x.first_responded_at')} FROM {t.request} x "
+                f"JOIN {due} ON g.rid = x.id WHERE x.first_responded_at <= %s",
+                [*due_params, adapt(since)],
+            )
+        )
+    return statements
