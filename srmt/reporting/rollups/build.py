@@ -101,6 +101,11 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
+# The full rebuild's memory for sorts and hashes (PostgreSQL, this transaction only): its
+# grouping and joins run in memory instead of spilling to disk (ADR 0048, revision 2).
+REBUILD_WORK_MEM = "256MB"
+
+
 def _recompute(bounds: tuple[dt.datetime, dt.datetime] | None) -> int:
     """Delete the rows of the days in `bounds` (all days: None) and insert them again."""
     t = sql.tables()
@@ -110,6 +115,10 @@ def _recompute(bounds: tuple[dt.datetime, dt.datetime] | None) -> int:
             # Compiling these wide aggregates costs more than it saves (measured: 20 s -> 16 s
             # for the full rebuild's main statement); for this transaction only.
             cursor.execute("SET LOCAL jit = off")
+            if bounds is None:
+                cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
+        if bounds is None:
+            _make_work_tables(cursor)
         for name in (t.rollup, t.bucket):
             if bounds is None:
                 cursor.execute(f"DELETE FROM {name}")
@@ -122,11 +131,26 @@ def _recompute(bounds: tuple[dt.datetime, dt.datetime] | None) -> int:
         ):
             cursor.execute(statement, params)
             rows += max(cursor.rowcount, 0)
+        if bounds is None:
+            for name in sql.WORK_TABLES:
+                cursor.execute(f"DROP TABLE {name}")
     return rows
 
 
+def _make_work_tables(cursor: Any) -> None:
+    for name in sql.WORK_TABLES:  # left by a rebuild that failed in this connection
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    for statement in sql.work_tables(sql.tables()):
+        cursor.execute(statement)
+    if connection.vendor == "postgresql":  # no autovacuum statistics on temporary tables
+        for name in sql.WORK_TABLES:
+            cursor.execute(f"ANALYZE {name}")
+
+
 def _add(delta: sql.Delta) -> tuple[set[dt.date], int]:
-    """Upsert the new events' counts into their cells; returns the days and rows written."""
+    """Upsert the new events' counts into their cells; returns the days and rows written.
+    No cell becomes all zero: every new event adds to a count, except a move between two
+    open statuses in one office, whose +1 and -1 open_delta fall in the same cell."""
     days: set[object] = set()
     rows = 0
     with connection.cursor() as cursor:
@@ -138,13 +162,6 @@ def _add(delta: sql.Delta) -> tuple[set[dt.date], int]:
             written = [row[0] for row in cursor.fetchall()]
             rows += len(written)
             days.update(written)
-        # a cell whose only measure was an open_delta the new events cancelled
-        dates = sorted({_as_date(day) for day in days})
-        for chunk in range(0, len(dates), 500):
-            batch = [
-                connection.ops.adapt_datefield_value(day) for day in dates[chunk : chunk + 500]
-            ]
-            cursor.execute(sql.delete_empty(len(batch)), batch)
     return {_as_date(day) for day in days}, rows
 
 

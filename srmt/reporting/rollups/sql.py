@@ -170,40 +170,71 @@ def first_office(t: Tables, request: str) -> str:
 _FIRST_OFFICE = "CASE WHEN {h}.from_status = '' THEN {h}.to_office_id ELSE {h}.from_office_id END"
 
 
-def office_spans(t: Tables) -> str:
-    """The same placements for every event at once (the full rebuild), as CTEs the events
-    join: each move's office, held from the move until the request's next move; and each
-    request's first office."""
+# The full rebuild's working tables (temporary: this connection only), made once and read by
+# both statements.
+SPANS = "rollup_office_spans"
+FIRSTS = "rollup_first_offices"
+CELL_KEYS = "rollup_cell_keys"
+REQUEST_CELLS = "rollup_request_cells"
+WORK_TABLES = (SPANS, FIRSTS, CELL_KEYS, REQUEST_CELLS)
+
+
+def _request_cells_from(t: Tables) -> str:
     return (
-        "WITH office_spans AS (SELECT h.service_request_id AS rid, h.to_office_id AS office_id, "
-        "h.created_at AS since, LEAD(h.created_at) OVER (PARTITION BY h.service_request_id "
-        f"ORDER BY h.created_at, h.id) AS until FROM {t.change} h "
-        "WHERE h.to_office_id IS NOT NULL), "
-        f"first_offices AS (SELECT m.rid, {_FIRST_OFFICE.format(h='m')} AS office_id FROM "
-        "(SELECT h.service_request_id AS rid, h.from_status, h.from_office_id, h.to_office_id, "
-        "ROW_NUMBER() OVER (PARTITION BY h.service_request_id ORDER BY h.created_at, h.id) AS n "
-        f"FROM {t.change} h) m WHERE m.n = 1) "
+        f"FROM {t.request} q JOIN {t.person} p ON p.id = q.requester_id "
+        f"LEFT JOIN {t.case} k ON k.id = q.case_id "
+        f"LEFT JOIN {t.form} f ON f.id = k.form_type_id"
     )
+
+
+def work_tables(t: Tables) -> list[str]:
+    """CREATE TEMP TABLE statements of the full rebuild's working tables:
+
+    - SPANS: each move's office, held from the move until the request's next move;
+    - FIRSTS: each request's first office (its first move's, see `first_office`);
+    - CELL_KEYS: a small number for each cell (form, type, channel, language) in use;
+    - REQUEST_CELLS: each request's cell number.
+
+    Events are placed by a join to SPANS (not a correlated subquery per event), grouped by
+    day, office and cell number (one narrow join instead of four wide ones), and the cell
+    numbers turned back into their fields on the grouped rows."""
+    cell = "COALESCE(f.code, '') AS form, q.type_id, q.channel, p.language"
+    return [
+        f"CREATE TEMP TABLE {SPANS} AS SELECT h.service_request_id AS rid, "
+        "h.to_office_id AS office_id, h.created_at AS since, LEAD(h.created_at) OVER "
+        "(PARTITION BY h.service_request_id ORDER BY h.created_at, h.id) AS until "
+        f"FROM {t.change} h WHERE h.to_office_id IS NOT NULL",
+        f"CREATE TEMP TABLE {FIRSTS} AS SELECT m.rid, {_FIRST_OFFICE.format(h='m')} AS office_id "
+        "FROM (SELECT h.service_request_id AS rid, h.from_status, h.from_office_id, "
+        "h.to_office_id, ROW_NUMBER() OVER (PARTITION BY h.service_request_id "
+        f"ORDER BY h.created_at, h.id) AS n FROM {t.change} h) m WHERE m.n = 1",
+        f"CREATE TEMP TABLE {CELL_KEYS} AS SELECT ROW_NUMBER() OVER "
+        "(ORDER BY d.form, d.type_id, d.channel, d.language) AS cell, d.form, d.type_id, "
+        f"d.channel, d.language FROM (SELECT DISTINCT {cell} {_request_cells_from(t)}) d",
+        f"CREATE TEMP TABLE {REQUEST_CELLS} AS SELECT q.id AS rid, c.cell "
+        f"{_request_cells_from(t)} JOIN {CELL_KEYS} c ON c.form = COALESCE(f.code, '') "
+        "AND c.type_id = q.type_id AND c.channel = q.channel AND c.language = p.language",
+    ]
 
 
 def _placed(
     t: Tables, request: str, moment: str, *, placement: str, spans: bool
 ) -> tuple[str, str]:
     """(a join to add to the source, the office expression) placing an event (HELD or
-    CREATED): by the CTEs (full rebuild) or by correlated subqueries (a range of days). Both
-    give the same."""
+    CREATED): by the working tables (full rebuild) or by correlated subqueries (a range of
+    days, new rows). Both give the same."""
     if placement == CREATED:
         if not spans:
             return "", first_office(t, request)
         office = f"(SELECT r1.office_id FROM {t.request} r1 WHERE r1.id = {request})"
         return (
-            f" LEFT JOIN first_offices w ON w.rid = {request}",
+            f" LEFT JOIN {FIRSTS} w ON w.rid = {request}",
             f"COALESCE(w.office_id, {office})",
         )
     if not spans:
         return "", office_at(t, request, moment)
     join = (
-        f" LEFT JOIN office_spans w ON w.rid = {request} AND w.since <= {moment} "
+        f" LEFT JOIN {SPANS} w ON w.rid = {request} AND w.since <= {moment} "
         f"AND (w.until IS NULL OR {moment} < w.until)"
     )
     return join, f"COALESCE(w.office_id, {_office_before_history(t, request)})"
@@ -473,14 +504,22 @@ def _events(
 
 
 def rollup_select(connection: BaseDatabaseWrapper, scope: Scope) -> tuple[str, list[Any]]:
-    """The DailyRollup rows (cell, then MEASURES) of the events in `scope`, grouped."""
+    """The DailyRollup rows (cell, then MEASURES) of the events in `scope`, grouped. Every
+    day (scope None) reads the working tables (`work_tables`)."""
     t, d = tables(), dialect_of(connection)
     events, params = _events(connection, _families(t, d), scope, list(MEASURES))
-    sums = ", ".join(f"SUM(e.{m})" for m in MEASURES)
+    sums = ", ".join(f"SUM(e.{m}) AS {m}" for m in MEASURES)
     nonzero = " OR ".join(f"SUM(e.{m}) <> 0" for m in MEASURES)
+    if scope is None:
+        return (
+            f"SELECT g.day, g.office_id, c.form, c.type_id, c.channel, c.language, "
+            f"{', '.join(f'g.{m}' for m in MEASURES)} FROM (SELECT e.day, e.office_id, "
+            f"rc.cell, {sums} FROM ({events}) e JOIN {REQUEST_CELLS} rc "
+            f"ON rc.rid = e.request_id GROUP BY e.day, e.office_id, rc.cell "
+            f"HAVING {nonzero}) g JOIN {CELL_KEYS} c ON c.cell = g.cell"
+        ), params
     sql = (
-        (office_spans(t) if scope is None else "")
-        + f"SELECT {_CELL_SELECT}, {sums} FROM ({events}) e "
+        f"SELECT {_CELL_SELECT}, {sums} FROM ({events}) e "
         f"{_cells_join(t)} GROUP BY {_CELL_GROUP} HAVING {nonzero}"
     )
     return sql, params
@@ -522,9 +561,16 @@ def bucket_select(connection: BaseDatabaseWrapper, scope: Scope) -> tuple[str, l
     responses on their day, closures on theirs."""
     t, d = tables(), dialect_of(connection)
     events, params = _events(connection, _bucket_families(t, d), scope, ["measure", "days"])
+    if scope is None:
+        return (
+            "SELECT g.day, g.office_id, c.form, c.type_id, c.channel, c.language, g.measure, "
+            "g.days, g.n FROM (SELECT e.day, e.office_id, rc.cell, e.measure, e.days, "
+            f"COUNT(*) AS n FROM ({events}) e JOIN {REQUEST_CELLS} rc "
+            "ON rc.rid = e.request_id GROUP BY e.day, e.office_id, rc.cell, e.measure, e.days) g "
+            f"JOIN {CELL_KEYS} c ON c.cell = g.cell"
+        ), params
     sql = (
-        (office_spans(t) if scope is None else "")
-        + f"SELECT {_CELL_SELECT}, e.measure, e.days, COUNT(*) "
+        f"SELECT {_CELL_SELECT}, e.measure, e.days, COUNT(*) "
         f"FROM ({events}) e {_cells_join(t)} "
         f"GROUP BY {_CELL_GROUP}, e.measure, e.days"
     )
@@ -577,15 +623,6 @@ def bucket_upsert(connection: BaseDatabaseWrapper, delta: Delta) -> tuple[str, l
         "RETURNING day"
     )
     return sql, params
-
-
-def delete_empty(days: int) -> str:
-    """DELETE the DailyRollup rows of `days` days (parameters) whose measures are all 0 (the
-    new events' open_delta can cancel the last non-zero measure of a cell)."""
-    t = tables()
-    marks = ", ".join(["%s"] * days)
-    zero = " AND ".join(f"{m} = 0" for m in MEASURES)
-    return f"DELETE FROM {t.rollup} WHERE day IN ({marks}) AND {zero}"
 
 
 def _adapt(connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime]) -> list[Any]:
