@@ -117,14 +117,22 @@ def _recompute(bounds: tuple[dt.datetime, dt.datetime] | None) -> int:
             cursor.execute("SET LOCAL jit = off")
             if bounds is None:
                 cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
-        if bounds is None:
-            _make_work_tables(cursor)
+                # The planner cannot tell how many cells the events fall in (it guesses one per
+                # event, ten million for 880,000 at 1 million requests) and so groups them by
+                # an external sort; a hash aggregate (which spills if it must) took a third of
+                # the time. The windows of the office spans still sort: they have no other way.
+                cursor.execute("SET LOCAL enable_sort = off")
         for name in (t.rollup, t.bucket):
             if bounds is None:
                 cursor.execute(f"DELETE FROM {name}")
             else:
                 days = [connection.ops.adapt_datefield_value(m.date()) for m in bounds]
                 cursor.execute(f"DELETE FROM {name} WHERE day >= %s AND day < %s", days)
+        if bounds is None and connection.vendor == "postgresql":
+            cursor.execute(sql.rebuild_statement(connection))
+            return sum(int(n) for n in cursor.fetchone())
+        if bounds is None:
+            _make_work_tables(cursor)
         for statement, params in (
             sql.rollup_insert(connection, bounds),
             sql.bucket_insert(connection, bounds),
@@ -138,13 +146,11 @@ def _recompute(bounds: tuple[dt.datetime, dt.datetime] | None) -> int:
 
 
 def _make_work_tables(cursor: Any) -> None:
+    """SQLite: the full rebuild's working tables as temporary tables (this connection)."""
     for name in sql.WORK_TABLES:  # left by a rebuild that failed in this connection
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
-    for statement in sql.work_tables(sql.tables()):
-        cursor.execute(statement)
-    if connection.vendor == "postgresql":  # no autovacuum statistics on temporary tables
-        for name in sql.WORK_TABLES:
-            cursor.execute(f"ANALYZE {name}")
+    for name, select in sql.work_tables(sql.tables()):
+        cursor.execute(f"CREATE TEMP TABLE {name} AS {select}")
 
 
 def _add(delta: sql.Delta) -> tuple[set[dt.date], int]:

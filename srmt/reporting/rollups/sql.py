@@ -187,8 +187,8 @@ def _request_cells_from(t: Tables) -> str:
     )
 
 
-def work_tables(t: Tables) -> list[str]:
-    """CREATE TEMP TABLE statements of the full rebuild's working tables:
+def work_tables(t: Tables) -> list[tuple[str, str]]:
+    """(name, SELECT) of the full rebuild's working tables, which both statements read:
 
     - SPANS: each move's office, held from the move until the request's next move;
     - FIRSTS: each request's first office (its first move's, see `first_office`);
@@ -197,24 +197,59 @@ def work_tables(t: Tables) -> list[str]:
 
     Events are placed by a join to SPANS (not a correlated subquery per event), grouped by
     day, office and cell number (one narrow join instead of four wide ones), and the cell
-    numbers turned back into their fields on the grouped rows."""
+    numbers turned back into their fields on the grouped rows. PostgreSQL reads them as
+    CTEs of one statement (`rebuild_statement`), SQLite as temporary tables."""
     cell = "COALESCE(f.code, '') AS form, q.type_id, q.channel, p.language"
     return [
-        f"CREATE TEMP TABLE {SPANS} AS SELECT h.service_request_id AS rid, "
-        "h.to_office_id AS office_id, h.created_at AS since, LEAD(h.created_at) OVER "
-        "(PARTITION BY h.service_request_id ORDER BY h.created_at, h.id) AS until "
-        f"FROM {t.change} h WHERE h.to_office_id IS NOT NULL",
-        f"CREATE TEMP TABLE {FIRSTS} AS SELECT m.rid, {_FIRST_OFFICE.format(h='m')} AS office_id "
-        "FROM (SELECT h.service_request_id AS rid, h.from_status, h.from_office_id, "
-        "h.to_office_id, ROW_NUMBER() OVER (PARTITION BY h.service_request_id "
-        f"ORDER BY h.created_at, h.id) AS n FROM {t.change} h) m WHERE m.n = 1",
-        f"CREATE TEMP TABLE {CELL_KEYS} AS SELECT ROW_NUMBER() OVER "
-        "(ORDER BY d.form, d.type_id, d.channel, d.language) AS cell, d.form, d.type_id, "
-        f"d.channel, d.language FROM (SELECT DISTINCT {cell} {_request_cells_from(t)}) d",
-        f"CREATE TEMP TABLE {REQUEST_CELLS} AS SELECT q.id AS rid, c.cell "
-        f"{_request_cells_from(t)} JOIN {CELL_KEYS} c ON c.form = COALESCE(f.code, '') "
-        "AND c.type_id = q.type_id AND c.channel = q.channel AND c.language = p.language",
+        (
+            SPANS,
+            "SELECT h.service_request_id AS rid, h.to_office_id AS office_id, "
+            "h.created_at AS since, LEAD(h.created_at) OVER (PARTITION BY "
+            "h.service_request_id ORDER BY h.created_at, h.id) AS until "
+            f"FROM {t.change} h WHERE h.to_office_id IS NOT NULL",
+        ),
+        (
+            FIRSTS,
+            f"SELECT m.rid, {_FIRST_OFFICE.format(h='m')} AS office_id "
+            "FROM (SELECT h.service_request_id AS rid, h.from_status, h.from_office_id, "
+            "h.to_office_id, ROW_NUMBER() OVER (PARTITION BY h.service_request_id "
+            f"ORDER BY h.created_at, h.id) AS n FROM {t.change} h) m WHERE m.n = 1",
+        ),
+        (
+            CELL_KEYS,
+            "SELECT ROW_NUMBER() OVER (ORDER BY d.form, d.type_id, d.channel, d.language) "
+            "AS cell, d.form, d.type_id, d.channel, d.language "
+            f"FROM (SELECT DISTINCT {cell} {_request_cells_from(t)}) d",
+        ),
+        (
+            REQUEST_CELLS,
+            f"SELECT q.id AS rid, c.cell {_request_cells_from(t)} JOIN {CELL_KEYS} c "
+            "ON c.form = COALESCE(f.code, '') AND c.type_id = q.type_id "
+            "AND c.channel = q.channel AND c.language = p.language",
+        ),
     ]
+
+
+def rebuild_statement(connection: BaseDatabaseWrapper) -> str:
+    """PostgreSQL: the whole full build in one statement, the working tables as CTEs computed
+    once (kept in memory, nothing written for them), both tables filled by data-modifying
+    CTEs. Returns (rollup rows, bucket rows)."""
+    t = tables()
+    rollup, _ = rollup_select(connection, None)
+    bucket, _ = bucket_select(connection, None)
+    ctes = [f"{name} AS MATERIALIZED ({select})" for name, select in work_tables(t)]
+    ctes.append(
+        f"buckets AS (INSERT INTO {t.bucket} ({', '.join(CELL)}, measure, days, count) "
+        f"{bucket} RETURNING 1)"
+    )
+    ctes.append(
+        f"rollups AS (INSERT INTO {t.rollup} ({', '.join(CELL)}, {', '.join(MEASURES)}) "
+        f"{rollup} RETURNING 1)"
+    )
+    return (
+        f"WITH {', '.join(ctes)} "
+        "SELECT (SELECT COUNT(*) FROM rollups), (SELECT COUNT(*) FROM buckets)"
+    )
 
 
 def _placed(
