@@ -5,9 +5,10 @@ for all days): a UNION ALL of every event family (requests created, status moves
 offices' sides, responses, first responses, escalations, QA evaluations, surveys sent and
 answered), each event placed at the office that held its request at the event's time, then
 joined once to the request's cell (form, type, channel, language) and grouped. The same
-statements serve the incremental refresh (one range of touched days at a time) and the full
-rebuild (no range), so both give the same rows. Portable: PostgreSQL and SQLite differ only
-in the day of a timestamp and in whole seconds between two (`Dialect`).
+event families serve the full rebuild (every event), the recompute of a range of days, and
+the refresh's upsert of the new events (`Delta`), so all give the same rows. Portable:
+PostgreSQL and SQLite differ only in the day of a timestamp and in whole seconds between two
+(`Dialect`); on PostgreSQL the full build is one statement (`rebuild_statement`).
 """
 
 from __future__ import annotations
