@@ -131,7 +131,9 @@ def apply(sr: ServiceRequest, action: str, office: str, admin: User, moment: dt.
         (0, "late transfer", "CSC", 10, False),
     ]
 )
-def test_incremental_equals_rebuild_for_any_history(reference: None, steps: list) -> None:
+def test_incremental_equals_rebuild_for_any_history(
+    reference: None, steps: list[tuple[int, str, str, int, bool]]
+) -> None:
     with transaction.atomic():
         admin = make_user("rollup_prop", role=Role.ADMINISTRATOR)
         # transfers restart the clock: new due dates for counted closures and first responses
