@@ -3,12 +3,14 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python bench/rollups.py
         [--days N]
 
-The database is one `srmt generate --requests N --months 12` (requests and status changes;
-no responses or surveys). Measures, on that database: the full rebuild (`rebuild`: one
-INSERT ... SELECT per table); a refresh with nothing new; the recompute of the last day and
-of the last N days (what a refresh does when new rows touch them); and reads (the national
-open stock at the end of the last day; a year's time to final response from the histograms).
-Writes the rollup tables and the RollupState row; prints a Markdown table.
+The database is one `srmt generate --requests N --months 12`. Measures, on that database:
+the full rebuild (`rebuild`: on PostgreSQL one statement filling both tables, ADR 0048
+revision 2); a refresh with nothing new; the recompute of the last day and of the last N days
+(what a refresh does for the rare days whose counted events new rows changed in place: a
+back-dated transfer, new due dates); and reads (the national open stock at the end of the
+last day; a year's time to final response from the histograms). The additive refresh after a
+day of new requests is part (b) of bench/reports.py. Writes the rollup tables and the
+RollupState row; prints a Markdown table.
 """
 
 from __future__ import annotations

@@ -1,30 +1,34 @@
 """Fill the daily rollups: `refresh` (incremental) and `rebuild` (full). ADR 0048.
 
 `refresh` reads what is new in the event tables since the watermarks kept in the
-`RollupState` row (the largest id rolled up of each, and the last survey answer time), turns
-it into the UTC days it touches, and recomputes exactly those days from the base tables:
-delete and insert per run of consecutive days, with the statements of `sql`. `rebuild`
-recomputes every day with the same statements, one INSERT ... SELECT per table, no loop over
-days. Both run in one transaction holding the state row locked (`select_for_update`), so two
-refreshes at once serialize and the second finds nothing new.
+`RollupState` row (the largest id rolled up of each, and the last first-response and survey
+answer times), aggregates only those new events and adds their counts to the existing cells
+(an upsert), at a cost in proportion to the new rows; the rare days whose counted events the
+new rows changed in place (a back-dated move, new due dates) are recomputed whole from the
+base tables (`sql.replaced_days`). `rebuild` recomputes every day: on PostgreSQL one
+statement filling both tables, no loop over days. Both run in one transaction holding the
+state row locked (`select_for_update`), so two refreshes at once serialize and the second
+finds nothing new.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from srmt.reporting.models import RollupState
 from srmt.reporting.rollups import sql
 
 STATE_NAME = "daily"
-ANSWERED = "survey_answered_at"
+ANSWERED = sql.ANSWERED
+FIRST_RESPONDED = sql.FIRST_RESPONDED
 
 
 @dataclass(frozen=True)
@@ -43,18 +47,25 @@ class RefreshResult:
 
 
 def refresh(now: dt.datetime | None = None) -> RefreshResult:
-    """Recompute the days touched by events recorded since the last refresh (the first
-    refresh rebuilds everything)."""
+    """Add the events recorded since the last refresh to their cells, and recompute whole the
+    rare days whose counted events new rows changed in place (the first refresh, or one
+    after watermarks of an older layout, rebuilds everything)."""
     started = time.monotonic()
     with transaction.atomic():
         state = _lock()
-        if not state.watermarks:
+        if not _complete(state.watermarks):
             return _rebuild(state, now, started)
         marks = _current_marks()
-        days = touched_days(state.watermarks, marks)
+        delta = delta_between(state.watermarks, marks)
+        days: set[dt.date] = set()
         rows = 0
-        for start, end in runs(days):
-            rows += _recompute((_midnight(start), _midnight(end)))
+        if not delta.is_empty():
+            with _by_index():
+                days, rows = _add(delta)
+                again = replaced_days(delta)
+            for start, end in runs(again):
+                rows += _recompute((_midnight(start), _midnight(end)))
+            days |= again
         _save(state, marks, now)
     return RefreshResult(days=len(days), rows=rows, seconds=time.monotonic() - started)
 
@@ -94,6 +105,15 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
+# The full rebuild's memory for sorts and hashes (PostgreSQL, this transaction only): its
+# grouping and joins run in memory instead of spilling to disk (ADR 0048, revision 2).
+REBUILD_WORK_MEM = "256MB"
+# The refresh's, for the sort of a day's new events (27 MB spilled at 40,000 requests).
+REFRESH_WORK_MEM = "64MB"
+# Plans whose cost grows with the tables, not the new rows: off while the refresh adds.
+SIZE_BOUND_PLANS = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin")
+
+
 def _recompute(bounds: tuple[dt.datetime, dt.datetime] | None) -> int:
     """Delete the rows of the days in `bounds` (all days: None) and insert them again."""
     t = sql.tables()
@@ -103,19 +123,96 @@ def _recompute(bounds: tuple[dt.datetime, dt.datetime] | None) -> int:
             # Compiling these wide aggregates costs more than it saves (measured: 20 s -> 16 s
             # for the full rebuild's main statement); for this transaction only.
             cursor.execute("SET LOCAL jit = off")
+            if bounds is None:
+                cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
+                # The planner cannot tell how many cells the events fall in (it guesses one per
+                # event, ten million for 880,000 at 1 million requests) and so groups them by
+                # an external sort; a hash aggregate (which spills if it must) took a third of
+                # the time. The windows of the office spans still sort: they have no other way.
+                cursor.execute("SET LOCAL enable_sort = off")
         for name in (t.rollup, t.bucket):
             if bounds is None:
                 cursor.execute(f"DELETE FROM {name}")
             else:
                 days = [connection.ops.adapt_datefield_value(m.date()) for m in bounds]
                 cursor.execute(f"DELETE FROM {name} WHERE day >= %s AND day < %s", days)
+        if bounds is None and connection.vendor == "postgresql":
+            _skip_foreign_key_checks(cursor)
+            cursor.execute(sql.rebuild_statement(connection))
+            return sum(int(n) for n in cursor.fetchone())
+        if bounds is None:
+            _make_work_tables(cursor)
         for statement, params in (
             sql.rollup_insert(connection, bounds),
             sql.bucket_insert(connection, bounds),
         ):
             cursor.execute(statement, params)
             rows += max(cursor.rowcount, 0)
+        if bounds is None:
+            for name in sql.WORK_TABLES:
+                cursor.execute(f"DROP TABLE {name}")
     return rows
+
+
+def _skip_foreign_key_checks(cursor: Any) -> bool:
+    """PostgreSQL: skip the foreign-key checks of the rows the full build inserts, if this
+    role may (`session_replication_role` is a superuser setting; PostgreSQL 15 can grant it:
+    GRANT SET ON PARAMETER session_replication_role TO <role>). Their offices and types are
+    read from the base tables' own checked foreign keys in the same snapshot, and offices and
+    types are never deleted while requests refer to them (PROTECT), so the checks cannot fail;
+    deferred to the commit, they cost 2 checks and 2 row locks per row (34 to 44 s of the
+    1-million-request build). Returns whether they are skipped, for this transaction only."""
+    try:
+        with transaction.atomic():  # a savepoint: a refusal leaves the transaction usable
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        return False
+    return True
+
+
+def _make_work_tables(cursor: Any) -> None:
+    """SQLite: the full rebuild's working tables as temporary tables (this connection)."""
+    for name in sql.WORK_TABLES:  # left by a rebuild that failed in this connection
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    for name, select in sql.work_tables(sql.tables()):
+        cursor.execute(f"CREATE TEMP TABLE {name} AS {select}")
+
+
+def _add(delta: sql.Delta) -> tuple[set[dt.date], int]:
+    """Upsert the new events' counts into their cells; returns the days and rows written.
+    No cell becomes all zero: every new event adds to a count, except a move between two
+    open statuses in one office, whose +1 and -1 open_delta fall in the same cell."""
+    days: set[object] = set()
+    rows = 0
+    with connection.cursor() as cursor:
+        for statement, params in (
+            sql.rollup_upsert(connection, delta),
+            sql.bucket_upsert(connection, delta),
+        ):
+            cursor.execute(statement, params)
+            written = [row[0] for row in cursor.fetchall()]
+            rows += len(written)
+            days.update(written)
+    return {_as_date(day) for day in days}, rows
+
+
+@contextmanager
+def _by_index() -> Iterator[None]:
+    """PostgreSQL: plan the refresh's statements on the new rows by index only. The planner
+    would join the new events to their requests by hashing the whole request table (1 million
+    rows: 0.9 to 2.3 s of a 4 s statement, ten times that at 10 million); by index lookups
+    (nested loops) the cost follows the new rows. Restores the session's values after."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        for plan in SIZE_BOUND_PLANS:
+            cursor.execute(f"SET LOCAL {plan} = off")
+        cursor.execute(f"SET LOCAL work_mem = '{REFRESH_WORK_MEM}'")
+    yield
+    with connection.cursor() as cursor:
+        for setting in (*SIZE_BOUND_PLANS, "work_mem"):
+            cursor.execute(f"SET LOCAL {setting} = DEFAULT")
 
 
 def runs(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
@@ -139,10 +236,20 @@ def _current_marks() -> dict[str, Any]:
         for source in sql.sources(t):
             cursor.execute(f"SELECT MAX(id) FROM {source.table}")
             marks[source.key] = int(cursor.fetchone()[0] or 0)
-        cursor.execute(f"SELECT MAX(answered_at) FROM {t.survey}")
-        answered = _as_datetime(cursor.fetchone()[0])
-    marks[ANSWERED] = answered.isoformat() if answered is not None else ""
+        for key, column, table in (
+            (ANSWERED, "answered_at", t.survey),
+            (FIRST_RESPONDED, "first_responded_at", t.request),
+        ):
+            cursor.execute(f"SELECT MAX({column}) FROM {table}")
+            moment = _as_datetime(cursor.fetchone()[0])
+            marks[key] = moment.isoformat() if moment is not None else ""
     return marks
+
+
+def _complete(marks: dict[str, Any]) -> bool:
+    """Whether the watermarks have every key this layout reads (not a first refresh)."""
+    keys = [source.key for source in sql.sources(sql.tables())] + [ANSWERED, FIRST_RESPONDED]
+    return all(key in marks for key in keys)
 
 
 def _as_datetime(value: object) -> dt.datetime | None:
@@ -153,77 +260,27 @@ def _as_datetime(value: object) -> dt.datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
-def touched_days(old: dict[str, Any], new: dict[str, Any]) -> set[dt.date]:
-    """The UTC days whose rollups the rows added between two sets of watermarks change."""
-    t = sql.tables()
-    d = sql.dialect_of(connection)
+def delta_between(old: dict[str, Any], new: dict[str, Any]) -> sql.Delta:
+    """The new rows between two sets of watermarks."""
+    ids = {
+        source.key: (int(old.get(source.key, 0)), int(new[source.key]))
+        for source in sql.sources(sql.tables())
+    }
+    times = {
+        key: (_as_datetime(old.get(key) or None), _as_datetime(new.get(key) or None))
+        for key in (ANSWERED, FIRST_RESPONDED)
+    }
+    return sql.Delta(ids=ids, times=times)
+
+
+def replaced_days(delta: sql.Delta) -> set[dt.date]:
+    """The days a refresh recomputes whole (`sql.replaced_days`): usually none."""
     days: set[object] = set()
     with connection.cursor() as cursor:
-
-        def read(statement: str, params: list[Any]) -> None:
+        for statement, params in sql.replaced_days(connection, delta):
             cursor.execute(statement, params)
             days.update(row[0] for row in cursor.fetchall())
-
-        for source in sql.sources(t):
-            low, high = int(old.get(source.key, 0)), int(new[source.key])
-            if high <= low:
-                continue
-            for moment in source.moments:
-                read(
-                    f"SELECT DISTINCT {d.day(moment)} FROM {source.table} "
-                    f"WHERE id > %s AND id <= %s AND {moment} IS NOT NULL",
-                    [low, high],
-                )
-        low, high = int(old.get("response", 0)), int(new["response"])
-        if high > low:  # the first response a new response made
-            read(
-                f"SELECT DISTINCT {d.day('s.first_responded_at')} FROM {t.response} r "
-                f"JOIN {t.request} s ON s.id = r.service_request_id "
-                "WHERE r.id > %s AND r.id <= %s AND s.first_responded_at IS NOT NULL",
-                [low, high],
-            )
-        low, high = int(old.get("status_change", 0)), int(new["status_change"])
-        if high > low:
-            _moved_requests(read, t, d, low, high)
-        since = _as_datetime(old.get(ANSWERED) or None)
-        until = _as_datetime(new[ANSWERED] or None)
-        if until is not None and (since is None or until > since):
-            params = [connection.ops.adapt_datetimefield_value(until)]
-            condition = "answered_at <= %s"
-            if since is not None:
-                condition += " AND answered_at > %s"
-                params.append(connection.ops.adapt_datetimefield_value(since))
-            read(
-                f"SELECT DISTINCT {d.day('answered_at')} FROM {t.survey} WHERE {condition}",
-                params,
-            )
     return {_as_date(day) for day in days if day is not None}
-
-
-def _moved_requests(read: Any, t: sql.Tables, d: sql.Dialect, low: int, high: int) -> None:
-    """Days a new move can change besides its own: a move may re-place the request's later
-    events at another office (a back-dated transfer), and may move its due dates (the
-    on-time counts of its first response and closures)."""
-    moved = (
-        f"(SELECT service_request_id AS rid, MIN(created_at) AS since FROM {t.change} "
-        "WHERE id > %s AND id <= %s GROUP BY service_request_id) g"
-    )
-    for source, request, moment in sql.later_events(t):
-        read(
-            f"SELECT DISTINCT {d.day(moment)} FROM {source} JOIN {moved} ON g.rid = {request} "
-            f"WHERE {moment} >= g.since",
-            [low, high],
-        )
-    read(
-        f"SELECT DISTINCT {d.day('x.created_at')} FROM {t.change} x JOIN {moved} "
-        "ON g.rid = x.service_request_id WHERE x.to_status = 'closed'",
-        [low, high],
-    )
-    read(
-        f"SELECT DISTINCT {d.day('x.first_responded_at')} FROM {t.request} x JOIN {moved} "
-        "ON g.rid = x.id WHERE x.first_responded_at IS NOT NULL",
-        [low, high],
-    )
 
 
 def _as_date(value: object) -> dt.date:

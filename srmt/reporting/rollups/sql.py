@@ -5,9 +5,10 @@ for all days): a UNION ALL of every event family (requests created, status moves
 offices' sides, responses, first responses, escalations, QA evaluations, surveys sent and
 answered), each event placed at the office that held its request at the event's time, then
 joined once to the request's cell (form, type, channel, language) and grouped. The same
-statements serve the incremental refresh (one range of touched days at a time) and the full
-rebuild (no range), so both give the same rows. Portable: PostgreSQL and SQLite differ only
-in the day of a timestamp and in whole seconds between two (`Dialect`).
+event families serve the full rebuild (every event), the recompute of a range of days, and
+the refresh's upsert of the new events (`Delta`), so all give the same rows. Portable:
+PostgreSQL and SQLite differ only in the day of a timestamp and in whole seconds between two
+(`Dialect`); on PostgreSQL the full build is one statement (`rebuild_statement`).
 """
 
 from __future__ import annotations
@@ -170,19 +171,85 @@ def first_office(t: Tables, request: str) -> str:
 _FIRST_OFFICE = "CASE WHEN {h}.from_status = '' THEN {h}.to_office_id ELSE {h}.from_office_id END"
 
 
-def office_spans(t: Tables) -> str:
-    """The same placements for every event at once (the full rebuild), as CTEs the events
-    join: each move's office, held from the move until the request's next move; and each
-    request's first office."""
+# The full rebuild's working tables (temporary: this connection only), made once and read by
+# both statements.
+SPANS = "rollup_office_spans"
+FIRSTS = "rollup_first_offices"
+CELL_KEYS = "rollup_cell_keys"
+REQUEST_CELLS = "rollup_request_cells"
+WORK_TABLES = (SPANS, FIRSTS, CELL_KEYS, REQUEST_CELLS)
+
+
+def _request_cells_from(t: Tables) -> str:
     return (
-        "WITH office_spans AS (SELECT h.service_request_id AS rid, h.to_office_id AS office_id, "
-        "h.created_at AS since, LEAD(h.created_at) OVER (PARTITION BY h.service_request_id "
-        f"ORDER BY h.created_at, h.id) AS until FROM {t.change} h "
-        "WHERE h.to_office_id IS NOT NULL), "
-        f"first_offices AS (SELECT m.rid, {_FIRST_OFFICE.format(h='m')} AS office_id FROM "
-        "(SELECT h.service_request_id AS rid, h.from_status, h.from_office_id, h.to_office_id, "
-        "ROW_NUMBER() OVER (PARTITION BY h.service_request_id ORDER BY h.created_at, h.id) AS n "
-        f"FROM {t.change} h) m WHERE m.n = 1) "
+        f"FROM {t.request} q JOIN {t.person} p ON p.id = q.requester_id "
+        f"LEFT JOIN {t.case} k ON k.id = q.case_id "
+        f"LEFT JOIN {t.form} f ON f.id = k.form_type_id"
+    )
+
+
+def work_tables(t: Tables) -> list[tuple[str, str]]:
+    """(name, SELECT) of the full rebuild's working tables, which both statements read:
+
+    - SPANS: each move's office, held from the move until the request's next move;
+    - FIRSTS: each request's first office (its first move's, see `first_office`);
+    - CELL_KEYS: a small number for each cell (form, type, channel, language) in use;
+    - REQUEST_CELLS: each request's cell number.
+
+    Events are placed by a join to SPANS (not a correlated subquery per event), grouped by
+    day, office and cell number (one narrow join instead of four wide ones), and the cell
+    numbers turned back into their fields on the grouped rows. PostgreSQL reads them as
+    CTEs of one statement (`rebuild_statement`), SQLite as temporary tables."""
+    cell = "COALESCE(f.code, '') AS form, q.type_id, q.channel, p.language"
+    return [
+        (
+            SPANS,
+            "SELECT h.service_request_id AS rid, h.to_office_id AS office_id, "
+            "h.created_at AS since, LEAD(h.created_at) OVER (PARTITION BY "
+            "h.service_request_id ORDER BY h.created_at, h.id) AS until "
+            f"FROM {t.change} h WHERE h.to_office_id IS NOT NULL",
+        ),
+        (
+            FIRSTS,
+            f"SELECT m.rid, {_FIRST_OFFICE.format(h='m')} AS office_id "
+            "FROM (SELECT h.service_request_id AS rid, h.from_status, h.from_office_id, "
+            "h.to_office_id, ROW_NUMBER() OVER (PARTITION BY h.service_request_id "
+            f"ORDER BY h.created_at, h.id) AS n FROM {t.change} h) m WHERE m.n = 1",
+        ),
+        (
+            CELL_KEYS,
+            "SELECT ROW_NUMBER() OVER (ORDER BY d.form, d.type_id, d.channel, d.language) "
+            "AS cell, d.form, d.type_id, d.channel, d.language "
+            f"FROM (SELECT DISTINCT {cell} {_request_cells_from(t)}) d",
+        ),
+        (
+            REQUEST_CELLS,
+            f"SELECT q.id AS rid, c.cell {_request_cells_from(t)} JOIN {CELL_KEYS} c "
+            "ON c.form = COALESCE(f.code, '') AND c.type_id = q.type_id "
+            "AND c.channel = q.channel AND c.language = p.language",
+        ),
+    ]
+
+
+def rebuild_statement(connection: BaseDatabaseWrapper) -> str:
+    """PostgreSQL: the whole full build in one statement, the working tables as CTEs computed
+    once (kept in memory, nothing written for them), both tables filled by data-modifying
+    CTEs. Returns (rollup rows, bucket rows)."""
+    t = tables()
+    rollup, _ = rollup_select(connection, None)
+    bucket, _ = bucket_select(connection, None)
+    ctes = [f"{name} AS MATERIALIZED ({select})" for name, select in work_tables(t)]
+    ctes.append(
+        f"buckets AS (INSERT INTO {t.bucket} ({', '.join(CELL)}, measure, days, count) "
+        f"{bucket} RETURNING 1)"
+    )
+    ctes.append(
+        f"rollups AS (INSERT INTO {t.rollup} ({', '.join(CELL)}, {', '.join(MEASURES)}) "
+        f"{rollup} RETURNING 1)"
+    )
+    return (
+        f"WITH {', '.join(ctes)} "
+        "SELECT (SELECT COUNT(*) FROM rollups), (SELECT COUNT(*) FROM buckets)"
     )
 
 
@@ -190,20 +257,20 @@ def _placed(
     t: Tables, request: str, moment: str, *, placement: str, spans: bool
 ) -> tuple[str, str]:
     """(a join to add to the source, the office expression) placing an event (HELD or
-    CREATED): by the CTEs (full rebuild) or by correlated subqueries (a range of days). Both
-    give the same."""
+    CREATED): by the working tables (full rebuild) or by correlated subqueries (a range of
+    days, new rows). Both give the same."""
     if placement == CREATED:
         if not spans:
             return "", first_office(t, request)
         office = f"(SELECT r1.office_id FROM {t.request} r1 WHERE r1.id = {request})"
         return (
-            f" LEFT JOIN first_offices w ON w.rid = {request}",
+            f" LEFT JOIN {FIRSTS} w ON w.rid = {request}",
             f"COALESCE(w.office_id, {office})",
         )
     if not spans:
         return "", office_at(t, request, moment)
     join = (
-        f" LEFT JOIN office_spans w ON w.rid = {request} AND w.since <= {moment} "
+        f" LEFT JOIN {SPANS} w ON w.rid = {request} AND w.since <= {moment} "
         f"AND (w.until IS NULL OR {moment} < w.until)"
     )
     return join, f"COALESCE(w.office_id, {_office_before_history(t, request)})"
@@ -226,6 +293,10 @@ class Family:
     office: str
     measures: dict[str, str]
     where: str = ""
+    # Which rows are new since the last refresh (`Delta`): ids above a watermark of table
+    # `key` (the id column `ident`), or, for FIRST_RESPONDED and ANSWERED, times above one.
+    key: str = ""
+    ident: str = ""
 
 
 def _families(t: Tables, d: Dialect) -> list[Family]:
@@ -241,6 +312,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             moment="s.created_at",
             request="s.id",
             office=CREATED,
+            key="request",
+            ident="s.id",
             measures={
                 "opened": "1",
                 "repeats": _flag("s.repeat_of_id IS NOT NULL"),
@@ -254,6 +327,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             request="c.service_request_id",
             office="COALESCE(c.to_office_id, s.office_id)",
             where="c.from_status <> ''",
+            key="status_change",
+            ident="c.id",
             measures={
                 "reopened": _flag(f"c.to_status = '{Status.REOPENED}'"),
                 "closed": _flag(f"c.to_status = '{Status.CLOSED}'"),
@@ -275,6 +350,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             request="c.service_request_id",
             office="COALESCE(c.from_office_id, c.to_office_id, s.office_id)",
             where=f"c.from_status <> '' AND (c.from_status IN {open_in} OR ({moved}))",
+            key="status_change",
+            ident="c.id",
             measures={
                 "transferred_out": _flag(moved),
                 "open_delta": f"-{_flag(f'c.from_status IN {open_in}')}",
@@ -285,6 +362,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             moment="r.created_at",
             request="r.service_request_id",
             office=HELD,
+            key="response",
+            ident="r.id",
             measures={
                 "responses_initial": _flag(f"r.kind = '{ResponseKind.INITIAL}'"),
                 "responses_follow_up": _flag(f"r.kind = '{ResponseKind.FOLLOW_UP}'"),
@@ -297,6 +376,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             request="s.id",
             office=HELD,
             where="s.first_responded_at IS NOT NULL",
+            key=FIRST_RESPONDED,
+            ident="s.id",
             measures={
                 "first_responses": "1",
                 "first_on_time": _flag("s.first_responded_at <= s.first_response_due_at"),
@@ -307,6 +388,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             moment="e.escalated_at",
             request="e.service_request_id",
             office=HELD,
+            key="escalation",
+            ident="e.id",
             measures={"escalated": "1"},
         ),
         Family(
@@ -317,6 +400,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             moment="v.submitted_at",
             request="i.service_request_id",
             office=HELD,
+            key="evaluation",
+            ident="v.id",
             measures={
                 "qa_evaluated": "1",
                 "qa_passed": _flag(f"v.result IN {_in(PASSING_RESULTS)}"),
@@ -327,6 +412,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             moment="u.sent_at",
             request="u.service_request_id",
             office=HELD,
+            key="survey",
+            ident="u.id",
             measures={"surveys_sent": "1"},
         ),
         Family(
@@ -335,6 +422,8 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
             request="u.service_request_id",
             office=HELD,
             where="u.answered_at IS NOT NULL",
+            key=ANSWERED,
+            ident="u.id",
             measures={
                 "surveys_answered": "1",
                 "surveys_satisfied": _flag(f"u.rating >= {SATISFIED_FROM}"),
@@ -344,11 +433,74 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
     ]
 
 
-def _where(family_where: str, moment: str, ranged: bool) -> str:
-    conditions = [c for c in (family_where,) if c]
-    if ranged:
-        conditions.append(f"{moment} >= %s AND {moment} < %s")
-    return f" WHERE {' AND '.join(conditions)}" if conditions else ""
+@dataclass(frozen=True)
+class Delta:
+    """What a refresh adds (ADR 0048, revision 2): the rows of each event table with an id in
+    (low, high], and the first responses and survey answers with a time in (since, until]
+    (both are written into rows that exist already). `since` is None before the first such
+    time; `until` is None while there is none."""
+
+    ids: dict[str, tuple[int, int]]
+    times: dict[str, tuple[dt.datetime | None, dt.datetime | None]]
+
+    def is_empty(self) -> bool:
+        return all(high <= low for low, high in self.ids.values()) and all(
+            until is None or (since is not None and until <= since)
+            for since, until in self.times.values()
+        )
+
+    def new(self, connection: BaseDatabaseWrapper, family: Family) -> tuple[str, list[Any]]:
+        """The condition keeping a family's new events (with its parameters)."""
+        if family.key not in self.times:
+            low, high = self.ids[family.key]
+            if high <= low:
+                return "1 = 0", []
+            return f"{family.ident} > %s AND {family.ident} <= %s", [low, high]
+        since, until = self.times[family.key]
+        adapt = connection.ops.adapt_datetimefield_value
+        if until is None:
+            return "1 = 0", []
+        if since is None:
+            return f"{family.moment} <= %s", [adapt(until)]
+        later = f"{family.moment} > %s"
+        params: list[Any] = [adapt(until), adapt(since)]
+        if family.key == FIRST_RESPONDED:
+            # a request new since the last refresh: its first response too, even when its
+            # time is below the watermark (rows loaded with past times)
+            low, high = self.ids["request"]
+            if high > low:
+                later = f"({later} OR ({family.ident} > %s AND {family.ident} <= %s))"
+                params.extend([low, high])
+            elif until <= since:
+                return "1 = 0", []
+        elif until <= since:
+            return "1 = 0", []
+        return f"{family.moment} <= %s AND {later}", params
+
+
+# Delta.times keys: the fields set once in rows that exist already.
+FIRST_RESPONDED = "first_responded_at"
+ANSWERED = "survey_answered_at"
+
+# A scope of a statement: every day (None), a range of days ([start, end) midnights UTC), or
+# the new rows of a refresh (Delta).
+Scope = tuple[dt.datetime, dt.datetime] | Delta | None
+
+
+def _condition(
+    connection: BaseDatabaseWrapper, family: Family, scope: Scope
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its parameters) keeping a family's events in `scope`."""
+    conditions = [family.where] if family.where else []
+    params: list[Any] = []
+    if isinstance(scope, Delta):
+        new, new_params = scope.new(connection, family)
+        conditions.append(new)
+        params.extend(new_params)
+    elif scope is not None:
+        conditions.append(f"{family.moment} >= %s AND {family.moment} < %s")
+        params.extend(_adapt(connection, scope))
+    return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), params
 
 
 def _cells_join(t: Tables) -> str:
@@ -364,69 +516,147 @@ _CELL_SELECT = "e.day, e.office_id, COALESCE(f.code, ''), q.type_id, q.channel, 
 _CELL_GROUP = "e.day, e.office_id, COALESCE(f.code, ''), q.type_id, q.channel, p.language"
 
 
-def rollup_insert(
-    connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime] | None
+def _events(
+    connection: BaseDatabaseWrapper, families: list[Family], scope: Scope, columns: list[str]
 ) -> tuple[str, list[Any]]:
-    """INSERT ... SELECT of the DailyRollup rows of the days in `bounds` ([start, end),
-    midnights UTC), or of every day (None)."""
+    """A UNION ALL of the families' events in `scope`: day, office_id, request_id and
+    `columns` (a family's measure expressions, 0 for the others)."""
     t, d = tables(), dialect_of(connection)
+    spans = scope is None
+    parts: list[str] = []
     params: list[Any] = []
-    parts = []
-    spans = bounds is None
-    for family in _families(t, d):
-        values = ", ".join(f"{family.measures.get(m, '0')} AS {m}" for m in MEASURES)
+    for family in families:
+        values = ", ".join(f"{family.measures.get(m, '0')} AS {m}" for m in columns)
         join, office = "", family.office
         if office in (HELD, CREATED):
             join, office = _placed(t, family.request, family.moment, placement=office, spans=spans)
+        where, where_params = _condition(connection, family, scope)
         parts.append(
             f"SELECT {d.day(family.moment)} AS day, {office} AS office_id, "
-            f"{family.request} AS request_id, {values} FROM {family.source}{join}"
-            + _where(family.where, family.moment, bounds is not None)
+            f"{family.request} AS request_id, {values} FROM {family.source}{join}{where}"
         )
-        if bounds is not None:
-            params.extend(_adapt(connection, bounds))
-    sums = ", ".join(f"SUM(e.{m})" for m in MEASURES)
+        params.extend(where_params)
+    return " UNION ALL ".join(parts), params
+
+
+def rollup_select(connection: BaseDatabaseWrapper, scope: Scope) -> tuple[str, list[Any]]:
+    """The DailyRollup rows (cell, then MEASURES) of the events in `scope`, grouped. Every
+    day (scope None) reads the working tables (`work_tables`)."""
+    t, d = tables(), dialect_of(connection)
+    events, params = _events(connection, _families(t, d), scope, list(MEASURES))
+    sums = ", ".join(f"SUM(e.{m}) AS {m}" for m in MEASURES)
     nonzero = " OR ".join(f"SUM(e.{m}) <> 0" for m in MEASURES)
+    if scope is None:
+        return (
+            f"SELECT g.day, g.office_id, c.form, c.type_id, c.channel, c.language, "
+            f"{', '.join(f'g.{m}' for m in MEASURES)} FROM (SELECT e.day, e.office_id, "
+            f"rc.cell, {sums} FROM ({events}) e JOIN {REQUEST_CELLS} rc "
+            f"ON rc.rid = e.request_id GROUP BY e.day, e.office_id, rc.cell "
+            f"HAVING {nonzero}) g JOIN {CELL_KEYS} c ON c.cell = g.cell"
+        ), params
     sql = (
-        f"INSERT INTO {t.rollup} ({', '.join(CELL)}, {', '.join(MEASURES)}) "
-        + (office_spans(t) if spans else "")
-        + f"SELECT {_CELL_SELECT}, {sums} FROM ({' UNION ALL '.join(parts)}) e "
+        f"SELECT {_CELL_SELECT}, {sums} FROM ({events}) e "
         f"{_cells_join(t)} GROUP BY {_CELL_GROUP} HAVING {nonzero}"
     )
     return sql, params
 
 
+def _bucket_families(t: Tables, d: Dialect) -> list[Family]:
+    return [
+        Family(
+            source=f"{t.request} s",
+            moment="s.first_responded_at",
+            request="s.id",
+            office=HELD,
+            where="s.first_responded_at IS NOT NULL",
+            measures={
+                "measure": "'first'",
+                "days": d.whole_days("s.first_responded_at", "s.created_at"),
+            },
+            key=FIRST_RESPONDED,
+            ident="s.id",
+        ),
+        Family(
+            source=f"{t.change} c JOIN {t.request} s ON s.id = c.service_request_id",
+            moment="c.created_at",
+            request="c.service_request_id",
+            office="COALESCE(c.to_office_id, s.office_id)",
+            where=f"c.to_status = '{Status.CLOSED}'",
+            measures={
+                "measure": "'final'",
+                "days": d.whole_days("c.created_at", "s.created_at"),
+            },
+            key="status_change",
+            ident="c.id",
+        ),
+    ]
+
+
+def bucket_select(connection: BaseDatabaseWrapper, scope: Scope) -> tuple[str, list[Any]]:
+    """The DurationBucket rows (cell, measure, days, count) of the events in `scope`: first
+    responses on their day, closures on theirs."""
+    t, d = tables(), dialect_of(connection)
+    events, params = _events(connection, _bucket_families(t, d), scope, ["measure", "days"])
+    if scope is None:
+        return (
+            "SELECT g.day, g.office_id, c.form, c.type_id, c.channel, c.language, g.measure, "
+            "g.days, g.n FROM (SELECT e.day, e.office_id, rc.cell, e.measure, e.days, "
+            f"COUNT(*) AS n FROM ({events}) e JOIN {REQUEST_CELLS} rc "
+            "ON rc.rid = e.request_id GROUP BY e.day, e.office_id, rc.cell, e.measure, e.days) g "
+            f"JOIN {CELL_KEYS} c ON c.cell = g.cell"
+        ), params
+    sql = (
+        f"SELECT {_CELL_SELECT}, e.measure, e.days, COUNT(*) "
+        f"FROM ({events}) e {_cells_join(t)} "
+        f"GROUP BY {_CELL_GROUP}, e.measure, e.days"
+    )
+    return sql, params
+
+
+def rollup_insert(
+    connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime] | None
+) -> tuple[str, list[Any]]:
+    """INSERT ... SELECT of the DailyRollup rows of the days in `bounds` ([start, end),
+    midnights UTC), or of every day (None)."""
+    select, params = rollup_select(connection, bounds)
+    return f"INSERT INTO {tables().rollup} ({', '.join(CELL)}, {', '.join(MEASURES)}) {select}", (
+        params
+    )
+
+
 def bucket_insert(
     connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.datetime] | None
 ) -> tuple[str, list[Any]]:
-    """INSERT ... SELECT of the DurationBucket rows of the days in `bounds` (or all days):
-    first responses on their day, closures on theirs."""
-    t, d = tables(), dialect_of(connection)
-    spans = bounds is None
-    join, office = _placed(t, "s.id", "s.first_responded_at", placement=HELD, spans=spans)
-    first = (
-        f"SELECT {d.day('s.first_responded_at')} AS day, "
-        f"{office} AS office_id, s.id AS request_id, "
-        f"'first' AS measure, {d.whole_days('s.first_responded_at', 's.created_at')} AS days "
-        f"FROM {t.request} s{join}"
-        + _where("s.first_responded_at IS NOT NULL", "s.first_responded_at", bounds is not None)
+    """INSERT ... SELECT of the DurationBucket rows of the days in `bounds` (or all days)."""
+    select, params = bucket_select(connection, bounds)
+    return f"INSERT INTO {tables().bucket} ({', '.join(CELL)}, measure, days, count) {select}", (
+        params
     )
-    final = (
-        f"SELECT {d.day('c.created_at')} AS day, COALESCE(c.to_office_id, s.office_id) "
-        f"AS office_id, c.service_request_id AS request_id, 'final' AS measure, "
-        f"{d.whole_days('c.created_at', 's.created_at')} AS days "
-        f"FROM {t.change} c JOIN {t.request} s ON s.id = c.service_request_id"
-        + _where(f"c.to_status = '{Status.CLOSED}'", "c.created_at", bounds is not None)
-    )
-    params: list[Any] = []
-    if bounds is not None:
-        params = [*_adapt(connection, bounds), *_adapt(connection, bounds)]
+
+
+def rollup_upsert(connection: BaseDatabaseWrapper, delta: Delta) -> tuple[str, list[Any]]:
+    """Add the new events' counts to their cells: INSERT ... ON CONFLICT DO UPDATE (on both
+    databases), returning each written row's day."""
+    t = tables()
+    select, params = rollup_select(connection, delta)
+    added = ", ".join(f"{m} = {t.rollup}.{m} + excluded.{m}" for m in MEASURES)
+    columns = f"{', '.join(CELL)}, {', '.join(MEASURES)}"
+    # "WHERE true": SQLite's parser needs it between a SELECT and ON CONFLICT
     sql = (
-        f"INSERT INTO {t.bucket} ({', '.join(CELL)}, measure, days, count) "
-        + (office_spans(t) if spans else "")
-        + f"SELECT {_CELL_SELECT}, e.measure, e.days, COUNT(*) "
-        f"FROM ({first} UNION ALL {final}) e {_cells_join(t)} "
-        f"GROUP BY {_CELL_GROUP}, e.measure, e.days"
+        f"INSERT INTO {t.rollup} ({columns}) SELECT * FROM ({select}) n WHERE true "
+        f"ON CONFLICT ({', '.join(CELL)}) DO UPDATE SET {added} RETURNING day"
+    )
+    return sql, params
+
+
+def bucket_upsert(connection: BaseDatabaseWrapper, delta: Delta) -> tuple[str, list[Any]]:
+    t = tables()
+    select, params = bucket_select(connection, delta)
+    key = f"{', '.join(CELL)}, measure, days"
+    sql = (
+        f"INSERT INTO {t.bucket} ({key}, count) SELECT * FROM ({select}) n WHERE true "
+        f"ON CONFLICT ({key}) DO UPDATE SET count = {t.bucket}.count + excluded.count "
+        "RETURNING day"
     )
     return sql, params
 
@@ -440,39 +670,130 @@ def _adapt(connection: BaseDatabaseWrapper, bounds: tuple[dt.datetime, dt.dateti
 
 @dataclass(frozen=True)
 class Source:
-    """An event table the refresh watches: new rows (id above the watermark) touch the days
-    of their times."""
+    """An event table the refresh watches by id (Delta.ids[key])."""
 
     key: str
     table: str
-    moments: tuple[str, ...]
 
 
 def sources(t: Tables) -> list[Source]:
     return [
-        Source("request", t.request, ("created_at",)),
-        Source("status_change", t.change, ("created_at",)),
-        Source("response", t.response, ("created_at",)),
-        Source("escalation", t.escalation, ("escalated_at",)),
-        Source("evaluation", t.evaluation, ("submitted_at",)),
-        Source("survey", t.survey, ("sent_at",)),
+        Source("request", t.request),
+        Source("status_change", t.change),
+        Source("response", t.response),
+        Source("escalation", t.escalation),
+        Source("evaluation", t.evaluation),
+        Source("survey", t.survey),
     ]
 
 
-def later_events(t: Tables) -> list[tuple[str, str, str]]:
-    """(source, request column, time column) of every event of a request, for the days a new
-    (possibly back-dated) move can re-place at another office."""
-    return [
-        (f"{t.change} x", "x.service_request_id", "x.created_at"),
-        (f"{t.response} x", "x.service_request_id", "x.created_at"),
-        (f"{t.escalation} x", "x.service_request_id", "x.escalated_at"),
-        (f"{t.survey} x", "x.service_request_id", "x.sent_at"),
-        (f"{t.survey} x", "x.service_request_id", "x.answered_at"),
+def _old_events(t: Tables, delta: Delta) -> list[tuple[str, str, str, str, list[Any]]]:
+    """(source, request column, time column, condition, parameters) of the events of a
+    request that earlier refreshes counted: rows below the watermarks."""
+    ids = delta.ids
+    events: list[tuple[str, str, str, str, list[Any]]] = [
+        (f"{t.request} x", "x.id", "x.created_at", "1 = 1", []),
+        (
+            f"{t.change} x",
+            "x.service_request_id",
+            "x.created_at",
+            "x.id <= %s",
+            [ids["status_change"][0]],
+        ),
+        (
+            f"{t.response} x",
+            "x.service_request_id",
+            "x.created_at",
+            "x.id <= %s",
+            [ids["response"][0]],
+        ),
+        (
+            f"{t.escalation} x",
+            "x.service_request_id",
+            "x.escalated_at",
+            "x.id <= %s",
+            [ids["escalation"][0]],
+        ),
+        (f"{t.survey} x", "x.service_request_id", "x.sent_at", "x.id <= %s", [ids["survey"][0]]),
         (
             f"{t.evaluation} x JOIN {t.assignment} xa ON xa.id = x.assignment_id "
             f"JOIN {t.item} xi ON xi.id = xa.item_id",
             "xi.service_request_id",
             "x.submitted_at",
+            "x.id <= %s",
+            [ids["evaluation"][0]],
         ),
-        (f"{t.request} x", "x.id", "x.first_responded_at"),
     ]
+    for key, source, request, moment in (
+        (ANSWERED, f"{t.survey} x", "x.service_request_id", "x.answered_at"),
+        (FIRST_RESPONDED, f"{t.request} x", "x.id", "x.first_responded_at"),
+    ):
+        since = delta.times[key][0]
+        if since is not None:
+            events.append((source, request, moment, f"{moment} <= %s", [since]))
+    return events
+
+
+def replaced_days(connection: BaseDatabaseWrapper, delta: Delta) -> list[tuple[str, list[Any]]]:
+    """SELECTs of the UTC days whose counted events the new rows change in place rather than
+    add to (each returns days; their union is what a refresh recomputes whole):
+
+    - a new move of a request rolled up before, dated before some of its counted events (a
+      back-dated transfer): those events may now count at another office. Without a counted
+      move at or before it, every counted event of the request (its first office may change);
+    - a new move that can change the request's due dates (a transfer that restarted the
+      clock, a return from awaiting the customer): its counted closures and first response,
+      whose on-time flags read the current due dates.
+    """
+    t, d = tables(), dialect_of(connection)
+    adapt = connection.ops.adapt_datetimefield_value
+    low, high = delta.ids["status_change"]
+    old_requests = delta.ids["request"][0]
+    if high <= low or old_requests == 0:
+        return []
+    moved = (
+        "(SELECT m.rid, CASE WHEN EXISTS (SELECT 1 FROM "
+        f"{t.change} o WHERE o.service_request_id = m.rid AND o.id <= %s "
+        "AND o.created_at <= m.since) THEN m.since END AS since FROM "
+        f"(SELECT service_request_id AS rid, MIN(created_at) AS since FROM {t.change} "
+        "WHERE id > %s AND id <= %s AND service_request_id <= %s "
+        "GROUP BY service_request_id) m) g"
+    )
+    moved_params = [low, low, high, old_requests]
+    statements: list[tuple[str, list[Any]]] = []
+    for source, request, moment, old, params in _old_events(t, delta):
+        values = [adapt(v) if isinstance(v, dt.datetime) else v for v in params]
+        statements.append(
+            (
+                f"SELECT DISTINCT {d.day(moment)} FROM {source} JOIN {moved} "
+                f"ON g.rid = {request} WHERE {old} AND {moment} IS NOT NULL "
+                f"AND (g.since IS NULL OR {moment} >= g.since)",
+                [*moved_params, *values],
+            )
+        )
+    due = (
+        f"(SELECT DISTINCT service_request_id AS rid FROM {t.change} "
+        "WHERE id > %s AND id <= %s AND service_request_id <= %s AND ("
+        f"(to_status = '{Status.TRANSFERRED}' AND (restarted_clock IS NULL "
+        "OR restarted_clock = %s)) "
+        f"OR from_status = '{Status.AWAITING_CUSTOMER}')) g"
+    )
+    due_params: list[Any] = [low, high, old_requests, True]
+    statements.append(
+        (
+            f"SELECT DISTINCT {d.day('x.created_at')} FROM {t.change} x JOIN {due} "
+            f"ON g.rid = x.service_request_id WHERE x.id <= %s "
+            f"AND x.to_status = '{Status.CLOSED}'",
+            [*due_params, low],
+        )
+    )
+    since = delta.times[FIRST_RESPONDED][0]
+    if since is not None:
+        statements.append(
+            (
+                f"SELECT DISTINCT {d.day('x.first_responded_at')} FROM {t.request} x "
+                f"JOIN {due} ON g.rid = x.id WHERE x.first_responded_at <= %s",
+                [*due_params, adapt(since)],
+            )
+        )
+    return statements

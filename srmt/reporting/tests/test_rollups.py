@@ -26,7 +26,7 @@ from srmt.reporting.models import DailyRollup, DurationBucket, RollupState
 from srmt.reporting.rollups import build, read, sql
 from srmt.service_requests import core, services
 from srmt.service_requests.lifecycle import OPEN_STATUSES
-from srmt.service_requests.models import ServiceRequest, StatusChange
+from srmt.service_requests.models import ServiceRequest, ServiceRequestType, StatusChange
 from srmt.service_requests.requesters import RequesterData
 from srmt.surveys import services as surveys
 from srmt.surveys.models import Survey
@@ -424,3 +424,84 @@ def test_the_command_repeats_with_every(admin: User, monkeypatch: pytest.MonkeyP
         "Rollup refresh",
     ]
     assert "1 day(s) recomputed, 1 row(s) written" in out.getvalue().splitlines()[1]
+
+
+def test_a_new_event_is_added_to_the_cell_already_rolled_up(admin: User) -> None:
+    with at(on(0)):
+        request(admin)
+        request(admin)
+    build.refresh()
+    row = DailyRollup.objects.get()
+    assert (row.opened, row.open_delta) == (2, 2)
+    # when a third request of the same cell is recorded later on the same day
+    with at(on(0, hours=3)):
+        request(admin)
+    result = build.refresh()
+    # then its counts are added to the row that was there (no day is recomputed)
+    assert (result.days, result.rows) == (1, 1)
+    again = DailyRollup.objects.get()
+    assert (again.pk, again.opened, again.open_delta) == (row.pk, 3, 3)
+    incremental = snapshot()
+    build.rebuild()
+    assert snapshot() == incremental
+
+
+def _awaiting_customer(sr: ServiceRequest, admin: User, days: int) -> None:
+    """Wait for the customer from now for `days` days (the due dates are pushed back)."""
+    services.transition_request(sr, actor=admin, to="awaiting_customer", reason="Need a copy.")
+    sr.refresh_from_db()
+    with at(timezone_now() + dt.timedelta(days=days)):
+        services.transition_request(sr, actor=admin, to="in_progress", reason="It arrived.")
+
+
+def timezone_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("how", "now_on_time", "days"),
+    [
+        # a restarted clock counts both due dates again; the transfer counts on day 102
+        ("transfer restarting the clock", {"first_on_time": 1, "final_on_time": 1}, 2),
+        # a pause pushes the final due date (the first response's was met: it stays); moves
+        # between two open statuses in one office count nothing on their days
+        ("return from the customer", {"final_on_time": 1}, 1),
+    ],
+)
+def test_a_move_that_changes_the_due_dates_recounts_the_earlier_on_time_flags(
+    admin: User, how: str, now_on_time: dict[str, int], days: int
+) -> None:
+    # given a request answered and closed late on day 100 (first and final response), then
+    # reopened on day 101
+    ServiceRequestType.objects.filter(code="general_case_inquiry").update(
+        restarts_clock_on_transfer=True
+    )
+    with at(on(0)):
+        a = request(admin)
+    with at(on(100)):
+        close(a, admin)
+    with at(on(101)):
+        reopen(a, admin)
+    build.refresh()
+    late = {
+        "closed": 1,
+        "final_responses": 1,
+        "first_responses": 1,
+        "open_delta": -1,
+        "responses_final": 1,
+        "surveys_sent": 1,
+    }
+    assert measures(date(100), "ESC") == late
+    # when a move on day 102 pushes both due dates past day 100
+    with at(on(102)):
+        if how.startswith("transfer"):
+            transfer(a, admin, "CSC")
+        else:
+            _awaiting_customer(a, admin, days=200)
+    result = build.refresh()
+    # then day 100 is recomputed with the new due dates
+    assert measures(date(100), "ESC") == {**late, **now_on_time}
+    assert result.days == days
+    incremental = snapshot()
+    build.rebuild()
+    assert snapshot() == incremental
