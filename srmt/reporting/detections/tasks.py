@@ -1,8 +1,8 @@
 """The daily detection run and digest as a self-scheduling task (ADR 0051).
 
 A self-rescheduling task chain like the periodic sweep's (service_requests.periodic, row
-"detections" of the schedule table), run daily at SRMT_DETECTIONS_HOUR UTC, after the
-night's rollup. `srmt worker` starts the chain (`start_daily_detections`, through
+"detections" of the schedule table), run daily at SRMT_DETECTIONS_HOUR UTC: the night's full rollup rebuild, then the
+detections and the digests. `srmt worker` starts the chain (`start_daily_detections`, through
 `srmt detect --schedule`); a chain whose run is a day late (its worker died) is restarted
 by the next worker.
 """
@@ -16,6 +16,7 @@ from django_tasks import task
 
 from srmt.reporting.detections.digest import send_digests
 from srmt.reporting.detections.run import run_detections
+from srmt.reporting.rollups.tasks import refresh_and_publish
 from srmt.service_requests import periodic
 
 SCHEDULE_NAME = "detections"
@@ -38,10 +39,14 @@ def run_once(today: dt.date | None = None) -> dict[str, object]:
 
 @task()
 def daily_detections(scheduled_for: str = "") -> dict[str, object]:
-    """One daily run. A scheduled run (`scheduled_for`, ISO 8601) first plans the next."""
+    """One daily run: the night's full rollup rebuild (ADR 0048, Revision: it counts the
+    rows an incremental refresh missed, those committed after a refresh read its
+    watermarks), then the detections and the digests on the rebuilt rollups. A scheduled
+    run (`scheduled_for`, ISO 8601) first plans the next."""
     if scheduled_for:
         CHAIN.continue_from(dt.datetime.fromisoformat(scheduled_for))
-    return run_once()
+    _result, rollup = refresh_and_publish(full=True)
+    return {"rollup": rollup, **run_once()}
 
 
 def start_daily_detections() -> dt.datetime | None:

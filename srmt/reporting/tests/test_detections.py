@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from srmt.reporting.detections import tasks
 from srmt.reporting.detections.run import run_detections
-from srmt.reporting.models import Detection
+from srmt.reporting.models import DailyRollup, Detection
 from srmt.service_requests.models import ServiceRequest, SweepSchedule
 from srmt.testing.factories import make_service_request
 
@@ -198,11 +198,22 @@ def test_without_a_backend_that_defers_no_chain_starts(reference):
     assert not SweepSchedule.objects.filter(name="detections").exists()
 
 
-def test_the_task_runs_the_detections_then_the_digests(reference):
+def test_the_task_rebuilds_the_rollups_then_runs_the_detections_then_the_digests(reference):
+    # given a request the incremental refresh never counted (committed after a refresh read
+    # its watermarks): no rollup row has it
+    sr = make_service_request()
+    assert DailyRollup.objects.count() == 0
     result = tasks.daily_detections.enqueue()
+    # then the night's rebuild counted it before the detections ran
+    assert list(DailyRollup.objects.values_list("day", "office__code", "opened")) == [
+        (sr.created_at.astimezone(dt.UTC).date(), sr.office.code, 1)
+    ]
+    rollup = result.return_value.pop("rollup")
+    assert (rollup["days"], rollup["rows"]) == (1, 1)
     assert result.return_value == {
         "detections": {
-            "last_day": None,
+            # the last whole day before today, on rollups that now exist
+            "last_day": (timezone.now().date() - dt.timedelta(days=1)).isoformat(),
             "series_tested": {},
             "found": 0,
             "created": 0,
