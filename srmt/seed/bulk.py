@@ -234,17 +234,25 @@ def _column(model_field: Field[Any, Any]) -> str:
 
 
 def copy_rows(model: type[Model], attnames: tuple[str, ...], rows: Iterable[list[Any]]) -> None:
-    """COPY rows into the model's table on Django's own connection (same transaction)."""
+    """COPY rows into the model's table on Django's own connection (same transaction), in
+    the binary format: psycopg dumps a row several times faster than in text (datetimes
+    above all), and the server parses it faster too."""
     by_attname = {f.attname: _column(f) for f in model._meta.concrete_fields}
-    columns = ", ".join(connection.ops.quote_name(by_attname[a]) for a in attnames)
+    names = [by_attname[a] for a in attnames]
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
     table = connection.ops.quote_name(model._meta.db_table)
     connection.ensure_connection()
-    with (
-        connection.connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
+    with connection.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute"
+            " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            [model._meta.db_table],
+        )
+        oids = dict(cursor.fetchall())
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types([oids[name] for name in names])
+            for row in rows:
+                copy.write_row(row)
 
 
 class LoadPlan:
