@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -330,16 +331,38 @@ class LoadPlan:
                     cursor.execute(sql)
                 report.phase("foreign keys", started)
             return
-        _run_apart(builds, workers)
+        _run_apart(self.longest_first(builds), workers)
         started = report.phase("indexes", started)
         _run_apart(adds, 1)
         _run_apart(list(validations.values()), workers)
         report.phase("foreign keys", started)
 
+    def longest_first(self, builds: list[str]) -> list[str]:
+        """The builds, the longest first (GIN indexes, then by the size of their table), so
+        that the connections building them finish at about the same time."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, pg_relation_size(oid) FROM pg_class"
+                " WHERE oid = ANY(%s::regclass[])",
+                [self.tables],
+            )
+            sizes = dict(cursor.fetchall())
+
+        def cost(sql: str) -> tuple[bool, int]:
+            match = _BUILT_ON.search(sql)
+            table = match["table"] if match else ""
+            return ("USING gin" in sql, sizes.get(table, 0))
+
+        return sorted(builds, key=cost, reverse=True)
+
     def analyze(self) -> None:
         with connection.cursor() as cursor:
             for table in self.tables:
                 cursor.execute(f"ANALYZE {table}")
+
+
+# The table a CREATE INDEX or an ALTER TABLE works on (schema-qualified or not).
+_BUILT_ON = re.compile(r"(?: ON | TABLE )(?:\w+\.)?(?P<table>\w+)")
 
 
 def _quote(name: str) -> str:
@@ -353,7 +376,8 @@ def _run_apart(work: Sequence[str | list[str]], workers: int) -> None:
     def run(item: str | list[str]) -> None:
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SET maintenance_work_mem = '512MB'")
+                # GIN builds (trigram, full text) gather their entries in this memory.
+                cursor.execute("SET maintenance_work_mem = '1GB'")
                 cursor.execute("SET work_mem = '256MB'")
                 for sql in [item] if isinstance(item, str) else item:
                     cursor.execute(sql)

@@ -548,7 +548,7 @@ def _datetimes(microseconds: np.ndarray) -> list[dt.datetime]:
     micro = of_day % 1_000_000
     state[:, 7], state[:, 8], state[:, 9] = micro >> 16, (micro >> 8) & 255, micro & 255
     raw, make, utc = state.tobytes(), dt.datetime, dt.UTC
-    return [make(raw[at : at + 10], utc) for at in range(0, len(raw), 10)]  # type: ignore[call-overload]
+    return [make(raw[at : at + 10], utc) for at in range(0, len(raw), 10)]  # type: ignore[call-arg, arg-type]
 
 
 def _microseconds(moment: dt.datetime) -> int:
@@ -771,9 +771,9 @@ class SyntheticData:
         points = rng.random((n, 4))
         points[np.arange(4) >= lengths[:, None]] = 2.0
         points.sort(axis=1)
-        moments = starts[:, None] + ((horizons - starts)[:, None] * points).astype(np.int64)
+        moved_us = starts[:, None] + ((horizons - starts)[:, None] * points).astype(np.int64)
         # Reopenings: some closed requests (expedites excepted), within 20 days of closure.
-        last = moments[np.arange(n), np.maximum(lengths - 1, 0)]
+        last = moved_us[np.arange(n), np.maximum(lengths - 1, 0)]
         reopen_u = rng.random(n)
         reopen_ids = np.searchsorted(_REOPEN_CUMULATIVE, rng.random(n) * _REOPEN_CUMULATIVE[-1])
         reopen_horizons = np.minimum(end_us, last + _WINDOW_US)
@@ -791,7 +791,7 @@ class SyntheticData:
         phones = rng.integers(0, len(_PHONES), n).tolist()
         nonces = rng.bytes(32 * n)
         start_moments = _datetimes(starts)
-        moved_at = _datetimes(moments.ravel())
+        moved_at = _datetimes(moved_us.ravel())
         reopened_at = _datetimes(later_moments.ravel())
         batch = Batch()
         state = _BatchState(pool, nonces)
@@ -810,7 +810,7 @@ class SyntheticData:
                 types.tolist(),
                 channels.tolist(),
                 path_ids.tolist(),
-                moments.tolist(),
+                moved_us.tolist(),
                 reopen_ids.tolist(),
                 reopened.tolist(),
                 later_moments.tolist(),
