@@ -784,16 +784,23 @@ class SyntheticData:
         later_moments = last[:, None] + ((reopen_horizons - last)[:, None] * later).astype(np.int64)
         ends_closed = np.array([bool(p) and p[-1] == _CLOSED for p in paths])[path_ids]
         reopened = ends_closed & (reopen_u < REOPEN_SHARE) & (reopen_horizons > last)
-        # Per request: urgency, case, requester.
-        pool = rng.random(n * 24 + 64).tolist()  # at most 40 a request, about 7 on average
+        reopened &= types != _TYPE_CODES.index("expedite_request")
+        # The requester.
         person_u = rng.random((n, 3)).tolist()
         names = rng.integers(0, len(_NAMES), n).tolist()
         phones = rng.integers(0, len(_PHONES), n).tolist()
         nonces = rng.bytes(32 * n)
+        # The moments as datetimes, made only where used: a request's moves from
+        # offsets[i], a reopened request's later moves from 4 x its rank among them.
         start_moments = _datetimes(starts)
-        moved_at = _datetimes(moved_us.ravel())
-        reopened_at = _datetimes(later_moments.ravel())
+        moved_at = _datetimes(moved_us[np.arange(4) < lengths[:, None]])
+        offsets = (np.cumsum(lengths) - lengths).tolist()
+        reopened_rows = np.flatnonzero(reopened)
+        reopened_at = _datetimes(later_moments[reopened_rows].ravel())
+        reopened_rank = dict(zip(reopened_rows.tolist(), itertools.count(0, 4), strict=False))
         batch = Batch()
+        # Draws a request needs in varying number (about 7 on average), in blocks of n.
+        pool = itertools.chain.from_iterable(iter(lambda: rng.random(n).tolist(), None))
         state = _BatchState(pool, nonces)
         for i, (
             start_us,
@@ -819,13 +826,14 @@ class SyntheticData:
         ):
             path = paths[path_id]
             moments_us = [start_us, *row[: len(path)]]
-            moments = [start_moments[i], *moved_at[4 * i : 4 * i + len(path)]]
+            moments = [start_moments[i], *moved_at[offsets[i] : offsets[i] + len(path)]]
             type_code = _TYPE_CODES[type_index]
-            if reopen and type_code != "expedite_request":
+            if reopen:
                 more = _REOPEN_PATHS[more_id]
                 path = path + more
                 moments_us += later_row[: len(more)]
-                moments += reopened_at[4 * i : 4 * i + len(more)]
+                rank = reopened_rank[i]
+                moments += reopened_at[rank : rank + len(more)]
             self._request(
                 batch,
                 state,
@@ -1207,8 +1215,8 @@ class _BatchState:
     """The draws of a batch made with it (uniforms, nonce bytes), handed out in order, and
     each request's creation and closure in microseconds (for repeats)."""
 
-    def __init__(self, pool: list[float], nonces: bytes) -> None:
-        self._pool = iter(pool)
+    def __init__(self, pool: Iterator[float], nonces: bytes) -> None:
+        self._pool = pool
         self._nonces = nonces
         self._nonce_at = 0
         self.starts: list[int] = []
