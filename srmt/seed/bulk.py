@@ -1,4 +1,4 @@
-"""Storing generated rows fast: COPY on PostgreSQL, bulk_create elsewhere.
+"""Storing generated rows fast: binary COPY on PostgreSQL, bulk_create elsewhere.
 
 Rows carry batch positions as ids; `BatchStore.store` swaps them for real ids taken from the
 tables' sequences in one block per table and batch (PostgreSQL) or counted on from the
@@ -12,7 +12,8 @@ password, and reused by later runs.
 A large load on PostgreSQL (`LoadPlan`): the secondary indexes and the foreign keys of the
 tables written are dropped first and made again at the end (building an index once is much
 cheaper than keeping it up to date row by row; each foreign key is added NOT VALID, then
-validated), commits do not wait for the disk, and with `workers` > 1 that many processes
+validated; the longest builds first, so that the connections making them finish
+together), commits do not wait for the disk, and with `workers` > 1 that many processes
 each make and COPY a share of the chunks (`SyntheticData.batches`), each in its own
 transaction. ANALYZE at the end. A small load (the tests, SQLite) runs in the caller's
 transaction as before.

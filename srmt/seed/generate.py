@@ -9,21 +9,21 @@ receipt numbers come from bijections of a counter, so they are unique without a 
 
 Every expedite request gets its expedite details (`ExpediteRequest`): a criterion of the
 policy version in force on its day, and a decision where the real flow would have one (the
-office holding the case closed it with a final response). These draw from a random stream of
-their own. The criterion is drawn before the request's case, which follows it: a criterion
-that forms eligible for premium processing may not claim gets a case on another form (this
-changed, once, every row of a seed after its first expedite request).
+office holding the case closed it with a final response). The criterion is drawn before the
+request's case, which follows it: a criterion that forms eligible for premium processing may
+not claim gets a case on another form.
 
-Every request gets its history (a stream of its own, so that the rows above do not change):
-the status changes of its path, a response for every answer (initial, follow-up, final), a
-reopening of some closed requests, escalations when still running at a step of the ladder,
-a survey sent with most final responses (some answered), and repeat links between requests
-of one batch on the same case and type (ADR 13's window). Requests come in chunks of
-CHUNK_REQUESTS whose random streams and counters depend only on the seed and the chunk's
-number, so that chunks can be made in any order, by several processes.
+Every request gets its history: the status changes of its path, a response for every answer
+(initial, follow-up, final), a reopening of some closed requests, escalations when still
+running at a step of the ladder, a survey sent with most final responses (some answered),
+and repeat links between requests of one batch on the same case and type (ADR 13's window).
+Requests come in chunks of CHUNK_REQUESTS whose random stream (numpy's PCG64) and counters
+depend only on the seed and the chunk's number, so that chunks can be made in any order, by
+several processes. Each batch draws its per-request values at once with numpy and makes its
+datetimes in bulk (ADR 52, revision): the rows of a seed are not those made before that.
 
-`srmt.seed.bulk.generate` stores the rows: COPY on PostgreSQL (the fastest path, in one
-transaction or from several processes), `bulk_create` elsewhere. This is a data tool, not a
+`srmt.seed.bulk.generate` stores the rows: binary COPY on PostgreSQL (the fastest path, in
+one transaction or from several processes), `bulk_create` elsewhere. This is a data tool, not a
 business action: individual rows are not audited; one `data.generated` audit event records
 the seed and the counts.
 """
