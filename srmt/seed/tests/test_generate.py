@@ -570,6 +570,22 @@ def test_a_large_load_makes_every_index_and_constraint_again(reference):
     assert StatusChange.objects.count() == report.counts["status_changes"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL index builds")
+def test_index_builds_run_longest_first(reference):
+    # given generated rows: many more status changes than cases
+    generate(seed=7, requests=300, end=END, batch_size=100)
+    builds = [
+        "CREATE INDEX a ON public.cases_case USING btree (office_id)",
+        "ALTER TABLE service_requests_statuschange ADD CONSTRAINT b UNIQUE (id)",
+        "CREATE INDEX c ON public.cases_person USING gin (name gin_trgm_ops)",
+        "CREATE INDEX d ON public.service_requests_statuschange USING btree (created_at)",
+    ]
+    # when they are ordered
+    ordered = LoadPlan().longest_first(builds)
+    # then the GIN index comes first, then the larger table's builds, in their order
+    assert ordered == [builds[2], builds[1], builds[3], builds[0]]
+
+
 def test_days_spreads_the_requests_over_the_last_days(reference):
     # when one more day is generated
     call_command("generate", requests=40, seed=2, batch=20, end=END.date(), days=1, verbosity=0)
