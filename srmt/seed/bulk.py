@@ -1,4 +1,4 @@
-"""Storing generated rows fast: COPY on PostgreSQL, bulk_create elsewhere.
+"""Storing generated rows fast: binary COPY on PostgreSQL, bulk_create elsewhere.
 
 Rows carry batch positions as ids; `BatchStore.store` swaps them for real ids taken from the
 tables' sequences in one block per table and batch (PostgreSQL) or counted on from the
@@ -12,7 +12,8 @@ password, and reused by later runs.
 A large load on PostgreSQL (`LoadPlan`): the secondary indexes and the foreign keys of the
 tables written are dropped first and made again at the end (building an index once is much
 cheaper than keeping it up to date row by row; each foreign key is added NOT VALID, then
-validated), commits do not wait for the disk, and with `workers` > 1 that many processes
+validated; the longest builds first, so that the connections making them finish
+together), commits do not wait for the disk, and with `workers` > 1 that many processes
 each make and COPY a share of the chunks (`SyntheticData.batches`), each in its own
 transaction. ANALYZE at the end. A small load (the tests, SQLite) runs in the caller's
 transaction as before.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -234,17 +236,25 @@ def _column(model_field: Field[Any, Any]) -> str:
 
 
 def copy_rows(model: type[Model], attnames: tuple[str, ...], rows: Iterable[list[Any]]) -> None:
-    """COPY rows into the model's table on Django's own connection (same transaction)."""
+    """COPY rows into the model's table on Django's own connection (same transaction), in
+    the binary format: psycopg dumps a row several times faster than in text (datetimes
+    above all), and the server parses it faster too."""
     by_attname = {f.attname: _column(f) for f in model._meta.concrete_fields}
-    columns = ", ".join(connection.ops.quote_name(by_attname[a]) for a in attnames)
+    names = [by_attname[a] for a in attnames]
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
     table = connection.ops.quote_name(model._meta.db_table)
     connection.ensure_connection()
-    with (
-        connection.connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
+    with connection.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute"
+            " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            [model._meta.db_table],
+        )
+        oids = dict(cursor.fetchall())
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types([oids[name] for name in names])
+            for row in rows:
+                copy.write_row(row)
 
 
 class LoadPlan:
@@ -322,16 +332,38 @@ class LoadPlan:
                     cursor.execute(sql)
                 report.phase("foreign keys", started)
             return
-        _run_apart(builds, workers)
+        _run_apart(self.longest_first(builds), workers)
         started = report.phase("indexes", started)
         _run_apart(adds, 1)
         _run_apart(list(validations.values()), workers)
         report.phase("foreign keys", started)
 
+    def longest_first(self, builds: list[str]) -> list[str]:
+        """The builds, the longest first (GIN indexes, then by the size of their table), so
+        that the connections building them finish at about the same time."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, pg_relation_size(oid) FROM pg_class"
+                " WHERE oid = ANY(%s::regclass[])",
+                [self.tables],
+            )
+            sizes = dict(cursor.fetchall())
+
+        def cost(sql: str) -> tuple[bool, int]:
+            match = _BUILT_ON.search(sql)
+            table = match["table"] if match else ""
+            return ("USING gin" in sql, sizes.get(table, 0))
+
+        return sorted(builds, key=cost, reverse=True)
+
     def analyze(self) -> None:
         with connection.cursor() as cursor:
             for table in self.tables:
                 cursor.execute(f"ANALYZE {table}")
+
+
+# The table a CREATE INDEX or an ALTER TABLE works on (schema-qualified or not).
+_BUILT_ON = re.compile(r"(?: ON | TABLE )(?:\w+\.)?(?P<table>\w+)")
 
 
 def _quote(name: str) -> str:
@@ -345,7 +377,8 @@ def _run_apart(work: Sequence[str | list[str]], workers: int) -> None:
     def run(item: str | list[str]) -> None:
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SET maintenance_work_mem = '512MB'")
+                # GIN builds (trigram, full text) gather their entries in this memory.
+                cursor.execute("SET maintenance_work_mem = '1GB'")
                 cursor.execute("SET work_mem = '256MB'")
                 for sql in [item] if isinstance(item, str) else item:
                     cursor.execute(sql)

@@ -9,21 +9,21 @@ receipt numbers come from bijections of a counter, so they are unique without a 
 
 Every expedite request gets its expedite details (`ExpediteRequest`): a criterion of the
 policy version in force on its day, and a decision where the real flow would have one (the
-office holding the case closed it with a final response). These draw from a random stream of
-their own. The criterion is drawn before the request's case, which follows it: a criterion
-that forms eligible for premium processing may not claim gets a case on another form (this
-changed, once, every row of a seed after its first expedite request).
+office holding the case closed it with a final response). The criterion is drawn before the
+request's case, which follows it: a criterion that forms eligible for premium processing may
+not claim gets a case on another form.
 
-Every request gets its history (a stream of its own, so that the rows above do not change):
-the status changes of its path, a response for every answer (initial, follow-up, final), a
-reopening of some closed requests, escalations when still running at a step of the ladder,
-a survey sent with most final responses (some answered), and repeat links between requests
-of one batch on the same case and type (ADR 13's window). Requests come in chunks of
-CHUNK_REQUESTS whose random streams and counters depend only on the seed and the chunk's
-number, so that chunks can be made in any order, by several processes.
+Every request gets its history: the status changes of its path, a response for every answer
+(initial, follow-up, final), a reopening of some closed requests, escalations when still
+running at a step of the ladder, a survey sent with most final responses (some answered),
+and repeat links between requests of one batch on the same case and type (ADR 13's window).
+Requests come in chunks of CHUNK_REQUESTS whose random stream (numpy's PCG64) and counters
+depend only on the seed and the chunk's number, so that chunks can be made in any order, by
+several processes. Each batch draws its per-request values at once with numpy and makes its
+datetimes in bulk (ADR 52, revision): the rows of a seed are not those made before that.
 
-`srmt.seed.bulk.generate` stores the rows: COPY on PostgreSQL (the fastest path, in one
-transaction or from several processes), `bulk_create` elsewhere. This is a data tool, not a
+`srmt.seed.bulk.generate` stores the rows: binary COPY on PostgreSQL (the fastest path, in
+one transaction or from several processes), `bulk_create` elsewhere. This is a data tool, not a
 business action: individual rows are not audited; one `data.generated` audit event records
 the seed and the counts.
 """
@@ -31,28 +31,30 @@ the seed and the counts.
 from __future__ import annotations
 
 import base64
+import bisect
 import datetime as dt
 import functools
 import itertools
 import random
-from collections.abc import Iterable, Iterator
+import zoneinfo
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from srmt.offices.constants import PREFIX_OFFICES, TIER2_OFFICE
 from srmt.offices.models import FormType, Office
 from srmt.offices.routing import RoutingFacts, route
 from srmt.seed.mix import (
     CHANNEL_WEIGHTS,
+    DESCRIPTIONS,
+    FIRST_NAMES,
+    LAST_NAMES,
     PROTECTED_FORMS,
     TYPE_WEIGHTS,
     WorkloadMix,
-    chooser,
-    describe,
     email_for,
-    person_name,
-    phone_for,
-    pick,
     workload_mix,
 )
 from srmt.service_requests.choices import Status, Urgency
@@ -60,7 +62,7 @@ from srmt.service_requests.escalations import HEADQUARTERS_OFFICE
 from srmt.service_requests.expedite_models import ExpediteCriterion, ExpediteStatus
 from srmt.service_requests.lifecycle import TERMINAL
 from srmt.service_requests.models import EscalationStep, ServiceRequestType
-from srmt.sla.deadlines import Target, add_target
+from srmt.sla.deadlines import Target, add_target, is_business_day
 from srmt.sla.models import DeadlinePolicy
 
 REFERENCE_SPACE = 32**8  # 40 bits: SR-XXXX-XXXX in the references alphabet
@@ -114,8 +116,6 @@ REPEAT_LINK_SHARE = 0.8  # candidates linked as repeats (the others recorded as 
 CHUNK_REQUESTS = 100_000
 _OPEN_CUMULATIVE = tuple(itertools.accumulate(OPEN_WEIGHTS))
 _CLOSED_CUMULATIVE = tuple(itertools.accumulate(CLOSED_WEIGHTS))
-_choose_type = chooser(TYPE_WEIGHTS)
-_choose_channel = chooser(CHANNEL_WEIGHTS)
 
 # Expedite criteria by how often they are claimed, per 100 expedite requests under the 2021
 # list (codes of the earlier lists weighted alike; others 5). USCIS publishes no counts per
@@ -494,13 +494,111 @@ def encode_reference(number: int) -> str:
     return f"SR-{halves[high]}-{halves[low]}"
 
 
-class SyntheticData:
-    """Reproducible rows: the same (seed, requests, end, months) give the same batches.
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_DAY_US = 86_400_000_000
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+_WINDOW_US = 20 * _DAY_US  # a request's moves, and a reopening's, fall within 20 days
+_SURVEY_ANSWER = dt.timedelta(days=10)
+_REPEAT_WINDOW_US = REPEAT_WINDOW // dt.timedelta(microseconds=1)
+_SURVEY_EXPIRY = dt.timedelta(days=SURVEY_DAYS)
+# Paths as plain strings (comparing and hashing StrEnum members is slower).
+_CLOSED_PATHS = tuple(tuple(str(s) for s in p) for p in CLOSED_PATHS)
+_OPEN_PATHS = tuple(tuple(str(s) for s in p) for p in OPEN_PATHS)
+_REOPEN_PATHS = tuple(tuple(str(s) for s in p) for p in REOPEN_PATHS)
+_REOPEN_CUMULATIVE = tuple(itertools.accumulate(REOPEN_WEIGHTS))
+_RATING_CUMULATIVE = tuple(itertools.accumulate(RATING_WEIGHTS))
+_RECEIVED, _RESPONDED, _CLOSED = str(S.RECEIVED), str(S.RESPONDED), str(S.CLOSED)
+_TRANSFERRED = str(S.TRANSFERRED)
+_TERMINAL = frozenset(str(s) for s in TERMINAL)
+_NOT_RUNNING = frozenset(str(s) for s in NOT_RUNNING)
+_TRANSFER_REASON = "Transferred to the office holding the file."
+_TYPE_CODES = tuple(TYPE_WEIGHTS)
+_TYPE_CUMULATIVE = np.cumsum(np.array([TYPE_WEIGHTS[t] for t in _TYPE_CODES], dtype=np.float64))
+_CHANNELS = tuple(str(c) for c in CHANNEL_WEIGHTS)
+_CHANNEL_CUMULATIVE = np.cumsum(np.array(list(CHANNEL_WEIGHTS.values()), dtype=np.float64))
+_URGENT_TYPES = frozenset({"tier2_callback", "expedite_request"})
+_NAMES = tuple(f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES)
+_AREA_CODES = ("802", "202", "305", "512", "415")
+# 555-0100 to 555-0199 are reserved for fiction in the North American plan.
+_PHONES = tuple(f"+1{area}5550{line}" for area in _AREA_CODES for line in range(100, 200))
+_URGENT, _NORMAL = str(Urgency.URGENT), str(Urgency.NORMAL)
+_PENDING = str(ExpediteStatus.PENDING)
+_APPROVED, _DENIED = str(ExpediteStatus.APPROVED), str(ExpediteStatus.DENIED)
 
-    Requests come in chunks of `chunk_size`: chunk k has random streams and counters of
-    its own, so `batches(chunks=...)` may make any chunks in any order and still give the
-    rows they have in a run of all of them. The first chunk's main and expedite streams are
-    those of the generator before chunks (its rows did not change)."""
+
+_DAYS = tuple(dt.timedelta(days) for days in range(600))
+_RECEIVED_TIME = dt.time(14)
+
+
+def _datetimes(microseconds: np.ndarray) -> list[dt.datetime]:
+    """Aware UTC datetimes of microseconds since the epoch, made from their pickled form
+    (year, month, day, hour, minute, second and microsecond bytes), which is computed for
+    the whole array at once: several times faster than adding timedeltas one by one."""
+    stamps = microseconds.astype("datetime64[us]")
+    months = stamps.astype("datetime64[M]")
+    years = stamps.astype("datetime64[Y]").astype(np.int64) + 1970
+    of_day = (stamps - stamps.astype("datetime64[D]")).astype(np.int64)
+    state = np.empty((len(stamps), 10), dtype=np.uint8)
+    state[:, 0], state[:, 1] = years >> 8, years & 255
+    state[:, 2] = months.astype(np.int64) % 12 + 1
+    state[:, 3] = (stamps.astype("datetime64[D]") - months).astype(np.int64) + 1
+    state[:, 4] = of_day // 3_600_000_000
+    state[:, 5] = of_day // 60_000_000 % 60
+    state[:, 6] = of_day // 1_000_000 % 60
+    micro = of_day % 1_000_000
+    state[:, 7], state[:, 8], state[:, 9] = micro >> 16, (micro >> 8) & 255, micro & 255
+    raw, make, utc = state.tobytes(), dt.datetime, dt.UTC
+    return [make(raw[at : at + 10], utc) for at in range(0, len(raw), 10)]  # type: ignore[call-arg, arg-type]
+
+
+def _microseconds(moment: dt.datetime) -> int:
+    return (moment - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+def _cut(cumulative: Sequence[float], u: float) -> int:
+    """The index a uniform draw `u` picks by cumulative weights (as random.choices)."""
+    return bisect.bisect(cumulative, u * cumulative[-1], 0, len(cumulative) - 1)
+
+
+@functools.cache
+def _description_parts(request_type: str) -> tuple[str, str]:
+    template = DESCRIPTIONS.get(request_type, "The customer asks for help{about}.")
+    before, after = template.split("{about}")
+    return before, after
+
+
+@functools.cache
+def _hours(hours: int) -> dt.timedelta:
+    return dt.timedelta(hours=hours)
+
+
+@functools.cache
+def _calendar_day(day: dt.date, days: int) -> dt.date:
+    return day + dt.timedelta(days=days)
+
+
+@functools.cache
+def _business_day(day: dt.date, days: int) -> dt.date:
+    """As sla.deadlines without an office calendar: `days` business days after `day`."""
+    while days > 0:
+        day += dt.timedelta(days=1)
+        days -= is_business_day(day)
+    return day
+
+
+class SyntheticData:
+    """Reproducible rows: the same (seed, requests, end, months, batch size) give the same
+    batches.
+
+    Requests come in chunks of `chunk_size`: chunk k has a random stream (numpy's PCG64,
+    seeded by the seed and k) and counters of its own, so `batches(chunks=...)` may make
+    any chunks in any order and still give the rows they have in a run of all of them.
+
+    Each batch draws its per-request values at once with numpy (creation moments, types,
+    urgency, whether the request has a case, the requester, the path and its moments,
+    reopenings) and then makes the rows in one lean loop that computes moments as integer
+    microseconds; the draws a request needs in varying number (new cases, responses,
+    surveys, repeats, expedite details) come from a pool of uniforms drawn with it."""
 
     def __init__(
         self,
@@ -534,6 +632,8 @@ class SyntheticData:
         self._receipt_mul = key.randrange(1, RECEIPT_SPACE // 10) * 10 + 1
         self._receipt_add = key.randrange(RECEIPT_SPACE)
         self._route_cache: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self._end_us = _microseconds(end)
+        self._span_us = self.span // dt.timedelta(microseconds=1)
         self._start_chunk(0)
 
     @property
@@ -541,20 +641,10 @@ class SyntheticData:
         return -(-self.total // self.chunk_size)
 
     def _start_chunk(self, chunk: int) -> None:
-        """Streams and counters of `chunk`. A chunk's counters stay below the next chunk's
+        """Stream and counters of `chunk`. A chunk's counters stay below the next chunk's
         start (each chunk makes at most `chunk_size` references, receipts and people, and
         may skip as many references and receipts already taken)."""
-        if chunk == 0:
-            self.rng = random.Random(self.seed)  # noqa: S311
-            self.expedite_rng = random.Random(self.seed * 7919 + 2)  # noqa: S311
-        else:
-            self.rng = random.Random(f"srmt-generate:{self.seed}:{chunk}:main")  # noqa: S311
-            self.expedite_rng = random.Random(  # noqa: S311
-                f"srmt-generate:{self.seed}:{chunk}:expedite"
-            )
-        self.history_rng = random.Random(  # noqa: S311
-            f"srmt-generate:{self.seed}:{chunk}:history"
-        )
+        self.rng = np.random.default_rng([self.seed, chunk, 7305])
         self._ref_counter = chunk * self.chunk_size * 2
         self._receipt_counter = chunk * self.chunk_size * 2
         self._person_serial = chunk * self.chunk_size
@@ -567,11 +657,8 @@ class SyntheticData:
             done = 0
             while done < size:
                 count = min(self.batch_size, size - done)
-                batch = Batch()
-                for _index in range(count):
-                    self._add_request(batch)
+                yield self._batch(count)
                 done += count
-                yield batch
 
     # --- identifiers -------------------------------------------------------------------
 
@@ -592,44 +679,40 @@ class SyntheticData:
             if receipt not in self.taken_receipts:
                 return receipt
 
-    # --- rows --------------------------------------------------------------------------
+    # --- cached lookups ------------------------------------------------------------------
 
-    def _add_request(self, batch: Batch) -> None:
-        rng = self.rng
-        start = self.end - self.span * rng.random()
-        type_code = _choose_type(rng)
-        type_id, needs_receipt = self.catalogue.types[type_code]
-        urgent = type_code in {"tier2_callback", "expedite_request"} and rng.random() < 0.2
-        urgency = Urgency.URGENT if urgent else Urgency.NORMAL
-        criterion = self._expedite_criterion(start) if type_code == "expedite_request" else None
-        case_index = None
-        if needs_receipt or (type_code != "change_of_address" and rng.random() < 0.4):
-            premium_allowed = criterion is None or criterion.allowed_for_premium_processing
-            case_index = self._pick_case(batch, start, premium_allowed=premium_allowed)
-        receipt = batch.cases[case_index][3] if case_index is not None else ""
-        case_office = (
-            self._office_code(batch.cases[case_index][5])
-            if receipt and case_index is not None
-            else ""
-        )
-        office, reason = self._route(receipt, case_office, type_code)
-        person_index = self._add_person(batch, start)
-        path = self._path(start)
-        self._add_request_rows(
-            batch,
-            start=start,
-            fields={
-                "type_code": type_code,
-                "type_id": type_id,
-                "urgency": urgency,
-                "case_index": case_index,
-                "receipt": receipt,
-                "person_index": person_index,
-                "office": office,
-                "reason": reason,
-                "criterion": criterion,
-            },
-            path=path,
+    @functools.cached_property
+    def _office_codes(self) -> dict[int, str]:
+        return {office_id: code for code, (office_id, _tz) in self.catalogue.offices.items()}
+
+    @functools.cached_property
+    def _premium_forms(self) -> frozenset[str]:
+        ids = self.catalogue.premium_forms
+        return frozenset(code for code, form_id in self.catalogue.forms.items() if form_id in ids)
+
+    @functools.cached_property
+    def _zones(self) -> dict[str, zoneinfo.ZoneInfo]:
+        return {tz: zoneinfo.ZoneInfo(tz) for _id, tz in self.catalogue.offices.values()}
+
+    @functools.cache  # noqa: B019 (one generator per run)
+    def _day(self, day_number: int) -> dt.date:
+        return dt.date.fromordinal(_EPOCH_ORDINAL + day_number)
+
+    @functools.cache  # noqa: B019 (one generator per run)
+    def _criteria(self, on: dt.date) -> tuple[tuple[Criterion, ...], tuple[int, ...]]:
+        """The criteria an expedite request of `on` may claim, with cumulative weights by
+        how often each is claimed (CRITERION_WEIGHTS)."""
+        options = self.catalogue.criteria_in_force(on, premium=False)
+        weights = itertools.accumulate(CRITERION_WEIGHTS.get(c.code, 5) for c in options)
+        return options, tuple(weights)
+
+    @functools.cache  # noqa: B019 (one generator per run)
+    def _ladder(self, on: dt.date) -> tuple[tuple[str, int | None, int, int, dt.timedelta], ...]:
+        """(target, office id, step id, microseconds from creation, time from creation) of
+        each rung."""
+        return tuple(
+            (step.target, step.office_id, step.id, due // dt.timedelta(microseconds=1), due)
+            for step, due in self.catalogue.ladder(on)
         )
 
     def _route(self, receipt: str, case_office: str, type_code: str) -> tuple[str, str]:
@@ -640,206 +723,344 @@ class SyntheticData:
             self._route_cache[key] = (decision.office_code, decision.reason[:300])
         return self._route_cache[key]
 
-    @functools.cached_property
-    def _office_codes(self) -> dict[int, str]:
-        return {office_id: code for code, (office_id, _tz) in self.catalogue.offices.items()}
+    def _due(self, start: dt.datetime, policy: Policy, time_zone: str) -> tuple[Any, Any]:
+        """add_target for the policy's two targets, with the calendar days cached."""
+        local: dt.datetime | None = None
+        dues = []
+        for target in (policy.first, policy.final):
+            unit = target.unit
+            if unit == "hours":
+                dues.append(start + _hours(target.value))
+                continue
+            if unit not in ("calendar_days", "business_days"):
+                dues.append(add_target(start, target, time_zone=time_zone))
+                continue
+            if local is None:
+                local = start.astimezone(self._zones[time_zone])
+            on = local.date()
+            day = (
+                _calendar_day(on, target.value)
+                if unit == "calendar_days"
+                else _business_day(on, target.value)
+            )
+            due = dt.datetime.combine(day, local.time(), local.tzinfo)
+            dues.append(due.astimezone(dt.UTC))
+        return dues[0], dues[1]
 
-    def _office_code(self, office_id: int) -> str:
-        return self._office_codes[office_id]
+    # --- rows --------------------------------------------------------------------------
 
-    @functools.cached_property
-    def _premium_forms(self) -> frozenset[str]:
-        ids = self.catalogue.premium_forms
-        return frozenset(code for code, form_id in self.catalogue.forms.items() if form_id in ids)
+    def _batch(self, n: int) -> Batch:
+        """`n` requests with their cases, people and history."""
+        rng, end_us = self.rng, self._end_us
+        starts = end_us - (rng.random(n) * self._span_us).astype(np.int64)
+        types = np.searchsorted(_TYPE_CUMULATIVE, rng.random(n) * _TYPE_CUMULATIVE[-1], "right")
+        channels = np.searchsorted(
+            _CHANNEL_CUMULATIVE, rng.random(n) * _CHANNEL_CUMULATIVE[-1], "right"
+        )
+        # The path: closed more often the older the request (95 % from 30 days on).
+        closed_share = np.minimum(0.95, (end_us - starts) / (30 * _DAY_US))
+        closed = rng.random(n) < closed_share
+        path_u = rng.random(n)
+        closed_ids = np.searchsorted(_CLOSED_CUMULATIVE, path_u * _CLOSED_CUMULATIVE[-1], "right")
+        open_ids = np.searchsorted(_OPEN_CUMULATIVE, path_u * _OPEN_CUMULATIVE[-1], "right")
+        path_ids = np.where(closed, closed_ids, len(_CLOSED_PATHS) + open_ids)
+        paths = _CLOSED_PATHS + _OPEN_PATHS
+        lengths = np.array([len(p) for p in paths])[path_ids]
+        # Its moments: sorted uniform points between creation and 20 days later (or the end).
+        horizons = np.minimum(end_us, starts + _WINDOW_US)
+        points = rng.random((n, 4))
+        points[np.arange(4) >= lengths[:, None]] = 2.0
+        points.sort(axis=1)
+        moved_us = starts[:, None] + ((horizons - starts)[:, None] * points).astype(np.int64)
+        # Reopenings: some closed requests (expedites excepted), within 20 days of closure.
+        last = moved_us[np.arange(n), np.maximum(lengths - 1, 0)]
+        reopen_u = rng.random(n)
+        reopen_ids = np.searchsorted(_REOPEN_CUMULATIVE, rng.random(n) * _REOPEN_CUMULATIVE[-1])
+        reopen_horizons = np.minimum(end_us, last + _WINDOW_US)
+        later = rng.random((n, 4))
+        more_lengths = np.array([len(p) for p in _REOPEN_PATHS])[reopen_ids]
+        later[np.arange(4) >= more_lengths[:, None]] = 2.0
+        later.sort(axis=1)
+        later_moments = last[:, None] + ((reopen_horizons - last)[:, None] * later).astype(np.int64)
+        ends_closed = np.array([bool(p) and p[-1] == _CLOSED for p in paths])[path_ids]
+        reopened = ends_closed & (reopen_u < REOPEN_SHARE) & (reopen_horizons > last)
+        reopened &= types != _TYPE_CODES.index("expedite_request")
+        # The requester.
+        person_u = rng.random((n, 3)).tolist()
+        names = rng.integers(0, len(_NAMES), n).tolist()
+        phones = rng.integers(0, len(_PHONES), n).tolist()
+        nonces = rng.bytes(32 * n)
+        # The moments as datetimes, made only where used: a request's moves from
+        # offsets[i], a reopened request's later moves from 4 x its rank among them.
+        start_moments = _datetimes(starts)
+        moved_at = _datetimes(moved_us[np.arange(4) < lengths[:, None]])
+        offsets = (np.cumsum(lengths) - lengths).tolist()
+        reopened_rows = np.flatnonzero(reopened)
+        reopened_at = _datetimes(later_moments[reopened_rows].ravel())
+        reopened_rank = dict(zip(reopened_rows.tolist(), itertools.count(0, 4), strict=False))
+        batch = Batch()
+        # Draws a request needs in varying number (about 7 on average), in blocks of n.
+        pool = itertools.chain.from_iterable(iter(lambda: rng.random(n).tolist(), None))
+        state = _BatchState(pool, nonces)
+        for i, (
+            start_us,
+            type_index,
+            channel,
+            path_id,
+            row,
+            more_id,
+            reopen,
+            later_row,
+        ) in enumerate(
+            zip(
+                starts.tolist(),
+                types.tolist(),
+                channels.tolist(),
+                path_ids.tolist(),
+                moved_us.tolist(),
+                reopen_ids.tolist(),
+                reopened.tolist(),
+                later_moments.tolist(),
+                strict=True,
+            )
+        ):
+            path = paths[path_id]
+            moments_us = [start_us, *row[: len(path)]]
+            moments = [start_moments[i], *moved_at[offsets[i] : offsets[i] + len(path)]]
+            type_code = _TYPE_CODES[type_index]
+            if reopen:
+                more = _REOPEN_PATHS[more_id]
+                path = path + more
+                moments_us += later_row[: len(more)]
+                rank = reopened_rank[i]
+                moments += reopened_at[rank : rank + len(more)]
+            self._request(
+                batch,
+                state,
+                type_code=type_code,
+                channel=_CHANNELS[channel],
+                path=path,
+                moments_us=moments_us,
+                moments=moments,
+                person=(names[i], phones[i], person_u[i]),
+            )
+        return batch
 
-    def _pick_case(self, batch: Batch, start: dt.datetime, *, premium_allowed: bool = True) -> int:
+    def _request(
+        self,
+        batch: Batch,
+        state: _BatchState,
+        *,
+        type_code: str,
+        channel: str,
+        path: tuple[str, ...],
+        moments_us: list[int],
+        moments: list[dt.datetime],
+        person: tuple[int, int, list[float]],
+    ) -> None:
+        draw = state.draw
+        start_us, start = moments_us[0], moments[0]
+        on = self._day(start_us // _DAY_US)
+        type_id, needs_receipt = self.catalogue.types[type_code]
+        urgent = draw() < 0.2 if type_code in _URGENT_TYPES else False
+        urgency = _URGENT if urgent else _NORMAL
+        criterion = None
+        if type_code == "expedite_request":
+            options, cumulative = self._criteria(on)
+            criterion = options[_cut(cumulative, draw())]
+        case_index = None
+        if needs_receipt or (type_code != "change_of_address" and draw() < 0.4):
+            premium_allowed = criterion is None or criterion.allowed_for_premium_processing
+            case_index = self._pick_case(batch, state, on, start, premium_allowed)
+        case = batch.cases[case_index] if case_index is not None else None
+        receipt = case[3] if case is not None else ""
+        case_office = self._office_codes[case[5]] if case is not None else ""
+        office_code, reason = self._route(receipt, case_office, type_code)
+        # the requester
+        person_index = len(batch.people)
+        self._person_serial += 1
+        name_index, phone_index, (language_u, email_u, phone_u) = person
+        name = _NAMES[name_index]
+        language = "es" if language_u < 0.25 else "en"
+        email = email_for(name, self._person_serial) if email_u < 0.8 else ""
+        phone = _PHONES[phone_index] if phone_u < 0.7 else ""
+        batch.people.append(
+            [person_index, start, start, name, email, phone, False, language, "", "", "US", ""]
+        )
+        # the status changes
+        office_id, time_zone = self.catalogue.offices[office_code]
+        request_index = len(batch.requests)
+        changes = batch.changes
+        offices = [office_id]
+        changes.append(
+            [len(changes), request_index, "", _RECEIVED, None, "", None, office_id, start, None]
+        )
+        previous, transfers = _RECEIVED, 0
+        for status, moment in zip(path, moments[1:], strict=True):
+            if status == _TRANSFERRED:
+                to_office = self._transfer_target(office_id)
+                transfers += 1
+                changes.append(
+                    [
+                        len(changes),
+                        request_index,
+                        previous,
+                        status,
+                        None,
+                        _TRANSFER_REASON,
+                        office_id,
+                        to_office,
+                        moment,
+                        False,  # the due dates count from creation: no transfer restarts them
+                    ]
+                )
+                office_id = to_office
+            else:
+                changes.append(
+                    [
+                        len(changes),
+                        request_index,
+                        previous,
+                        status,
+                        None,
+                        "",
+                        office_id,
+                        office_id,
+                        moment,
+                        None,
+                    ]
+                )
+            offices.append(office_id)
+            previous = status
+        status = path[-1] if path else _RECEIVED
+        policy = self.catalogue.policy(type_code, urgency, on)
+        first_due, due = self._due(start, policy, time_zone)
+        first_response = self._add_responses(
+            batch, state, request_index, path, moments, offices, email != "", language
+        )
+        closed_at = moments[-1] if status in _TERMINAL else None
+        request = [
+            request_index,
+            start,
+            moments[-1],
+            self._next_reference(),
+            type_id,
+            channel,
+            case_index,
+            receipt,
+            person_index,
+            _describe(type_code, receipt),
+            urgency,
+            status,
+            offices[-1],
+            reason,
+            None,
+            None,
+            first_due,
+            due,
+            policy.id,
+            first_response,
+            closed_at,
+            None,
+            len(path) + 1,
+            transfers,
+            None,
+            0,
+        ]
+        batch.requests.append(request)
+        state.starts.append(start_us)
+        state.closures.append(moments_us[-1] if closed_at is not None else None)
+        self._add_escalations(batch, request_index, path, moments_us, moments, offices, case, on)
+        if case_index is not None:
+            self._link_repeat(batch, state, request_index, case_index, type_id)
+        if criterion is not None and case is not None:
+            self._add_expedite(batch, state, request, case, criterion, closed_at=moments[-1])
+
+    def _pick_case(
+        self,
+        batch: Batch,
+        state: _BatchState,
+        on: dt.date,
+        start: dt.datetime,
+        premium_allowed: bool,
+    ) -> int:
         """A case of the batch again, or a new one; on a form eligible for premium
         processing only if `premium_allowed`."""
-        if batch.cases and self.rng.random() < 0.3:
-            index = self.rng.randrange(len(batch.cases))
-            if premium_allowed or batch.cases[index][4] not in self.catalogue.premium_forms:
+        draw = state.draw
+        cases = batch.cases
+        if cases and draw() < 0.3:
+            index = int(draw() * len(cases))
+            if premium_allowed or cases[index][4] not in self.catalogue.premium_forms:
                 return index
-        rng = self.rng
         mix = self.mix if premium_allowed else workload_mix(without_forms=self._premium_forms)
-        protected = rng.random() < PROTECTED_SHARE
-        prefix = "EAC" if protected else mix.prefix(rng)
-        form = rng.choice(PROTECTED_FORMS) if protected else mix.form(rng, prefix)
-        received_on = start.date() - dt.timedelta(days=rng.randint(30, 540))
-        office = PROTECTED_OFFICE if protected else PREFIX_OFFICES[prefix]
-        received_at = dt.datetime.combine(received_on, dt.time(14), tzinfo=dt.UTC)
-        updated_on = received_on + dt.timedelta(days=rng.randint(0, 29))
-        batch.cases.append(
+        protected = draw() < PROTECTED_SHARE
+        if protected:
+            prefix = "EAC"
+            form = PROTECTED_FORMS[int(draw() * len(PROTECTED_FORMS))]
+            office = PROTECTED_OFFICE
+        else:
+            prefix = mix.prefixes[_cut(mix.prefix_weights, draw())]
+            forms, weights = mix.forms_by_prefix[prefix]
+            form = forms[_cut(weights, draw())]
+            office = PREFIX_OFFICES[prefix]
+        received_on = on - _DAYS[30 + int(draw() * 511)]
+        received_at = dt.datetime.combine(received_on, _RECEIVED_TIME, dt.UTC)
+        updated_on = received_on + _DAYS[int(draw() * 30)]
+        if form in self.mix.statuses_by_form:
+            texts, counts = self.mix.statuses_by_form[form]
+            status_text = texts[_cut(counts, draw())][:200]
+        else:
+            status_text = "Case Was Received"
+        cases.append(
             [
-                len(batch.cases),
+                len(cases),
                 received_at,
                 received_at,
                 self._next_receipt(prefix, received_on),
                 self.catalogue.forms[form],
                 self.catalogue.offices[office][0],
                 received_on,
-                self.mix.status_text(rng, form),
+                status_text,
                 updated_on,
                 protected,
             ]
         )
-        return len(batch.cases) - 1
+        return len(cases) - 1
 
-    def _add_person(self, batch: Batch, start: dt.datetime) -> int:
-        rng = self.rng
-        self._person_serial += 1
-        name = person_name(rng)
-        language = "es" if rng.random() < 0.25 else "en"
-        email = email_for(name, self._person_serial) if rng.random() < 0.8 else ""
-        phone = phone_for(rng) if rng.random() < 0.7 else ""
-        batch.people.append(
-            [len(batch.people), start, start, name, email, phone, False, language, "", "", "US", ""]
-        )
-        return len(batch.people) - 1
-
-    def _path(self, start: dt.datetime) -> tuple[Status, ...]:
-        age_days = (self.end - start).total_seconds() / 86400
-        closed_share = min(0.95, age_days / 30)
-        if self.rng.random() < closed_share:
-            return pick(self.rng, CLOSED_PATHS, _CLOSED_CUMULATIVE)
-        return pick(self.rng, OPEN_PATHS, _OPEN_CUMULATIVE)
-
-    def _add_request_rows(
-        self, batch: Batch, *, start: dt.datetime, fields: dict[str, Any], path: tuple[Status, ...]
-    ) -> None:
-        office_code = fields["office"]
-        office_id, time_zone = self.catalogue.offices[office_code]
-        policy = self.catalogue.policy(fields["type_code"], fields["urgency"], start.date())
-        horizon = min(self.end, start + dt.timedelta(days=20))
-        moments = [start, *sorted(start + (horizon - start) * self.rng.random() for _s in path)]
-        if fields["type_code"] != "expedite_request":
-            path, moments = self._reopen(path, moments)
-        request_index = len(batch.requests)
-        offices = self._add_changes(batch, request_index, path, moments, office_id)
-        answered = [m for status, m in zip(path, moments[1:], strict=True) if status in ANSWERS]
-        status = path[-1] if path else Status.RECEIVED
-        channel = _choose_channel(self.rng)
-        batch.requests.append(
-            [
-                request_index,
-                start,
-                moments[-1],
-                self._next_reference(),
-                fields["type_id"],
-                str(channel),
-                fields["case_index"],
-                fields["receipt"],
-                fields["person_index"],
-                describe(fields["type_code"], fields["receipt"]),
-                str(fields["urgency"]),
-                str(status),
-                offices[-1],
-                fields["reason"],
-                None,
-                None,
-                add_target(start, policy.first, time_zone=time_zone),
-                add_target(start, policy.final, time_zone=time_zone),
-                policy.id,
-                answered[0] if answered else None,
-                moments[-1] if status in TERMINAL else None,
-                None,
-                len(path) + 1,
-                path.count(Status.TRANSFERRED),
-                None,
-                0,
-            ]
-        )
-        person = batch.people[fields["person_index"]]
-        self._add_responses(batch, request_index, path, moments, offices, person)
-        case = batch.cases[fields["case_index"]] if fields["case_index"] is not None else None
-        self._add_escalations(batch, request_index, path, moments, offices, case)
-        if case is not None:
-            self._link_repeat(batch, request_index, fields["case_index"])
-        if fields["criterion"] is not None:
-            self._add_expedite(
-                batch, batch.requests[-1], fields["criterion"], closed_at=moments[-1]
-            )
-
-    def _add_changes(
-        self,
-        batch: Batch,
-        request_index: int,
-        path: tuple[Status, ...],
-        moments: list[dt.datetime],
-        office_id: int,
-    ) -> list[int]:
-        """The status changes; returns the office holding the request after each."""
-        previous = ""
-        offices = []
-        for status, moment in zip((Status.RECEIVED, *path), moments, strict=True):
-            to_office = office_id
-            if status == Status.TRANSFERRED:
-                to_office = self._transfer_target(office_id)
-            batch.changes.append(
-                [
-                    len(batch.changes),
-                    request_index,
-                    str(previous),
-                    str(status),
-                    None,
-                    "Transferred to the office holding the file."
-                    if status == Status.TRANSFERRED
-                    else "",
-                    office_id if previous else None,
-                    to_office,
-                    moment,
-                    # the due dates count from creation: no generated transfer restarts them
-                    False if status == Status.TRANSFERRED else None,
-                ]
-            )
-            office_id, previous = to_office, status
-            offices.append(office_id)
-        return offices
-
-    # --- history (its own stream: the rows above do not depend on it) -----------------
-
-    def _reopen(
-        self, path: tuple[Status, ...], moments: list[dt.datetime]
-    ) -> tuple[tuple[Status, ...], list[dt.datetime]]:
-        """Some closed requests are reopened within 20 days, and some of them answered and
-        closed again."""
-        rng = self.history_rng
-        if not path or path[-1] != Status.CLOSED or rng.random() >= REOPEN_SHARE:
-            return path, moments
-        more = rng.choices(REOPEN_PATHS, REOPEN_WEIGHTS)[0]
-        closed = moments[-1]
-        horizon = min(self.end, closed + dt.timedelta(days=20))
-        if horizon <= closed:
-            return path, moments
-        later = sorted(closed + (horizon - closed) * rng.random() for _s in more)
-        return (*path, *more), [*moments, *later]
+    # --- history -------------------------------------------------------------------------
 
     def _add_responses(
         self,
         batch: Batch,
+        state: _BatchState,
         request_index: int,
-        path: tuple[Status, ...],
+        path: tuple[str, ...],
         moments: list[dt.datetime],
         offices: list[int],
-        person: list[Any],
-    ) -> None:
+        has_email: bool,
+        language: str,
+    ) -> dt.datetime | None:
         """A response for every answer: a move to RESPONDED is the initial response (or a
         follow-up after one), a move to CLOSED a final response; each written by staff of
-        the office holding the request, with a survey for most final responses."""
-        rng = self.history_rng
-        delivery = "email" if person[4] else "mail"
-        sent = False
+        the office holding the request, with a survey for most final responses. Returns
+        the moment of the first response."""
+        draw = state.draw
+        delivery = "email" if has_email else "mail"
+        first = None
+        responses = batch.responses
         for status, moment, office_id in zip(path, moments[1:], offices[1:], strict=True):
-            if status == Status.RESPONDED:
-                kind = "follow_up" if sent else "initial"
-            elif status == Status.CLOSED:
+            if status == _RESPONDED:
+                kind = "initial" if first is None else "follow_up"
+            elif status == _CLOSED:
                 kind = "final"
             else:
                 continue
-            sent = True
-            author = (self._office_code(office_id), rng.randrange(DECIDERS_PER_OFFICE))
-            batch.responses.append(
+            if first is None:
+                first = moment
+            author = (self._office_codes[office_id], int(draw() * DECIDERS_PER_OFFICE))
+            responses.append(
                 [
-                    len(batch.responses),
+                    len(responses),
                     moment,
                     moment,
                     request_index,
@@ -851,28 +1072,33 @@ class SyntheticData:
                     "",
                 ]
             )
-            if kind == "final" and rng.random() < SURVEY_SHARE:
-                self._add_survey(batch, request_index, moment, language=person[7])
+            if kind == "final" and draw() < SURVEY_SHARE:
+                self._add_survey(batch, state, request_index, moment, language)
+        return first
 
     def _add_survey(
-        self, batch: Batch, request_index: int, sent_at: dt.datetime, *, language: str
+        self,
+        batch: Batch,
+        state: _BatchState,
+        request_index: int,
+        sent_at: dt.datetime,
+        language: str,
     ) -> None:
-        rng = self.history_rng
-        nonce = base64.urlsafe_b64encode(rng.getrandbits(128).to_bytes(16, "big")).decode()
+        draw = state.draw
         answered_at, rating = None, None
-        if rng.random() < SURVEY_ANSWER_SHARE:
-            at = sent_at + dt.timedelta(days=10) * rng.random()
+        if draw() < SURVEY_ANSWER_SHARE:
+            at = sent_at + _SURVEY_ANSWER * draw()
             if at <= self.end:
                 answered_at = at
-                rating = rng.choices((1, 2, 3, 4, 5), RATING_WEIGHTS)[0]
+                rating = 1 + _cut(_RATING_CUMULATIVE, draw())
         batch.surveys.append(
             [
                 len(batch.surveys),
                 request_index,
-                nonce.rstrip("="),
+                state.nonce(),
                 language,
                 sent_at,
-                sent_at + dt.timedelta(days=SURVEY_DAYS),
+                sent_at + _SURVEY_EXPIRY,
                 answered_at,
                 rating,
                 "",
@@ -883,96 +1109,124 @@ class SyntheticData:
         self,
         batch: Batch,
         request_index: int,
-        path: tuple[Status, ...],
+        path: tuple[str, ...],
+        moments_us: list[int],
         moments: list[dt.datetime],
         offices: list[int],
         case: list[Any] | None,
+        on: dt.date,
     ) -> None:
         """Each level of the ladder in force on the request's day that it reached: still
         running (open, not awaiting the customer) when the level fell due, before the end."""
-        start = moments[0]
-        statuses = (Status.RECEIVED, *path)
-        for level, (step, due_after) in enumerate(self.catalogue.ladder(start.date()), 1):
-            at = start + due_after
-            if at > self.end:
+        start_us, start = moments_us[0], moments[0]
+        for level, (target, step_office, step_id, due_us, due) in enumerate(self._ladder(on), 1):
+            at = start_us + due_us
+            if at > self._end_us:
                 return
-            now = max(i for i, moment in enumerate(moments) if moment <= at)
-            if statuses[now] in NOT_RUNNING:
+            now = bisect.bisect_right(moments_us, at) - 1
+            if (path[now - 1] if now else _RECEIVED) in _NOT_RUNNING:
                 return
-            if step.target == "case_office":
+            if target == "case_office":
                 office_id = case[5] if case is not None else offices[now]
-            elif step.target == "headquarters":
+            elif target == "headquarters":
                 office_id = self.catalogue.offices[HEADQUARTERS_OFFICE][0]
             else:
-                office_id = step.office_id
+                office_id = step_office
             batch.escalations.append(
-                [len(batch.escalations), request_index, step.id, level, office_id, at]
+                [len(batch.escalations), request_index, step_id, level, office_id, start + due]
             )
 
-    def _link_repeat(self, batch: Batch, request_index: int, case_index: int) -> None:
+    def _link_repeat(
+        self, batch: Batch, state: _BatchState, request_index: int, case_index: int, type_id: int
+    ) -> None:
         """Link the request as a repeat of an earlier request of the batch on the same case
         and of the same type, open or closed within the repeat window when it came in (as
         intake offers them: repeats.candidates), as most staff would."""
-        row = batch.requests[request_index]
-        start, key = row[1], (case_index, row[4])
-        earlier = batch.threads.setdefault(key, [])
+        starts, closures = state.starts, state.closures
+        start = starts[request_index]
+        earlier = batch.threads.setdefault((case_index, type_id), [])
         candidates = [
             i
             for i in earlier
-            if batch.requests[i][1] < start
-            and (batch.requests[i][20] is None or start - batch.requests[i][20] <= REPEAT_WINDOW)
+            if starts[i] < start
+            and ((closed := closures[i]) is None or start - closed <= _REPEAT_WINDOW_US)
         ]
         earlier.append(request_index)
-        if not candidates or self.history_rng.random() >= REPEAT_LINK_SHARE:
+        if not candidates or state.draw() >= REPEAT_LINK_SHARE:
             return
-        latest = max(candidates, key=lambda i: batch.requests[i][1])
-        root = batch.requests[latest][24]
+        requests = batch.requests
+        latest = max(candidates, key=starts.__getitem__)
+        root = requests[latest][24]
         if root is None:
             root = latest
-        row[24] = root
-        thread = [i for i in earlier if i == root or batch.requests[i][24] == root]
-        for i in thread:
-            batch.requests[i][25] += 1
-
-    def _expedite_criterion(self, start: dt.datetime) -> Criterion:
-        """The criterion an expedite request of `start` claims: one in force on its day, by
-        how often each is claimed (CRITERION_WEIGHTS)."""
-        options = self.catalogue.criteria_in_force(start.date(), premium=False)
-        weights = [CRITERION_WEIGHTS.get(c.code, 5) for c in options]
-        return self.expedite_rng.choices(options, weights)[0]
+        requests[request_index][24] = root
+        # every request of the thread, the new one included, carries its count of repeats
+        count = requests[root][25] + 1
+        for i in earlier:
+            if i == root or requests[i][24] == root:
+                requests[i][25] = count
 
     def _add_expedite(
-        self, batch: Batch, request: list[Any], criterion: Criterion, *, closed_at: dt.datetime
+        self,
+        batch: Batch,
+        state: _BatchState,
+        request: list[Any],
+        case: list[Any],
+        criterion: Criterion,
+        *,
+        closed_at: dt.datetime,
     ) -> None:
         """The expedite details of `request` (expedite requests always have a case, on a
         form the criterion allows: _pick_case).
 
         Decided when the office holding the case closed the request: a decision is answered
         with a final response, which closes it (expedites.decide_expedite). Else pending."""
-        rng = self.expedite_rng
+        draw = state.draw
         created_at, status, office_id = request[1], request[11], request[12]
-        case = batch.cases[request[6]]
         family = CRITERION_FAMILY.get(criterion.code, criterion.code)
-        template = rng.choice(JUSTIFICATIONS.get(family, JUSTIFICATIONS["humanitarian"]))
-        justification = template.format(days=rng.randint(10, 90), amount=rng.randint(50, 900))
-        decision: list[Any] = [str(ExpediteStatus.PENDING), None, None, ""]
-        if status == Status.CLOSED and office_id == case[5]:
-            decision = self._expedite_decision(criterion.code, family, office_id, at=closed_at)
+        templates = JUSTIFICATIONS.get(family, JUSTIFICATIONS["humanitarian"])
+        template = templates[int(draw() * len(templates))]
+        justification = template.format(days=10 + int(draw() * 81), amount=50 + int(draw() * 851))
+        decision: list[Any] = [_PENDING, None, None, ""]
+        if status == _CLOSED and office_id == case[5]:
+            decider = (self._office_codes[office_id], int(draw() * DECIDERS_PER_OFFICE))
+            if draw() < APPROVAL_SHARE.get(criterion.code, 0.45):
+                note = APPROVAL_NOTES[int(draw() * len(APPROVAL_NOTES))]
+                decision = [_APPROVED, decider, closed_at, note]
+            else:
+                reasons = DENIAL_REASONS.get(family, GENERIC_DENIALS)
+                decision = [_DENIED, decider, closed_at, reasons[int(draw() * len(reasons))]]
         batch.expedites.append(
             [len(batch.expedites), request[0], criterion.id, justification, *decision, created_at]
         )
 
-    def _expedite_decision(
-        self, code: str, family: str, office_id: int, *, at: dt.datetime
-    ) -> list[Any]:
-        """status, decided_by (office code, slot), decided_at, decision_reason."""
-        rng = self.expedite_rng
-        decider = (self._office_code(office_id), rng.randrange(DECIDERS_PER_OFFICE))
-        if rng.random() < APPROVAL_SHARE.get(code, 0.45):
-            return [str(ExpediteStatus.APPROVED), decider, at, rng.choice(APPROVAL_NOTES)]
-        reason = rng.choice(DENIAL_REASONS.get(family, GENERIC_DENIALS))
-        return [str(ExpediteStatus.DENIED), decider, at, reason]
-
     def _transfer_target(self, office_id: int) -> int:
         nsc = self.catalogue.offices["NSC"][0]
         return nsc if office_id != nsc else self.catalogue.offices[TIER2_OFFICE][0]
+
+
+def _describe(request_type: str, receipt_number: str) -> str:
+    """mix.describe, from the template split once."""
+    before, after = _description_parts(request_type)
+    return f"{before} about {receipt_number}{after}" if receipt_number else before + after
+
+
+class _BatchState:
+    """The draws of a batch made with it (uniforms, nonce bytes), handed out in order, and
+    each request's creation and closure in microseconds (for repeats)."""
+
+    def __init__(self, pool: Iterator[float], nonces: bytes) -> None:
+        self._pool = pool
+        self._nonces = nonces
+        self._nonce_at = 0
+        self.starts: list[int] = []
+        self.closures: list[int | None] = []
+
+    def draw(self) -> float:
+        return next(self._pool)
+
+    def nonce(self) -> str:
+        """22 URL-safe characters from 16 random bytes."""
+        at = self._nonce_at
+        self._nonce_at += 16
+        return base64.urlsafe_b64encode(self._nonces[at : at + 16]).decode().rstrip("=")

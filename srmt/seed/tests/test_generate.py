@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from io import StringIO
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -17,7 +18,7 @@ from srmt.cases.models import Case, Person
 from srmt.core.references import ALPHABET
 from srmt.offices.models import Office
 from srmt.seed.bulk import LoadPlan, generate
-from srmt.seed.generate import Catalogue, SyntheticData, encode_reference
+from srmt.seed.generate import Catalogue, SyntheticData, _datetimes, encode_reference
 from srmt.service_requests import lifecycle
 from srmt.service_requests.expedites import can_decide, criteria_in_force
 from srmt.service_requests.models import (
@@ -33,8 +34,8 @@ from srmt.testing.factories import make_service_request
 
 pytestmark = pytest.mark.django_db
 END = dt.datetime(2026, 10, 31, 23, 59, tzinfo=dt.UTC)
-# Seed 21, 4,000 requests: 255 expedites, 3 on forms eligible for premium processing.
-EXPEDITES_OF_4000, PREMIUM_EXPEDITES_OF_4000 = 255, 3
+# Seed 22, 4,000 requests: 239 expedites, 7 on forms eligible for premium processing.
+EXPEDITES_OF_4000, PREMIUM_EXPEDITES_OF_4000 = 239, 7
 REFERENCE = re.compile(rf"^SR-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
 
 
@@ -81,6 +82,29 @@ def test_references_are_distinct_in_the_alphabet():
     assert encode_reference(33) == "SR-0000-0011"
 
 
+def test_datetimes_made_in_bulk_are_the_moments_they_count():
+    # given microseconds since the epoch: edges of days, months, leap days, years, and a
+    # spread of moments over 60 years
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    edges = [
+        dt.datetime(2024, 2, 29, 23, 59, 59, 999_999, tzinfo=dt.UTC),
+        dt.datetime(2024, 3, 1, tzinfo=dt.UTC),
+        dt.datetime(2025, 12, 31, 23, 59, 59, 999_999, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 31, 12, 30, 15, 1, tzinfo=dt.UTC),
+        epoch,
+    ]
+    counts = [(moment - epoch) // dt.timedelta(microseconds=1) for moment in edges]
+    spread = np.random.default_rng(3).integers(0, 60 * 365 * 86_400_000_000, 5000)
+    counts += [int(n) for n in spread]
+    # when they are made in bulk
+    made = _datetimes(np.array(counts, dtype=np.int64))
+    # then each is the moment its count says, in UTC
+    assert made == [epoch + dt.timedelta(microseconds=n) for n in counts]
+    assert made[:6] == edges
+    assert {moment.tzinfo for moment in made} == {dt.UTC}
+
+
 def test_rows_follow_the_lifecycle_and_deadline_policies(reference):
     generate(seed=3, requests=200, end=END, batch_size=64)
     changes: dict[int, list[StatusChange]] = {}
@@ -104,7 +128,7 @@ def test_rows_follow_the_lifecycle_and_deadline_policies(reference):
         assert sr.receipt_number == (sr.case.receipt_number if sr.case else "")
         assert sr.created_at <= END
     received = list(ServiceRequest.objects.select_related("type").filter(status="received")[:40])
-    assert len(received) >= 5  # seed 3 gives 7 unanswered requests among 200
+    assert len(received) >= 5  # seed 3 gives 5 unanswered requests among 200
     for sr in received:
         expected = deadlines_for(
             sr.type.code, sr.urgency, start=sr.created_at, time_zone=sr.office.time_zone
@@ -201,24 +225,24 @@ def test_every_expedite_request_gets_its_expedite_details(reference):
     report = generate(seed=21, requests=1500, end=END, batch_size=400)
     # then one expedite per expedite request, and none for other requests
     expedite_srs = ServiceRequest.objects.filter(type__code="expedite_request")
-    assert report.counts["expedite_requests"] == expedite_srs.count() == 94
-    assert ExpediteRequest.objects.count() == 94
+    assert report.counts["expedite_requests"] == expedite_srs.count() == 89
+    assert ExpediteRequest.objects.count() == 89
     assert set(ExpediteRequest.objects.values_list("service_request_id", flat=True)) == set(
         expedite_srs.values_list("id", flat=True)
     )
     event = AuditEvent.objects.get(action="data.generated")
-    assert event.changes["expedite_requests"] == 94
+    assert event.changes["expedite_requests"] == 89
     # a mix of decisions and of criteria
     assert Counter(ExpediteRequest.objects.values_list("status", flat=True)) == {
-        "approved": 42,
-        "denied": 32,
-        "pending": 20,
+        "approved": 38,
+        "denied": 27,
+        "pending": 24,
     }
     assert Counter(ExpediteRequest.objects.values_list("criterion__code", flat=True)) == {
-        "emergency_humanitarian": 37,
-        "severe_financial_loss": 35,
-        "uscis_error": 16,
-        "us_government_interests": 4,
+        "emergency_humanitarian": 36,
+        "severe_financial_loss": 25,
+        "uscis_error": 18,
+        "us_government_interests": 8,
         "nonprofit": 2,
     }
 
@@ -259,7 +283,7 @@ def test_expedites_are_the_same_for_the_same_seed(reference):
     first = _pure_expedites(21, 600, batch_size=250)
     assert first == _pure_expedites(21, 600, batch_size=250)
     assert first != _pure_expedites(22, 600, batch_size=250)
-    assert len(first) == 42
+    assert len(first) == 34
     # when they are stored
     generate(seed=21, requests=600, end=END, batch_size=250)
     # then the database holds the same rows, deciders included
@@ -301,7 +325,7 @@ def _generated_expedites(seed: int, requests: int) -> list[tuple[str, str, bool]
 
 def test_no_expedite_on_a_premium_processing_form_claims_another_criterion(reference):
     # given the expedites of 4,000 generated requests
-    rows = _generated_expedites(seed=21, requests=4000)
+    rows = _generated_expedites(seed=22, requests=4000)
     # then forms eligible for premium processing are expedited only under the nonprofit
     # criterion (expedites.check_submission), and such forms do appear
     premium = [(form, criterion) for form, criterion, eligible in rows if eligible]
@@ -311,7 +335,7 @@ def test_no_expedite_on_a_premium_processing_form_claims_another_criterion(refer
 
 def test_expedite_criteria_are_not_dominated_by_the_nonprofit_criterion(reference):
     # given the expedites of 4,000 generated requests
-    criteria = Counter(criterion for _form, criterion, _eligible in _generated_expedites(21, 4000))
+    criteria = Counter(criterion for _form, criterion, _eligible in _generated_expedites(22, 4000))
     # then the nonprofit criterion, a narrow one, is claimed by few (at most 1 in 10), and
     # emergencies and humanitarian reasons or financial loss lead
     assert criteria["nonprofit"] <= sum(criteria.values()) / 10
@@ -333,29 +357,29 @@ def test_generated_history_counts(reference):
     report = generate(seed=7, requests=1000, end=END, batch_size=500)
     # then every table holds what the report and the audit event say, and each kind appears
     assert {key: report.counts[key] for key in sorted(report.counts)} == {
-        "cases": 587,
-        "escalations": 600,
-        "expedite_requests": 54,
+        "cases": 616,
+        "escalations": 605,
+        "expedite_requests": 60,
         "people": 1000,
-        "responses": 1553,
+        "responses": 1597,
         "service_requests": 1000,
-        "status_changes": 3710,
-        "surveys": 610,
+        "status_changes": 3776,
+        "surveys": 590,
     }
-    assert Response.objects.count() == 1553
-    assert Escalation.objects.count() == 600
-    assert Survey.objects.count() == 610
+    assert Response.objects.count() == 1597
+    assert Escalation.objects.count() == 605
+    assert Survey.objects.count() == 590
     assert Counter(Response.objects.values_list("kind", flat=True)) == {
-        "final": 853,
-        "initial": 670,
-        "follow_up": 30,
+        "final": 867,
+        "initial": 691,
+        "follow_up": 39,
     }
-    assert Counter(StatusChange.objects.values_list("to_status", flat=True))["reopened"] == 43
-    assert Counter(Escalation.objects.values_list("level", flat=True)) == {1: 538, 2: 62}
-    assert ServiceRequest.objects.exclude(repeat_of=None).count() == 11
-    assert Survey.objects.exclude(answered_at=None).count() == 190
+    assert Counter(StatusChange.objects.values_list("to_status", flat=True))["reopened"] == 56
+    assert Counter(Escalation.objects.values_list("level", flat=True)) == {1: 550, 2: 55}
+    assert ServiceRequest.objects.exclude(repeat_of=None).count() == 7
+    assert Survey.objects.exclude(answered_at=None).count() == 186
     event = AuditEvent.objects.get(action="data.generated")
-    assert event.changes["responses"] == 1553
+    assert event.changes["responses"] == 1597
 
 
 def test_request_dates_match_their_history(reference):
@@ -394,7 +418,7 @@ def test_request_dates_match_their_history(reference):
             assert response.delivery_channel == ("email" if sr.requester.email else "mail")
         assert sr.transfer_count == sum(c.to_status == "transferred" for c in history)
         assert sr.version == len(history)
-    assert reopened == 21
+    assert reopened == 30
 
 
 def test_escalations_follow_the_ladder(reference):
@@ -445,7 +469,7 @@ def test_repeats_are_threads_on_one_case_and_type(reference):
     # given
     generate(seed=7, requests=1000, end=END, batch_size=500)
     repeats = list(ServiceRequest.objects.exclude(repeat_of=None).select_related("repeat_of"))
-    assert len(repeats) == 11
+    assert len(repeats) == 7
     # then a repeat is about the root's case, of its type, later, and the root is a root
     for sr in repeats:
         root = sr.repeat_of
@@ -460,6 +484,24 @@ def test_repeats_are_threads_on_one_case_and_type(reference):
     assert not ServiceRequest.objects.filter(repeat_of=None, repeat_count__gt=0).exclude(
         pk__in=threads
     )
+
+
+def test_every_request_of_a_thread_carries_the_thread_count(reference):
+    # given the requests of large batches (threads of more than one repeat appear)
+    data = SyntheticData(
+        seed=7, requests=6000, end=END, catalogue=Catalogue.load(), batch_size=3000
+    )
+    largest = 0
+    for batch in data.batches():
+        repeats = Counter(row[24] for row in batch.requests if row[24] is not None)
+        largest = max(largest, *repeats.values())
+        # then a root and each of its repeats carry the number of repeats, others 0
+        for index, row in enumerate(batch.requests):
+            root = index if row[24] is None else row[24]
+            assert row[25] == repeats[root]
+            if row[24] is not None:
+                assert batch.requests[root][24] is None
+    assert largest == 3
 
 
 def _rows(data: SyntheticData, chunks: list[int] | None = None) -> list[tuple[object, ...]]:
@@ -526,6 +568,22 @@ def test_a_large_load_makes_every_index_and_constraint_again(reference):
     assert _schema(tables) == before
     assert ServiceRequest.objects.count() == report.counts["service_requests"] == 300
     assert StatusChange.objects.count() == report.counts["status_changes"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL index builds")
+def test_index_builds_run_longest_first(reference):
+    # given generated rows: many more status changes than cases
+    generate(seed=7, requests=300, end=END, batch_size=100)
+    builds = [
+        "CREATE INDEX a ON public.cases_case USING btree (office_id)",
+        "ALTER TABLE service_requests_statuschange ADD CONSTRAINT b UNIQUE (id)",
+        "CREATE INDEX c ON public.cases_person USING gin (name gin_trgm_ops)",
+        "CREATE INDEX d ON public.service_requests_statuschange USING btree (created_at)",
+    ]
+    # when they are ordered
+    ordered = LoadPlan().longest_first(builds)
+    # then the GIN index comes first, then the larger table's builds, in their order
+    assert ordered == [builds[2], builds[1], builds[3], builds[0]]
 
 
 def test_days_spreads_the_requests_over_the_last_days(reference):
