@@ -1,10 +1,10 @@
 """The daily detection run and digest as a self-scheduling task (ADR 0051).
 
 A self-rescheduling task chain like the periodic sweep's (service_requests.periodic, row
-"detections" of the schedule table), run daily at SRMT_DETECTIONS_HOUR UTC: the night's full rollup rebuild, then the
-detections and the digests. `srmt worker` starts the chain (`start_daily_detections`, through
-`srmt detect --schedule`); a chain whose run is a day late (its worker died) is restarted
-by the next worker.
+"detections" of the schedule table), run daily at SRMT_DETECTIONS_HOUR UTC: the night's
+full rollup rebuild, then the detections and the digests. `srmt worker` starts the chain
+(`start_daily_detections`, through `srmt detect --schedule`); a chain whose run is a day
+late (its worker died) is restarted by the next worker.
 """
 
 from __future__ import annotations
