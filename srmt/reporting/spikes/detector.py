@@ -56,7 +56,7 @@ class Config:
     onset_age_days: float = 7.0  # prior mean age of a change when it alarms (onset)
     onset_step_sd: float = 6.0  # prior size of a change, in sd of a day's noise (onset)
     onset_window: int = 14  # a change found today may have begun this many days before
-    lookback_z: float = 2.5  # and a spike or drop on a day before that was this unusual
+    lookback_z: float = 2.0  # and a spike or drop on a day before that was this unusual
     level_shift_days: int = 7  # an event that lasts this long is a level shift
     reversal_days: int = 21  # a change this soon after a shift re-measures it, not reported
     cusum_k: float = 0.5
@@ -441,6 +441,22 @@ def _open_event(
         previous.observed += observed
         state.usable[t] = False
         return
+    sign = 1.0 if direction == "up" else -1.0
+    days = _onset_days(state, t, sign, config)
+    shift = state.shift
+    if (
+        shift is not None
+        and shift.direction == direction
+        and (today - shift.start).days <= config.reversal_days
+    ):
+        # The same way soon after a level shift: the step, measured on the shift's first
+        # days, fell short of where the level settles. As for a sustained run
+        # (`_to_level_shift`), it is re-measured, and nothing is reported.
+        state.steps.append(days[0])
+        state.refit = True
+        state.fresh = t + 1
+        _cusum_reset(state)
+        return
     detection = Detection(
         series=state.name,
         kind="spike" if direction == "up" else "drop",
@@ -453,8 +469,6 @@ def _open_event(
         p_value=p,
         z=z,
     )
-    sign = 1.0 if direction == "up" else -1.0
-    days = _onset_days(state, t, sign, config)
     for day in days[:-1]:
         # The change began before today: the days since its likeliest onset join it.
         detection.expected += float(state.mu[day])
@@ -570,12 +584,21 @@ def _reestimate_onset(state: _State, event: _Event, t: int, config: Config) -> N
     detection.observed = float(np.sum(state.y[span]))
 
 
-def _step_onset(state: _State, days: list[int], sign: float, config: Config) -> int:
+def _step_onset(
+    state: _State,
+    days: list[int],
+    sign: float,
+    config: Config,
+    *,
+    candidates: set[int] | None = None,
+) -> int:
     """The first day of a step in the counts of `days` (the last one today), by maximum
     likelihood: for each start s, the counts from s on are negative binomial around the
     expected counts times one ratio (its maximum-likelihood value), the days before around
     the expected counts; each day keeps the size (dispersion) of its own prediction. Only
-    starts whose ratio goes the change's way count. As for sustained runs in
+    starts whose ratio goes the change's way count, and only `candidates` when given (a
+    spike or drop just found: today and the days before it that were themselves unusual,
+    `_onset_days`). As for sustained runs in
     `_likeliest_onset`, a start one day late is still right and one day early is not: the
     day reported is the one whose weight with the day before's is largest."""
     y = state.y[days]
@@ -591,7 +614,7 @@ def _step_onset(state: _State, days: list[int], sign: float, config: Config) -> 
         tail_y += float(y[i])
         tail_mu += float(mu[i])
         ratio = (tail_y + 0.5) / (tail_mu + 0.5)
-        if sign * (ratio - 1.0) <= 0:
+        if sign * (ratio - 1.0) <= 0 or (candidates is not None and days[i] not in candidates):
             continue
         m, k, obs = mu[i:], size[i:], y[i:]
         shifted = m * ratio
@@ -717,7 +740,13 @@ def _change_point(state: _State, direction: Direction, config: Config) -> int:
 
 def _onset_days(state: _State, t: int, sign: float, config: Config) -> list[int]:
     """The days of a change found on day t, from its likeliest onset: the ordinary days
-    just before it (back to the last event, at most `onset_window` days) may be its start."""
+    just before it (back to the last event, at most `onset_window` days) that were
+    themselves beyond `lookback_z` may be its start. The start is the step of the counts
+    (`_step_onset`: the days before it around their expected counts, the days from it on
+    around one ratio of them), reported as for a confirmed run: the day whose weight with
+    the day before's is largest. A level shift is often found as a spike or drop on its
+    second or third day (its first days looked ordinary, or a day after it was low by
+    chance), and this start is the one it keeps (a reported start never moves)."""
     days: list[int] = []
     d = t - 1
     while d > state.first and d >= state.fresh and t - d <= config.onset_window and state.usable[d]:
@@ -725,33 +754,24 @@ def _onset_days(state: _State, t: int, sign: float, config: Config) -> list[int]
             days.append(d)
         d -= 1
     days.reverse()
-    values = [sign * max(-8.0, min(8.0, float(state.zs[d]))) for d in days]
-    values.append(sign * max(-8.0, min(8.0, float(state.zs[t]))))
+    candidates = {d for d in days if sign * float(state.zs[d]) >= config.lookback_z} | {t}
     days.append(t)
-    start = _likeliest_onset(days, values, config, bar=config.lookback_z, late_ok=False)
+    start = _step_onset(state, days, sign, config, candidates=candidates)
     return [d for d in days if d >= start]
 
 
-def _likeliest_onset(
-    days: list[int],
-    values: list[float],
-    config: Config,
-    *,
-    bar: float | None = None,
-    late_ok: bool = True,
-) -> int:
-    """The reported first day of a change, from a run of standardized residuals (signed
-    in the change's direction, the last one today).
+def _likeliest_onset(days: list[int], values: list[float], config: Config) -> int:
+    """The reported first day of a CUSUM run's change, from its standardized residuals
+    (signed in the change's direction, the last one today).
 
-    Each candidate start s has the weight of a step in the mean from s on (today, and the days at
-    least `bar` unusual, by default `onset_z`): the marginal
+    Each candidate start s has the weight of a step in the mean from s on (today, and the
+    days at least `onset_z` unusual): the marginal
     likelihood of the n residuals from s (summing to S > 0) under a step of unknown size,
     normal with sd `onset_step_sd` (a long mild run is not preferred over a short strong
     one for its length alone); the prior on s falls off with its age (mean
     `onset_age_days`): what alarms today most likely changed lately, and a long run
     gathers chance residuals before the change (drift, a lucky week).
-    The likeliest start is reported (`late_ok` False: a spike or drop just found). For a
-    sustained run (`late_ok`), where the data rarely pin the day down, one day late is
+    For a sustained run, where the data rarely pin the day down, one day late is
     still the right start to a reader ("the first day or the next") and one day early is
     not: the day reported is the one whose weight, with the day before's, is largest,
     and among days as good as that (within 5%) the likeliest one."""
@@ -760,7 +780,7 @@ def _likeliest_onset(
     total = 0.0
     for count, (day, value) in enumerate(zip(reversed(days), reversed(values), strict=True), 1):
         total += value
-        if total > 0 and (value >= (config.onset_z if bar is None else bar) or day == days[-1]):
+        if total > 0 and (value >= config.onset_z or day == days[-1]):
             spread = 1.0 + count * prior
             weights[day] = (
                 total * total * prior / (2.0 * spread)
@@ -771,8 +791,6 @@ def _likeliest_onset(
         return days[-1]
     top = max(weights.values())
     mass = {day: math.exp(w - top) for day, w in weights.items()}
-    if not late_ok:
-        return max(mass, key=lambda day: (mass[day], day))
     pairs = {day: m + mass.get(day - 1, 0.0) for day, m in mass.items()}
     most = max(pairs.values())
     # Among the days whose pair is as good (within 5%), the likeliest day itself, the

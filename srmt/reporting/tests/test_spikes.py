@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from srmt.reporting.spikes import Config, detect
 from srmt.reporting.spikes.calendar import is_catch_up, is_holiday
-from srmt.reporting.spikes.detector import _likeliest_onset, _state, _step_onset
+from srmt.reporting.spikes.detector import _likeliest_onset, _onset_days, _state, _step_onset
 from srmt.reporting.spikes.fdr import benjamini_hochberg
 from srmt.reporting.spikes.synthetic import generate
 
@@ -105,11 +105,14 @@ CASES = [
     ("a two-day burst", weekly(change=two_day_burst), [("spike", "up", EVENT, NEXT)]),
     ("one day of that burst alone", weekly(change=one_day_of_the_burst), []),
     # A further change the same way within `reversal_days` re-measures the shift: one
-    # detection (the residuals from before its step do not make a second one either).
+    # detection (the residuals from before its step do not make a second one either, nor
+    # does the further rise, found as a spike: it re-measures the shift too). The shift is
+    # found as a spike on its second day and dated by the step of the counts (its first
+    # day was 2.1 sd high).
     (
         "a level shift that rises again ten days later",
         weekly(change=shift_then_more),
-        [("level_shift", "up", NEXT, START + dt.timedelta(days=319))],
+        [("level_shift", "up", EVENT, START + dt.timedelta(days=319))],
     ),
     # The sustained rise found after the spike is that event going on (`merge_days`): one
     # level shift from the spike's start, not a spike and a second, later level shift.
@@ -215,29 +218,21 @@ def test_holidays_and_catch_up_days(day, holiday, catch_up):
 
 # Signed standardized residuals of consecutive days, the last one today.
 ONSETS = [
-    ("a clean step", [0.1, -0.2, 0.3, -0.1, 3.0, 3.2, 2.8, 3.1], {}, 4),
-    ("one unusual day today", [0.2, -0.5, 0.1, 6.0], {}, 3),
+    ("a clean step", [0.1, -0.2, 0.3, -0.1, 3.0, 3.2, 2.8, 3.1], 4),
+    ("one unusual day today", [0.2, -0.5, 0.1, 6.0], 3),
     # A run the CUSUM opened on a chance day carries on into a later change.
-    ("a chance day, then a step", [1.2, 0.1, -0.3, 0.2, 0.1, 3.0, 3.5, 2.9], {}, 5),
+    ("a chance day, then a step", [1.2, 0.1, -0.3, 0.2, 0.1, 3.0, 3.5, 2.9], 5),
     # A run that does not pin its first day down: the day after the likeliest one, which
     # is right if the change began on either.
-    ("an even run", [0.0, 2.0, 2.0, 2.0, 2.0, 2.0], {}, 2),
-    # A spike just found: earlier days join it only if themselves beyond `lookback_z`.
-    ("a spike after mildly high days", [0.3, 1.8, 2.1, 3.2, 4.7], {"late_ok": False}, 3),
-    ("the same as a run", [0.3, 1.8, 2.1, 3.2, 4.7], {"bar": 0.5}, 2),
-    ("a spike after one chance day", [0.2, 0.1, 2.6, 0.4, 5.0], {"late_ok": False}, 4),
+    ("an even run", [0.0, 2.0, 2.0, 2.0, 2.0, 2.0], 2),
+    ("a run of mildly high days", [0.3, 1.8, 2.1, 3.2, 4.7], 2),
 ]
 
 
-@pytest.mark.parametrize(
-    ("values", "options", "start"), [c[1:] for c in ONSETS], ids=[c[0] for c in ONSETS]
-)
-def test_the_onset_of_a_change(values, options, start):
-    config = Config()
-    bar = options.get("bar", config.lookback_z if "late_ok" in options else None)
-    late_ok = options.get("late_ok", True)
+@pytest.mark.parametrize(("values", "start"), [c[1:] for c in ONSETS], ids=[c[0] for c in ONSETS])
+def test_the_onset_of_a_cusum_run(values, start):
     days = list(range(100, 100 + len(values)))
-    assert _likeliest_onset(days, values, config, bar=bar, late_ok=late_ok) == 100 + start
+    assert _likeliest_onset(days, values, Config()) == 100 + start
 
 
 STEPS = [
@@ -278,6 +273,33 @@ def test_the_first_day_of_a_step_by_likelihood(counts, mean, levels, sign, start
     state.mu[:] = [mean * level for level in levels]
     state.var[:] = state.mu + 0.01 * state.mu**2
     assert _step_onset(state, list(range(days)), sign, Config()) == start
+
+
+FOUND = [
+    # (case, counts around an expected 100 a day, the last one the day found, first day)
+    # A shift found on its third day: its first day was 2.1 sd high, the second low by
+    # chance; the step of the counts starts on the first.
+    ("a shift whose second day was low", [100, 101, 99, 100, 130, 115, 165], 4),
+    # A chance-high day followed by ordinary days is not the start of today's spike.
+    ("a spike after a chance-high day", [100, 99, 130, 98, 101, 100, 170], 6),
+    ("a spike after ordinary days", [100, 100, 101, 99, 100, 102, 180], 6),
+    # A day 1.8 sd high is not beyond `lookback_z`: it cannot be the start.
+    ("a shift whose first day was mild", [100, 101, 99, 100, 125, 150, 160], 5),
+]
+
+
+@pytest.mark.parametrize(("counts", "start"), [c[1:] for c in FOUND], ids=[c[0] for c in FOUND])
+def test_the_first_day_of_a_spike_or_drop_just_found(counts, start):
+    days = len(counts)
+    state = _state(
+        "s", [(START + dt.timedelta(days=i), c) for i, c in enumerate(counts)], START, days
+    )
+    state.level[:] = 1.0
+    state.mu[:] = 100.0
+    state.var[:] = 200.0  # dispersion 0.01: sd 14.1 a day
+    state.zs[:] = (state.y - state.mu) / np.sqrt(state.var)
+    found = _onset_days(state, days - 1, 1.0, Config())
+    assert found == list(range(start, days))
 
 
 @pytest.mark.parametrize("seed", [3, 4, 5])
