@@ -84,10 +84,10 @@ def ceiling(data: Dataset, config: Config) -> dict[str, int]:
 
 def unlabelled_returns(data: Dataset) -> list[tuple[str, dt.date]]:
     """Days on which a labelled temporary level shift ends, its series going back to the
-    level before it, with no labelled event starting there: the generator labels a
-    shift's return only when it falls at least 30 days before the last day
-    (`synthetic._level_shift`), but the counts go back all the same. A reference printed
-    beside the figures; the matching and the figures do not change."""
+    level before it, with no labelled event starting there. The generator once labelled a
+    return only when it fell at least 30 days before the last day while the counts went
+    back all the same; it now makes such a shift last to the end (`synthetic._place`), so
+    this is a guard that should print 0. The matching and the figures do not use it."""
     last = max(day for points in data.series.values() for day, _ in points)
     starts = {(event.series, event.start) for event in data.events}
     out = []

@@ -181,9 +181,11 @@ def _place(
             while first + length < days and cal.weekday[first + length] >= 5:
                 length += 1
             back = first + length
-            if back < days - 30 and busy[back - 30 : back + 40].any():
-                length = days - first  # its return would fall on an event placed earlier
-            elif back < days - 30:
+            if back < days and (back >= days - 30 or busy[back - 30 : back + 40].any()):
+                # its return would fall on an event placed earlier, or in the last 30 days,
+                # too late to be labelled and judged: the shift lasts to the end instead
+                length = days - first
+            elif back < days:
                 busy[back - 7 : min(days, back + 60)] = True
             last = min(days, first + length) - 1
         else:

@@ -340,3 +340,27 @@ def test_the_benchmark_truth_agrees_with_its_labels(seed):
             assert truth.multiplier[last + 1] == truth.multiplier[first - 1]
     for name, first in firsts.items():
         assert np.all(data.truth[name].multiplier[:first] == 1.0)
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5, 302])
+def test_the_benchmark_labels_every_change_of_level(seed):
+    """Every day on which the drawn level changes, outside a spike's or drop's own days and
+    the day after them, is the first day of a labelled event: a temporary level shift's
+    return included (before, a return in the last 30 days was left unlabelled)."""
+    data = generate(seed, series=40, days=500)
+    origin = min(day for points in data.series.values() for day, _ in points)
+    for name, truth in data.truth.items():
+        events = [e for e in data.events if e.series == name]
+        starts = {(e.start - origin).days for e in events}
+        brief = {
+            day
+            for e in events
+            if e.kind != "level_shift"
+            for day in range((e.start - origin).days, (e.end - origin).days + 2)
+        }
+        changes = {
+            day
+            for day in range(1, len(truth.multiplier))
+            if truth.multiplier[day] != truth.multiplier[day - 1]
+        }
+        assert changes - brief == starts - brief, name
