@@ -333,6 +333,18 @@ def test_an_erequest_on_a_paper_case_is_refused_before_eligibility(world: World)
     assert counts() == before
 
 
+def test_the_erequest_page_of_a_paper_case_says_why_in_spanish(world: World) -> None:
+    cruz, paper = world.actors["customer_paper"], world.cases["customer_paper"]
+    assert isinstance(cruz, User)
+    url = reverse("portal:request-new-type", args=[paper.receipt_number, ONPT])
+    page = world.clients["customer_paper"].get(url, HTTP_ACCEPT_LANGUAGE="es")
+    text = page.content.decode()
+    assert page.status_code == 403
+    assert "No puede hacer esta solicitud en línea para este caso." in text
+    assert "El caso EAC2190000503 se presentó en papel" in text
+    assert 'name="submission_token"' not in text
+
+
 def test_a_phone_request_on_a_paper_case_stays_visible_but_cannot_be_added_to(
     world: World,
 ) -> None:

@@ -299,7 +299,7 @@ def request_new_type(request: HttpRequest, receipt_number: str, type_code: str) 
     try:
         policies.require_actionable(account, case)
     except StatusOnlyCase as error:  # a paper case they may only follow, a crafted POST too
-        context["refusal"] = error.message
+        context.update(refusal=error.message, status_only=True)
         return render(request, "portal/requests/refused.html", context, status=403)
     verdict = eligibility.check(case, type_code, today=timezone.localdate())
     if not verdict.eligible:
