@@ -37,8 +37,15 @@ def full_account(case: Case) -> bool:
     """Whether a case gets the full online account (requests, messages, documents) or only
     status tracking (../shared/docs/domain.md section 9): cases filed online and paper cases
     with an IOE receipt get everything; other paper cases, linked with an access code, get
-    status tracking only. The pages and services ask this one function."""
+    status tracking only. The pages and services ask this rule through
+    service_requests.policies (actionable_cases, require_actionable); full_account_q() is the
+    same rule as a filter (a property test holds the two together)."""
     return case.filed_online_by_id is not None or receipt_prefix(case.receipt_number) == IOE_PREFIX
+
+
+def full_account_q() -> Q:
+    """full_account() as a filter on cases (receipt numbers are stored normalized)."""
+    return Q(filed_online_by__isnull=False) | Q(receipt_number__startswith=IOE_PREFIX)
 
 
 def represented_cases(account: User, *, on: dt.date) -> CaseQuerySet:

@@ -41,3 +41,12 @@ class AlreadyLinked(DomainError):
 
 class InvalidRepresentation(DomainError):
     code = "invalid_representation"
+
+
+class StatusOnlyCase(DomainError):
+    """A customer asked to act online (a request, a message) about a paper case their
+    account may only follow (status tracking: cases.access.full_account). The case is theirs,
+    so the answer may say why (ADR 43, revised)."""
+
+    code = "status_only_case"
+    http_status = 403

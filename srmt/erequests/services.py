@@ -48,11 +48,13 @@ class ERequest:
 
 def open_erequest(data: ERequest, *, actor: User, today: dt.date | None = None) -> ServiceRequest:
     """Check eligibility, then record the request through intake (same routing, deadlines
-    and acknowledgement as staff intake). Refused: nothing is written."""
+    and acknowledgement as staff intake). A customer's paper case with status tracking only
+    is refused first (StatusOnlyCase). Refused: nothing is written."""
     number = normalize_receipt_number(data.receipt_number)
     case = policies.known_case(actor, number)
     if case is None:
         raise Http404(_("None of your cases has that receipt number."))
+    policies.require_actionable(actor, case)  # before eligibility: the reason that holds
     if data.type not in defaults.SELF_SERVICE_TYPES:
         raise NotEligible(_("You cannot make this request online."), field="type")
     verdict = eligibility.check(case, data.type, today=today or timezone.localdate())
@@ -153,9 +155,11 @@ def open_guest_erequest(
 
 def add_information(sr: ServiceRequest, text: str, *, actor: User) -> AddedInformation:
     """Append what the customer adds to an open request they may see; staff see it on the
-    request. A request they may not see: 404; a closed one is refused."""
+    request. A request they may not see: 404; one on a paper case with status tracking only
+    (opened by staff, by phone): StatusOnlyCase; a closed one is refused."""
     if not policies.visible_requests(actor).filter(pk=sr.pk).exists():
         raise Http404
+    policies.require_actionable(actor, sr.case)  # a paper case they may only follow
     clean = clean_text(text, field="information", error=InvalidDescription)
     with transaction.atomic():
         locked = lock(sr)

@@ -69,7 +69,9 @@ def start_thread(
     uploads: Sequence[File[bytes]] = (),
 ) -> Thread:
     """A customer or representative starts a conversation about a case or a request they
-    may see (anything else: NotAllowedToMessage, answered 404)."""
+    may see (anything else: NotAllowedToMessage, answered 404) and may act on: a customer's
+    paper case with status tracking only, and a request on one, are refused (StatusOnlyCase,
+    403: policies.require_actionable)."""
     if not access.is_outside(actor):
         raise NotAllowedToMessage("Only the customer side starts a conversation.")
     if (case is None) == (service_request is None):
@@ -80,6 +82,9 @@ def start_thread(
         case = service_request.case
     elif case is not None and not policies.visible_cases(actor).filter(pk=case.pk).exists():
         raise NotAllowedToMessage("No case matches that receipt number.")
+    # A customer's paper case with status tracking only, or a request on one (even one staff
+    # opened by phone): no conversation online (StatusOnlyCase, ADR 43 revised).
+    policies.require_actionable(actor, case)
     subject = (subject or "").strip()
     if not subject:
         raise EmptyMessage(_("Write what your message is about."), field="subject")

@@ -24,6 +24,7 @@ from srmt.accounts.models import User
 from srmt.accounts.roles import ACT_SCOPE, NATIONAL, OWN_OFFICES, VIEW_SCOPE, Capability
 from srmt.cases import access
 from srmt.cases.choices import REPRESENTATIVE_ROLES
+from srmt.cases.errors import StatusOnlyCase
 from srmt.cases.models import Case, CaseParty, CaseQuerySet, Person
 from srmt.core.errors import DomainError
 from srmt.core.receipts import normalize_receipt_number
@@ -207,7 +208,9 @@ def require_may_submit(
     Staff: the create capability. A customer or representative: online only, and only about
     a case they may act on (a customer also without a receipt number, for the types that
     take none). Any other receipt number, unknown, someone else's or a 1367 case that is not
-    theirs, gets the same 404, so the answer tells nothing about other cases. The system
+    theirs, gets the same 404, so the answer tells nothing about other cases; then a
+    customer's own paper case with status tracking only is refused with StatusOnlyCase
+    (require_actionable: the case is theirs, so the answer may say why). The system
     records no request of its own: only an online one on behalf of a requester whose
     identity was checked against that very case (`on_behalf_of`, ADR 0044), never on a
     1367 case; nobody else may claim to act on someone's behalf.
@@ -224,8 +227,10 @@ def require_may_submit(
     number = normalize_receipt_number(receipt_number) if receipt_number else ""
     if not number and kind == "customer":
         return
-    if not number or not visible_cases(actor).filter(receipt_number=number).exists():
+    case = visible_cases(actor).filter(receipt_number=number).first() if number else None
+    if case is None:
         raise Http404(_("None of your cases has that receipt number."))
+    require_actionable(actor, case)
 
 
 def _require_on_behalf(
@@ -304,6 +309,57 @@ def visible_cases(user: Viewer) -> CaseQuerySet:
         )
         return cases.filter(Q(office_id__in=offices) | Q(Exists(seen_here)))
     return cases.none()
+
+
+def actionable_cases(user: Viewer) -> CaseQuerySet:
+    """The cases `user` may act on online (open a request, start a conversation): the one
+    rule the pages and services ask (ADR 43, revised).
+
+    A customer: their visible cases that have the full online account (filed online, or an
+    IOE receipt: cases.access.full_account); their other paper cases, linked with an access
+    code, get status tracking only (../shared/docs/domain.md section 9). A representative:
+    every case with their Form G-28 in effect, paper or not (they are not linked by access
+    codes; the G-28 is what lets them act). Staff and the system: their visible cases, as
+    before (a phone request about a paper case is opened by staff)."""
+    cases = visible_cases(user)
+    if kind_of(user) == "customer":
+        return cases.filter(access.full_account_q())
+    return cases
+
+
+def status_only_cases(user: Viewer) -> CaseQuerySet:
+    """The visible cases `user` may only follow (status tracking): some of a customer's
+    paper cases; none for anyone else. The pages say so beside their choosers."""
+    cases = visible_cases(user)
+    if kind_of(user) == "customer":
+        return cases.exclude(access.full_account_q())
+    return cases.none()
+
+
+def is_actionable(user: Viewer, case: Case | None) -> bool:
+    """What actionable_cases(user) answers for `case`, a case `user` may see (the caller
+    checked); no query. Without a case (a request that names none, or a receipt number with
+    no case record) there is nothing to refuse."""
+    return case is None or kind_of(user) != "customer" or access.full_account(case)
+
+
+def require_actionable(user: Viewer, case: Case | None) -> None:
+    """Refuse (StatusOnlyCase, 403) a customer's online action about a visible case that
+    has status tracking only (is_actionable). The case is theirs: the answer says why."""
+    if is_actionable(user, case):
+        return
+    assert case is not None
+    raise StatusOnlyCase(status_only_message(case))
+
+
+def status_only_message(case: Case) -> str:
+    """Why a customer may not act online about `case`, and how to ask instead."""
+    return _(
+        "Case %(receipt)s was filed on paper, so your online account shows its status "
+        "only: you cannot send requests or messages about it online. To ask us about it, "
+        "please call the Contact Center. Cases you file online get the full online "
+        "account."
+    ) % {"receipt": case.receipt_number}
 
 
 def get_case_for_user(user: Viewer, receipt_number: str) -> Case:

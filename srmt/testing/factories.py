@@ -42,13 +42,23 @@ def make_user(
     return user
 
 
-def make_customer(username: str, *, people: list[Person] | tuple[Person, ...] = ()) -> User:
-    """A customer account, linked (verified by access code) to `people`."""
+def make_customer(
+    username: str,
+    *,
+    people: list[Person] | tuple[Person, ...] = (),
+    filed_online: list[Case] | tuple[Case, ...] = (),
+) -> User:
+    """A customer account, linked (verified by access code) to `people`, that filed the
+    cases `filed_online` online (`Case.filed_online_by`, also set on the objects given): a
+    paper case without an IOE receipt gets status tracking only (ADR 43, revised)."""
     account = accounts.create_outside_account(
         username, kind=AccountKind.CUSTOMER, email=f"{username}@example.com", actor=None
     )
     for person in people:
         links.link_customer(account, person, method=LinkMethod.ACCESS_CODE, actor=SYSTEM)
+    for case in filed_online:
+        case.filed_online_by = account
+    Case.objects.filter(pk__in=[c.pk for c in filed_online]).update(filed_online_by=account)
     return account
 
 

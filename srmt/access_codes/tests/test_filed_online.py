@@ -8,6 +8,9 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from srmt.accounts.choices import Role
@@ -72,3 +75,32 @@ def test_full_account_by_kind_of_case(receipt: str, filed_online: bool, full: bo
     if filed_online:
         case.filed_online_by = make_customer("filer")
     assert access.full_account(case) is full
+
+
+_receipts = st.builds(
+    lambda prefix, digits: prefix + digits,
+    st.one_of(st.just("IOE"), st.text(alphabet="ACEILNOSW", min_size=3, max_size=3)),
+    st.text(alphabet="0123456789", min_size=10, max_size=10),
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(st.tuples(_receipts, st.booleans()), max_size=8, unique_by=lambda r: r[0]))
+def test_the_filter_and_the_function_agree_on_every_case(
+    reference: None, cases: list[tuple[str, bool]]
+) -> None:
+    """access.full_account_q() (what the pages and services filter on) picks exactly the
+    cases access.full_account() says get the full account, for any receipt and filer."""
+    with transaction.atomic():
+        filer = make_customer("filer")
+        made = [
+            make_case(receipt, filed_online_by=filer if online else None)
+            for receipt, online in cases
+        ]
+        full = set(Case.objects.filter(access.full_account_q()).filter(pk__in=[c.pk for c in made]))
+        assert full == {c for c in made if access.full_account(c)}
+        transaction.set_rollback(True)

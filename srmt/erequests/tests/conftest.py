@@ -38,4 +38,5 @@ def old_case(ana: Person) -> Case:
 
 @pytest.fixture
 def customer(ana: Person, old_case: Case) -> User:
-    return make_customer("ana", people=[ana])
+    """Ana, who filed her case online: the full online account (ADR 43, revised)."""
+    return make_customer("ana", people=[ana], filed_online=[old_case])

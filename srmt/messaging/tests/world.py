@@ -70,9 +70,10 @@ def make_world() -> World:
     pa = _party(case_a, "Alice A", "alice.case@example.com")
     pb = _party(case_b, "Bob B", "bob.case@example.com")
     pc = _party(case_p, "Carla C", "known.to.abuser@example.com")
-    alice = make_customer("alice", people=[pa])
-    bob = make_customer("bob", people=[pb])
-    carla = make_customer("carla", people=[pc])
+    # Each filed online: the full online account, messages included (ADR 43, revised).
+    alice = make_customer("alice", people=[pa], filed_online=[case_a])
+    bob = make_customer("bob", people=[pb], filed_online=[case_b])
+    carla = make_customer("carla", people=[pc], filed_online=[case_p])
     carla.email = "safe.contact@example.org"
     carla.language = "es"
     carla.save(update_fields=["email", "language"])

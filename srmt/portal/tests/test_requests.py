@@ -84,7 +84,7 @@ def bob_case(reference: None) -> Case:
     bob = Person.objects.create(name="Bob Lee", email="bob@example.com", zip_code="05401")
     case = make_case("EAC2190000202", received_on=dt.date(2015, 1, 5))
     CaseParty.objects.create(case=case, person=bob, role="applicant")
-    make_customer("bob", people=[bob])
+    make_customer("bob", people=[bob], filed_online=[case])
     return case
 
 
@@ -144,7 +144,9 @@ def test_routing_and_deadlines_equal_staff_intake_for_the_same_facts(client, cus
 
 
 def test_too_early_is_refused_with_the_date_and_nothing_is_created(client, customer, ana):
-    recent = make_case("EAC2190000303", form="I-130", office="ESC", received_on=TODAY)
+    recent = make_case(
+        "EAC2190000303", form="I-130", office="ESC", received_on=TODAY, filed_online_by=customer
+    )
     CaseParty.objects.create(case=recent, person=ana, role="applicant")
     _login(client, customer)
     before = _counts()
@@ -162,7 +164,9 @@ def test_too_early_is_refused_with_the_date_and_nothing_is_created(client, custo
 
 
 def test_the_refusal_is_in_spanish(client, customer, ana):
-    recent = make_case("EAC2190000304", form="I-130", office="ESC", received_on=TODAY)
+    recent = make_case(
+        "EAC2190000304", form="I-130", office="ESC", received_on=TODAY, filed_online_by=customer
+    )
     CaseParty.objects.create(case=recent, person=ana, role="applicant")
     _login(client, customer)
     page = client.get(
@@ -173,7 +177,7 @@ def test_the_refusal_is_in_spanish(client, customer, ana):
 
 
 def test_change_of_address_is_refused_on_a_1367_case(client, customer, ana):
-    protected = make_case("EAC2190000305", is_protected=True)
+    protected = make_case("EAC2190000305", is_protected=True, filed_online_by=customer)
     CaseParty.objects.create(case=protected, person=ana, role="applicant")
     _login(client, customer)
     before = _counts()
@@ -187,7 +191,7 @@ def test_change_of_address_is_refused_on_a_1367_case(client, customer, ana):
 
 
 def test_change_of_address_applies_to_every_open_case(client, customer, ana, old_case):
-    second = make_case("EAC2190000306")
+    second = make_case("EAC2190000306", filed_online_by=customer)
     CaseParty.objects.create(case=second, person=ana, role="applicant")
     _login(client, customer)
     answer = _open(

@@ -49,7 +49,7 @@ def test_every_e_request_page_has_no_axe_violations(live_server, reference, brow
     protected = make_case("EAC2190000803", is_protected=True)
     for case in (old, recent, protected):
         CaseParty.objects.create(case=case, person=ana, role="applicant")
-    customer = make_customer("ana", people=[ana])
+    customer = make_customer("ana", people=[ana], filed_online=[old, recent, protected])
     signed_in = Client()
     signed_in.force_login(customer, backend=PORTAL_BACKEND)
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -29,6 +29,7 @@ from srmt.core.errors import DomainError
 from srmt.core.receipts import normalize_receipt_number
 from srmt.erequests.queries import my_requests
 from srmt.portal.access import public_account_required
+from srmt.service_requests import policies
 
 
 def my_cases(account: User) -> CaseQuerySet:
@@ -54,7 +55,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         object_ids=[c.receipt_number for c in cases],
         confidential_ids=[c.receipt_number for c in cases if c.is_protected],
     )
-    rows = [{"case": c, "full_account": access.full_account(c)} for c in cases]
+    # What each case allows this account online (policies.is_actionable: a customer's paper
+    # cases without an IOE receipt are status tracking only; a representative acts on every
+    # case with their G-28).
+    rows = [{"case": c, "full_account": policies.is_actionable(user, c)} for c in cases]
     return render(
         request,
         "portal/cases/list.html",
@@ -78,7 +82,7 @@ def case_detail(request: HttpRequest, receipt_number: str) -> HttpResponse:
     history = list(case.status_changes.order_by("-changed_at", "-id"))
     spanish = get_language() == "es"
     described = statuses.describe_case(case)
-    full = access.full_account(case)
+    full = policies.is_actionable(user, case)
     context = {
         "case": case,
         "history": history,
@@ -87,8 +91,9 @@ def case_detail(request: HttpRequest, receipt_number: str) -> HttpResponse:
         "status_title": described.title_es if spanish else described.title_en,
         "status_description": described.description_es if spanish else described.description_en,
         "full_account": full,
-        # The requests on this case the account may see (those it made, or its clients').
-        "requests": list(my_requests(user).filter(case=case)) if full else [],
+        # The requests on this case the account may see (those it made, or its clients'):
+        # on a status-only case too, where staff opened them by phone (status tracking).
+        "requests": list(my_requests(user).filter(case=case)),
     }
     return render(request, "portal/cases/detail.html", context)
 

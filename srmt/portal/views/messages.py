@@ -92,14 +92,33 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     return _thread_page(request, found, form, status=400)
 
 
-def _choices(account: User) -> dict[str, Any]:
-    """What the account may write about: its cases and its requests, by a stable key."""
+def _choices(account: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the account may write about, by a stable key: its cases and its requests that
+    it may act on (policies.actionable_cases), and apart those it may only follow (a
+    customer's paper cases with status tracking only, and the requests on them)."""
     options: dict[str, Any] = {}
+    follow_only: dict[str, Any] = {}
     for case in policies.visible_cases(account).select_related("form_type").order_by("pk"):
-        options[f"case-{case.pk}"] = case
-    for sr in policies.visible_requests(account).select_related("type").order_by("pk"):
-        options[f"request-{sr.pk}"] = sr
-    return options
+        key = f"case-{case.pk}"
+        (options if policies.is_actionable(account, case) else follow_only)[key] = case
+    requests = policies.visible_requests(account).select_related("type", "case").order_by("pk")
+    for sr in requests:
+        key = f"request-{sr.pk}"
+        (options if policies.is_actionable(account, sr.case) else follow_only)[key] = sr
+    return options, follow_only
+
+
+def _status_only(follow_only: dict[str, Any]) -> list[str]:
+    """The receipt numbers of the cases left out of the choices, for the page to say so."""
+    cases = {
+        (obj if key.startswith("case-") else obj.case).receipt_number
+        for key, obj in follow_only.items()
+    }
+    return sorted(cases)
+
+
+def _target(key: str, about: Any) -> dict[str, Any]:
+    return {"service_request": about} if key.startswith("request-") else {"case": about}
 
 
 def _label(obj: Any) -> str:
@@ -115,31 +134,38 @@ def _label(obj: Any) -> str:
 @public_account_required
 def new_thread(request: HttpRequest) -> HttpResponse:
     account = _account(request)
-    options = _choices(account)
+    options, follow_only = _choices(account)
     choices = [(key, _label(obj)) for key, obj in options.items()]
+    context: dict[str, Any] = {"empty": not choices, "status_only": _status_only(follow_only)}
     if request.method != "POST":
         initial = {"about": request.GET.get("about", "")}
-        form = NewThreadForm(initial=initial, choices=choices)
-        return render(request, "portal/messages/new.html", {"form": form, "empty": not choices})
+        context["form"] = NewThreadForm(initial=initial, choices=choices)
+        return render(request, "portal/messages/new.html", context)
     about = request.POST.get("about", "")
+    if about in follow_only:
+        # a case (or a request on one) the account may only follow: the page says why, with
+        # the services' words (StatusOnlyCase), and nothing is written
+        followed = follow_only[about]
+        case = followed.case if about.startswith("request-") else followed
+        context["refusal"] = policies.status_only_message(case)
+        context["form"] = NewThreadForm(
+            initial={k: request.POST.get(k, "") for k in ("subject", "body")}, choices=choices
+        )
+        return render(request, "portal/messages/new.html", context, status=403)
     if about and about not in options:
         # someone else's case or request, or none at all: the same answer (ADR 16)
         raise Http404(_("No case or request matches that choice."))
     form = NewThreadForm(request.POST, request.FILES, choices=choices)
+    context["form"] = form
     if form.is_valid():
-        about = options[form.cleaned_data["about"]]
-        target = (
-            {"service_request": about}
-            if form.cleaned_data["about"].startswith("request-")
-            else {"case": about}
-        )
+        key = form.cleaned_data["about"]
         try:
             started = services.start_thread(
                 account,
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
                 uploads=_uploads(form),
-                **target,
+                **_target(key, options[key]),
             )
         except NotAllowedToMessage as exc:
             raise Http404(exc.message) from exc
@@ -148,9 +174,7 @@ def new_thread(request: HttpRequest) -> HttpResponse:
         else:
             flash.success(request, _("Your message was sent."))
             return redirect("portal:message-thread", thread_id=started.pk)
-    return render(
-        request, "portal/messages/new.html", {"form": form, "empty": not choices}, status=400
-    )
+    return render(request, "portal/messages/new.html", context, status=400)
 
 
 @require_safe

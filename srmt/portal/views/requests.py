@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from srmt.accounts.models import User
 from srmt.audit import services as audit
+from srmt.cases.errors import StatusOnlyCase
 from srmt.core.errors import DomainError
 from srmt.core.receipts import normalize_receipt_number
 from srmt.erequests import defaults, eligibility, queries, services
@@ -216,6 +217,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     account = _account(request)
     sr = queries.get_my_request(account, reference)
     form = AddInformationForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         url = reverse("portal:request", args=[sr.reference])
 
@@ -229,18 +231,25 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect(done.url)
         except DomainError as error:
             form.add_error(None, error.message)
+            status = error.http_status if isinstance(error, StatusOnlyCase) else 200
         else:
             messages.success(request, _("We added your information to this request."))
             return redirect(url)
     _audit_views(account, [sr])
     context = {
         "sr": sr,
+        # a request on a paper case the account may only follow: read, not added to
+        "status_only": (
+            policies.status_only_message(sr.case)
+            if sr.case is not None and not policies.is_actionable(account, sr.case)
+            else ""
+        ),
         "responses": queries.sent_responses(sr),
         "next_step": queries.next_step(sr, today=timezone.localdate()),
         "form": form,
         "token": _mint(account),
     }
-    return render(request, "portal/requests/detail.html", context)
+    return render(request, "portal/requests/detail.html", context, status=status)
 
 
 @require_safe
@@ -249,7 +258,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     """Choose a case and a type (a GET form), then go to that e-Request's page."""
     account = _account(request)
     cases = list(
-        policies.visible_cases(account)
+        policies.actionable_cases(account)
         .order_by("receipt_number")
         .values_list("receipt_number", flat=True)
     )
@@ -260,7 +269,18 @@ def request_new(request: HttpRequest) -> HttpResponse:
             receipt_number=form.cleaned_data["receipt_number"],
             type_code=form.cleaned_data["type"],
         )
-    return render(request, "portal/requests/choose.html", {"form": form, "has_cases": bool(cases)})
+    context = {"form": form, "has_cases": bool(cases), "status_only": _status_only(account)}
+    return render(request, "portal/requests/choose.html", context)
+
+
+def _status_only(account: User) -> list[str]:
+    """The receipt numbers of the account's paper cases with status tracking only: the
+    choosers leave them out and say so."""
+    return list(
+        policies.status_only_cases(account)
+        .order_by("receipt_number")
+        .values_list("receipt_number", flat=True)
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -275,8 +295,13 @@ def request_new_type(request: HttpRequest, receipt_number: str, type_code: str) 
     case = policies.known_case(account, number)
     if case is None:
         raise Http404
-    verdict = eligibility.check(case, type_code, today=timezone.localdate())
     context: dict[str, Any] = {"case": case, "request_type": request_type}
+    try:
+        policies.require_actionable(account, case)
+    except StatusOnlyCase as error:  # a paper case they may only follow, a crafted POST too
+        context.update(refusal=error.message, status_only=True)
+        return render(request, "portal/requests/refused.html", context, status=403)
+    verdict = eligibility.check(case, type_code, today=timezone.localdate())
     if not verdict.eligible:
         context["refusal"] = eligibility.explain(verdict)
         context["verdict"] = verdict

@@ -1,11 +1,14 @@
 """The permission matrix for actors outside the agency and for the system (ADR 27).
 
-Customers (their own case, someone else's, their own 1367 case, someone else's 1367 case, a
-case whose link was ended), representatives (a Form G-28 in effect, withdrawn, none, on a 1367
-case with and without one) and the system, against every service action and read that exists
-today. The outcomes are written out here, not derived from the policies. "404" is the answer
-of something that does not exist, "403" a refused action on a request the actor can see or
-may not act on at all; every refusal must leave the database exactly as it was.
+Customers (their own case filed online, their own paper case with an IOE receipt, their own
+paper case without one (status tracking only: ADR 43, revised), someone else's, their own
+1367 case, someone else's 1367 case, a case whose link was ended), representatives (a Form
+G-28 in effect, withdrawn, none, on a 1367 case with and without one) and the system,
+against every service action and read that exists today. The outcomes are written out here,
+not derived from the policies. "404" is the answer of something that does not exist, "403"
+a refused action on a request the actor can see or may not act on at all, "403
+status_only_case" an online action about a case the customer may only follow
+(StatusOnlyCase); every refusal must leave the database exactly as it was.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from srmt.accounts.actors import SYSTEM, Actor
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
 from srmt.cases import links
+from srmt.cases.errors import StatusOnlyCase
 from srmt.cases.models import Case, CaseParty, CustomerLink, Person, Representation
 from srmt.service_requests import attachments, expedites, policies, redirects, referrals, services
 from srmt.service_requests.models import ServiceRequest
@@ -51,9 +55,13 @@ class Scope:
 
 
 # One case per scope, each with one applicant; a request on it made by that applicant (by
-# phone, recorded by cleared staff), with a response and an internal note.
+# phone, recorded by cleared staff), with a response and an internal note. The customer
+# filed "own" and "own_protected" online; "own_ioe" and "own_paper" are paper cases linked
+# with an access code, with and without an IOE receipt.
 SCOPES = {
     "own": Scope("WAC2190000001", "CSC", False),
+    "own_ioe": Scope("IOE0990000011", "CSC", False),
+    "own_paper": Scope("WAC2190000012", "CSC", False),
     "other": Scope("WAC2190000002", "CSC", False),
     "own_protected": Scope("EAC2190000003", "ESC", True),
     "other_protected": Scope("EAC2190000004", "ESC", True),
@@ -83,7 +91,7 @@ ACTIONS = (
     "responses",
     "notes",
 )
-OK, NOT_FOUND, FORBIDDEN = "ok", "404", "403"
+OK, NOT_FOUND, FORBIDDEN, STATUS_ONLY = "ok", "404", "403", "403 status_only_case"
 STAFF_ACTIONS_REFUSED = dict.fromkeys(
     ("note", "respond", "transition", "assign", "update", "redirect", "attach", "decide"),
     FORBIDDEN,
@@ -99,6 +107,9 @@ SEES_AND_ASKS = {
     "responses": OK,
     "notes": NOT_FOUND,  # internal notes are never shown outside the agency
 }
+# A paper case without an IOE receipt: the customer follows it (the request staff opened by
+# phone, its response and evidence included) but asks nothing about it online.
+FOLLOWS = {**SEES_AND_ASKS, "create": STATUS_ONLY, "intake": STATUS_ONLY}
 NOTHING = {
     "view": NOT_FOUND,
     "create": NOT_FOUND,
@@ -123,6 +134,8 @@ SYSTEM_ROW = {
 }
 EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("customer", "own"): SEES_AND_ASKS,
+    ("customer", "own_ioe"): SEES_AND_ASKS,
+    ("customer", "own_paper"): FOLLOWS,
     ("customer", "other"): NOTHING,
     ("customer", "own_protected"): SEES_AND_ASKS,
     ("customer", "other_protected"): NOTHING,
@@ -171,7 +184,9 @@ def world(reference: None, settings: Any, tmp_path: Path) -> World:
         attachments.add_attachment(sr, actor=staff, upload=SimpleUploadedFile("a.pdf", PDF))
         cases[name], requests[name], people[name] = case, sr, person
     customer = make_customer(
-        "customer", people=[people["own"], people["own_protected"], people["unlinked"]]
+        "customer",
+        people=[people[s] for s in ("own", "own_ioe", "own_paper", "own_protected", "unlinked")],
+        filed_online=[cases["own"], cases["own_protected"]],
     )
     links.unlink_customer(CustomerLink.objects.get(person=people["unlinked"]), actor=SYSTEM)
     representative = make_representative("attorney", cases=[cases["g28"], cases["protected_g28"]])
@@ -252,10 +267,12 @@ def _outcome(action: str, actor: Actor, world: World, scope: str) -> str:
     with transaction.atomic():
         try:
             result = _action(action, actor, world, scope)()
-        except (Http404, policies.PermissionDenied) as refusal:
+        except (Http404, policies.PermissionDenied, StatusOnlyCase) as refusal:
             after = (snapshot(sr), CustomerLink.objects.count(), Representation.objects.count())
             if after != before:
                 return "refused but changed something"
+            if isinstance(refusal, StatusOnlyCase):
+                return STATUS_ONLY
             return NOT_FOUND if isinstance(refusal, Http404) else FORBIDDEN
         if action in ("create", "intake"):
             made = result[0] if action == "create" else result  # type: ignore[index]
@@ -308,6 +325,28 @@ def test_querysets_return_exactly_what_the_matrix_allows(world: World, kind: str
     assert {policies.can_view(actor, sr) for sr in requests} <= {True}
     hidden = set(world.requests.values()) - requests
     assert {policies.can_view(actor, sr) for sr in hidden} <= {False}
+
+
+@pytest.mark.parametrize("kind", ["customer", "representative", "system"])
+def test_actionable_cases_are_exactly_those_the_matrix_lets_them_ask_about(
+    world: World, kind: str
+) -> None:
+    # given
+    actor = _actor(world, kind)
+    rows = {scope: row for (k, scope), row in EXPECTED.items() if k == kind}
+    # when
+    actionable = set(policies.actionable_cases(actor))
+    status_only = set(policies.status_only_cases(actor))
+    # then
+    if kind == "system":  # it records no request of its own, but nothing is status-only
+        assert actionable == set(world.cases.values())
+    else:
+        assert actionable == {world.cases[s] for s, row in rows.items() if row["create"] == OK}
+    assert status_only == {
+        world.cases[s] for s, row in rows.items() if row["create"] == STATUS_ONLY
+    }
+    visible = policies.visible_cases(actor)
+    assert {c for c in visible if not policies.is_actionable(actor, c)} == status_only
 
 
 @pytest.mark.parametrize("kind", ["customer", "representative"])
