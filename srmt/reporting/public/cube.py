@@ -199,14 +199,12 @@ class Cube:
                 for j in range(values.shape[1])
             ]
         )[present]
-        result = []
-        for position, row in zip(present.tolist(), sums.tolist(), strict=True):
-            digits: list[int] = []
-            for size in reversed(sizes):
-                position, rest = divmod(position, size)
-                digits.append(rest)
-            result.append((tuple(reversed(digits)), [round(v) for v in row]))
-        return result
+        totals = np.rint(sums).astype(np.int64).tolist()
+        if not sizes:
+            return [((), row) for row in totals]
+        digits = np.unravel_index(present, tuple(sizes))
+        keys = zip(*(d.tolist() for d in digits), strict=True)
+        return list(zip(keys, totals, strict=True))
 
     def _sizes(self, *dimensions: str) -> list[int]:
         return [max(1, len(self.vocab[d].codes)) for d in dimensions]
