@@ -203,8 +203,8 @@ class Cube:
         if not sizes:
             return [((), row) for row in totals]
         digits = np.unravel_index(present, tuple(sizes))
-        keys = zip(*(d.tolist() for d in digits), strict=True)
-        return list(zip(keys, totals, strict=True))
+        found: list[tuple[int, ...]] = list(zip(*(d.tolist() for d in digits), strict=True))
+        return list(zip(found, totals, strict=True))
 
     def _sizes(self, *dimensions: str) -> list[int]:
         return [max(1, len(self.vocab[d].codes)) for d in dimensions]
