@@ -125,7 +125,10 @@ def public_releases() -> None:
         own = set(pub.release.values) - set(master.release.values)
         od, oh = counts(pub, own)
         bd, bh = counts(pub)
-        bound = complementary_lower_bound(pub.release, pub.policy)
+        try:
+            bound = complementary_lower_bound(pub.release, pub.policy)
+        except OverflowError:  # the necessary conditions cannot all be met
+            bound = -1
         own_d, own_h, both_d, both_h = own_d + od, own_h + oh, both_d + bd, both_h + bh
         worst = max(worst, (bh / bd if bd else 0.0, label))
         print(

@@ -300,7 +300,9 @@ def _components(
             k = parent[k]
         return k
 
-    inside = [c for c in release.constraints if c.total in linked]
+    # a sum of one cell that is its own total (x = x: a filtered release's margin over the
+    # one category it keeps) says nothing; its rows would forbid hiding the cell
+    inside = [c for c in release.constraints if c.total in linked and c.parts != (c.total,)]
     for con in inside:
         root = find(con.total)
         for part in con.parts:

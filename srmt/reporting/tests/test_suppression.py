@@ -506,3 +506,19 @@ def test_the_audit_reuses_the_bounds_of_a_known_publication_only_where_nothing_c
     hidden = {c for c, s in combined.status.items() if s is not Status.PUBLISHED}
     assert sorted(solved) == sorted(hidden if link else hidden - set(known.release.values))
     assert len(solved) == (6 if link else 2)  # the D and its 3 H, and the 2 new cells
+
+
+def test_a_sum_of_one_cell_that_is_its_own_total_does_not_stop_the_partners_program():
+    # given the row of the test above inside a release filtered to type T, whose by-type
+    # table is the one cell type=T: its own total (x = x)
+    r = Release()
+    r.add_cube(["form"], {("a",): 5, ("b",): 2, ("c",): 40, ("d",): 60}, fixed={"type": "T"})
+    r.add_cube(["type"], {("T",): 107}, fixed={"type": "T"})
+    assert complementary.Constraint(k(type="T"), (k(type="T"),)) in r.constraints
+    primary = {k(form="a", type="T"), k(form="b", type="T")}
+    lp = complementary._DeviationLP(r)
+    # when the cheapest partners are chosen
+    partners, bound = complementary._partners(r, primary, lp.cost, 10.0)
+    # then the identity is ignored and the program finds the same partner as without it
+    assert partners == {k(form="d", type="T")}
+    assert bound == pytest.approx(lp.cost(k(form="d", type="T")))
