@@ -97,6 +97,8 @@ class Cube:
     def __init__(self) -> None:
         self.token = ""
         """The cache token this cube was read under (`cube_for`)."""
+        self._whole: tuple[tuple[dt.date, dt.date], Slice] | None = None
+        self._whole_lock = threading.Lock()
         self.vocab = {d: _Vocabulary() for d in DIMENSIONS}
         self.measures = _Vocabulary()
         self._read_rollups()
@@ -197,21 +199,29 @@ class Cube:
                 for j in range(values.shape[1])
             ]
         )[present]
-        result = []
-        for position, row in zip(present.tolist(), sums.tolist(), strict=True):
-            digits: list[int] = []
-            for size in reversed(sizes):
-                position, rest = divmod(position, size)
-                digits.append(rest)
-            result.append((tuple(reversed(digits)), [round(v) for v in row]))
-        return result
+        totals = np.rint(sums).astype(np.int64).tolist()
+        if not sizes:
+            return [((), row) for row in totals]
+        digits = np.unravel_index(present, tuple(sizes))
+        found: list[tuple[int, ...]] = list(zip(*(d.tolist() for d in digits), strict=True))
+        return list(zip(found, totals, strict=True))
 
     def _sizes(self, *dimensions: str) -> list[int]:
         return [max(1, len(self.vocab[d].codes)) for d in dimensions]
 
     def slice(self, narrow: dict[str, str], start: dt.date, end: dt.date) -> Slice:
         """The sums for the filters `narrow` (dimension -> code) over the complete weeks from
-        `start` (a Monday) to `end` (a Sunday)."""
+        `start` (a Monday) to `end` (a Sunday). The unfiltered slice (the largest to sum,
+        and read by every release of the whole published period) is kept with the cube for
+        the last period asked; callers must not change a slice."""
+        if narrow:
+            return self._slice(narrow, start, end)
+        with self._whole_lock:
+            if self._whole is None or self._whole[0] != (start, end):
+                self._whole = ((start, end), self._slice({}, start, end))
+            return self._whole[1]
+
+    def _slice(self, narrow: dict[str, str], start: dt.date, end: dt.date) -> Slice:
         office, form = self.vocab["office"].codes, self.vocab["form"].codes
         types, channels = self.vocab["type"].codes, self.vocab["channel"].codes
         first, last = start.toordinal(), (end - dt.timedelta(days=6)).toordinal()

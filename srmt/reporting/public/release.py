@@ -228,23 +228,40 @@ def _build(
     period: tuple[dt.date, dt.date],
     master: Publication | None,
 ) -> tuple[Release, Publication] | None:
-    data = _read(cube_for(_refreshed(state)), filters, *period)
+    cube = cube_for(_refreshed(state))
+    data = _read(cube, filters, *period)
+    # the unfiltered release's suppression *is* the master publication: when this refresh's
+    # master is held (built and audited, by this process or another), reuse it
+    ready = _known_master(state, cube.token) if master is None else None
     try:
         builder = _Builder(
-            data, Policy(threshold=suppression_threshold()), published, filters, master
+            data, Policy(threshold=suppression_threshold()), published, filters, master, ready
         )
     except ValueError:  # two values for one cell: never publish a doubtful table
         logger.exception("public release not published, its cells disagree")
         return None
-    report = builder.report or audit(builder.publication)
-    if not report.passed:
+    report = None if builder.reused else builder.report or audit(builder.publication)
+    if report is not None and not report.passed:
         logger.error(
             "public release not published, its audit failed: %s",
             report.summary().replace("\n", " / "),
         )
         return None
+    if report is not None:
+        builder.publication.bounds = {b.key: b.interval for b in report.bounds}
     refreshed_at = state.refreshed_at if state else None
     return Release(*period, refreshed_at, builder.tables()), builder.publication
+
+
+def _known_master(state: RollupState | None, token: str) -> Publication | None:
+    """The master publication of this refresh when it was already built (and audited: a
+    publication is cached only when its audit passed), without building it."""
+    key = _cache_key(state, "master")
+    held = _masters.get(f"{token}:{key}")
+    if held is not None:
+        return held
+    cached = cache.get(key)
+    return cached if isinstance(cached, Publication) else None
 
 
 def master_publication(state: RollupState | None) -> Publication | None:
@@ -408,7 +425,11 @@ class _Builder:
         published: tuple[dt.date, dt.date],
         filters: Filters,
         master: Publication | None,
+        ready: Publication | None = None,
     ) -> None:
+        """`ready`: the audited suppression of this very release (the unfiltered one), to use
+        instead of suppressing again; ignored unless it holds exactly this release's cells
+        and values."""
         self.data = data
         self.policy = policy
         self.months = data.months
@@ -468,6 +489,20 @@ class _Builder:
             for v in values.values()
         )
         self.release = self._suppression_release()
+        self.report: AuditReport | None = None
+        """The audit of `publication` when it was run here (the caller runs it otherwise)."""
+        self.reused = False
+        """Whether `publication` is `ready`, audited when it was built."""
+        if (
+            ready is not None
+            and master is None
+            and ready.release.values == self.release.values
+            and ready.release.constraints == self.release.constraints
+        ):
+            self.publication = ready
+            self.reused = True
+            self.status = ready.status
+            return
         shared = (
             {k: s for k, s in master.status.items() if k in self.release.values} if master else {}
         )
@@ -481,11 +516,9 @@ class _Builder:
         # its own suppression is not enough against the master's figures, both releases
         # are suppressed at once and the filtered cells hide what either suppression hides
         self.publication = own
-        self.report: AuditReport | None = None
-        """The audit of `publication` when it was run here (the caller runs it otherwise)."""
         if master is not None:
             self.publication = _combined(own, master)
-            self.report = audit(self.publication)
+            self.report = audit(self.publication, known=master)
             if not self.report.passed:
                 joint = suppress(self.publication.release, policy)
                 self.publication = _harden(_combined(own, master, joint), set(master.status))

@@ -178,12 +178,61 @@ class Attacker:
         """Whether the interval of ``key`` is at least ``width`` wide. Two tables the
         attacker cannot rule out (the true one, when known, and those attaining earlier
         programs' ends) that already differ that much in ``key`` answer without a program."""
+        if width > TOLERANCE and self.alone(key):
+            return False
         group = self._group_model(key)
         if key not in group.solved and group.points:
             values = [point[key] for point in group.points]
             if max(values) - min(values) >= width - TOLERANCE:
                 return True
         return group.interval(key).width >= width - TOLERANCE
+
+    def alone(self, key: CellKey) -> bool:
+        """Whether ``key`` is the only suppressed cell of some constraint: the constraint
+        then gives its value (an interval of width 0), no program needed."""
+        suppressed = self.suppressed
+        return any(
+            sum(1 for k in self._cells_of[i] if k in suppressed) == 1
+            for i in self._touching.get(key, ())
+        )
+
+    def gives_away(self, key: CellKey, width: float) -> bool:
+        """Whether a constraint holding ``key`` (a published cell) now gives a suppressed
+        cell away with certainty, by the necessary conditions of protection: it holds one
+        suppressed cell only (that cell is the rest of the sum), or its total is published
+        and its suppressed parts add up to less than ``width`` (each lies between 0 and
+        their sum, which is known). Needs the true values (the suppressing side's
+        attacker, not the audit's). False says nothing: the programs decide."""
+        suppressed = self.suppressed
+        for i in self._touching.get(key, ()):
+            cells = self._cells_of[i]
+            hidden = [k for k in cells if k in suppressed]
+            if len(hidden) == 1:
+                return True
+            if hidden and cells[0] not in suppressed:
+                values = [self._values[k] for k in hidden]
+                if all(v is not None for v in values) and sum(v or 0 for v in values) < (
+                    width - TOLERANCE
+                ):
+                    return True
+        return False
+
+    def touching(self, key: CellKey) -> Sequence[int]:
+        """The positions (in the constraints given) of the constraints holding ``key``."""
+        return self._touching.get(key, ())
+
+    def cells_of(self, position: int) -> tuple[CellKey, ...]:
+        """The cells of the constraint at ``position``: its total, then its parts."""
+        return self._cells_of[position]
+
+    def neighbours(self, key: CellKey) -> set[CellKey]:
+        """The suppressed cells sharing a constraint with ``key`` (itself left out)."""
+        return {
+            k
+            for i in self._touching.get(key, ())
+            for k in self._cells_of[i]
+            if k in self.suppressed and k != key
+        }
 
     def _rows(
         self, members: frozenset[CellKey], index: Mapping[CellKey, int]

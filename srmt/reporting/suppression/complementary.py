@@ -23,8 +23,10 @@ import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-from .attacker import TOLERANCE, Attacker, constraint_rows
-from .lp import INF, LinearModel, cheapest_binary
+import numpy as np
+
+from .attacker import TOLERANCE, Attacker, Interval, constraint_rows
+from .lp import INF, LinearModel, cheapest_binary_csr
 from .model import CellKey, Constraint, Release, describe
 from .rules import Policy, Status
 
@@ -36,6 +38,9 @@ class Publication:
     release: Release
     policy: Policy
     status: dict[CellKey, Status] = field(default_factory=dict)
+    bounds: dict[CellKey, Interval] | None = None
+    """The attacker's interval of every suppressed cell, set once an audit passed
+    (``audit.audit``); lets a publication that contains this one audit only what differs."""
 
     def published_value(self, key: CellKey) -> int | None:
         return self.release.values[key] if self.status[key] is Status.PUBLISHED else None
@@ -215,30 +220,119 @@ def _partners(
     binary program over the release; empty when HiGHS finds no solution within
     ``PARTNER_NODES`` nodes. Also a lower bound on the cost of any cells that meet (a) and
     (b), so of any complementary suppression that protects the release."""
-    cells = sorted(release.values)
-    index = {k: i for i, k in enumerate(cells)}
-    room = [min(float(release.values[k]), p) for k in cells]
-    rows: list[dict[int, float]] = []
+    # Parts of the release that no chain of constraints links to a primary cell need no
+    # partner (all their cells at 0 meets (a) and (b) at no cost): left out. Parts that no
+    # chain links to each other share no row: one program each (the same optimum, found
+    # in smaller searches; the node limit applies to each).
+    chosen: set[CellKey] = set()
+    bound = 0.0
+    for cells, constraints in _components(release, primary):
+        if not constraints:  # cells in no sum need no partner
+            continue
+        index = {k: i for i, k in enumerate(cells)}
+        room = np.array([min(float(release.values[k]), p) for k in cells])
+        starts: list[np.ndarray] = []
+        columns: list[np.ndarray] = []
+        coefficients: list[np.ndarray] = []
+        width = 0
+        for con in constraints:
+            parts = np.array([index[k] for k in con.parts], dtype=np.int32)
+            members = np.concatenate(([index[con.total]], parts)).astype(np.int32)
+            m, q = len(members), len(parts)
+            if len(set(members.tolist())) < m:  # a cell on both sides (a sum of one cell)
+                for row in _rows_of(members.tolist(), parts.tolist(), room, p):
+                    starts.append(np.array([width]))
+                    columns.append(np.array(list(row), dtype=np.int32))
+                    coefficients.append(np.array(list(row.values())))
+                    width += len(row)
+                continue
+            # (a) for each member c: the other members' sum - c >= 0
+            block = np.ones((m, m)) - 2.0 * np.eye(m)
+            # (b) for each part c: room of the parts - p * c + p * total >= 0
+            partial = np.tile(room[parts], (q, 1)) - p * np.eye(q)
+            starts.append(width + m * np.arange(m))
+            columns.append(np.tile(members, m))
+            coefficients.append(block.ravel())
+            width += m * m
+            starts.append(width + m * np.arange(q))
+            columns.append(np.tile(members, q))
+            coefficients.append(np.column_stack((np.full(q, p), partial)).ravel())
+            width += m * q
+        found, part_bound = cheapest_binary_csr(
+            len(cells),
+            np.concatenate(starts).astype(np.int32),
+            np.concatenate(columns).astype(np.int32),
+            np.concatenate(coefficients),
+            [0.0 if k in primary else cost(k) for k in cells],
+            [index[k] for k in primary if k in index],
+            PARTNER_NODES,
+        )
+        chosen |= {cells[j] for j in found or ()}
+        bound += part_bound
+    return chosen - primary, bound
+
+
+def _rows_of(
+    members: list[int], parts: list[int], room: np.ndarray, p: float
+) -> list[dict[int, float]]:
+    """The rows (a) and (b) of one constraint (``members``: its total, then its parts), one
+    dict each, a cell listed twice written once."""
+    rows = [{j: (-1.0 if j == c else 1.0) for j in members} for c in members]
+    for c in parts:
+        row = {j: float(room[j]) for j in parts}
+        row[c] -= p
+        row[members[0]] = p
+        rows.append(row)
+    return rows
+
+
+def _components(
+    release: Release, cells: Collection[CellKey]
+) -> list[tuple[list[CellKey], list[Constraint]]]:
+    """The parts of the release (cells and constraints) that chains of constraints join to
+    one of ``cells``, each part apart: no constraint holds cells of two parts."""
+    linked = _linked_to(release, cells)
+    parent = {k: k for k in linked}
+
+    def find(k: CellKey) -> CellKey:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    # a sum of one cell that is its own total (x = x: a filtered release's margin over the
+    # one category it keeps) says nothing; its rows would forbid hiding the cell
+    inside = [c for c in release.constraints if c.total in linked and c.parts != (c.total,)]
+    for con in inside:
+        root = find(con.total)
+        for part in con.parts:
+            other = find(part)
+            if other != root:
+                parent[other] = root
+    members: dict[CellKey, list[CellKey]] = {}
+    for k in sorted(linked):
+        members.setdefault(find(k), []).append(k)
+    constraints: dict[CellKey, list[Constraint]] = {}
+    for con in inside:
+        constraints.setdefault(find(con.total), []).append(con)
+    return [(members[root], constraints.get(root, [])) for root in sorted(members)]
+
+
+def _linked_to(release: Release, cells: Collection[CellKey]) -> set[CellKey]:
+    """The cells that a chain of constraints joins to one of ``cells`` (those included)."""
+    touching: dict[CellKey, list[Constraint]] = {}
     for con in release.constraints:
-        total = index[con.total]
-        parts = [index[k] for k in con.parts]
-        members = [total, *parts]
-        for c in members:
-            rows.append({j: (-1.0 if j == c else 1.0) for j in members})
-        for c in parts:
-            row = {j: room[j] for j in parts}
-            row[c] -= p
-            row[total] = p
-            rows.append(row)
-    chosen, bound = cheapest_binary(
-        len(cells),
-        rows,
-        [0.0] * len(rows),
-        [0.0 if k in primary else cost(k) for k in cells],
-        [index[k] for k in primary],
-        PARTNER_NODES,
-    )
-    return {cells[j] for j in chosen or ()} - primary, bound
+        for k in (con.total, *con.parts):
+            touching.setdefault(k, []).append(con)
+    seen = set(cells)
+    todo = list(seen)
+    while todo:
+        for con in touching.get(todo.pop(), ()):
+            for k in (con.total, *con.parts):
+                if k not in seen:
+                    seen.add(k)
+                    todo.append(k)
+    return seen
 
 
 def complementary_lower_bound(release: Release, policy: Policy | None = None) -> int:
@@ -276,7 +370,10 @@ def _prune(
 ) -> None:
     extra = sorted(attacker.suppressed - fixed, key=lambda k: (-lp.cost(k), k))
     for key in extra:
-        linked = sorted(attacker.group(key) - {key})
+        # the cells that shared a sum with ``key`` first: when publishing it exposes one,
+        # that is where (the answer is the same in any order, found sooner)
+        near = attacker.neighbours(key)
+        linked = sorted(attacker.group(key) - {key}, key=lambda k: (k not in near, k))
         attacker.publish(key)
-        if not all(attacker.protected(k, p) for k in linked):
+        if attacker.gives_away(key, p) or not all(attacker.protected(k, p) for k in linked):
             attacker.suppress(key)

@@ -130,6 +130,39 @@ def cheapest_binary(
     ``max_nodes`` branch-and-bound nodes (a node limit, not a time limit, so the answer does
     not depend on the machine's load), or None when it finds none; and a lower bound on the
     optimal cost (HiGHS's dual bound: the optimum itself when the search finished)."""
+    starts: list[int] = []
+    index: list[int] = []
+    value: list[float] = []
+    for row in rows:
+        starts.append(len(index))
+        for c, v in sorted(row.items()):
+            index.append(c)
+            value.append(v)
+    return cheapest_binary_csr(
+        n,
+        np.array(starts, dtype=np.int32),
+        np.array(index, dtype=np.int32),
+        np.array(value, dtype=np.float64),
+        costs,
+        ones,
+        max_nodes,
+        np.array(row_lower, dtype=np.float64),
+    )
+
+
+def cheapest_binary_csr(
+    n: int,
+    starts: np.ndarray,
+    index: np.ndarray,
+    value: np.ndarray,
+    costs: Sequence[float],
+    ones: Sequence[int],
+    max_nodes: int,
+    row_lower: np.ndarray | None = None,
+) -> tuple[list[int] | None, float]:
+    """``cheapest_binary`` with the rows of A given as compressed sparse rows (row ``i``
+    holds ``index[starts[i]:starts[i + 1]]``, no column twice) and ``A x >= 0`` unless
+    ``row_lower`` is given."""
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_max_nodes", max_nodes)
@@ -149,23 +182,16 @@ def cheapest_binary(
     h.changeColsIntegrality(
         n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger)
     )
-    starts: list[int] = []
-    index: list[int] = []
-    value: list[float] = []
-    for row in rows:
-        starts.append(len(index))
-        for c, v in sorted(row.items()):
-            index.append(c)
-            value.append(v)
+    m = len(starts)
     inf = float(highspy.kHighsInf)
     h.addRows(
-        len(rows),
-        np.array(row_lower, dtype=np.float64),
-        np.full(len(rows), inf),
+        m,
+        np.zeros(m) if row_lower is None else row_lower,
+        np.full(m, inf),
         len(index),
-        np.array(starts, dtype=np.int32),
-        np.array(index, dtype=np.int32),
-        np.array(value, dtype=np.float64),
+        starts,
+        index,
+        value,
     )
     h.run()
     info = h.getInfo()

@@ -24,7 +24,7 @@ from srmt.reporting.public.release import (
     published_period,
 )
 from srmt.reporting.public.release_types import Release
-from srmt.reporting.suppression import cell_key, require_audit
+from srmt.reporting.suppression import Publication, cell_key, require_audit
 from srmt.reporting.tests.public_fixture import (
     PERIOD,
     REFRESHED_AT,
@@ -756,3 +756,43 @@ def test_a_refresh_builds_every_single_filter_release_into_the_cache(
         with django_assert_num_queries(1):
             cached = current_release(filters)
         assert cached == build_release(filters, state)
+
+
+def test_the_unfiltered_release_is_rebuilt_from_the_held_master_without_suppressing_again(
+    reference, monkeypatch
+) -> None:
+    from srmt.reporting.public import release as module
+
+    small_world()
+    # given the refresh's releases built (the master publication held beside the cube)
+    assert module.warm_published() is True
+    state = RollupState.objects.get()
+    first = current_release(Filters())
+    # when the unfiltered release drops out of the cache and is asked for again, with
+    # suppression and the audit unavailable
+    cache.delete(module._cache_key(state, Filters().cache_part()))
+
+    def unavailable(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("suppressed or audited again")
+
+    monkeypatch.setattr(module, "suppress", unavailable)
+    monkeypatch.setattr(module, "audit", unavailable)
+    again = current_release(Filters())
+    # then it is the same release, from the master's audited suppression
+    assert again == first
+    assert is_published(again) is True
+    monkeypatch.undo()
+    first_values = dict(cache.get(module._cache_key(state, "master")).release.values)
+    # and a master of other figures is not reused: with new rollups under the same refresh
+    # time and the cube read again, the cached master no longer matches the release's
+    # cells, so the release is suppressed afresh
+    rollup(dt.date(2026, 11, 11), "NSC", "I-485", "typographic_error", "phone_tier1", opened=20)
+    cache.delete(f"srmt:release:cube-token:{module._refreshed(state)}")
+    assert isinstance(cache.get(module._cache_key(state, "master")), Publication)
+    rebuilt, publication = build_with_publication(Filters(), state)
+    assert publication is not None
+    assert publication.release.values != first_values
+    assert rows(rebuilt, "volume-by-office", "office", "requests_opened") == [
+        ("ESC", 35),
+        ("NSC", 60),
+    ]

@@ -402,3 +402,123 @@ def test_a_release_read_with_another_keeps_what_the_other_publishes_and_hides_wh
     ]
     assert pub.cells(Status.PRIMARY) == [k(office="A", form="x")]
     assert audit(pub).passed
+
+
+def _whole_program_partners(release: Release, primary: set, cost, p: float) -> float:
+    """The cost of the partners' program as one program over every cell of the release,
+    rows written one dict each (as before it was split into independent parts)."""
+    from srmt.reporting.suppression.lp import cheapest_binary
+
+    cells = sorted(release.values)
+    index = {c: i for i, c in enumerate(cells)}
+    room = [min(float(release.values[c]), p) for c in cells]
+    rows = []
+    for con in release.constraints:
+        total, parts = index[con.total], [index[c] for c in con.parts]
+        members = [total, *parts]
+        rows += [{j: (-1.0 if j == c else 1.0) for j in members} for c in members]
+        for c in parts:
+            row = {j: room[j] for j in parts}
+            row[c] -= p
+            row[total] = p
+            rows.append(row)
+    costs = [0.0 if c in primary else cost(c) for c in cells]
+    chosen, _ = cheapest_binary(
+        len(cells), rows, [0.0] * len(rows), costs, [index[c] for c in primary], 2000
+    )
+    return sum(costs[j] for j in chosen or ())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(releases())
+def test_the_partners_program_by_parts_costs_what_the_whole_program_costs(release):
+    # given the primary cells of a random release and the costs of the suppression
+    policy = Policy()
+    primary = {c for c, v in release.values.items() if policy.is_primary(v)}
+    lp = complementary._DeviationLP(release)
+    # when the partners are chosen one independent part of the release at a time
+    partners, _ = complementary._partners(release, primary, lp.cost, 10.0)
+    # then they cost what the one program over the whole release finds
+    mine = sum(lp.cost(c) for c in partners)
+    assert mine == pytest.approx(_whole_program_partners(release, primary, lp.cost, 10.0))
+
+
+def test_publishing_a_cell_that_leaves_another_alone_or_too_small_gives_it_away():
+    # given a row 3 + 4 + 30 + 40 = 77 (total published), with 3, 4 and 30 hidden
+    r = Release()
+    r.add_cube(["form"], {("a",): 3, ("b",): 4, ("c",): 30, ("d",): 40})
+    attacker = Attacker(dict(r.values), r.constraints, [k(form="a"), k(form="b"), k(form="c")])
+    assert attacker.gives_away(k(form="d"), 10.0) is False
+    # when 30 is published, the hidden 3 and 4 add up to 7, less than the protection
+    attacker.publish(k(form="c"))
+    # then the row gives them away (each lies in [0, 7]), and the programs agree
+    assert attacker.gives_away(k(form="c"), 10.0) is True
+    assert attacker.interval(k(form="a")).width == pytest.approx(7.0)
+    # and when 4 is published as well, 3 is alone in the row: its value is known
+    attacker.publish(k(form="b"))
+    assert attacker.gives_away(k(form="b"), 10.0) is True
+    assert attacker.alone(k(form="a")) is True
+    assert attacker.protected(k(form="a"), 10.0) is False
+
+
+def _with_another_table(pub: Publication, link: bool) -> Publication:
+    """``pub``'s release and statuses, plus a table of its own (a, b by "part") whose
+    total is a new cell, or (``link``) one of ``pub``'s hidden cells split in two."""
+    values = dict(pub.release.values)
+    status = dict(pub.status)
+    if link:
+        total = pub.cells(Status.PRIMARY)[0]
+        first = values[total] // 2
+        parts = {"a": first, "b": values[total] - first}
+    else:
+        total = k(part="all")
+        parts = {"a": 4, "b": 60}
+        values[total] = 64
+        status[total] = Status.PUBLISHED
+    extra = Release(values=values, constraints=list(pub.release.constraints))
+    keys = [cell_key({**dict(total), "part": name}) for name in parts]
+    for key, value in zip(keys, parts.values(), strict=True):
+        extra.set_value(key, value)
+        status[key] = Status.PRIMARY if 1 <= value <= 10 else Status.COMPLEMENTARY
+    extra.add_constraint(total, keys)
+    return Publication(extra, pub.policy, status)
+
+
+@pytest.mark.parametrize("link", [False, True])
+def test_the_audit_reuses_the_bounds_of_a_known_publication_only_where_nothing_changed(
+    link, monkeypatch
+):
+    # given an audited publication, and one that contains it with a table of its own
+    known = suppress(three_by_three())
+    known.bounds = {b.key: b.interval for b in audit(known).bounds}
+    combined = _with_another_table(known, link)
+    expected = audit(combined).bounds
+    # when it is audited knowing the first one, counting the programs solved
+    solved = []
+    original = Attacker.interval
+    monkeypatch.setattr(
+        Attacker, "interval", lambda self, key: solved.append(key) or original(self, key)
+    )
+    report = audit(combined, known=known)
+    # then the bounds are the same; the known group is solved again only when the new
+    # table touches it
+    assert report.bounds == expected
+    hidden = {c for c, s in combined.status.items() if s is not Status.PUBLISHED}
+    assert sorted(solved) == sorted(hidden if link else hidden - set(known.release.values))
+    assert len(solved) == (6 if link else 2)  # the D and its 3 H, and the 2 new cells
+
+
+def test_a_sum_of_one_cell_that_is_its_own_total_does_not_stop_the_partners_program():
+    # given the row of the test above inside a release filtered to type T, whose by-type
+    # table is the one cell type=T: its own total (x = x)
+    r = Release()
+    r.add_cube(["form"], {("a",): 5, ("b",): 2, ("c",): 40, ("d",): 60}, fixed={"type": "T"})
+    r.add_cube(["type"], {("T",): 107}, fixed={"type": "T"})
+    assert complementary.Constraint(k(type="T"), (k(type="T"),)) in r.constraints
+    primary = {k(form="a", type="T"), k(form="b", type="T")}
+    lp = complementary._DeviationLP(r)
+    # when the cheapest partners are chosen
+    partners, bound = complementary._partners(r, primary, lp.cost, 10.0)
+    # then the identity is ignored and the program finds the same partner as without it
+    assert partners == {k(form="d", type="T")}
+    assert bound == pytest.approx(lp.cost(k(form="d", type="T")))
