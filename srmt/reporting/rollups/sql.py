@@ -256,14 +256,16 @@ def pg_work_tables(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
     - PG_ROLLUP, PG_BUCKET: the grouped rows by day, office and cell number.
     """
     t, d = tables(), dialect_of(connection)
+    # two frames over one order (one sort): from the start to the row, after the row
     order = "PARTITION BY h.service_request_id ORDER BY h.created_at, h.id"
     moves = (
         "SELECT h.service_request_id AS rid, h.to_office_id AS office_id, "
         "h.created_at AS since, MIN(h.created_at) FILTER (WHERE h.to_office_id IS NOT NULL) "
-        f"OVER ({order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS until, "
-        f"ROW_NUMBER() OVER ({order}) AS n, {_FIRST_OFFICE.format(h='h')} AS first_office, "
-        "h.from_office_id, h.from_office_id IS NOT NULL AND COUNT(h.from_office_id) "
-        f"OVER ({order} ROWS UNBOUNDED PRECEDING) = 1 AS first_from FROM {t.change} h"
+        "OVER later AS until, ROW_NUMBER() OVER upto AS n, "
+        f"{_FIRST_OFFICE.format(h='h')} AS first_office, h.from_office_id, "
+        "h.from_office_id IS NOT NULL AND COUNT(h.from_office_id) OVER upto = 1 AS first_from "
+        f"FROM {t.change} h WINDOW upto AS ({order} ROWS UNBOUNDED PRECEDING), "
+        f"later AS ({order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"
     )
     cell = "COALESCE(f.code, '') AS form, q.type_id, q.channel, p.language"
     cells = (
