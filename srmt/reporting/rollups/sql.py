@@ -237,7 +237,7 @@ PG_MOVES = "rollup_w_moves"
 PG_REQUESTS = "rollup_w_requests"
 PG_ROLLUP = "rollup_w_rollup"
 PG_BUCKET = "rollup_w_bucket"
-PG_WORK_TABLES = (PG_MOVES, CELL_KEYS, PG_REQUESTS, PG_ROLLUP, PG_BUCKET)
+PG_WORK_TABLES = (PG_MOVES, PG_REQUESTS, CELL_KEYS, PG_ROLLUP, PG_BUCKET)
 
 
 def pg_work_tables(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
@@ -250,9 +250,10 @@ def pg_work_tables(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
       move with an office (`until`); its rank `n`; the office a first move gives
       (`first_office`, see `first_office`), and whether it is the first move with an origin
       (`first_from`, see `_office_before_history`);
-    - CELL_KEYS: a small number for each cell (form, type, channel, language) in use;
-    - PG_REQUESTS: each request's cell number, the office it was created in and the office
-      holding it before its history (both as the correlated subqueries give them);
+    - PG_REQUESTS: each request's cell (form, type, channel, language) and its number (the
+      cell's rank), the office it was created in and the office holding it before its
+      history (both as the correlated subqueries give them);
+    - CELL_KEYS: each cell's number and fields;
     - PG_ROLLUP, PG_BUCKET: the grouped rows by day, office and cell number.
     """
     t, d = tables(), dialect_of(connection)
@@ -267,20 +268,18 @@ def pg_work_tables(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
         f"FROM {t.change} h WINDOW upto AS ({order} ROWS UNBOUNDED PRECEDING), "
         f"later AS ({order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"
     )
-    cell = "COALESCE(f.code, '') AS form, q.type_id, q.channel, p.language"
-    cells = (
-        "SELECT ROW_NUMBER() OVER (ORDER BY d.form, d.type_id, d.channel, d.language) "
-        "AS cell, d.form, d.type_id, d.channel, d.language "
-        f"FROM (SELECT DISTINCT {cell} {_request_cells_from(t)}) d"
-    )
+    # each request's cell numbered by ranking the cells (one sort of the requests), not by a
+    # join to the distinct cells (whose four-column join the planner misjudged)
+    fields = "COALESCE(f.code, ''), q.type_id, q.channel, p.language"
     requests = (
-        "SELECT q.id AS rid, c.cell, COALESCE(m1.first_office, q.office_id) AS created_in, "
+        f"SELECT q.id AS rid, DENSE_RANK() OVER (ORDER BY {fields}) AS cell, "
+        "COALESCE(f.code, '') AS form, q.type_id, q.channel, p.language, "
+        "COALESCE(m1.first_office, q.office_id) AS created_in, "
         f"COALESCE(m2.from_office_id, q.office_id) AS before {_request_cells_from(t)} "
-        f"JOIN {CELL_KEYS} c ON c.form = COALESCE(f.code, '') AND c.type_id = q.type_id "
-        "AND c.channel = q.channel AND c.language = p.language "
         f"LEFT JOIN {PG_MOVES} m1 ON m1.rid = q.id AND m1.n = 1 "
         f"LEFT JOIN {PG_MOVES} m2 ON m2.rid = q.id AND m2.first_from"
     )
+    cells = f"SELECT DISTINCT r.cell, r.form, r.type_id, r.channel, r.language FROM {PG_REQUESTS} r"
     sums = ", ".join(f"SUM(e.{m}) AS {m}" for m in MEASURES)
     nonzero = " OR ".join(f"SUM(e.{m}) <> 0" for m in MEASURES)
     events = _pg_events(t, d, _families(t, d), list(MEASURES))
@@ -295,8 +294,8 @@ def pg_work_tables(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
     )
     return [
         (PG_MOVES, moves),
-        (CELL_KEYS, cells),
         (PG_REQUESTS, requests),
+        (CELL_KEYS, cells),
         (PG_ROLLUP, rollup),
         (PG_BUCKET, bucket),
     ]
