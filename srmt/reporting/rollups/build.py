@@ -5,8 +5,9 @@
 answer times), aggregates only those new events and adds their counts to the existing cells
 (an upsert), at a cost in proportion to the new rows; the rare days whose counted events the
 new rows changed in place (a back-dated move, new due dates) are recomputed whole from the
-base tables (`sql.replaced_days`). `rebuild` recomputes every day: on PostgreSQL one
-statement filling both tables, no loop over days. Both run in one transaction holding the
+base tables (`sql.replaced_days`). `rebuild` recomputes every day, no loop over days: on
+PostgreSQL into new tables (working tables made with parallel workers) swapped in for the
+live ones in its transaction. Both run in one transaction holding the
 state row locked (`select_for_update`), so two refreshes at once serialize and the second
 finds nothing new.
 """
@@ -20,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from srmt.reporting.models import RollupState
@@ -105,9 +106,6 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-# The full rebuild's memory for sorts and hashes (PostgreSQL, this transaction only): its
-# grouping and joins run in memory instead of spilling to disk (ADR 0048, revision 2).
-REBUILD_WORK_MEM = "256MB"
 # The refresh's, for the sort of a day's new events (27 MB spilled at 40,000 requests).
 REFRESH_WORK_MEM = "64MB"
 # Plans whose cost grows with the tables, not the new rows: off while the refresh adds.
@@ -115,7 +113,8 @@ SIZE_BOUND_PLANS = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin")
 
 
 def _recompute(bounds: tuple[dt.datetime, dt.datetime] | None) -> int:
-    """Delete the rows of the days in `bounds` (all days: None) and insert them again."""
+    """Delete the rows of the days in `bounds` (all days: None) and insert them again; on
+    PostgreSQL, all days are built into new tables swapped in (`_build_and_swap`)."""
     t = sql.tables()
     rows = 0
     with connection.cursor() as cursor:
@@ -124,22 +123,13 @@ def _recompute(bounds: tuple[dt.datetime, dt.datetime] | None) -> int:
             # for the full rebuild's main statement); for this transaction only.
             cursor.execute("SET LOCAL jit = off")
             if bounds is None:
-                cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
-                # The planner cannot tell how many cells the events fall in (it guesses one per
-                # event, ten million for 880,000 at 1 million requests) and so groups them by
-                # an external sort; a hash aggregate (which spills if it must) took a third of
-                # the time. The windows of the office spans still sort: they have no other way.
-                cursor.execute("SET LOCAL enable_sort = off")
+                return _build_and_swap(cursor)
         for name in (t.rollup, t.bucket):
             if bounds is None:
                 cursor.execute(f"DELETE FROM {name}")
             else:
                 days = [connection.ops.adapt_datefield_value(m.date()) for m in bounds]
                 cursor.execute(f"DELETE FROM {name} WHERE day >= %s AND day < %s", days)
-        if bounds is None and connection.vendor == "postgresql":
-            _skip_foreign_key_checks(cursor)
-            cursor.execute(sql.rebuild_statement(connection))
-            return sum(int(n) for n in cursor.fetchone())
         if bounds is None:
             _make_work_tables(cursor)
         for statement, params in (
@@ -154,20 +144,131 @@ def _recompute(bounds: tuple[dt.datetime, dt.datetime] | None) -> int:
     return rows
 
 
-def _skip_foreign_key_checks(cursor: Any) -> bool:
-    """PostgreSQL: skip the foreign-key checks of the rows the full build inserts, if this
-    role may (`session_replication_role` is a superuser setting; PostgreSQL 15 can grant it:
-    GRANT SET ON PARAMETER session_replication_role TO <role>). Their offices and types are
-    read from the base tables' own checked foreign keys in the same snapshot, and offices and
-    types are never deleted while requests refer to them (PROTECT), so the checks cannot fail;
-    deferred to the commit, they cost 2 checks and 2 row locks per row (34 to 44 s of the
-    1-million-request build). Returns whether they are skipped, for this transaction only."""
-    try:
-        with transaction.atomic():  # a savepoint: a refusal leaves the transaction usable
-            cursor.execute("SET LOCAL session_replication_role = replica")
-    except DatabaseError:
-        return False
-    return True
+# The PostgreSQL full build's settings, for its transaction only.
+REBUILD_SETTINGS = (
+    # its joins and groupings in memory (each of the 3 processes: leader and 2 workers)
+    ("work_mem", "256MB"),
+    # the index builds of the new tables, with parallel workers
+    ("maintenance_work_mem", "256MB"),
+    # The planner cannot tell how many cells the events fall in (it guesses one per event)
+    # and would group them by an external sort; a hash aggregate spills if it must. The
+    # window pass over the status changes still sorts: it has no other way.
+    ("enable_sort", "off"),
+    # Every join of the build is by hash; the statements list their joins in the order to run
+    # them (the planner otherwise joined a million requests to the cells before the
+    # requesters, hashing twice the rows, in each worker).
+    ("enable_mergejoin", "off"),
+    ("join_collapse_limit", "1"),
+)
+
+
+def _build_and_swap(cursor: Any) -> int:
+    """PostgreSQL: the full build into new tables swapped in for the rollup tables (ADR 0048,
+    revision 3). The working tables are made by `CREATE UNLOGGED TABLE ... AS SELECT`, which
+    runs with parallel workers; each rollup table's rows are then inserted into a new table
+    without indexes or foreign keys (`LIKE` the live one: columns, defaults, identity, checks),
+    its indexes are built once over all rows and its foreign keys checked by one query each
+    (`ADD CONSTRAINT`), and in this same transaction the live table is dropped and the new
+    one takes its name and its indexes' and constraints' names. Readers see the old rows
+    until the commit (then the new ones); the drop waits for readers of the old table and
+    holds new ones for the few catalog changes of the swap. Returns the rows written."""
+    for setting, value in REBUILD_SETTINGS:
+        cursor.execute(f"SET LOCAL {setting} = '{value}'")
+    for name in sql.PG_WORK_TABLES:  # none unless a build failed earlier in this transaction
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    for name, select in sql.pg_work_tables(connection):
+        cursor.execute(f"CREATE UNLOGGED TABLE {name} AS {select}")
+        cursor.execute(f"ANALYZE {name}")
+    rows = 0
+    renames: list[tuple[str, str, list[str]]] = []
+    for live, _work, insert in sql.pg_finals(sql.tables()):
+        new = f"{live}_next"
+        cursor.execute(f"DROP TABLE IF EXISTS {new}")
+        cursor.execute(
+            f"CREATE TABLE {new} (LIKE {live} INCLUDING DEFAULTS INCLUDING IDENTITY "
+            "INCLUDING CONSTRAINTS INCLUDING STORAGE)"
+        )
+        cursor.execute(insert.format(next=new))
+        rows += max(cursor.rowcount, 0)
+        renames.append((live, new, _copy_indexes_and_keys(cursor, live, new)))
+    for live, new, statements in renames:
+        _swap(cursor, live, new, statements)
+    for name in sql.PG_WORK_TABLES:
+        cursor.execute(f"DROP TABLE {name}")
+    return rows
+
+
+def _swap(cursor: Any, live: str, new: str, statements: list[str]) -> None:
+    """PostgreSQL: drop `live` and give `new` its name, its sequence's, indexes' and
+    constraints' (`statements`), in the build's transaction."""
+    sequences = []
+    for table in (live, new):
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequences.append(cursor.fetchone()[0])
+    # the deferred checks of rows this transaction wrote into the live table (a refresh
+    # earlier in it) run now: a table with pending checks cannot be dropped
+    cursor.execute(
+        "SELECT conname, condeferred FROM pg_constraint WHERE conrelid = %s::regclass "
+        "AND contype = 'f' AND condeferrable ORDER BY conname",
+        [live],
+    )
+    keys = cursor.fetchall()
+    if keys:
+        cursor.execute(f"SET CONSTRAINTS {', '.join(k for k, _ in keys)} IMMEDIATE")
+    cursor.execute(f"DROP TABLE {live}")
+    cursor.execute(f"ALTER TABLE {new} RENAME TO {live}")
+    if all(sequences):
+        old_name = sequences[0].rsplit(".", 1)[-1]
+        cursor.execute(f"ALTER SEQUENCE {sequences[1]} RENAME TO {old_name}")
+    for statement in statements:
+        cursor.execute(statement.format(table=live))
+    deferred = [k for k, initially_deferred in keys if initially_deferred]
+    if deferred:  # as they were: later rows of this transaction checked at its commit
+        cursor.execute(f"SET CONSTRAINTS {', '.join(deferred)} DEFERRED")
+    cursor.execute(f"ANALYZE {live}")
+
+
+def _copy_indexes_and_keys(cursor: Any, live: str, new: str) -> list[str]:
+    """PostgreSQL: build on `new` the indexes, primary key, unique constraints and foreign
+    keys of `live` under temporary names; returns the statements (with `{table}` for the
+    table's final name) that give them the live names once `live` is dropped. A foreign key
+    added to a filled table is checked by one query over it, not row by row."""
+    cursor.execute(
+        "SELECT i.relname, pg_get_indexdef(i.oid), k.conname, k.contype, k.condeferrable, "
+        "k.condeferred FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+        "LEFT JOIN pg_constraint k ON k.conindid = x.indexrelid AND k.conrelid = x.indrelid "
+        "AND k.contype IN ('p', 'u') WHERE x.indrelid = %s::regclass ORDER BY i.relname",
+        [live],
+    )
+    renames = []
+    for number, (index, definition, constraint, kind, deferrable, deferred) in enumerate(
+        cursor.fetchall()
+    ):
+        temporary = f"{new}_{number}"
+        unique = "UNIQUE " if definition.startswith("CREATE UNIQUE") else ""
+        how = definition.split(" USING ", 1)[1]
+        cursor.execute(f"CREATE {unique}INDEX {temporary} ON {new} USING {how}")
+        if constraint is None:
+            renames.append(f"ALTER INDEX {temporary} RENAME TO {index}")
+            continue
+        kind_sql = "PRIMARY KEY" if kind == "p" else "UNIQUE"
+        timing = " DEFERRABLE" if deferrable else ""
+        timing += " INITIALLY DEFERRED" if deferred else ""
+        cursor.execute(
+            f"ALTER TABLE {new} ADD CONSTRAINT {temporary} {kind_sql} USING INDEX "
+            f"{temporary}{timing}"
+        )
+        renames.append(f"ALTER TABLE {{table}} RENAME CONSTRAINT {temporary} TO {constraint}")
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [live],
+    )
+    for number, (constraint, definition) in enumerate(cursor.fetchall()):
+        temporary = f"{new}_fk{number}"
+        cursor.execute(f"ALTER TABLE {new} ADD CONSTRAINT {temporary} {definition}")
+        renames.append(f"ALTER TABLE {{table}} RENAME CONSTRAINT {temporary} TO {constraint}")
+    return renames
 
 
 def _make_work_tables(cursor: Any) -> None:

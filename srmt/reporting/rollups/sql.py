@@ -8,7 +8,7 @@ joined once to the request's cell (form, type, channel, language) and grouped. T
 event families serve the full rebuild (every event), the recompute of a range of days, and
 the refresh's upsert of the new events (`Delta`), so all give the same rows. Portable:
 PostgreSQL and SQLite differ only in the day of a timestamp and in whole seconds between two
-(`Dialect`); on PostgreSQL the full build is one statement (`rebuild_statement`).
+(`Dialect`); on PostgreSQL the full build has its own statements (`pg_work_tables`).
 """
 
 from __future__ import annotations
@@ -198,8 +198,8 @@ def work_tables(t: Tables) -> list[tuple[str, str]]:
 
     Events are placed by a join to SPANS (not a correlated subquery per event), grouped by
     day, office and cell number (one narrow join instead of four wide ones), and the cell
-    numbers turned back into their fields on the grouped rows. PostgreSQL reads them as
-    CTEs of one statement (`rebuild_statement`), SQLite as temporary tables."""
+    numbers turned back into their fields on the grouped rows. SQLite makes them temporary
+    tables; PostgreSQL has its own (`pg_work_tables`)."""
     cell = "COALESCE(f.code, '') AS form, q.type_id, q.channel, p.language"
     return [
         (
@@ -231,26 +231,130 @@ def work_tables(t: Tables) -> list[tuple[str, str]]:
     ]
 
 
-def rebuild_statement(connection: BaseDatabaseWrapper) -> str:
-    """PostgreSQL: the whole full build in one statement, the working tables as CTEs computed
-    once (kept in memory, nothing written for them), both tables filled by data-modifying
-    CTEs. Returns (rollup rows, bucket rows)."""
-    t = tables()
-    rollup, _ = rollup_select(connection, None)
-    bucket, _ = bucket_select(connection, None)
-    ctes = [f"{name} AS MATERIALIZED ({select})" for name, select in work_tables(t)]
-    ctes.append(
-        f"buckets AS (INSERT INTO {t.bucket} ({', '.join(CELL)}, measure, days, count) "
-        f"{bucket} RETURNING 1)"
+# The PostgreSQL full build's working tables (ADR 0048, revision 3): UNLOGGED (parallel workers
+# cannot read temporary tables), made and dropped in the build's transaction.
+PG_MOVES = "rollup_w_moves"
+PG_REQUESTS = "rollup_w_requests"
+PG_ROLLUP = "rollup_w_rollup"
+PG_BUCKET = "rollup_w_bucket"
+PG_WORK_TABLES = (PG_MOVES, PG_REQUESTS, CELL_KEYS, PG_ROLLUP, PG_BUCKET)
+
+
+def pg_work_tables(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
+    """PostgreSQL: (name, SELECT) of the full build's working tables, in order. Each is made by
+    `CREATE UNLOGGED TABLE ... AS SELECT`, which PostgreSQL runs with parallel workers (an
+    INSERT ... SELECT or a data-modifying CTE runs on one core):
+
+    - PG_MOVES: every status change in its request's order (one sort, one window pass): the
+      office it leaves the request in (`office_id`), from `since` until the request's next
+      move with an office (`until`); its rank `n`; the office a first move gives
+      (`first_office`, see `first_office`), and whether it is the first move with an origin
+      (`first_from`, see `_office_before_history`);
+    - PG_REQUESTS: each request's cell (form, type, channel, language) and its number (the
+      cell's rank), the office it was created in and the office holding it before its
+      history (both as the correlated subqueries give them);
+    - CELL_KEYS: each cell's number and fields;
+    - PG_ROLLUP, PG_BUCKET: the grouped rows by day, office and cell number.
+    """
+    t, d = tables(), dialect_of(connection)
+    # two frames over one order (one sort): from the start to the row, after the row
+    order = "PARTITION BY h.service_request_id ORDER BY h.created_at, h.id"
+    moves = (
+        "SELECT h.service_request_id AS rid, h.to_office_id AS office_id, "
+        "h.created_at AS since, MIN(h.created_at) FILTER (WHERE h.to_office_id IS NOT NULL) "
+        "OVER later AS until, ROW_NUMBER() OVER upto AS n, "
+        f"{_FIRST_OFFICE.format(h='h')} AS first_office, h.from_office_id, "
+        "h.from_office_id IS NOT NULL AND COUNT(h.from_office_id) OVER upto = 1 AS first_from "
+        f"FROM {t.change} h WINDOW upto AS ({order} ROWS UNBOUNDED PRECEDING), "
+        f"later AS ({order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"
     )
-    ctes.append(
-        f"rollups AS (INSERT INTO {t.rollup} ({', '.join(CELL)}, {', '.join(MEASURES)}) "
-        f"{rollup} RETURNING 1)"
+    # each request's cell numbered by ranking the cells (one sort of the requests), not by a
+    # join to the distinct cells (whose four-column join the planner misjudged)
+    fields = "COALESCE(f.code, ''), q.type_id, q.channel, p.language"
+    requests = (
+        f"SELECT q.id AS rid, DENSE_RANK() OVER (ORDER BY {fields}) AS cell, "
+        "COALESCE(f.code, '') AS form, q.type_id, q.channel, p.language, "
+        "COALESCE(m1.first_office, q.office_id) AS created_in, "
+        f"COALESCE(m2.from_office_id, q.office_id) AS before {_request_cells_from(t)} "
+        f"LEFT JOIN {PG_MOVES} m1 ON m1.rid = q.id AND m1.n = 1 "
+        f"LEFT JOIN {PG_MOVES} m2 ON m2.rid = q.id AND m2.first_from"
     )
-    return (
-        f"WITH {', '.join(ctes)} "
-        "SELECT (SELECT COUNT(*) FROM rollups), (SELECT COUNT(*) FROM buckets)"
+    cells = f"SELECT DISTINCT r.cell, r.form, r.type_id, r.channel, r.language FROM {PG_REQUESTS} r"
+    sums = ", ".join(f"SUM(e.{m}) AS {m}" for m in MEASURES)
+    nonzero = " OR ".join(f"SUM(e.{m}) <> 0" for m in MEASURES)
+    events = _pg_events(t, d, _families(t, d), list(MEASURES))
+    rollup = (
+        f"SELECT e.day, e.office_id, e.cell, {sums} FROM ({events}) e "
+        f"GROUP BY e.day, e.office_id, e.cell HAVING {nonzero}"
     )
+    events = _pg_events(t, d, _bucket_families(t, d), ["measure", "days"])
+    bucket = (
+        "SELECT e.day, e.office_id, e.cell, e.measure, e.days, COUNT(*) AS n "
+        f"FROM ({events}) e GROUP BY e.day, e.office_id, e.cell, e.measure, e.days"
+    )
+    return [
+        (PG_MOVES, moves),
+        (PG_REQUESTS, requests),
+        (CELL_KEYS, cells),
+        (PG_ROLLUP, rollup),
+        (PG_BUCKET, bucket),
+    ]
+
+
+def _pg_events(t: Tables, d: Dialect, families: list[Family], columns: list[str]) -> str:
+    """PostgreSQL full build: every event of `families` with its day, office and cell number,
+    and `columns`. Each family is joined to the requests (its cell; the office it was created
+    in); the events held by their request's office are appended first and placed together by
+    one join to the moves (the move whose span holds the event's time; before any, the office
+    before history). All three grouping columns come from this one UNION ALL, so the planner
+    estimates the groups from it (a tenth of its rows, not one per event) and groups in each
+    parallel worker first."""
+    parts, held = [], []
+    for family in families:
+        values = ", ".join(f"{family.measures.get(m, '0')} AS {m}" for m in columns)
+        where = f" WHERE {family.where}" if family.where else ""
+        if family.office == HELD:
+            held.append(
+                f"SELECT {family.request} AS rid, {family.moment} AS at, "
+                f"{d.day(family.moment)} AS day, {values} FROM {family.source}{where}"
+            )
+            continue
+        office = "r.created_in" if family.office == CREATED else family.office
+        parts.append(
+            f"SELECT {d.day(family.moment)} AS day, {office} AS office_id, r.cell, {values} "
+            f"FROM {family.source} JOIN {PG_REQUESTS} r ON r.rid = {family.request}{where}"
+        )
+    if held:
+        parts.append(
+            "SELECT a.day, COALESCE(w.office_id, r.before) AS office_id, r.cell, "
+            f"{', '.join(f'a.{m}' for m in columns)} FROM ({' UNION ALL '.join(held)}) a "
+            f"JOIN {PG_REQUESTS} r ON r.rid = a.rid LEFT JOIN {PG_MOVES} w ON w.rid = a.rid "
+            "AND w.office_id IS NOT NULL AND w.since <= a.at "
+            "AND (w.until IS NULL OR a.at < w.until)"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def pg_finals(t: Tables) -> list[tuple[str, str, str]]:
+    """PostgreSQL full build: (rollup table, working table, INSERT ... SELECT from the working
+    table into `{next}`, the new table) of both rollup tables: the cell numbers turned back
+    into the cell's fields."""
+    cells = "g.day, g.office_id, c.form, c.type_id, c.channel, c.language"
+    return [
+        (
+            t.rollup,
+            PG_ROLLUP,
+            f"INSERT INTO {{next}} ({', '.join(CELL)}, {', '.join(MEASURES)}) SELECT {cells}, "
+            f"{', '.join(f'g.{m}' for m in MEASURES)} FROM {PG_ROLLUP} g "
+            f"JOIN {CELL_KEYS} c ON c.cell = g.cell",
+        ),
+        (
+            t.bucket,
+            PG_BUCKET,
+            f"INSERT INTO {{next}} ({', '.join(CELL)}, measure, days, count) SELECT {cells}, "
+            f"g.measure, g.days, g.n FROM {PG_BUCKET} g JOIN {CELL_KEYS} c ON c.cell = g.cell",
+        ),
+    ]
 
 
 def _placed(

@@ -381,6 +381,58 @@ def test_two_refreshes_at_once_serialize(reference: None) -> None:
     assert read.open_at_end(date(1)) == 3
 
 
+def schema(table: str) -> tuple[list[Row], list[Row], str]:
+    """A table's indexes and constraints (names and definitions) and its id sequence."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [table]
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass ORDER BY 1",
+            [table],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        return indexes, constraints, cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_rebuilds_at_once_swap_in_whole_tables_with_the_same_schema(reference: None) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the tables are swapped on PostgreSQL only")
+    admin = make_user("rollup_admin_swap", role=Role.ADMINISTRATOR)
+    with at(on(0)):
+        a = request(admin)
+        request(admin, language="en")
+    with at(on(1)):
+        close(a, admin)
+    tables = (DailyRollup._meta.db_table, DurationBucket._meta.db_table)
+    before = [schema(name) for name in tables]
+    assert len(before[0][0]) == 6
+    assert len(before[0][1]) == 27  # 23 checks, 2 foreign keys, unique, primary key
+    build.rebuild()
+    first = snapshot()
+    results = run_at_once(lambda _ready: build.rebuild())
+    # both ran whole, one after the other (the state row's lock), and left the same rows
+    rows = DailyRollup.objects.count() + DurationBucket.objects.count()
+    assert rows == 5
+    assert [(r.full, r.days, r.rows) for r in results] == [(True, 2, rows)] * 2
+    assert snapshot() == first
+    assert [schema(name) for name in tables] == before
+    # no working or new table is left behind
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname LIKE 'rollup%%' AND relkind = 'r' "
+            "OR relname LIKE 'reporting_%%_next%%'"
+        )
+        assert cursor.fetchall() == []
+    with at(on(2)):
+        request(admin)
+    assert build.refresh().rows == 1  # the refresh writes into the swapped-in table
+
+
 def test_a_request_moved_the_instant_it_was_made_opens_where_it_was_made(admin: User) -> None:
     # found by the property test: creation and a transfer recorded at the same instant
     assert build.refresh().full  # nothing yet: the next refresh is incremental
