@@ -215,6 +215,7 @@ def _swap(cursor: Any, live: str, new: str, statements: list[str]) -> None:
     keys = cursor.fetchall()
     if keys:
         cursor.execute(f"SET CONSTRAINTS {', '.join(k for k, _ in keys)} IMMEDIATE")
+    _copy_grants(cursor, live, new)
     cursor.execute(f"DROP TABLE {live}")
     cursor.execute(f"ALTER TABLE {new} RENAME TO {live}")
     if all(sequences):
@@ -226,6 +227,22 @@ def _swap(cursor: Any, live: str, new: str, statements: list[str]) -> None:
     if deferred:  # as they were: later rows of this transaction checked at its commit
         cursor.execute(f"SET CONSTRAINTS {', '.join(deferred)} DEFERRED")
     cursor.execute(f"ANALYZE {live}")
+
+
+def _copy_grants(cursor: Any, live: str, new: str) -> None:
+    """PostgreSQL: give `new` the privileges other roles hold on `live` (`LIKE` copies no
+    grants): a read-only reporting role keeps reading the rollups after a full build."""
+    cursor.execute(
+        "SELECT a.privilege_type, a.grantee, a.is_grantable FROM pg_class c, "
+        "aclexplode(c.relacl) a0, LATERAL (SELECT a0.privilege_type, "
+        "CASE WHEN a0.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a0.grantee)) "
+        "END AS grantee, a0.is_grantable) a WHERE c.oid = %s::regclass "
+        "AND a0.grantee <> c.relowner ORDER BY 2, 1",
+        [live],
+    )
+    for privilege, grantee, grantable in cursor.fetchall():
+        option = " WITH GRANT OPTION" if grantable else ""
+        cursor.execute(f"GRANT {privilege} ON {new} TO {grantee}{option}")
 
 
 def _copy_indexes_and_keys(cursor: Any, live: str, new: str) -> list[str]:

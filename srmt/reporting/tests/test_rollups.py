@@ -433,6 +433,48 @@ def test_two_rebuilds_at_once_swap_in_whole_tables_with_the_same_schema(referenc
     assert build.refresh().rows == 1  # the refresh writes into the swapped-in table
 
 
+def grants(table: str) -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT grantee, privilege_type FROM information_schema.role_table_grants "
+            "WHERE table_name = %s AND grantee <> current_user ORDER BY 1, 2",
+            [table],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_keeps_the_privileges_other_roles_hold_on_the_rollups(
+    reference: None,
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the tables are swapped on PostgreSQL only")
+    table = DailyRollup._meta.db_table
+    role = "srmt_test_rollup_reader"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP ROLE IF EXISTS {role}")
+        cursor.execute(f"CREATE ROLE {role}")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"GRANT SELECT ON {table} TO {role}")
+            cursor.execute(f"GRANT INSERT ON {table} TO {role} WITH GRANT OPTION")
+        before = grants(table)
+        assert before == [(role, "INSERT"), (role, "SELECT")]
+        build.rebuild()
+        assert grants(table) == before
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT is_grantable FROM information_schema.role_table_grants "
+                "WHERE table_name = %s AND grantee = %s AND privilege_type = 'INSERT'",
+                [table, role],
+            )
+            assert cursor.fetchall() == [("YES",)]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"REVOKE ALL ON {table} FROM {role}")
+            cursor.execute(f"DROP ROLE {role}")
+
+
 def test_a_request_moved_the_instant_it_was_made_opens_where_it_was_made(admin: User) -> None:
     # found by the property test: creation and a transfer recorded at the same instant
     assert build.refresh().full  # nothing yet: the next refresh is incremental
