@@ -52,22 +52,15 @@ class LinearModel:
             np.array([], dtype=np.float64),
         )
         if rows:
-            starts: list[int] = []
-            index: list[int] = []
-            value: list[float] = []
-            for row in rows:
-                starts.append(len(index))
-                for c, v in sorted(row.items()):
-                    index.append(c)
-                    value.append(v)
+            starts, index, value = csr(rows)
             h.addRows(
                 len(rows),
                 np.array([self._b(v) for v in row_lower], dtype=np.float64),
                 np.array([self._b(v) for v in row_upper], dtype=np.float64),
                 len(index),
-                np.array(starts, dtype=np.int32),
-                np.array(index, dtype=np.int32),
-                np.array(value, dtype=np.float64),
+                starts,
+                index,
+                value,
             )
         self._h = h
         self._costs: dict[int, float] = {}
@@ -117,6 +110,24 @@ class LinearModel:
         raise RuntimeError(f"HiGHS stopped: {h.modelStatusToString(status)}")
 
 
+def csr(rows: Sequence[dict[int, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse rows (column -> coefficient) in compressed-row form, as HiGHS takes them:
+    each row's start in `index`, then the columns (in order) and their coefficients."""
+    starts: list[int] = []
+    index: list[int] = []
+    value: list[float] = []
+    for row in rows:
+        starts.append(len(index))
+        for c, v in sorted(row.items()):
+            index.append(c)
+            value.append(v)
+    return (
+        np.array(starts, dtype=np.int32),
+        np.array(index, dtype=np.int32),
+        np.array(value, dtype=np.float64),
+    )
+
+
 def cheapest_binary(
     n: int,
     rows: Sequence[dict[int, float]],
@@ -130,19 +141,12 @@ def cheapest_binary(
     ``max_nodes`` branch-and-bound nodes (a node limit, not a time limit, so the answer does
     not depend on the machine's load), or None when it finds none; and a lower bound on the
     optimal cost (HiGHS's dual bound: the optimum itself when the search finished)."""
-    starts: list[int] = []
-    index: list[int] = []
-    value: list[float] = []
-    for row in rows:
-        starts.append(len(index))
-        for c, v in sorted(row.items()):
-            index.append(c)
-            value.append(v)
+    starts, index, value = csr(rows)
     return cheapest_binary_csr(
         n,
-        np.array(starts, dtype=np.int32),
-        np.array(index, dtype=np.int32),
-        np.array(value, dtype=np.float64),
+        starts,
+        index,
+        value,
         costs,
         ones,
         max_nodes,
