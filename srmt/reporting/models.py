@@ -23,11 +23,16 @@ class DailyRollup(models.Model):
     """What happened on one UTC day in one cell (see the module's docstring and ADR 0048)."""
 
     day = models.DateField()
-    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # The case's form type code (e.g. "I-485"); "" for a request with no case.
     form = models.CharField(max_length=16, blank=True)
     type = models.ForeignKey(
-        "service_requests.ServiceRequestType", on_delete=models.PROTECT, related_name="+"
+        "service_requests.ServiceRequestType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     channel = models.CharField(max_length=32)
     language = models.CharField(max_length=8)
@@ -72,6 +77,8 @@ class DailyRollup(models.Model):
                 name="rollup_cell_unique",
             ),
         ]
+        # No index of its own on `office` or `type` (db_index=False): these two lead with
+        # them. Fewer indexes to build in a full rebuild (ADR 0048, revision 4).
         indexes = [
             models.Index(fields=["office", "day"], name="rollup_office_day"),
             models.Index(fields=["type", "day"], name="rollup_type_day"),
@@ -95,10 +102,15 @@ class DurationBucket(models.Model):
     MAX_DAYS = 366
 
     day = models.DateField()
-    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     form = models.CharField(max_length=16, blank=True)
     type = models.ForeignKey(
-        "service_requests.ServiceRequestType", on_delete=models.PROTECT, related_name="+"
+        "service_requests.ServiceRequestType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     channel = models.CharField(max_length=32)
     language = models.CharField(max_length=8)
@@ -114,6 +126,9 @@ class DurationBucket(models.Model):
             ),
             models.CheckConstraint(condition=Q(days__lte=366), name="duration_bucket_days_max"),
         ]
+        # No index on `office` or `type` (db_index=False): no query reads the buckets by
+        # either alone (the cube reads them all; the figures by measure and days). Deleting
+        # an office or a type, which PROTECT refuses while rows name it, scans the table.
         indexes = [models.Index(fields=["measure", "day"], name="duration_measure_day")]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.apps import apps
@@ -235,9 +235,19 @@ def work_tables(t: Tables) -> list[tuple[str, str]]:
 # cannot read temporary tables), made and dropped in the build's transaction.
 PG_MOVES = "rollup_w_moves"
 PG_REQUESTS = "rollup_w_requests"
-PG_ROLLUP = "rollup_w_rollup"
-PG_BUCKET = "rollup_w_bucket"
-PG_WORK_TABLES = (PG_MOVES, PG_REQUESTS, CELL_KEYS, PG_ROLLUP, PG_BUCKET)
+PG_WORK_TABLES = (PG_MOVES, PG_REQUESTS, CELL_KEYS)
+# The request's columns the families read (`_families`, `_bucket_families`), copied into
+# PG_REQUESTS under their own names: the families then read PG_REQUESTS in place of the
+# request table, and a status change is joined to one table (its request's row there: cell,
+# office, due dates), not to the request table and then to PG_REQUESTS.
+REQUEST_COLUMNS = (
+    "office_id",
+    "created_at",
+    "due_at",
+    "repeat_of_id",
+    "first_responded_at",
+    "first_response_due_at",
+)
 
 
 def pg_work_tables(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
@@ -253,10 +263,11 @@ def pg_work_tables(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
     - PG_REQUESTS: each request's cell (form, type, channel, language) and its number (the
       cell's rank), the office it was created in and the office holding it before its
       history (both as the correlated subqueries give them);
-    - CELL_KEYS: each cell's number and fields;
-    - PG_ROLLUP, PG_BUCKET: the grouped rows by day, office and cell number.
+    - CELL_KEYS: each cell's number and fields.
+
+    The rollup tables' new rows are then grouped from them (`pg_finals`).
     """
-    t, d = tables(), dialect_of(connection)
+    t = tables()
     # two frames over one order (one sort): from the start to the row, after the row
     order = "PARTITION BY h.service_request_id ORDER BY h.created_at, h.id"
     moves = (
@@ -272,33 +283,16 @@ def pg_work_tables(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
     # join to the distinct cells (whose four-column join the planner misjudged)
     fields = "COALESCE(f.code, ''), q.type_id, q.channel, p.language"
     requests = (
-        f"SELECT q.id AS rid, DENSE_RANK() OVER (ORDER BY {fields}) AS cell, "
+        f"SELECT q.id, DENSE_RANK() OVER (ORDER BY {fields}) AS cell, "
         "COALESCE(f.code, '') AS form, q.type_id, q.channel, p.language, "
+        f"{', '.join(f'q.{c}' for c in REQUEST_COLUMNS)}, "
         "COALESCE(m1.first_office, q.office_id) AS created_in, "
         f"COALESCE(m2.from_office_id, q.office_id) AS before {_request_cells_from(t)} "
         f"LEFT JOIN {PG_MOVES} m1 ON m1.rid = q.id AND m1.n = 1 "
         f"LEFT JOIN {PG_MOVES} m2 ON m2.rid = q.id AND m2.first_from"
     )
     cells = f"SELECT DISTINCT r.cell, r.form, r.type_id, r.channel, r.language FROM {PG_REQUESTS} r"
-    sums = ", ".join(f"SUM(e.{m}) AS {m}" for m in MEASURES)
-    nonzero = " OR ".join(f"SUM(e.{m}) <> 0" for m in MEASURES)
-    events = _pg_events(t, d, _families(t, d), list(MEASURES))
-    rollup = (
-        f"SELECT e.day, e.office_id, e.cell, {sums} FROM ({events}) e "
-        f"GROUP BY e.day, e.office_id, e.cell HAVING {nonzero}"
-    )
-    events = _pg_events(t, d, _bucket_families(t, d), ["measure", "days"])
-    bucket = (
-        "SELECT e.day, e.office_id, e.cell, e.measure, e.days, COUNT(*) AS n "
-        f"FROM ({events}) e GROUP BY e.day, e.office_id, e.cell, e.measure, e.days"
-    )
-    return [
-        (PG_MOVES, moves),
-        (PG_REQUESTS, requests),
-        (CELL_KEYS, cells),
-        (PG_ROLLUP, rollup),
-        (PG_BUCKET, bucket),
-    ]
+    return [(PG_MOVES, moves), (PG_REQUESTS, requests), (CELL_KEYS, cells)]
 
 
 def _pg_events(t: Tables, d: Dialect, families: list[Family], columns: list[str]) -> str:
@@ -319,40 +313,60 @@ def _pg_events(t: Tables, d: Dialect, families: list[Family], columns: list[str]
                 f"{d.day(family.moment)} AS day, {values} FROM {family.source}{where}"
             )
             continue
-        office = "r.created_in" if family.office == CREATED else family.office
+        # a family reading PG_REQUESTS (as `s`) has its request's cell at hand: no join
+        source, alias = family.source, "s"
+        if f"{PG_REQUESTS} s" not in source:
+            source, alias = f"{source} JOIN {PG_REQUESTS} r ON r.id = {family.request}", "r"
+        office = f"{alias}.created_in" if family.office == CREATED else family.office
         parts.append(
-            f"SELECT {d.day(family.moment)} AS day, {office} AS office_id, r.cell, {values} "
-            f"FROM {family.source} JOIN {PG_REQUESTS} r ON r.rid = {family.request}{where}"
+            f"SELECT {d.day(family.moment)} AS day, {office} AS office_id, {alias}.cell, "
+            f"{values} FROM {source}{where}"
         )
     if held:
         parts.append(
             "SELECT a.day, COALESCE(w.office_id, r.before) AS office_id, r.cell, "
             f"{', '.join(f'a.{m}' for m in columns)} FROM ({' UNION ALL '.join(held)}) a "
-            f"JOIN {PG_REQUESTS} r ON r.rid = a.rid LEFT JOIN {PG_MOVES} w ON w.rid = a.rid "
+            f"JOIN {PG_REQUESTS} r ON r.id = a.rid LEFT JOIN {PG_MOVES} w ON w.rid = a.rid "
             "AND w.office_id IS NOT NULL AND w.since <= a.at "
             "AND (w.until IS NULL OR a.at < w.until)"
         )
     return " UNION ALL ".join(parts)
 
 
-def pg_finals(t: Tables) -> list[tuple[str, str, str]]:
-    """PostgreSQL full build: (rollup table, working table, INSERT ... SELECT from the working
-    table into `{next}`, the new table) of both rollup tables: the cell numbers turned back
-    into the cell's fields."""
-    cells = "g.day, g.office_id, c.form, c.type_id, c.channel, c.language"
+def pg_finals(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
+    """PostgreSQL full build: (rollup table, SELECT of its new rows) of both rollup tables,
+    read from the working tables (`pg_work_tables`): the events grouped by day, office and
+    cell number (each parallel worker groups its share, the leader merges the groups), the
+    cell numbers turned back into the cell's fields, and each row numbered (`id`). The new
+    table is made from it by `CREATE TABLE ... AS` (build._build_and_swap)."""
+    t, d = tables(), dialect_of(connection)
+    sums = ", ".join(f"SUM(e.{m}) AS {m}" for m in MEASURES)
+    nonzero = " OR ".join(f"SUM(e.{m}) <> 0" for m in MEASURES)
+    # the families read the requests' columns from PG_REQUESTS (one join for each event)
+    r = replace(t, request=PG_REQUESTS)
+    events = _pg_events(t, d, _families(r, d), list(MEASURES))
+    rollup = (
+        f"SELECT e.day, e.office_id, e.cell, {sums} FROM ({events}) e "
+        f"GROUP BY e.day, e.office_id, e.cell HAVING {nonzero}"
+    )
+    events = _pg_events(t, d, _bucket_families(r, d), ["measure", "days"])
+    bucket = (
+        "SELECT e.day, e.office_id, e.cell, e.measure, e.days, COUNT(*) AS count "
+        f"FROM ({events}) e GROUP BY e.day, e.office_id, e.cell, e.measure, e.days"
+    )
+    cells = (
+        "ROW_NUMBER() OVER () AS id, g.day, g.office_id, c.form, c.type_id, c.channel, c.language"
+    )
     return [
         (
             t.rollup,
-            PG_ROLLUP,
-            f"INSERT INTO {{next}} ({', '.join(CELL)}, {', '.join(MEASURES)}) SELECT {cells}, "
-            f"{', '.join(f'g.{m}' for m in MEASURES)} FROM {PG_ROLLUP} g "
+            f"SELECT {cells}, {', '.join(f'g.{m}' for m in MEASURES)} FROM ({rollup}) g "
             f"JOIN {CELL_KEYS} c ON c.cell = g.cell",
         ),
         (
             t.bucket,
-            PG_BUCKET,
-            f"INSERT INTO {{next}} ({', '.join(CELL)}, measure, days, count) SELECT {cells}, "
-            f"g.measure, g.days, g.n FROM {PG_BUCKET} g JOIN {CELL_KEYS} c ON c.cell = g.cell",
+            f"SELECT {cells}, g.measure, g.days, g.count FROM ({bucket}) g "
+            f"JOIN {CELL_KEYS} c ON c.cell = g.cell",
         ),
     ]
 

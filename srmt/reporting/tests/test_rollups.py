@@ -381,8 +381,9 @@ def test_two_refreshes_at_once_serialize(reference: None) -> None:
     assert read.open_at_end(date(1)) == 3
 
 
-def schema(table: str) -> tuple[list[Row], list[Row], str]:
-    """A table's indexes and constraints (names and definitions) and its id sequence."""
+def schema(table: str) -> tuple[list[Row], list[Row], str, list[Row]]:
+    """A table's indexes and constraints (names and definitions), its id sequence and its
+    columns (in order: name, type, NOT NULL, identity, default)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [table]
@@ -395,7 +396,16 @@ def schema(table: str) -> tuple[list[Row], list[Row], str]:
         )
         constraints = cursor.fetchall()
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        return indexes, constraints, cursor.fetchone()[0]
+        sequence = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+            "a.attidentity, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a "
+            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+            "ORDER BY a.attnum",
+            [table],
+        )
+        return indexes, constraints, sequence, cursor.fetchall()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -410,8 +420,11 @@ def test_two_rebuilds_at_once_swap_in_whole_tables_with_the_same_schema(referenc
         close(a, admin)
     tables = (DailyRollup._meta.db_table, DurationBucket._meta.db_table)
     before = [schema(name) for name in tables]
-    assert len(before[0][0]) == 6
+    assert len(before[0][0]) == 4
     assert len(before[0][1]) == 27  # 23 checks, 2 foreign keys, unique, primary key
+    assert before[0][3][:2] == [("id", "bigint", True, "d", None), ("day", "date", True, "", None)]
+    assert len(before[0][3]) == 31
+    assert all(column[2] for column in before[0][3])  # every column NOT NULL
     build.rebuild()
     first = snapshot()
     results = run_at_once(lambda _ready: build.rebuild())
