@@ -55,6 +55,7 @@ class Config:
     min_drop_mean: float = 5.0  # a day expecting fewer cannot show that a drop goes on
     onset_age_days: float = 7.0  # prior mean age of a change when it alarms (onset)
     onset_step_sd: float = 6.0  # prior size of a change, in sd of a day's noise (onset)
+    onset_by_volume: bool = True  # a day's prior to start a change ~ its expected count
     onset_window: int = 14  # a change found today may have begun this many days before
     lookback_z: float = 2.0  # and a spike or drop on a day before that was this unusual
     level_shift_days: int = 7  # an event that lasts this long is a level shift
@@ -62,6 +63,10 @@ class Config:
     cusum_k: float = 0.5
     min_shift: float = 0.15  # a CUSUM alarm must be at least this relative change
     cusum_h: float = 9.0
+    glr_gate: float = 4.5  # a CUSUM this high also tries the GLR of a sustained step
+    glr_h: float = 14.0  # log-likelihood ratio for a sustained step against the old level
+    glr_window: int = 35  # the GLR reads at most this many days back
+    glr_min_change: float = 0.25  # and alarms on a step of at least this relative size
     warm_up_days: int = 91  # no decisions before a quarter of history
     window_days: int = 728  # the baseline is fitted on at most this many past days
     half_life_days: float = 365.0  # weight of a past day halves every this many days
@@ -609,6 +614,10 @@ def _step_onset(
     # already followed part of the change, which would blur the step.
     mu = mu * state.level[days[0]] / state.level[days]
     weights: dict[int, float] = {}
+    # The prior on the first day is per expected request, not per calendar day: a weekend
+    # or holiday that carries a fifth of a weekday's requests is a fifth as likely to be
+    # where the change began, and is not preferred only for being earlier.
+    share = np.log(mu / float(np.mean(mu))) if config.onset_by_volume else np.zeros(len(days))
     tail_y = tail_mu = 0.0
     for i in range(len(days) - 1, -1, -1):
         tail_y += float(y[i])
@@ -619,7 +628,9 @@ def _step_onset(
         m, k, obs = mu[i:], size[i:], y[i:]
         shifted = m * ratio
         gain = obs * np.log(ratio) - (obs + k) * (np.log(shifted + k) - np.log(m + k))
-        weights[days[i]] = float(np.sum(gain)) - (days[-1] - days[i]) / config.onset_age_days
+        weights[days[i]] = (
+            float(np.sum(gain)) - (days[-1] - days[i]) / config.onset_age_days + float(share[i])
+        )
     if not weights:
         return days[-1]
     top = max(weights.values())
@@ -659,10 +670,19 @@ def _cusum(state: _State, t: int, today: dt.date, z: float, config: Config) -> N
     if state.cusum_hi == 0.0 and state.cusum_lo == 0.0:
         _cusum_reset(state)
         return
-    if state.cusum_hi <= config.cusum_h and state.cusum_lo <= config.cusum_h:
-        return
-    direction: Direction = "up" if state.cusum_hi > config.cusum_h else "down"
-    start = _change_point(state, direction, config)
+    direction: Direction
+    if state.cusum_hi > config.cusum_h or state.cusum_lo > config.cusum_h:
+        direction = "up" if state.cusum_hi > config.cusum_h else "down"
+        start = _change_point(state, direction, config)
+    else:
+        found = (
+            _sustained(state, t, config)
+            if max(state.cusum_hi, state.cusum_lo) >= config.glr_gate
+            else None
+        )
+        if found is None:
+            return
+        direction, start = found
     span = [
         d for d in range(start, t + 1) if not math.isnan(state.y[d]) and not math.isnan(state.mu[d])
     ]
@@ -717,6 +737,59 @@ def _cusum(state: _State, t: int, today: dt.date, z: float, config: Config) -> N
     _cusum_reset(state)
     if t - start + 1 >= config.level_shift_days:
         _to_level_shift(state, t, config)
+
+
+def _sustained(state: _State, t: int, config: Config) -> tuple[Direction, int] | None:
+    """A sustained step the CUSUM cannot see: a generalized likelihood ratio (GLR) against
+    the baseline as it stood before the run, or None.
+
+    The CUSUM reads residuals against a baseline that follows the counts (the local level,
+    half-life two weeks, and the weekly refit): a shift of 2-3 sd is half absorbed within
+    two weeks and its CUSUM can stall below the threshold for good (small series, whose
+    local level moves with each count, most of all). Here the counts of the current CUSUM
+    run and the week before it (at most `glr_window` days, back to the last
+    re-baselining, ordinary days only) are scored against their expected counts taken back
+    to the local level of the window's first day (as `_step_onset` does), negative binomial
+    with each day's own dispersion; for each start at least `level_shift_days` before
+    today, the log-likelihood ratio of one step (its maximum-likelihood ratio) against
+    none. The best start alarms when its ratio reaches `glr_h` and the step is at least
+    `glr_min_change` (a smaller change over a few weeks is what seasons and slow drifts
+    do). Only once the baseline has its yearly terms: before, the local level is what
+    carries the season, and a frozen one drifts off it."""
+    model = state.model
+    if model is None or calendar.YEARLY[0] not in model.columns:
+        return None
+    lo = max(state.first + 1, state.fresh, state.since - 7, t - config.glr_window + 1)
+    days = [
+        d
+        for d in range(lo, t + 1)
+        if state.usable[d]
+        and not (math.isnan(state.y[d]) or math.isnan(state.mu[d]) or math.isnan(state.level[d]))
+    ]
+    if len(days) < config.level_shift_days:
+        return None
+    # Starts that leave at least `level_shift_days` to today: shorter runs are the spike
+    # test's.
+    last = int(np.searchsorted(np.asarray(days), t - config.level_shift_days + 1, side="right"))
+    if last < 1:
+        return None
+    y = state.y[days]
+    mu = np.maximum(state.mu[days], 1e-6)
+    extra = np.maximum(state.var[days] - mu, 1e-9 * mu)
+    size = np.minimum(mu * mu / extra, 1e8)
+    mu = mu * state.level[days[0]] / state.level[days]
+    ratio = (np.cumsum(y[::-1])[::-1][:last] + 0.5) / (np.cumsum(mu[::-1])[::-1][:last] + 0.5)
+    shifted = mu[None, :] * ratio[:, None]
+    gain = y[None, :] * np.log(ratio)[:, None] - (y + size)[None, :] * (
+        np.log(shifted + size[None, :]) - np.log(mu + size)[None, :]
+    )
+    after = np.arange(len(days))[None, :] >= np.arange(last)[:, None]
+    total = np.where(after, gain, 0.0).sum(axis=1)
+    total = np.where(np.abs(ratio - 1.0) >= config.glr_min_change, total, -np.inf)
+    best = int(np.argmax(total))
+    if total[best] < config.glr_h:
+        return None
+    return ("up" if ratio[best] > 1.0 else "down"), days[best]
 
 
 def _calibrate(state: _State, t: int, z: float, config: Config) -> None:

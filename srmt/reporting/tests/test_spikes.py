@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -128,6 +130,33 @@ CASES = [
 def test_detections(points, expected):
     found = detect({"national": points})
     assert [(d.kind, d.direction, d.start, d.end) for d in found] == expected
+
+
+ABSORBED = dt.date(2025, 3, 12)  # a Wednesday, in the second year (yearly terms fitted)
+
+
+def absorbed(factor: float) -> Callable[[dt.date, float], float]:
+    return lambda day, mean: mean * factor if day >= ABSORBED else mean
+
+
+# Level shifts of 2-3 sd a weekday on small series, whose local level follows the counts
+# within two weeks: their CUSUM stalls below its threshold and never alarms; the GLR
+# against the level before the run (`_sustained`) finds them, and the step of the counts
+# dates them on their first day.
+SUSTAINED = [
+    ("+80% on 4 a day", weekly(480, level=4, seed=6, change=absorbed(1.8))),
+    ("+40% on 20 a day", weekly(480, level=20, seed=8, change=absorbed(1.4))),
+]
+
+
+@pytest.mark.parametrize("points", [c[1] for c in SUSTAINED], ids=[c[0] for c in SUSTAINED])
+def test_a_shift_the_local_level_absorbs(points: list[tuple[dt.date, int]]) -> None:
+    found = detect({"office": points})
+    last = START + dt.timedelta(days=479)
+    assert [(d.kind, d.direction, d.start, d.end) for d in found] == [
+        ("level_shift", "up", ABSORBED, last)
+    ]
+    assert detect({"office": points}, config=Config(glr_h=math.inf)) == []
 
 
 def test_a_spike_is_explained_with_what_stands_out_inside_it():
@@ -273,6 +302,41 @@ def test_the_first_day_of_a_step_by_likelihood(counts, mean, levels, sign, start
     state.mu[:] = [mean * level for level in levels]
     state.var[:] = state.mu + 0.01 * state.mu**2
     assert _step_onset(state, list(range(days)), sign, Config()) == start
+
+
+# A week of expected counts, Monday first: weekdays of 100, a Saturday of 20, a Sunday of 10.
+WEEK = [100.0] * 5 + [20.0, 10.0]
+# Two ordinary weeks, then a step of +60% from the third Monday (day 14); the weekend just
+# before it was a little high (28 and 14, 1.5 and 1.2 sd: what the step would have made).
+WEEKEND_BEFORE = [101, 99, 100, 102, 98, 20, 10, 100, 99, 101, 100, 98, 28, 14]
+MONDAY_STEP = [*WEEKEND_BEFORE, 160, 158, 161, 159]
+VOLUME = [
+    # (case, counts, onset_by_volume, first day)
+    # Per expected request, a Sunday carrying a tenth of a weekday's requests is a tenth as
+    # likely to be where the change began: the step starts on the Monday.
+    ("by volume", MONDAY_STEP, True, 14),
+    # Per calendar day, the high Sunday fits the step as well as the Monday and is earlier.
+    ("by calendar day", MONDAY_STEP, False, 13),
+    # A weekend that itself stepped (+60% on both days) is still its start.
+    ("a step from Saturday", [*WEEKEND_BEFORE[:12], 32, 17, 160, 158, 161, 159], True, 12),
+]
+
+
+@pytest.mark.parametrize(
+    ("counts", "by_volume", "start"), [c[1:] for c in VOLUME], ids=[c[0] for c in VOLUME]
+)
+def test_the_first_day_of_a_step_is_weighed_by_its_expected_requests(
+    counts: list[int], by_volume: bool, start: int
+) -> None:
+    days = len(counts)
+    state = _state(
+        "s", [(START + dt.timedelta(days=i), c) for i, c in enumerate(counts)], START, days
+    )
+    state.level[:] = 1.0
+    state.mu[:] = (WEEK * 3)[:days]
+    state.var[:] = state.mu + 0.01 * state.mu**2
+    config = Config(onset_by_volume=by_volume)
+    assert _step_onset(state, list(range(days)), 1.0, config) == start
 
 
 FOUND = [
