@@ -176,7 +176,7 @@ def _build_and_swap(cursor: Any) -> int:
         cursor.execute(f"SET LOCAL {setting} = '{value}'")
     for name in sql.PG_WORK_TABLES:  # none unless a build failed earlier in this transaction
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
-    for name, select in sql.pg_work_tables(connection):
+    for name, select in sql.pg_work_tables():
         cursor.execute(f"CREATE UNLOGGED TABLE {name} AS {select}")
         cursor.execute(f"ANALYZE {name}")
     rows = 0

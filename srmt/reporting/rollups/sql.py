@@ -51,6 +51,9 @@ MEASURES: tuple[str, ...] = (
     "surveys_satisfied",
     "rating_total",
 )
+# The grouped events' sums of every measure, and the test keeping a cell (one not all zero).
+_SUMS = ", ".join(f"SUM(e.{m}) AS {m}" for m in MEASURES)
+_NONZERO = " OR ".join(f"SUM(e.{m}) <> 0" for m in MEASURES)
 CELL = ("day", "office_id", "form", "type_id", "channel", "language")
 MAX_DAYS = 366  # DurationBucket.MAX_DAYS (kept here so this module imports no model)
 SATISFIED_FROM = 4  # a rating of 4 or 5
@@ -250,7 +253,7 @@ REQUEST_COLUMNS = (
 )
 
 
-def pg_work_tables(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
+def pg_work_tables() -> list[tuple[str, str]]:
     """PostgreSQL: (name, SELECT) of the full build's working tables, in order. Each is made by
     `CREATE UNLOGGED TABLE ... AS SELECT`, which PostgreSQL runs with parallel workers (an
     INSERT ... SELECT or a data-modifying CTE runs on one core):
@@ -262,7 +265,8 @@ def pg_work_tables(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
       (`first_from`, see `_office_before_history`);
     - PG_REQUESTS: each request's cell (form, type, channel, language) and its number (the
       cell's rank), the office it was created in and the office holding it before its
-      history (both as the correlated subqueries give them);
+      history (both as the correlated subqueries give them), and the request's columns
+      the families read (REQUEST_COLUMNS);
     - CELL_KEYS: each cell's number and fields.
 
     The rollup tables' new rows are then grouped from them (`pg_finals`).
@@ -340,14 +344,12 @@ def pg_finals(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
     cell numbers turned back into the cell's fields, and each row numbered (`id`). The new
     table is made from it by `CREATE TABLE ... AS` (build._build_and_swap)."""
     t, d = tables(), dialect_of(connection)
-    sums = ", ".join(f"SUM(e.{m}) AS {m}" for m in MEASURES)
-    nonzero = " OR ".join(f"SUM(e.{m}) <> 0" for m in MEASURES)
     # the families read the requests' columns from PG_REQUESTS (one join for each event)
     r = replace(t, request=PG_REQUESTS)
     events = _pg_events(t, d, _families(r, d), list(MEASURES))
     rollup = (
-        f"SELECT e.day, e.office_id, e.cell, {sums} FROM ({events}) e "
-        f"GROUP BY e.day, e.office_id, e.cell HAVING {nonzero}"
+        f"SELECT e.day, e.office_id, e.cell, {_SUMS} FROM ({events}) e "
+        f"GROUP BY e.day, e.office_id, e.cell HAVING {_NONZERO}"
     )
     events = _pg_events(t, d, _bucket_families(r, d), ["measure", "days"])
     bucket = (
@@ -662,19 +664,17 @@ def rollup_select(connection: BaseDatabaseWrapper, scope: Scope) -> tuple[str, l
     day (scope None) reads the working tables (`work_tables`)."""
     t, d = tables(), dialect_of(connection)
     events, params = _events(connection, _families(t, d), scope, list(MEASURES))
-    sums = ", ".join(f"SUM(e.{m}) AS {m}" for m in MEASURES)
-    nonzero = " OR ".join(f"SUM(e.{m}) <> 0" for m in MEASURES)
     if scope is None:
         return (
             f"SELECT g.day, g.office_id, c.form, c.type_id, c.channel, c.language, "
             f"{', '.join(f'g.{m}' for m in MEASURES)} FROM (SELECT e.day, e.office_id, "
-            f"rc.cell, {sums} FROM ({events}) e JOIN {REQUEST_CELLS} rc "
+            f"rc.cell, {_SUMS} FROM ({events}) e JOIN {REQUEST_CELLS} rc "
             f"ON rc.rid = e.request_id GROUP BY e.day, e.office_id, rc.cell "
-            f"HAVING {nonzero}) g JOIN {CELL_KEYS} c ON c.cell = g.cell"
+            f"HAVING {_NONZERO}) g JOIN {CELL_KEYS} c ON c.cell = g.cell"
         ), params
     sql = (
-        f"SELECT {_CELL_SELECT}, {sums} FROM ({events}) e "
-        f"{_cells_join(t)} GROUP BY {_CELL_GROUP} HAVING {nonzero}"
+        f"SELECT {_CELL_SELECT}, {_SUMS} FROM ({events}) e "
+        f"{_cells_join(t)} GROUP BY {_CELL_GROUP} HAVING {_NONZERO}"
     )
     return sql, params
 
