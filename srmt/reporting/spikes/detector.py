@@ -589,6 +589,29 @@ def _reestimate_onset(state: _State, event: _Event, t: int, config: Config) -> N
     detection.observed = float(np.sum(state.y[span]))
 
 
+def _step_data(state: _State, days: list[int]) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The counts of `days`, their expected counts and each day's negative binomial size
+    (the dispersion of its own prediction), the expected counts taken back to the local
+    level of the first day: the local level of later days has already followed part of a
+    change, which would blur its step."""
+    y = state.y[days]
+    mu = np.maximum(state.mu[days], 1e-6)
+    extra = np.maximum(state.var[days] - mu, 1e-9 * mu)
+    size = np.minimum(mu * mu / extra, 1e8)
+    return y, mu * state.level[days[0]] / state.level[days], size
+
+
+def _step_gain(
+    y: FloatArray, mu: FloatArray, size: FloatArray, ratio: FloatArray | float
+) -> FloatArray:
+    """Each day's log-likelihood ratio (negative binomial, size `size`) of counts `y` around
+    `mu` times `ratio` against around `mu` (arrays broadcast: one row per ratio)."""
+    gain: FloatArray = y * np.log(ratio) - (y + size) * (
+        np.log(mu * ratio + size) - np.log(mu + size)
+    )
+    return gain
+
+
 def _step_onset(
     state: _State,
     days: list[int],
@@ -606,13 +629,7 @@ def _step_onset(
     `_onset_days`). As for sustained runs in
     `_likeliest_onset`, a start one day late is still right and one day early is not: the
     day reported is the one whose weight with the day before's is largest."""
-    y = state.y[days]
-    mu = np.maximum(state.mu[days], 1e-6)
-    extra = np.maximum(state.var[days] - mu, 1e-9 * mu)
-    size = np.minimum(mu * mu / extra, 1e8)
-    # Against the level of the window's first day: the local level of later days has
-    # already followed part of the change, which would blur the step.
-    mu = mu * state.level[days[0]] / state.level[days]
+    y, mu, size = _step_data(state, days)
     weights: dict[int, float] = {}
     # The prior on the first day is per expected request, not per calendar day: a weekend
     # or holiday that carries a fifth of a weekday's requests is a fifth as likely to be
@@ -625,9 +642,7 @@ def _step_onset(
         ratio = (tail_y + 0.5) / (tail_mu + 0.5)
         if sign * (ratio - 1.0) <= 0 or (candidates is not None and days[i] not in candidates):
             continue
-        m, k, obs = mu[i:], size[i:], y[i:]
-        shifted = m * ratio
-        gain = obs * np.log(ratio) - (obs + k) * (np.log(shifted + k) - np.log(m + k))
+        gain = _step_gain(y[i:], mu[i:], size[i:], ratio)
         weights[days[i]] = (
             float(np.sum(gain)) - (days[-1] - days[i]) / config.onset_age_days + float(share[i])
         )
@@ -773,16 +788,9 @@ def _sustained(state: _State, t: int, config: Config) -> tuple[Direction, int] |
     last = int(np.searchsorted(np.asarray(days), t - config.level_shift_days + 1, side="right"))
     if last < 1:
         return None
-    y = state.y[days]
-    mu = np.maximum(state.mu[days], 1e-6)
-    extra = np.maximum(state.var[days] - mu, 1e-9 * mu)
-    size = np.minimum(mu * mu / extra, 1e8)
-    mu = mu * state.level[days[0]] / state.level[days]
+    y, mu, size = _step_data(state, days)
     ratio = (np.cumsum(y[::-1])[::-1][:last] + 0.5) / (np.cumsum(mu[::-1])[::-1][:last] + 0.5)
-    shifted = mu[None, :] * ratio[:, None]
-    gain = y[None, :] * np.log(ratio)[:, None] - (y + size)[None, :] * (
-        np.log(shifted + size[None, :]) - np.log(mu + size)[None, :]
-    )
+    gain = _step_gain(y[None, :], mu[None, :], size[None, :], ratio[:, None])
     after = np.arange(len(days))[None, :] >= np.arange(last)[:, None]
     total = np.where(after, gain, 0.0).sum(axis=1)
     total = np.where(np.abs(ratio - 1.0) >= config.glr_min_change, total, -np.inf)
