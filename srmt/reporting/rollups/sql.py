@@ -238,7 +238,8 @@ def work_tables(t: Tables) -> list[tuple[str, str]]:
 # cannot read temporary tables), made and dropped in the build's transaction.
 PG_MOVES = "rollup_w_moves"
 PG_REQUESTS = "rollup_w_requests"
-PG_WORK_TABLES = (PG_MOVES, PG_REQUESTS, CELL_KEYS)
+PG_SPANS = "rollup_w_spans"
+PG_WORK_TABLES = (PG_MOVES, CELL_KEYS, PG_REQUESTS, PG_SPANS)
 # The request's columns the families read (`_families`, `_bucket_families`), copied into
 # PG_REQUESTS under their own names: the families then read PG_REQUESTS in place of the
 # request table, and a status change is joined to one table (its request's row there: cell,
@@ -261,42 +262,76 @@ def pg_work_tables() -> list[tuple[str, str]]:
     - PG_MOVES: every status change in its request's order (one sort, one window pass): the
       office it leaves the request in (`office_id`), from `since` until the request's next
       move with an office (`until`); its rank `n`; the office a first move gives
-      (`first_office`, see `first_office`), and whether it is the first move with an origin
-      (`first_from`, see `_office_before_history`);
-    - PG_REQUESTS: each request's cell (form, type, channel, language) and its number (the
-      cell's rank), the office it was created in and the office holding it before its
-      history (both as the correlated subqueries give them), and the request's columns
-      the families read (REQUEST_COLUMNS);
-    - CELL_KEYS: each cell's number and fields.
+      (`first_office`, see `first_office`), whether it is the first move with an origin
+      (`first_from`, see `_office_before_history`), and its request's lowest and highest
+      office (`lo`, `hi`);
+    - CELL_KEYS: each cell (form, type, channel, language) in use, its number and its key;
+    - PG_REQUESTS: each request's cell number, the office it was created in and the office
+      holding it before its history (both as the correlated subqueries give them), whether
+      it stayed in that one office (`sole`, see `_SOLE`), and the request's columns the
+      families read (REQUEST_COLUMNS);
+    - PG_SPANS: the office spans of the requests that did not stay in one office, which
+      place their events (the others' are at `before`).
 
     The rollup tables' new rows are then grouped from them (`pg_finals`).
     """
     t = tables()
-    # two frames over one order (one sort): from the start to the row, after the row
+    # two frames over one order (one sort): from the start to the row, after the row; the
+    # request's lowest and highest office (`lo`, `hi`) over both (a third frame, the whole
+    # request, would be a third pass over every row: 25 s more at 10 million)
+    lowest = "LEAST(h.to_office_id, h.from_office_id)"
+    highest = "GREATEST(h.to_office_id, h.from_office_id)"
     order = "PARTITION BY h.service_request_id ORDER BY h.created_at, h.id"
     moves = (
         "SELECT h.service_request_id AS rid, h.to_office_id AS office_id, "
         "h.created_at AS since, MIN(h.created_at) FILTER (WHERE h.to_office_id IS NOT NULL) "
         "OVER later AS until, ROW_NUMBER() OVER upto AS n, "
         f"{_FIRST_OFFICE.format(h='h')} AS first_office, h.from_office_id, "
-        "h.from_office_id IS NOT NULL AND COUNT(h.from_office_id) OVER upto = 1 AS first_from "
+        "h.from_office_id IS NOT NULL AND COUNT(h.from_office_id) OVER upto = 1 AS first_from, "
+        f"LEAST(MIN({lowest}) OVER upto, MIN({lowest}) OVER later) AS lo, "
+        f"GREATEST(MAX({highest}) OVER upto, MAX({highest}) OVER later) AS hi "
         f"FROM {t.change} h WINDOW upto AS ({order} ROWS UNBOUNDED PRECEDING), "
         f"later AS ({order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"
     )
-    # each request's cell numbered by ranking the cells (one sort of the requests), not by a
-    # join to the distinct cells (whose four-column join the planner misjudged)
-    fields = "COALESCE(f.code, ''), q.type_id, q.channel, p.language"
+
+    # the cells in use, numbered (a parallel DISTINCT over the requests, then a few thousand
+    # rows ranked), and each request's cell number by a hash join to them on one key: not by
+    # ranking the requests (a window function: one process sorting every request). The key
+    # is one to one: type, channel and language (choices, no '|') before the form's code.
+    def key(form: str, type_id: str, channel: str, language: str) -> str:
+        return f"{type_id} || '|' || {channel} || '|' || {language} || '|' || {form}"
+
+    cells = (
+        "SELECT ROW_NUMBER() OVER (ORDER BY d.form, d.type_id, d.channel, d.language) AS cell, "
+        f"{key('d.form', 'd.type_id', 'd.channel', 'd.language')} AS key, d.form, d.type_id, "
+        "d.channel, d.language FROM (SELECT DISTINCT COALESCE(f.code, '') AS form, q.type_id, "
+        f"q.channel, p.language {_request_cells_from(t)}) d"
+    )
+    request_key = key("COALESCE(f.code, '')", "q.type_id", "q.channel", "p.language")
     requests = (
-        f"SELECT q.id, DENSE_RANK() OVER (ORDER BY {fields}) AS cell, "
-        "COALESCE(f.code, '') AS form, q.type_id, q.channel, p.language, "
-        f"{', '.join(f'q.{c}' for c in REQUEST_COLUMNS)}, "
+        f"SELECT q.id, c.cell, {', '.join(f'q.{c}' for c in REQUEST_COLUMNS)}, "
         "COALESCE(m1.first_office, q.office_id) AS created_in, "
-        f"COALESCE(m2.from_office_id, q.office_id) AS before {_request_cells_from(t)} "
+        f"COALESCE(m2.from_office_id, q.office_id) AS before, {_SOLE} AS sole "
+        f"{_request_cells_from(t)} "
+        f"JOIN {CELL_KEYS} c ON c.key = {request_key} "
         f"LEFT JOIN {PG_MOVES} m1 ON m1.rid = q.id AND m1.n = 1 "
         f"LEFT JOIN {PG_MOVES} m2 ON m2.rid = q.id AND m2.first_from"
     )
-    cells = f"SELECT DISTINCT r.cell, r.form, r.type_id, r.channel, r.language FROM {PG_REQUESTS} r"
-    return [(PG_MOVES, moves), (PG_REQUESTS, requests), (CELL_KEYS, cells)]
+    spans = (
+        f"SELECT m.rid, m.office_id, m.since, m.until FROM {PG_MOVES} m JOIN {PG_REQUESTS} r "
+        "ON r.id = m.rid AND NOT r.sole WHERE m.office_id IS NOT NULL"
+    )
+    return [(PG_MOVES, moves), (CELL_KEYS, cells), (PG_REQUESTS, requests), (PG_SPANS, spans)]
+
+
+# Whether a request is in one office all its life (PG_REQUESTS.sole): no move, no office on
+# its moves, or one office on every move (origins and destinations) and before them (an
+# origin written, or the request's office). Its events are at its office before history
+# (`before`), with no search of its moves' spans: nine requests in ten at 10 million.
+_SOLE = (
+    "(m1.lo IS NULL OR (m1.lo = m1.hi AND (m2.rid IS NOT NULL "
+    "OR q.office_id IS NOT DISTINCT FROM m1.lo)))"
+)
 
 
 def _pg_events(t: Tables, d: Dialect, families: list[Family], columns: list[str]) -> str:
@@ -330,9 +365,8 @@ def _pg_events(t: Tables, d: Dialect, families: list[Family], columns: list[str]
         parts.append(
             "SELECT a.day, COALESCE(w.office_id, r.before) AS office_id, r.cell, "
             f"{', '.join(f'a.{m}' for m in columns)} FROM ({' UNION ALL '.join(held)}) a "
-            f"JOIN {PG_REQUESTS} r ON r.id = a.rid LEFT JOIN {PG_MOVES} w ON w.rid = a.rid "
-            "AND w.office_id IS NOT NULL AND w.since <= a.at "
-            "AND (w.until IS NULL OR a.at < w.until)"
+            f"JOIN {PG_REQUESTS} r ON r.id = a.rid LEFT JOIN {PG_SPANS} w ON w.rid = a.rid "
+            "AND w.since <= a.at AND (w.until IS NULL OR a.at < w.until)"
         )
     return " UNION ALL ".join(parts)
 
@@ -426,6 +460,12 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
         "AND c.from_office_id <> c.to_office_id"
     )
     change_source = f"{t.change} c JOIN {t.request} s ON s.id = c.service_request_id"
+    # The office a move leaves the request in, and whether the office it leaves (its origin;
+    # none written: the same) is another one (compared null-safely: a request may have none).
+    into = "COALESCE(c.to_office_id, s.office_id)"
+    leaves_another = (
+        f"c.from_office_id IS NOT NULL AND ({into} IS NULL OR c.from_office_id <> {into})"
+    )
     return [
         Family(
             source=f"{t.request} s",
@@ -440,12 +480,14 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
                 "open_delta": "1",
             },
         ),
-        # A move, on the side of the office it leaves the request in: the status it reaches.
+        # A move, on the side of the office it leaves the request in (`into`): the status it
+        # reaches; and, when the office it leaves is that same office (no origin written, or
+        # the same), the status it leaves too: one event, not two in one cell.
         Family(
             source=change_source,
             moment="c.created_at",
             request="c.service_request_id",
-            office="COALESCE(c.to_office_id, s.office_id)",
+            office=into,
             where="c.from_status <> ''",
             key="status_change",
             ident="c.id",
@@ -456,20 +498,24 @@ def _families(t: Tables, d: Dialect) -> list[Family]:
                 "withdrawn": _flag(f"c.to_status = '{Status.WITHDRAWN}'"),
                 "merged": _flag(f"c.to_status = '{Status.MERGED}'"),
                 "transferred_in": _flag(moved),
-                "open_delta": _flag(f"c.to_status IN {open_in}"),
+                "open_delta": f"{_flag(f'c.to_status IN {open_in}')} - "
+                + _flag(f"c.from_status IN {open_in} AND NOT ({leaves_another})"),
                 "final_responses": _flag(f"c.to_status = '{Status.CLOSED}'"),
                 "final_on_time": _flag(
                     f"c.to_status = '{Status.CLOSED}' AND c.created_at <= s.due_at"
                 ),
             },
         ),
-        # The same move, on the side of the office it leaves: the status it leaves.
+        # The same move, on the side of another office it leaves: the status it leaves.
         Family(
             source=change_source,
             moment="c.created_at",
             request="c.service_request_id",
-            office="COALESCE(c.from_office_id, c.to_office_id, s.office_id)",
-            where=f"c.from_status <> '' AND (c.from_status IN {open_in} OR ({moved}))",
+            office="c.from_office_id",
+            # (the origin differs from the destination written, if any, before the join)
+            where=f"c.from_status <> '' AND (c.from_status IN {open_in} OR ({moved})) "
+            "AND (c.to_office_id IS NULL OR c.from_office_id <> c.to_office_id) "
+            f"AND {leaves_another}",
             key="status_change",
             ident="c.id",
             measures={
