@@ -276,23 +276,6 @@ def pg_work_tables() -> list[tuple[str, str]]:
     The rollup tables' new rows are then grouped from them (`pg_finals`).
     """
     t = tables()
-    # two frames over one order (one sort): from the start to the row, after the row; the
-    # request's lowest and highest office (`lo`, `hi`) over both (a third frame, the whole
-    # request, would be a third pass over every row: 25 s more at 10 million)
-    lowest = "LEAST(h.to_office_id, h.from_office_id)"
-    highest = "GREATEST(h.to_office_id, h.from_office_id)"
-    order = "PARTITION BY h.service_request_id ORDER BY h.created_at, h.id"
-    moves = (
-        "SELECT h.service_request_id AS rid, h.to_office_id AS office_id, "
-        "h.created_at AS since, MIN(h.created_at) FILTER (WHERE h.to_office_id IS NOT NULL) "
-        "OVER later AS until, ROW_NUMBER() OVER upto AS n, "
-        f"{_FIRST_OFFICE.format(h='h')} AS first_office, h.from_office_id, "
-        "h.from_office_id IS NOT NULL AND COUNT(h.from_office_id) OVER upto = 1 AS first_from, "
-        f"LEAST(MIN({lowest}) OVER upto, MIN({lowest}) OVER later) AS lo, "
-        f"GREATEST(MAX({highest}) OVER upto, MAX({highest}) OVER later) AS hi "
-        f"FROM {t.change} h WINDOW upto AS ({order} ROWS UNBOUNDED PRECEDING), "
-        f"later AS ({order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"
-    )
 
     # the cells in use, numbered (a parallel DISTINCT over the requests, then a few thousand
     # rows ranked), and each request's cell number by a hash join to them on one key: not by
@@ -321,7 +304,40 @@ def pg_work_tables() -> list[tuple[str, str]]:
         f"SELECT m.rid, m.office_id, m.since, m.until FROM {PG_MOVES} m JOIN {PG_REQUESTS} r "
         "ON r.id = m.rid AND NOT r.sole WHERE m.office_id IS NOT NULL"
     )
-    return [(PG_MOVES, moves), (CELL_KEYS, cells), (PG_REQUESTS, requests), (PG_SPANS, spans)]
+    return [
+        (PG_MOVES, pg_moves()),
+        (CELL_KEYS, cells),
+        (PG_REQUESTS, requests),
+        (PG_SPANS, spans),
+    ]
+
+
+def pg_moves(low: int | None = None, high: int | None = None) -> str:
+    """PostgreSQL: the SELECT of PG_MOVES (`pg_work_tables`), or of its part holding the
+    requests with an id from `low` to `high` (both included): the full build may make the
+    parts at once, each on its own connection (`build._moves_in_parts`), since no parallel
+    plan runs a window function in more than one process."""
+    t = tables()
+    # two frames over one order (one sort): from the start to the row, after the row; the
+    # request's lowest and highest office (`lo`, `hi`) over both (a third frame, the whole
+    # request, would be a third pass over every row: 25 s more at 10 million)
+    lowest = "LEAST(h.to_office_id, h.from_office_id)"
+    highest = "GREATEST(h.to_office_id, h.from_office_id)"
+    order = "PARTITION BY h.service_request_id ORDER BY h.created_at, h.id"
+    where = ""
+    if low is not None and high is not None:
+        where = f"WHERE h.service_request_id BETWEEN {int(low)} AND {int(high)} "
+    return (
+        "SELECT h.service_request_id AS rid, h.to_office_id AS office_id, "
+        "h.created_at AS since, MIN(h.created_at) FILTER (WHERE h.to_office_id IS NOT NULL) "
+        "OVER later AS until, ROW_NUMBER() OVER upto AS n, "
+        f"{_FIRST_OFFICE.format(h='h')} AS first_office, h.from_office_id, "
+        "h.from_office_id IS NOT NULL AND COUNT(h.from_office_id) OVER upto = 1 AS first_from, "
+        f"LEAST(MIN({lowest}) OVER upto, MIN({lowest}) OVER later) AS lo, "
+        f"GREATEST(MAX({highest}) OVER upto, MAX({highest}) OVER later) AS hi "
+        f"FROM {t.change} h {where}WINDOW upto AS ({order} ROWS UNBOUNDED PRECEDING), "
+        f"later AS ({order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"
+    )
 
 
 # Whether a request is in one office all its life (PG_REQUESTS.sole): no move, no office on

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from srmt.accounts.choices import Role
 from srmt.accounts.models import User
@@ -444,6 +444,60 @@ def test_two_rebuilds_at_once_swap_in_whole_tables_with_the_same_schema(referenc
     with at(on(2)):
         request(admin)
     assert build.refresh().rows == 1  # the refresh writes into the swapped-in table
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_in_its_own_transaction_makes_the_moves_in_parts_with_the_same_rows(
+    reference: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the parts are made on PostgreSQL only")
+    made: list[list[str]] = []
+    in_parts = build._moves_in_parts
+
+    def spy(cursor: Any) -> list[str]:
+        made.append(in_parts(cursor))
+        return made[-1]
+
+    monkeypatch.setattr(build, "_moves_in_parts", spy)
+    admin = make_user("rollup_admin_parts", role=Role.ADMINISTRATOR)
+    with at(on(0)):
+        made_at = [request(admin) for _ in range(6)]
+    with at(on(1)):
+        transfer(made_at[0], admin, "CSC")
+        transfer(made_at[3], admin, "NSC")
+        close(made_at[1], admin)
+    with at(on(2)):
+        transfer(made_at[3], admin, "CSC")
+        close(made_at[0], admin)
+        services.add_response(made_at[3], actor=admin, kind="initial", body="We are on it.")
+    build.rebuild()  # outside any transaction: the moves in parts, on other connections
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        processes = int(cursor.fetchone()[0]) + 1
+    assert made == [[f"{sql.PG_MOVES}_{n}" for n in range(processes)]]
+    apart = snapshot()
+    assert measures(date(1), "CSC") == {"transferred_in": 1, "open_delta": 1}
+    assert measures(date(2), "CSC") == {
+        "transferred_in": 1,
+        "closed": 1,
+        "final_responses": 1,
+        "final_on_time": 1,
+        "responses_final": 1,
+        "responses_initial": 1,
+        "first_responses": 2,  # the closure's final response was the first to one of them
+        "first_on_time": 2,
+        "surveys_sent": 1,
+    }
+    with transaction.atomic():  # inside a caller's transaction: on this connection alone
+        build.rebuild()
+    assert len(made) == 1
+    assert snapshot() == apart
+    with connection.cursor() as cursor:  # no part is left behind
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname LIKE 'rollup%%' AND relkind IN ('r', 'v')"
+        )
+        assert cursor.fetchall() == []
 
 
 def grants(table: str) -> list[tuple[str, str]]:
