@@ -353,24 +353,28 @@ _SOLE = (
 def _pg_events(t: Tables, d: Dialect, families: list[Family], columns: list[str]) -> str:
     """PostgreSQL full build: every event of `families` with its day, office and cell number,
     and `columns`. Each family is joined to the requests (its cell; the office it was created
-    in); the events held by their request's office are appended first and placed together by
-    one join to the moves (the move whose span holds the event's time; before any, the office
-    before history). All three grouping columns come from this one UNION ALL, so the planner
-    estimates the groups from it (a tenth of its rows, not one per event) and groups in each
-    parallel worker first."""
-    parts, held = [], []
+    in; a family of the requests' working table has them at hand); the events held by their
+    request's office are appended first and placed together by one join to the spans (the
+    span holding the event's time; before any, or for a request that stayed in one office,
+    the office before history). All three grouping columns come from this one UNION ALL, so
+    the planner estimates the groups from it (a tenth of its rows, not one per event) and
+    groups in each parallel worker first."""
+    parts, held, held_own = [], [], []
     for family in families:
         values = ", ".join(f"{family.measures.get(m, '0')} AS {m}" for m in columns)
         where = f" WHERE {family.where}" if family.where else ""
-        if family.office == HELD:
-            held.append(
-                f"SELECT {family.request} AS rid, {family.moment} AS at, "
-                f"{d.day(family.moment)} AS day, {values} FROM {family.source}{where}"
-            )
-            continue
         # a family reading PG_REQUESTS (as `s`) has its request's cell at hand: no join
+        own = f"{PG_REQUESTS} s" in family.source
+        if family.office == HELD:
+            event = f"SELECT {family.request} AS rid, {family.moment} AS at, "
+            event += f"{d.day(family.moment)} AS day, "
+            if own:
+                held_own.append(f"{event}s.before, s.cell, {values} FROM {family.source}{where}")
+            else:
+                held.append(f"{event}{values} FROM {family.source}{where}")
+            continue
         source, alias = family.source, "s"
-        if f"{PG_REQUESTS} s" not in source:
+        if not own:
             source, alias = f"{source} JOIN {PG_REQUESTS} r ON r.id = {family.request}", "r"
         office = f"{alias}.created_in" if family.office == CREATED else family.office
         parts.append(
@@ -378,10 +382,17 @@ def _pg_events(t: Tables, d: Dialect, families: list[Family], columns: list[str]
             f"{values} FROM {source}{where}"
         )
     if held:
-        parts.append(
-            "SELECT a.day, COALESCE(w.office_id, r.before) AS office_id, r.cell, "
+        held_own.insert(
+            0,
+            "SELECT a.rid, a.at, a.day, r.before, r.cell, "
             f"{', '.join(f'a.{m}' for m in columns)} FROM ({' UNION ALL '.join(held)}) a "
-            f"JOIN {PG_REQUESTS} r ON r.id = a.rid LEFT JOIN {PG_SPANS} w ON w.rid = a.rid "
+            f"JOIN {PG_REQUESTS} r ON r.id = a.rid",
+        )
+    if held_own:
+        parts.append(
+            "SELECT a.day, COALESCE(w.office_id, a.before) AS office_id, a.cell, "
+            f"{', '.join(f'a.{m}' for m in columns)} FROM ({' UNION ALL '.join(held_own)}) a "
+            f"LEFT JOIN {PG_SPANS} w ON w.rid = a.rid "
             "AND w.since <= a.at AND (w.until IS NULL OR a.at < w.until)"
         )
     return " UNION ALL ".join(parts)
