@@ -6,8 +6,9 @@ answer times), aggregates only those new events and adds their counts to the exi
 (an upsert), at a cost in proportion to the new rows; the rare days whose counted events the
 new rows changed in place (a back-dated move, new due dates) are recomputed whole from the
 base tables (`sql.replaced_days`). `rebuild` recomputes every day, no loop over days: on
-PostgreSQL into new tables (working tables made with parallel workers) swapped in for the
-live ones in its transaction. Both run in one transaction holding the
+PostgreSQL into new tables (working tables made with parallel workers; when it runs in its
+own transaction, all made on other connections, so that independent steps run side by side)
+swapped in for the live ones in its transaction. Both run in one transaction holding the
 state row locked (`select_for_update`), so two refreshes at once serialize and the second
 finds nothing new.
 """
@@ -16,11 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,6 +32,7 @@ from srmt.reporting.rollups import sql
 STATE_NAME = "daily"
 ANSWERED = sql.ANSWERED
 FIRST_RESPONDED = sql.FIRST_RESPONDED
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -185,31 +187,112 @@ def _build_and_swap(cursor: Any, *, apart: bool = False) -> int:
     (`ADD CONSTRAINT`), and in this same transaction the live table is dropped and the new
     one takes its name and its indexes' and constraints' names. Readers see the old rows
     until the commit (then the new ones); the drop waits for readers of the old table and
-    holds new ones for the few catalog changes of the swap. With `apart`, the moves' working
-    table is made in parts at once (`_moves_in_parts`). Returns the rows written."""
+    holds new ones for the few catalog changes of the swap. With `apart`, the working tables
+    and the new tables are made on other connections (`_build_apart`), and only swapped in
+    here. Returns the rows written."""
     for setting, value in REBUILD_SETTINGS:
         cursor.execute(f"SET LOCAL {setting} = '{value}'")
+    finals = sql.pg_finals(connection)
+    if apart:
+        made, rows = _build_apart(finals)
+    else:
+        made, rows = _build_here(cursor, finals)
+    for live, new, statements in made:
+        _swap(cursor, live, new, statements)
+    return rows
+
+
+Made = list[tuple[str, str, list[str]]]  # (live table, new table, its renames) of each final
+
+
+def _build_here(cursor: Any, finals: list[tuple[str, str]]) -> tuple[Made, int]:
+    """PostgreSQL: the working tables and the new tables made on this connection, in its
+    transaction (`_build_and_swap`); the working tables dropped after."""
     for name in sql.PG_WORK_TABLES:  # none unless a build failed earlier in this transaction
         _drop(cursor, name)
-    parts: list[str] = []
     for name, select in sql.pg_work_tables():
-        if name == sql.PG_MOVES and apart:
-            parts = _moves_in_parts(cursor)
-            continue
         cursor.execute(f"CREATE UNLOGGED TABLE {name} AS {select}")
         cursor.execute(f"ANALYZE {name}")
     rows = 0
-    renames: list[tuple[str, str, list[str]]] = []
-    for live, select in sql.pg_finals(connection):
+    made: Made = []
+    for live, select in finals:
         new = f"{live}_next"
         cursor.execute(f"DROP TABLE IF EXISTS {new}")
         rows += _create_like(cursor, live, new, select)
-        renames.append((live, new, _copy_indexes_and_keys(cursor, live, new)))
-    for live, new, statements in renames:
-        _swap(cursor, live, new, statements)
-    for name in (*sql.PG_WORK_TABLES, *parts):
+        made.append((live, new, _copy_indexes_and_keys(cursor, live, new)))
+    for name in sql.PG_WORK_TABLES:
         _drop(cursor, name)
-    return rows
+    return made, rows
+
+
+def _build_apart(finals: list[tuple[str, str]]) -> tuple[Made, int]:
+    """PostgreSQL, when the build runs in its own transaction (`_apart_allowed`): the working
+    tables and the new tables made on other connections, which commit them, so that the steps
+    that can run at once do: the moves' parts (`_moves_in_parts`), then the other working
+    tables one after the other, then both new tables at once, each on its own connection
+    (with its indexes and foreign keys). Each of those statements has parallel workers, but
+    part of it runs in one process (the final grouping and the writing of the rows, a window
+    pass, an index's merge): at once, the two use both cores. The working tables are dropped
+    after; the new ones, if a step failed (else the caller swaps them in). A build that died
+    leaves its tables to the next one, which drops them first."""
+    params = connection.get_connection_params()
+    settings = (*REBUILD_SETTINGS, ("jit", "off"))
+    news = [f"{live}_next" for live, _select in finals]
+
+    def work_tables(cursor: Any) -> None:
+        _dropping([*sql.PG_WORK_TABLES, *news])(cursor)
+        for name, select in sql.pg_work_tables():
+            if name == sql.PG_MOVES:
+                _moves_in_parts(cursor)
+                continue
+            cursor.execute(f"CREATE UNLOGGED TABLE {name} AS {select}")
+            cursor.execute(f"ANALYZE {name}")
+
+    def final(live: str, select: str) -> Callable[[Any], tuple[str, str, list[str], int]]:
+        def run(cursor: Any) -> tuple[str, str, list[str], int]:
+            new = f"{live}_next"
+            rows = _create_like(cursor, live, new, select)
+            return live, new, _copy_indexes_and_keys(cursor, live, new), rows
+
+        return run
+
+    try:
+        _on_side(params, settings, work_tables)
+        made = _at_once(params, settings, [final(live, select) for live, select in finals])
+    except BaseException:
+        _on_side(params, settings, _dropping([*sql.PG_WORK_TABLES, *news]))
+        raise
+    _on_side(params, settings, _dropping(sql.PG_WORK_TABLES))
+    return [(live, new, renames) for live, new, renames, _rows in made], sum(
+        rows for *_made, rows in made
+    )
+
+
+def _on_side(
+    params: dict[str, Any], settings: Iterable[tuple[str, str]], work: Callable[[Any], T]
+) -> T:
+    """Run `work(cursor)` on a new connection with `params` (autocommit) and `settings`."""
+    import psycopg  # the driver of Django's PostgreSQL connections
+
+    with closing(psycopg.connect(**params)) as side:
+        side.autocommit = True
+        with side.cursor() as cursor:
+            for setting, value in settings:
+                cursor.execute(f"SET {setting} = '{value}'")
+            return work(cursor)
+
+
+def _at_once(
+    params: dict[str, Any],
+    settings: Iterable[tuple[str, str]],
+    works: list[Callable[[Any], T]],
+) -> list[T]:
+    """Run every work of `works` at once, each on its own connection (`_on_side`); their
+    results in order. All run to their end; the first error is raised after."""
+    settings = tuple(settings)
+    with ThreadPoolExecutor(max_workers=len(works)) as pool:
+        futures = [pool.submit(_on_side, params, settings, work) for work in works]
+        return [future.result() for future in futures]
 
 
 def _drop(cursor: Any, name: str) -> None:
@@ -220,61 +303,46 @@ def _drop(cursor: Any, name: str) -> None:
         cursor.execute(f"DROP {'VIEW' if found[0] == 'v' else 'TABLE'} {name}")
 
 
-def _moves_in_parts(cursor: Any) -> list[str]:
-    """PostgreSQL: make the moves' working table (`sql.PG_MOVES`) as parts, each the moves of
-    a range of request ids, all at once on their own connections (as many as the processes a
-    parallel statement of the build has: its workers and the leader), and a view of their
-    union under its name; returns the parts' names. No plan runs a window function in more
-    than one process, and this one is the build's longest step (52 s at 10 million requests;
-    27 s in two parts). The parts are committed tables (those connections commit them):
-    dropped by the build that made them, or, when it failed, by the next one."""
+def _dropping(names: Iterable[str]) -> Callable[[Any], None]:
+    """A work for `_on_side`: drop each table or view of `names` there is, in order."""
+
+    def run(cursor: Any) -> None:
+        for name in names:
+            _drop(cursor, name)
+
+    return run
+
+
+def _moves_in_parts(cursor: Any) -> int:
+    """PostgreSQL: make the moves' working table (`sql.PG_MOVES`, by `cursor`, empty) and fill
+    it in parts, each the moves of a range of request ids, inserted at once from their own
+    connections (as many as the processes a parallel statement of the build has: its workers
+    and the leader); returns the number of parts. No plan runs a window function in more than
+    one process, and this one is a long step (59.5 s at 10 million requests; 35.1 s in two
+    parts). One table, not a view of one table per part: the planner gives the joins to a
+    view of a `UNION ALL` no parallel workers (the requests' working table took 61.7 s, not
+    35.5 s). The table is committed (those connections commit their rows): dropped by the
+    build that made it, or, when it failed, by the next one."""
     cursor.execute(f"SELECT MIN(id), MAX(id) FROM {sql.tables().request}")
     low, high = cursor.fetchone()
     cursor.execute("SHOW max_parallel_workers_per_gather")
     count = int(cursor.fetchone()[0]) + 1
     low, high = int(low or 0), int(high or 0)
     step = max((high - low) // count + 1, 1)
-    parts = [
-        (
-            f"{sql.PG_MOVES}_{number}",
-            sql.pg_moves(low + number * step, low + (number + 1) * step - 1),
-        )
-        for number in range(count)
-    ]
-    import psycopg  # the driver of Django's PostgreSQL connections
-
+    cursor.execute(f"CREATE UNLOGGED TABLE {sql.PG_MOVES} AS {sql.pg_moves()} WITH NO DATA")
     params = connection.get_connection_params()
     settings = (*REBUILD_SETTINGS, ("jit", "off"), ("max_parallel_workers_per_gather", "0"))
-    names = [name for name, _select in parts]
 
-    def run(*statements: str) -> None:
-        with closing(psycopg.connect(**params)) as side:
-            side.autocommit = True
-            with side.cursor() as part:
-                for setting, value in settings:
-                    part.execute(f"SET {setting} = '{value}'")
-                for statement in statements:
-                    part.execute(statement)
+    def part(number: int) -> Callable[[Any], None]:
+        def run(side: Any) -> None:
+            select = sql.pg_moves(low + number * step, low + (number + 1) * step - 1)
+            side.execute(f"INSERT INTO {sql.PG_MOVES} {select}")
 
-    try:
-        with ThreadPoolExecutor(max_workers=count) as pool:
-            futures = [
-                pool.submit(
-                    run,
-                    f"DROP TABLE IF EXISTS {name}",
-                    f"CREATE UNLOGGED TABLE {name} AS {select}",
-                    f"ANALYZE {name}",
-                )
-                for name, select in parts
-            ]
-            for future in futures:
-                future.result()  # a part's error is the build's
-    except BaseException:
-        run(*(f"DROP TABLE IF EXISTS {name}" for name in names))
-        raise
-    union = " UNION ALL ".join(f"SELECT * FROM {name}" for name in names)
-    cursor.execute(f"CREATE VIEW {sql.PG_MOVES} AS {union}")
-    return names
+        return run
+
+    _at_once(params, settings, [part(number) for number in range(count)])
+    cursor.execute(f"ANALYZE {sql.PG_MOVES}")
+    return count
 
 
 def _create_like(cursor: Any, live: str, new: str, select: str) -> int:

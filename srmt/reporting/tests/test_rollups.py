@@ -446,21 +446,17 @@ def test_two_rebuilds_at_once_swap_in_whole_tables_with_the_same_schema(referenc
     assert build.refresh().rows == 1  # the refresh writes into the swapped-in table
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_rebuild_in_its_own_transaction_makes_the_moves_in_parts_with_the_same_rows(
-    reference: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("the parts are made on PostgreSQL only")
-    made: list[list[str]] = []
-    in_parts = build._moves_in_parts
+def leftovers() -> list[str]:
+    """The working tables, parts, views and new tables of a build still in the database."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind IN ('r', 'v') AND (relname LIKE "
+            "'rollup%%' OR relname LIKE '%%\\_next') ORDER BY relname"
+        )
+        return [name for (name,) in cursor.fetchall()]
 
-    def spy(cursor: Any) -> list[str]:
-        made.append(in_parts(cursor))
-        return made[-1]
 
-    monkeypatch.setattr(build, "_moves_in_parts", spy)
-    admin = make_user("rollup_admin_parts", role=Role.ADMINISTRATOR)
+def history_in_three_offices(admin: User) -> None:
     with at(on(0)):
         made_at = [request(admin) for _ in range(6)]
     with at(on(1)):
@@ -471,11 +467,28 @@ def test_a_rebuild_in_its_own_transaction_makes_the_moves_in_parts_with_the_same
         transfer(made_at[3], admin, "CSC")
         close(made_at[0], admin)
         services.add_response(made_at[3], actor=admin, kind="initial", body="We are on it.")
-    build.rebuild()  # outside any transaction: the moves in parts, on other connections
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_in_its_own_transaction_makes_its_tables_apart_with_the_same_rows(
+    reference: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the tables are made apart on PostgreSQL only")
+    made: list[int] = []
+    in_parts = build._moves_in_parts
+
+    def spy(cursor: Any) -> int:
+        made.append(in_parts(cursor))
+        return made[-1]
+
+    monkeypatch.setattr(build, "_moves_in_parts", spy)
+    history_in_three_offices(make_user("rollup_admin_parts", role=Role.ADMINISTRATOR))
+    build.rebuild()  # outside any transaction: the tables made on other connections
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         processes = int(cursor.fetchone()[0]) + 1
-    assert made == [[f"{sql.PG_MOVES}_{n}" for n in range(processes)]]
+    assert made == [processes]
     apart = snapshot()
     assert measures(date(1), "CSC") == {"transferred_in": 1, "open_delta": 1}
     assert measures(date(2), "CSC") == {
@@ -489,15 +502,38 @@ def test_a_rebuild_in_its_own_transaction_makes_the_moves_in_parts_with_the_same
         "first_on_time": 2,
         "surveys_sent": 1,
     }
+    assert leftovers() == []
     with transaction.atomic():  # inside a caller's transaction: on this connection alone
         build.rebuild()
     assert len(made) == 1
     assert snapshot() == apart
-    with connection.cursor() as cursor:  # no part is left behind
-        cursor.execute(
-            "SELECT relname FROM pg_class WHERE relname LIKE 'rollup%%' AND relkind IN ('r', 'v')"
-        )
-        assert cursor.fetchall() == []
+    assert leftovers() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_apart_that_fails_changes_nothing_and_leaves_no_table(
+    reference: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the tables are made apart on PostgreSQL only")
+    history_in_three_offices(make_user("rollup_admin_fails", role=Role.ADMINISTRATOR))
+    build.rebuild()
+    before = snapshot()
+    state = RollupState.objects.values_list("watermarks", "refreshed_at").get()
+    assert before[0] != []
+    finals = sql.pg_finals
+
+    def failing(connection: Any) -> list[tuple[str, str]]:
+        (rollup, select), (bucket, rows) = finals(connection)
+        # the second one fails once it reads its rows
+        return [(rollup, select), (bucket, f"SELECT * FROM ({rows}) b WHERE 1 / (b.id - b.id) = 0")]
+
+    monkeypatch.setattr(sql, "pg_finals", failing)
+    with pytest.raises(Exception, match="division by zero"):
+        build.rebuild()
+    assert snapshot() == before
+    assert RollupState.objects.values_list("watermarks", "refreshed_at").get() == state
+    assert leftovers() == []
 
 
 def grants(table: str) -> list[tuple[str, str]]:
@@ -508,6 +544,36 @@ def grants(table: str) -> list[tuple[str, str]]:
             [table],
         )
         return cursor.fetchall()
+
+
+def test_a_move_recorded_without_its_destination_counts_the_same_built_or_refreshed(
+    admin: User,
+) -> None:
+    """A move with an origin and no destination written (history kept before offices were
+    recorded on every move) leaves the request in its office: it opens there and leaves the
+    origin. The full build leaves out the events that count nothing (ADR 0048, revision 7);
+    this one counts -1 at its origin and nothing else, and must stay."""
+    with at(on(0)):
+        sr = request(admin)
+    build.rebuild()
+    origin = Office.objects.exclude(pk=sr.office_id).order_by("code").first()
+    assert origin is not None
+    with at(on(1)):
+        StatusChange.objects.create(
+            service_request=sr,
+            from_status="received",
+            to_status="assigned",
+            actor=admin,
+            from_office=origin,
+            to_office=None,
+            created_at=on(1),
+        )
+    build.refresh()  # the new move's counts added by the incremental path
+    refreshed = snapshot()
+    assert measures(date(1), origin.code) == {"open_delta": -1}
+    assert measures(date(1), sr.office.code) == {"open_delta": 1}
+    build.rebuild()
+    assert snapshot() == refreshed
 
 
 @pytest.mark.django_db(transaction=True)
