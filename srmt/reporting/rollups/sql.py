@@ -86,7 +86,9 @@ class Dialect:
     def epoch(self, column: str) -> str:
         """Whole seconds since 1970 (fractions dropped), an integer."""
         if self.vendor == "postgresql":
-            return f"CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS bigint)"
+            # date_part gives a double (EXTRACT a numeric, twice the cost): exact here, as
+            # doubles near 2 x 10^9 seconds are 2^-22 s apart, finer than a microsecond
+            return f"CAST(FLOOR(date_part('epoch', {column})) AS bigint)"
         return f"CAST(strftime('%%s', {column}) AS INTEGER)"
 
     def whole_days(self, end: str, start: str) -> str:
@@ -350,7 +352,9 @@ _SOLE = (
 )
 
 
-def _pg_events(t: Tables, d: Dialect, families: list[Family], columns: list[str]) -> str:
+def _pg_events(
+    t: Tables, d: Dialect, families: list[Family], columns: list[str], *, counted: bool = False
+) -> str:
     """PostgreSQL full build: every event of `families` with its day, office and cell number,
     and `columns`. Each family is joined to the requests (its cell; the office it was created
     in; a family of the requests' working table has them at hand); the events held by their
@@ -358,11 +362,17 @@ def _pg_events(t: Tables, d: Dialect, families: list[Family], columns: list[str]
     span holding the event's time; before any, or for a request that stayed in one office,
     the office before history). All three grouping columns come from this one UNION ALL, so
     the planner estimates the groups from it (a tenth of its rows, not one per event) and
-    groups in each parallel worker first."""
+    groups in each parallel worker first. With `counted` (the columns are counts), an event
+    that counts nothing (every measure 0) is left out before it is placed and grouped: two
+    moves in three at 10 million requests (an open request moving on within one office)."""
     parts, held, held_own = [], [], []
     for family in families:
         values = ", ".join(f"{family.measures.get(m, '0')} AS {m}" for m in columns)
-        where = f" WHERE {family.where}" if family.where else ""
+        conditions = [family.where] if family.where else []
+        counts = [family.measures[m] for m in columns if m in family.measures]
+        if counted and "1" not in counts:
+            conditions.append("(" + " OR ".join(f"{count} <> 0" for count in counts) + ")")
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         # a family reading PG_REQUESTS (as `s`) has its request's cell at hand: no join
         own = f"{PG_REQUESTS} s" in family.source
         if family.office == HELD:
@@ -407,7 +417,7 @@ def pg_finals(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
     t, d = tables(), dialect_of(connection)
     # the families read the requests' columns from PG_REQUESTS (one join for each event)
     r = replace(t, request=PG_REQUESTS)
-    events = _pg_events(t, d, _families(r, d), list(MEASURES))
+    events = _pg_events(t, d, _families(r, d), list(MEASURES), counted=True)
     rollup = (
         f"SELECT e.day, e.office_id, e.cell, {_SUMS} FROM ({events}) e "
         f"GROUP BY e.day, e.office_id, e.cell HAVING {_NONZERO}"
