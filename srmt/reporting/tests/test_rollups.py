@@ -732,3 +732,21 @@ def test_a_move_that_changes_the_due_dates_recounts_the_earlier_on_time_flags(
     incremental = snapshot()
     build.rebuild()
     assert snapshot() == incremental
+
+
+@pytest.mark.parametrize(
+    ("table", "server", "workers"),
+    [
+        ("bucket", 2, 0),  # the buckets' events hardly group in a worker: one process
+        ("bucket", 8, 0),
+        ("rollup", 2, 1),  # the server's workers but the buckets' process
+        ("rollup", 4, 3),
+        ("rollup", 1, 1),  # never fewer than one while the server allows any
+        ("rollup", 0, 0),  # none when the server allows none
+    ],
+)
+def test_the_two_new_tables_made_at_once_share_the_processes(
+    table: str, server: int, workers: int
+) -> None:
+    live = getattr(sql.tables(), table)
+    assert build._final_workers(live, server) == workers
