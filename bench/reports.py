@@ -526,7 +526,11 @@ def part_incremental(results: dict[str, Any], requests: int, seed: int) -> None:
     last = ServiceRequest.objects.aggregate(last=Max("created_at"))["last"]
     day = (last or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).date() + dt.timedelta(days=1)
     end = dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
-    made = generate(seed=seed, requests=requests, end=end, days=1, rebuild_indexes=False)
+    # a seed of its own for each day: a second run on the same database draws new nonces
+    # (the surveys' are unique), not the first run's again
+    made = generate(
+        seed=seed + day.toordinal(), requests=requests, end=end, days=1, rebuild_indexes=False
+    )
     print(f"  generated {dict(made.counts)} on {day} in {made.seconds:.1f} s")
     seconds, outcome = timed(lambda: refresh(now=end))
     results["incremental"] = {
