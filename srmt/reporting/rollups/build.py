@@ -84,9 +84,9 @@ def rebuild(now: dt.datetime | None = None) -> RefreshResult:
 
 
 def _apart_allowed() -> bool:
-    """Whether the full build may make parts of its working tables on other connections
-    (`_moves_in_parts`): only when it runs in its own transaction, so that every row it
-    reads is committed and those connections see the same rows (a caller's transaction,
+    """Whether the full build may make its working tables and new tables on other
+    connections (`_build_apart`): only when it runs in its own transaction, so that every row
+    it reads is committed and those connections see the same rows (a caller's transaction,
     such as a test's, may hold rows they cannot see)."""
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
@@ -313,7 +313,8 @@ def _at_once(
 
 
 def _drop(cursor: Any, name: str) -> None:
-    """PostgreSQL: drop the table or view `name`, if there is one."""
+    """PostgreSQL: drop the table or view `name`, if there is one (a view: the moves' parts
+    as ADR 0048 revision 6 made them, left by a build of that code that died)."""
     cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [name])
     found = cursor.fetchone()
     if found is not None:
