@@ -57,6 +57,11 @@ def test_no_events_prints_an_empty_array(tmp_path):
         ("date,series,count\n2024-01-01,a,-3\n", "line 2: count '-3' is not a whole number"),
         ("date,series,count\n2024-01-01,a,2.5\n", "line 2: count '2.5' is not a whole number"),
         ("date,series,count\n2024-01-01,a\n", "line 2: expected 3 columns, found 2"),
+        ("date,series,count\n2024-01-01,a,1e3\n", "line 2: count '1e3' is not a whole number"),
+        ("date,series,count\n2024-01-01,a,4.50\n", "line 2: count '4.50' is not a whole number"),
+        ("date,series\n2024-01-01,a\n", "the first line must be the header"),
+        ("date,series,count,date\n2024-01-01,a,1,2024-01-02\n", "the first line must be"),
+        ("series,note,count,date\na,x,4\n", "line 2: expected 4 columns, found 3"),
         ("date,series,count\n2024-01-01,,4\n", "line 2: the series name is empty"),
         (
             "date,series,count\n2024-01-01,a,4\n2024-01-01,a,5\n",
@@ -86,3 +91,18 @@ def test_blank_lines_and_unsorted_rows_are_fine(tmp_path):
     call_command("spikes", "--csv", write(tmp_path, text), stdout=out)
     assert json.loads(out.getvalue()) == []
     assert detect({"a": [(dt.date(2024, 1, 1), 4), (dt.date(2024, 1, 2), 3)]}) == []
+
+
+def test_the_header_may_name_the_columns_in_any_order_among_others(tmp_path):
+    """As a spreadsheet or a data frame writes it: the three columns found by their names,
+    other columns ignored, whole counts with a decimal point read as whole counts."""
+    quiet, busy = weekly(seed=3), weekly(change=spike)
+    lines = ["Series,note,COUNT,date"]
+    for (day, a), (_, b) in zip(quiet, busy, strict=True):
+        lines.append(f'"office, B",x,{b}.0,{day.isoformat()}')
+        lines.append(f"office A,,{a},{day.isoformat()}")
+    out = StringIO()
+    call_command("spikes", "--csv", write(tmp_path, "\n".join(lines) + "\n"), stdout=out)
+    expected = detect({"office A": quiet, "office, B": busy})
+    assert [(d.series, d.start, d.kind) for d in expected] == [("office, B", EVENT, "spike")]
+    assert json.loads(out.getvalue()) == [d.as_dict() for d in expected]
