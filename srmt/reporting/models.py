@@ -126,10 +126,11 @@ class DurationBucket(models.Model):
             ),
             models.CheckConstraint(condition=Q(days__lte=366), name="duration_bucket_days_max"),
         ]
-        # No index on `office` or `type` (db_index=False): no query reads the buckets by
-        # either alone (the cube reads them all; the figures by measure and days). Deleting
-        # an office or a type, which PROTECT refuses while rows name it, scans the table.
-        indexes = [models.Index(fields=["measure", "day"], name="duration_measure_day")]
+        # No index but the unique one (day first): no query reads the buckets by office,
+        # type or measure (the public cube reads them all, by week; a range of days, the
+        # refresh's and `read.histogram`, is read by the unique index). Deleting an office or
+        # a type, which PROTECT refuses while rows name it, scans the table. Every index
+        # here is built again by each full build (ADR 0048, revisions 4 and 8).
 
     def __str__(self) -> str:
         return f"{self.day} {self.measure} {self.days}d x{self.count}"
