@@ -236,10 +236,11 @@ def _build_apart(finals: list[tuple[str, str]], workers: int) -> tuple[Made, int
     pass, an index's merge): at once, the two use both cores. The working tables are dropped
     after; the new ones, if a step failed (else the caller swaps them in). A build that died
     leaves its tables to the next one, which drops them first. While both new tables are
-    made, the buckets' statement runs in one process (`_final_workers`) and the rollup's
-    with `workers` parallel workers but one."""
+    made, the buckets' statement runs in one process (`_final_settings`) and the rollup's
+    with `workers` parallel workers but one; JIT compilation is on for all but the buckets'
+    statement."""
     params = connection.get_connection_params()
-    settings = (*REBUILD_SETTINGS, ("jit", "off"))
+    settings = (*REBUILD_SETTINGS, ("jit", "on"))
     news = [f"{live}_next" for live, _select in finals]
 
     def work_tables(cursor: Any) -> None:
@@ -253,8 +254,8 @@ def _build_apart(finals: list[tuple[str, str]], workers: int) -> tuple[Made, int
 
     def final(live: str, select: str) -> Callable[[Any], tuple[str, str, list[str], int]]:
         def run(cursor: Any) -> tuple[str, str, list[str], int]:
-            count = _final_workers(live, workers)
-            cursor.execute(f"SET max_parallel_workers_per_gather = {count}")
+            for setting, value in _final_settings(live, workers):
+                cursor.execute(f"SET {setting} = '{value}'")
             new = f"{live}_next"
             rows = _create_like(cursor, live, new, select)
             return live, new, _copy_indexes_and_keys(cursor, live, new), rows
@@ -273,16 +274,21 @@ def _build_apart(finals: list[tuple[str, str]], workers: int) -> tuple[Made, int
     )
 
 
-def _final_workers(live: str, workers: int) -> int:
-    """The parallel workers of the statement making `live`'s new table while the other is made
-    at once (`_build_apart`; the server gives a statement `workers`). The buckets' events
-    hardly group in a worker (17 million events gave 10.7 million partial groups for 8.6
-    million rows: each grouped twice), so that statement runs in one process, and the
-    rollup's has the other processes but that one's: measured at 10 million requests on two
-    cores, both tables done in 153.4 s, against 171.0 s with two workers each."""
+def _final_settings(live: str, workers: int) -> list[tuple[str, str]]:
+    """The settings of the statement making `live`'s new table while the other is made at
+    once (`_build_apart`; the server gives a statement `workers` parallel workers):
+
+    - its parallel workers: the buckets' events hardly group in a worker (17 million events
+      gave 10.7 million partial groups for 8.6 million rows: each grouped twice), so that
+      statement runs in one process, and the rollup's has the other processes but that
+      one's: measured at 10 million requests on two cores, both tables done in 153.4 s,
+      against 171.0 s with two workers each;
+    - JIT compilation: on for the rollup's (24 sums for each of 60 million events: 106.6 s ->
+      92.9 s alone at 10 million), off for the buckets' (one count: 48.1 s -> 51.3 s with
+      it). The working tables are made with it too (ADR 0048, revision 8)."""
     if live == sql.tables().bucket:
-        return 0
-    return max(workers - 1, 1) if workers else 0
+        return [("max_parallel_workers_per_gather", "0"), ("jit", "off")]
+    return [("max_parallel_workers_per_gather", str(max(workers - 1, 1) if workers else 0))]
 
 
 def _on_side(
@@ -349,7 +355,7 @@ def _moves_in_parts(cursor: Any) -> int:
     step = max((high - low) // count + 1, 1)
     cursor.execute(f"CREATE UNLOGGED TABLE {sql.PG_MOVES} AS {sql.pg_moves()} WITH NO DATA")
     params = connection.get_connection_params()
-    settings = (*REBUILD_SETTINGS, ("jit", "off"), ("max_parallel_workers_per_gather", "0"))
+    settings = (*REBUILD_SETTINGS, ("jit", "on"), ("max_parallel_workers_per_gather", "0"))
 
     def part(number: int) -> Callable[[Any], None]:
         def run(side: Any) -> None:

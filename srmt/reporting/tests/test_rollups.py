@@ -735,18 +735,20 @@ def test_a_move_that_changes_the_due_dates_recounts_the_earlier_on_time_flags(
 
 
 @pytest.mark.parametrize(
-    ("table", "server", "workers"),
+    ("table", "server", "expected"),
     [
-        ("bucket", 2, 0),  # the buckets' events hardly group in a worker: one process
-        ("bucket", 8, 0),
-        ("rollup", 2, 1),  # the server's workers but the buckets' process
-        ("rollup", 4, 3),
-        ("rollup", 1, 1),  # never fewer than one while the server allows any
-        ("rollup", 0, 0),  # none when the server allows none
+        # the buckets' events hardly group in a worker: one process, and no JIT (one count)
+        ("bucket", 2, {"max_parallel_workers_per_gather": "0", "jit": "off"}),
+        ("bucket", 8, {"max_parallel_workers_per_gather": "0", "jit": "off"}),
+        # the server's workers but the buckets' process; JIT as the build has it (on)
+        ("rollup", 2, {"max_parallel_workers_per_gather": "1"}),
+        ("rollup", 4, {"max_parallel_workers_per_gather": "3"}),
+        ("rollup", 1, {"max_parallel_workers_per_gather": "1"}),  # one while the server allows any
+        ("rollup", 0, {"max_parallel_workers_per_gather": "0"}),  # none when it allows none
     ],
 )
 def test_the_two_new_tables_made_at_once_share_the_processes(
-    table: str, server: int, workers: int
+    table: str, server: int, expected: dict[str, str]
 ) -> None:
     live = getattr(sql.tables(), table)
-    assert build._final_workers(live, server) == workers
+    assert dict(build._final_settings(live, server)) == expected
