@@ -132,6 +132,45 @@ def test_detections(points, expected):
     assert [(d.kind, d.direction, d.start, d.end) for d in found] == expected
 
 
+def _days_from(points: list[tuple[dt.date, int]], first: int, skip: range = range(0)):
+    return [p for p in points if (p[0] - START).days >= first and (p[0] - START).days not in skip]
+
+
+LAST = START + dt.timedelta(days=319)
+# Series as an analyst's file may hold them (`srmt spikes --csv`): days without a row, a
+# series that starts months after the others, counts in the millions, nothing but zeros,
+# a single day. No row is a missing day (not a zero); each series' history starts at its
+# own first row.
+SHAPES = [
+    (
+        "a month without rows before a spike",
+        {"a": _days_from(weekly(change=spike), 0, skip=range(200, 230))},
+        [("a", "spike", "up", EVENT, EVENT)],
+    ),
+    (
+        "a series starting 100 days after another",
+        {"quiet": weekly(seed=3), "late": _days_from(weekly(change=spike), 100)},
+        [("late", "spike", "up", EVENT, EVENT)],
+    ),
+    (
+        "a million a day, then 80% more",
+        {"a": weekly(level=1e6, change=level_shift)},
+        [("a", "level_shift", "up", EVENT, LAST)],
+    ),
+    ("nothing but zeros", {"a": [(START + dt.timedelta(days=i), 0) for i in range(320)]}, []),
+    ("one day", {"a": [(START, 5)]}, []),
+    ("no rows", {"a": []}, []),
+]
+
+
+@pytest.mark.parametrize(
+    ("series", "expected"), [c[1:] for c in SHAPES], ids=[c[0] for c in SHAPES]
+)
+def test_series_of_any_shape(series, expected):
+    found = detect(series)
+    assert [(d.series, d.kind, d.direction, d.start, d.end) for d in found] == expected
+
+
 ABSORBED = dt.date(2025, 3, 12)  # a Wednesday, in the second year (yearly terms fitted)
 
 
