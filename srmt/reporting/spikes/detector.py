@@ -67,7 +67,9 @@ class Config:
     glr_h: float = 14.0  # log-likelihood ratio for a sustained step against the old level
     glr_window: int = 35  # the GLR reads at most this many days back
     glr_min_change: float = 0.25  # and alarms on a step of at least this relative size
-    warm_up_days: int = 91  # no decisions before a quarter of history
+    warm_up_days: int = 56  # no decisions in a series' first eight weeks
+    young_days: int = 91  # and until a quarter of history, a spike or drop must pass
+    young_floor: float = 1e-6  # this p-value (the baseline is rougher)
     window_days: int = 728  # the baseline is fitted on at most this many past days
     half_life_days: float = 365.0  # weight of a past day halves every this many days
     refit_every: int = 7  # refit weekly (on a fixed weekday), and after every level shift
@@ -221,7 +223,8 @@ def _decide_day(
             candidates.append((state, *_burst(state, t, p_up, p_down, config)))
     rejected = benjamini_hochberg([c[1] for c in candidates], config.q)
     for (state, p, z, direction, excess), discovery in zip(candidates, rejected, strict=True):
-        if discovery and p <= config.p_floor and excess >= config.min_excess:
+        floor = config.young_floor if t - state.first < config.young_days else config.p_floor
+        if discovery and p <= floor and excess >= config.min_excess:
             _open_event(state, t, today, float(state.mu[t]), p, z, direction, config)
         else:
             _cusum(state, t, today, float(state.zs[t]), config)

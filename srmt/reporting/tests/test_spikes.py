@@ -171,6 +171,39 @@ def test_series_of_any_shape(series, expected):
     assert [(d.series, d.kind, d.direction, d.start, d.end) for d in found] == expected
 
 
+def spike_on(day: dt.date) -> Callable[[dt.date, float], float]:
+    return lambda d, mean: mean + 150 if d == day else mean
+
+
+DAY_40 = START + dt.timedelta(days=40)  # a Saturday: 0.3 of the weekly level
+DAY_80 = START + dt.timedelta(days=80)  # a Thursday; the spike's p-value 7.1e-12
+
+
+@pytest.mark.parametrize(
+    ("day", "config", "expected"),
+    [
+        # within the first eight weeks no day is decided (`warm_up_days`)
+        (DAY_40, Config(), []),
+        # from then on, until a quarter of history (`young_days`), a spike or drop must pass
+        # the stricter floor of that period (`young_floor`), then the usual one
+        (DAY_80, Config(), [("spike", "up", DAY_80, DAY_80)]),
+        (DAY_80, Config(young_floor=1e-12), []),
+        (EVENT, Config(young_floor=1e-12), [("spike", "up", EVENT, EVENT)]),
+        (DAY_80, Config(warm_up_days=91), []),
+    ],
+    ids=[
+        "in the warm-up",
+        "young",
+        "young, above its floor",
+        "after the young period",
+        "old warm-up",
+    ],
+)
+def test_the_first_weeks_of_a_series(day, config, expected):
+    found = detect({"a": weekly(change=spike_on(day))}, config=config)
+    assert [(d.kind, d.direction, d.start, d.end) for d in found] == expected
+
+
 ABSORBED = dt.date(2025, 3, 12)  # a Wednesday, in the second year (yearly terms fitted)
 
 
