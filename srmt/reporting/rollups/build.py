@@ -178,6 +178,12 @@ REBUILD_SETTINGS = (
 )
 
 
+# The settings of the connections `_build_apart` opens (the moves' parts too): JIT compilation
+# on there, where the statements are long (ADR 0048, revision 8; off for the buckets' new
+# table: `_final_settings`).
+APART_SETTINGS = (*REBUILD_SETTINGS, ("jit", "on"))
+
+
 def _build_and_swap(cursor: Any, *, apart: bool = False) -> int:
     """PostgreSQL: the full build into new tables swapped in for the rollup tables (ADR 0048,
     revision 3). The working tables are made by `CREATE UNLOGGED TABLE ... AS SELECT`, which
@@ -240,7 +246,7 @@ def _build_apart(finals: list[tuple[str, str]], workers: int) -> tuple[Made, int
     with `workers` parallel workers but one; JIT compilation is on for all but the buckets'
     statement."""
     params = connection.get_connection_params()
-    settings = (*REBUILD_SETTINGS, ("jit", "on"))
+    settings = APART_SETTINGS
     news = [f"{live}_next" for live, _select in finals]
 
     def work_tables(cursor: Any) -> None:
@@ -355,7 +361,7 @@ def _moves_in_parts(cursor: Any) -> int:
     step = max((high - low) // count + 1, 1)
     cursor.execute(f"CREATE UNLOGGED TABLE {sql.PG_MOVES} AS {sql.pg_moves()} WITH NO DATA")
     params = connection.get_connection_params()
-    settings = (*REBUILD_SETTINGS, ("jit", "on"), ("max_parallel_workers_per_gather", "0"))
+    settings = (*APART_SETTINGS, ("max_parallel_workers_per_gather", "0"))
 
     def part(number: int) -> Callable[[Any], None]:
         def run(side: Any) -> None:

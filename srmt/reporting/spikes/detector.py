@@ -223,7 +223,8 @@ def _decide_day(
             candidates.append((state, *_burst(state, t, p_up, p_down, config)))
     rejected = benjamini_hochberg([c[1] for c in candidates], config.q)
     for (state, p, z, direction, excess), discovery in zip(candidates, rejected, strict=True):
-        floor = config.young_floor if t - state.first < config.young_days else config.p_floor
+        young = t - state.first < config.young_days
+        floor = min(config.young_floor, config.p_floor) if young else config.p_floor
         if discovery and p <= floor and excess >= config.min_excess:
             _open_event(state, t, today, float(state.mu[t]), p, z, direction, config)
         else:
